@@ -1,0 +1,1 @@
+"""双创专区: Wagtail pages for innovation news and policy."""

@@ -1,0 +1,86 @@
+"""Demo pages for `make run`: the 双创专区 front page, the news index and a few articles."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.db import transaction
+from wagtail.models import Page, Site
+
+from .models import HomePage, NewsIndexPage, NewsPage
+
+DEMO_NEWS = [
+    {
+        "title": "全省大型科研仪器开放共享平台新增 36 台（套）仪器",
+        "date": datetime.date(2026, 11, 18),
+        "source": "云南省科学技术厅",
+        "summary": "云岭理工大学、春城生物技术研究院等 6 家单位的透射电镜、核磁共振波谱仪、"
+        "高分辨质谱仪等大型仪器接入平台，面向企业开放预约机时和送样检测。",
+        "body": "<p>为落实“推动重大科研基础设施、大型科研仪器设备向社会开放”的要求，"
+        "平台本月新增 36 台（套）原值 50 万元以上的大型科学仪器。企业用户注册后即可在线查看"
+        "开放时间、收费标准并预约机时。</p><p>各开放单位将按照共享服务绩效评价办法，"
+        "公开服务机时与响应时间。</p>",
+    },
+    {
+        "title": "第三批省级众创空间和科技企业孵化器名单公布",
+        "date": datetime.date(2026, 10, 30),
+        "source": "云南省科学技术厅",
+        "summary": "新认定省级众创空间 12 家、科技企业孵化器 5 家，覆盖昆明、曲靖、红河、大理等 9 个州市。",
+        "body": "<p>新认定的载体将纳入双创资源共享平台的孵化载体目录，公开空余工位、"
+        "服务内容和入孵条件，创业团队可在线提交入孵申请。</p>",
+    },
+    {
+        "title": "高校院所科技成果网上交易专场活动举行",
+        "date": datetime.date(2026, 9, 26),
+        "source": "云南省科学技术厅",
+        "summary": "30 项专利和技术成果集中发布，涵盖生物医药、新材料、绿色能源和高原特色农业等领域。",
+        "body": "<p>专场采取线上线下相结合的方式，企业可通过平台对感兴趣的成果发起意向洽谈，"
+        "以转让、许可、作价投资或合作开发等方式推进转化。</p>",
+    },
+]
+
+
+@transaction.atomic
+def load_demo_pages() -> int:
+    """Install the front page as the site root (once) and add missing demo articles."""
+    home = HomePage.objects.first()
+    if home is None:
+        root = Page.get_first_root_node()
+        home = HomePage(
+            title="双创专区",
+            slug="home-shuangchuang",
+            intro="及时发布双创政策和动态新闻，汇聚全省大型科学仪器、孵化载体和科技成果资源。",
+        )
+        root.add_child(instance=home)
+        site = Site.objects.filter(is_default_site=True).first()
+        old_root = site.root_page if site else None
+        if site is None:
+            Site.objects.create(hostname="localhost", root_page=home, is_default_site=True)
+        else:
+            site.root_page = home
+            site.site_name = "双创资源共享平台"
+            site.save()
+        # Wagtail's "Welcome to your new Wagtail site!" page has no place on this site.
+        if old_root is not None and old_root.specific_class is Page and old_root.depth == 2:
+            old_root.delete()
+            home.slug = "home"
+            home.save_revision().publish()
+    news_index = NewsIndexPage.objects.child_of(home).first()
+    if news_index is None:
+        news_index = NewsIndexPage(title="双创动态", slug="news", intro="全省双创工作动态。")
+        home.add_child(instance=news_index)
+    created = 0
+    for item in DEMO_NEWS:
+        if NewsPage.objects.child_of(news_index).filter(title=item["title"]).exists():
+            continue
+        article = NewsPage(
+            title=item["title"],
+            date=item["date"],
+            source=item["source"],
+            summary=item["summary"],
+            body=[("paragraph", item["body"])],
+        )
+        news_index.add_child(instance=article)
+        article.save_revision().publish()
+        created += 1
+    return created

@@ -1,0 +1,17 @@
+"""load_demo: the demo catalogue and 双创专区 pages, so `make run` shows a living site."""
+
+from django.core.management.base import BaseCommand
+
+from cms.demo import load_demo_pages
+from marketplace.demo import load_demo_institutions
+
+
+class Command(BaseCommand):
+    help = "载入演示数据 / Load the demo catalogue and news (idempotent)."
+
+    def handle(self, *args, **options):
+        created, updated = load_demo_institutions()
+        self.stdout.write(f"机构 institutions: {created} created, {updated} updated")
+        articles = load_demo_pages()
+        self.stdout.write(f"新闻 news articles: {articles} created")
+        self.stdout.write(self.style.SUCCESS("演示数据已就绪 / demo data ready"))

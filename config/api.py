@@ -1,0 +1,42 @@
+"""API conventions shared by every endpoint: pagination and the error envelope of API.md."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rest_framework import exceptions, status
+from rest_framework.pagination import PageNumberPagination
+from rest_framework.response import Response
+from rest_framework.views import exception_handler as drf_exception_handler
+
+
+class Pagination(PageNumberPagination):
+    """`?page=N&page_size=M` (M ≤ 100) → {"count", "next", "previous", "results"}."""
+
+    page_size = 20
+    page_size_query_param = "page_size"
+    max_page_size = 100
+
+
+def _as_lists(detail: Any) -> Any:
+    if isinstance(detail, dict):
+        return {key: _as_lists(value) for key, value in detail.items()}
+    if isinstance(detail, list):
+        if all(isinstance(item, str) for item in detail):
+            return [str(item) for item in detail]
+        return [_as_lists(item) for item in detail]
+    return [str(detail)]
+
+
+def exception_handler(exc: Exception, context: dict) -> Response | None:
+    """400 → {"errors": {field: [messages]}}; everything else keeps {"detail": "..."}."""
+    response = drf_exception_handler(exc, context)
+    if response is None:
+        return None
+    if isinstance(exc, exceptions.ValidationError):
+        detail = exc.detail
+        if not isinstance(detail, dict):
+            detail = {"non_field_errors": detail}
+        response.data = {"errors": _as_lists(detail)}
+        response.status_code = status.HTTP_400_BAD_REQUEST
+    return response

@@ -1,0 +1,1 @@
+"""Settings package: base (shared), dev (local), test (pytest), production (deploy)."""

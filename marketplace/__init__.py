@@ -1,0 +1,1 @@
+"""Institutions, listings and the workflows on them."""

@@ -1,0 +1,1 @@
+"""Users, institutions and who may act for which institution."""

@@ -1,0 +1,140 @@
+"""Accounts API: register, token, /me/ (API.md, "Accounts")."""
+
+from __future__ import annotations
+
+from django.contrib.auth import authenticate
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema
+from rest_framework import exceptions, serializers, status
+from rest_framework.authtoken.models import Token
+from rest_framework.permissions import AllowAny, IsAuthenticated
+from rest_framework.response import Response
+from rest_framework.throttling import AnonRateThrottle
+from rest_framework.views import APIView
+
+from . import services
+from .models import User
+
+
+class ErrorSerializer(serializers.Serializer):
+    errors = serializers.DictField(child=serializers.ListField(child=serializers.CharField()))
+
+
+class DetailSerializer(serializers.Serializer):
+    detail = serializers.CharField()
+
+
+class RegisterSerializer(serializers.Serializer):
+    username = serializers.CharField(max_length=150)
+    email = serializers.EmailField(max_length=254)
+    password = serializers.CharField(write_only=True, max_length=128, trim_whitespace=False)
+
+
+class RegisteredSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    username = serializers.CharField()
+
+
+class TokenRequestSerializer(serializers.Serializer):
+    username = serializers.CharField(max_length=150)
+    password = serializers.CharField(max_length=128, trim_whitespace=False)
+
+
+class TokenSerializer(serializers.Serializer):
+    token = serializers.CharField()
+
+
+class MembershipSerializer(serializers.Serializer):
+    code = serializers.CharField(source="institution.code")
+    role = serializers.CharField()
+
+
+class MeSerializer(serializers.ModelSerializer):
+    institutions = MembershipSerializer(source="memberships", many=True)
+    calendar_url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = User
+        fields = ["id", "username", "email", "institutions", "calendar_url"]
+
+    def get_calendar_url(self, user: User) -> str:
+        path = reverse("api:calendar") + f"?token={user.calendar_token}"
+        request = self.context.get("request")
+        return request.build_absolute_uri(path) if request else path
+
+
+class AuthThrottle(AnonRateThrottle):
+    scope = "auth"
+    rate = "30/minute"
+
+
+class RegisterView(APIView):
+    permission_classes = [AllowAny]
+    authentication_classes: list = []
+    throttle_classes = [AuthThrottle]
+
+    @extend_schema(
+        request=RegisterSerializer,
+        responses={201: RegisteredSerializer, 400: ErrorSerializer},
+        summary="注册账户 / Register",
+        tags=["accounts"],
+    )
+    def post(self, request):
+        data = RegisterSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        try:
+            user = services.register_user(**data.validated_data)
+        except DjangoValidationError as exc:
+            raise exceptions.ValidationError(exc.message_dict) from None
+        return Response(
+            RegisteredSerializer({"id": user.id, "username": user.username}).data,
+            status=status.HTTP_201_CREATED,
+        )
+
+
+class WrongCredentials(exceptions.AuthenticationFailed):
+    default_detail = _("用户名或密码不正确。")
+
+
+class TokenView(APIView):
+    permission_classes = [AllowAny]
+    authentication_classes: list = []
+    throttle_classes = [AuthThrottle]
+
+    @extend_schema(
+        request=TokenRequestSerializer,
+        responses={200: TokenSerializer, 400: ErrorSerializer, 401: DetailSerializer},
+        summary="获取令牌 / Obtain an API token",
+        tags=["accounts"],
+    )
+    def post(self, request):
+        data = TokenRequestSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        user = authenticate(
+            request,
+            username=data.validated_data["username"],
+            password=data.validated_data["password"],
+        )
+        if user is None or not user.is_active:
+            raise WrongCredentials()
+        token, _created = Token.objects.get_or_create(user=user)
+        return Response({"token": token.key})
+
+    def get_authenticate_header(self, request) -> str:
+        # A 401 must name a scheme; the token scheme is what this endpoint hands out.
+        return "Token"
+
+
+class MeView(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        responses={200: MeSerializer, 401: DetailSerializer},
+        summary="当前用户 / The signed-in user",
+        tags=["accounts"],
+    )
+    def get(self, request):
+        user = User.objects.prefetch_related("memberships__institution").get(pk=request.user.pk)
+        return Response(MeSerializer(user, context={"request": request}).data)

@@ -1,0 +1,135 @@
+"""The platform's users, the institutions that list resources, and their memberships."""
+
+from __future__ import annotations
+
+import secrets
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from marketplace.regions import Region
+
+from .validators import validate_code, validate_credit_code
+
+
+def new_calendar_token() -> str:
+    return secrets.token_urlsafe(24)
+
+
+class User(AbstractUser):
+    """A person: an enterprise user, an institution member or a platform editor."""
+
+    email = models.EmailField(_("电子邮箱"), blank=True)
+    phone = models.CharField(_("手机号码"), max_length=32, blank=True)
+    # The secret in the user's iCalendar feed URL; issuing a new one revokes the old feed.
+    calendar_token = models.CharField(
+        _("日历订阅令牌"), max_length=64, unique=True, default=new_calendar_token, editable=False
+    )
+
+    class Meta(AbstractUser.Meta):
+        verbose_name = _("用户")
+        verbose_name_plural = _("用户")
+        swappable = "AUTH_USER_MODEL"
+
+    def rotate_calendar_token(self) -> str:
+        self.calendar_token = new_calendar_token()
+        self.save(update_fields=["calendar_token"])
+        return self.calendar_token
+
+
+class InstitutionType(models.TextChoices):
+    UNIVERSITY = "university", _("高等院校")
+    RESEARCH_INSTITUTE = "research_institute", _("科研院所")
+    ENTERPRISE = "enterprise", _("企业")
+    INCUBATOR_OPERATOR = "incubator_operator", _("孵化载体运营机构")
+    GOVERNMENT = "government", _("政府部门")
+    OTHER = "other", _("其他")
+
+
+class InstitutionQuerySet(models.QuerySet):
+    def for_member(self, user) -> InstitutionQuerySet:
+        """Institutions the user acts for; none for anonymous users."""
+        if not user.is_authenticated:
+            return self.none()
+        return self.filter(memberships__user=user).distinct()
+
+
+class Institution(models.Model):
+    """A university, institute, incubator operator or enterprise that lists resources."""
+
+    code = models.CharField(_("机构编码"), max_length=64, unique=True, validators=[validate_code])
+    name = models.CharField(_("机构名称"), max_length=200)
+    type = models.CharField(_("机构类型"), max_length=32, choices=InstitutionType.choices)
+    region = models.CharField(_("所在州市"), max_length=6, choices=Region.choices)
+    credit_code = models.CharField(
+        _("统一社会信用代码"),
+        max_length=18,
+        blank=True,
+        validators=[validate_credit_code],
+    )
+    address = models.CharField(_("地址"), max_length=500, blank=True)
+    website = models.URLField(_("网站"), max_length=500, blank=True)
+    description = models.TextField(_("简介"), max_length=20000, blank=True)
+    contact_name = models.CharField(_("联系人"), max_length=200, blank=True)
+    contact_email = models.EmailField(_("联系邮箱"), max_length=254, blank=True)
+    contact_phone = models.CharField(_("联系电话"), max_length=32, blank=True)
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    objects = InstitutionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("机构")
+        verbose_name_plural = _("机构")
+        ordering = ["code"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["credit_code"],
+                condition=~models.Q(credit_code=""),
+                name="institution_credit_code_unique",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def region_name(self) -> str:
+        return Region(self.region).label
+
+
+class Role(models.TextChoices):
+    MANAGER = "manager", _("管理员")
+    STAFF = "staff", _("工作人员")
+
+
+class Membership(models.Model):
+    """A user acting for an institution, as its manager or as staff."""
+
+    user = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("用户")
+    )
+    institution = models.ForeignKey(
+        Institution,
+        on_delete=models.CASCADE,
+        related_name="memberships",
+        verbose_name=_("机构"),
+    )
+    role = models.CharField(_("角色"), max_length=16, choices=Role.choices)
+    created_at = models.DateTimeField(_("加入时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("机构成员")
+        verbose_name_plural = _("机构成员")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "institution"], name="membership_one_role_per_institution"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(role__in=["manager", "staff"]), name="membership_role_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} @ {self.institution.code} ({self.get_role_display()})"

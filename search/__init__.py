@@ -1,0 +1,1 @@
+"""Search over news, policy and the catalogue: one interface, two engines."""
