@@ -65,6 +65,8 @@ def load_demo_pages() -> int:
             old_root.delete()
             home.slug = "home"
             home.save_revision().publish()
+            # publish() saved a copy built from the revision; reload the tree fields.
+            home = HomePage.objects.get(pk=home.pk)
     news_index = NewsIndexPage.objects.child_of(home).first()
     if news_index is None:
         news_index = NewsIndexPage(title="双创动态", slug="news", intro="全省双创工作动态。")

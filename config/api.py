@@ -40,3 +40,8 @@ def exception_handler(exc: Exception, context: dict) -> Response | None:
         response.data = {"errors": _as_lists(detail)}
         response.status_code = status.HTTP_400_BAD_REQUEST
     return response
+
+
+def only_public_api(endpoints: list) -> list:
+    """drf-spectacular hook: the schema documents /api/v1/ only, not Wagtail's admin API."""
+    return [endpoint for endpoint in endpoints if endpoint[0].startswith("/api/v1/")]

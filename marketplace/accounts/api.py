@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.contrib.auth import authenticate
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db.models import prefetch_related_objects
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
@@ -136,5 +137,6 @@ class MeView(APIView):
         tags=["accounts"],
     )
     def get(self, request):
-        user = User.objects.prefetch_related("memberships__institution").get(pk=request.user.pk)
+        user = request.user
+        prefetch_related_objects([user], "memberships__institution")
         return Response(MeSerializer(user, context={"request": request}).data)

@@ -1,0 +1,1 @@
+"""Payments: Stripe (online) and offline bank transfer (对公转账), behind one interface."""

@@ -1,0 +1,84 @@
+"""Shared fixtures, and the switches for tests that need a real service.
+
+A test marked `postgres`, `elasticsearch`, `stripe` or `browser` runs when its service is
+configured in the environment and is skipped otherwise; the run ends with one line per
+missing service. REQUIRE_SERVICES=1 turns a missing service into a failure.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections import Counter
+
+import pytest
+
+SERVICES = {
+    "postgres": (
+        lambda: os.environ.get("DATABASE_URL", "").startswith(("postgres://", "postgresql://")),
+        "DATABASE_URL is not a postgres:// URL",
+    ),
+    "elasticsearch": (
+        lambda: bool(os.environ.get("ELASTICSEARCH_URL")),
+        "ELASTICSEARCH_URL is not set",
+    ),
+    "stripe": (
+        lambda: bool(os.environ.get("STRIPE_API_BASE") and os.environ.get("STRIPE_SECRET_KEY")),
+        "STRIPE_API_BASE / STRIPE_SECRET_KEY are not set (stripe-mock)",
+    ),
+    "browser": (
+        lambda: bool(shutil.which("chromium") or shutil.which("chromium-browser")),
+        "no chromium on PATH",
+    ),
+}
+_skipped: Counter = Counter()
+
+
+def _require_services() -> bool:
+    return os.environ.get("REQUIRE_SERVICES", "") not in ("", "0")
+
+
+def pytest_collection_modifyitems(config, items):
+    missing = {name: reason for name, (available, reason) in SERVICES.items() if not available()}
+    for item in items:
+        for name, reason in missing.items():
+            if item.get_closest_marker(name):
+                if _require_services():
+                    item.add_marker(
+                        pytest.mark.usefixtures("_fail_missing_service"),
+                    )
+                    item.user_properties.append(("missing_service", f"{name}: {reason}"))
+                else:
+                    _skipped[f"{name} ({reason})"] += 1
+                    item.add_marker(pytest.mark.skip(reason=f"needs {name}: {reason}"))
+
+
+@pytest.fixture
+def _fail_missing_service(request):
+    missing = [value for key, value in request.node.user_properties if key == "missing_service"]
+    pytest.fail(f"REQUIRE_SERVICES=1 but a service is missing: {'; '.join(missing)}")
+
+
+def pytest_terminal_summary(terminalreporter):
+    if _skipped:
+        parts = ", ".join(f"{count} need {what}" for what, count in sorted(_skipped.items()))
+        terminalreporter.write_line(f"service tests skipped: {parts}", yellow=True)
+    else:
+        terminalreporter.write_line("service tests skipped: none")
+
+
+@pytest.fixture
+def api_client():
+    from rest_framework.test import APIClient
+
+    return APIClient()
+
+
+@pytest.fixture
+def site_pages(db):
+    """The 双创专区 front page and news index, installed exactly as `load_demo` does."""
+    from cms.demo import load_demo_pages
+    from cms.models import HomePage, NewsIndexPage
+
+    load_demo_pages()
+    return HomePage.objects.get(), NewsIndexPage.objects.get()

@@ -1,0 +1,64 @@
+"""/healthz reports database, search and task queue; a dead database makes it a 503."""
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+pytestmark = pytest.mark.django_db
+
+CALL = """
+import json, django
+django.setup()
+from django.test import Client
+response = Client().get("/healthz")
+print(response.status_code, response.content.decode())
+"""
+
+
+def call_healthz_in_a_fresh_process(**env: str) -> tuple[int, dict]:
+    full_env = {"PATH": "/usr/bin:/bin", "DJANGO_SETTINGS_MODULE": "config.settings.test", **env}
+    result = subprocess.run(
+        [sys.executable, "-c", CALL], env=full_env, capture_output=True, text=True, timeout=120
+    )
+    assert result.returncode == 0, result.stderr
+    status, body = result.stdout.strip().splitlines()[-1].split(" ", 1)
+    return int(status), json.loads(body)
+
+
+def test_healthy_site_reports_every_check(client):
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    body = response.json()
+    assert body["status"] == "ok"
+    assert set(body["checks"]) == {"database", "search", "tasks"}
+    assert all(check["ok"] for check in body["checks"].values())
+    assert response["Cache-Control"].startswith("max-age=0")
+
+
+def test_a_dead_database_is_a_503():
+    # Nothing listens on port 9 of the loopback: the connection is refused at once.
+    status, body = call_healthz_in_a_fresh_process(
+        DATABASE_URL="postgres://nobody:nothing@127.0.0.1:9/none"
+    )
+    assert status == 503
+    assert body["status"] == "unavailable"
+    assert body["checks"]["database"]["ok"] is False
+    assert "OperationalError" in body["checks"]["database"]["error"]
+
+
+def test_a_dead_search_server_degrades_but_keeps_serving(tmp_path):
+    status, body = call_healthz_in_a_fresh_process(
+        DATABASE_URL=f"sqlite:///{tmp_path / 'h.sqlite3'}",
+        ELASTICSEARCH_URL="http://127.0.0.1:9",
+        ELASTICSEARCH_TIMEOUT="2",
+    )
+    assert status == 200
+    assert body["status"] == "degraded"
+    assert body["checks"]["search"]["ok"] is False
+    assert body["checks"]["database"]["ok"] is True
+
+
+def test_only_get_is_allowed(client):
+    assert client.post("/healthz").status_code == 405
