@@ -34,6 +34,7 @@ urlpatterns = [
     path("documents/", include(wagtaildocs_urls)),
     path("sitemap.xml", sitemap, name="sitemap"),
     path("", include("marketplace.urls")),
+    path("", include("cms.urls")),
 ]
 
 if settings.DEBUG:

@@ -1,0 +1,3 @@
+"""CMS URLs outside the page tree (feeds, department pages)."""
+
+urlpatterns: list = []
