@@ -17,6 +17,7 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 
 INSTALLED_APPS = [
     "marketplace.accounts",
+    "marketplace.catalogue",
     "cms",
     "search",
     "wagtail.contrib.forms",

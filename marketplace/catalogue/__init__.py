@@ -1,0 +1,1 @@
+"""The catalogue: shared instruments, incubators and technology listings of institutions."""

@@ -1,0 +1,10 @@
+"""Catalogue app configuration."""
+
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class CatalogueConfig(AppConfig):
+    name = "marketplace.catalogue"
+    label = "catalogue"
+    verbose_name = _("资源目录")

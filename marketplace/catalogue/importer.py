@@ -1,0 +1,765 @@
+"""import_catalogue: validate a whole catalogue file, then write it all or nothing, in bulk.
+
+Validation collects every error (schema, then the rules a schema cannot express) before
+anything is written; the write is one transaction of bulk inserts and updates, so 100,000
+listings cost a few hundred queries, not a few per field. A record whose content is unchanged
+since the last import is not written at all (its fingerprint is stored in `import_hash`).
+"""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+import json
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+from jsonschema import Draft202012Validator, FormatChecker
+
+from marketplace.accounts.models import Institution
+from marketplace.accounts.validators import is_valid_credit_code
+
+from .models import Incubator, Instrument, OpeningInterval, RefundTier, Technology
+
+SCHEMA_PATH = Path(settings.BASE_DIR) / "data" / "catalogue.schema.json"
+KINDS = ("institutions", "instruments", "incubators", "technologies")
+LISTING_KINDS = ("instruments", "incubators", "technologies")
+MAX_MONEY = Decimal("999999999999.99")  # DecimalField(max_digits=14, decimal_places=2)
+MAX_INT = 2_147_483_647
+BATCH = 2000
+
+
+@dataclass(frozen=True)
+class RecordError:
+    kind: str
+    index: int | None
+    code: str | None
+    field: str
+    message: str
+
+    def __str__(self) -> str:
+        if self.index is None:
+            return f"file: {self.field or '(top level)'}: {self.message}"
+        return (
+            f"record {self.kind}[{self.index}] ({self.code or '?'}): {self.field}: {self.message}"
+        )
+
+
+@dataclass
+class ImportReport:
+    created: Counter = field(default_factory=Counter)
+    updated: Counter = field(default_factory=Counter)
+    unchanged: Counter = field(default_factory=Counter)
+    errors: list[RecordError] = field(default_factory=list)
+    dry_run: bool = False
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    def summary_lines(self) -> list[str]:
+        return [
+            f"{kind}: {self.created[kind]} created, {self.updated[kind]} updated, "
+            f"{self.unchanged[kind]} unchanged"
+            for kind in KINDS
+        ]
+
+
+class CatalogueFileError(Exception):
+    """The file cannot be read as a catalogue at all (missing, not UTF-8, not JSON)."""
+
+
+def read_catalogue_file(path: str | Path) -> object:
+    try:
+        raw = Path(path).read_bytes()
+    except FileNotFoundError:
+        raise CatalogueFileError(f"文件不存在 / file not found: {path}") from None
+    except IsADirectoryError:
+        raise CatalogueFileError(f"这是一个目录 / is a directory: {path}") from None
+    except PermissionError:
+        raise CatalogueFileError(f"无权读取 / permission denied: {path}") from None
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise CatalogueFileError(f"文件不是 UTF-8 编码 / not UTF-8 (byte {exc.start})") from None
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise CatalogueFileError(
+            f"JSON 格式错误 / invalid JSON: {exc.msg} (line {exc.lineno}, column {exc.colno})"
+        ) from None
+
+
+# --- Validation --------------------------------------------------------------------------------
+
+_MESSAGES = {
+    "required": "缺少必填字段 / is required",
+    "enum": "取值不在允许范围内 / must be one of {allowed}",
+    "const": "取值必须是 {allowed} / must be {allowed}",
+    "maxLength": "过长（最多 {limit} 个字符）/ longer than {limit} characters",
+    "minLength": "不能为空 / must not be empty",
+    "pattern": "格式不正确 / has an invalid format",
+    "format": "不是有效的{zh} / is not a valid {en}",
+    "type": "类型错误，应为 {what} / must be of type {what}",
+    "minimum": "不能小于 {limit} / must be at least {limit}",
+    "maximum": "不能大于 {limit} / must be at most {limit}",
+    "maxItems": "条目过多（最多 {limit} 条）/ more than {limit} items",
+    "minItems": "至少需要 {limit} 条 / needs at least {limit} items",
+    "uniqueItems": "含有重复条目 / has duplicate items",
+    "additionalProperties": "不允许的字段 / is not an allowed field",
+    "dependentRequired": "须同时提供 {what} / requires {what}",
+    "anyOf": "取值无效 / is not valid",
+}
+_FORMAT_NAMES = {
+    "date": ("日期", "date"),
+    "email": ("邮箱地址", "email address"),
+    "uri": ("网址", "URL"),
+}
+
+
+def _schema_message(error) -> tuple[str, str]:
+    """(extra path suffix, message) for one jsonschema error."""
+    validator = error.validator
+    suffix = ""
+    if validator == "required":
+        missing = error.message.split("'")[1] if "'" in error.message else ""
+        suffix = missing
+        message = _MESSAGES["required"]
+    elif validator == "additionalProperties":
+        extras = sorted(set(error.instance) - set(error.schema.get("properties", {})))
+        suffix = ",".join(extras)
+        message = _MESSAGES["additionalProperties"]
+    elif validator == "dependentRequired":
+        message = _MESSAGES["dependentRequired"].format(what=", ".join(error.validator_value))
+    elif validator in ("enum", "const"):
+        allowed = error.validator_value
+        allowed = ", ".join(map(str, allowed)) if isinstance(allowed, list) else str(allowed)
+        message = _MESSAGES[validator].format(allowed=allowed)
+    elif validator in ("maxLength", "minimum", "maximum", "maxItems", "minItems"):
+        message = _MESSAGES[validator].format(limit=error.validator_value)
+    elif validator == "format":
+        zh, en = _FORMAT_NAMES.get(error.validator_value, (error.validator_value,) * 2)
+        message = _MESSAGES["format"].format(zh=zh, en=en)
+    elif validator == "type":
+        what = error.validator_value
+        message = _MESSAGES["type"].format(what=what if isinstance(what, str) else "/".join(what))
+    elif validator == "pattern" and error.schema.get("description", "").startswith("Decimal"):
+        message = "金额格式不正确（最多两位小数的非负数字字符串）/ must be a decimal string with at most two decimals"
+    else:
+        message = _MESSAGES.get(validator, error.message)
+    return suffix, message
+
+
+def _path_text(parts: Iterable) -> str:
+    text = ""
+    for part in parts:
+        if isinstance(part, int):
+            text += f"[{part}]"
+        else:
+            text += f".{part}" if text else str(part)
+    return text
+
+
+class _Collector:
+    def __init__(self, data: dict) -> None:
+        self.data = data
+        self.errors: list[RecordError] = []
+
+    def add(self, kind: str, index: int | None, field_path: str, message: str) -> None:
+        code = None
+        if index is not None:
+            record = self.data.get(kind, [])[index]
+            if isinstance(record, dict) and isinstance(record.get("code"), str):
+                code = record["code"]
+        self.errors.append(RecordError(kind, index, code, field_path, message))
+
+
+def _schema_errors(data: object, collector: _Collector) -> None:
+    schema = json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
+    validator = Draft202012Validator(schema, format_checker=FormatChecker())
+    for error in validator.iter_errors(data):
+        path = list(error.absolute_path)
+        suffix, message = _schema_message(error)
+        if len(path) >= 2 and path[0] in KINDS and isinstance(path[1], int):
+            field_path = _path_text(path[2:])
+            if suffix:
+                field_path = f"{field_path}.{suffix}" if field_path else suffix
+            collector.add(path[0], path[1], field_path or "(record)", message)
+        else:
+            field_path = _path_text(path)
+            if suffix:
+                field_path = f"{field_path}.{suffix}" if field_path else suffix
+            collector.add(path[0] if path else "", None, field_path, message)
+
+
+def _minutes(hhmm: str) -> int:
+    hours, minutes = hhmm.split(":")
+    return int(hours) * 60 + int(minutes)
+
+
+def _semantic_errors(data: dict, collector: _Collector, schema_failed: set) -> None:
+    """Rules the schema cannot express. Records that failed the schema are still checked
+    for what can be checked, so one run lists as much as possible."""
+    seen_codes: dict[str, tuple[str, int]] = {}
+    for kind in KINDS:
+        for index, record in enumerate(data.get(kind, []) or []):
+            if not isinstance(record, dict) or not isinstance(record.get("code"), str):
+                continue
+            code = record["code"]
+            if code in seen_codes:
+                other_kind, other_index = seen_codes[code]
+                collector.add(
+                    kind,
+                    index,
+                    "code",
+                    f"编码重复（与 {other_kind}[{other_index}] 相同）/ duplicate code "
+                    f"(same as {other_kind}[{other_index}])",
+                )
+            else:
+                seen_codes[code] = (kind, index)
+
+    institutions = [r for r in data.get("institutions", []) or [] if isinstance(r, dict)]
+    file_institutions = {r.get("code") for r in institutions}
+    referenced = {
+        record.get("institution")
+        for kind in LISTING_KINDS
+        for record in data.get(kind, []) or []
+        if isinstance(record, dict) and isinstance(record.get("institution"), str)
+    }
+    known = file_institutions | set(
+        Institution.objects.filter(code__in=referenced - file_institutions).values_list(
+            "code", flat=True
+        )
+    )
+    for kind in LISTING_KINDS:
+        for index, record in enumerate(data.get(kind, []) or []):
+            if not isinstance(record, dict):
+                continue
+            ref = record.get("institution")
+            if isinstance(ref, str) and ref not in known:
+                collector.add(
+                    kind,
+                    index,
+                    "institution",
+                    f"机构“{ref}”不存在（文件和数据库中都没有）/ unknown institution {ref!r}",
+                )
+
+    credit_codes: dict[str, int] = {}
+    for index, record in enumerate(data.get("institutions", []) or []):
+        if not isinstance(record, dict):
+            continue
+        credit = record.get("credit_code")
+        if (
+            isinstance(credit, str)
+            and len(credit) == 18
+            and ("institutions", index) not in schema_failed
+        ):
+            if not is_valid_credit_code(credit):
+                collector.add(
+                    "institutions",
+                    index,
+                    "credit_code",
+                    "统一社会信用代码校验位错误 / check digit does not match (GB 32100-2015)",
+                )
+            elif credit in credit_codes:
+                collector.add(
+                    "institutions",
+                    index,
+                    "credit_code",
+                    f"统一社会信用代码与 institutions[{credit_codes[credit]}] 重复 / duplicate credit code",
+                )
+            else:
+                credit_codes[credit] = index
+    if credit_codes:
+        taken = Institution.objects.filter(credit_code__in=credit_codes).exclude(
+            code__in=file_institutions
+        )
+        for code, credit in taken.values_list("code", "credit_code"):
+            collector.add(
+                "institutions",
+                credit_codes[credit],
+                "credit_code",
+                f"统一社会信用代码已被机构“{code}”使用 / credit code already used by {code}",
+            )
+
+    for index, record in enumerate(data.get("instruments", []) or []):
+        if isinstance(record, dict):
+            _check_instrument(record, index, collector)
+    for index, record in enumerate(data.get("incubators", []) or []):
+        if isinstance(record, dict):
+            _check_incubator(record, index, collector)
+    for index, record in enumerate(data.get("technologies", []) or []):
+        if isinstance(record, dict):
+            _check_money(
+                record.get("asking_price"), "technologies", index, "asking_price", collector
+            )
+
+
+def _check_money(value, kind, index, field_path, collector) -> None:
+    if isinstance(value, str):
+        try:
+            amount = Decimal(value)
+        except ArithmeticError:
+            return  # the schema's pattern already reported it
+        if amount.is_finite() and amount > MAX_MONEY:
+            collector.add(kind, index, field_path, f"金额过大 / must be at most {MAX_MONEY}")
+
+
+def _check_instrument(record: dict, index: int, collector: _Collector) -> None:
+    _check_money(record.get("original_value"), "instruments", index, "original_value", collector)
+    pricing = record.get("pricing")
+    if isinstance(pricing, dict):
+        for key in ("hourly", "internal_hourly", "per_sample", "internal_per_sample"):
+            _check_money(pricing.get(key), "instruments", index, f"pricing.{key}", collector)
+    commissioned = record.get("commissioned_on")
+    if isinstance(commissioned, str):
+        try:
+            day = datetime.date.fromisoformat(commissioned)
+        except ValueError:
+            day = None
+        if day and day > timezone.localdate():
+            collector.add(
+                "instruments",
+                index,
+                "commissioned_on",
+                "启用日期不能晚于今天 / must not be in the future",
+            )
+    booking = record.get("booking")
+    if not isinstance(booking, dict):
+        return
+    intervals = booking.get("opening_hours")
+    per_day: dict[int, list[tuple[int, int, int]]] = defaultdict(list)
+    if isinstance(intervals, list):
+        for position, interval in enumerate(intervals):
+            if not isinstance(interval, dict):
+                continue
+            start, end, weekday = (
+                interval.get("start"),
+                interval.get("end"),
+                interval.get("weekday"),
+            )
+            try:
+                start_min, end_min = _minutes(start), _minutes(end)
+            except (AttributeError, ValueError, TypeError):
+                continue
+            if end_min <= start_min:
+                collector.add(
+                    "instruments",
+                    index,
+                    f"booking.opening_hours[{position}].end",
+                    "结束时间必须晚于开始时间 / must be after start",
+                )
+                continue
+            if isinstance(weekday, int):
+                per_day[weekday].append((start_min, end_min, position))
+    for weekday, spans in per_day.items():
+        spans.sort()
+        for (_s1, e1, p1), (s2, _e2, p2) in zip(spans, spans[1:], strict=False):
+            if s2 < e1:
+                collector.add(
+                    "instruments",
+                    index,
+                    f"booking.opening_hours[{p2}]",
+                    f"与 opening_hours[{p1}] 在同一天重叠 / overlaps opening_hours[{p1}] on weekday {weekday}",
+                )
+    slot, low, high = (
+        booking.get("slot_minutes"),
+        booking.get("min_minutes"),
+        booking.get("max_minutes"),
+    )
+    if all(isinstance(v, int) and not isinstance(v, bool) and v > 0 for v in (slot, low, high)):
+        if low > high:
+            collector.add(
+                "instruments",
+                index,
+                "booking.min_minutes",
+                "最短预约时长不能大于最长预约时长 / must not exceed max_minutes",
+            )
+        for name, value in (("min_minutes", low), ("max_minutes", high)):
+            if value % slot:
+                collector.add(
+                    "instruments",
+                    index,
+                    f"booking.{name}",
+                    f"须为时段粒度 {slot} 分钟的整数倍 / must be a multiple of slot_minutes ({slot})",
+                )
+    tiers = booking.get("refund_policy")
+    if isinstance(tiers, list):
+        hours = [t.get("hours_before") for t in tiers if isinstance(t, dict)]
+        duplicates = {h for h in hours if hours.count(h) > 1}
+        if duplicates:
+            collector.add(
+                "instruments",
+                index,
+                "booking.refund_policy",
+                f"提前小时数重复 / hours_before values must be distinct: {sorted(duplicates)}",
+            )
+
+
+def _check_incubator(record: dict, index: int, collector: _Collector) -> None:
+    for vacant, total in (
+        ("workstations_vacant", "workstations_total"),
+        ("offices_vacant", "offices_total"),
+    ):
+        v, t = record.get(vacant), record.get(total)
+        if isinstance(v, int) and v > MAX_INT:
+            collector.add("incubators", index, vacant, f"数值过大 / must be at most {MAX_INT}")
+        if isinstance(t, int) and t > MAX_INT:
+            collector.add("incubators", index, total, f"数值过大 / must be at most {MAX_INT}")
+        if isinstance(v, int) and v > (t if isinstance(t, int) else 0):
+            collector.add(
+                "incubators", index, vacant, f"不能多于 {total} / must not exceed {total}"
+            )
+    companies = record.get("incubated_companies")
+    if isinstance(companies, int) and companies > MAX_INT:
+        collector.add(
+            "incubators", index, "incubated_companies", f"数值过大 / must be at most {MAX_INT}"
+        )
+    area = record.get("floor_area_m2")
+    if isinstance(area, int | float) and not isinstance(area, bool) and area >= 10**10:
+        collector.add("incubators", index, "floor_area_m2", "数值过大 / must be below 10000000000")
+
+
+def validate_catalogue(data: object) -> list[RecordError]:
+    if not isinstance(data, dict):
+        return [
+            RecordError(
+                "", None, None, "", "文件顶层必须是 JSON 对象 / top level must be a JSON object"
+            )
+        ]
+    collector = _Collector(data)
+    _schema_errors(data, collector)
+    for kind in KINDS:
+        if not isinstance(data.get(kind, []), list):
+            return collector.errors  # the schema said so; nothing below can run
+    schema_failed = {(e.kind, e.index) for e in collector.errors if e.index is not None}
+    _semantic_errors(data, collector, schema_failed)
+    collector.errors.sort(
+        key=lambda e: (KINDS.index(e.kind) if e.kind in KINDS else -1, e.index or 0)
+    )
+    return collector.errors
+
+
+# --- Writing -----------------------------------------------------------------------------------
+
+
+def _fingerprint(record: dict) -> str:
+    return hashlib.sha256(
+        json.dumps(record, sort_keys=True, ensure_ascii=False).encode("utf-8")
+    ).hexdigest()
+
+
+def _dec(value) -> Decimal | None:
+    return None if value is None else Decimal(value)
+
+
+INSTITUTION_FIELDS = [
+    "name",
+    "type",
+    "region",
+    "credit_code",
+    "address",
+    "website",
+    "description",
+    "contact_name",
+    "contact_email",
+    "contact_phone",
+]
+
+
+def _institution_values(record: dict) -> dict:
+    return {name: record.get(name, "") for name in INSTITUTION_FIELDS}
+
+
+def _instrument_values(record: dict) -> dict:
+    pricing = record.get("pricing") or {}
+    booking = record.get("booking") or {}
+    modes = set(record.get("service_modes", []))
+    values = {
+        "name": record["name"],
+        "category": record["category"],
+        "model_number": record.get("model", ""),
+        "manufacturer": record.get("manufacturer", ""),
+        "origin_country": record.get("origin_country", ""),
+        "original_value": Decimal(record["original_value"]),
+        "commissioned_on": (
+            datetime.date.fromisoformat(record["commissioned_on"])
+            if record.get("commissioned_on")
+            else None
+        ),
+        "location": record.get("location", ""),
+        "description": record.get("description", ""),
+        "capabilities": record.get("capabilities", []),
+        "offers_machine_time": "machine_time" in modes,
+        "offers_sample_testing": "sample_testing" in modes,
+        "price_hourly": _dec(pricing.get("hourly")),
+        "price_internal_hourly": _dec(pricing.get("internal_hourly")),
+        "price_per_sample": _dec(pricing.get("per_sample")),
+        "price_internal_per_sample": _dec(pricing.get("internal_per_sample")),
+        "status": record.get("status", "in_service"),
+        "contact_name": record.get("contact_name", ""),
+        "contact_email": record.get("contact_email", ""),
+        "contact_phone": record.get("contact_phone", ""),
+    }
+    if booking:
+        values.update(
+            timezone=booking.get("timezone", "Asia/Shanghai"),
+            slot_minutes=booking["slot_minutes"],
+            min_minutes=booking["min_minutes"],
+            max_minutes=booking["max_minutes"],
+            min_notice_hours=booking["min_notice_hours"],
+            max_advance_days=booking["max_advance_days"],
+            approval_required=booking["approval_required"],
+            training_required=booking.get("training_required", False),
+        )
+    return values
+
+
+def _incubator_values(record: dict) -> dict:
+    area = record.get("floor_area_m2")
+    return {
+        "name": record["name"],
+        "type": record["type"],
+        "level": record["level"],
+        "region": record["region"],
+        "county": record.get("county", ""),
+        "address": record.get("address", ""),
+        "lat": record.get("lat"),
+        "lng": record.get("lng"),
+        "operator": record.get("operator", ""),
+        "established_on": (
+            datetime.date.fromisoformat(record["established_on"])
+            if record.get("established_on")
+            else None
+        ),
+        "floor_area_m2": None if area is None else Decimal(str(area)).quantize(Decimal("0.01")),
+        "workstations_total": record.get("workstations_total", 0),
+        "workstations_vacant": record.get("workstations_vacant", 0),
+        "offices_total": record.get("offices_total", 0),
+        "offices_vacant": record.get("offices_vacant", 0),
+        "incubated_companies": record.get("incubated_companies", 0),
+        "services": record.get("services", []),
+        "focus_industries": record.get("focus_industries", []),
+        "description": record.get("description", ""),
+        "website": record.get("website", ""),
+        "contact_name": record.get("contact_name", ""),
+        "contact_email": record.get("contact_email", ""),
+        "contact_phone": record.get("contact_phone", ""),
+    }
+
+
+def _technology_values(record: dict) -> dict:
+    modes = set(record.get("transfer_modes", []))
+    return {
+        "title": record["title"],
+        "summary": record["summary"],
+        "description": record.get("description", ""),
+        "field": record["field"],
+        "ip_type": record["ip_type"],
+        "ip_numbers": record.get("ip_numbers", []),
+        "ip_status": record.get("ip_status", ""),
+        "trl": record.get("trl"),
+        "mode_transfer": "transfer" in modes,
+        "mode_license": "license" in modes,
+        "mode_equity": "equity" in modes,
+        "mode_joint_development": "joint_development" in modes,
+        "asking_price": _dec(record.get("asking_price")),
+        "inventors": record.get("inventors", []),
+        "contact_name": record.get("contact_name", ""),
+        "contact_email": record.get("contact_email", ""),
+        "contact_phone": record.get("contact_phone", ""),
+    }
+
+
+LISTINGS = {
+    "instruments": (Instrument, _instrument_values),
+    "incubators": (Incubator, _incubator_values),
+    "technologies": (Technology, _technology_values),
+}
+
+
+def _write_institutions(records: list[dict], report: ImportReport) -> None:
+    existing = {
+        i.code: i for i in Institution.objects.filter(code__in=[r["code"] for r in records])
+    }
+    to_create, to_update = [], []
+    for record in records:
+        values = _institution_values(record)
+        current = existing.get(record["code"])
+        if current is None:
+            to_create.append(Institution(code=record["code"], **values))
+        elif any(getattr(current, name) != value for name, value in values.items()):
+            for name, value in values.items():
+                setattr(current, name, value)
+            to_update.append(current)
+        else:
+            report.unchanged["institutions"] += 1
+    Institution.objects.bulk_create(to_create, batch_size=BATCH)
+    if to_update:
+        now = timezone.now()
+        for institution in to_update:
+            institution.updated_at = now
+        Institution.objects.bulk_update(
+            to_update, [*INSTITUTION_FIELDS, "updated_at"], batch_size=BATCH
+        )
+    report.created["institutions"] += len(to_create)
+    report.updated["institutions"] += len(to_update)
+
+
+def _write_listings(
+    kind: str,
+    records: list[dict],
+    institution_ids: dict[str, int],
+    report: ImportReport,
+    tick: Callable[[int], None],
+) -> None:
+    model, to_values = LISTINGS[kind]
+    now = timezone.now()
+    for start in range(0, len(records), BATCH):
+        batch = records[start : start + BATCH]
+        existing = {
+            code: (pk, fingerprint, live)
+            for code, pk, fingerprint, live in model.objects.filter(
+                code__in=[r["code"] for r in batch]
+            ).values_list("code", "pk", "import_hash", "live")
+        }
+        to_create, to_update = [], []
+        for record in batch:
+            fingerprint = _fingerprint(record)
+            current = existing.get(record["code"])
+            if current is not None and current[1] == fingerprint:
+                report.unchanged[kind] += 1
+                continue
+            published = bool(record.get("published", False))
+            obj = model(
+                code=record["code"],
+                institution_id=institution_ids[record["institution"]],
+                import_hash=fingerprint,
+                live=published,
+                updated_at=now,
+                **to_values(record),
+            )
+            if published:
+                obj.first_published_at = obj.last_published_at = now
+                obj.live_revision = None
+            if current is None:
+                obj.created_at = now
+                to_create.append((obj, record))
+            else:
+                obj.pk = current[0]
+                to_update.append((obj, record))
+        if to_create:
+            model.objects.bulk_create([obj for obj, _ in to_create], batch_size=BATCH)
+            if model is Instrument and not all(obj.pk for obj, _ in to_create):
+                # Backends without RETURNING on bulk insert: look the new ids up once.
+                ids = dict(
+                    model.objects.filter(code__in=[o.code for o, _ in to_create]).values_list(
+                        "code", "pk"
+                    )
+                )
+                for obj, _ in to_create:
+                    obj.pk = ids[obj.code]
+        if to_update:
+            fields = [
+                f.name
+                for f in model._meta.concrete_fields
+                if not f.primary_key
+                and f.name
+                not in {
+                    "created_at",
+                    "latest_revision",
+                    "live_revision",
+                    "locked",
+                    "locked_at",
+                    "locked_by",
+                    "has_unpublished_changes",
+                    "first_published_at",
+                    "go_live_at",
+                    "expire_at",
+                    "expired",
+                    "latest_revision_created_at",
+                }
+            ]
+            model.objects.bulk_update([obj for obj, _ in to_update], fields, batch_size=BATCH)
+        if model is Instrument:
+            _write_booking_children(to_create, to_update)
+        report.created[kind] += len(to_create)
+        report.updated[kind] += len(to_update)
+        tick(len(batch))
+
+
+def _write_booking_children(to_create: list, to_update: list) -> None:
+    if to_update:
+        ids = [obj.pk for obj, _ in to_update]
+        OpeningInterval.objects.filter(instrument_id__in=ids).delete()
+        RefundTier.objects.filter(instrument_id__in=ids).delete()
+    intervals, tiers = [], []
+    for obj, record in [*to_create, *to_update]:
+        booking = record.get("booking") or {}
+        for order, interval in enumerate(booking.get("opening_hours", [])):
+            intervals.append(
+                OpeningInterval(
+                    instrument_id=obj.pk,
+                    sort_order=order,
+                    weekday=interval["weekday"],
+                    start=datetime.time.fromisoformat(interval["start"]),
+                    end=datetime.time.fromisoformat(interval["end"]),
+                )
+            )
+        for order, tier in enumerate(booking.get("refund_policy", [])):
+            tiers.append(
+                RefundTier(
+                    instrument_id=obj.pk,
+                    sort_order=order,
+                    hours_before=tier["hours_before"],
+                    refund_percent=tier["refund_percent"],
+                )
+            )
+    OpeningInterval.objects.bulk_create(intervals, batch_size=BATCH)
+    RefundTier.objects.bulk_create(tiers, batch_size=BATCH)
+
+
+class _DryRunRollback(Exception):
+    pass
+
+
+def import_catalogue(
+    data: object,
+    *,
+    dry_run: bool = False,
+    progress: Callable[[int], None] | None = None,
+) -> ImportReport:
+    """Validate everything; if valid, write everything in one transaction (nothing if dry_run)."""
+    report = ImportReport(dry_run=dry_run)
+    report.errors = validate_catalogue(data)
+    if report.errors:
+        return report
+    tick = progress or (lambda n: None)
+    try:
+        with transaction.atomic():
+            institutions = data.get("institutions", [])
+            _write_institutions(institutions, report)
+            tick(len(institutions))
+            refs = {r["institution"] for kind in LISTING_KINDS for r in data.get(kind, [])}
+            institution_ids = dict(
+                Institution.objects.filter(code__in=refs).values_list("code", "pk")
+            )
+            for kind in LISTING_KINDS:
+                _write_listings(kind, data.get(kind, []), institution_ids, report, tick)
+            if dry_run:
+                raise _DryRunRollback
+    except _DryRunRollback:
+        pass
+    return report
+
+
+def count_records(data: object) -> int:
+    if not isinstance(data, dict):
+        return 0
+    return sum(len(data.get(kind) or []) for kind in KINDS if isinstance(data.get(kind), list))

@@ -1,0 +1,518 @@
+"""Listings of the catalogue: instruments (with booking rules), incubators and technologies.
+
+Each listing belongs to an institution and is moderated before it is public: the row holds the
+published version (`live`), drafts and pending changes live in Wagtail revisions, and a
+moderation workflow takes a change from submitted to published.
+"""
+
+from __future__ import annotations
+
+from datetime import time
+from decimal import Decimal
+
+from django.contrib.contenttypes.fields import GenericRelation
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from modelcluster.fields import ParentalKey
+from modelcluster.models import ClusterableModel
+from wagtail.models import (
+    DraftStateMixin,
+    LockableMixin,
+    Orderable,
+    PreviewableMixin,
+    RevisionMixin,
+    WorkflowMixin,
+)
+
+from marketplace.accounts.models import Institution
+from marketplace.accounts.validators import validate_code
+from marketplace.regions import Region
+
+from .vocabularies import (
+    WEEKDAYS,
+    BlackoutKind,
+    IncubatorLevel,
+    IncubatorType,
+    InstrumentCategory,
+    InstrumentStatus,
+    IpStatus,
+    IpType,
+    TransferMode,
+)
+
+money_validators = [MinValueValidator(Decimal("0"))]
+phone_validator = RegexValidator(r"^\+?[0-9][0-9 ()-]{4,30}$", _("请输入有效的电话号码。"))
+country_validator = RegexValidator(r"^[A-Z]{2}$", _("请输入两位大写国家代码，例如 CN、JP、DE。"))
+
+
+def money_field(verbose_name, **kwargs) -> models.DecimalField:
+    return models.DecimalField(
+        verbose_name,
+        max_digits=14,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=money_validators,
+        **kwargs,
+    )
+
+
+class ListingQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(live=True)
+
+    def editable_by(self, user):
+        """Listings the user may manage: all for moderators, their institutions' otherwise."""
+        from .permissions import is_platform_moderator
+
+        if not user.is_authenticated:
+            return self.none()
+        if is_platform_moderator(user):
+            return self
+        return self.filter(institution__memberships__user=user).distinct()
+
+
+class Listing(
+    WorkflowMixin, DraftStateMixin, LockableMixin, RevisionMixin, PreviewableMixin, ClusterableModel
+):
+    """What every listing shares: a stable code, an owning institution, moderation state."""
+
+    code = models.CharField(_("编码"), max_length=64, unique=True, validators=[validate_code])
+    institution = models.ForeignKey(
+        Institution,
+        on_delete=models.PROTECT,
+        related_name="%(class)ss",
+        verbose_name=_("所属机构"),
+    )
+    contact_name = models.CharField(_("联系人"), max_length=200, blank=True)
+    contact_email = models.EmailField(_("联系邮箱"), max_length=254, blank=True)
+    contact_phone = models.CharField(
+        _("联系电话"), max_length=32, blank=True, validators=[phone_validator]
+    )
+    # Fingerprint of the imported record: a re-import of an unchanged record writes nothing.
+    import_hash = models.CharField(max_length=64, blank=True, editable=False)
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    objects = ListingQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    def get_preview_template(self, request, mode_name):
+        return f"catalogue/{self._meta.model_name}_detail.html"
+
+    def get_preview_context(self, request, mode_name):
+        return {"listing": self, "preview": True, **self.detail_context()}
+
+    def detail_context(self) -> dict:
+        return {}
+
+    def get_absolute_url(self) -> str:
+        return reverse(f"catalogue:{self._meta.model_name}_detail", args=[self.code])
+
+
+class Instrument(Listing):
+    """大型科学仪器: a shared large instrument with prices and machine-time booking rules."""
+
+    name = models.CharField(_("仪器名称"), max_length=200)
+    category = models.CharField(
+        _("仪器分类"), max_length=32, choices=InstrumentCategory.choices, db_index=True
+    )
+    model_number = models.CharField(_("规格型号"), max_length=200, blank=True)
+    manufacturer = models.CharField(_("生产厂商"), max_length=200, blank=True)
+    origin_country = models.CharField(
+        _("产地国别"), max_length=2, blank=True, validators=[country_validator]
+    )
+    original_value = models.DecimalField(
+        _("原值（元）"), max_digits=14, decimal_places=2, validators=money_validators
+    )
+    commissioned_on = models.DateField(_("启用日期"), null=True, blank=True)
+    location = models.CharField(_("安放地点"), max_length=500, blank=True)
+    description = models.TextField(_("主要技术指标与功能"), max_length=20000, blank=True)
+    capabilities = models.JSONField(_("服务能力"), default=list, blank=True)
+    offers_machine_time = models.BooleanField(_("提供机时预约"), default=False, db_index=True)
+    offers_sample_testing = models.BooleanField(_("提供送样检测"), default=False, db_index=True)
+    price_hourly = money_field(_("对外机时价格（元/小时）"))
+    price_internal_hourly = money_field(_("校内/院内机时价格（元/小时）"))
+    price_per_sample = money_field(_("对外送样价格（元/样）"))
+    price_internal_per_sample = money_field(_("校内/院内送样价格（元/样）"))
+    status = models.CharField(
+        _("运行状态"),
+        max_length=32,
+        choices=InstrumentStatus.choices,
+        default=InstrumentStatus.IN_SERVICE,
+    )
+    # Booking rules (machine time). Wall-clock times are in `timezone`.
+    timezone = models.CharField(_("时区"), max_length=64, default="Asia/Shanghai", editable=False)
+    slot_minutes = models.PositiveIntegerField(
+        _("时段粒度（分钟）"),
+        default=30,
+        validators=[MinValueValidator(5), MaxValueValidator(1440)],
+    )
+    min_minutes = models.PositiveIntegerField(
+        _("最短预约（分钟）"),
+        default=60,
+        validators=[MinValueValidator(5), MaxValueValidator(10080)],
+    )
+    max_minutes = models.PositiveIntegerField(
+        _("最长预约（分钟）"),
+        default=480,
+        validators=[MinValueValidator(5), MaxValueValidator(10080)],
+    )
+    min_notice_hours = models.PositiveIntegerField(
+        _("最少提前（小时）"), default=24, validators=[MaxValueValidator(8760)]
+    )
+    max_advance_days = models.PositiveIntegerField(
+        _("最多提前（天）"), default=60, validators=[MinValueValidator(1), MaxValueValidator(366)]
+    )
+    approval_required = models.BooleanField(_("需要审批"), default=True)
+    training_required = models.BooleanField(_("需要培训上岗"), default=False)
+    photo = models.ForeignKey(
+        "wagtailimages.Image",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("照片"),
+    )
+    manual = models.ForeignKey(
+        "wagtaildocs.Document",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("附件（收费标准、样品要求等）"),
+    )
+    _revisions = GenericRelation("wagtailcore.Revision", related_query_name="instrument")
+    workflow_states = GenericRelation(
+        "wagtailcore.WorkflowState",
+        content_type_field="base_content_type",
+        object_id_field="object_id",
+        related_query_name="instrument",
+        for_concrete_model=False,
+    )
+
+    class Meta:
+        verbose_name = _("仪器")
+        verbose_name_plural = _("仪器")
+        ordering = ["code"]
+        indexes = [models.Index(fields=["live", "category"]), models.Index(fields=["live", "code"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(min_minutes__lte=models.F("max_minutes")),
+                name="instrument_min_not_above_max",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def revisions(self):
+        return self._revisions
+
+    @property
+    def service_modes(self) -> list[str]:
+        modes = []
+        if self.offers_machine_time:
+            modes.append("machine_time")
+        if self.offers_sample_testing:
+            modes.append("sample_testing")
+        return modes
+
+    @property
+    def region(self) -> str:
+        return self.institution.region
+
+    def clean(self):
+        super().clean()
+        errors = {}
+        if self.min_minutes and self.max_minutes and self.min_minutes > self.max_minutes:
+            errors["max_minutes"] = _("最长预约时长不能小于最短预约时长。")
+        if self.slot_minutes:
+            for field in ("min_minutes", "max_minutes"):
+                value = getattr(self, field)
+                if value and value % self.slot_minutes:
+                    errors[field] = _("须为时段粒度的整数倍。")
+        if not (self.offers_machine_time or self.offers_sample_testing):
+            errors["offers_machine_time"] = _("至少提供一种服务方式。")
+        if errors:
+            raise ValidationError(errors)
+
+
+class OpeningInterval(Orderable):
+    """One opening interval on one weekday, in the instrument's wall-clock time."""
+
+    instrument = ParentalKey(Instrument, on_delete=models.CASCADE, related_name="opening_hours")
+    weekday = models.PositiveSmallIntegerField(_("星期"), choices=WEEKDAYS)
+    start = models.TimeField(_("开始"))
+    end = models.TimeField(_("结束"))
+
+    class Meta(Orderable.Meta):
+        verbose_name = _("开放时段")
+        verbose_name_plural = _("开放时段")
+        ordering = ["weekday", "start"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(end__gt=models.F("start")),
+                name="opening_interval_end_after_start",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_weekday_display()} {self.start:%H:%M}–{self.end:%H:%M}"
+
+    def clean(self):
+        if self.start is not None and self.end is not None and self.end <= self.start:
+            raise ValidationError({"end": _("结束时间必须晚于开始时间。")})
+        if self.end == time(0, 0):
+            raise ValidationError({"end": _("开放时段不能跨越午夜。")})
+
+
+class RefundTier(Orderable):
+    """Cancelling at least `hours_before` hours ahead refunds `refund_percent` of the payment."""
+
+    instrument = ParentalKey(Instrument, on_delete=models.CASCADE, related_name="refund_tiers")
+    hours_before = models.PositiveIntegerField(
+        _("提前小时数"), validators=[MaxValueValidator(8760)]
+    )
+    refund_percent = models.PositiveSmallIntegerField(
+        _("退款比例（%）"), validators=[MaxValueValidator(100)]
+    )
+
+    class Meta(Orderable.Meta):
+        verbose_name = _("退款规则")
+        verbose_name_plural = _("退款规则")
+        ordering = ["-hours_before"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["instrument", "hours_before"], name="refund_tier_hours_unique"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(refund_percent__lte=100), name="refund_tier_percent_max_100"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"≥{self.hours_before}h → {self.refund_percent}%"
+
+
+class BlackoutQuerySet(models.QuerySet):
+    def overlapping(self, start, end):
+        return self.filter(starts_at__lt=end, ends_at__gt=start)
+
+
+class Blackout(models.Model):
+    """A period an instrument cannot be booked (maintenance, holidays); may cross midnight."""
+
+    instrument = models.ForeignKey(
+        Instrument, on_delete=models.CASCADE, related_name="blackouts", verbose_name=_("仪器")
+    )
+    starts_at = models.DateTimeField(_("开始时间"))
+    ends_at = models.DateTimeField(_("结束时间"))
+    kind = models.CharField(
+        _("类型"), max_length=16, choices=BlackoutKind.choices, default=BlackoutKind.MAINTENANCE
+    )
+    reason = models.CharField(_("说明"), max_length=200, blank=True)
+
+    objects = BlackoutQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("停机时段")
+        verbose_name_plural = _("停机时段")
+        ordering = ["starts_at"]
+        indexes = [models.Index(fields=["instrument", "starts_at", "ends_at"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(ends_at__gt=models.F("starts_at")),
+                name="blackout_ends_after_start",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.instrument} {self.starts_at:%Y-%m-%d %H:%M}–{self.ends_at:%Y-%m-%d %H:%M}"
+
+    def clean(self):
+        if self.starts_at and self.ends_at and self.ends_at <= self.starts_at:
+            raise ValidationError({"ends_at": _("结束时间必须晚于开始时间。")})
+
+
+class Incubator(Listing):
+    """双创载体: a maker space, incubator, accelerator, science park or demonstration base."""
+
+    name = models.CharField(_("载体名称"), max_length=200)
+    type = models.CharField(
+        _("载体类型"), max_length=32, choices=IncubatorType.choices, db_index=True
+    )
+    level = models.CharField(
+        _("级别"), max_length=16, choices=IncubatorLevel.choices, db_index=True
+    )
+    region = models.CharField(_("所在州市"), max_length=6, choices=Region.choices, db_index=True)
+    county = models.CharField(_("县（市、区）"), max_length=50, blank=True)
+    address = models.CharField(_("地址"), max_length=500, blank=True)
+    lat = models.FloatField(
+        _("纬度"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(21.0), MaxValueValidator(29.5)],
+    )
+    lng = models.FloatField(
+        _("经度"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(97.0), MaxValueValidator(106.5)],
+    )
+    operator = models.CharField(_("运营主体"), max_length=200, blank=True)
+    established_on = models.DateField(_("成立日期"), null=True, blank=True)
+    floor_area_m2 = models.DecimalField(
+        _("场地面积（平方米）"),
+        max_digits=12,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=money_validators,
+    )
+    workstations_total = models.PositiveIntegerField(_("工位总数"), default=0)
+    workstations_vacant = models.PositiveIntegerField(_("空余工位"), default=0)
+    offices_total = models.PositiveIntegerField(_("独立办公室总数"), default=0)
+    offices_vacant = models.PositiveIntegerField(_("空余办公室"), default=0)
+    incubated_companies = models.PositiveIntegerField(_("在孵企业数"), default=0)
+    services = models.JSONField(_("服务内容"), default=list, blank=True)
+    focus_industries = models.JSONField(_("重点产业"), default=list, blank=True)
+    description = models.TextField(_("简介"), max_length=20000, blank=True)
+    website = models.URLField(_("网站"), max_length=500, blank=True)
+    photo = models.ForeignKey(
+        "wagtailimages.Image",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("照片"),
+    )
+    _revisions = GenericRelation("wagtailcore.Revision", related_query_name="incubator")
+    workflow_states = GenericRelation(
+        "wagtailcore.WorkflowState",
+        content_type_field="base_content_type",
+        object_id_field="object_id",
+        related_query_name="incubator",
+        for_concrete_model=False,
+    )
+
+    class Meta:
+        verbose_name = _("孵化载体")
+        verbose_name_plural = _("孵化载体")
+        ordering = ["code"]
+        indexes = [models.Index(fields=["live", "region"]), models.Index(fields=["live", "code"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(workstations_vacant__lte=models.F("workstations_total")),
+                name="incubator_vacant_within_total",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(offices_vacant__lte=models.F("offices_total")),
+                name="incubator_offices_vacant_within_total",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def revisions(self):
+        return self._revisions
+
+    def clean(self):
+        super().clean()
+        errors = {}
+        if self.workstations_vacant > self.workstations_total:
+            errors["workstations_vacant"] = _("空余工位不能多于工位总数。")
+        if self.offices_vacant > self.offices_total:
+            errors["offices_vacant"] = _("空余办公室不能多于办公室总数。")
+        if (self.lat is None) != (self.lng is None):
+            errors["lng"] = _("经纬度须同时填写。")
+        if errors:
+            raise ValidationError(errors)
+
+    def detail_context(self) -> dict:
+        from .yunnan_map import map_pin
+
+        return {"map_pin": map_pin(self.lat, self.lng)}
+
+
+class Technology(Listing):
+    """科技成果: a patent or other technology offered for transfer, licence or cooperation."""
+
+    title = models.CharField(_("成果名称"), max_length=200)
+    summary = models.TextField(_("成果简介"), max_length=4000)
+    description = models.TextField(_("详细介绍"), max_length=20000, blank=True)
+    field = models.CharField(_("所属领域"), max_length=50, db_index=True)
+    ip_type = models.CharField(
+        _("知识产权类型"), max_length=32, choices=IpType.choices, db_index=True
+    )
+    ip_numbers = models.JSONField(_("专利号/登记号"), default=list, blank=True)
+    ip_status = models.CharField(_("法律状态"), max_length=16, choices=IpStatus.choices, blank=True)
+    trl = models.PositiveSmallIntegerField(
+        _("技术成熟度（TRL）"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(9)],
+        db_index=True,
+    )
+    mode_transfer = models.BooleanField(_("转让"), default=False)
+    mode_license = models.BooleanField(_("许可"), default=False)
+    mode_equity = models.BooleanField(_("作价投资"), default=False)
+    mode_joint_development = models.BooleanField(_("合作开发"), default=False)
+    asking_price = money_field(_("转让报价（元，空为面议）"))
+    inventors = models.JSONField(_("完成人"), default=list, blank=True)
+    _revisions = GenericRelation("wagtailcore.Revision", related_query_name="technology")
+    workflow_states = GenericRelation(
+        "wagtailcore.WorkflowState",
+        content_type_field="base_content_type",
+        object_id_field="object_id",
+        related_query_name="technology",
+        for_concrete_model=False,
+    )
+
+    class Meta:
+        verbose_name = _("科技成果")
+        verbose_name_plural = _("科技成果")
+        ordering = ["code"]
+        indexes = [models.Index(fields=["live", "ip_type"]), models.Index(fields=["live", "code"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(trl__isnull=True) | models.Q(trl__gte=1, trl__lte=9),
+                name="technology_trl_1_to_9",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def revisions(self):
+        return self._revisions
+
+    @property
+    def name(self) -> str:
+        return self.title
+
+    @property
+    def transfer_modes(self) -> list[str]:
+        return [mode for mode in TransferMode.values if getattr(self, f"mode_{mode}")]
+
+    @property
+    def transfer_mode_labels(self) -> list[str]:
+        return [TransferMode(mode).label for mode in self.transfer_modes]
+
+    @property
+    def region(self) -> str:
+        return self.institution.region
+
+    def clean(self):
+        super().clean()
+        if not self.transfer_modes:
+            raise ValidationError({"mode_transfer": _("至少选择一种转化方式。")})

@@ -1,0 +1,65 @@
+"""Who may manage which listing: members of the owning institution, and platform moderators.
+
+Checked here, once, and used by querysets, the Wagtail admin and the API alike.
+"""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import AnonymousUser
+from wagtail.permission_policies.base import ModelPermissionPolicy
+
+# Group names are created by the catalogue's data migration.
+MODERATORS_GROUP = "资源审核员"
+MEMBERS_GROUP = "机构成员"
+
+
+def is_platform_moderator(user) -> bool:
+    if not user.is_authenticated or not user.is_active:
+        return False
+    if user.is_superuser:
+        return True
+    cached = getattr(user, "_is_platform_moderator", None)
+    if cached is None:
+        cached = user.groups.filter(name=MODERATORS_GROUP).exists()
+        user._is_platform_moderator = cached
+    return cached
+
+
+def member_institution_ids(user) -> set[int]:
+    if not user.is_authenticated:
+        return set()
+    cached = getattr(user, "_member_institution_ids", None)
+    if cached is None:
+        cached = set(user.memberships.values_list("institution_id", flat=True))
+        user._member_institution_ids = cached
+    return cached
+
+
+def can_manage_listing(user, listing) -> bool:
+    """A moderator manages every listing; a member only their own institution's."""
+    if is_platform_moderator(user):
+        return True
+    return listing.institution_id in member_institution_ids(user)
+
+
+class ListingPermissionPolicy(ModelPermissionPolicy):
+    """Model permissions (from groups) narrowed to the user's own institutions."""
+
+    def user_has_permission_for_instance(self, user, action, instance) -> bool:
+        if isinstance(user, AnonymousUser) or not user.is_authenticated:
+            return False
+        if not self.user_has_permission(user, action):
+            return False
+        institution_id = getattr(instance, "institution_id", None)
+        if institution_id is None and hasattr(instance, "instrument"):
+            institution_id = instance.instrument.institution_id  # blackouts
+        return is_platform_moderator(user) or institution_id in member_institution_ids(user)
+
+    def instances_user_has_permission_for(self, user, action):
+        queryset = super().instances_user_has_permission_for(user, action)
+        if is_platform_moderator(user):
+            return queryset
+        ids = member_institution_ids(user)
+        if self.model._meta.model_name == "blackout":
+            return queryset.filter(instrument__institution_id__in=ids)
+        return queryset.filter(institution_id__in=ids)
