@@ -1,13 +1,49 @@
-"""Demo pages for `make run`: the 双创专区 front page, the news index and a few articles."""
+"""Demo pages for `make run`: the 双创专区 front page, news, notices and the seed policy."""
 
 from __future__ import annotations
 
 import datetime
+from pathlib import Path
 
 from django.db import transaction
 from wagtail.models import Page, Site
 
-from .models import HomePage, NewsIndexPage, NewsPage
+from .importer.service import import_policy, read_policy_file
+from .models import (
+    HomePage,
+    NewsCategory,
+    NewsIndexPage,
+    NewsPage,
+    NoticeIndexPage,
+    NoticePage,
+    PolicyIndexPage,
+    PolicyInterpretationPage,
+    PolicyPage,
+)
+
+SEED_POLICY = Path(__file__).resolve().parent / "data" / "yunnan-2017-new-drivers-policy.txt"
+DEMO_CATEGORIES = [("工作动态", "work"), ("资源共享", "sharing"), ("成果转化", "transfer")]
+DEMO_NEWS_CATEGORIES = ["sharing", "work", "transfer"]
+DEMO_NEWS_TAGS = [["大型仪器", "开放共享"], ["众创空间", "孵化器"], ["科技成果", "专利"]]
+DEMO_NOTICE = {
+    "title": "关于组织申报 2027 年度省级众创空间的通知",
+    "date": datetime.date(2026, 11, 20),
+    "deadline": datetime.date(2026, 12, 31),
+    "source": "云南省科学技术厅",
+    "summary": "符合条件的运营机构可在平台提交申报材料，截止日期为 2026 年 12 月 31 日。",
+    "body": "<p>申报单位应在云南省内注册，具有独立法人资格，运营场地面积不少于 500 平方米。"
+    "请通过双创资源共享平台在线提交申报书和证明材料。</p>",
+}
+DEMO_INTERPRETATION = {
+    "title": "一图读懂：云南省培育壮大经济发展新动能实施方案",
+    "date": datetime.date(2017, 7, 28),
+    "source": "云南省人民政府办公厅",
+    "summary": "实施方案从提高政府服务能力、探索审慎监管、激发新生产要素流动活力和强化支撑保障"
+    "四个方面部署培育壮大新动能的重点任务，并明确了每项任务的牵头和配合部门。",
+    "body": "<p>方案提出，要在政府门户网站开辟双创专区，及时向社会发布双创政策和动态新闻；"
+    "充分发挥大型科学仪器协作共用网络服务平台的作用，推动重大科研基础设施、大型科研仪器设备向社会开放；"
+    "发展多层次的技术（产权）交易市场，建立网上网下相结合的科技成果交易市场。</p>",
+}
 
 DEMO_NEWS = [
     {
@@ -71,8 +107,13 @@ def load_demo_pages() -> int:
     if news_index is None:
         news_index = NewsIndexPage(title="双创动态", slug="news", intro="全省双创工作动态。")
         home.add_child(instance=news_index)
+    categories = {}
+    for order, (name, slug) in enumerate(DEMO_CATEGORIES):
+        categories[slug], _ = NewsCategory.objects.get_or_create(
+            slug=slug, defaults={"name": name, "sort_order": order}
+        )
     created = 0
-    for item in DEMO_NEWS:
+    for item, category, tags in zip(DEMO_NEWS, DEMO_NEWS_CATEGORIES, DEMO_NEWS_TAGS, strict=True):
         if NewsPage.objects.child_of(news_index).filter(title=item["title"]).exists():
             continue
         article = NewsPage(
@@ -82,7 +123,50 @@ def load_demo_pages() -> int:
             summary=item["summary"],
             body=[("paragraph", item["body"])],
         )
+        article.categories = [categories[category]]
+        article.tags.add(*tags)
         news_index.add_child(instance=article)
         article.save_revision().publish()
+        created += 1
+    created += _load_notices(home)
+    created += _load_policies(home)
+    return created
+
+
+def _load_notices(home: HomePage) -> int:
+    notices = NoticeIndexPage.objects.child_of(home).first()
+    if notices is None:
+        notices = NoticeIndexPage(title="通知公告", slug="notices")
+        home.add_child(instance=notices)
+        notices.save_revision().publish()
+    if NoticePage.objects.child_of(notices).filter(title=DEMO_NOTICE["title"]).exists():
+        return 0
+    notice = NoticePage(**{**DEMO_NOTICE, "body": [("paragraph", DEMO_NOTICE["body"])]})
+    notices.add_child(instance=notice)
+    notice.save_revision().publish()
+    return 1
+
+
+def _load_policies(home: HomePage) -> int:
+    """The seed policy, imported as a structured published page, and its interpretation."""
+    library = PolicyIndexPage.objects.child_of(home).first()
+    if library is None:
+        library = PolicyIndexPage(
+            title="政策文件", slug="policies", intro="国家和我省支持大众创业万众创新的政策文件。"
+        )
+        home.add_child(instance=library)
+        library.save_revision().publish()
+    result = import_policy(read_policy_file(SEED_POLICY), publish=True, parent=library)
+    policy = PolicyPage.objects.get(pk=result.page.pk)
+    if not policy.live:
+        policy.save_revision().publish()
+    created = int(result.created)
+    if not PolicyInterpretationPage.objects.filter(policy=policy).exists():
+        interpretation = PolicyInterpretationPage(
+            **{**DEMO_INTERPRETATION, "body": [("paragraph", DEMO_INTERPRETATION["body"])]},
+            policy=policy,
+        )
+        library.add_child(instance=interpretation)
+        interpretation.save_revision().publish()
         created += 1
     return created

@@ -21,6 +21,8 @@ INSTALLED_APPS = [
     "cms",
     "search",
     "wagtail.contrib.forms",
+    "wagtail.contrib.simple_translation",
+    "wagtail.locales",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
     "wagtail.contrib.table_block",
@@ -208,6 +210,22 @@ WAGTAILDOCS_EXTENSIONS = ["pdf", "doc", "docx", "xls", "xlsx", "ppt", "pptx", "o
 
 # --- CMS (双创专区) ---------------------------------------------------------------------------
 # Settings of the cms app live in this block.
+# 政府网站标识码 (SiteIDCode) of the portal this zone belongs to; shown in every page's <meta>.
+SITE_ID_CODE = env_str("SITE_ID_CODE", "5300000001")
+# Wagtail i18n: Chinese pages are the originals, English pages are translations of them.
+WAGTAIL_I18N_ENABLED = True
+# 索引号 formats, chosen per issuing body (Department.index_number_format). Yunnan's index
+# numbers are 21 digits in six parts: 区划代码(6)-机构代码(3)-年份(4)-类别(2)-序号(4)-版本(2).
+CMS_INDEX_NUMBER_FORMATS = {
+    "yunnan": {
+        "label": "云南省（21位，六段）",
+        "parts": [6, 3, 4, 2, 4, 2],
+        "separator": "-",
+        "example": "530000-001-2017-04-0080-01",
+    },
+    "free": {"label": "不限格式", "parts": [], "separator": "-", "example": ""},
+}
+CMS_DEFAULT_INDEX_NUMBER_FORMAT = env_str("CMS_DEFAULT_INDEX_NUMBER_FORMAT", "yunnan")
 
 # --- API ------------------------------------------------------------------------------------
 REST_FRAMEWORK = {

@@ -1,0 +1,37 @@
+"""Models of the 双创专区: pages, policy documents, departments."""
+
+from .departments import Department, DepartmentAlias, NewsCategory
+from .pages import (
+    HomePage,
+    NewsIndexPage,
+    NewsPage,
+    NewsPageTag,
+    NoticeIndexPage,
+    NoticePage,
+    localized_list,
+)
+from .policy import (
+    MeasureResponsibility,
+    PolicyAttachment,
+    PolicyIndexPage,
+    PolicyInterpretationPage,
+    PolicyPage,
+)
+
+__all__ = [
+    "Department",
+    "DepartmentAlias",
+    "HomePage",
+    "MeasureResponsibility",
+    "NewsCategory",
+    "NewsIndexPage",
+    "NewsPage",
+    "NewsPageTag",
+    "NoticeIndexPage",
+    "NoticePage",
+    "PolicyAttachment",
+    "PolicyIndexPage",
+    "PolicyInterpretationPage",
+    "PolicyPage",
+    "localized_list",
+]

@@ -1,0 +1,273 @@
+"""Page types of the 双创专区: the front page, news (双创动态) and notices (通知公告)."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.conf import settings
+from django.core.paginator import Paginator
+from django.db import models
+from django.http import Http404
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from modelcluster.contrib.taggit import ClusterTaggableManager
+from modelcluster.fields import ParentalKey, ParentalManyToManyField
+from taggit.models import TaggedItemBase
+from wagtail.admin.panels import FieldPanel, MultiFieldPanel
+from wagtail.fields import StreamField
+from wagtail.models import Locale, Page
+from wagtail.search import index
+
+from cms.blocks import BodyBlock
+
+NEWS_PER_PAGE = 20
+
+
+class LocaleFallbackMixin:
+    """Route into the Chinese original where a page has no translation in the active locale.
+
+    Pages are served at the same URL in every language (the language comes from the switch,
+    as on the rest of the site). If the English tree lacks a page, the Chinese page is served
+    and the template says so instead of answering 404.
+    """
+
+    def route(self, request, path_components):
+        try:
+            return super().route(request, path_components)
+        except Http404:
+            if not path_components:
+                raise
+            default = Locale.get_default()
+            if self.locale_id == default.pk:
+                raise
+            source = self.get_translation_or_none(default)
+            if source is None:
+                raise
+            return source.specific.route(request, path_components)
+
+
+def localized_list(pages: list[Page]) -> list[Page]:
+    """Swap each page for its translation in the active language where one is live (1 query)."""
+    if not pages or not getattr(settings, "WAGTAIL_I18N_ENABLED", False):
+        return pages
+    try:
+        active = Locale.get_active()
+    except Locale.DoesNotExist:
+        return pages
+    if all(page.locale_id == active.pk for page in pages):
+        return pages
+    model = type(pages[0])
+    translations = {
+        page.translation_key: page
+        for page in model.objects.live()
+        .public()
+        .filter(locale=active, translation_key__in=[p.translation_key for p in pages])
+    }
+    return [translations.get(page.translation_key, page) for page in pages]
+
+
+class SeoMixin:
+    """What the base template needs for <meta>, Open Graph and the portal's column name."""
+
+    column_name = _("双创专区")
+    og_type = "website"
+
+    def get_meta_description(self) -> str:
+        return self.search_description or getattr(self, "summary", "") or ""
+
+    def get_pub_date(self) -> datetime.date | None:
+        return None
+
+
+class HomePage(LocaleFallbackMixin, SeoMixin, Page):
+    """双创专区 front page: latest news and policies, catalogue entry points, headline figures."""
+
+    intro = models.TextField(_("导语"), blank=True)
+
+    content_panels = [*Page.content_panels, FieldPanel("intro")]
+    subpage_types = ["cms.NewsIndexPage", "cms.NoticeIndexPage", "cms.PolicyIndexPage"]
+    parent_page_types = ["wagtailcore.Page"]
+
+    class Meta:
+        verbose_name = _("双创专区首页")
+
+    def get_context(self, request, *args, **kwargs):
+        from marketplace.accounts.models import Institution
+
+        from .policy import PolicyPage
+
+        context = super().get_context(request, *args, **kwargs)
+        default_locale = Locale.get_default()
+        news = NewsPage.objects.live().public().filter(locale=default_locale)
+        context["latest_news"] = localized_list(list(news.order_by("-date", "-pk")[:6]))
+        policies = (
+            PolicyPage.objects.live()
+            .public()
+            .filter(locale=default_locale)
+            .select_related("issuer")
+            .order_by("-date_published", "-pk")
+        )
+        context["latest_policies"] = localized_list(list(policies[:6]))
+        notices = NoticePage.objects.live().public().filter(locale=default_locale)
+        context["latest_notices"] = localized_list(list(notices.order_by("-date", "-pk")[:5]))
+        context["figures"] = {"institutions": Institution.objects.count()}
+        return context
+
+
+class NewsIndexPage(LocaleFallbackMixin, SeoMixin, Page):
+    """双创动态: the list of news articles, newest first, filtered by category, tag and year."""
+
+    intro = models.TextField(_("导语"), blank=True)
+
+    content_panels = [*Page.content_panels, FieldPanel("intro")]
+    parent_page_types = ["cms.HomePage"]
+    subpage_types = ["cms.NewsPage"]
+    column_name = _("双创动态")
+
+    class Meta:
+        verbose_name = _("新闻栏目")
+
+    def articles(self):
+        return (
+            NewsPage.objects.child_of(self)
+            .live()
+            .public()
+            .select_related("lead_image")
+            .prefetch_related("categories", "tags")
+            .order_by("-date", "-pk")
+        )
+
+    def get_context(self, request, *args, **kwargs):
+        from .departments import NewsCategory
+
+        context = super().get_context(request, *args, **kwargs)
+        articles = self.articles()
+        filters = {}
+        category = request.GET.get("category", "").strip()
+        if category:
+            articles = articles.filter(categories__slug=category)
+            filters["category"] = category
+        tag = request.GET.get("tag", "").strip()
+        if tag:
+            articles = articles.filter(tags__name=tag)
+            filters["tag"] = tag
+        year = request.GET.get("year", "").strip()
+        if year.isdigit() and len(year) == 4:
+            articles = articles.filter(date__year=int(year))
+            filters["year"] = year
+        context["articles"] = Paginator(articles.distinct(), NEWS_PER_PAGE).get_page(
+            request.GET.get("page")
+        )
+        context["categories"] = list(NewsCategory.objects.all())
+        context["years"] = [
+            d.year
+            for d in NewsPage.objects.child_of(self).live().public().dates("date", "year", "DESC")
+        ]
+        context["filters"] = filters
+        return context
+
+
+class NewsPageTag(TaggedItemBase):
+    content_object = ParentalKey("cms.NewsPage", on_delete=models.CASCADE, related_name="tagged")
+
+
+class NewsPage(SeoMixin, Page):
+    """A news article (双创动态)."""
+
+    date = models.DateField(_("发布日期"), default=timezone.localdate)
+    source = models.CharField(_("来源"), max_length=200, blank=True)
+    summary = models.TextField(_("摘要"), max_length=500, blank=True)
+    lead_image = models.ForeignKey(
+        "wagtailimages.Image",
+        verbose_name=_("题图"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    categories = ParentalManyToManyField(
+        "cms.NewsCategory", verbose_name=_("分类"), blank=True, related_name="news"
+    )
+    tags = ClusterTaggableManager(through=NewsPageTag, verbose_name=_("标签"), blank=True)
+    body = StreamField(BodyBlock(), verbose_name=_("正文"), blank=True)
+
+    content_panels = [
+        *Page.content_panels,
+        MultiFieldPanel(
+            [
+                FieldPanel("date"),
+                FieldPanel("source"),
+                FieldPanel("categories"),
+                FieldPanel("tags"),
+            ],
+            heading=_("发布信息"),
+        ),
+        FieldPanel("lead_image"),
+        FieldPanel("summary"),
+        FieldPanel("body"),
+    ]
+    search_fields = [*Page.search_fields, index.SearchField("summary"), index.SearchField("body")]
+    parent_page_types = ["cms.NewsIndexPage"]
+    subpage_types: list[str] = []
+    column_name = _("双创动态")
+    og_type = "article"
+
+    class Meta:
+        verbose_name = _("新闻")
+
+    def get_pub_date(self):
+        return self.date
+
+
+class NoticeIndexPage(LocaleFallbackMixin, SeoMixin, Page):
+    """通知公告: notices, newest first."""
+
+    intro = models.TextField(_("导语"), blank=True)
+
+    content_panels = [*Page.content_panels, FieldPanel("intro")]
+    parent_page_types = ["cms.HomePage"]
+    subpage_types = ["cms.NoticePage"]
+    column_name = _("通知公告")
+
+    class Meta:
+        verbose_name = _("通知公告栏目")
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        notices = NoticePage.objects.child_of(self).live().public().order_by("-date", "-pk")
+        context["notices"] = Paginator(notices, NEWS_PER_PAGE).get_page(request.GET.get("page"))
+        return context
+
+
+class NoticePage(SeoMixin, Page):
+    """A notice (通知公告): application calls, lists of results, deadlines."""
+
+    date = models.DateField(_("发布日期"), default=timezone.localdate)
+    source = models.CharField(_("来源"), max_length=200, blank=True)
+    deadline = models.DateField(_("截止日期"), null=True, blank=True)
+    summary = models.TextField(_("摘要"), max_length=500, blank=True)
+    body = StreamField(BodyBlock(), verbose_name=_("正文"), blank=True)
+
+    content_panels = [
+        *Page.content_panels,
+        FieldPanel("date"),
+        FieldPanel("source"),
+        FieldPanel("deadline"),
+        FieldPanel("summary"),
+        FieldPanel("body"),
+    ]
+    search_fields = [*Page.search_fields, index.SearchField("summary"), index.SearchField("body")]
+    parent_page_types = ["cms.NoticeIndexPage"]
+    subpage_types: list[str] = []
+    column_name = _("通知公告")
+    og_type = "article"
+
+    class Meta:
+        verbose_name = _("通知公告")
+
+    def get_pub_date(self):
+        return self.date
+
+
+def site_id_code() -> str:
+    return settings.SITE_ID_CODE
