@@ -7,3 +7,6 @@ from django.utils.translation import gettext_lazy as _
 class CmsConfig(AppConfig):
     name = "cms"
     verbose_name = _("双创专区")
+
+    def ready(self):
+        from . import signals  # noqa: F401

@@ -36,6 +36,7 @@ DEMO_NOTICE = {
 }
 DEMO_INTERPRETATION = {
     "title": "一图读懂：云南省培育壮大经济发展新动能实施方案",
+    "slug": "interpretation-2017-new-drivers",
     "date": datetime.date(2017, 7, 28),
     "source": "云南省人民政府办公厅",
     "summary": "实施方案从提高政府服务能力、探索审慎监管、激发新生产要素流动活力和强化支撑保障"

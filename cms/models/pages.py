@@ -9,6 +9,7 @@ from django.core.paginator import Paginator
 from django.db import models
 from django.http import Http404
 from django.utils import timezone
+from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
@@ -164,6 +165,7 @@ class NewsIndexPage(LocaleFallbackMixin, SeoMixin, Page):
             for d in NewsPage.objects.child_of(self).live().public().dates("date", "year", "DESC")
         ]
         context["filters"] = filters
+        context["query_prefix"] = urlencode(filters)
         return context
 
 

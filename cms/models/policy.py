@@ -8,6 +8,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import models, transaction
+from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
@@ -113,6 +114,7 @@ class PolicyIndexPage(LocaleFallbackMixin, SeoMixin, Page):
         context["years"] = [d.year for d in live.dates("date_published", "year", "DESC")]
         context["validities"] = PolicyPage.Validity.choices
         context["filters"] = filters
+        context["query_prefix"] = urlencode(filters)
         context["interpretations"] = list(
             PolicyInterpretationPage.objects.child_of(self)
             .live()
@@ -276,15 +278,15 @@ class PolicyPage(SeoMixin, Page):
         return [block for block in self.structure if block.block_type == "section"]
 
     def iter_measures(self):
-        """(section, subsection or None, measure) for every measure, in document order."""
+        """(section, subsection or None, measure ListChild) for every measure, in order."""
         for block in self.structure:
             if block.block_type != "section":
                 continue
-            for measure in block.value["measures"]:
-                yield block.value, None, measure
+            for child in block.value["measures"].bound_blocks:
+                yield block.value, None, child
             for sub in block.value["subsections"]:
-                for measure in sub["measures"]:
-                    yield block.value, sub, measure
+                for child in sub["measures"].bound_blocks:
+                    yield block.value, sub, child
 
     def measure_count(self) -> int:
         return sum(1 for _ in self.iter_measures())
@@ -294,8 +296,8 @@ class PolicyPage(SeoMixin, Page):
         """Refresh the department index of this page from its structure (on every full save)."""
         MeasureResponsibility.objects.filter(policy=self).delete()
         rows = []
-        for position, (section, sub, measure) in enumerate(self.iter_measures()):
-            anchor = measure_anchor(section, sub, position)
+        for position, (section, sub, child) in enumerate(self.iter_measures()):
+            measure, anchor = child.value, measure_anchor(child.id)
             for role, key in (
                 (MeasureResponsibility.Role.LEAD, "lead_departments"),
                 (MeasureResponsibility.Role.CO, "co_departments"),
@@ -333,8 +335,9 @@ class PolicyPage(SeoMixin, Page):
         return context
 
 
-def measure_anchor(section, sub, position: int) -> str:
-    return f"m{position + 1}"
+def measure_anchor(block_id: str | None) -> str:
+    """The HTML id of a measure on its policy page, stable across edits of other measures."""
+    return f"m-{(block_id or '')[:8]}"
 
 
 class PolicyAttachment(Orderable):

@@ -13,5 +13,5 @@ class Command(BaseCommand):
         created, updated = load_demo_institutions()
         self.stdout.write(f"机构 institutions: {created} created, {updated} updated")
         articles = load_demo_pages()
-        self.stdout.write(f"新闻 news articles: {articles} created")
+        self.stdout.write(f"双创专区 pages: {articles} created")
         self.stdout.write(self.style.SUCCESS("演示数据已就绪 / demo data ready"))
