@@ -1,0 +1,130 @@
+"""generate_catalogue: a deterministic synthetic catalogue file for benchmarks and load tests."""
+
+from __future__ import annotations
+
+import argparse
+import io
+import os
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from marketplace.catalogue.generator import dump_catalogue, generate_catalogue
+
+MAX_RECORDS = 10_000_000  # far above any benchmark; guards against a typo eating all memory
+
+
+def record_count(value: str) -> int:
+    try:
+        number = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"须为非负整数 / must be a non-negative integer, got {value!r}"
+        ) from None
+    if number < 0:
+        raise argparse.ArgumentTypeError(f"不能为负数 / must not be negative, got {number}")
+    if number > MAX_RECORDS:
+        raise argparse.ArgumentTypeError(f"最多 {MAX_RECORDS} / at most {MAX_RECORDS}")
+    return number
+
+
+def seed_value(value: str) -> int:
+    try:
+        return int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"须为整数 / must be an integer, got {value!r}") from None
+
+
+class Command(BaseCommand):
+    help = (
+        "生成可重复的模拟资源目录（导入格式）/ Generate a deterministic synthetic catalogue "
+        "in the import_catalogue format. Same arguments and seed, same bytes."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--instruments", type=record_count, default=300, help="仪器数量 / number of instruments"
+        )
+        parser.add_argument(
+            "--incubators",
+            type=record_count,
+            default=100,
+            help="孵化载体数量 / number of incubators",
+        )
+        parser.add_argument(
+            "--technologies",
+            type=record_count,
+            default=200,
+            help="科技成果数量 / number of technologies",
+        )
+        parser.add_argument(
+            "--institutions",
+            type=record_count,
+            default=None,
+            help="机构数量，默认约每 200 条一个 / number of institutions (default: one per ~200 "
+            "listings, at least 16)",
+        )
+        parser.add_argument("--seed", type=seed_value, default=1, help="随机种子 / random seed")
+        parser.add_argument(
+            "--output",
+            "-o",
+            default=None,
+            help="输出文件，默认标准输出 / output file (default: standard output)",
+        )
+
+    def handle(
+        self, *args, instruments, incubators, technologies, institutions, seed, output, **options
+    ):
+        # call_command(..., instruments=-1) skips argparse, so check the values here too.
+        sizes = {
+            "instruments": instruments,
+            "incubators": incubators,
+            "technologies": technologies,
+            "institutions": institutions,
+        }
+        try:
+            sizes = {
+                name: value if value is None else record_count(str(value))
+                for name, value in sizes.items()
+            }
+            seed = seed_value(str(seed))
+        except argparse.ArgumentTypeError as exc:
+            raise CommandError(str(exc)) from None
+        if sizes["institutions"] == 0 and any(sizes.values()):
+            raise CommandError(
+                "至少需要一个机构 / --institutions must be at least 1 when there are listings"
+            )
+        data = generate_catalogue(seed=seed, **sizes)
+        if output is None:
+            self._write_stdout(data)
+            return
+        path = Path(output)
+        if path.is_dir():
+            raise CommandError(f"这是一个目录 / is a directory: {output}")
+        try:
+            with path.open("w", encoding="utf-8", newline="\n") as out:
+                dump_catalogue(data, out)
+        except OSError as exc:
+            raise CommandError(f"无法写入 / cannot write {output}: {exc.strerror or exc}") from None
+        total = sum(len(records) for records in data.values())
+        self.stderr.write(f"{total} records written to {output}")
+
+    def _write_stdout(self, data: dict) -> None:
+        # Piped output must be UTF-8 whatever the locale; a text stream without a byte buffer
+        # (call_command(stdout=StringIO())) takes the text as it is.
+        target = self.stdout._out
+        buffer = getattr(target, "buffer", None)
+        if buffer is None:
+            dump_catalogue(data, target)
+            return
+        target.flush()
+        text = io.TextIOWrapper(buffer, encoding="utf-8", newline="\n", write_through=False)
+        try:
+            dump_catalogue(data, text)
+            text.flush()
+        except BrokenPipeError:
+            # The reader left early (`| head`): send what is still buffered to /dev/null
+            # instead of failing again at exit.
+            os.dup2(os.open(os.devnull, os.O_WRONLY), buffer.fileno())
+        finally:
+            text.detach()
