@@ -161,9 +161,14 @@ def import_policy(
     if not page_title:
         raise PolicyImportError(_("没有识别出文件标题，请用 --title 指定。"))
     stamp = parsed.published.strftime("%Y%m%d") if parsed.published else "undated"
+    slug = base_slug = f"policy-{stamp}-{digest[:6]}"
+    copies = 1
+    while parent.get_children().filter(slug=slug).exists():
+        copies += 1
+        slug = f"{base_slug}-{copies}"
     page = PolicyPage(
         title=page_title,
-        slug=f"policy-{stamp}-{digest[:6]}",
+        slug=slug,
         issuer=departments.get(issuer_name) if issuer_name else None,
         document_number=parsed.document_number,
         date_written=parsed.written,
