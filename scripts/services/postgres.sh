@@ -33,10 +33,11 @@ as_owner() {
 }
 
 bindir() {
-    local v
-    v="$(ls /usr/lib/postgresql 2>/dev/null | sort -n | tail -1)"
-    [ -n "$v" ] && [ -x "/usr/lib/postgresql/$v/bin/initdb" ] || return 1
-    echo "/usr/lib/postgresql/$v/bin"
+    # The newest server installed, should there be several.
+    local dir
+    dir="$(printf '%s\n' /usr/lib/postgresql/*/bin | sort -V | tail -1)"
+    [ -x "$dir/initdb" ] || return 1
+    echo "$dir"
 }
 
 install() {
@@ -65,7 +66,7 @@ init_cluster() {
     mkdir -p "$PGDIR"
     # The state dir may come from mktemp (mode 700): the postgres user must be able to reach it.
     chmod 755 "$STATE_DIR"
-    [ "$(id -u)" = 0 ] && chown postgres: "$PGDIR"
+    if [ "$(id -u)" = 0 ]; then chown postgres: "$PGDIR"; fi
     chmod 700 "$PGDIR"
     as_owner "$bin/initdb" -D "$DATA" -U postgres --encoding=UTF8 --locale=C.UTF-8 \
         --auth-local=trust --auth-host=scram-sha-256 >"$PGDIR/initdb.log" 2>&1 ||
@@ -92,18 +93,18 @@ CREATE DATABASE "$DB_NAME" OWNER "$DB_USER";
 EOF
     # Prove that claim once, as the application role, in a scratch database.
     PGPASSWORD="$DB_PASSWORD" "$(bindir)/psql" -X -q -v ON_ERROR_STOP=1 \
-        "postgres://$DB_USER@127.0.0.1:$PORT/$DB_NAME" >&2 <<'EOF'
+        "postgres://$DB_USER@127.0.0.1:$PORT/$DB_NAME" >&2 <<EOF
 CREATE DATABASE extension_probe;
 \c extension_probe
 CREATE EXTENSION btree_gist;
-\c shuangchuang
+\c "$DB_NAME"
 DROP DATABASE extension_probe;
 EOF
 }
 
 start() {
     install
-    local bin fresh=0
+    local bin
     bin="$(bindir)"
     if running; then
         log "already running on 127.0.0.1:$PORT"
@@ -112,11 +113,13 @@ start() {
     fi
     if [ ! -f "$DATA/PG_VERSION" ]; then
         init_cluster "$bin"
-        fresh=1
     fi
     as_owner "$bin/pg_ctl" -D "$DATA" -l "$PGDIR/server.log" -w -t 60 start >/dev/null ||
         { tail -20 "$PGDIR/server.log" >&2; exit 1; }
-    [ "$fresh" = 1 ] && setup_database
+    # Checked on every start rather than after initdb, so an interrupted first start heals.
+    if [ -z "$(psql_admin -d postgres -tAc "SELECT 1 FROM pg_database WHERE datname = '$DB_NAME'")" ]; then
+        setup_database
+    fi
     log "ready on 127.0.0.1:$PORT ($("$bin/postgres" --version))"
     env_lines
 }
