@@ -5,6 +5,7 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.i18n import JavaScriptCatalog
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from rest_framework.routers import DefaultRouter
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.contrib.sitemaps.views import sitemap
@@ -13,6 +14,19 @@ from wagtail.documents import urls as wagtaildocs_urls
 from config.health import healthz
 from marketplace.accounts import api as accounts_api
 from marketplace.accounts.calendar import user_calendar
+from marketplace.catalogue.api import (
+    IncubatorViewSet,
+    InstitutionViewSet,
+    InstrumentViewSet,
+    TechnologyViewSet,
+)
+
+router = DefaultRouter(trailing_slash=True)
+router.include_root_view = False
+router.register("institutions", InstitutionViewSet, basename="institution")
+router.register("instruments", InstrumentViewSet, basename="instrument")
+router.register("incubators", IncubatorViewSet, basename="incubator")
+router.register("technologies", TechnologyViewSet, basename="technology")
 
 api_patterns = [
     path("auth/register/", accounts_api.RegisterView.as_view(), name="register"),
@@ -21,6 +35,7 @@ api_patterns = [
     path("bookings/calendar.ics", user_calendar, name="calendar"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
+    *router.urls,
 ]
 
 urlpatterns = [

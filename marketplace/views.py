@@ -1,60 +1,167 @@
-"""Public catalogue pages available so far: institutions, and the section landing pages."""
+"""Public catalogue pages: lists with filters and paging, detail pages, institutions."""
 
 from __future__ import annotations
 
+import datetime as dt
+from urllib.parse import urlencode
+
 from django.core.paginator import Paginator
-from django.db.models import Q
+from django.db.models import Count, Prefetch, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from marketplace.accounts.models import Institution, InstitutionType
+from marketplace.accounts.models import Institution
+from marketplace.catalogue.availability import free_intervals
+from marketplace.catalogue.filters import CHOICE_FILTERS, FilterError, apply_filters
+from marketplace.catalogue.models import (
+    Incubator,
+    Instrument,
+    OpeningInterval,
+    RefundTier,
+    Technology,
+)
 from marketplace.regions import Region
 
-SECTIONS = {
-    "instruments": {
+PAGE_SIZE = 20
+KINDS = {
+    "instrument": {
+        "model": Instrument,
         "title": _("仪器共享"),
         "lead": _(
             "高校、科研院所的大型科学仪器向社会开放共享：查看仪器参数与收费标准，"
             "在线预约机时或委托送样检测。"
         ),
-        "types": [InstitutionType.UNIVERSITY, InstitutionType.RESEARCH_INSTITUTE],
+        "export": "/api/v1/instruments/export/",
     },
-    "incubators": {
+    "incubator": {
+        "model": Incubator,
         "title": _("孵化载体"),
         "lead": _(
             "众创空间、科技企业孵化器、加速器、科技园和双创示范基地：查看空余工位与服务，"
             "在线提交入孵申请。"
         ),
-        "types": [InstitutionType.INCUBATOR_OPERATOR, InstitutionType.ENTERPRISE],
+        "export": "/api/v1/incubators/export/",
     },
-    "technologies": {
+    "technology": {
+        "model": Technology,
         "title": _("成果转化"),
         "lead": _(
             "高校院所的专利与技术成果：了解知识产权状态与技术成熟度，"
             "以转让、许可、作价投资或合作开发方式洽谈。"
         ),
-        "types": [InstitutionType.UNIVERSITY, InstitutionType.RESEARCH_INSTITUTE],
+        "export": "/api/v1/technologies/export/",
     },
+}
+FILTER_LABELS = {
+    "region": _("州市"),
+    "category": _("仪器分类"),
+    "service_mode": _("服务方式"),
+    "type": _("载体类型"),
+    "level": _("级别"),
+    "ip_type": _("知识产权类型"),
+    "transfer_mode": _("转化方式"),
 }
 
 
-def section(request: HttpRequest, kind: str) -> HttpResponse:
-    info = SECTIONS[kind]
-    institutions = Institution.objects.filter(type__in=info["types"]).order_by("region", "code")
+def listing_list(request: HttpRequest, kind: str) -> HttpResponse:
+    info = KINDS[kind]
+    queryset = info["model"].objects.published().select_related("institution").order_by("code")
+    errors: dict[str, list[str]] = {}
+    try:
+        queryset, applied = apply_filters(kind, queryset, request.GET)
+    except FilterError as exc:
+        errors, applied = exc.errors, {}
+        queryset = queryset.none()
+    page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+    filters = [
+        {
+            "name": name,
+            "label": FILTER_LABELS[name],
+            "choices": spec.choices.choices,
+            "value": applied.get(name, ""),
+        }
+        for name, spec in CHOICE_FILTERS[kind].items()
+    ]
     return render(
         request,
-        "marketplace/section.html",
-        {"section": info, "kind": kind, "institutions": institutions},
+        f"catalogue/{kind}_list.html",
+        {
+            "info": info,
+            "kind": kind,
+            "page": page,
+            "filters": filters,
+            "applied": applied,
+            "errors": errors,
+            "query_prefix": urlencode(applied),
+            "trl_range": range(1, 10),
+        },
+        status=400 if errors else 200,
     )
 
 
+def _week_of_free_slots(instrument: Instrument) -> list[dict]:
+    """The next seven days of bookable time, grouped by day, for the detail page."""
+    now = timezone.now()
+    first = timezone.localdate(now)
+    last = first + dt.timedelta(days=6)
+    free = free_intervals(instrument, first, last, now=now)
+    days = []
+    for offset in range(7):
+        day = first + dt.timedelta(days=offset)
+        intervals = [i for i in free if timezone.localdate(i.start) == day]
+        days.append({"date": day, "intervals": intervals})
+    return days
+
+
+def instrument_detail(request: HttpRequest, code: str) -> HttpResponse:
+    instrument = get_object_or_404(
+        Instrument.objects.published()
+        .select_related("institution", "photo", "manual")
+        .prefetch_related(
+            Prefetch(
+                "opening_hours", queryset=OpeningInterval.objects.order_by("weekday", "start")
+            ),
+            Prefetch("refund_tiers", queryset=RefundTier.objects.order_by("-hours_before")),
+        ),
+        code=code,
+    )
+    return render(
+        request,
+        "catalogue/instrument_detail.html",
+        {"listing": instrument, "week": _week_of_free_slots(instrument)},
+    )
+
+
+def incubator_detail(request: HttpRequest, code: str) -> HttpResponse:
+    incubator = get_object_or_404(
+        Incubator.objects.published().select_related("institution", "photo"), code=code
+    )
+    return render(
+        request,
+        "catalogue/incubator_detail.html",
+        {"listing": incubator, **incubator.detail_context()},
+    )
+
+
+def technology_detail(request: HttpRequest, code: str) -> HttpResponse:
+    technology = get_object_or_404(
+        Technology.objects.published().select_related("institution"), code=code
+    )
+    return render(request, "catalogue/technology_detail.html", {"listing": technology})
+
+
 def institution_list(request: HttpRequest) -> HttpResponse:
-    institutions = Institution.objects.order_by("region", "code")
+    institutions = Institution.objects.annotate(
+        instrument_count=Count(
+            "instrument_listings", filter=Q(instrument_listings__live=True), distinct=True
+        ),
+    ).order_by("region", "code")
     region = request.GET.get("region", "")
     if region in Region.values:
         institutions = institutions.filter(region=region)
-    page = Paginator(institutions, 20).get_page(request.GET.get("page"))
+    page = Paginator(institutions, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "marketplace/institution_list.html",
@@ -64,29 +171,48 @@ def institution_list(request: HttpRequest) -> HttpResponse:
 
 def institution_detail(request: HttpRequest, code: str) -> HttpResponse:
     institution = get_object_or_404(Institution, code=code)
-    return render(request, "marketplace/institution_detail.html", {"institution": institution})
+    return render(
+        request,
+        "marketplace/institution_detail.html",
+        {
+            "institution": institution,
+            "instruments": institution.instrument_listings.published().order_by("code"),
+            "incubators": institution.incubator_listings.published().order_by("code"),
+            "technologies": institution.technology_listings.published().order_by("code"),
+        },
+    )
 
 
 def site_search(request: HttpRequest) -> HttpResponse:
-    """Title and description search over what is published so far; search/ replaces it."""
+    """Title search over what is published; the search app's engines replace it."""
     from cms.models import NewsPage
 
     query = request.GET.get("q", "").strip()[:100]
-    institutions = news = []
+    results: dict[str, list] = {}
     if query:
-        institutions = list(
-            Institution.objects.filter(
-                Q(name__icontains=query) | Q(description__icontains=query)
-            ).order_by("code")[:50]
-        )
-        news = list(
-            NewsPage.objects.live()
-            .public()
-            .filter(Q(title__icontains=query) | Q(summary__icontains=query))
-            .order_by("-date")[:50]
-        )
+        results = {
+            "instruments": list(
+                Instrument.objects.published()
+                .filter(Q(name__icontains=query) | Q(model_number__icontains=query))
+                .select_related("institution")[:20]
+            ),
+            "incubators": list(Incubator.objects.published().filter(name__icontains=query)[:20]),
+            "technologies": list(
+                Technology.objects.published().filter(title__icontains=query)[:20]
+            ),
+            "institutions": list(
+                Institution.objects.filter(
+                    Q(name__icontains=query) | Q(description__icontains=query)
+                ).order_by("code")[:20]
+            ),
+            "news": list(
+                NewsPage.objects.live()
+                .public()
+                .filter(Q(title__icontains=query) | Q(summary__icontains=query))
+                .order_by("-date")[:20]
+            ),
+        }
+    found = any(results.values())
     return render(
-        request,
-        "search/results.html",
-        {"query": query, "institutions": institutions, "news": news},
+        request, "search/results.html", {"query": query, "results": results, "found": found}
     )

@@ -82,3 +82,43 @@ def site_pages(db):
 
     load_demo_pages()
     return HomePage.objects.get(), NewsIndexPage.objects.get()
+
+
+@pytest.fixture(autouse=True)
+def _media_root(settings, tmp_path):
+    """Uploaded files of a test land in its own temporary folder, removed by pytest."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture(scope="session")
+def migrated_sqlite(tmp_path_factory):
+    """A fully migrated SQLite file, made once; tests that run manage.py copy it."""
+    import subprocess
+    import sys
+
+    path = tmp_path_factory.mktemp("template") / "template.sqlite3"
+    subprocess.run(
+        [sys.executable, "manage.py", "migrate", "--noinput", "-v0"],
+        env={
+            "PATH": "/usr/bin:/bin",
+            "DJANGO_SETTINGS_MODULE": "config.settings.test",
+            "DATABASE_URL": f"sqlite:///{path}",
+        },
+        check=True,
+        capture_output=True,
+    )
+    return path
+
+
+@pytest.fixture
+def cli_env(migrated_sqlite, tmp_path):
+    """Environment for running manage.py in a subprocess against a fresh copy of the DB."""
+    import shutil
+
+    database = tmp_path / "cli.sqlite3"
+    shutil.copy(migrated_sqlite, database)
+    return {
+        "PATH": "/usr/bin:/bin",
+        "DJANGO_SETTINGS_MODULE": "config.settings.test",
+        "DATABASE_URL": f"sqlite:///{database}",
+    }

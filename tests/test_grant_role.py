@@ -44,18 +44,8 @@ def test_unknown_user_institution_or_role_is_a_clear_error(args, message):
     assert not Membership.objects.exists()
 
 
-def test_the_command_line_exits_1_with_a_message_and_no_traceback(tmp_path):
-    env = {
-        "DATABASE_URL": f"sqlite:///{tmp_path / 'cli.sqlite3'}",
-        "DJANGO_SETTINGS_MODULE": "config.settings.test",
-        "PATH": "/usr/bin:/bin",
-    }
-    subprocess.run(
-        [sys.executable, "manage.py", "migrate", "--noinput", "-v0"],
-        env=env,
-        check=True,
-        capture_output=True,
-    )
+def test_the_command_line_exits_1_with_a_message_and_no_traceback(cli_env):
+    env = cli_env
     result = subprocess.run(
         [sys.executable, "manage.py", "grant_role", "ghost", "YLU", "manager"],
         env=env,

@@ -48,9 +48,9 @@ def test_a_dead_database_is_a_503():
     assert "OperationalError" in body["checks"]["database"]["error"]
 
 
-def test_a_dead_search_server_degrades_but_keeps_serving(tmp_path):
+def test_a_dead_search_server_degrades_but_keeps_serving(cli_env):
     status, body = call_healthz_in_a_fresh_process(
-        DATABASE_URL=f"sqlite:///{tmp_path / 'h.sqlite3'}",
+        DATABASE_URL=cli_env["DATABASE_URL"],
         ELASTICSEARCH_URL="http://127.0.0.1:9",
         ELASTICSEARCH_TIMEOUT="2",
     )

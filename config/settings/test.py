@@ -1,7 +1,5 @@
 """pytest settings: the same environment switches as production, fast hashing, captured mail."""
 
-import tempfile
-
 from config.env import env_str
 
 from .base import *  # noqa: F403
@@ -11,7 +9,8 @@ SECRET_KEY = env_str("SECRET_KEY", "test-only-key-not-secret-3b1f2e8d9c")
 ALLOWED_HOSTS = ["testserver", "127.0.0.1", "localhost"]
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="shuangchuang-media-"))  # noqa: F405
+# Each test gets its own media folder (tests/conftest.py); this is only the fallback.
+MEDIA_ROOT = BASE_DIR / ".test-media"  # noqa: F405
 STORAGES["staticfiles"] = {  # noqa: F405
     "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
 }

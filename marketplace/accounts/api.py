@@ -78,7 +78,7 @@ class RegisterView(APIView):
 
     @extend_schema(
         request=RegisterSerializer,
-        responses={201: RegisteredSerializer, 400: ErrorSerializer},
+        responses={201: RegisteredSerializer, 400: ErrorSerializer, 429: DetailSerializer},
         summary="注册账户 / Register",
         tags=["accounts"],
     )
@@ -106,7 +106,12 @@ class TokenView(APIView):
 
     @extend_schema(
         request=TokenRequestSerializer,
-        responses={200: TokenSerializer, 400: ErrorSerializer, 401: DetailSerializer},
+        responses={
+            200: TokenSerializer,
+            400: ErrorSerializer,
+            401: DetailSerializer,
+            429: DetailSerializer,
+        },
         summary="获取令牌 / Obtain an API token",
         tags=["accounts"],
     )

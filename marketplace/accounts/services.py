@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -73,7 +74,13 @@ def grant_role(*, username: str, institution_code: str, role: str) -> Membership
         institution = Institution.objects.get(code=institution_code)
     except Institution.DoesNotExist:
         raise AccountError(_("机构编码“%(code)s”不存在。") % {"code": institution_code}) from None
-    membership, _created = Membership.objects.update_or_create(
-        user=user, institution=institution, defaults={"role": role}
-    )
+    with transaction.atomic():
+        membership, _new = Membership.objects.update_or_create(
+            user=user, institution=institution, defaults={"role": role}
+        )
+        # Members manage their institution's listings in the Wagtail admin.
+        from marketplace.catalogue.permissions import MEMBERS_GROUP
+
+        group, _created = Group.objects.get_or_create(name=MEMBERS_GROUP)
+        user.groups.add(group)
     return membership

@@ -1,6 +1,7 @@
 """Catalogue app configuration."""
 
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
 
@@ -8,3 +9,8 @@ class CatalogueConfig(AppConfig):
     name = "marketplace.catalogue"
     label = "catalogue"
     verbose_name = _("资源目录")
+
+    def ready(self):
+        from .groups import ensure_catalogue_groups
+
+        post_migrate.connect(ensure_catalogue_groups, sender=self)

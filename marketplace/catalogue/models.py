@@ -84,7 +84,7 @@ class Listing(
     institution = models.ForeignKey(
         Institution,
         on_delete=models.PROTECT,
-        related_name="%(class)ss",
+        related_name="%(class)s_listings",
         verbose_name=_("所属机构"),
     )
     contact_name = models.CharField(_("联系人"), max_length=200, blank=True)

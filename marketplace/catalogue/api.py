@@ -1,0 +1,459 @@
+"""Public read API of the catalogue (API.md, "Catalogue"): lists with filters, details by code,
+instrument availability, and CSV export of any filtered list."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterator
+
+from django.db.models import Prefetch
+from django.http import StreamingHttpResponse
+from django.shortcuts import get_object_or_404
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from rest_framework import exceptions, serializers, viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from marketplace.accounts.models import Institution
+from marketplace.money import money_json
+
+from .availability import AvailabilityRangeError, availability_json, parse_range
+from .filters import CHOICE_FILTERS, FilterError, apply_filters
+from .models import Incubator, Instrument, OpeningInterval, RefundTier, Technology
+
+CODE_REGEX = r"[A-Za-z0-9][A-Za-z0-9_.\-]{0,63}"
+
+
+class MoneySerializer(serializers.Serializer):
+    amount = serializers.CharField()
+    currency = serializers.CharField()
+
+
+class InstitutionSerializer(serializers.ModelSerializer):
+    region_name = serializers.CharField(source="get_region_display")
+    type_name = serializers.CharField(source="get_type_display")
+    url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Institution
+        fields = [
+            "code",
+            "name",
+            "type",
+            "type_name",
+            "region",
+            "region_name",
+            "credit_code",
+            "address",
+            "website",
+            "description",
+            "contact_name",
+            "contact_email",
+            "contact_phone",
+            "url",
+        ]
+
+    def get_url(self, obj) -> str:
+        return f"/institutions/{obj.code}/"
+
+
+class InstitutionRefSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    name = serializers.CharField()
+
+
+class PricingSerializer(serializers.Serializer):
+    hourly = MoneySerializer(allow_null=True)
+    internal_hourly = MoneySerializer(allow_null=True)
+    per_sample = MoneySerializer(allow_null=True)
+    internal_per_sample = MoneySerializer(allow_null=True)
+
+
+class OpeningIntervalSerializer(serializers.ModelSerializer):
+    start = serializers.TimeField(format="%H:%M")
+    end = serializers.TimeField(format="%H:%M")
+
+    class Meta:
+        model = OpeningInterval
+        fields = ["weekday", "start", "end"]
+
+
+class RefundTierSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = RefundTier
+        fields = ["hours_before", "refund_percent"]
+
+
+class BookingRulesSerializer(serializers.Serializer):
+    timezone = serializers.CharField()
+    opening_hours = OpeningIntervalSerializer(many=True)
+    slot_minutes = serializers.IntegerField()
+    min_minutes = serializers.IntegerField()
+    max_minutes = serializers.IntegerField()
+    min_notice_hours = serializers.IntegerField()
+    max_advance_days = serializers.IntegerField()
+    approval_required = serializers.BooleanField()
+    training_required = serializers.BooleanField()
+    refund_policy = RefundTierSerializer(many=True, source="refund_tiers")
+
+
+class InstrumentSerializer(serializers.ModelSerializer):
+    institution = InstitutionRefSerializer()
+    region = serializers.CharField(source="institution.region")
+    category_name = serializers.CharField(source="get_category_display")
+    model = serializers.CharField(source="model_number")
+    original_value = serializers.SerializerMethodField()
+    service_modes = serializers.ListField(child=serializers.CharField())
+    pricing = serializers.SerializerMethodField()
+    url = serializers.CharField(source="get_absolute_url")
+
+    class Meta:
+        model = Instrument
+        fields = [
+            "code",
+            "name",
+            "institution",
+            "region",
+            "category",
+            "category_name",
+            "model",
+            "manufacturer",
+            "origin_country",
+            "original_value",
+            "commissioned_on",
+            "location",
+            "service_modes",
+            "pricing",
+            "status",
+            "url",
+        ]
+
+    def get_original_value(self, obj) -> MoneySerializer:
+        return money_json(obj.original_value)
+
+    def get_pricing(self, obj) -> PricingSerializer:
+        return {
+            "hourly": money_json(obj.price_hourly),
+            "internal_hourly": money_json(obj.price_internal_hourly),
+            "per_sample": money_json(obj.price_per_sample),
+            "internal_per_sample": money_json(obj.price_internal_per_sample),
+        }
+
+
+class InstrumentDetailSerializer(InstrumentSerializer):
+    booking = serializers.SerializerMethodField()
+
+    class Meta(InstrumentSerializer.Meta):
+        fields = [
+            *InstrumentSerializer.Meta.fields,
+            "description",
+            "capabilities",
+            "booking",
+            "contact_name",
+            "contact_email",
+            "contact_phone",
+        ]
+
+    def get_booking(self, obj) -> BookingRulesSerializer:
+        return BookingRulesSerializer(obj).data
+
+
+class IncubatorSerializer(serializers.ModelSerializer):
+    institution = InstitutionRefSerializer()
+    type_name = serializers.CharField(source="get_type_display")
+    level_name = serializers.CharField(source="get_level_display")
+    region_name = serializers.CharField(source="get_region_display")
+    floor_area_m2 = serializers.DecimalField(max_digits=12, decimal_places=2, allow_null=True)
+    url = serializers.CharField(source="get_absolute_url")
+
+    class Meta:
+        model = Incubator
+        fields = [
+            "code",
+            "name",
+            "institution",
+            "type",
+            "type_name",
+            "level",
+            "level_name",
+            "region",
+            "region_name",
+            "county",
+            "address",
+            "lat",
+            "lng",
+            "floor_area_m2",
+            "workstations_total",
+            "workstations_vacant",
+            "offices_total",
+            "offices_vacant",
+            "url",
+        ]
+
+
+class IncubatorDetailSerializer(IncubatorSerializer):
+    class Meta(IncubatorSerializer.Meta):
+        fields = [
+            *IncubatorSerializer.Meta.fields,
+            "operator",
+            "established_on",
+            "incubated_companies",
+            "services",
+            "focus_industries",
+            "description",
+            "website",
+            "contact_name",
+            "contact_email",
+            "contact_phone",
+        ]
+
+
+class TechnologySerializer(serializers.ModelSerializer):
+    institution = InstitutionRefSerializer()
+    region = serializers.CharField(source="institution.region")
+    ip_type_name = serializers.CharField(source="get_ip_type_display")
+    transfer_modes = serializers.ListField(child=serializers.CharField())
+    asking_price = serializers.SerializerMethodField()
+    url = serializers.CharField(source="get_absolute_url")
+
+    class Meta:
+        model = Technology
+        fields = [
+            "code",
+            "title",
+            "institution",
+            "region",
+            "field",
+            "ip_type",
+            "ip_type_name",
+            "ip_status",
+            "trl",
+            "transfer_modes",
+            "asking_price",
+            "url",
+        ]
+
+    def get_asking_price(self, obj) -> MoneySerializer | None:
+        return money_json(obj.asking_price)
+
+
+class TechnologyDetailSerializer(TechnologySerializer):
+    class Meta(TechnologySerializer.Meta):
+        fields = [
+            *TechnologySerializer.Meta.fields,
+            "summary",
+            "description",
+            "ip_numbers",
+            "inventors",
+            "contact_name",
+            "contact_email",
+            "contact_phone",
+        ]
+
+
+class AvailabilitySerializer(serializers.Serializer):
+    class FreeSerializer(serializers.Serializer):
+        start = serializers.DateTimeField()
+        end = serializers.DateTimeField()
+
+    timezone = serializers.CharField()
+    slot_minutes = serializers.IntegerField()
+    free = FreeSerializer(many=True)
+
+
+def _filter_parameters(kind: str) -> list[OpenApiParameter]:
+    params = [
+        OpenApiParameter("q", str, description="关键词 / keywords (≤ 100 characters)"),
+        OpenApiParameter("institution", str, description="机构编码 / institution code"),
+    ]
+    for name, spec in CHOICE_FILTERS[kind].items():
+        params.append(OpenApiParameter(name, str, enum=list(spec.choices.values)))
+    if kind == "technology":
+        params += [
+            OpenApiParameter("field", str),
+            OpenApiParameter("trl_min", int),
+            OpenApiParameter("trl_max", int),
+        ]
+    if kind == "incubator":
+        params.append(OpenApiParameter("vacant", str, enum=["1", "true"]))
+    return params
+
+
+def _csv_stream(header: list[str], rows: Iterator[list]) -> Iterator[str]:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    # The BOM makes Excel read the file as UTF-8, so Chinese text is not garbled.
+    yield "\ufeff"
+    writer.writerow(header)
+    for row in rows:
+        writer.writerow(row)
+        if buffer.tell() > 64 * 1024:
+            yield buffer.getvalue()
+            buffer.seek(0)
+            buffer.truncate()
+    yield buffer.getvalue()
+
+
+def _money_text(amount) -> str:
+    return "" if amount is None else f"{amount:.2f}"
+
+
+# Columns of each kind's CSV export: (bilingual header, value of a row).
+CSV_COLUMNS = {
+    "instrument": [
+        ("编码 code", lambda o: o.code),
+        ("仪器名称 name", lambda o: o.name),
+        ("所属机构 institution", lambda o: o.institution.name),
+        ("州市 region", lambda o: o.institution.get_region_display()),
+        ("分类 category", lambda o: o.get_category_display()),
+        ("型号 model", lambda o: o.model_number),
+        ("厂商 manufacturer", lambda o: o.manufacturer),
+        ("原值（元）original value (CNY)", lambda o: _money_text(o.original_value)),
+        ("机时价格（元/小时）hourly (CNY)", lambda o: _money_text(o.price_hourly)),
+        ("送样价格（元/样）per sample (CNY)", lambda o: _money_text(o.price_per_sample)),
+        ("服务方式 service modes", lambda o: " ".join(o.service_modes)),
+        ("状态 status", lambda o: o.get_status_display()),
+    ],
+    "incubator": [
+        ("编码 code", lambda o: o.code),
+        ("载体名称 name", lambda o: o.name),
+        ("类型 type", lambda o: o.get_type_display()),
+        ("级别 level", lambda o: o.get_level_display()),
+        ("州市 region", lambda o: o.get_region_display()),
+        ("地址 address", lambda o: o.address),
+        ("工位总数 workstations", lambda o: o.workstations_total),
+        ("空余工位 vacant", lambda o: o.workstations_vacant),
+        ("运营机构 institution", lambda o: o.institution.name),
+    ],
+    "technology": [
+        ("编码 code", lambda o: o.code),
+        ("成果名称 title", lambda o: o.title),
+        ("所属机构 institution", lambda o: o.institution.name),
+        ("领域 field", lambda o: o.field),
+        ("知识产权 IP type", lambda o: o.get_ip_type_display()),
+        ("TRL", lambda o: o.trl or ""),
+        ("转化方式 transfer modes", lambda o: " ".join(o.transfer_modes)),
+        ("报价（元）asking price (CNY)", lambda o: _money_text(o.asking_price) or "面议"),
+    ],
+}
+
+
+class ListingViewSet(viewsets.ReadOnlyModelViewSet):
+    """Published listings only; filters are validated and combine with AND."""
+
+    kind: str
+    lookup_field = "code"
+    lookup_value_regex = CODE_REGEX
+    detail_serializer_class: type[serializers.Serializer]
+
+    def base_queryset(self):
+        return (
+            self.queryset.model.objects.published().select_related("institution").order_by("code")
+        )
+
+    def get_queryset(self):
+        queryset = self.base_queryset()
+        if self.action in ("list", "export"):
+            try:
+                queryset, _applied = apply_filters(self.kind, queryset, self.request.query_params)
+            except FilterError as exc:
+                raise exceptions.ValidationError(exc.errors) from None
+        return queryset
+
+    def get_serializer_class(self):
+        if self.action == "retrieve":
+            return self.detail_serializer_class
+        return self.serializer_class
+
+    @action(detail=False, methods=["get"], url_path="export")
+    def export(self, request, *args, **kwargs):
+        columns = CSV_COLUMNS[self.kind]
+        queryset = self.get_queryset()
+        rows = ([fn(obj) for _h, fn in columns] for obj in queryset.iterator(chunk_size=2000))
+        response = StreamingHttpResponse(
+            _csv_stream([header for header, _fn in columns], rows),
+            content_type="text/csv; charset=utf-8",
+        )
+        response["Content-Disposition"] = f'attachment; filename="{self.kind}s.csv"'
+        return response
+
+
+def _list_schema(kind: str, serializer, detail):
+    csv_params = _filter_parameters(kind)
+    return extend_schema_view(
+        list=extend_schema(parameters=csv_params, tags=["catalogue"]),
+        retrieve=extend_schema(responses=detail, tags=["catalogue"]),
+        export=extend_schema(
+            parameters=csv_params,
+            responses={(200, "text/csv"): OpenApiTypes.STR},
+            tags=["catalogue"],
+            summary="CSV 导出 / CSV export (UTF-8 with BOM)",
+        ),
+    )
+
+
+@_list_schema("instrument", InstrumentSerializer, InstrumentDetailSerializer)
+class InstrumentViewSet(ListingViewSet):
+    kind = "instrument"
+    queryset = Instrument.objects.all()
+    serializer_class = InstrumentSerializer
+    detail_serializer_class = InstrumentDetailSerializer
+
+    def base_queryset(self):
+        queryset = super().base_queryset()
+        if self.action in ("retrieve", "availability"):
+            queryset = queryset.prefetch_related(
+                Prefetch(
+                    "opening_hours", queryset=OpeningInterval.objects.order_by("weekday", "start")
+                ),
+                Prefetch("refund_tiers", queryset=RefundTier.objects.order_by("-hours_before")),
+            )
+        return queryset
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("start", OpenApiTypes.DATE, required=True),
+            OpenApiParameter("end", OpenApiTypes.DATE, required=True),
+        ],
+        responses={200: AvailabilitySerializer},
+        tags=["catalogue"],
+        summary="空闲机时 / free machine time (range ≤ 62 days)",
+    )
+    @action(detail=True, methods=["get"])
+    def availability(self, request, code=None):
+        instrument = get_object_or_404(self.base_queryset(), code=code)
+        try:
+            first, last = parse_range(
+                request.query_params.get("start"), request.query_params.get("end")
+            )
+        except AvailabilityRangeError as exc:
+            raise exceptions.ValidationError({"range": [str(exc)]}) from None
+        return Response(availability_json(instrument, first, last))
+
+
+@_list_schema("incubator", IncubatorSerializer, IncubatorDetailSerializer)
+class IncubatorViewSet(ListingViewSet):
+    kind = "incubator"
+    queryset = Incubator.objects.all()
+    serializer_class = IncubatorSerializer
+    detail_serializer_class = IncubatorDetailSerializer
+
+
+@_list_schema("technology", TechnologySerializer, TechnologyDetailSerializer)
+class TechnologyViewSet(ListingViewSet):
+    kind = "technology"
+    queryset = Technology.objects.all()
+    serializer_class = TechnologySerializer
+    detail_serializer_class = TechnologyDetailSerializer
+
+
+@extend_schema_view(
+    list=extend_schema(tags=["catalogue"]), retrieve=extend_schema(tags=["catalogue"])
+)
+class InstitutionViewSet(viewsets.ReadOnlyModelViewSet):
+    queryset = Institution.objects.order_by("code")
+    serializer_class = InstitutionSerializer
+    lookup_field = "code"
+    lookup_value_regex = CODE_REGEX

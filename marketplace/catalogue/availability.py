@@ -1,0 +1,174 @@
+"""Free machine time of an instrument: opening hours minus blackouts, bookings and the
+periods the booking rules close (before the minimum notice, beyond the advance window).
+
+A computed read. Opening hours come from the instrument's (prefetched) rows; blackouts and
+busy intervals are fetched once per call for the whole range — or passed in by a caller that
+loaded them in bulk for many instruments — so the cost never grows with days or slots.
+Busy intervals come from BUSY_SOURCES: the booking workflow registers its active bookings
+there, and nothing else here has to change.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from zoneinfo import ZoneInfo
+
+from django.utils import timezone
+
+MAX_RANGE_DAYS = 62
+
+Interval = tuple[dt.datetime, dt.datetime]
+# callable(instrument_ids, start, end) -> {instrument_id: [(start, end), ...]}
+BUSY_SOURCES: list[Callable[[list[int], dt.datetime, dt.datetime], dict[int, list[Interval]]]] = []
+
+
+class AvailabilityRangeError(ValueError):
+    """The requested date range is not a valid range of at most 62 days."""
+
+
+@dataclass(frozen=True)
+class FreeInterval:
+    start: dt.datetime
+    end: dt.datetime
+
+    @property
+    def minutes(self) -> int:
+        return int((self.end - self.start).total_seconds() // 60)
+
+
+def parse_range(start: str | None, end: str | None) -> tuple[dt.date, dt.date]:
+    """`start`/`end` as YYYY-MM-DD, end inclusive, at most 62 days."""
+    if not start or not end:
+        raise AvailabilityRangeError(
+            "start 和 end 均为必填（YYYY-MM-DD）/ start and end are required"
+        )
+    try:
+        first = dt.date.fromisoformat(start)
+        last = dt.date.fromisoformat(end)
+    except ValueError:
+        raise AvailabilityRangeError(
+            "日期格式应为 YYYY-MM-DD 且为真实日期 / dates must be real dates as YYYY-MM-DD"
+        ) from None
+    if last < first:
+        raise AvailabilityRangeError("end 不能早于 start / end must not be before start")
+    if (last - first).days + 1 > MAX_RANGE_DAYS:
+        raise AvailabilityRangeError(
+            f"查询范围最多 {MAX_RANGE_DAYS} 天 / the range may span at most {MAX_RANGE_DAYS} days"
+        )
+    return first, last
+
+
+def _subtract(pieces: list[Interval], taken: Iterable[Interval]) -> list[Interval]:
+    for t_start, t_end in taken:
+        next_pieces = []
+        for start, end in pieces:
+            if t_end <= start or t_start >= end:
+                next_pieces.append((start, end))
+                continue
+            if t_start > start:
+                next_pieces.append((start, t_start))
+            if t_end < end:
+                next_pieces.append((t_end, end))
+        pieces = next_pieces
+    return pieces
+
+
+def _align(piece: Interval, origin: dt.datetime, slot: dt.timedelta) -> Interval | None:
+    """Shrink a free piece to whole slots counted from its opening interval's start."""
+    start, end = piece
+    offset = (start - origin) % slot
+    if offset:
+        start += slot - offset
+    end -= (end - origin) % slot
+    return (start, end) if end - start >= slot else None
+
+
+def busy_intervals(
+    instrument_ids: list[int], start: dt.datetime, end: dt.datetime
+) -> dict[int, list[Interval]]:
+    busy: dict[int, list[Interval]] = {pk: [] for pk in instrument_ids}
+    for source in BUSY_SOURCES:
+        for pk, intervals in source(instrument_ids, start, end).items():
+            busy.setdefault(pk, []).extend(intervals)
+    return busy
+
+
+def blackout_intervals(
+    instrument_ids: list[int], start: dt.datetime, end: dt.datetime
+) -> dict[int, list[Interval]]:
+    from .models import Blackout
+
+    result: dict[int, list[Interval]] = {pk: [] for pk in instrument_ids}
+    rows = Blackout.objects.filter(instrument_id__in=instrument_ids).overlapping(start, end)
+    for pk, b_start, b_end in rows.values_list("instrument_id", "starts_at", "ends_at"):
+        result[pk].append((b_start, b_end))
+    return result
+
+
+def free_intervals(
+    instrument,
+    first: dt.date,
+    last: dt.date,
+    *,
+    now: dt.datetime | None = None,
+    blackouts: list[Interval] | None = None,
+    busy: list[Interval] | None = None,
+    respect_rules: bool = True,
+) -> list[FreeInterval]:
+    """Bookable free intervals from `first` to `last` (inclusive), in the instrument's zone.
+
+    Pass `blackouts`/`busy` when they were loaded in bulk for several instruments; otherwise
+    they are fetched here with one query each.
+    """
+    zone = ZoneInfo(instrument.timezone)
+    now = now or timezone.now()
+    if timezone.is_naive(now):
+        raise ValueError("now must be timezone-aware")
+    range_start = dt.datetime.combine(first, dt.time.min, tzinfo=zone)
+    range_end = dt.datetime.combine(last + dt.timedelta(days=1), dt.time.min, tzinfo=zone)
+    if blackouts is None:
+        blackouts = blackout_intervals([instrument.pk], range_start, range_end)[instrument.pk]
+    if busy is None:
+        busy = busy_intervals([instrument.pk], range_start, range_end)[instrument.pk]
+    taken = [*blackouts, *busy]
+    if respect_rules:
+        earliest = now + dt.timedelta(hours=instrument.min_notice_hours)
+        latest = now + dt.timedelta(days=instrument.max_advance_days)
+        taken += [(range_start, max(range_start, earliest)), (min(range_end, latest), range_end)]
+    if instrument.status != "in_service" or not instrument.offers_machine_time:
+        return []
+
+    by_weekday: dict[int, list] = {}
+    for interval in instrument.opening_hours.all():
+        by_weekday.setdefault(interval.weekday, []).append(interval)
+    slot = dt.timedelta(minutes=instrument.slot_minutes)
+    result: list[FreeInterval] = []
+    day = first
+    while day <= last:
+        for interval in sorted(by_weekday.get(day.weekday(), []), key=lambda i: i.start):
+            # Wall-clock times made aware in the instrument's zone (fold=0 on a repeated hour).
+            open_at = dt.datetime.combine(day, interval.start, tzinfo=zone)
+            close_at = dt.datetime.combine(day, interval.end, tzinfo=zone)
+            for piece in _subtract([(open_at, close_at)], taken):
+                aligned = _align(piece, open_at, slot)
+                if aligned:
+                    result.append(FreeInterval(*aligned))
+        day += dt.timedelta(days=1)
+    return result
+
+
+def availability_json(instrument, first: dt.date, last: dt.date, **kwargs) -> dict:
+    zone = ZoneInfo(instrument.timezone)
+    return {
+        "timezone": instrument.timezone,
+        "slot_minutes": instrument.slot_minutes,
+        "free": [
+            {
+                "start": interval.start.astimezone(zone).isoformat(),
+                "end": interval.end.astimezone(zone).isoformat(),
+            }
+            for interval in free_intervals(instrument, first, last, **kwargs)
+        ],
+    }

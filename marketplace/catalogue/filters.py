@@ -1,0 +1,140 @@
+"""Filters of the catalogue lists, shared by the API, the pages and the CSV export.
+
+Each filter validates its value against the vocabulary: an unknown value is a clear 400,
+never an empty list that looks like "no results" and never a 500.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import Q, QuerySet
+
+from marketplace.regions import Region
+
+from .vocabularies import (
+    IncubatorLevel,
+    IncubatorType,
+    InstrumentCategory,
+    IpType,
+    ServiceMode,
+    TransferMode,
+)
+
+
+class FilterError(ValueError):
+    def __init__(self, errors: dict[str, list[str]]):
+        super().__init__(errors)
+        self.errors = errors
+
+
+@dataclass(frozen=True)
+class Choice:
+    name: str
+    choices: type
+    apply: callable
+
+
+def _choice(name, choices, apply):
+    return Choice(name, choices, apply)
+
+
+def _int_in(value: str, low: int, high: int) -> int | None:
+    try:
+        number = int(value)
+    except ValueError:
+        return None
+    return number if low <= number <= high else None
+
+
+def _search(fields: list[str]):
+    def apply(queryset: QuerySet, value: str) -> QuerySet:
+        condition = Q()
+        for field in fields:
+            condition |= Q(**{f"{field}__icontains": value})
+        return queryset.filter(condition)
+
+    return apply
+
+
+INSTRUMENT_FILTERS = {
+    "region": _choice("region", Region, lambda qs, v: qs.filter(institution__region=v)),
+    "category": _choice("category", InstrumentCategory, lambda qs, v: qs.filter(category=v)),
+    "service_mode": _choice(
+        "service_mode",
+        ServiceMode,
+        lambda qs, v: qs.filter(**{f"offers_{v}": True}),
+    ),
+}
+INCUBATOR_FILTERS = {
+    "region": _choice("region", Region, lambda qs, v: qs.filter(region=v)),
+    "type": _choice("type", IncubatorType, lambda qs, v: qs.filter(type=v)),
+    "level": _choice("level", IncubatorLevel, lambda qs, v: qs.filter(level=v)),
+}
+TECHNOLOGY_FILTERS = {
+    "region": _choice("region", Region, lambda qs, v: qs.filter(institution__region=v)),
+    "ip_type": _choice("ip_type", IpType, lambda qs, v: qs.filter(ip_type=v)),
+    "transfer_mode": _choice(
+        "transfer_mode", TransferMode, lambda qs, v: qs.filter(**{f"mode_{v}": True})
+    ),
+}
+SEARCH_FIELDS = {
+    "instrument": ["name", "model_number", "manufacturer", "description"],
+    "incubator": ["name", "address", "description"],
+    "technology": ["title", "summary", "field"],
+}
+CHOICE_FILTERS = {
+    "instrument": INSTRUMENT_FILTERS,
+    "incubator": INCUBATOR_FILTERS,
+    "technology": TECHNOLOGY_FILTERS,
+}
+
+
+def apply_filters(kind: str, queryset: QuerySet, params) -> tuple[QuerySet, dict[str, str]]:
+    """Filter `queryset` by the query parameters; returns it with the values that applied."""
+    errors: dict[str, list[str]] = {}
+    applied: dict[str, str] = {}
+    for name, spec in CHOICE_FILTERS[kind].items():
+        value = (params.get(name) or "").strip()
+        if not value:
+            continue
+        if value not in spec.choices.values:
+            errors[name] = [
+                f"未知取值 / unknown value {value[:50]!r}; "
+                f"允许 / allowed: {', '.join(spec.choices.values)}"
+            ]
+            continue
+        queryset = spec.apply(queryset, value)
+        applied[name] = value
+    institution = (params.get("institution") or "").strip()
+    if institution:
+        queryset = queryset.filter(institution__code=institution)
+        applied["institution"] = institution
+    query = (params.get("q") or "").strip()
+    if query:
+        if len(query) > 100:
+            errors["q"] = ["搜索词最长 100 个字符 / q may be at most 100 characters"]
+        else:
+            queryset = _search(SEARCH_FIELDS[kind])(queryset, query)
+            applied["q"] = query
+    if kind == "technology":
+        for name, condition in (("trl_min", "trl__gte"), ("trl_max", "trl__lte")):
+            value = (params.get(name) or "").strip()
+            if not value:
+                continue
+            number = _int_in(value, 1, 9)
+            if number is None:
+                errors[name] = ["应为 1–9 的整数 / must be an integer from 1 to 9"]
+            else:
+                queryset = queryset.filter(**{condition: number})
+                applied[name] = value
+        field = (params.get("field") or "").strip()
+        if field:
+            queryset = queryset.filter(field=field)
+            applied["field"] = field
+    if kind == "incubator" and (params.get("vacant") or "") in {"1", "true"}:
+        queryset = queryset.filter(workstations_vacant__gt=0)
+        applied["vacant"] = "1"
+    if errors:
+        raise FilterError(errors)
+    return queryset, applied

@@ -1,0 +1,204 @@
+"""The catalogue in the Wagtail admin: listings as moderated snippets, per institution."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.forms import WagtailAdminModelForm
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
+from wagtail.permissions import register_permission_policy
+from wagtail.snippets.models import register_snippet
+from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
+
+from marketplace.accounts.models import Institution
+
+from .models import Blackout, Incubator, Instrument, Technology
+from .permissions import ListingPermissionPolicy, is_platform_moderator, member_institution_ids
+
+for _model in (Instrument, Incubator, Technology, Blackout):
+    register_permission_policy(_model, ListingPermissionPolicy(_model), exact_class=True)
+
+
+class ListingForm(WagtailAdminModelForm):
+    """Members may only assign their own institutions (moderators any)."""
+
+    def __init__(self, *args, for_user=None, **kwargs):
+        super().__init__(*args, for_user=for_user, **kwargs)
+        restricted = for_user is not None and not is_platform_moderator(for_user)
+        if "institution" in self.fields and restricted:
+            self.fields["institution"].queryset = Institution.objects.filter(
+                pk__in=member_institution_ids(for_user)
+            )
+
+
+class BlackoutForm(WagtailAdminModelForm):
+    def __init__(self, *args, for_user=None, **kwargs):
+        super().__init__(*args, for_user=for_user, **kwargs)
+        if for_user is not None and not is_platform_moderator(for_user):
+            self.fields["instrument"].queryset = Instrument.objects.filter(
+                institution_id__in=member_institution_ids(for_user)
+            )
+
+
+Instrument.base_form_class = ListingForm
+Incubator.base_form_class = ListingForm
+Technology.base_form_class = ListingForm
+Blackout.base_form_class = BlackoutForm
+
+
+class InstitutionScopedViewSet(SnippetViewSet):
+    """Every view (list, edit, delete, history, preview, …) sees only permitted rows."""
+
+    def get_queryset(self, request):
+        return self.permission_policy.instances_user_has_permission_for(
+            request.user, "change"
+        ).select_related("institution")
+
+
+class InstrumentViewSet(InstitutionScopedViewSet):
+    model = Instrument
+    icon = "cogs"
+    menu_label = _("仪器")
+    list_display = ["name", "code", "institution", "category", "status", "live"]
+    list_filter = ["category", "status", "live"]
+    search_fields = ["name", "code", "model_number"]
+    panels = [
+        MultiFieldPanel(
+            [
+                FieldPanel("code"),
+                FieldPanel("institution"),
+                FieldPanel("name"),
+                FieldRowPanel([FieldPanel("category"), FieldPanel("status")]),
+                FieldRowPanel([FieldPanel("model_number"), FieldPanel("manufacturer")]),
+                FieldRowPanel([FieldPanel("origin_country"), FieldPanel("original_value")]),
+                FieldRowPanel([FieldPanel("commissioned_on"), FieldPanel("location")]),
+                FieldPanel("description"),
+                FieldPanel("capabilities"),
+                FieldPanel("photo"),
+                FieldPanel("manual"),
+            ],
+            heading=_("仪器信息"),
+        ),
+        MultiFieldPanel(
+            [
+                FieldRowPanel(
+                    [FieldPanel("offers_machine_time"), FieldPanel("offers_sample_testing")]
+                ),
+                FieldRowPanel([FieldPanel("price_hourly"), FieldPanel("price_internal_hourly")]),
+                FieldRowPanel(
+                    [FieldPanel("price_per_sample"), FieldPanel("price_internal_per_sample")]
+                ),
+            ],
+            heading=_("服务与收费"),
+        ),
+        MultiFieldPanel(
+            [
+                FieldRowPanel(
+                    [
+                        FieldPanel("slot_minutes"),
+                        FieldPanel("min_minutes"),
+                        FieldPanel("max_minutes"),
+                    ]
+                ),
+                FieldRowPanel([FieldPanel("min_notice_hours"), FieldPanel("max_advance_days")]),
+                FieldRowPanel([FieldPanel("approval_required"), FieldPanel("training_required")]),
+                InlinePanel("opening_hours", label=_("开放时段")),
+                InlinePanel("refund_tiers", label=_("退款规则")),
+            ],
+            heading=_("预约规则"),
+        ),
+        MultiFieldPanel(
+            [FieldPanel("contact_name"), FieldPanel("contact_phone"), FieldPanel("contact_email")],
+            heading=_("联系方式"),
+        ),
+    ]
+
+
+class IncubatorViewSet(InstitutionScopedViewSet):
+    model = Incubator
+    icon = "home"
+    menu_label = _("孵化载体")
+    list_display = ["name", "code", "institution", "type", "level", "workstations_vacant", "live"]
+    list_filter = ["type", "level", "region", "live"]
+    search_fields = ["name", "code"]
+    panels = [
+        FieldPanel("code"),
+        FieldPanel("institution"),
+        FieldPanel("name"),
+        FieldRowPanel([FieldPanel("type"), FieldPanel("level")]),
+        FieldRowPanel([FieldPanel("region"), FieldPanel("county")]),
+        FieldPanel("address"),
+        FieldRowPanel([FieldPanel("lat"), FieldPanel("lng")]),
+        FieldRowPanel([FieldPanel("operator"), FieldPanel("established_on")]),
+        FieldRowPanel([FieldPanel("floor_area_m2"), FieldPanel("incubated_companies")]),
+        FieldRowPanel([FieldPanel("workstations_total"), FieldPanel("workstations_vacant")]),
+        FieldRowPanel([FieldPanel("offices_total"), FieldPanel("offices_vacant")]),
+        FieldPanel("services"),
+        FieldPanel("focus_industries"),
+        FieldPanel("description"),
+        FieldPanel("website"),
+        FieldPanel("photo"),
+        FieldRowPanel(
+            [FieldPanel("contact_name"), FieldPanel("contact_phone"), FieldPanel("contact_email")]
+        ),
+    ]
+
+
+class TechnologyViewSet(InstitutionScopedViewSet):
+    model = Technology
+    icon = "doc-full"
+    menu_label = _("科技成果")
+    list_display = ["title", "code", "institution", "ip_type", "trl", "live"]
+    list_filter = ["ip_type", "ip_status", "live"]
+    search_fields = ["title", "code", "field"]
+    panels = [
+        FieldPanel("code"),
+        FieldPanel("institution"),
+        FieldPanel("title"),
+        FieldPanel("summary"),
+        FieldPanel("description"),
+        FieldRowPanel([FieldPanel("field"), FieldPanel("trl")]),
+        FieldRowPanel([FieldPanel("ip_type"), FieldPanel("ip_status")]),
+        FieldPanel("ip_numbers"),
+        FieldRowPanel(
+            [
+                FieldPanel("mode_transfer"),
+                FieldPanel("mode_license"),
+                FieldPanel("mode_equity"),
+                FieldPanel("mode_joint_development"),
+            ],
+            heading=_("转化方式"),
+        ),
+        FieldPanel("asking_price"),
+        FieldPanel("inventors"),
+        FieldRowPanel(
+            [FieldPanel("contact_name"), FieldPanel("contact_phone"), FieldPanel("contact_email")]
+        ),
+    ]
+
+
+class BlackoutViewSet(SnippetViewSet):
+    model = Blackout
+    icon = "warning"
+    menu_label = _("停机时段")
+    list_display = ["instrument", "starts_at", "ends_at", "kind", "reason"]
+    panels = [
+        FieldPanel("instrument"),
+        FieldRowPanel([FieldPanel("starts_at"), FieldPanel("ends_at")]),
+        FieldPanel("kind"),
+        FieldPanel("reason"),
+    ]
+
+    def get_queryset(self, request):
+        return self.permission_policy.instances_user_has_permission_for(
+            request.user, "change"
+        ).select_related("instrument")
+
+
+class CatalogueGroup(SnippetViewSetGroup):
+    items = (InstrumentViewSet, IncubatorViewSet, TechnologyViewSet, BlackoutViewSet)
+    menu_icon = "folder-open-inverse"
+    menu_label = _("资源目录")
+    menu_name = "catalogue"
+
+
+register_snippet(CatalogueGroup)
