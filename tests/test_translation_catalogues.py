@@ -20,11 +20,19 @@ def test_every_string_has_an_english_translation():
 def test_compiled_catalogue_is_up_to_date():
     catalogue = polib.pofile(str(PO))
     compiled = polib.mofile(str(PO.with_suffix(".mo")))
-    expected = {
-        entry.msgid: entry.msgstr for entry in catalogue if entry.msgstr and not entry.obsolete
-    }
-    actual = {entry.msgid: entry.msgstr for entry in compiled if entry.msgid}
-    assert actual == expected
+
+    def translations(entries):
+        result = {}
+        for entry in entries:
+            if entry.obsolete or not entry.msgid:
+                continue
+            if entry.msgid_plural:
+                result[entry.msgid] = tuple(sorted(entry.msgstr_plural.items()))
+            elif entry.msgstr:
+                result[entry.msgid] = entry.msgstr
+        return result
+
+    assert translations(compiled) == translations(catalogue)
 
 
 def test_every_translatable_string_in_the_code_is_in_the_catalogue(tmp_path):

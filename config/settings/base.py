@@ -249,6 +249,10 @@ SPECTACULAR_SETTINGS = {
     "COMPONENT_SPLIT_REQUEST": True,
     "SCHEMA_PATH_PREFIX": r"/api/v1",
     "PREPROCESSING_HOOKS": ["config.api.only_public_api"],
+    "ENUM_NAME_OVERRIDES": {
+        "InstitutionTypeEnum": "marketplace.accounts.models.InstitutionType",
+        "IncubatorTypeEnum": "marketplace.catalogue.vocabularies.IncubatorType",
+    },
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",

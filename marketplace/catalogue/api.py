@@ -11,7 +11,12 @@ from django.db.models import Prefetch
 from django.http import StreamingHttpResponse
 from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    extend_schema,
+    extend_schema_field,
+    extend_schema_view,
+)
 from rest_framework import exceptions, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
@@ -130,10 +135,12 @@ class InstrumentSerializer(serializers.ModelSerializer):
             "url",
         ]
 
-    def get_original_value(self, obj) -> MoneySerializer:
+    @extend_schema_field(MoneySerializer)
+    def get_original_value(self, obj):
         return money_json(obj.original_value)
 
-    def get_pricing(self, obj) -> PricingSerializer:
+    @extend_schema_field(PricingSerializer)
+    def get_pricing(self, obj):
         return {
             "hourly": money_json(obj.price_hourly),
             "internal_hourly": money_json(obj.price_internal_hourly),
@@ -156,7 +163,8 @@ class InstrumentDetailSerializer(InstrumentSerializer):
             "contact_phone",
         ]
 
-    def get_booking(self, obj) -> BookingRulesSerializer:
+    @extend_schema_field(BookingRulesSerializer)
+    def get_booking(self, obj):
         return BookingRulesSerializer(obj).data
 
 
@@ -235,7 +243,8 @@ class TechnologySerializer(serializers.ModelSerializer):
             "url",
         ]
 
-    def get_asking_price(self, obj) -> MoneySerializer | None:
+    @extend_schema_field(MoneySerializer(allow_null=True))
+    def get_asking_price(self, obj):
         return money_json(obj.asking_price)
 
 

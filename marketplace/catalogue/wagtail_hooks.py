@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from functools import wraps
+
+from django.contrib.admin.utils import unquote
+from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
@@ -45,13 +49,39 @@ Technology.base_form_class = ListingForm
 Blackout.base_form_class = BlackoutForm
 
 
+def _scoped_to_permitted_rows(view_func, viewset):
+    """Wrap an admin view that takes a `pk`: rows the user may not manage are a 404.
+
+    Wagtail's generic edit/delete/history/… views check the model permission, not the row,
+    so the row check is done here, once, for every per-object URL of the viewset.
+    """
+
+    @wraps(view_func)
+    def view(request, *args, **kwargs):
+        pk = kwargs.get("pk")
+        if pk is not None:
+            permitted = viewset.permission_policy.instances_user_has_permission_for(
+                request.user, "change"
+            )
+            if not permitted.filter(pk=unquote(str(pk))).exists():
+                raise Http404
+        return view_func(request, *args, **kwargs)
+
+    return view
+
+
 class InstitutionScopedViewSet(SnippetViewSet):
     """Every view (list, edit, delete, history, preview, …) sees only permitted rows."""
 
     def get_queryset(self, request):
-        return self.permission_policy.instances_user_has_permission_for(
-            request.user, "change"
-        ).select_related("institution")
+        return self.permission_policy.instances_user_has_permission_for(request.user, "change")
+
+    def get_urlpatterns(self):
+        patterns = super().get_urlpatterns()
+        for pattern in patterns:
+            if "pk" in pattern.pattern.regex.groupindex:
+                pattern.callback = _scoped_to_permitted_rows(pattern.callback, self)
+        return patterns
 
 
 class InstrumentViewSet(InstitutionScopedViewSet):
@@ -176,7 +206,7 @@ class TechnologyViewSet(InstitutionScopedViewSet):
     ]
 
 
-class BlackoutViewSet(SnippetViewSet):
+class BlackoutViewSet(InstitutionScopedViewSet):
     model = Blackout
     icon = "warning"
     menu_label = _("停机时段")
@@ -187,11 +217,6 @@ class BlackoutViewSet(SnippetViewSet):
         FieldPanel("kind"),
         FieldPanel("reason"),
     ]
-
-    def get_queryset(self, request):
-        return self.permission_policy.instances_user_has_permission_for(
-            request.user, "change"
-        ).select_related("instrument")
 
 
 class CatalogueGroup(SnippetViewSetGroup):

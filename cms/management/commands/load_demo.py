@@ -3,15 +3,15 @@
 from django.core.management.base import BaseCommand
 
 from cms.demo import load_demo_pages
-from marketplace.demo import load_demo_institutions
+from marketplace.demo import load_demo_catalogue
 
 
 class Command(BaseCommand):
     help = "载入演示数据 / Load the demo catalogue and news (idempotent)."
 
     def handle(self, *args, **options):
-        created, updated = load_demo_institutions()
-        self.stdout.write(f"机构 institutions: {created} created, {updated} updated")
+        for line in load_demo_catalogue().summary_lines():
+            self.stdout.write(line)
         articles = load_demo_pages()
         self.stdout.write(f"双创专区 pages: {articles} created")
         self.stdout.write(self.style.SUCCESS("演示数据已就绪 / demo data ready"))
