@@ -1,0 +1,1 @@
+"""Helpers for the benchmarks: settings, URLs and middleware for the benchmark server."""
