@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from rest_framework import exceptions, status
+from rest_framework import exceptions, serializers, status
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -45,3 +45,15 @@ def exception_handler(exc: Exception, context: dict) -> Response | None:
 def only_public_api(endpoints: list) -> list:
     """drf-spectacular hook: the schema documents /api/v1/ only, not Wagtail's admin API."""
     return [endpoint for endpoint in endpoints if endpoint[0].startswith("/api/v1/")]
+
+
+class ErrorSerializer(serializers.Serializer):
+    """400 body: {"errors": {field: [messages]}}."""
+
+    errors = serializers.DictField(child=serializers.ListField(child=serializers.CharField()))
+
+
+class DetailSerializer(serializers.Serializer):
+    """401/403/404/429 body: {"detail": "..."}."""
+
+    detail = serializers.CharField()

@@ -15,16 +15,10 @@ from rest_framework.response import Response
 from rest_framework.throttling import AnonRateThrottle
 from rest_framework.views import APIView
 
+from config.api import DetailSerializer, ErrorSerializer
+
 from . import services
 from .models import User
-
-
-class ErrorSerializer(serializers.Serializer):
-    errors = serializers.DictField(child=serializers.ListField(child=serializers.CharField()))
-
-
-class DetailSerializer(serializers.Serializer):
-    detail = serializers.CharField()
 
 
 class RegisterSerializer(serializers.Serializer):

@@ -21,6 +21,7 @@ from rest_framework import exceptions, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from config.api import DetailSerializer, ErrorSerializer
 from marketplace.accounts.models import Institution
 from marketplace.money import money_json
 
@@ -392,11 +393,18 @@ class ListingViewSet(viewsets.ReadOnlyModelViewSet):
 def _list_schema(kind: str, serializer, detail):
     csv_params = _filter_parameters(kind)
     return extend_schema_view(
-        list=extend_schema(parameters=csv_params, tags=["catalogue"]),
-        retrieve=extend_schema(responses=detail, tags=["catalogue"]),
+        list=extend_schema(
+            parameters=csv_params,
+            responses={200: serializer(many=True), 400: ErrorSerializer, 404: DetailSerializer},
+            tags=["catalogue"],
+        ),
+        retrieve=extend_schema(responses={200: detail, 404: DetailSerializer}, tags=["catalogue"]),
         export=extend_schema(
             parameters=csv_params,
-            responses={(200, "text/csv"): OpenApiTypes.STR},
+            responses={
+                (200, "text/csv"): OpenApiTypes.STR,
+                (400, "application/json"): ErrorSerializer,
+            },
             tags=["catalogue"],
             summary="CSV 导出 / CSV export (UTF-8 with BOM)",
         ),
@@ -426,7 +434,7 @@ class InstrumentViewSet(ListingViewSet):
             OpenApiParameter("start", OpenApiTypes.DATE, required=True),
             OpenApiParameter("end", OpenApiTypes.DATE, required=True),
         ],
-        responses={200: AvailabilitySerializer},
+        responses={200: AvailabilitySerializer, 400: ErrorSerializer, 404: DetailSerializer},
         tags=["catalogue"],
         summary="空闲机时 / free machine time (range ≤ 62 days)",
     )
@@ -459,7 +467,12 @@ class TechnologyViewSet(ListingViewSet):
 
 
 @extend_schema_view(
-    list=extend_schema(tags=["catalogue"]), retrieve=extend_schema(tags=["catalogue"])
+    list=extend_schema(
+        responses={200: InstitutionSerializer(many=True), 404: DetailSerializer}, tags=["catalogue"]
+    ),
+    retrieve=extend_schema(
+        responses={200: InstitutionSerializer, 404: DetailSerializer}, tags=["catalogue"]
+    ),
 )
 class InstitutionViewSet(viewsets.ReadOnlyModelViewSet):
     queryset = Institution.objects.order_by("code")
