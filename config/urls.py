@@ -49,6 +49,7 @@ urlpatterns = [
     path("documents/", include(wagtaildocs_urls)),
     path("sitemap.xml", sitemap, name="sitemap"),
     path("", include("marketplace.urls")),
+    path("", include("search.urls")),
     path("", include("cms.urls")),
 ]
 

@@ -15,5 +15,4 @@ urlpatterns = [
     path("technologies/<str:code>/", views.technology_detail, name="technology_detail"),
     path("institutions/", views.institution_list, name="institution_list"),
     path("institutions/<str:code>/", views.institution_detail, name="institution_detail"),
-    path("search/", views.site_search, name="search"),
 ]

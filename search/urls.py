@@ -1,0 +1,11 @@
+"""Search URLs."""
+
+from django.urls import path
+
+from . import views
+
+app_name = "search"
+
+urlpatterns = [
+    path("search/", views.site_search, name="search"),
+]
