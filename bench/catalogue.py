@@ -40,8 +40,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 DOCS = ROOT / "docs" / "performance.md"
-START_MARK = "<!-- bench:catalogue:start -->"
-END_MARK = "<!-- bench:catalogue:end -->"
+MARK = "<!-- bench:catalogue:{family}:{edge} -->"  # one section per database family
 QUERY_HEADER = "X-Bench-Queries"  # bench/lib/query_count.py
 DETAIL_CODES = 10  # detail requests cycle through this many different listings
 WARMUP = 5
@@ -141,6 +140,7 @@ class Result:
     status: int
     timings_ms: list[float] = field(default_factory=list)
     queries: set[int] = field(default_factory=set)
+    error: str = ""  # the exception behind a 500, from the server's log
 
     @property
     def ok(self) -> bool:
@@ -303,6 +303,16 @@ class Server:
         sys.stderr.write(self.log_path.read_text(encoding="utf-8", errors="replace")[-4000:])
         raise SystemExit("[bench] gunicorn did not become ready")
 
+    def last_exception(self) -> str:
+        """The last line of the last traceback in the server's log, e.g. `KeyError: 'x'`."""
+        self.log_file.flush()
+        lines = self.log_path.read_text(encoding="utf-8", errors="replace").splitlines()
+        for index in range(len(lines) - 1, -1, -1):
+            if lines[index].startswith("Traceback"):
+                tail = [line for line in lines[index + 1 :] if line and not line[0].isspace()]
+                return tail[0] if tail else ""
+        return ""
+
     def stop(self) -> None:
         if self.process.poll() is None:
             self.process.terminate()
@@ -403,8 +413,16 @@ def report(
     command: str,
 ) -> str:
     total = sizes["instruments"] + sizes["incubators"] + sizes["technologies"]
-    missing = [r.endpoint.label for r in results if not r.ok]
+    missing = [
+        f"{r.endpoint.label} ({r.error or f'HTTP {r.status}'})"
+        if r.status >= 500
+        else r.endpoint.label
+        for r in results
+        if not r.ok
+    ]
     lines = [
+        f"## {facts['Database'].split()[0]}, {total:,} listings",
+        "",
         f"Measured {dt.date.today().isoformat()} with `{command}`.",
         "",
         "**Machine**",
@@ -445,8 +463,9 @@ def report(
 DOC_HEAD = """# Performance
 
 What the catalogue costs at realistic scale, measured by `bench/catalogue.py` (`make bench`
-runs it; `--quick` is a smoke run that leaves this file alone). The section between the
-markers below is rewritten by every full run; edit around it, not inside it.
+runs it; `--quick` is a smoke run that leaves this file alone). Each section between
+`bench:catalogue` markers is rewritten by the next full run on that database (SQLite by
+default, PostgreSQL with `--database-url`); edit around them, not inside.
 
 How it measures: a fresh database is migrated, `generate_catalogue` writes a deterministic
 catalogue file, and `import_catalogue` loads it twice through the real command (the second
@@ -462,13 +481,14 @@ Elasticsearch, so search uses the database engine.
 """
 
 
-def write_docs(section: str) -> None:
-    block = f"{START_MARK}\n{section}\n{END_MARK}"
+def write_docs(section: str, family: str) -> None:
+    start, end = (MARK.format(family=family, edge=edge) for edge in ("start", "end"))
+    block = f"{start}\n{section}\n{end}"
     if DOCS.exists():
         text = DOCS.read_text(encoding="utf-8")
-        if START_MARK in text and END_MARK in text:
-            head, rest = text.split(START_MARK, 1)
-            tail = rest.split(END_MARK, 1)[1]
+        if start in text and end in text:
+            head, rest = text.split(start, 1)
+            tail = rest.split(end, 1)[1]
             text = head + block + tail
         else:
             text = text.rstrip("\n") + "\n\n" + block + "\n"
@@ -476,7 +496,7 @@ def write_docs(section: str) -> None:
         DOCS.parent.mkdir(parents=True, exist_ok=True)
         text = DOC_HEAD + block + "\n"
     DOCS.write_text(text, encoding="utf-8")
-    log(f"updated {DOCS.relative_to(ROOT)}")
+    log(f"updated {DOCS}")
 
 
 # --- Main ----------------------------------------------------------------------------------
@@ -578,7 +598,10 @@ def main(argv: list[str] | None = None) -> int:
         results = []
         for endpoint in plan:
             result = measure(server.port, endpoint, args.requests)
+            if result.status >= 500:
+                result.error = server.last_exception()
             shown = f"p50 {result.p50:.1f} ms" if result.ok else f"HTTP {result.status}"
+            shown += f" {result.error}" if result.error else ""
             log(f"  {endpoint.label}: {shown}")
             results.append(result)
     finally:
@@ -595,7 +618,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     print(section)
     if args.docs:
-        write_docs(section)
+        write_docs(section, "postgresql" if database.drop else "sqlite")
     return 0
 
 
