@@ -39,6 +39,9 @@ def exception_handler(exc: Exception, context: dict) -> Response | None:
             detail = {"non_field_errors": detail}
         response.data = {"errors": _as_lists(detail)}
         response.status_code = status.HTTP_400_BAD_REQUEST
+    elif response.status_code == status.HTTP_400_BAD_REQUEST:
+        # Malformed bodies (ParseError) use the same 400 envelope as validation errors.
+        response.data = {"errors": {"non_field_errors": [str(exc.detail)]}}
     return response
 
 
@@ -57,3 +60,10 @@ class DetailSerializer(serializers.Serializer):
     """401/403/404/429 body: {"detail": "..."}."""
 
     detail = serializers.CharField()
+
+
+def api_not_found(request, *args, **kwargs):
+    """Any /api/v1/ path that matches no route: a JSON 404, like every other API answer."""
+    from django.http import JsonResponse
+
+    return JsonResponse({"detail": "未找到 / not found"}, status=404)

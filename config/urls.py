@@ -2,7 +2,7 @@
 
 from django.conf import settings
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
 from django.views.i18n import JavaScriptCatalog
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
@@ -11,9 +11,11 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
+from config.api import api_not_found
 from config.health import healthz
 from marketplace.accounts import api as accounts_api
 from marketplace.accounts.calendar import user_calendar
+from marketplace.bookings.webhooks import stripe_webhook
 from marketplace.catalogue.api import (
     IncubatorViewSet,
     InstitutionViewSet,
@@ -33,13 +35,16 @@ api_patterns = [
     path("auth/token/", accounts_api.TokenView.as_view(), name="token"),
     path("me/", accounts_api.MeView.as_view(), name="me"),
     path("bookings/calendar.ics", user_calendar, name="calendar"),
+    path("", include("marketplace.bookings.urls_api")),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
     *router.urls,
+    re_path(r"^.*$", api_not_found),
 ]
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
+    path("payments/stripe/webhook/", stripe_webhook, name="stripe-webhook"),
     path("api/v1/", include((api_patterns, "api"))),
     path("accounts/", include("marketplace.accounts.urls")),
     path("i18n/", include("django.conf.urls.i18n")),

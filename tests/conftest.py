@@ -122,3 +122,50 @@ def cli_env(migrated_sqlite, tmp_path):
         "DJANGO_SETTINGS_MODULE": "config.settings.test",
         "DATABASE_URL": f"sqlite:///{database}",
     }
+
+
+@pytest.fixture
+def booking_world():
+    """An instrument open on weekdays with a lunch break, refund tiers, a startup user and the
+    instrument's institution manager, and a Wednesday at least three days ahead."""
+    import datetime as dt
+    from decimal import Decimal
+
+    from marketplace.catalogue.models import RefundTier
+    from tests.booking_fixtures import next_weekday
+    from tests.factories import (
+        InstitutionFactory,
+        InstrumentFactory,
+        MembershipFactory,
+        OpeningIntervalFactory,
+        UserFactory,
+    )
+
+    institution = InstitutionFactory(code="YLU", name="云岭理工大学")
+    instrument = InstrumentFactory(
+        institution=institution,
+        code="YLU-SEM",
+        name="扫描电镜",
+        slot_minutes=30,
+        min_minutes=60,
+        max_minutes=240,
+        min_notice_hours=24,
+        max_advance_days=30,
+        approval_required=True,
+        price_hourly=Decimal("450.00"),
+        price_internal_hourly=Decimal("260.00"),
+    )
+    for weekday in range(5):
+        OpeningIntervalFactory(
+            instrument=instrument, weekday=weekday, start=dt.time(8, 30), end=dt.time(12, 0)
+        )
+        OpeningIntervalFactory(
+            instrument=instrument, weekday=weekday, start=dt.time(14, 0), end=dt.time(17, 30)
+        )
+    RefundTier.objects.create(instrument=instrument, hours_before=48, refund_percent=100)
+    RefundTier.objects.create(instrument=instrument, hours_before=24, refund_percent=50)
+    startup = UserFactory(username="founder", email="founder@startup.example")
+    manager = UserFactory(username="manager", email="lab@ylu.example")
+    MembershipFactory(user=manager, institution=institution, role="manager")
+    day = next_weekday(2)  # a Wednesday at least three days ahead
+    return instrument, startup, manager, day

@@ -80,7 +80,7 @@ def test_malformed_json_is_a_400(api_client):
         "POST", REGISTER, data="{not json", content_type="application/json"
     )
     assert response.status_code == 400
-    assert "detail" in response.json()
+    assert "JSON" in response.json()["errors"]["non_field_errors"][0]
 
 
 def test_the_right_password_gets_a_token(api_client):

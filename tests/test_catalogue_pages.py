@@ -120,7 +120,8 @@ def test_detail_page_query_counts_are_pinned(client, django_assert_max_num_queri
     instrument = InstrumentFactory()
     for weekday in range(7):
         OpeningIntervalFactory(instrument=instrument, weekday=weekday)
-    with django_assert_max_num_queries(4):  # instrument, opening hours, refund tiers, blackouts
+    # instrument, opening hours, refund tiers, blackouts, active bookings
+    with django_assert_max_num_queries(5):
         assert client.get(f"/instruments/{instrument.code}/").status_code == 200
     incubator = IncubatorFactory()
     with django_assert_max_num_queries(2):

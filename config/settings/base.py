@@ -18,6 +18,7 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 INSTALLED_APPS = [
     "marketplace.accounts",
     "marketplace.catalogue",
+    "marketplace.bookings",
     "cms",
     "search",
     "wagtail.contrib.forms",
@@ -172,6 +173,9 @@ STRIPE_WEBHOOK_SECRET = env_str("STRIPE_WEBHOOK_SECRET")
 STRIPE_API_BASE = env_str("STRIPE_API_BASE")
 PAYMENT_METHODS = ["stripe", "offline"] if STRIPE_SECRET_KEY else ["offline"]
 PAYMENT_CURRENCY = "CNY"
+# Holds: an unpaid booking keeps its slot this long; an unanswered request this long.
+BOOKING_PAYMENT_HOLD_MINUTES = env_int("BOOKING_PAYMENT_HOLD_MINUTES", 30)
+BOOKING_APPROVAL_WINDOW_HOURS = env_int("BOOKING_APPROVAL_WINDOW_HOURS", 48)
 
 # --- Background tasks -----------------------------------------------------------------------
 # TASK_BACKEND=immediate (default, runs inline) or database (a worker on any machine runs

@@ -29,7 +29,8 @@ from .availability import AvailabilityRangeError, availability_json, parse_range
 from .filters import CHOICE_FILTERS, FilterError, apply_filters
 from .models import Incubator, Instrument, OpeningInterval, RefundTier, Technology
 
-CODE_REGEX = r"[A-Za-z0-9][A-Za-z0-9_.\-]{0,63}"
+# Any path segment: a code that cannot exist is a JSON 404 from the view, not a routing miss.
+CODE_REGEX = r"[^/]+"
 
 
 class MoneySerializer(serializers.Serializer):

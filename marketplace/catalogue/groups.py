@@ -43,8 +43,12 @@ def ensure_catalogue_groups(**kwargs) -> None:
 
     members, _ = Group.objects.get_or_create(name=MEMBERS_GROUP)
     moderators, _ = Group.objects.get_or_create(name=MODERATORS_GROUP)
-    access_admin = Permission.objects.get(
-        content_type__app_label="wagtailadmin", codename="access_admin"
+    # Created by a Wagtail migration, so gone after a test-database flush: recreate it.
+    admin_type, _ = ContentType.objects.get_or_create(app_label="wagtailadmin", model="admin")
+    access_admin, _ = Permission.objects.get_or_create(
+        content_type=admin_type,
+        codename="access_admin",
+        defaults={"name": "Can access Wagtail admin"},
     )
     member_perms, moderator_perms = [access_admin], [access_admin]
     for model in (Instrument, Incubator, Technology):

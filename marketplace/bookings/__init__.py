@@ -1,0 +1,1 @@
+"""Instrument machine-time bookings and their payments."""

@@ -1,0 +1,20 @@
+"""Bookings app configuration."""
+
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class BookingsConfig(AppConfig):
+    name = "marketplace.bookings"
+    label = "bookings"
+    verbose_name = _("仪器预约")
+
+    def ready(self):
+        from marketplace.accounts.calendar import EVENT_SOURCES
+        from marketplace.catalogue.availability import BUSY_SOURCES
+
+        from .calendar import booking_events
+        from .queries import active_intervals
+
+        BUSY_SOURCES.append(active_intervals)
+        EVENT_SOURCES.append(booking_events)

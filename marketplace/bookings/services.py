@@ -1,0 +1,622 @@
+"""The booking workflow: every rule and every transition, in one place.
+
+Views, API endpoints and commands call these functions and nothing else changes a booking.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import ROUND_HALF_UP, Decimal
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.db import IntegrityError, OperationalError, transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from marketplace.catalogue.models import Blackout, Instrument
+
+from .models import (
+    ACTIVE_STATUSES,
+    Booking,
+    BookingTransition,
+    Payment,
+    PaymentKind,
+    PaymentMethod,
+    PaymentStatus,
+    Status,
+)
+
+CENT = Decimal("0.01")
+
+# Allowed transitions: status → statuses it may move to.
+TRANSITIONS: dict[str, set[str]] = {
+    Status.PENDING_APPROVAL: {
+        Status.AWAITING_PAYMENT,
+        Status.CONFIRMED,
+        Status.REJECTED,
+        Status.CANCELLED,
+        Status.EXPIRED,
+    },
+    Status.AWAITING_PAYMENT: {Status.CONFIRMED, Status.CANCELLED, Status.EXPIRED},
+    Status.CONFIRMED: {Status.COMPLETED, Status.CANCELLED, Status.NO_SHOW},
+    Status.COMPLETED: set(),
+    Status.REJECTED: set(),
+    Status.EXPIRED: set(),
+    Status.CANCELLED: set(),
+    Status.NO_SHOW: set(),
+}
+
+
+class BookingError(Exception):
+    """Base of the workflow's refusals; `code` is stable, the message is for people."""
+
+    code = "booking_error"
+
+    def __init__(self, message: str, code: str | None = None):
+        super().__init__(message)
+        self.message = message
+        if code:
+            self.code = code
+
+
+class BookingRuleError(BookingError):
+    """The request breaks one of the instrument's booking rules (HTTP 400)."""
+
+
+class BookingConflict(BookingError):
+    """The slot is taken, or the transition is not allowed in the current state (HTTP 409)."""
+
+
+class BookingNotFound(BookingError):
+    """The booking does not exist or is not the caller's to see (HTTP 404)."""
+
+
+class BookingForbidden(BookingError):
+    """The caller can see the booking but may not do this to it (HTTP 403)."""
+
+
+def _bilingual(zh: str, en: str) -> str:
+    return f"{zh} / {en}"
+
+
+# --- Permissions ---------------------------------------------------------------------------
+
+
+def is_member_of_instrument_institution(user, instrument: Instrument) -> bool:
+    from marketplace.catalogue.permissions import is_platform_moderator, member_institution_ids
+
+    return is_platform_moderator(user) or instrument.institution_id in member_institution_ids(user)
+
+
+def get_booking_for(user, booking_id: int) -> Booking:
+    """The booking if the user owns it or manages its instrument; otherwise BookingNotFound."""
+    booking = (
+        Booking.objects.visible_to(user)
+        .select_related("instrument__institution", "user")
+        .filter(pk=booking_id)
+        .first()
+    )
+    if booking is None:
+        from marketplace.catalogue.permissions import is_platform_moderator
+
+        if is_platform_moderator(user):
+            booking = (
+                Booking.objects.select_related("instrument__institution", "user")
+                .filter(pk=booking_id)
+                .first()
+            )
+    if booking is None:
+        raise BookingNotFound(_bilingual("预约不存在", "booking not found"))
+    return booking
+
+
+# --- Prices and refunds --------------------------------------------------------------------
+
+
+def price_for(instrument: Instrument, user, minutes: int) -> tuple[Decimal, bool]:
+    """(price in yuan, internal rate?) for `minutes` of machine time."""
+    internal = (
+        user.is_authenticated and instrument.institution.memberships.filter(user=user).exists()
+    )
+    rate = (
+        instrument.price_internal_hourly
+        if internal and instrument.price_internal_hourly is not None
+        else instrument.price_hourly
+    )
+    if internal and instrument.price_internal_hourly is None:
+        internal = False
+    if rate is None:
+        raise BookingRuleError(
+            _bilingual(
+                "该仪器机时价格面议，请先联系管理单位",
+                "machine time is priced on request; contact the institution",
+            ),
+            "price_on_request",
+        )
+    amount = (rate * Decimal(minutes) / Decimal(60)).quantize(CENT, rounding=ROUND_HALF_UP)
+    return amount, internal
+
+
+def refund_percent_for(booking: Booking, at: dt.datetime) -> int:
+    """The tier with the largest hours_before that is ≤ the hours left; none → 0."""
+    hours_left = (booking.start - at).total_seconds() / 3600
+    best = None
+    for tier in booking.instrument.refund_tiers.all():
+        if tier.hours_before <= hours_left and (
+            best is None or tier.hours_before > best.hours_before
+        ):
+            best = tier
+    return best.refund_percent if best else 0
+
+
+def refund_amount_for(booking: Booking, at: dt.datetime) -> Decimal:
+    paid = booking.paid_amount
+    if paid <= 0:
+        return Decimal("0.00")
+    return (paid * Decimal(refund_percent_for(booking, at)) / Decimal(100)).quantize(
+        CENT, rounding=ROUND_HALF_UP
+    )
+
+
+# --- Requesting ----------------------------------------------------------------------------
+
+
+def _require_aware(value: dt.datetime, name: str) -> dt.datetime:
+    if timezone.is_naive(value):
+        raise BookingRuleError(
+            _bilingual(
+                f"{name} 必须带时区偏移（例如 +08:00）",
+                f"{name} must include a UTC offset (e.g. +08:00)",
+            ),
+            "naive_datetime",
+        )
+    return value
+
+
+def check_rules(
+    instrument: Instrument, user, start: dt.datetime, end: dt.datetime, now: dt.datetime
+) -> None:
+    """Raise BookingRuleError for the first rule the request breaks."""
+    _require_aware(start, "start")
+    _require_aware(end, "end")
+    if end <= start:
+        raise BookingRuleError(
+            _bilingual("结束时间必须晚于开始时间", "end must be after start"), "end_before_start"
+        )
+    if start < now:
+        raise BookingRuleError(
+            _bilingual("不能预约过去的时间", "start is in the past"), "in_the_past"
+        )
+    if (
+        instrument.status != "in_service"
+        or not instrument.offers_machine_time
+        or not instrument.live
+    ):
+        raise BookingRuleError(
+            _bilingual("该仪器目前不接受机时预约", "the instrument does not take bookings now"),
+            "not_in_service",
+        )
+    if instrument.training_required and not _has_training(user, instrument):
+        raise BookingRuleError(
+            _bilingual(
+                "该仪器要求先参加上机培训", "this instrument requires training before booking"
+            ),
+            "training_required",
+        )
+    minutes = (end - start).total_seconds() / 60
+    if minutes < instrument.min_minutes:
+        raise BookingRuleError(
+            _bilingual(
+                f"每次至少预约 {instrument.min_minutes} 分钟",
+                f"bookings must be at least {instrument.min_minutes} minutes",
+            ),
+            "too_short",
+        )
+    if minutes > instrument.max_minutes:
+        raise BookingRuleError(
+            _bilingual(
+                f"每次最多预约 {instrument.max_minutes} 分钟",
+                f"bookings may be at most {instrument.max_minutes} minutes",
+            ),
+            "too_long",
+        )
+    if start < now + dt.timedelta(hours=instrument.min_notice_hours):
+        raise BookingRuleError(
+            _bilingual(
+                f"须至少提前 {instrument.min_notice_hours} 小时预约",
+                f"book at least {instrument.min_notice_hours} hours ahead",
+            ),
+            "min_notice",
+        )
+    if end > now + dt.timedelta(days=instrument.max_advance_days):
+        raise BookingRuleError(
+            _bilingual(
+                f"最多提前 {instrument.max_advance_days} 天预约",
+                f"book at most {instrument.max_advance_days} days ahead",
+            ),
+            "advance_window",
+        )
+    zone = ZoneInfo(instrument.timezone)
+    local_start, local_end = start.astimezone(zone), end.astimezone(zone)
+    interval = None
+    if local_start.date() == local_end.date() or local_end.time() == dt.time(0, 0):
+        for candidate in instrument.opening_hours.all():
+            if (
+                candidate.weekday == local_start.weekday()
+                and candidate.start <= local_start.time()
+                and local_end.date() == local_start.date()
+                and local_end.time() <= candidate.end
+            ):
+                interval = candidate
+                break
+    if interval is None:
+        raise BookingRuleError(
+            _bilingual("不在仪器开放时间内", "outside the instrument's opening hours"),
+            "outside_opening_hours",
+        )
+    opening = dt.datetime.combine(local_start.date(), interval.start, tzinfo=zone)
+    slot = dt.timedelta(minutes=instrument.slot_minutes)
+    if (local_start - opening) % slot or (local_end - opening) % slot:
+        raise BookingRuleError(
+            _bilingual(
+                f"须按 {instrument.slot_minutes} 分钟时段对齐",
+                f"start and end must be on {instrument.slot_minutes}-minute slot boundaries",
+            ),
+            "slot_boundary",
+        )
+
+
+def _has_training(user, instrument: Instrument) -> bool:
+    """A user counts as trained once they have completed a booking on the instrument."""
+    return Booking.objects.filter(
+        user=user, instrument=instrument, status=Status.COMPLETED
+    ).exists()
+
+
+def _record(booking: Booking, from_status: str, by, note: str = "") -> None:
+    BookingTransition.objects.create(
+        booking=booking, from_status=from_status, to_status=booking.status, by=by, note=note[:500]
+    )
+    from .notifications import notify_transition
+
+    notify_transition(booking, from_status, by)
+
+
+def _expire_overdue(
+    instrument: Instrument, start: dt.datetime, end: dt.datetime, now: dt.datetime
+) -> None:
+    overdue = Booking.objects.filter(
+        instrument=instrument,
+        status__in=[Status.PENDING_APPROVAL, Status.AWAITING_PAYMENT],
+        hold_expires_at__lte=now,
+    ).overlapping(start, end)
+    for booking in overdue.select_for_update():
+        _transition(booking, Status.EXPIRED, by=None, note="hold expired")
+
+
+def _hold_deadline(status: str, now: dt.datetime) -> dt.datetime | None:
+    if status == Status.PENDING_APPROVAL:
+        return now + dt.timedelta(hours=settings.BOOKING_APPROVAL_WINDOW_HOURS)
+    if status == Status.AWAITING_PAYMENT:
+        return now + dt.timedelta(minutes=settings.BOOKING_PAYMENT_HOLD_MINUTES)
+    return None
+
+
+def request_booking(
+    user,
+    instrument: Instrument,
+    start: dt.datetime,
+    end: dt.datetime,
+    purpose: str = "",
+    *,
+    now: dt.datetime | None = None,
+) -> Booking:
+    """Reserve [start, end) on the instrument for the user, or refuse with a clear reason."""
+    now = now or timezone.now()
+    check_rules(instrument, user, start, end, now)
+    price, internal = price_for(instrument, user, int((end - start).total_seconds() // 60))
+    if instrument.approval_required:
+        status = Status.PENDING_APPROVAL
+    elif price > 0:
+        status = Status.AWAITING_PAYMENT
+    else:
+        status = Status.CONFIRMED
+    try:
+        with transaction.atomic():
+            # On SQLite the IMMEDIATE transaction already holds the write lock here, so the
+            # check and the insert below cannot interleave with another request's.
+            _expire_overdue(instrument, start, end, now)
+            if Blackout.objects.filter(instrument=instrument).overlapping(start, end).exists():
+                raise BookingConflict(
+                    _bilingual("该时段仪器停机", "the instrument is unavailable (blackout) then"),
+                    "blackout",
+                )
+            if (
+                Booking.objects.active()
+                .filter(instrument=instrument)
+                .overlapping(start, end)
+                .exists()
+            ):
+                raise BookingConflict(
+                    _bilingual("该时段已被预约", "the slot is already booked"), "slot_taken"
+                )
+            booking = Booking.objects.create(
+                instrument=instrument,
+                user=user,
+                start=start,
+                end=end,
+                purpose=purpose[:500],
+                status=status,
+                price=price,
+                internal_rate=internal,
+                hold_expires_at=_hold_deadline(status, now),
+            )
+            _record(booking, "", user, "requested")
+    except IntegrityError as exc:
+        # PostgreSQL's exclusion constraint caught a concurrent overlapping insert.
+        raise BookingConflict(
+            _bilingual("该时段已被预约", "the slot is already booked"), "slot_taken"
+        ) from exc
+    except OperationalError as exc:
+        if "locked" in str(exc).lower():
+            raise BookingConflict(
+                _bilingual("系统繁忙，请重试", "busy, please retry"), "busy"
+            ) from exc
+        raise
+    return booking
+
+
+# --- Transitions ---------------------------------------------------------------------------
+
+
+def _transition(booking: Booking, to: str, by, note: str = "") -> Booking:
+    if to not in TRANSITIONS[booking.status]:
+        raise BookingConflict(
+            _bilingual(
+                f"当前状态（{booking.get_status_display()}）不允许此操作",
+                f"not allowed while the booking is {booking.status}",
+            ),
+            "transition_not_allowed",
+        )
+    from_status = booking.status
+    booking.status = to
+    booking.hold_expires_at = _hold_deadline(to, timezone.now()) if to in ACTIVE_STATUSES else None
+    booking.save(
+        update_fields=["status", "hold_expires_at", "updated_at", "reject_reason", "actual_minutes"]
+    )
+    _record(booking, from_status, by, note)
+    return booking
+
+
+def _locked(booking: Booking) -> Booking:
+    return (
+        Booking.objects.select_for_update()
+        .select_related("instrument__institution", "user")
+        .get(pk=booking.pk)
+    )
+
+
+def _require_member(user, booking: Booking) -> None:
+    if not is_member_of_instrument_institution(user, booking.instrument):
+        raise BookingForbidden(
+            _bilingual(
+                "只有仪器管理单位可以执行此操作", "only the instrument's institution may do this"
+            )
+        )
+
+
+def _require_owner_or_member(user, booking: Booking) -> None:
+    if booking.user_id != user.pk and not is_member_of_instrument_institution(
+        user, booking.instrument
+    ):
+        raise BookingForbidden(_bilingual("无权操作此预约", "not allowed on this booking"))
+
+
+def _check_not_expired(booking: Booking, now: dt.datetime) -> None:
+    if (
+        booking.status in (Status.PENDING_APPROVAL, Status.AWAITING_PAYMENT)
+        and booking.hold_expires_at
+        and booking.hold_expires_at <= now
+    ):
+        _transition(booking, Status.EXPIRED, by=None, note="hold expired")
+        raise BookingConflict(_bilingual("预约保留已过期", "the hold has expired"), "expired")
+
+
+@transaction.atomic
+def approve(booking: Booking, by) -> Booking:
+    booking = _locked(booking)
+    _require_member(by, booking)
+    _check_not_expired(booking, timezone.now())
+    target = Status.AWAITING_PAYMENT if booking.price > 0 else Status.CONFIRMED
+    if booking.status != Status.PENDING_APPROVAL:
+        raise BookingConflict(
+            _bilingual("只有待审核的预约可以审核通过", "only a pending booking can be approved"),
+            "transition_not_allowed",
+        )
+    return _transition(booking, target, by, "approved")
+
+
+@transaction.atomic
+def reject(booking: Booking, by, reason: str) -> Booking:
+    booking = _locked(booking)
+    _require_member(by, booking)
+    reason = (reason or "").strip()
+    if not reason:
+        raise BookingRuleError(
+            _bilingual("请填写拒绝原因", "a reason is required"), "reason_required"
+        )
+    if booking.status != Status.PENDING_APPROVAL:
+        raise BookingConflict(
+            _bilingual("只有待审核的预约可以拒绝", "only a pending booking can be rejected"),
+            "transition_not_allowed",
+        )
+    booking.reject_reason = reason[:500]
+    return _transition(booking, Status.REJECTED, by, reason)
+
+
+@transaction.atomic
+def choose_offline_payment(booking: Booking, by) -> Payment:
+    booking = _locked(booking)
+    if booking.user_id != by.pk:
+        raise BookingForbidden(_bilingual("只有预约人可以付款", "only the booker pays"))
+    _check_not_expired(booking, timezone.now())
+    if booking.status != Status.AWAITING_PAYMENT:
+        raise BookingConflict(
+            _bilingual("当前状态无需付款", "nothing to pay in this state"), "transition_not_allowed"
+        )
+    payment = booking.payments.filter(
+        kind=PaymentKind.PAYMENT, method=PaymentMethod.OFFLINE, status=PaymentStatus.PENDING
+    ).first()
+    if payment is None:
+        payment = Payment.objects.create(
+            booking=booking,
+            kind=PaymentKind.PAYMENT,
+            method=PaymentMethod.OFFLINE,
+            amount=booking.price,
+        )
+    return payment
+
+
+@transaction.atomic
+def confirm_offline_payment(booking: Booking, by, reference: str) -> Booking:
+    booking = _locked(booking)
+    _require_member(by, booking)
+    reference = (reference or "").strip()
+    if not reference:
+        raise BookingRuleError(
+            _bilingual("请填写转账凭证号", "a bank transfer reference is required"),
+            "reference_required",
+        )
+    if booking.status != Status.AWAITING_PAYMENT:
+        raise BookingConflict(
+            _bilingual("当前状态不是待付款", "the booking is not awaiting payment"),
+            "transition_not_allowed",
+        )
+    payment = booking.payments.filter(
+        kind=PaymentKind.PAYMENT, method=PaymentMethod.OFFLINE, status=PaymentStatus.PENDING
+    ).first()
+    if payment is None:
+        payment = Payment(
+            booking=booking,
+            kind=PaymentKind.PAYMENT,
+            method=PaymentMethod.OFFLINE,
+            amount=booking.price,
+        )
+    payment.status = PaymentStatus.SUCCEEDED
+    payment.reference = reference[:100]
+    payment.save()
+    return _transition(booking, Status.CONFIRMED, by, f"offline payment {reference}")
+
+
+@transaction.atomic
+def record_stripe_payment(booking: Booking, session_id: str, payment_intent: str) -> Booking:
+    """Stripe says the Checkout Session of this booking is paid (from the webhook)."""
+    booking = _locked(booking)
+    payment = booking.payments.filter(stripe_session_id=session_id).first()
+    if payment is None or payment.status == PaymentStatus.SUCCEEDED:
+        return booking
+    payment.status = PaymentStatus.SUCCEEDED
+    payment.stripe_payment_intent = payment_intent or payment.stripe_payment_intent
+    payment.save()
+    if booking.status == Status.AWAITING_PAYMENT:
+        return _transition(booking, Status.CONFIRMED, None, "paid online")
+    # Paid after the hold expired or was cancelled: the money goes back.
+    if booking.status in (Status.EXPIRED, Status.CANCELLED):
+        _refund(booking, payment.amount, by=None)
+    return booking
+
+
+def _refund(booking: Booking, amount: Decimal, by) -> Payment | None:
+    if amount <= 0:
+        return None
+    paid = (
+        booking.payments.filter(kind=PaymentKind.PAYMENT, status=PaymentStatus.SUCCEEDED)
+        .order_by("-created_at")
+        .first()
+    )
+    refund = Payment.objects.create(
+        booking=booking,
+        kind=PaymentKind.REFUND,
+        method=paid.method if paid else PaymentMethod.OFFLINE,
+        amount=amount,
+        status=PaymentStatus.PENDING,
+    )
+    if paid and paid.method == PaymentMethod.STRIPE and paid.stripe_payment_intent:
+        from .payments import stripe_refund
+
+        transaction.on_commit(lambda: stripe_refund(refund.pk))
+    return refund
+
+
+@transaction.atomic
+def cancel(booking: Booking, by, *, now: dt.datetime | None = None) -> tuple[Booking, Decimal]:
+    """Cancel; the refund is what the listing's policy gives at this moment."""
+    now = now or timezone.now()
+    booking = _locked(booking)
+    _require_owner_or_member(by, booking)
+    if booking.status not in (Status.PENDING_APPROVAL, Status.AWAITING_PAYMENT, Status.CONFIRMED):
+        raise BookingConflict(
+            _bilingual("当前状态不能取消", "cannot be cancelled in this state"),
+            "transition_not_allowed",
+        )
+    # The institution cancelling refunds in full; the booker gets the policy's share.
+    refund = booking.paid_amount if by.pk != booking.user_id else refund_amount_for(booking, now)
+    _transition(booking, Status.CANCELLED, by, "cancelled")
+    _refund(booking, refund, by)
+    return booking, refund
+
+
+@transaction.atomic
+def complete(booking: Booking, by, actual_minutes: int) -> Booking:
+    booking = _locked(booking)
+    _require_member(by, booking)
+    if not isinstance(actual_minutes, int) or actual_minutes < 0 or actual_minutes > 24 * 60 * 7:
+        raise BookingRuleError(
+            _bilingual("实际使用分钟数无效", "actual_minutes must be a whole number of minutes"),
+            "actual_minutes",
+        )
+    if booking.status != Status.CONFIRMED:
+        raise BookingConflict(
+            _bilingual("只有已确认的预约可以完成", "only a confirmed booking can be completed"),
+            "transition_not_allowed",
+        )
+    booking.actual_minutes = actual_minutes
+    return _transition(booking, Status.COMPLETED, by, f"used {actual_minutes} min")
+
+
+@transaction.atomic
+def mark_no_show(booking: Booking, by) -> Booking:
+    booking = _locked(booking)
+    _require_member(by, booking)
+    if booking.status != Status.CONFIRMED or booking.start > timezone.now():
+        raise BookingConflict(
+            _bilingual(
+                "只有已开始的已确认预约可标记未到场",
+                "only a confirmed booking that has started can be a no-show",
+            ),
+            "transition_not_allowed",
+        )
+    return _transition(booking, Status.NO_SHOW, by, "no show")
+
+
+def expire_overdue_holds(now: dt.datetime | None = None) -> int:
+    """Bookkeeping for holds whose time ran out (the periodic task and its command)."""
+    now = now or timezone.now()
+    count = 0
+    ids = list(
+        Booking.objects.filter(
+            Q(status__in=[Status.PENDING_APPROVAL, Status.AWAITING_PAYMENT])
+            & Q(hold_expires_at__lte=now)
+        ).values_list("pk", flat=True)
+    )
+    for pk in ids:
+        with transaction.atomic():
+            booking = Booking.objects.select_for_update().get(pk=pk)
+            if (
+                booking.status in (Status.PENDING_APPROVAL, Status.AWAITING_PAYMENT)
+                and booking.hold_expires_at <= now
+            ):
+                _transition(booking, Status.EXPIRED, None, "hold expired")
+                count += 1
+    return count
