@@ -53,6 +53,7 @@ urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("sitemap.xml", sitemap, name="sitemap"),
+    path("", include("marketplace.bookings.urls")),
     path("", include("marketplace.urls")),
     path("", include("search.urls")),
     path("", include("cms.urls")),

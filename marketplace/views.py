@@ -110,7 +110,13 @@ def _week_of_free_slots(instrument: Instrument) -> list[dict]:
     days = []
     for offset in range(7):
         day = first + dt.timedelta(days=offset)
-        intervals = [i for i in free if timezone.localdate(i.start) == day]
+        shortest = dt.timedelta(minutes=instrument.min_minutes)
+        intervals = [
+            # A link books the shortest allowed stay from the start of the free time.
+            {"start": i.start, "end": i.end, "booking_end": i.start + shortest}
+            for i in free
+            if timezone.localdate(i.start) == day and i.end - i.start >= shortest
+        ]
         days.append({"date": day, "intervals": intervals})
     return days
 

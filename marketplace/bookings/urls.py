@@ -1,0 +1,15 @@
+"""Booking pages."""
+
+from django.urls import path
+
+from . import views
+
+app_name = "bookings"
+
+urlpatterns = [
+    path("bookings/", views.my_bookings, name="mine"),
+    path("bookings/queue/", views.queue, name="queue"),
+    path("bookings/<int:pk>/", views.detail, name="detail"),
+    path("bookings/<int:pk>/<str:action>/", views.act, name="act"),
+    path("instruments/<str:code>/book/", views.book, name="book"),
+]

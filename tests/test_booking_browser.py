@@ -1,0 +1,125 @@
+"""End to end in real headless Chromium: book a slot, get it approved, pay offline."""
+
+import datetime as dt
+import os
+from decimal import Decimal
+
+import pytest
+
+from marketplace.bookings.models import Booking
+from tests.factories import (
+    InstitutionFactory,
+    InstrumentFactory,
+    MembershipFactory,
+    OpeningIntervalFactory,
+    UserFactory,
+)
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+@pytest.fixture
+def browser():
+    # Playwright's sync API runs an event loop; Django's ORM in the test thread is still sync.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(
+            executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS, headless=True
+        )
+        yield chromium
+        chromium.close()
+    os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+
+
+def sign_in(page, base, username):
+    page.goto(f"{base}/accounts/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", "correct-horse-battery")
+    page.click("main button[type=submit]")
+    page.wait_for_url(f"{base}/")
+
+
+def test_book_approve_and_pay_offline_in_the_browser(live_server, browser):
+    institution = InstitutionFactory(code="YLU", name="云岭理工大学")
+    instrument = InstrumentFactory(
+        institution=institution,
+        code="YLU-SEM-01",
+        name="场发射扫描电子显微镜",
+        min_notice_hours=0,
+        min_minutes=60,
+        max_minutes=120,
+        slot_minutes=30,
+        approval_required=True,
+        price_hourly=Decimal("450.00"),
+    )
+    for weekday in range(7):
+        OpeningIntervalFactory(
+            instrument=instrument, weekday=weekday, start=dt.time(0, 0), end=dt.time(23, 30)
+        )
+    UserFactory(username="founder")
+    manager = UserFactory(username="labmanager")
+    MembershipFactory(user=manager, institution=institution, role="manager")
+    base = live_server.url
+
+    context = browser.new_context(locale="zh-CN")
+    page = context.new_page()
+    sign_in(page, base, "founder")
+    page.goto(f"{base}/instruments/YLU-SEM-01/")
+    page.locator("a.slot").nth(2).click()
+    page.wait_for_url("**/book/**")
+    assert "¥450.00" in page.content()
+    page.fill("#purpose", "锂电池正极材料形貌观察")
+    page.click("#confirm-booking")
+    page.wait_for_url("**/bookings/*/")
+    assert page.inner_text("#booking-status") == "待审核"
+    booking = Booking.objects.get()
+    context.close()
+
+    context = browser.new_context(locale="zh-CN")
+    page = context.new_page()
+    sign_in(page, base, "labmanager")
+    page.goto(f"{base}/bookings/queue/")
+    page.click(f"a[href='/bookings/{booking.pk}/']")
+    page.click("#approve")
+    page.wait_for_load_state()
+    assert page.inner_text("#booking-status") == "待付款"
+    context.close()
+
+    context = browser.new_context(locale="zh-CN")
+    page = context.new_page()
+    sign_in(page, base, "founder")
+    page.goto(f"{base}/bookings/{booking.pk}/")
+    page.click("#pay-offline")
+    page.wait_for_load_state()
+    context.close()
+
+    context = browser.new_context(locale="zh-CN")
+    page = context.new_page()
+    sign_in(page, base, "labmanager")
+    page.goto(f"{base}/bookings/{booking.pk}/")
+    page.fill("#reference", "ICBC-20261207-0042")
+    page.click("#confirm-payment")
+    page.wait_for_load_state()
+    assert page.inner_text("#booking-status") == "已确认"
+    context.close()
+
+    booking.refresh_from_db()
+    assert booking.status == "confirmed"
+    payment = booking.payments.get()
+    assert (payment.method, payment.status, payment.reference, payment.amount) == (
+        "offline",
+        "succeeded",
+        "ICBC-20261207-0042",
+        Decimal("450.00"),
+    )

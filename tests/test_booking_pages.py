@@ -1,0 +1,93 @@
+"""Booking pages: confirm and request a slot, follow it, act on it; others get 404."""
+
+import pytest
+
+from marketplace.bookings import services
+from marketplace.bookings.models import Booking
+from tests.booking_fixtures import at
+from tests.factories import InstitutionFactory, MembershipFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_confirm_page_shows_price_and_policy_then_books(client, booking_world):
+    instrument, startup, _manager, day = booking_world
+    client.force_login(startup)
+    start, end = at(day, "09:00").isoformat(), at(day, "10:30").isoformat()
+    page = client.get(
+        f"/instruments/{instrument.code}/book/",
+        {"start": start, "end": end},
+        HTTP_ACCEPT_LANGUAGE="zh-hans",
+    )
+    html = page.content.decode()
+    assert page.status_code == 200
+    assert "¥675.00" in html
+    assert "开始前 48 小时以上取消退 100%" in html
+    response = client.post(
+        f"/instruments/{instrument.code}/book/", {"start": start, "end": end, "purpose": "XRD"}
+    )
+    booking = Booking.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == f"/bookings/{booking.pk}/"
+    assert booking.purpose == "XRD"
+
+
+def test_a_slot_that_breaks_a_rule_is_explained_and_not_booked(client, booking_world):
+    instrument, startup, _manager, day = booking_world
+    client.force_login(startup)
+    response = client.post(
+        f"/instruments/{instrument.code}/book/",
+        {"start": at(day, "12:30").isoformat(), "end": at(day, "13:30").isoformat()},
+        HTTP_ACCEPT_LANGUAGE="zh-hans",
+    )
+    assert response.status_code == 400
+    assert "不在仪器开放时间内" in response.content.decode()
+    assert not Booking.objects.exists()
+
+
+def test_the_booking_page_needs_a_login(client, booking_world):
+    instrument, _startup, _manager, day = booking_world
+    response = client.get(
+        f"/instruments/{instrument.code}/book/", {"start": at(day, "09:00").isoformat()}
+    )
+    assert response.status_code == 302
+    assert "/accounts/login/" in response["Location"]
+
+
+def test_strangers_and_other_institutions_get_404_on_booking_pages(client, booking_world):
+    instrument, startup, _manager, day = booking_world
+    booking = services.request_booking(startup, instrument, at(day, "09:00"), at(day, "11:00"))
+    other_member = UserFactory()
+    MembershipFactory(user=other_member, institution=InstitutionFactory(), role="manager")
+    for user in (UserFactory(), other_member):
+        client.force_login(user)
+        assert client.get(f"/bookings/{booking.pk}/").status_code == 404
+        assert client.post(f"/bookings/{booking.pk}/approve/").status_code == 404
+        assert client.post(f"/bookings/{booking.pk}/cancel/").status_code == 404
+    client.force_login(UserFactory())
+    assert client.get("/bookings/queue/").status_code == 404
+    booking.refresh_from_db()
+    assert booking.status == "pending_approval"
+
+
+def test_the_institution_queue_lists_its_pending_requests(client, booking_world):
+    instrument, startup, manager, day = booking_world
+    booking = services.request_booking(startup, instrument, at(day, "09:00"), at(day, "11:00"))
+    client.force_login(manager)
+    html = client.get("/bookings/queue/").content.decode()
+    assert f'href="/bookings/{booking.pk}/"' in html
+    assert "founder" in html
+    response = client.post(f"/bookings/{booking.pk}/approve/", follow=True)
+    assert response.status_code == 200
+    booking.refresh_from_db()
+    assert booking.status == "awaiting_payment"
+
+
+def test_my_bookings_lists_only_mine(client, booking_world):
+    instrument, startup, _manager, day = booking_world
+    mine = services.request_booking(startup, instrument, at(day, "09:00"), at(day, "10:00"))
+    other = services.request_booking(UserFactory(), instrument, at(day, "14:00"), at(day, "15:00"))
+    client.force_login(startup)
+    html = client.get("/bookings/").content.decode()
+    assert f'href="/bookings/{mine.pk}/"' in html
+    assert f'href="/bookings/{other.pk}/"' not in html
