@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.views.decorators.csrf import csrf_exempt
 from rest_framework import exceptions, serializers, status
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
@@ -62,8 +63,16 @@ class DetailSerializer(serializers.Serializer):
     detail = serializers.CharField()
 
 
+@csrf_exempt
 def api_not_found(request, *args, **kwargs):
     """Any /api/v1/ path that matches no route: a JSON 404, like every other API answer."""
     from django.http import JsonResponse
 
     return JsonResponse({"detail": "未找到 / not found"}, status=404)
+
+
+class MoneySerializer(serializers.Serializer):
+    """Money in the API: {"amount": "300.00", "currency": "CNY"}."""
+
+    amount = serializers.CharField()
+    currency = serializers.CharField()

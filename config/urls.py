@@ -15,6 +15,7 @@ from config.api import api_not_found
 from config.health import healthz
 from marketplace.accounts import api as accounts_api
 from marketplace.accounts.calendar import user_calendar
+from marketplace.bookings.calendar import instrument_calendar
 from marketplace.bookings.webhooks import stripe_webhook
 from marketplace.catalogue.api import (
     IncubatorViewSet,
@@ -35,6 +36,7 @@ api_patterns = [
     path("auth/token/", accounts_api.TokenView.as_view(), name="token"),
     path("me/", accounts_api.MeView.as_view(), name="me"),
     path("bookings/calendar.ics", user_calendar, name="calendar"),
+    path("instruments/<str:code>/calendar.ics", instrument_calendar, name="instrument-calendar"),
     path("", include("marketplace.bookings.urls_api")),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),

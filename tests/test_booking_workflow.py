@@ -394,3 +394,15 @@ def test_the_calendar_feed_lists_the_users_bookings(client, booking_world):
     assert text.count("BEGIN:VEVENT") == 1
     assert f"DTSTART:{at(day, '09:00').astimezone(dt.UTC):%Y%m%dT%H%M%SZ}" in text
     assert "扫描电镜" in text
+
+
+def test_the_instrument_feed_is_for_its_institutions_members_only(client, booking_world):
+    instrument, startup, manager, day = booking_world
+    services.request_booking(startup, instrument, at(day, "09:00"), at(day, "11:00"))
+    url = f"/api/v1/instruments/{instrument.code}/calendar.ics"
+    feed = client.get(url, {"token": manager.calendar_token})
+    assert feed.status_code == 200
+    assert feed.content.decode().count("BEGIN:VEVENT") == 1
+    assert "founder" in feed.content.decode()
+    assert client.get(url, {"token": startup.calendar_token}).status_code == 404
+    assert client.get(url, {"token": "nonsense"}).status_code == 404

@@ -256,6 +256,8 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "InstitutionTypeEnum": "marketplace.accounts.models.InstitutionType",
         "IncubatorTypeEnum": "marketplace.catalogue.vocabularies.IncubatorType",
+        "BookingStatusEnum": "marketplace.bookings.models.Status",
+        "InstrumentStatusEnum": "marketplace.catalogue.vocabularies.InstrumentStatus",
     },
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",

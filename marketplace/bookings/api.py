@@ -12,7 +12,7 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from config.api import DetailSerializer, ErrorSerializer, Pagination
+from config.api import DetailSerializer, ErrorSerializer, MoneySerializer, Pagination
 from marketplace.catalogue.models import Instrument
 from marketplace.money import money_json
 
@@ -21,11 +21,6 @@ from .models import Booking, BookingTransition
 from .payments import start_stripe_checkout
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
-
-
-class MoneySerializer(serializers.Serializer):
-    amount = serializers.CharField()
-    currency = serializers.CharField()
 
 
 class TransitionSerializer(serializers.ModelSerializer):
@@ -145,7 +140,19 @@ class BookingListView(APIView):
     permission_classes = [IsAuthenticated]
 
     @extend_schema(
-        responses={200: BookingSerializer(many=True), 401: DetailSerializer, 404: DetailSerializer},
+        responses={
+            200: inline_serializer(
+                name="PaginatedBookingList",
+                fields={
+                    "count": serializers.IntegerField(),
+                    "next": serializers.CharField(allow_null=True),
+                    "previous": serializers.CharField(allow_null=True),
+                    "results": BookingSerializer(many=True),
+                },
+            ),
+            401: DetailSerializer,
+            404: DetailSerializer,
+        },
         tags=["bookings"],
     )
     def get(self, request):

@@ -22,3 +22,47 @@ def booking_events(user):
             location=booking.instrument.location or booking.instrument.institution.name,
             description=booking.purpose,
         )
+
+
+def instrument_events(instrument):
+    bookings = (
+        Booking.objects.filter(
+            instrument=instrument, status__in=[*ACTIVE_STATUSES, Status.COMPLETED]
+        )
+        .select_related("user")
+        .order_by("start")
+    )
+    for booking in bookings:
+        yield CalendarEvent(
+            uid=f"booking-{booking.pk}@shuangchuang",
+            start=booking.start,
+            end=booking.end,
+            summary=f"#{booking.pk} {booking.user.get_username()}（{booking.get_status_display()}）",
+            location=instrument.location,
+            description=booking.purpose,
+        )
+
+
+def instrument_calendar(request, code: str):
+    """The instrument's bookings for its institution's members, by their calendar token."""
+    from django.http import Http404, HttpResponse
+
+    from marketplace.accounts.calendar import render_calendar
+    from marketplace.accounts.models import User
+    from marketplace.catalogue.models import Instrument
+
+    from .services import is_member_of_instrument_institution
+
+    token = request.GET.get("token", "")
+    user = User.objects.filter(calendar_token=token, is_active=True).first() if token else None
+    instrument = Instrument.objects.filter(code=code).select_related("institution").first()
+    if (
+        user is None
+        or instrument is None
+        or not is_member_of_instrument_institution(user, instrument)
+    ):
+        raise Http404
+    body = render_calendar(f"{instrument.name} 预约", instrument_events(instrument))
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'inline; filename="{instrument.code}.ics"'
+    return response

@@ -21,7 +21,7 @@ from rest_framework import exceptions, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from config.api import DetailSerializer, ErrorSerializer
+from config.api import DetailSerializer, ErrorSerializer, MoneySerializer
 from marketplace.accounts.models import Institution
 from marketplace.money import money_json
 
@@ -31,11 +31,6 @@ from .models import Incubator, Instrument, OpeningInterval, RefundTier, Technolo
 
 # Any path segment: a code that cannot exist is a JSON 404 from the view, not a routing miss.
 CODE_REGEX = r"[^/]+"
-
-
-class MoneySerializer(serializers.Serializer):
-    amount = serializers.CharField()
-    currency = serializers.CharField()
 
 
 class InstitutionSerializer(serializers.ModelSerializer):
@@ -79,12 +74,19 @@ class PricingSerializer(serializers.Serializer):
 
 
 class OpeningIntervalSerializer(serializers.ModelSerializer):
-    start = serializers.TimeField(format="%H:%M")
-    end = serializers.TimeField(format="%H:%M")
+    # "HH:MM" wall-clock times, as in the import format (not RFC 3339 "time").
+    start = serializers.SerializerMethodField()
+    end = serializers.SerializerMethodField()
 
     class Meta:
         model = OpeningInterval
         fields = ["weekday", "start", "end"]
+
+    def get_start(self, obj) -> str:
+        return obj.start.strftime("%H:%M")
+
+    def get_end(self, obj) -> str:
+        return obj.end.strftime("%H:%M")
 
 
 class RefundTierSerializer(serializers.ModelSerializer):
