@@ -1,5 +1,7 @@
 """Booking pages: confirm and request a slot, follow it, act on it; others get 404."""
 
+import datetime as dt
+
 import pytest
 
 from marketplace.bookings import services
@@ -91,3 +93,19 @@ def test_my_bookings_lists_only_mine(client, booking_world):
     html = client.get("/bookings/").content.decode()
     assert f'href="/bookings/{mine.pk}/"' in html
     assert f'href="/bookings/{other.pk}/"' not in html
+
+
+def test_queue_and_my_bookings_query_counts_do_not_grow(
+    client, booking_world, django_assert_max_num_queries
+):
+    instrument, startup, manager, day = booking_world
+    for hour in ("08:30", "09:30", "10:30", "14:00", "15:00", "16:00"):
+        services.request_booking(
+            startup, instrument, at(day, hour), at(day, hour) + dt.timedelta(hours=1)
+        )
+    client.force_login(manager)
+    with django_assert_max_num_queries(7):
+        assert client.get("/bookings/queue/").status_code == 200
+    client.force_login(startup)
+    with django_assert_max_num_queries(6):
+        assert client.get("/bookings/").status_code == 200

@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -21,6 +22,7 @@ from . import services
 from .models import ACTIVE_STATUSES, Booking, BookingTransition, Status
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
+PAGE_SIZE = 50
 
 
 def _moment(value: str | None) -> dt.datetime | None:
@@ -113,9 +115,10 @@ def queue(request: HttpRequest) -> HttpResponse:
     bookings = (
         Booking.objects.filter(instrument__institution_id__in=ids, status__in=ACTIVE_STATUSES)
         .select_related("instrument", "user")
-        .order_by("start")[:500]
+        .order_by("start", "pk")
     )
-    return render(request, "bookings/queue.html", {"bookings": bookings})
+    page = Paginator(bookings, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "bookings/queue.html", {"bookings": page, "page": page})
 
 
 @login_required
