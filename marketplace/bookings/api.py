@@ -153,6 +153,7 @@ class BookingListView(APIView):
             401: DetailSerializer,
             404: DetailSerializer,
         },
+        operation_id="bookings_list",
         tags=["bookings"],
     )
     def get(self, request):
