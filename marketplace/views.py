@@ -9,6 +9,7 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -25,6 +26,12 @@ from marketplace.catalogue.models import (
 from marketplace.regions import Region
 
 PAGE_SIZE = 20
+INSTITUTION_PAGE_ITEMS = 20
+LIST_URL_NAMES = {
+    "instrument": "catalogue:instruments",
+    "incubator": "catalogue:incubators",
+    "technology": "catalogue:technologies",
+}
 KINDS = {
     "instrument": {
         "model": Instrument,
@@ -182,8 +189,20 @@ def institution_detail(request: HttpRequest, code: str) -> HttpResponse:
         "marketplace/institution_detail.html",
         {
             "institution": institution,
-            "instruments": institution.instrument_listings.published().order_by("code"),
-            "incubators": institution.incubator_listings.published().order_by("code"),
-            "technologies": institution.technology_listings.published().order_by("code"),
+            # The first few of each kind; the rest are one click away in the filtered list.
+            "sections": [
+                {
+                    "kind": kind,
+                    "title": KINDS[kind]["title"],
+                    "items": list(manager.published().order_by("code")[:INSTITUTION_PAGE_ITEMS]),
+                    "total": manager.published().count(),
+                    "list_url": f"{reverse(LIST_URL_NAMES[kind])}?institution={institution.code}",
+                }
+                for kind, manager in (
+                    ("instrument", institution.instrument_listings),
+                    ("incubator", institution.incubator_listings),
+                    ("technology", institution.technology_listings),
+                )
+            ],
         },
     )

@@ -406,3 +406,16 @@ def test_the_instrument_feed_is_for_its_institutions_members_only(client, bookin
     assert "founder" in feed.content.decode()
     assert client.get(url, {"token": startup.calendar_token}).status_code == 404
     assert client.get(url, {"token": "nonsense"}).status_code == 404
+
+
+def test_active_bookings_are_cut_out_of_the_free_time(booking_world):
+    instrument, startup, _manager, day = booking_world
+    services.request_booking(startup, instrument, at(day, "08:30"), at(day, "09:30"))
+    services.request_booking(startup, instrument, at(day, "10:30"), at(day, "11:30"))
+    services.request_booking(startup, instrument, at(day, "14:00"), at(day, "15:00"))
+    free = free_intervals(instrument, day, day)
+    assert [(i.start, i.end) for i in free] == [
+        (at(day, "09:30"), at(day, "10:30")),
+        (at(day, "11:30"), at(day, "12:00")),
+        (at(day, "15:00"), at(day, "17:30")),
+    ]

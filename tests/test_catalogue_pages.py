@@ -126,3 +126,16 @@ def test_detail_page_query_counts_are_pinned(client, django_assert_max_num_queri
     incubator = IncubatorFactory()
     with django_assert_max_num_queries(2):
         assert client.get(f"/incubators/{incubator.code}/").status_code == 200
+
+
+def test_institution_page_shows_twenty_of_each_kind_and_links_to_the_rest(
+    client, django_assert_max_num_queries
+):
+    institution = InstitutionFactory(code="BIG")
+    for _ in range(25):
+        InstrumentFactory(institution=institution)
+    with django_assert_max_num_queries(7):
+        html = client.get("/institutions/BIG/", HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert html.count('href="/instruments/INS-') == 20
+    assert 'href="/instruments/?institution=BIG"' in html
+    assert "查看全部 25 项" in html

@@ -11,8 +11,10 @@ there, and nothing else here has to change.
 from __future__ import annotations
 
 import datetime as dt
+from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from itertools import accumulate
 from zoneinfo import ZoneInfo
 
 from django.utils import timezone
@@ -132,11 +134,16 @@ def free_intervals(
         blackouts = blackout_intervals([instrument.pk], range_start, range_end)[instrument.pk]
     if busy is None:
         busy = busy_intervals([instrument.pk], range_start, range_end)[instrument.pk]
-    taken = [*blackouts, *busy]
+    # Few, possibly overlapping intervals are checked against every opening interval; the
+    # many bookings are found by bisection, so a busy instrument costs O(log n) per interval.
+    few = list(blackouts)
     if respect_rules:
         earliest = now + dt.timedelta(hours=instrument.min_notice_hours)
         latest = now + dt.timedelta(days=instrument.max_advance_days)
-        taken += [(range_start, max(range_start, earliest)), (min(range_end, latest), range_end)]
+        few += [(range_start, max(range_start, earliest)), (min(range_end, latest), range_end)]
+    many = sorted(busy)
+    starts = [start for start, _end in many]
+    reach = list(accumulate((end for _start, end in many), max))
     if instrument.status != "in_service" or not instrument.offers_machine_time:
         return []
 
@@ -151,7 +158,8 @@ def free_intervals(
             # Wall-clock times made aware in the instrument's zone (fold=0 on a repeated hour).
             open_at = dt.datetime.combine(day, interval.start, tzinfo=zone)
             close_at = dt.datetime.combine(day, interval.end, tzinfo=zone)
-            for piece in _subtract([(open_at, close_at)], taken):
+            nearby = many[bisect_right(reach, open_at) : bisect_left(starts, close_at)]
+            for piece in _subtract([(open_at, close_at)], [*few, *nearby]):
                 aligned = _align(piece, open_at, slot)
                 if aligned:
                     result.append(FreeInterval(*aligned))
