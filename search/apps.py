@@ -1,5 +1,7 @@
 """Search app configuration."""
 
+import logging
+
 from django.apps import AppConfig
 
 
@@ -7,3 +9,11 @@ class SearchConfig(AppConfig):
     name = "search"
     label = "site_search"
     verbose_name = "搜索"
+
+    def ready(self) -> None:
+        import jieba
+
+        from . import signals
+
+        jieba.setLogLevel(logging.WARNING)
+        signals.connect()

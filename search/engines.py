@@ -2,68 +2,67 @@
 
 Callers ask `get_engine()` and never branch on which engine is active. The engine is chosen
 by settings: Elasticsearch when ELASTICSEARCH_URL is set, the embedded database engine
-otherwise.
+otherwise. The database engine is always kept up to date as well: it is what answers when
+Elasticsearch cannot.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from functools import cache
 from typing import Protocol
 
 from django.conf import settings
-from django.db import connection
+
+from .analysis import ParsedQuery
+from .backends.database import DatabaseEngine
+from .backends.elasticsearch import ElasticsearchEngine
+from .documents import Document
+from .query import SearchRequest, SearchResult
+
+__all__ = ["DatabaseEngine", "ElasticsearchEngine", "SearchEngine", "database_engine", "get_engine"]
 
 
 class SearchEngine(Protocol):
     name: str
 
     def status(self) -> dict:
-        """A small dict for /healthz; raises or returns {"ok": False, ...} when unusable."""
+        """A small dict for /healthz; {"ok": False, ...} when unusable."""
         ...
 
+    def search(
+        self, parsed: ParsedQuery, request: SearchRequest, relaxed: bool = False
+    ) -> SearchResult: ...
 
-class DatabaseEngine:
-    """Full text in the application's own database: nothing to install."""
+    def suggest(self, text: str, limit: int = 8) -> list[str]: ...
 
-    name = "database"
+    def apply(self, documents: dict[str, Document | None]) -> None:
+        """Index or remove these documents; raises SearchUnavailable if it cannot now."""
+        ...
 
-    def status(self) -> dict:
-        return {"engine": self.name, "database": connection.vendor, "ok": True}
+    def rebuild(
+        self, documents: Iterable[Document], progress=None, batch_size: int = 500
+    ) -> int: ...
 
-
-class ElasticsearchEngine:
-    """A real Elasticsearch node or cluster, reached through the official 8.x client."""
-
-    name = "elasticsearch"
-
-    def __init__(self, url: str, timeout: int) -> None:
-        self.url = url
-        self.timeout = timeout
-
-    @property
-    def client(self):
-        from elasticsearch import Elasticsearch
-
-        return Elasticsearch(self.url, request_timeout=self.timeout, max_retries=0)
-
-    def status(self) -> dict:
-        health = self.client.cluster.health(timeout=f"{self.timeout}s")
-        cluster_status = health.get("status")
-        return {
-            "engine": self.name,
-            "cluster_status": cluster_status,
-            "ok": cluster_status in {"green", "yellow"},
-        }
+    def document_count(self) -> int: ...
 
 
 @cache
-def _engine_for(engine: str, url: str | None, timeout: int) -> SearchEngine:
-    if engine == "elasticsearch" and url:
-        return ElasticsearchEngine(url, timeout)
+def database_engine() -> DatabaseEngine:
     return DatabaseEngine()
+
+
+@cache
+def _engine_for(engine: str, url: str | None, timeout: int, prefix: str) -> SearchEngine:
+    if engine == "elasticsearch" and url:
+        return ElasticsearchEngine(url, timeout, prefix=prefix, fallback=database_engine())
+    return database_engine()
 
 
 def get_engine() -> SearchEngine:
     return _engine_for(
-        settings.SEARCH_ENGINE, settings.ELASTICSEARCH_URL, settings.ELASTICSEARCH_TIMEOUT
+        settings.SEARCH_ENGINE,
+        settings.ELASTICSEARCH_URL,
+        settings.ELASTICSEARCH_TIMEOUT,
+        settings.ELASTICSEARCH_INDEX_PREFIX,
     )

@@ -1,0 +1,248 @@
+"""Search benchmark: index N generated listings, then time searches and suggestions.
+
+    .venv/bin/python bench/search.py                          # 100,000 listings, SQLite
+    .venv/bin/python bench/search.py --listings 2000          # a smoke run
+    .venv/bin/python bench/search.py --elasticsearch-url http://127.0.0.1:9200
+    .venv/bin/python bench/search.py --write-docs             # update docs/performance.md
+
+Steps: a fresh SQLite database in a temporary folder, `migrate`, `generate_catalogue`
+(40% instruments, 20% incubators, 40% technologies), `import_catalogue`, then in one process:
+`rebuild` of the embedded index (and of Elasticsearch when a URL is given) timed as documents
+per second, and sequential in-process searches (the engine call plus highlighting, without
+HTTP) over a fixed query mix: p50/p95 per engine, suggestion p95, and the floor of a raw
+Elasticsearch round trip (a `size: 0` match_all search through the same client).
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import platform
+import re
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+DOCS = ROOT / "docs" / "performance.md"
+START, END = "<!-- search:start -->", "<!-- search:end -->"
+QUERIES = [
+    "电镜",
+    "扫描电镜",
+    "SEM",
+    "质谱",
+    "液质",
+    "核磁共振",
+    "激光",
+    "二氧化碳培养箱",
+    "Orbitrap Exploris 480 高分辨质谱仪",
+    "众创空间",
+    "孵化器",
+    "三七",
+    "茶",
+    "sanqi",
+    "smdj",
+    "扫描电境",
+    "新材料 制备方法",
+    "",
+]
+FILTERED = [{"kind": "instrument", "region": "530100"}, {"kind": "technology", "trl": "7-9"}]
+SUGGEST = ["扫", "扫描", "sao", "smd", "质谱", "zc", "孵化", "三七", "ka", "激光"]
+
+
+def log(message: str) -> None:
+    print(f"[bench] {message}", file=sys.stderr, flush=True)
+
+
+def step(label: str, args: list[str], env: dict) -> float:
+    log(f"{label} …")
+    started = time.perf_counter()
+    subprocess.run(args, env=env, cwd=ROOT, check=True, stdout=subprocess.DEVNULL)  # noqa: S603
+    return time.perf_counter() - started
+
+
+def percentile(values: list[float], pct: float) -> float:
+    ordered = sorted(values)
+    index = min(len(ordered) - 1, max(0, round(pct / 100 * (len(ordered) - 1))))
+    return ordered[index]
+
+
+def measure(rounds: int) -> dict:
+    """Runs inside Django (the --measure mode of this script)."""
+    # this file is bench/search.py: its folder must not shadow the `search` app
+    here = Path(__file__).resolve().parent
+    sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != here]
+    sys.path.insert(0, str(ROOT))
+    sys.modules.pop("search", None)
+    import django
+
+    django.setup()
+    from search import indexing
+    from search.engines import database_engine, get_engine
+    from search.query import parse_request, run
+
+    out: dict = {"engines": {}}
+    engines = [database_engine()]
+    if get_engine() is not database_engine():
+        engines.append(get_engine())
+    for engine in engines:
+        started = time.perf_counter()
+        count = indexing.rebuild(engine)
+        seconds = time.perf_counter() - started
+        if engine.name == "elasticsearch":
+            engine.refresh()
+        timings, filtered, suggest = [], [], []
+        for _ in range(rounds):
+            for q in QUERIES:
+                started = time.perf_counter()
+                run(engine, parse_request({"q": q}))
+                timings.append(time.perf_counter() - started)
+            for params in FILTERED:
+                started = time.perf_counter()
+                run(engine, parse_request({"q": "检测", **params}))
+                filtered.append(time.perf_counter() - started)
+            for typed in SUGGEST:
+                started = time.perf_counter()
+                engine.suggest(typed)
+                suggest.append(time.perf_counter() - started)
+        row = {
+            "documents": count,
+            "index_seconds": seconds,
+            "docs_per_second": count / seconds if seconds else 0,
+            "search_p50_ms": statistics.median(timings) * 1000,
+            "search_p95_ms": percentile(timings, 95) * 1000,
+            "filtered_p95_ms": percentile(filtered, 95) * 1000,
+            "suggest_p95_ms": percentile(suggest, 95) * 1000,
+        }
+        if engine.name == "elasticsearch":
+            floor = []
+            for _ in range(rounds * 10):
+                started = time.perf_counter()
+                engine.client.search(index=engine.alias, size=0, query={"match_all": {}})
+                floor.append(time.perf_counter() - started)
+            row["floor_p50_ms"] = statistics.median(floor) * 1000
+            row["floor_p95_ms"] = percentile(floor, 95) * 1000
+        out["engines"][engine.name] = row
+    return out
+
+
+def markdown(listings: int, result: dict) -> str:
+    lines = [
+        START,
+        "## Search",
+        "",
+        f"Measured {dt.date.today():%Y-%m-%d} with `bench/search.py --listings {listings}` "
+        f"({platform.processor() or platform.machine()}, {os.cpu_count()} logical cores, "
+        f"Python {platform.python_version()}), SQLite. Latencies are in-process (engine call, "
+        "highlighting; no HTTP), sequential, over a mix of "
+        f"{len(QUERIES)} queries (Chinese, synonyms, pinyin, initials, typos, model numbers, "
+        "empty).",
+        "",
+        "| engine | documents | indexing docs/s | search p50 | search p95 | filtered p95 "
+        "| suggest p95 | raw ES round trip p50 / p95 |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
+    for name, row in result["engines"].items():
+        floor = (
+            f"{row['floor_p50_ms']:.1f} / {row['floor_p95_ms']:.1f} ms"
+            if "floor_p50_ms" in row
+            else "—"
+        )
+        lines.append(
+            f"| {name} | {row['documents']:,} | {row['docs_per_second']:.0f} "
+            f"| {row['search_p50_ms']:.1f} ms | {row['search_p95_ms']:.1f} ms "
+            f"| {row['filtered_p95_ms']:.1f} ms | {row['suggest_p95_ms']:.1f} ms | {floor} |"
+        )
+    relevance = result.get("relevance")
+    if relevance:
+        lines += ["", relevance]
+    lines.append(END)
+    return "\n".join(lines)
+
+
+def write_docs(section: str) -> None:
+    text = DOCS.read_text(encoding="utf-8") if DOCS.exists() else "# Performance\n"
+    if START in text and END in text:
+        text = re.sub(
+            re.escape(START) + r".*?" + re.escape(END), lambda _m: section, text, flags=re.S
+        )
+    else:
+        text = text.rstrip("\n") + "\n\n" + section + "\n"
+    DOCS.write_text(text, encoding="utf-8")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--listings", type=int, default=100_000)
+    parser.add_argument("--elasticsearch-url", default="")
+    parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--write-docs", action="store_true")
+    parser.add_argument("--measure", action="store_true", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.measure:
+        print(json.dumps(measure(args.rounds)))
+        return
+    python = sys.executable
+    with tempfile.TemporaryDirectory(prefix="bench-search-") as folder:
+        env = {
+            "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+            "HOME": os.environ.get("HOME", folder),
+            "DJANGO_SETTINGS_MODULE": "config.settings.dev",
+            "DATABASE_URL": f"sqlite:///{folder}/bench.sqlite3",
+            "TASK_BACKEND": "dummy",
+            "ELASTICSEARCH_INDEX_PREFIX": "bench-search",
+        }
+        if args.elasticsearch_url:
+            env["ELASTICSEARCH_URL"] = args.elasticsearch_url
+        catalogue = f"{folder}/catalogue.json"
+        n = args.listings
+        step("migrate", [python, "manage.py", "migrate", "--noinput"], env)
+        step(
+            "generate_catalogue",
+            [
+                python,
+                "manage.py",
+                "generate_catalogue",
+                "--instruments",
+                str(n * 4 // 10),
+                "--incubators",
+                str(n * 2 // 10),
+                "--technologies",
+                str(n - n * 4 // 10 - n * 2 // 10),
+                "--seed",
+                "7",
+                "--output",
+                catalogue,
+            ],
+            env,
+        )
+        seconds = step(
+            "import_catalogue", [python, "manage.py", "import_catalogue", catalogue], env
+        )
+        log(f"imported in {seconds:.0f}s; indexing and measuring …")
+        output = subprocess.run(  # noqa: S603
+            [python, str(Path(__file__).resolve()), "--measure", "--rounds", str(args.rounds)],
+            env={**env, "PYTHONPATH": str(ROOT)},
+            cwd=ROOT,
+            check=False,
+            capture_output=True,
+            text=True,
+        )
+        if output.returncode:
+            sys.exit(f"measuring failed:\n{output.stderr[-3000:]}")
+        output = output.stdout
+    result = json.loads(output.strip().splitlines()[-1])
+    section = markdown(n, result)
+    print(section)
+    if args.write_docs:
+        write_docs(section)
+        log(f"wrote the search section of {DOCS}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,134 @@
+"""The facets of search: names, allowed values, labels and the buckets of ranged values.
+
+Both engines count the same facet values; a request filters by them with the same names
+(`?region=530100&category=analytical`), several values of one facet meaning "any of".
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.utils.translation import gettext_lazy as _
+
+from marketplace.catalogue.vocabularies import (
+    IncubatorLevel,
+    IncubatorType,
+    InstrumentCategory,
+    IpType,
+    ServiceMode,
+    TransferMode,
+)
+from marketplace.regions import Region
+
+KIND_LABELS = {
+    "instrument": _("仪器"),
+    "incubator": _("孵化载体"),
+    "technology": _("科技成果"),
+    "news": _("新闻动态"),
+    "policy": _("政策文件"),
+}
+
+# (upper bound exclusive or None, value, label); prices in CNY yuan
+PRICE_BUCKETS = [
+    (Decimal("500"), "0-500", _("500元以下")),
+    (Decimal("2000"), "500-2000", _("500–2000元")),
+    (Decimal("10000"), "2000-10000", _("2000–1万元")),
+    (Decimal("1000000"), "10000-1000000", _("1万–100万元")),
+    (None, "1000000-", _("100万元以上")),
+]
+TRL_BUCKETS = {
+    "1-3": _("TRL 1–3 基础研究"),
+    "4-6": _("TRL 4–6 中试验证"),
+    "7-9": _("TRL 7–9 产业化"),
+}
+
+
+def price_bucket(price: Decimal) -> str:
+    for upper, value, _label in PRICE_BUCKETS:
+        if upper is None or price < upper:
+            return value
+    return PRICE_BUCKETS[-1][1]
+
+
+def trl_bucket(trl: int) -> str:
+    return "1-3" if trl <= 3 else "4-6" if trl <= 6 else "7-9"
+
+
+@dataclass(frozen=True)
+class Facet:
+    name: str
+    label: object
+    values: dict | None  # value → label for closed vocabularies; None for open ones
+    pattern: str = r"^[A-Za-z0-9._-]{1,64}$"
+
+    def label_for(self, value: str, names: dict[str, str] | None = None) -> str:
+        if self.values is not None:
+            return str(self.values.get(value, value))
+        return (names or {}).get(value, value)
+
+    def is_valid(self, value: str) -> bool:
+        if self.values is not None:
+            return value in self.values
+        return bool(re.fullmatch(self.pattern, value))
+
+
+def _choices(choices) -> dict:
+    return dict(choices.choices)
+
+
+FACETS: dict[str, Facet] = {
+    facet.name: facet
+    for facet in [
+        Facet("kind", _("类型"), KIND_LABELS),
+        Facet("region", _("地区"), _choices(Region)),
+        Facet("category", _("仪器分类"), _choices(InstrumentCategory)),
+        Facet("service_mode", _("服务方式"), _choices(ServiceMode)),
+        Facet("price", _("价格"), {value: label for _u, value, label in PRICE_BUCKETS}),
+        Facet("institution", _("机构"), None),
+        Facet("incubator_type", _("载体类型"), _choices(IncubatorType)),
+        Facet("incubator_level", _("载体级别"), _choices(IncubatorLevel)),
+        Facet("vacancy", _("空余工位"), {"yes": _("有空余工位或办公室")}),
+        Facet("ip_type", _("知识产权类型"), _choices(IpType)),
+        Facet("trl", _("技术成熟度"), TRL_BUCKETS),
+        Facet("transfer_mode", _("转化方式"), _choices(TransferMode)),
+        Facet("year", _("年份"), None, pattern=r"^(19|20)[0-9]{2}$"),
+        Facet("department", _("发文机关"), None, pattern=r"^[\w-]{1,100}$"),
+    ]
+}
+FACET_NAMES = tuple(FACETS)
+FACET_SIZE = 30
+
+
+def labelled(facets: dict[str, list[tuple[str, int]]]) -> dict[str, list[dict]]:
+    """Facet counts with display labels: {name: [{"value", "count", "label"}]}.
+
+    Institution and department names come from the database (one query each, only when
+    those facets have values); vocabulary labels are translated in the active language.
+    """
+    from cms.models import Department
+    from marketplace.accounts.models import Institution
+
+    names: dict[str, dict[str, str]] = {}
+    if facets.get("institution"):
+        codes = [value for value, _count in facets["institution"]]
+        names["institution"] = dict(
+            Institution.objects.filter(code__in=codes).values_list("code", "name")
+        )
+    if facets.get("department"):
+        slugs = [value for value, _count in facets["department"]]
+        names["department"] = dict(
+            Department.objects.filter(slug__in=slugs).values_list("slug", "name")
+        )
+    return {
+        name: [
+            {
+                "value": value,
+                "count": count,
+                "label": FACETS[name].label_for(value, names.get(name)),
+            }
+            for value, count in values
+        ]
+        for name, values in facets.items()
+    }

@@ -1,0 +1,122 @@
+"""Keeping the indexes in step with the database: the outbox, its drain, and full rebuilds.
+
+A change to a page or listing writes an IndexOperation row and updates the embedded index in
+its own transaction; after the commit a background task drains the outbox: it re-reads the
+documents and updates the embedded index again (idempotent) and, when configured,
+Elasticsearch. If Elasticsearch cannot take them the rows stay,
+with a later retry time, and the next drain (after any change, or `drain_search_index` from
+cron) delivers them. A save never waits on, nor fails because of, the search server.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.db import transaction
+from django.utils import timezone
+
+from . import documents
+from .engines import database_engine, get_engine
+from .models import IndexOperation
+from .query import SearchUnavailable
+
+logger = logging.getLogger("search")
+RETRY_AFTER = timedelta(seconds=60)
+
+
+def enqueue(keys) -> None:
+    """Record that these documents changed and update the embedded index in the same
+    transaction (so it always shows exactly what is committed); other engines get the change
+    from the outbox after the commit."""
+    keys = list(dict.fromkeys(keys))
+    if not keys:
+        return
+    IndexOperation.objects.bulk_create([IndexOperation(key=key) for key in keys])
+    try:
+        database_engine().apply(documents.load(keys))
+    except Exception:  # the outbox row stays: the drain retries; the save itself goes on
+        logger.exception("search: could not update the embedded index for %s", keys)
+    # One save may send several signals (post_save, published); each schedules a drain, and
+    # the later ones find the outbox empty, which costs one query.
+    transaction.on_commit(_schedule_drain)
+
+
+def _schedule_drain() -> None:
+    from .tasks import drain_search_index
+
+    try:
+        drain_search_index.enqueue()
+    except Exception:  # a queue problem must not fail the request; cron drains later
+        logger.exception("search: could not enqueue the index drain")
+
+
+@dataclass
+class DrainReport:
+    indexed: int = 0
+    removed: int = 0
+    deferred: int = 0
+    error: str = ""
+
+
+def drain(limit: int = 500, *, force: bool = False) -> DrainReport:
+    """Apply up to `limit` due outbox rows; `force` also takes rows waiting for a retry."""
+    report = DrainReport()
+    rows = IndexOperation.objects.order_by("id")
+    if not force:
+        rows = rows.filter(next_attempt_at__lte=timezone.now())
+    batch = list(rows.values_list("id", "key")[:limit])
+    if not batch:
+        return report
+    keys = {key for _id, key in batch}
+    last_id = max(row_id for row_id, _key in batch)
+    docs = documents.load(keys)
+    database_engine().apply(docs)
+    engine = get_engine()
+    done = IndexOperation.objects.filter(id__lte=last_id, key__in=keys)
+    if engine is not database_engine():
+        try:
+            engine.apply(docs)
+        except SearchUnavailable as error:
+            report.deferred = len(keys)
+            report.error = str(error)
+            logger.warning("search: %s index updates deferred: %s", len(keys), error)
+            for row in done:
+                row.attempts += 1
+                row.next_attempt_at = timezone.now() + RETRY_AFTER * min(2**row.attempts, 30)
+                row.last_error = str(error)[:1000]
+            IndexOperation.objects.bulk_update(done, ["attempts", "next_attempt_at", "last_error"])
+            return report
+    done.delete()
+    report.indexed = sum(1 for doc in docs.values() if doc is not None)
+    report.removed = len(docs) - report.indexed
+    return report
+
+
+def drain_all(*, force: bool = False, limit: int = 500) -> DrainReport:
+    """Drain until nothing due is left or an engine refuses."""
+    total = DrainReport()
+    while True:
+        report = drain(limit, force=force)
+        total.indexed += report.indexed
+        total.removed += report.removed
+        if report.error:
+            total.deferred, total.error = report.deferred, report.error
+            return total
+        if not report.indexed and not report.removed:
+            return total
+
+
+def pending_count() -> int:
+    return IndexOperation.objects.count()
+
+
+def rebuild(engine, progress=None) -> int:
+    """Rebuild one engine's index from every published document."""
+    started = IndexOperation.objects.order_by("-id").values_list("id", flat=True).first()
+    count = engine.rebuild(documents.iter_all(), progress=progress)
+    if started and engine is get_engine():
+        # everything queued before the rebuild began is in the new index
+        IndexOperation.objects.filter(id__lte=started).delete()
+    return count

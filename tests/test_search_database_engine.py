@@ -1,0 +1,253 @@
+"""The embedded engine end to end: indexing through signals, queries, facets, the API and
+the page. (The Elasticsearch engine runs the same checks in test_search_elasticsearch.py.)"""
+
+from __future__ import annotations
+
+import pytest
+
+from search.engines import database_engine
+from search.models import IndexOperation, SearchDocument
+from search.query import parse_request, run
+from tests.test_search_fixtures import build_catalogue
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def catalogue(django_capture_on_commit_callbacks):
+    return build_catalogue(django_capture_on_commit_callbacks)
+
+
+@pytest.fixture
+def catalogue_and_pages(django_capture_on_commit_callbacks):
+    return build_catalogue(django_capture_on_commit_callbacks, pages=True)
+
+
+def codes(q="", **filters):
+    params = {"q": q, **filters}
+    result = run(database_engine(), parse_request(params))
+    return [hit.code for hit in result.hits]
+
+
+def search(q="", **params):
+    return run(database_engine(), parse_request({"q": q, **params}))
+
+
+def test_signals_index_everything_published_and_empty_the_outbox(catalogue_and_pages):
+    assert IndexOperation.objects.count() == 0
+    assert SearchDocument.objects.filter(kind="instrument").count() == 5
+    assert set(SearchDocument.objects.values_list("kind", flat=True)) == {
+        "instrument",
+        "incubator",
+        "technology",
+        "news",
+        "policy",
+    }
+
+
+def test_drafts_are_never_found(catalogue):
+    assert "YLU-TEM-DRAFT" not in codes("透射电子显微镜")
+    assert "YLU-TEM-DRAFT" not in codes("草稿")
+    assert not SearchDocument.objects.filter(code="YLU-TEM-DRAFT").exists()
+
+
+def test_synonym_finds_the_full_name(catalogue):
+    assert codes("扫描电镜")[0] == "YLU-SEM-01"
+    assert codes("SEM")[0] == "YLU-SEM-01"
+    assert "QJ-LCMS-01" in codes("液质")
+    assert "QJ-LCMS-01" in codes("LC-MS")
+
+
+def test_compound_term_matches_by_phrase_not_by_subwords(catalogue):
+    found = codes("二氧化碳培养箱", kind="instrument")
+    assert found == ["YLU-CO2-01"]  # 二氧化硅…培养箱 has the characters, not the terms
+
+
+def test_one_and_two_character_queries(catalogue):
+    assert "YLU-CO2-01" in codes("箱")
+    assert set(codes("质谱", kind="instrument")) == {"QJ-LCMS-01", "YLU-HRMS-01"}
+
+
+def test_mixed_scripts_and_model_numbers(catalogue):
+    assert codes("Orbitrap Exploris 480 高分辨质谱仪")[0] == "YLU-HRMS-01"
+    assert codes("SU8220") == ["YLU-SEM-01"]
+    assert codes("su 8220") == ["YLU-SEM-01"]
+
+
+def test_pinyin_and_initials_find_names(catalogue):
+    assert codes("sanqi")[0] == "T-SANQI"
+    assert "BN-MAKER" in codes("zckj")
+    assert codes("daiwen")[0] == "T-OCR"
+
+
+def test_one_character_typo_falls_back_to_similar_results(catalogue):
+    result = search("扫描电境")
+    assert result.relaxed
+    assert result.hits[0].code == "YLU-SEM-01"
+
+
+def test_facet_counts_are_exact_and_exclude_their_own_filter(catalogue):
+    result = search("", kind="instrument")
+    facets = dict(result.facets["kind"])
+    assert facets["instrument"] == 5
+    assert facets["incubator"] == 2  # the kind facet ignores the kind filter
+    regions = dict(result.facets["region"])
+    assert regions == {"530100": 3, "530300": 2}
+    assert dict(result.facets["service_mode"]) == {"machine_time": 4, "sample_testing": 5}
+    assert result.count == 5
+
+
+def test_filters_combine(catalogue):
+    assert set(codes("", kind="instrument", region="530300")) == {"QJ-LCMS-01", "QJ-SI-01"}
+    assert codes(
+        "", kind="instrument", service_mode="sample_testing", region="530300", price="500-2000"
+    ) == ["QJ-LCMS-01"]
+    assert codes("", vacancy="yes") == ["BN-MAKER"]
+    assert codes("", trl="7-9") == ["T-OCR"]
+    assert codes("", ip_type="software_copyright") == ["T-OCR"]
+    assert set(codes("", kind="technology,incubator", institution="QJLAB")) == {"T-OCR"}
+
+
+def test_sorting_by_price_and_newest(catalogue_and_pages):
+    by_price = codes("", kind="instrument", sort="price")
+    assert by_price[0] == "QJ-SI-01" or by_price[-1] == "QJ-LCMS-01"
+    news = run(database_engine(), parse_request({"kind": "news", "sort": "newest"}))
+    assert news.count >= 2
+
+
+def test_unpublish_and_delete_remove_the_hit(catalogue, django_capture_on_commit_callbacks):
+    sem = catalogue["sem"]
+    with django_capture_on_commit_callbacks(execute=True):
+        sem.live = False
+        sem.save()
+    assert "YLU-SEM-01" not in codes("扫描电镜")
+    with django_capture_on_commit_callbacks(execute=True):
+        catalogue["ocr"].delete()
+    assert codes("傣文") == []
+
+
+def test_edit_is_in_the_embedded_index_at_once_and_queued_for_other_engines_until_commit(
+    catalogue, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        lcms = catalogue["lcms"]
+        lcms.name = "超高效液相色谱串联质谱仪"
+        lcms.save()
+        # the embedded index is part of the same transaction
+        assert codes("串联") == ["QJ-LCMS-01"]
+        assert IndexOperation.objects.filter(key=f"instrument:{lcms.pk}").exists()
+    assert callbacks  # the drain waits for the commit
+    for callback in callbacks:
+        callback()
+    assert not IndexOperation.objects.exists()
+
+
+def test_wagtail_unpublish_removes_a_news_page(
+    catalogue_and_pages, django_capture_on_commit_callbacks
+):
+    from cms.models import NewsPage
+
+    page = NewsPage.objects.live().first()
+    assert catalogue_and_pages
+    assert str(page.pk) in codes(page.title[:6], kind="news")
+    with django_capture_on_commit_callbacks(execute=True):
+        page.unpublish()
+    assert str(page.pk) not in codes(page.title[:6], kind="news")
+
+
+def test_suggestions_by_chinese_pinyin_and_initials(catalogue):
+    engine = database_engine()
+    assert "场发射扫描电子显微镜" in engine.suggest("扫描")
+    assert "版纳雨林众创空间" in engine.suggest("banna")
+    assert "版纳雨林众创空间" in engine.suggest("bnyl")
+    assert engine.suggest("   ") == []
+
+
+BAD_QUERIES = ["", " ", "!!!", '"', "*", "电镜*", "NEAR(电 镜)", "a OR b", "AND", "title:x"]
+BAD_QUERIES += ["'", "\\", "电镜" * 5000, "()", "^", "-", "x" * 10000, "\u3000", "🙂", "%_"]
+
+
+def test_bad_input_never_breaks_the_api(catalogue, api_client):
+    for query in BAD_QUERIES:
+        for path in ("/api/v1/search/", "/api/v1/search/suggest/"):
+            response = api_client.get(path, {"q": query})
+            assert response.status_code == 200, (path, query)
+    body = api_client.get("/api/v1/search/", {"q": "!!!"}).json()
+    assert set(body) >= {"count", "results", "facets"}
+
+
+def test_unknown_facet_values_are_a_clear_400(api_client, db):
+    response = api_client.get(
+        "/api/v1/search/", {"kind": "spaceship", "region": "999999", "sort": "x"}
+    )
+    assert response.status_code == 400
+    assert set(response.json()["errors"]) == {"kind", "region", "sort"}
+    assert api_client.get("/api/v1/search/", {"page": "0"}).status_code == 400
+    assert api_client.get("/api/v1/search/", {"q": "a\x00b"}).status_code == 400
+
+
+def test_api_shape_and_highlight(catalogue, api_client):
+    body = api_client.get("/api/v1/search/", {"q": "电镜", "kind": "instrument"}).json()
+    assert body["count"] == 1
+    hit = body["results"][0]
+    assert set(hit) == {"kind", "code", "title", "url", "snippet"}
+    assert hit["kind"] == "instrument"
+    assert hit["url"] == "/instruments/YLU-SEM-01/"
+    assert "<mark>" in hit["snippet"]
+    assert {"value": "instrument", "count": 1, "label": "仪器"} in body["facets"]["kind"]
+
+
+def test_suggest_api(catalogue, api_client):
+    body = api_client.get("/api/v1/search/suggest/", {"q": "sanqi"}).json()
+    assert body["suggestions"][0].startswith("三七")
+    assert api_client.get("/api/v1/search/suggest/").json()["suggestions"] == []
+
+
+def test_query_counts_are_pinned(
+    catalogue_and_pages, api_client, client, django_assert_num_queries
+):
+    run(database_engine(), parse_request({"q": "电镜"}))  # warm caches (site root paths)
+    # count, page, facets, institution labels
+    with django_assert_num_queries(4):
+        api_client.get("/api/v1/search/", {"q": "电镜"})
+    # + department labels (policy facet) on an empty query
+    with django_assert_num_queries(5):
+        api_client.get("/api/v1/search/", {"q": ""})
+    with django_assert_num_queries(1):
+        api_client.get("/api/v1/search/suggest/", {"q": "扫描"})
+    # the page adds institutions whose name matches
+    with django_assert_num_queries(5):
+        client.get("/search/", {"q": "电镜"})
+
+
+def test_search_page_renders_tabs_facets_and_highlights(catalogue, client):
+    response = client.get("/search/", {"q": "质谱"})
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "<mark>质谱</mark>" in html
+    assert "search/suggest.js" in html
+    assert "kind=instrument" in html
+
+
+def test_search_page_without_results_suggests(catalogue, client):
+    html = client.get("/search/", {"q": "Ｚ宇宙飞船Ｚ"}).content.decode()
+    assert response_ok(html)
+
+
+def response_ok(html: str) -> bool:
+    return "没有找到" in html or "No results" in html
+
+
+def test_search_page_with_bad_filter_says_so_and_still_searches(catalogue, client):
+    response = client.get("/search/", {"q": "电镜", "region": "nowhere"})
+    assert response.status_code == 200
+    assert "region" in response.content.decode()
+
+
+def test_rebuild_command_recreates_the_index(catalogue):
+    from django.core.management import call_command
+
+    SearchDocument.objects.all().delete()
+    call_command("rebuild_search_index", "--no-progress", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    assert SearchDocument.objects.filter(kind="instrument").count() == 5
+    assert codes("扫描电镜")[0] == "YLU-SEM-01"
