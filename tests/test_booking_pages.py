@@ -109,3 +109,18 @@ def test_queue_and_my_bookings_query_counts_do_not_grow(
     client.force_login(startup)
     with django_assert_max_num_queries(6):
         assert client.get("/bookings/").status_code == 200
+
+
+def test_notifications_page_shows_the_users_notices_and_marks_them_read(client, booking_world):
+    instrument, startup, manager, day = booking_world
+    booking = services.request_booking(startup, instrument, at(day, "09:00"), at(day, "11:00"))
+    services.approve(booking, manager)
+    client.force_login(startup)
+    html = client.get("/notifications/", HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert "预约已通过审核，请付款" in html
+    assert f'href="/bookings/{booking.pk}/"' in html
+    assert ">新<" in html
+    html = client.get("/notifications/", HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert ">新<" not in html
+    client.force_login(UserFactory())
+    assert "预约已通过审核" not in client.get("/notifications/").content.decode()

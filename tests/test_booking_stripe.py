@@ -195,3 +195,57 @@ def test_cancelling_a_stripe_paid_booking_refunds_through_stripe(
     refund_row = Payment.objects.get(booking=booking, kind="refund")
     assert refund_row.stripe_refund_id.startswith("re_")
     assert refund_row.status == "succeeded"
+
+
+@pytest.mark.stripe
+def test_a_manager_gets_a_connect_link_and_checkout_pays_the_institution(
+    api_client, booking_world, monkeypatch
+):
+    instrument, startup, manager, day = booking_world
+    api_client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=manager).key}")
+    response = api_client.post(
+        f"/api/v1/institutions/{instrument.institution.code}/stripe-connect/"
+    )
+    assert response.status_code == 200, response.json()
+    assert response.json()["url"].startswith("https://")
+    instrument.institution.refresh_from_db()
+    assert instrument.institution.stripe_account_id.startswith("acct_")
+
+    from marketplace.bookings import payments
+
+    sent = {}
+    original = payments.stripe_client
+
+    def recording_client():
+        client = original()
+        create = client.v1.checkout.sessions.create
+
+        def record(params, options=None):
+            sent.update(params)
+            return create(params=params, options=options)
+
+        client.v1.checkout.sessions.create = record
+        return client
+
+    monkeypatch.setattr(payments, "stripe_client", recording_client)
+    booking = services.request_booking(startup, instrument, at(day, "09:00"), at(day, "11:00"))
+    services.approve(booking, manager)
+    payments.start_stripe_checkout(
+        booking, startup, success_url="https://x.example/ok", cancel_url="https://x.example/no"
+    )
+    assert sent["payment_intent_data"] == {
+        "application_fee_amount": 4500,  # 5% of ¥900.00, in fen
+        "transfer_data": {"destination": instrument.institution.stripe_account_id},
+    }
+
+
+def test_only_a_manager_of_the_institution_may_ask_for_a_connect_link(
+    api_client, booking_world, settings
+):
+    instrument, startup, _manager, _day = booking_world
+    settings.STRIPE_SECRET_KEY = "sk_test_123"
+    api_client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=startup).key}")
+    response = api_client.post(
+        f"/api/v1/institutions/{instrument.institution.code}/stripe-connect/"
+    )
+    assert response.status_code == 404

@@ -173,6 +173,8 @@ STRIPE_WEBHOOK_SECRET = env_str("STRIPE_WEBHOOK_SECRET")
 STRIPE_API_BASE = env_str("STRIPE_API_BASE")
 PAYMENT_METHODS = ["stripe", "offline"] if STRIPE_SECRET_KEY else ["offline"]
 PAYMENT_CURRENCY = "CNY"
+# The platform's share of an online payment to an institution with its own Stripe account.
+PLATFORM_FEE_PERCENT = env_str("PLATFORM_FEE_PERCENT", "5")
 # Holds: an unpaid booking keeps its slot this long; an unanswered request this long.
 BOOKING_PAYMENT_HOLD_MINUTES = env_int("BOOKING_PAYMENT_HOLD_MINUTES", 30)
 BOOKING_APPROVAL_WINDOW_HOURS = env_int("BOOKING_APPROVAL_WINDOW_HOURS", 48)

@@ -74,6 +74,8 @@ class Institution(models.Model):
     contact_name = models.CharField(_("联系人"), max_length=200, blank=True)
     contact_email = models.EmailField(_("联系邮箱"), max_length=254, blank=True)
     contact_phone = models.CharField(_("联系电话"), max_length=32, blank=True)
+    # Stripe Connect account that receives online payments for this institution's services.
+    stripe_account_id = models.CharField(_("Stripe 收款账户"), max_length=255, blank=True)
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 

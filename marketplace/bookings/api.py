@@ -382,3 +382,46 @@ class NoShowView(BookingActionView):
 
     def perform(self, request, booking):
         return services.mark_no_show(booking, request.user)
+
+
+class StripeConnectView(APIView):
+    """A manager gets the Stripe Connect onboarding link for their institution."""
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        request=None,
+        responses={
+            200: inline_serializer(name="ConnectLink", fields={"url": serializers.CharField()}),
+            **ERROR_RESPONSES,
+        },
+        summary="Stripe 收款账户设置 / Stripe Connect onboarding",
+        tags=["payments"],
+    )
+    def post(self, request, code: str):
+        from django.conf import settings
+
+        from marketplace.accounts.models import Institution
+
+        from .payments import connect_onboarding_link
+
+        institution = Institution.objects.for_member(request.user).filter(code=code).first()
+        if institution is None:
+            return Response({"detail": "机构不存在 / institution not found"}, status=404)
+        if not settings.STRIPE_SECRET_KEY:
+            return Response(
+                {
+                    "errors": {
+                        "non_field_errors": ["未启用在线支付 / online payment is not configured"]
+                    }
+                },
+                status=400,
+            )
+        back = request.build_absolute_uri(f"/institutions/{institution.code}/")
+        try:
+            url = connect_onboarding_link(
+                institution, request.user, refresh_url=back, return_url=back
+            )
+        except services.BookingError as exc:
+            return _error(exc)
+        return Response({"url": url})

@@ -17,6 +17,47 @@ from .services import BookingConflict, BookingForbidden, _bilingual, _check_not_
 logger = logging.getLogger(__name__)
 
 
+def platform_fee(amount: Decimal) -> Decimal:
+    percent = Decimal(settings.PLATFORM_FEE_PERCENT)
+    return (amount * percent / Decimal(100)).quantize(Decimal("0.01"))
+
+
+def connect_onboarding_link(institution, by, *, refresh_url: str, return_url: str) -> str:
+    """A Stripe Connect onboarding link for the institution's manager (account made once)."""
+    from marketplace.accounts.models import Membership
+
+    if not Membership.objects.filter(user=by, institution=institution, role="manager").exists():
+        raise BookingForbidden(
+            _bilingual("只有机构管理员可以设置收款账户", "only a manager sets up payouts")
+        )
+    client = stripe_client()
+    with transaction.atomic():
+        institution = type(institution).objects.select_for_update().get(pk=institution.pk)
+        if not institution.stripe_account_id:
+            params = {
+                "type": "express",
+                "business_profile": {"name": institution.name},
+                "metadata": {"institution": institution.code},
+            }
+            if institution.contact_email:
+                params["email"] = institution.contact_email
+            account = client.v1.accounts.create(
+                params=params,
+                options={"idempotency_key": f"institution-{institution.pk}-connect"},
+            )
+            institution.stripe_account_id = account.id
+            institution.save(update_fields=["stripe_account_id", "updated_at"])
+    link = client.v1.account_links.create(
+        params={
+            "account": institution.stripe_account_id,
+            "refresh_url": refresh_url,
+            "return_url": return_url,
+            "type": "account_onboarding",
+        }
+    )
+    return link.url
+
+
 @transaction.atomic
 def start_stripe_checkout(booking: Booking, by, success_url: str, cancel_url: str) -> dict:
     """Create a Checkout Session for the booking's price; the webhook confirms it."""
@@ -30,26 +71,34 @@ def start_stripe_checkout(booking: Booking, by, success_url: str, cancel_url: st
         raise BookingConflict(
             _bilingual("当前状态无需付款", "nothing to pay in this state"), "transition_not_allowed"
         )
-    session = stripe_client().v1.checkout.sessions.create(
-        params={
-            "mode": "payment",
-            "client_reference_id": str(booking.pk),
-            "metadata": {"booking_id": str(booking.pk)},
-            "success_url": success_url,
-            "cancel_url": cancel_url,
-            "line_items": [
-                {
-                    "quantity": 1,
-                    "price_data": {
-                        "currency": "cny",
-                        "unit_amount": to_fen(booking.price),
-                        "product_data": {
-                            "name": f"{booking.instrument.name} {booking.start:%Y-%m-%d %H:%M}"
-                        },
+    params = {
+        "mode": "payment",
+        "client_reference_id": str(booking.pk),
+        "metadata": {"booking_id": str(booking.pk)},
+        "success_url": success_url,
+        "cancel_url": cancel_url,
+        "line_items": [
+            {
+                "quantity": 1,
+                "price_data": {
+                    "currency": "cny",
+                    "unit_amount": to_fen(booking.price),
+                    "product_data": {
+                        "name": f"{booking.instrument.name} {booking.start:%Y-%m-%d %H:%M}"
                     },
-                }
-            ],
-        },
+                },
+            }
+        ],
+    }
+    account = booking.instrument.institution.stripe_account_id
+    if account:
+        # Destination charge: the institution is paid, the platform keeps its fee.
+        params["payment_intent_data"] = {
+            "application_fee_amount": to_fen(platform_fee(booking.price)),
+            "transfer_data": {"destination": account},
+        }
+    session = stripe_client().v1.checkout.sessions.create(
+        params=params,
         options={"idempotency_key": f"booking-{booking.pk}-checkout-{booking.payments.count()}"},
     )
     Payment.objects.create(

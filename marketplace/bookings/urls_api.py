@@ -18,4 +18,9 @@ urlpatterns = [
     path("bookings/<int:pk>/cancel/", api.CancelView.as_view(), name="booking-cancel"),
     path("bookings/<int:pk>/complete/", api.CompleteView.as_view(), name="booking-complete"),
     path("bookings/<int:pk>/no-show/", api.NoShowView.as_view(), name="booking-no-show"),
+    path(
+        "institutions/<str:code>/stripe-connect/",
+        api.StripeConnectView.as_view(),
+        name="institution-stripe-connect",
+    ),
 ]

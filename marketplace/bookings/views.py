@@ -187,3 +187,18 @@ def act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     if next_url == "queue":
         return redirect("bookings:queue")
     return redirect("bookings:detail", pk=pk)
+
+
+@login_required
+def notifications(request: HttpRequest) -> HttpResponse:
+    """The user's in-site notices, newest first; opening the page marks them read."""
+    from django.utils import timezone
+
+    from .models import Notification
+
+    notices = Notification.objects.filter(user=request.user).order_by("-created_at", "-pk")
+    page = Paginator(notices, PAGE_SIZE).get_page(request.GET.get("page"))
+    unread = [n.pk for n in page if n.read_at is None]
+    response = render(request, "bookings/notifications.html", {"page": page, "unread": set(unread)})
+    Notification.objects.filter(pk__in=unread).update(read_at=timezone.now())
+    return response
