@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
+import icalendar
 from django.http import Http404, HttpRequest, HttpResponse
 from django.views.decorators.http import require_GET
 
@@ -31,56 +32,28 @@ def events_for_user(user: User) -> Iterable[CalendarEvent]:
         yield from source(user)
 
 
-def _escape(text: str) -> str:
-    return text.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,").replace("\n", "\\n")
-
-
-def _utc(moment: datetime) -> str:
-    return moment.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
-
-
-def _fold(line: str) -> str:
-    """Lines longer than 75 octets are folded with CRLF + space (RFC 5545 §3.1)."""
-    encoded = line.encode("utf-8")
-    if len(encoded) <= 75:
-        return line
-    parts, current = [], b""
-    for char in line:
-        piece = char.encode("utf-8")
-        if len(current) + len(piece) > (75 if not parts else 74):
-            parts.append(current.decode("utf-8"))
-            current = b""
-        current += piece
-    parts.append(current.decode("utf-8"))
-    return "\r\n ".join(parts)
-
-
 def render_calendar(name: str, events: Iterable[CalendarEvent]) -> str:
-    stamp = _utc(datetime.now(UTC))
-    lines = [
-        "BEGIN:VCALENDAR",
-        "VERSION:2.0",
-        "PRODID:-//shuangchuang//bookings//ZH",
-        "CALSCALE:GREGORIAN",
-        f"X-WR-CALNAME:{_escape(name)}",
-        "X-WR-TIMEZONE:Asia/Shanghai",
-    ]
+    """An RFC 5545 document (escaping and line folding by the icalendar library)."""
+    calendar = icalendar.Calendar()
+    calendar.add("prodid", "-//shuangchuang//bookings//ZH")
+    calendar.add("version", "2.0")
+    calendar.add("calscale", "GREGORIAN")
+    calendar.add("x-wr-calname", name)
+    calendar.add("x-wr-timezone", "Asia/Shanghai")
+    stamp = datetime.now(UTC)
     for event in events:
-        lines += [
-            "BEGIN:VEVENT",
-            f"UID:{event.uid}",
-            f"DTSTAMP:{stamp}",
-            f"DTSTART:{_utc(event.start)}",
-            f"DTEND:{_utc(event.end)}",
-            f"SUMMARY:{_escape(event.summary)}",
-        ]
+        entry = icalendar.Event()
+        entry.add("uid", event.uid)
+        entry.add("dtstamp", stamp)
+        entry.add("dtstart", event.start.astimezone(UTC))
+        entry.add("dtend", event.end.astimezone(UTC))
+        entry.add("summary", event.summary)
         if event.location:
-            lines.append(f"LOCATION:{_escape(event.location)}")
+            entry.add("location", event.location)
         if event.description:
-            lines.append(f"DESCRIPTION:{_escape(event.description)}")
-        lines.append("END:VEVENT")
-    lines.append("END:VCALENDAR")
-    return "\r\n".join(_fold(line) for line in lines) + "\r\n"
+            entry.add("description", event.description)
+        calendar.add_component(entry)
+    return calendar.to_ical().decode("utf-8")
 
 
 @require_GET
