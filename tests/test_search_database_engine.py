@@ -13,6 +13,12 @@ from tests.test_search_fixtures import build_catalogue
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def _database_engine(settings):
+    """These tests are about the embedded engine even where ELASTICSEARCH_URL is set (CI)."""
+    settings.SEARCH_ENGINE = "database"
+
+
 @pytest.fixture
 def catalogue(django_capture_on_commit_callbacks):
     return build_catalogue(django_capture_on_commit_callbacks)

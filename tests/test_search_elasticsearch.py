@@ -81,7 +81,8 @@ def test_both_engines_find_the_same_documents_with_the_same_facets(es_settings, 
         assert es.facets == db.facets, params
         assert es.relaxed == db.relaxed, params
         if db.hits and not db.relaxed and params.get("q"):
-            assert es.hits[0].key == db.hits[0].key, params
+            # BM25 in Elasticsearch and FTS5, ts_rank on PostgreSQL: nearly the same order
+            assert es.hits[0].key in {hit.key for hit in db.hits[:2]}, params
 
 
 def test_sorting_matches_between_engines(es_settings, catalogue):

@@ -9,6 +9,11 @@ from search.relevance import evaluate, load_judgements, ndcg, recall
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def _database_engine(settings):
+    settings.SEARCH_ENGINE = "database"
+
+
 def test_metrics_on_a_hand_computed_example():
     assert ndcg(["a", "b"], {"a": 3}) == 1.0
     assert ndcg(["b", "a"], {"a": 3}) == pytest.approx(1 / 1.5849625, rel=1e-4)

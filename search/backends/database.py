@@ -173,7 +173,7 @@ class DatabaseEngine:
             expression = (" | " if relaxed else " & ").join(self._pg_expression(parsed))
             return (
                 f"SELECT id, -ts_rank('{PG_RANK_WEIGHTS}'::float4[], {PG_VECTOR}, "  # noqa: S608
-                f"to_tsquery('simple'::regconfig, %s)) AS score FROM {table} "
+                f"to_tsquery('simple'::regconfig, %s), 1) AS score FROM {table} "
                 f"WHERE {PG_VECTOR} @@ to_tsquery('simple'::regconfig, %s)",
                 [expression, expression],
             )
