@@ -257,3 +257,33 @@ def test_rebuild_command_recreates_the_index(catalogue):
     call_command("rebuild_search_index", "--no-progress", stdout=open("/dev/null", "w"))  # noqa: SIM115
     assert SearchDocument.objects.filter(kind="instrument").count() == 5
     assert codes("扫描电镜")[0] == "YLU-SEM-01"
+
+
+def test_commands_report_a_dead_search_server_without_a_traceback(catalogue, settings):
+    from django.core.management import CommandError, call_command
+
+    settings.SEARCH_ENGINE = "elasticsearch"
+    settings.ELASTICSEARCH_URL = "http://127.0.0.1:9"  # closed port
+    settings.ELASTICSEARCH_INDEX_PREFIX = "dead-test"
+    quiet = open("/dev/null", "w")  # noqa: SIM115
+    with pytest.raises(CommandError, match="elasticsearch"):
+        call_command(
+            "rebuild_search_index", "--engine", "elasticsearch", "--no-progress", stdout=quiet
+        )
+    IndexOperation.objects.create(key=f"instrument:{catalogue['sem'].pk}")
+    with pytest.raises(CommandError, match="kept for later"):
+        call_command("drain_search_index", "--force", stdout=quiet)
+    assert IndexOperation.objects.get().attempts == 1
+
+
+def test_healthz_is_degraded_not_down_when_the_search_server_is_dead(client, settings, db):
+    settings.SEARCH_ENGINE = "elasticsearch"
+    settings.ELASTICSEARCH_URL = "http://127.0.0.1:9"
+    settings.ELASTICSEARCH_INDEX_PREFIX = "dead-health"
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    body = response.json()
+    assert body["status"] == "degraded"
+    assert body["checks"]["search"]["fallback"] == "database"
+    # and searching still works, from the embedded engine
+    assert client.get("/api/v1/search/", {"q": "电镜"}).status_code == 200
