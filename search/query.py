@@ -12,6 +12,8 @@ from .facets import FACETS
 SORTS = ("relevance", "newest", "price")
 MAX_PAGE = 500
 MAX_PAGE_SIZE = 100
+# Deep paging is refused (Elasticsearch's default max_result_window, the same for both engines).
+MAX_RESULT_WINDOW = 10_000
 
 
 class SearchError(ValueError):
@@ -121,6 +123,10 @@ def parse_request(params, *, allowed_kinds=None) -> SearchRequest:
 
     page = integer("page", 1, MAX_PAGE)
     page_size = integer("page_size", 20, MAX_PAGE_SIZE)
+    if page * page_size > MAX_RESULT_WINDOW and "page" not in errors:
+        errors["page"] = [
+            str(_("只能翻到前 %(limit)s 条结果，请缩小搜索范围。")) % {"limit": MAX_RESULT_WINDOW}
+        ]
     if errors:
         raise SearchError(errors)
     return SearchRequest(q=q, filters=filters, sort=sort, page=page, page_size=page_size)

@@ -189,6 +189,7 @@ def test_unknown_facet_values_are_a_clear_400(api_client, db):
     assert response.status_code == 400
     assert set(response.json()["errors"]) == {"kind", "region", "sort"}
     assert api_client.get("/api/v1/search/", {"page": "0"}).status_code == 400
+    assert api_client.get("/api/v1/search/", {"page": "500", "page_size": "100"}).status_code == 400
     assert api_client.get("/api/v1/search/", {"q": "a\x00b"}).status_code == 400
 
 
