@@ -23,6 +23,7 @@ from marketplace.catalogue.api import (
     InstrumentViewSet,
     TechnologyViewSet,
 )
+from search.api import SearchView, SuggestView
 
 router = DefaultRouter(trailing_slash=True)
 router.include_root_view = False
@@ -40,6 +41,8 @@ api_patterns = [
     path("", include("marketplace.bookings.urls_api")),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
+    path("search/", SearchView.as_view(), name="search"),
+    path("search/suggest/", SuggestView.as_view(), name="search_suggest"),
     *router.urls,
     re_path(r"^.*$", api_not_found),
 ]
