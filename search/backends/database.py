@@ -216,14 +216,14 @@ class DatabaseEngine:
         where, where_params = self._filters_sql(request.filters)
         with connection.cursor() as cursor:
             cursor.execute(
-                f"WITH m AS ({matched}) SELECT COUNT(*) FROM m WHERE {where}",  # noqa: S608
+                f"WITH m AS MATERIALIZED ({matched}) SELECT COUNT(*) FROM m WHERE {where}",  # noqa: S608
                 [*match_params, *where_params],
             )
             count = cursor.fetchone()[0]
             hits: list[Hit] = []
             if count and request.offset < count:
                 cursor.execute(
-                    f"WITH m AS ({matched}) SELECT d.key, d.kind, d.code, d.title, d.url, d.text "  # noqa: S608
+                    f"WITH m AS MATERIALIZED ({matched}) SELECT d.key, d.kind, d.code, d.title, d.url, d.text "  # noqa: S608
                     f"FROM m JOIN {doc_table} d ON d.id = m.id WHERE {where} "
                     f"ORDER BY {self._order(request.sort)} LIMIT %s OFFSET %s",
                     [*match_params, *where_params, request.page_size, request.offset],
@@ -248,7 +248,7 @@ class DatabaseEngine:
                 )
                 params.extend([*own_params, name])
             cursor.execute(
-                f"WITH m AS ({matched}) " + " UNION ALL ".join(parts),
+                f"WITH m AS MATERIALIZED ({matched}) " + " UNION ALL ".join(parts),
                 [*match_params, *params],
             )
             facets = collect_facets(cursor.fetchall())
