@@ -291,3 +291,12 @@ def test_unreadable_files_are_a_clear_error_without_a_traceback(
     assert result.returncode == 1
     assert message in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_imported_listings_are_found_by_search_at_once(client, demo):
+    import_catalogue(demo)
+    body = client.get("/api/v1/search/", {"q": "电镜", "kind": "instrument"}).json()
+    assert body["count"] >= 3
+    assert "CCBT-CRYO-01" in [result["code"] for result in body["results"]]
+    drafts = {r["code"] for r in demo["instruments"] if not r.get("published")}
+    assert not drafts & {result["code"] for result in body["results"]}

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime
 import hashlib
 import json
+import logging
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -28,6 +29,7 @@ from marketplace.accounts.validators import is_valid_credit_code
 
 from .models import Incubator, Instrument, OpeningInterval, RefundTier, Technology
 
+logger = logging.getLogger(__name__)
 SCHEMA_PATH = Path(settings.BASE_DIR) / "data" / "catalogue.schema.json"
 KINDS = ("institutions", "instruments", "incubators", "technologies")
 LISTING_KINDS = ("instruments", "incubators", "technologies")
@@ -59,6 +61,8 @@ class ImportReport:
     unchanged: Counter = field(default_factory=Counter)
     errors: list[RecordError] = field(default_factory=list)
     dry_run: bool = False
+    # "instrument:12"-style keys of every listing written, for the search index.
+    changed_keys: list[str] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -672,7 +676,7 @@ def _write_listings(
                 to_update.append((obj, record))
         if to_create:
             model.objects.bulk_create([obj for obj, _ in to_create], batch_size=BATCH)
-            if model is Instrument and not all(obj.pk for obj, _ in to_create):
+            if not all(obj.pk for obj, _ in to_create):
                 # Backends without RETURNING on bulk insert: look the new ids up once.
                 ids = dict(
                     model.objects.filter(code__in=[o.code for o, _ in to_create]).values_list(
@@ -707,6 +711,9 @@ def _write_listings(
             _write_booking_children(to_create, to_update)
         report.created[kind] += len(to_create)
         report.updated[kind] += len(to_update)
+        report.changed_keys += [
+            f"{model._meta.model_name}:{obj.pk}" for obj, _ in (*to_create, *to_update) if obj.pk
+        ]
         tick(len(batch))
 
 
@@ -771,8 +778,24 @@ def import_catalogue(
             if dry_run:
                 raise _DryRunRollback
     except _DryRunRollback:
-        pass
+        report.changed_keys = []
+    _index(report.changed_keys)
     return report
+
+
+def _index(keys: list[str]) -> None:
+    """Hand what was written to search in batches; the search outbox retries what fails."""
+    from search.indexing import enqueue
+
+    for start in range(0, len(keys), BATCH):
+        try:
+            with transaction.atomic():
+                enqueue(keys[start : start + BATCH])
+        except Exception:  # noqa: BLE001 — the import is committed; search catches up later
+            logger.exception(
+                "import: search index update failed for %d records",
+                len(keys[start : start + BATCH]),
+            )
 
 
 def count_records(data: object) -> int:
