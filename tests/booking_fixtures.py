@@ -18,3 +18,13 @@ def next_weekday(weekday: int, days_ahead: int = 3) -> dt.date:
 def at(day, hhmm, zone=SHANGHAI):
     hours, minutes = map(int, hhmm.split(":"))
     return dt.datetime.combine(day, dt.time(hours, minutes), tzinfo=zone)
+
+
+class BrokenEmailBackend:
+    """An SMTP relay that is down: every send raises, as smtplib would."""
+
+    def __init__(self, *args, **kwargs):
+        pass
+
+    def send_messages(self, messages):
+        raise ConnectionRefusedError("relay is down")

@@ -249,3 +249,17 @@ def test_only_a_manager_of_the_institution_may_ask_for_a_connect_link(
         f"/api/v1/institutions/{instrument.institution.code}/stripe-connect/"
     )
     assert response.status_code == 404
+
+
+def test_reconcile_payments_confirms_a_paid_session_the_webhook_missed(
+    awaiting, stripe_says, settings
+):
+    from django.core.management import call_command
+
+    settings.STRIPE_SECRET_KEY = "sk_test_123"
+    stripe_says["cs_test_123"] = {"payment_status": "paid", "status": "complete"}
+    call_command("reconcile_payments")
+    awaiting.refresh_from_db()
+    assert awaiting.status == "confirmed"
+    call_command("reconcile_payments")  # a second run finds nothing left to do
+    assert awaiting.transitions.filter(to_status="confirmed").count() == 1

@@ -419,3 +419,21 @@ def test_active_bookings_are_cut_out_of_the_free_time(booking_world):
         (at(day, "11:30"), at(day, "12:00")),
         (at(day, "15:00"), at(day, "17:30")),
     ]
+
+
+def test_a_mail_server_that_is_down_delays_mail_but_never_fails_a_transition(
+    booking_world, settings, django_capture_on_commit_callbacks
+):
+    instrument, startup, manager, day = booking_world
+    settings.EMAIL_BACKEND = "tests.booking_fixtures.BrokenEmailBackend"
+    with django_capture_on_commit_callbacks(execute=True):
+        booking = services.request_booking(startup, instrument, at(day, "09:00"), at(day, "11:00"))
+    assert booking.status == "pending_approval"
+    notice = Notification.objects.get(user=manager)
+    assert notice.emailed_at is None and notice.email_attempts == 1
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    call_command("expire_bookings")
+    call_command("expire_bookings")
+    assert [m.to for m in mail.outbox] == [["lab@ylu.example"]]
+    notice.refresh_from_db()
+    assert notice.emailed_at is not None

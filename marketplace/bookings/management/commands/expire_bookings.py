@@ -2,12 +2,16 @@
 
 from django.core.management.base import BaseCommand
 
+from marketplace.bookings.notifications import send_pending
 from marketplace.bookings.services import expire_overdue_holds
 
 
 class Command(BaseCommand):
-    help = "过期未付款/未审核的预约保留 / Expire booking holds whose time has run out."
+    help = (
+        "过期预约保留并补发通知邮件 / Expire overdue booking holds and send unsent notice emails."
+    )
 
     def handle(self, *args, **options):
         count = expire_overdue_holds()
-        self.stdout.write(f"expired {count} booking hold(s)")
+        sent, failed = send_pending()
+        self.stdout.write(f"expired {count} booking hold(s); emails sent {sent}, failed {failed}")

@@ -3,10 +3,9 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from marketplace.bookings import services
+from marketplace.bookings import services, webhooks
 from marketplace.bookings.models import Payment, PaymentKind, PaymentMethod, PaymentStatus
 from marketplace.bookings.payments import stripe_refund
-from marketplace.bookings.webhooks import fetch_checkout_session
 
 
 class Command(BaseCommand):
@@ -23,7 +22,7 @@ class Command(BaseCommand):
             .select_related("booking")
         ):
             try:
-                session = fetch_checkout_session(payment.stripe_session_id)
+                session = webhooks.fetch_checkout_session(payment.stripe_session_id)
             except Exception as exc:  # noqa: BLE001 — report and go on with the next one
                 failed += 1
                 self.stderr.write(f"payment {payment.pk}: {type(exc).__name__}: {exc}")
