@@ -52,6 +52,7 @@ def test_a_dead_search_server_degrades_but_keeps_serving(cli_env):
     status, body = call_healthz_in_a_fresh_process(
         DATABASE_URL=cli_env["DATABASE_URL"],
         ELASTICSEARCH_URL="http://127.0.0.1:9",
+        SEARCH_ENGINE="elasticsearch",
         ELASTICSEARCH_TIMEOUT="2",
     )
     assert status == 200

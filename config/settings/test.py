@@ -15,3 +15,6 @@ STORAGES["staticfiles"] = {  # noqa: F405
     "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
 }
 WHITENOISE_AUTOREFRESH = True
+# Tests read search results inside a transaction that is never committed, which only the
+# embedded engine sees; tests about Elasticsearch opt in with override_settings.
+SEARCH_ENGINE = env_str("SEARCH_ENGINE", "database")

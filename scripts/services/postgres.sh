@@ -9,7 +9,8 @@
 # it runs the same for root (as the postgres user) and for an unprivileged developer.
 set -euo pipefail
 
-PORT="${PG_PORT:-55432}"
+# Below Linux's ephemeral range (32768–60999), so an outgoing socket can never hold it.
+PORT="${PG_PORT:-25432}"
 DB_NAME="${PG_DB:-shuangchuang}"
 DB_USER="${PG_USER:-shuangchuang}"
 DB_PASSWORD="${PG_PASSWORD:-shuangchuang}"
