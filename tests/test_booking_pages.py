@@ -124,3 +124,40 @@ def test_notifications_page_shows_the_users_notices_and_marks_them_read(client, 
     assert ">新<" not in html
     client.force_login(UserFactory())
     assert "预约已通过审核" not in client.get("/notifications/").content.decode()
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"start": "garbage", "end": "also"},
+        {"start": "2026-12-07T09:00:00", "end": "2026-12-07T10:00:00"},
+        {},
+    ],
+)
+def test_a_malformed_or_naive_slot_is_explained_and_nothing_is_booked(
+    client, booking_world, params
+):
+    instrument, startup, _manager, _day = booking_world
+    client.force_login(startup)
+    response = client.post(
+        f"/instruments/{instrument.code}/book/", params, HTTP_ACCEPT_LANGUAGE="zh-hans"
+    )
+    assert response.status_code == 400
+    assert "请选择有效的时段" in response.content.decode()
+    assert not Booking.objects.exists()
+
+
+def test_detail_and_notification_page_query_counts_are_pinned(
+    client, booking_world, django_assert_max_num_queries
+):
+    instrument, startup, manager, day = booking_world
+    booking = services.request_booking(startup, instrument, at(day, "09:00"), at(day, "11:00"))
+    services.approve(booking, manager)
+    services.choose_offline_payment(booking, startup)
+    services.confirm_offline_payment(booking, manager, "REF-1")
+    client.force_login(startup)
+    with django_assert_max_num_queries(9):
+        assert client.get(f"/bookings/{booking.pk}/").status_code == 200
+    # session, user, count, page, two permission lookups of the Wagtail user bar, mark read
+    with django_assert_max_num_queries(7):
+        assert client.get("/notifications/").status_code == 200

@@ -437,3 +437,29 @@ def test_a_mail_server_that_is_down_delays_mail_but_never_fails_a_transition(
     assert [m.to for m in mail.outbox] == [["lab@ylu.example"]]
     notice.refresh_from_db()
     assert notice.emailed_at is not None
+
+
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [
+        (
+            {
+                "instrument": "NOPE",
+                "start": "2027-01-06T09:00:00+08:00",
+                "end": "2027-01-06T10:00:00+08:00",
+            },
+            "instrument",
+        ),
+        (
+            {"instrument": "YLU-SEM", "start": "not a time", "end": "2027-01-06T10:00:00+08:00"},
+            "start",
+        ),
+        ({"instrument": "YLU-SEM", "start": "2027-01-06T09:00:00+08:00"}, "end"),
+    ],
+)
+def test_bad_booking_requests_are_400_and_write_nothing(api_client, booking_world, body, field):
+    _instrument, startup, _manager, _day = booking_world
+    response = api(api_client, startup).post("/api/v1/bookings/", body, format="json")
+    assert response.status_code == 400
+    assert field in response.json()["errors"]
+    assert not Booking.objects.exists()

@@ -87,7 +87,7 @@ class BookingRequestSerializer(serializers.Serializer):
     end = serializers.CharField(max_length=40)
     purpose = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
 
-    def _moment(self, value: str, name: str) -> dt.datetime:
+    def _moment(self, value: str) -> dt.datetime:
         try:
             moment = dt.datetime.fromisoformat(value)
         except ValueError:
@@ -101,10 +101,10 @@ class BookingRequestSerializer(serializers.Serializer):
         return moment
 
     def validate_start(self, value):
-        return self._moment(value, "start")
+        return self._moment(value)
 
     def validate_end(self, value):
-        return self._moment(value, "end")
+        return self._moment(value)
 
 
 def _error(exc: services.BookingError) -> Response:

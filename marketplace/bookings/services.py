@@ -239,17 +239,18 @@ def check_rules(
         )
     zone = ZoneInfo(instrument.timezone)
     local_start, local_end = start.astimezone(zone), end.astimezone(zone)
-    interval = None
-    if local_start.date() == local_end.date() or local_end.time() == dt.time(0, 0):
-        for candidate in instrument.opening_hours.all():
-            if (
-                candidate.weekday == local_start.weekday()
-                and candidate.start <= local_start.time()
-                and local_end.date() == local_start.date()
-                and local_end.time() <= candidate.end
-            ):
-                interval = candidate
-                break
+    # Opening intervals never cross midnight, so a booking must lie within one day's interval.
+    interval = next(
+        (
+            candidate
+            for candidate in instrument.opening_hours.all()
+            if candidate.weekday == local_start.weekday()
+            and local_end.date() == local_start.date()
+            and candidate.start <= local_start.time()
+            and local_end.time() <= candidate.end
+        ),
+        None,
+    )
     if interval is None:
         raise BookingRuleError(
             _bilingual("不在仪器开放时间内", "outside the instrument's opening hours"),

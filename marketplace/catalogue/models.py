@@ -64,16 +64,6 @@ class ListingQuerySet(models.QuerySet):
     def published(self):
         return self.filter(live=True)
 
-    def editable_by(self, user):
-        """Listings the user may manage: all for moderators, their institutions' otherwise."""
-        from .permissions import is_platform_moderator
-
-        if not user.is_authenticated:
-            return self.none()
-        if is_platform_moderator(user):
-            return self
-        return self.filter(institution__memberships__user=user).distinct()
-
 
 class Listing(
     WorkflowMixin, DraftStateMixin, LockableMixin, RevisionMixin, PreviewableMixin, ClusterableModel

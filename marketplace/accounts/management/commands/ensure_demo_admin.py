@@ -28,6 +28,6 @@ class Command(BaseCommand):
         self.stdout.write(
             self.style.WARNING(
                 f"演示管理员（仅限本地使用）/ demo admin, local use only: "
-                f"{USERNAME} / {PASSWORD}  → http://127.0.0.1:8000/admin/"
+                f"{USERNAME} / {PASSWORD}  → /admin/"
             )
         )
