@@ -115,7 +115,9 @@ start() {
     if [ ! -f "$DATA/PG_VERSION" ]; then
         init_cluster "$bin"
     fi
-    as_owner "$bin/pg_ctl" -D "$DATA" -l "$PGDIR/server.log" -w -t 60 start >/dev/null ||
+    # The port is given on every start, so a cluster made with an older default still
+    # listens where DATABASE_URL says.
+    as_owner "$bin/pg_ctl" -D "$DATA" -l "$PGDIR/server.log" -o "-p $PORT" -w -t 60 start >/dev/null ||
         { tail -20 "$PGDIR/server.log" >&2; exit 1; }
     # Checked on every start rather than after initdb, so an interrupted first start heals.
     if [ -z "$(psql_admin -d postgres -tAc "SELECT 1 FROM pg_database WHERE datname = '$DB_NAME'")" ]; then
