@@ -29,8 +29,25 @@ def _as_lists(detail: Any) -> Any:
     return [str(detail)]
 
 
+def workflow_error_response(exc) -> Response:
+    """A workflow refusal as API.md wants it: 400 with field errors, else {"detail"}; + code."""
+    if exc.http_status == status.HTTP_400_BAD_REQUEST:
+        return Response(
+            {"errors": {"non_field_errors": [exc.message]}, "code": exc.code}, status=400
+        )
+    return Response({"detail": exc.message, "code": exc.code}, status=exc.http_status)
+
+
 def exception_handler(exc: Exception, context: dict) -> Response | None:
-    """400 → {"errors": {field: [messages]}}; everything else keeps {"detail": "..."}."""
+    """400 → {"errors": {field: [messages]}}; everything else keeps {"detail": "..."}.
+
+    A workflow refusal raised by a service (marketplace.workflow) needs no try/except in the
+    view: it arrives here and gets its status and stable code.
+    """
+    from marketplace.workflow import WorkflowError
+
+    if isinstance(exc, WorkflowError):
+        return workflow_error_response(exc)
     response = drf_exception_handler(exc, context)
     if response is None:
         return None

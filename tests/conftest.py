@@ -88,6 +88,7 @@ def site_pages(db):
 def _media_root(settings, tmp_path):
     """Uploaded files of a test land in its own temporary folder, removed by pytest."""
     settings.MEDIA_ROOT = tmp_path / "media"
+    settings.PRIVATE_MEDIA_ROOT = tmp_path / "private-media"
 
 
 @pytest.fixture(scope="session")

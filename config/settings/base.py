@@ -19,6 +19,9 @@ INSTALLED_APPS = [
     "marketplace.accounts",
     "marketplace.catalogue",
     "marketplace.bookings",
+    "marketplace.sampletesting",
+    "marketplace.residency",
+    "marketplace.inquiries",
     "cms",
     "search",
     "wagtail.contrib.forms",
@@ -140,6 +143,10 @@ STATIC_ROOT = Path(env_str("STATIC_ROOT", str(BASE_DIR / "staticfiles")))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = env_str("MEDIA_URL", "/media/")
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "media")))
+# Business plans and test reports: never under MEDIA_ROOT (which is served publicly); they are
+# only handed out by views that check who is asking.
+PRIVATE_MEDIA_ROOT = Path(env_str("PRIVATE_MEDIA_ROOT", str(BASE_DIR / "private-media")))
+ATTACHMENT_MAX_BYTES = env_int("ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024)
 # Object storage in production: MEDIA_STORAGE_BACKEND=storages.backends.s3.S3Storage (with
 # django-storages installed and its own AWS_* variables); local files by default.
 STORAGES = {

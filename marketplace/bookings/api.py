@@ -12,7 +12,13 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from config.api import DetailSerializer, ErrorSerializer, MoneySerializer, Pagination
+from config.api import (
+    DetailSerializer,
+    ErrorSerializer,
+    MoneySerializer,
+    Pagination,
+    workflow_error_response,
+)
 from marketplace.catalogue.models import Instrument
 from marketplace.money import money_json
 
@@ -108,17 +114,7 @@ class BookingRequestSerializer(serializers.Serializer):
 
 
 def _error(exc: services.BookingError) -> Response:
-    if isinstance(exc, services.BookingRuleError):
-        return Response(
-            {"errors": {"non_field_errors": [exc.message]}, "code": exc.code}, status=400
-        )
-    code = {
-        services.BookingRuleError: status.HTTP_400_BAD_REQUEST,
-        services.BookingConflict: status.HTTP_409_CONFLICT,
-        services.BookingNotFound: status.HTTP_404_NOT_FOUND,
-        services.BookingForbidden: status.HTTP_403_FORBIDDEN,
-    }[type(exc)]
-    return Response({"detail": exc.message, "code": exc.code}, status=code)
+    return workflow_error_response(exc)
 
 
 ERROR_RESPONSES = {

@@ -14,6 +14,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from marketplace.catalogue.models import Instrument
+from marketplace.workflow import TransitionRecord
 
 
 class Status(models.TextChoices):
@@ -104,20 +105,13 @@ class Booking(models.Model):
         return total
 
 
-class BookingTransition(models.Model):
-    """One row per change of status: who, when, from, to, why."""
+class BookingTransition(TransitionRecord):
+    """One row per change of status of a booking: who, when, from, to, why."""
 
     booking = models.ForeignKey(Booking, on_delete=models.CASCADE, related_name="transitions")
-    from_status = models.CharField(max_length=20, blank=True)
-    to_status = models.CharField(max_length=20)
-    by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    at = models.DateTimeField(auto_now_add=True)
-    note = models.CharField(max_length=500, blank=True)
+    statuses = Status
 
-    class Meta:
-        ordering = ["at", "pk"]
+    class Meta(TransitionRecord.Meta):
         verbose_name = _("状态变更")
         verbose_name_plural = _("状态变更")
 
@@ -186,13 +180,14 @@ class StripeEvent(models.Model):
 
 
 class Notification(models.Model):
-    """An in-site notice for a user about one of their bookings."""
+    """An in-site notice for a user about an item of one of the workflows, linked by `url`."""
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
     )
     booking = models.ForeignKey(Booking, null=True, on_delete=models.CASCADE, related_name="+")
     message = models.CharField(max_length=500)
+    url = models.CharField(max_length=300, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     read_at = models.DateTimeField(null=True, blank=True)
     # The email copy is an outbox: sent after commit, retried until it goes out.

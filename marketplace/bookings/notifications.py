@@ -1,4 +1,4 @@
-"""Tell the other side of a booking about each transition: an in-site notice and an email.
+"""Tell the other side of a workflow item about each transition: an in-site notice and an email.
 
 Each notice is also an email outbox row. After the transaction commits a background task
 sends what is unsent; a mail server that is down leaves the rows for the next attempt
@@ -16,6 +16,8 @@ from django.db import transaction
 from django.utils import timezone
 from django_tasks import task
 
+from marketplace.workflow import other_side
+
 logger = logging.getLogger(__name__)
 MAX_ATTEMPTS = 20
 
@@ -31,29 +33,32 @@ MESSAGES = {
 }
 
 
-def _recipients(booking, by) -> list:
-    """The booker hears about what the institution does, and the institution the reverse."""
-    members = [m.user for m in booking.instrument.institution.memberships.select_related("user")]
-    if by is not None and by.pk == booking.user_id:
-        return members
-    if by is None:
-        return [booking.user, *members]
-    return [booking.user]
-
-
-def notify_transition(booking, from_status: str, by) -> None:
+def notify(users, text: str, url: str, *, booking=None) -> None:
+    """One in-site notice (and one queued email) per distinct user; mail goes after commit."""
     from .models import Notification
 
-    zh, en = MESSAGES.get(booking.status, ("预约状态已更新", "Booking updated"))
-    text = f"{zh} / {en}: {booking.instrument.name} {booking.start:%Y-%m-%d %H:%M}"
-    recipients = {user.pk: user for user in _recipients(booking, by)}
+    recipients = {user.pk: user for user in users}
     Notification.objects.bulk_create(
         [
-            Notification(user=user, booking=booking, message=text[:500], email=user.email)
+            Notification(user=user, booking=booking, message=text[:500], url=url, email=user.email)
             for user in recipients.values()
         ]
     )
     transaction.on_commit(_schedule_send)
+
+
+def institution_members(institution) -> list:
+    return [m.user for m in institution.memberships.select_related("user")]
+
+
+def notify_transition(booking, from_status: str, by) -> None:
+    zh, en = MESSAGES.get(booking.status, ("预约状态已更新", "Booking updated"))
+    notify(
+        other_side(booking.user, institution_members(booking.instrument.institution), by),
+        f"{zh} / {en}: {booking.instrument.name} {booking.start:%Y-%m-%d %H:%M}",
+        f"/bookings/{booking.pk}/",
+        booking=booking,
+    )
 
 
 def _schedule_send() -> None:
@@ -75,7 +80,7 @@ def send_pending(limit: int = 500) -> tuple[int, int]:
         try:
             send_mail(
                 f"[双创资源共享平台] {notice.message[:60]}",
-                f"{notice.message}\n\n{settings.SITE_URL}/bookings/{notice.booking_id}/\n",
+                f"{notice.message}\n\n{settings.SITE_URL}{notice.url}\n",
                 None,
                 [notice.email],
             )

@@ -15,11 +15,19 @@ from django.db.models import Q
 from django.utils import timezone
 
 from marketplace.catalogue.models import Blackout, Instrument
+from marketplace.workflow import (
+    Conflict,
+    Forbidden,
+    NotFound,
+    RuleError,
+    StateMachine,
+    WorkflowError,
+    bilingual,
+)
 
 from .models import (
     ACTIVE_STATUSES,
     Booking,
-    BookingTransition,
     Payment,
     PaymentKind,
     PaymentMethod,
@@ -48,36 +56,22 @@ TRANSITIONS: dict[str, set[str]] = {
 }
 
 
-class BookingError(Exception):
-    """Base of the workflow's refusals; `code` is stable, the message is for people."""
-
-    code = "booking_error"
-
-    def __init__(self, message: str, code: str | None = None):
-        super().__init__(message)
-        self.message = message
-        if code:
-            self.code = code
+# The workflow's refusals are the platform's shared ones under the names this module grew up with.
+BookingError = WorkflowError
+BookingRuleError = RuleError
+BookingConflict = Conflict
+BookingNotFound = NotFound
+BookingForbidden = Forbidden
+_bilingual = bilingual
 
 
-class BookingRuleError(BookingError):
-    """The request breaks one of the instrument's booking rules (HTTP 400)."""
+def _notify(booking: Booking, from_status: str, by) -> None:
+    from .notifications import notify_transition
+
+    notify_transition(booking, from_status, by)
 
 
-class BookingConflict(BookingError):
-    """The slot is taken, or the transition is not allowed in the current state (HTTP 409)."""
-
-
-class BookingNotFound(BookingError):
-    """The booking does not exist or is not the caller's to see (HTTP 404)."""
-
-
-class BookingForbidden(BookingError):
-    """The caller can see the booking but may not do this to it (HTTP 403)."""
-
-
-def _bilingual(zh: str, en: str) -> str:
-    return f"{zh} / {en}"
+BOOKING_FLOW = StateMachine(TRANSITIONS, _notify)
 
 
 # --- Permissions ---------------------------------------------------------------------------
@@ -276,12 +270,7 @@ def _has_training(user, instrument: Instrument) -> bool:
 
 
 def _record(booking: Booking, from_status: str, by, note: str = "") -> None:
-    BookingTransition.objects.create(
-        booking=booking, from_status=from_status, to_status=booking.status, by=by, note=note[:500]
-    )
-    from .notifications import notify_transition
-
-    notify_transition(booking, from_status, by)
+    BOOKING_FLOW.record(booking, from_status, by, note)
 
 
 def _expire_overdue(
@@ -372,22 +361,17 @@ def request_booking(
 
 
 def _transition(booking: Booking, to: str, by, note: str = "") -> Booking:
-    if to not in TRANSITIONS[booking.status]:
-        raise BookingConflict(
-            _bilingual(
-                f"当前状态（{booking.get_status_display()}）不允许此操作",
-                f"not allowed while the booking is {booking.status}",
-            ),
-            "transition_not_allowed",
+    if BOOKING_FLOW.allows(booking.status, to):
+        booking.hold_expires_at = (
+            _hold_deadline(to, timezone.now()) if to in ACTIVE_STATUSES else None
         )
-    from_status = booking.status
-    booking.status = to
-    booking.hold_expires_at = _hold_deadline(to, timezone.now()) if to in ACTIVE_STATUSES else None
-    booking.save(
-        update_fields=["status", "hold_expires_at", "updated_at", "reject_reason", "actual_minutes"]
+    return BOOKING_FLOW.move(
+        booking,
+        to,
+        by,
+        note,
+        update_fields=["hold_expires_at", "reject_reason", "actual_minutes"],
     )
-    _record(booking, from_status, by, note)
-    return booking
 
 
 def _locked(booking: Booking) -> Booking:

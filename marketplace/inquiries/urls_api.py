@@ -1,0 +1,5 @@
+"""意向洽谈 API routes, included under /api/v1/."""
+
+from django.urls import path  # noqa: F401
+
+urlpatterns: list = []

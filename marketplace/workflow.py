@@ -1,0 +1,150 @@
+"""What every workflow on the platform shares: refusals, the transition table, the log, notices.
+
+Bookings, sample-testing orders, residency applications and technology inquiries each declare
+their statuses and a `StateMachine` with the table of allowed moves; `StateMachine.move` is the
+only way a status changes. It checks the table, saves, writes one log row (who, when, from, to,
+note) and tells the other side through the notification outbox — once per transition.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+def bilingual(zh: str, en: str) -> str:
+    return f"{zh} / {en}"
+
+
+class WorkflowError(Exception):
+    """Base of the workflows' refusals; `code` is stable, the message is for people."""
+
+    code = "workflow_error"
+    http_status = 400
+
+    def __init__(self, message: str, code: str | None = None):
+        super().__init__(message)
+        self.message = message
+        if code:
+            self.code = code
+
+
+class RuleError(WorkflowError):
+    """The input breaks a rule of the workflow (HTTP 400)."""
+
+    http_status = 400
+
+
+class Conflict(WorkflowError):
+    """Not possible in the current state: slot taken, transition not allowed (HTTP 409)."""
+
+    http_status = 409
+
+
+class NotFound(WorkflowError):
+    """The item does not exist or is not the caller's to see (HTTP 404)."""
+
+    http_status = 404
+
+
+class Forbidden(WorkflowError):
+    """The caller can see the item but may not do this to it (HTTP 403)."""
+
+    http_status = 403
+
+
+class TransitionRecord(models.Model):
+    """One row per change of status: who, when, from, to, why. Concrete per workflow."""
+
+    from_status = models.CharField(_("原状态"), max_length=20, blank=True)
+    to_status = models.CharField(_("新状态"), max_length=20)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("操作人"),
+    )
+    at = models.DateTimeField(_("时间"), auto_now_add=True)
+    note = models.CharField(_("说明"), max_length=500, blank=True)
+
+    # The concrete log names its workflow's status TextChoices, for labels on screen.
+    statuses: type[models.TextChoices] | None = None
+
+    class Meta:
+        abstract = True
+        ordering = ["at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.from_status or '∅'} → {self.to_status}"
+
+    def _label(self, value: str) -> str:
+        if not value:
+            return ""
+        return str(dict(self.statuses.choices).get(value, value)) if self.statuses else value
+
+    @property
+    def from_label(self) -> str:
+        return self._label(self.from_status)
+
+    @property
+    def to_label(self) -> str:
+        return self._label(self.to_status)
+
+
+def other_side(owner, member_users: Iterable, by) -> list:
+    """Who hears about a transition: the owner learns what the institution did and the
+    institution what the owner did; a transition made by the system tells both."""
+    members = list(member_users)
+    if by is not None and by.pk == owner.pk:
+        return members
+    if by is None:
+        return [owner, *members]
+    return [owner]
+
+
+Notifier = Callable[[models.Model, str, object], None]
+
+
+class StateMachine:
+    """An explicit table of allowed transitions and the one function that performs them."""
+
+    def __init__(self, transitions: dict[str, set[str]], notifier: Notifier):
+        self.transitions = transitions
+        self.notifier = notifier
+
+    def allows(self, from_status: str, to_status: str) -> bool:
+        return to_status in self.transitions.get(from_status, set())
+
+    def refuse(self, obj) -> Conflict:
+        return Conflict(
+            bilingual(
+                f"当前状态（{obj.get_status_display()}）不允许此操作",
+                f"not allowed while the status is {obj.status}",
+            ),
+            "transition_not_allowed",
+        )
+
+    def move(self, obj, to_status: str, by, note: str = "", *, update_fields=()):
+        """Change obj's status to `to_status`, log it and notify; 409 if the table forbids it.
+
+        Callers hold the row lock (select_for_update) inside a transaction.
+        """
+        if not self.allows(obj.status, to_status):
+            raise self.refuse(obj)
+        from_status = obj.status
+        obj.status = to_status
+        obj.save(update_fields=["status", "updated_at", *update_fields])
+        self.record(obj, from_status, by, note)
+        return obj
+
+    def record(self, obj, from_status: str, by, note: str = "") -> None:
+        """Log a transition (also the creation, from "") and tell the other side."""
+        obj.transitions.create(
+            from_status=from_status, to_status=obj.status, by=by, note=(note or "")[:500]
+        )
+        self.notifier(obj, from_status, by)
