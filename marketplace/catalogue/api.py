@@ -253,17 +253,27 @@ class TechnologySerializer(serializers.ModelSerializer):
 
 
 class TechnologyDetailSerializer(TechnologySerializer):
+    details = serializers.SerializerMethodField(
+        help_text="技术详细资料；保密（details_under_nda）时为 null / full technical details; "
+        "null while they are under NDA"
+    )
+
     class Meta(TechnologySerializer.Meta):
         fields = [
             *TechnologySerializer.Meta.fields,
             "summary",
             "description",
+            "details_under_nda",
+            "details",
             "ip_numbers",
             "inventors",
             "contact_name",
             "contact_email",
             "contact_phone",
         ]
+
+    def get_details(self, obj) -> str | None:
+        return None if obj.details_under_nda else obj.details
 
 
 class AvailabilitySerializer(serializers.Serializer):

@@ -439,6 +439,14 @@ class Technology(Listing):
     title = models.CharField(_("成果名称"), max_length=200)
     summary = models.TextField(_("成果简介"), max_length=4000)
     description = models.TextField(_("详细介绍"), max_length=20000, blank=True)
+    # The full technical details; under NDA only the institution and the inquirers it grants
+    # access to see them (marketplace.inquiries). Never indexed for search.
+    details = models.TextField(_("技术详细资料"), max_length=50000, blank=True)
+    details_under_nda = models.BooleanField(
+        _("详细资料需签署保密协议"),
+        default=False,
+        help_text=_("勾选后，公众只能看到成果简介；详细资料仅向获准的意向方开放。"),
+    )
     field = models.CharField(_("所属领域"), max_length=50, db_index=True)
     ip_type = models.CharField(
         _("知识产权类型"), max_length=32, choices=IpType.choices, db_index=True
@@ -501,6 +509,11 @@ class Technology(Listing):
     @property
     def region(self) -> str:
         return self.institution.region
+
+    @property
+    def public_details(self) -> str:
+        """The details everyone may read: none while they are under NDA."""
+        return "" if self.details_under_nda else self.details
 
     def clean(self):
         super().clean()

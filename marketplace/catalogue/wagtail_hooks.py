@@ -186,6 +186,10 @@ class TechnologyViewSet(InstitutionScopedViewSet):
         FieldPanel("title"),
         FieldPanel("summary"),
         FieldPanel("description"),
+        MultiFieldPanel(
+            [FieldPanel("details_under_nda"), FieldPanel("details")],
+            heading=_("技术详细资料"),
+        ),
         FieldRowPanel([FieldPanel("field"), FieldPanel("trl")]),
         FieldRowPanel([FieldPanel("ip_type"), FieldPanel("ip_status")]),
         FieldPanel("ip_numbers"),

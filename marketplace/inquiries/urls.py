@@ -1,7 +1,15 @@
 """意向洽谈 pages."""
 
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "inquiries"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("inquiries/", views.mine, name="mine"),
+    path("inquiries/queue/", views.queue, name="queue"),
+    path("inquiries/<int:pk>/", views.detail, name="detail"),
+    path("inquiries/<int:pk>/<str:action>/", views.act, name="act"),
+    path("technologies/<str:code>/inquire/", views.new, name="new"),
+]

@@ -1,0 +1,355 @@
+"""Technology inquiries API (API.md, "Workflows"): thin views over the inquiry services.
+
+Every refusal comes from a service as a WorkflowError and is turned into its response by the
+project's exception handler (config.api).
+"""
+
+from __future__ import annotations
+
+from zoneinfo import ZoneInfo
+
+from django.db.models import Prefetch
+from drf_spectacular.utils import extend_schema, extend_schema_field, inline_serializer
+from rest_framework import serializers, status
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from config.api import DetailSerializer, ErrorSerializer, MoneySerializer, Pagination
+from marketplace.catalogue.models import Technology
+from marketplace.catalogue.vocabularies import TransferMode
+from marketplace.money import money_json
+from marketplace.workflow import NotFound, bilingual
+
+from . import services
+from .models import Inquiry, InquiryMessage, InquiryTransition
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+TAGS = ["inquiries"]
+
+
+def _moment(value) -> str:
+    return value.astimezone(SHANGHAI).isoformat()
+
+
+class InquiryMessageSerializer(serializers.ModelSerializer):
+    author = serializers.CharField(source="author.get_username")
+    from_institution = serializers.SerializerMethodField(
+        help_text="true when a member of the technology's institution wrote it"
+    )
+    created_at = serializers.SerializerMethodField()
+
+    class Meta:
+        model = InquiryMessage
+        fields = ["id", "author", "from_institution", "body", "created_at"]
+
+    def get_from_institution(self, obj) -> bool:
+        # Members may not inquire on their own listings, so anyone but the inquirer speaks for
+        # the institution.
+        return obj.author_id != obj.inquiry.inquirer_id
+
+    def get_created_at(self, obj) -> str:
+        return _moment(obj.created_at)
+
+
+class InquiryTransitionSerializer(serializers.ModelSerializer):
+    at = serializers.SerializerMethodField()
+
+    class Meta:
+        model = InquiryTransition
+        fields = ["from_status", "to_status", "at", "note"]
+
+    def get_at(self, obj) -> str:
+        return _moment(obj.at)
+
+
+class InquiryDealSerializer(serializers.Serializer):
+    mode = serializers.CharField()
+    amount = MoneySerializer()
+    contract_date = serializers.DateField()
+    registration_no = serializers.CharField(allow_blank=True)
+
+
+class InquirySerializer(serializers.ModelSerializer):
+    technology = serializers.CharField(source="technology.code")
+    technology_title = serializers.CharField(source="technology.title")
+    institution = serializers.CharField(source="technology.institution.name")
+    inquirer = serializers.CharField(source="inquirer.get_username")
+    # Plain strings, not enums, so the schema's enum names do not collide with other workflows.
+    intended_mode = serializers.CharField(help_text="transfer, license, equity, joint_development")
+    status = serializers.CharField(help_text="open, negotiating, agreed, closed")
+    status_name = serializers.CharField(source="get_status_display")
+    deal = serializers.SerializerMethodField()
+    details_under_nda = serializers.BooleanField(source="technology.details_under_nda")
+    details_access_granted = serializers.BooleanField()
+    created_at = serializers.SerializerMethodField()
+    updated_at = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Inquiry
+        fields = [
+            "id",
+            "technology",
+            "technology_title",
+            "institution",
+            "inquirer",
+            "intended_mode",
+            "status",
+            "status_name",
+            "message",
+            "deal",
+            "closed_reason",
+            "details_under_nda",
+            "details_access_granted",
+            "created_at",
+            "updated_at",
+        ]
+
+    @extend_schema_field(InquiryDealSerializer(allow_null=True))
+    def get_deal(self, obj):
+        if obj.deal_amount is None:
+            return None
+        return {
+            "mode": obj.deal_mode,
+            "amount": money_json(obj.deal_amount),
+            "contract_date": obj.contract_date.isoformat(),
+            "registration_no": obj.contract_registration_no,
+        }
+
+    def get_created_at(self, obj) -> str:
+        return _moment(obj.created_at)
+
+    def get_updated_at(self, obj) -> str:
+        return _moment(obj.updated_at)
+
+
+class InquiryDetailSerializer(InquirySerializer):
+    messages = InquiryMessageSerializer(many=True)
+    transitions = InquiryTransitionSerializer(many=True)
+    technology_details = serializers.SerializerMethodField(
+        help_text="技术详细资料：成果单位成员可见；保密时意向方获准后可见，否则为 null / the "
+        "technology's full details: members always; under NDA the inquirer once granted, else null"
+    )
+
+    class Meta(InquirySerializer.Meta):
+        fields = [*InquirySerializer.Meta.fields, "technology_details", "messages", "transitions"]
+
+    def get_technology_details(self, obj) -> str | None:
+        if services.can_see_details(self.context["request"].user, obj):
+            return obj.technology.details
+        return None
+
+
+class InquiryCreateSerializer(serializers.Serializer):
+    message = serializers.CharField(max_length=services.MAX_MESSAGE)
+    intended_mode = serializers.ChoiceField(
+        choices=TransferMode.choices, help_text="one of the technology's transfer_modes"
+    )
+
+
+class InquiryReplySerializer(serializers.Serializer):
+    message = serializers.CharField(max_length=services.MAX_MESSAGE)
+
+
+class InquiryAgreeSerializer(serializers.Serializer):
+    mode = serializers.CharField(
+        max_length=32, help_text="transfer, license, equity or joint_development"
+    )
+    amount = serializers.CharField(
+        max_length=20, help_text='decimal string in yuan (CNY), e.g. "150000.00"; ≥ 0'
+    )
+    contract_date = serializers.DateField(help_text="YYYY-MM-DD, not in the future")
+    registration_no = serializers.CharField(
+        max_length=64, required=False, allow_blank=True, default="", help_text="技术合同登记号"
+    )
+
+
+class InquiryCloseSerializer(serializers.Serializer):
+    reason = serializers.CharField(
+        max_length=services.MAX_REASON, required=False, allow_blank=True, default=""
+    )
+
+
+ERROR_RESPONSES = {
+    400: ErrorSerializer,
+    401: DetailSerializer,
+    403: DetailSerializer,
+    404: DetailSerializer,
+    409: DetailSerializer,
+}
+
+
+def _detail_queryset():
+    return Inquiry.objects.for_pages().prefetch_related(
+        Prefetch("messages", queryset=InquiryMessage.objects.select_related("author")),
+        Prefetch("transitions", queryset=InquiryTransition.objects.order_by("at", "pk")),
+    )
+
+
+def _detail_response(request, pk: int, code: int = 200) -> Response:
+    inquiry = _detail_queryset().get(pk=pk)
+    return Response(
+        InquiryDetailSerializer(inquiry, context={"request": request}).data, status=code
+    )
+
+
+def _validated(serializer_class, request):
+    data = request.data if isinstance(request.data, dict) else {}
+    serializer = serializer_class(data=data)
+    serializer.is_valid(raise_exception=True)
+    return serializer.validated_data
+
+
+class TechnologyInquiryCreateView(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        request=InquiryCreateSerializer,
+        responses={201: InquirySerializer, **ERROR_RESPONSES},
+        summary="发起意向洽谈 / Send a technology inquiry",
+        description="403 for members of the technology's own institution; 409 when the user "
+        "already has an open or negotiating inquiry on it; 404 for unknown or unpublished "
+        "technologies.",
+        operation_id="inquiries_create",
+        tags=TAGS,
+    )
+    def post(self, request, code: str):
+        technology = (
+            Technology.objects.published().select_related("institution").filter(code=code).first()
+        )
+        if technology is None:
+            raise NotFound(bilingual("科技成果不存在", "technology not found"), "not_found")
+        data = _validated(InquiryCreateSerializer, request)
+        inquiry = services.open_inquiry(
+            request.user, technology, data["message"], data["intended_mode"]
+        )
+        inquiry = Inquiry.objects.for_pages().get(pk=inquiry.pk)
+        return Response(InquirySerializer(inquiry).data, status=status.HTTP_201_CREATED)
+
+
+class InquiryListView(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        responses={
+            200: inline_serializer(
+                name="InquiryPaginatedList",
+                fields={
+                    "count": serializers.IntegerField(),
+                    "next": serializers.CharField(allow_null=True),
+                    "previous": serializers.CharField(allow_null=True),
+                    "results": InquirySerializer(many=True),
+                },
+            ),
+            401: DetailSerializer,
+            404: DetailSerializer,
+        },
+        summary="我的洽谈 / Inquiries I sent or my institution received",
+        operation_id="inquiries_list",
+        tags=TAGS,
+    )
+    def get(self, request):
+        inquiries = (
+            Inquiry.objects.visible_to(request.user).for_pages().order_by("-updated_at", "-pk")
+        )
+        paginator = Pagination()
+        page = paginator.paginate_queryset(inquiries, request, view=self)
+        return paginator.get_paginated_response(InquirySerializer(page, many=True).data)
+
+
+class InquiryDetailView(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        responses={200: InquiryDetailSerializer, 401: DetailSerializer, 404: DetailSerializer},
+        summary="洽谈详情与留言 / An inquiry with its thread and history",
+        operation_id="inquiries_retrieve",
+        tags=TAGS,
+    )
+    def get(self, request, pk: int):
+        inquiry = services.get_inquiry_for(request.user, pk)
+        return _detail_response(request, inquiry.pk)
+
+
+def _action_schema(request_serializer, summary: str, operation_id: str, description: str = ""):
+    return extend_schema(
+        request=request_serializer,
+        responses={200: InquiryDetailSerializer, **ERROR_RESPONSES},
+        summary=summary,
+        description=description,
+        operation_id=operation_id,
+        tags=TAGS,
+    )
+
+
+class InquiryReplyView(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @_action_schema(
+        InquiryReplySerializer,
+        "回复 / Post to the thread",
+        "inquiries_reply",
+        "Members of the technology's institution reply; the inquirer posts to the same thread "
+        "through this endpoint too. The institution's first reply moves open → negotiating. "
+        "409 once the inquiry is agreed or closed.",
+    )
+    def post(self, request, pk: int):
+        inquiry = services.get_inquiry_for(request.user, pk)
+        data = _validated(InquiryReplySerializer, request)
+        services.post_message(inquiry, request.user, data["message"])
+        return _detail_response(request, inquiry.pk)
+
+
+class InquiryAgreeView(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @_action_schema(
+        InquiryAgreeSerializer,
+        "记录成交 / Record the deal",
+        "inquiries_agree",
+        "Members only (403 for the inquirer); negotiating → agreed, else 409.",
+    )
+    def post(self, request, pk: int):
+        inquiry = services.get_inquiry_for(request.user, pk)
+        data = _validated(InquiryAgreeSerializer, request)
+        services.record_deal(
+            inquiry,
+            request.user,
+            data["mode"],
+            data["amount"],
+            data["contract_date"],
+            data["registration_no"],
+        )
+        return _detail_response(request, inquiry.pk)
+
+
+class InquiryCloseView(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @_action_schema(
+        InquiryCloseSerializer,
+        "关闭洽谈 / Close without a deal",
+        "inquiries_close",
+        "Either side, with an optional reason; 409 once agreed or closed.",
+    )
+    def post(self, request, pk: int):
+        inquiry = services.get_inquiry_for(request.user, pk)
+        data = _validated(InquiryCloseSerializer, request)
+        services.close(inquiry, request.user, data["reason"])
+        return _detail_response(request, inquiry.pk)
+
+
+class InquiryGrantDetailsView(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @_action_schema(
+        None,
+        "开放详细资料 / Grant access to the NDA details",
+        "inquiries_grant_details",
+        "Members only; 400 when the technology's details are not under NDA, 409 when the "
+        "inquiry is closed. Granting twice changes nothing.",
+    )
+    def post(self, request, pk: int):
+        inquiry = services.get_inquiry_for(request.user, pk)
+        services.grant_details_access(inquiry, request.user)
+        return _detail_response(request, inquiry.pk)

@@ -1,0 +1,43 @@
+"""What each side of an inquiry hears, through the platform's one notice-and-email outbox.
+
+One notice per recipient per action: a transition, a message, or access to the details.
+"""
+
+from __future__ import annotations
+
+from marketplace.bookings.notifications import institution_members, notify
+from marketplace.workflow import bilingual, other_side
+
+MESSAGES = {
+    "open": ("收到新的意向洽谈", "New technology inquiry"),
+    "negotiating": ("成果单位已回复您的意向洽谈", "The institution replied to your inquiry"),
+    "agreed": ("意向洽谈已成交", "Inquiry agreed: deal recorded"),
+    "closed": ("意向洽谈已关闭", "Inquiry closed"),
+}
+
+
+def _recipients(inquiry, by) -> list:
+    return other_side(inquiry.inquirer, institution_members(inquiry.technology.institution), by)
+
+
+def _url(inquiry) -> str:
+    return f"/inquiries/{inquiry.pk}/"
+
+
+def notify_transition(inquiry, from_status: str, by) -> None:
+    zh, en = MESSAGES.get(inquiry.status, ("意向洽谈状态已更新", "Inquiry updated"))
+    notify(
+        _recipients(inquiry, by), f"{bilingual(zh, en)}: {inquiry.technology.title}", _url(inquiry)
+    )
+
+
+def notify_message(inquiry, by) -> None:
+    text = bilingual("意向洽谈有新留言", "New message in your inquiry")
+    notify(_recipients(inquiry, by), f"{text}: {inquiry.technology.title}", _url(inquiry))
+
+
+def notify_details_granted(inquiry, by) -> None:
+    text = bilingual(
+        "成果单位已向您开放技术详细资料", "The institution opened the full details to you"
+    )
+    notify([inquiry.inquirer], f"{text}: {inquiry.technology.title}", _url(inquiry))

@@ -1,0 +1,181 @@
+"""Inquiry pages for people: send an inquiry, follow one's own, the institution's queue and
+one inquiry's thread. Each POST calls one service; permissions live in the services."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from marketplace.catalogue.models import Technology
+from marketplace.catalogue.permissions import member_institution_ids
+from marketplace.workflow import NotFound, WorkflowError
+
+from . import services
+from .forms import CloseForm, DealForm, InquiryForm, ReplyForm
+from .models import ACTIVE_STATUSES, Inquiry, InquiryMessage, InquiryTransition, Status
+
+PAGE_SIZE = 30
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def new(request: HttpRequest, code: str) -> HttpResponse:
+    technology = get_object_or_404(
+        Technology.objects.published().select_related("institution"), code=code
+    )
+    form = InquiryForm(request.POST or None, technology=technology)
+    if request.method == "POST" and form.is_valid():
+        try:
+            inquiry = services.open_inquiry(
+                request.user,
+                technology,
+                form.cleaned_data["message"],
+                form.cleaned_data["intended_mode"],
+            )
+        except NotFound:
+            raise Http404 from None
+        except WorkflowError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, _("意向洽谈已发送，成果单位回复后会通知您。"))
+            return redirect("inquiries:detail", pk=inquiry.pk)
+    return render(
+        request,
+        "inquiries/new.html",
+        {"technology": technology, "form": form},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+def _page(request: HttpRequest, inquiries):
+    return Paginator(inquiries, PAGE_SIZE).get_page(request.GET.get("page"))
+
+
+@login_required
+def mine(request: HttpRequest) -> HttpResponse:
+    inquiries = (
+        Inquiry.objects.filter(inquirer=request.user).for_pages().order_by("-updated_at", "-pk")
+    )
+    page = _page(request, inquiries)
+    return render(request, "inquiries/mine.html", {"inquiries": page, "page": page})
+
+
+QUEUE_FILTERS = {"": ACTIVE_STATUSES, "all": tuple(Status.values)} | {
+    status: (status,) for status in Status.values
+}
+
+
+@login_required
+def queue(request: HttpRequest) -> HttpResponse:
+    """Inquiries on the member's institutions' technologies; by default those still open."""
+    ids = member_institution_ids(request.user)
+    if not ids:
+        raise Http404
+    chosen = request.GET.get("status", "")
+    if chosen not in QUEUE_FILTERS:
+        chosen = ""
+    inquiries = (
+        Inquiry.objects.filter(technology__institution_id__in=ids, status__in=QUEUE_FILTERS[chosen])
+        .for_pages()
+        .order_by("-updated_at", "-pk")
+    )
+    page = _page(request, inquiries)
+    return render(
+        request,
+        "inquiries/queue.html",
+        {
+            "inquiries": page,
+            "page": page,
+            "chosen": chosen,
+            "statuses": Status.choices,
+            "query_prefix": f"status={chosen}" if chosen else "",
+        },
+    )
+
+
+def _visible(request: HttpRequest, pk: int) -> Inquiry:
+    try:
+        return services.get_inquiry_for(request.user, pk)
+    except NotFound:
+        raise Http404 from None
+
+
+def _render_detail(
+    request: HttpRequest, inquiry: Inquiry, forms: dict | None = None, status: int = 200
+) -> HttpResponse:
+    thread = InquiryMessage.objects.filter(inquiry=inquiry).select_related("author")
+    transitions = InquiryTransition.objects.filter(inquiry=inquiry).select_related("by")
+    is_member = services.is_institution_member(request.user, inquiry.technology)
+    is_inquirer = inquiry.inquirer_id == request.user.pk
+    forms = forms or {}
+    context = {
+        "inquiry": inquiry,
+        "technology": inquiry.technology,
+        "thread": thread,
+        "transitions": transitions,
+        "is_member": is_member,
+        "is_inquirer": is_inquirer,
+        "can_talk": (is_member or is_inquirer) and inquiry.is_active,
+        "can_see_details": services.can_see_details(request.user, inquiry),
+        "Status": Status,
+        "reply_form": forms.get("reply") or ReplyForm(),
+        "deal_form": forms.get("agree") or DealForm(initial={"mode": inquiry.intended_mode}),
+        "close_form": forms.get("close") or CloseForm(),
+    }
+    return render(request, "inquiries/detail.html", context, status=status)
+
+
+@login_required
+def detail(request: HttpRequest, pk: int) -> HttpResponse:
+    return _render_detail(request, _visible(request, pk))
+
+
+ACTION_FORMS = {"reply": ReplyForm, "agree": DealForm, "close": CloseForm, "grant": None}
+
+
+def _perform(action: str, inquiry: Inquiry, user, data: dict) -> None:
+    if action == "reply":
+        services.post_message(inquiry, user, data["message"])
+    elif action == "agree":
+        services.record_deal(
+            inquiry,
+            user,
+            data["mode"],
+            data["amount"],
+            data["contract_date"],
+            data["registration_no"],
+        )
+    elif action == "close":
+        services.close(inquiry, user, data["reason"])
+    else:
+        services.grant_details_access(inquiry, user)
+
+
+@login_required
+@require_POST
+def act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    """One service call per action; a refused form is shown again with what was typed."""
+    if action not in ACTION_FORMS:
+        raise Http404
+    inquiry = _visible(request, pk)
+    form_class = ACTION_FORMS[action]
+    form = form_class(request.POST) if form_class else None
+    if form is not None and not form.is_valid():
+        return _render_detail(request, inquiry, {action: form}, status=400)
+    try:
+        _perform(action, inquiry, request.user, form.cleaned_data if form else {})
+    except NotFound:
+        raise Http404 from None
+    except WorkflowError as exc:
+        if form is None:
+            messages.error(request, exc.message)
+            return redirect("inquiries:detail", pk=inquiry.pk)
+        form.add_error(None, exc.message)
+        return _render_detail(request, _visible(request, pk), {action: form}, status=400)
+    messages.success(request, _("操作成功。"))
+    return redirect("inquiries:detail", pk=inquiry.pk)
