@@ -1,0 +1,417 @@
+"""入孵申请 API (API.md, "Workflows" → incubator applications): thin views over the services.
+
+Internal review comments appear only in the detail seen by members of the incubator's
+institution (`comments`); the applicant's detail, every list and every notice leave them out.
+"""
+
+from __future__ import annotations
+
+from zoneinfo import ZoneInfo
+
+from django.db.models import Prefetch
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    inline_serializer,
+)
+from rest_framework import serializers, status
+from rest_framework.negotiation import DefaultContentNegotiation
+from rest_framework.parsers import JSONParser
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from config.api import DetailSerializer, ErrorSerializer, Pagination
+from marketplace.accounts.validators import validate_credit_code
+from marketplace.catalogue.models import Incubator
+from marketplace.uploads import RawNameMultiPartParser, serve_private
+from marketplace.workflow import NotFound, bilingual
+
+from . import services
+from .models import (
+    MAX_SUMMARY_LENGTH,
+    MAX_TEAM_SIZE,
+    Application,
+    ApplicationComment,
+    ApplicationTransition,
+    Stage,
+    Status,
+)
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+TAGS = ["residency"]
+ERRORS = {
+    400: ErrorSerializer,
+    401: DetailSerializer,
+    403: DetailSerializer,
+    404: DetailSerializer,
+    409: DetailSerializer,
+}
+
+
+def _local(moment) -> str | None:
+    return moment.astimezone(SHANGHAI).isoformat() if moment else None
+
+
+# --- Serializers ---------------------------------------------------------------------------
+
+
+class ResidencyTransitionSerializer(serializers.ModelSerializer):
+    at = serializers.SerializerMethodField()
+
+    class Meta:
+        model = ApplicationTransition
+        fields = ["from_status", "to_status", "at", "note"]
+
+    def get_at(self, obj) -> str:
+        return _local(obj.at)
+
+
+class ResidencyCommentSerializer(serializers.ModelSerializer):
+    author = serializers.SerializerMethodField()
+    created_at = serializers.SerializerMethodField()
+
+    class Meta:
+        model = ApplicationComment
+        fields = ["id", "author", "text", "created_at"]
+
+    def get_author(self, obj) -> str | None:
+        return obj.author.get_username() if obj.author else None
+
+    def get_created_at(self, obj) -> str:
+        return _local(obj.created_at)
+
+
+class ResidencyApplicationSerializer(serializers.ModelSerializer):
+    incubator = serializers.CharField(source="incubator.code")
+    incubator_name = serializers.CharField(source="incubator.name")
+    has_business_plan = serializers.SerializerMethodField()
+    created_at = serializers.SerializerMethodField()
+    updated_at = serializers.SerializerMethodField()
+    moved_in_at = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Application
+        fields = [
+            "id",
+            "incubator",
+            "incubator_name",
+            "status",
+            "company_name",
+            "credit_code",
+            "contact_name",
+            "contact_phone",
+            "contact_email",
+            "team_size",
+            "stage",
+            "business_summary",
+            "has_business_plan",
+            "business_plan_name",
+            "workstations_allocated",
+            "decision_reason",
+            "created_at",
+            "updated_at",
+            "moved_in_at",
+        ]
+
+    def get_has_business_plan(self, obj) -> bool:
+        return bool(obj.business_plan)
+
+    def get_created_at(self, obj) -> str:
+        return _local(obj.created_at)
+
+    def get_updated_at(self, obj) -> str:
+        return _local(obj.updated_at)
+
+    def get_moved_in_at(self, obj) -> str | None:
+        return _local(obj.moved_in_at)
+
+
+class ResidencyApplicationDetailSerializer(ResidencyApplicationSerializer):
+    transitions = ResidencyTransitionSerializer(many=True)
+    comments = ResidencyCommentSerializer(
+        many=True,
+        required=False,
+        help_text="Internal review comments; present only for the incubator's institution.",
+    )
+
+    class Meta(ResidencyApplicationSerializer.Meta):
+        fields = [*ResidencyApplicationSerializer.Meta.fields, "transitions", "comments"]
+
+
+class ResidencyApplicationRequestSerializer(serializers.Serializer):
+    company_name = serializers.CharField(max_length=200)
+    contact_name = serializers.CharField(max_length=100)
+    contact_phone = serializers.CharField(max_length=30)
+    team_size = serializers.IntegerField(min_value=1, max_value=MAX_TEAM_SIZE)
+    business_summary = serializers.CharField(max_length=MAX_SUMMARY_LENGTH)
+    credit_code = serializers.CharField(
+        max_length=18, required=False, allow_blank=True, validators=[validate_credit_code]
+    )
+    contact_email = serializers.EmailField(required=False, allow_blank=True)
+    stage = serializers.ChoiceField(choices=Stage.choices, required=False)
+
+
+class ResidencyApplicationUploadSerializer(ResidencyApplicationRequestSerializer):
+    business_plan = serializers.FileField(
+        required=False, help_text="PDF, at most ATTACHMENT_MAX_BYTES (10 MiB)"
+    )
+
+
+# --- Helpers -------------------------------------------------------------------------------
+
+
+def _detail_queryset():
+    return Application.objects.select_related(
+        "incubator__institution", "applicant"
+    ).prefetch_related(
+        Prefetch("transitions", queryset=ApplicationTransition.objects.order_by("at", "pk"))
+    )
+
+
+def _detail(application: Application, user) -> dict:
+    application = _detail_queryset().get(pk=application.pk)
+    data = ResidencyApplicationDetailSerializer(application).data
+    if services.is_member(user, application):
+        data["comments"] = ResidencyCommentSerializer(
+            application.comments.select_related("author"), many=True
+        ).data
+    else:
+        data.pop("comments", None)
+    return data
+
+
+class _IgnoreAccept(DefaultContentNegotiation):
+    """A download answers with the PDF or a JSON error whatever the client's Accept says."""
+
+    def select_renderer(self, request, renderers, format_suffix=None):
+        return renderers[0], renderers[0].media_type
+
+
+# --- Views ---------------------------------------------------------------------------------
+
+
+class IncubatorApplicationsView(APIView):
+    permission_classes = [IsAuthenticated]
+    parser_classes = [JSONParser, RawNameMultiPartParser]
+
+    @extend_schema(
+        request={
+            "application/json": ResidencyApplicationRequestSerializer,
+            "multipart/form-data": ResidencyApplicationUploadSerializer,
+        },
+        responses={201: ResidencyApplicationDetailSerializer, **ERRORS},
+        summary="申请入孵 / apply for residency at an incubator",
+        operation_id="residency_apply",
+        tags=TAGS,
+    )
+    def post(self, request, code: str):
+        incubator = (
+            Incubator.objects.published().select_related("institution").filter(code=code).first()
+        )
+        if incubator is None:
+            raise NotFound(bilingual("孵化载体不存在", "incubator not found"), "not_found")
+        serializer = ResidencyApplicationUploadSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        business_plan = data.pop("business_plan", None)
+        application = services.submit_application(request.user, incubator, data, business_plan)
+        return Response(_detail(application, request.user), status=status.HTTP_201_CREATED)
+
+
+class ApplicationListView(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("status", str, enum=Status.values, required=False),
+            OpenApiParameter("page", int, required=False),
+            OpenApiParameter("page_size", int, required=False),
+        ],
+        responses={
+            200: inline_serializer(
+                name="ResidencyPaginatedApplicationList",
+                fields={
+                    "count": serializers.IntegerField(),
+                    "next": serializers.CharField(allow_null=True),
+                    "previous": serializers.CharField(allow_null=True),
+                    "results": ResidencyApplicationSerializer(many=True),
+                },
+            ),
+            401: DetailSerializer,
+            404: DetailSerializer,
+        },
+        summary="入孵申请列表 / residency applications (own, or the institution's)",
+        operation_id="residency_applications_list",
+        tags=TAGS,
+    )
+    def get(self, request):
+        applications = Application.objects.visible_to(request.user).order_by("-created_at", "-pk")
+        wanted = request.query_params.get("status")
+        if wanted in Status.values:
+            applications = applications.filter(status=wanted)
+        paginator = Pagination()
+        page = paginator.paginate_queryset(applications, request, view=self)
+        return paginator.get_paginated_response(
+            ResidencyApplicationSerializer(page, many=True).data
+        )
+
+
+class ApplicationDetailView(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        responses={
+            200: ResidencyApplicationDetailSerializer,
+            401: DetailSerializer,
+            404: DetailSerializer,
+        },
+        summary="入孵申请详情 / one residency application with its history",
+        operation_id="residency_applications_retrieve",
+        tags=TAGS,
+    )
+    def get(self, request, pk: int):
+        application = services.get_application_for(request.user, pk)
+        return Response(_detail(application, request.user))
+
+
+class _ActionView(APIView):
+    """POST /applications/{id}/<action>/: one service call, answered with the detail."""
+
+    permission_classes = [IsAuthenticated]
+
+    def perform(self, request, application) -> None:  # pragma: no cover — overridden
+        raise NotImplementedError
+
+    def post(self, request, pk: int):
+        application = services.get_application_for(request.user, pk)
+        self.perform(request, application)
+        return Response(_detail(application, request.user))
+
+
+class ResidencyAcceptRequestSerializer(serializers.Serializer):
+    workstations = serializers.IntegerField(min_value=1, max_value=services.MAX_WORKSTATIONS)
+    reason = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
+
+
+class ResidencyRejectRequestSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=500)
+
+
+class ResidencyCommentRequestSerializer(serializers.Serializer):
+    text = serializers.CharField(max_length=services.MAX_COMMENT_LENGTH)
+
+
+def _validated(request, serializer_class) -> dict:
+    serializer = serializer_class(data=request.data)
+    serializer.is_valid(raise_exception=True)
+    return serializer.validated_data
+
+
+def _action(name: str, summary: str, request_serializer=None):
+    return extend_schema(
+        request=request_serializer,
+        responses={200: ResidencyApplicationDetailSerializer, **ERRORS},
+        summary=summary,
+        operation_id=f"residency_applications_{name}",
+        tags=TAGS,
+    )
+
+
+class ReviewView(_ActionView):
+    @_action("review", "开始审核 / start reviewing (members)")
+    def post(self, request, pk: int):
+        return super().post(request, pk)
+
+    def perform(self, request, application):
+        services.start_review(application, request.user)
+
+
+class AcceptView(_ActionView):
+    @_action(
+        "accept",
+        "录取并分配工位 / accept and allocate workstations (members)",
+        ResidencyAcceptRequestSerializer,
+    )
+    def post(self, request, pk: int):
+        return super().post(request, pk)
+
+    def perform(self, request, application):
+        data = _validated(request, ResidencyAcceptRequestSerializer)
+        services.accept(application, request.user, data["workstations"], data["reason"])
+
+
+class RejectView(_ActionView):
+    @_action(
+        "reject", "不予录取 / reject with a reason (members)", ResidencyRejectRequestSerializer
+    )
+    def post(self, request, pk: int):
+        return super().post(request, pk)
+
+    def perform(self, request, application):
+        data = _validated(request, ResidencyRejectRequestSerializer)
+        services.reject(application, request.user, data["reason"])
+
+
+class WithdrawView(_ActionView):
+    @_action("withdraw", "撤回申请 / withdraw (applicant)")
+    def post(self, request, pk: int):
+        return super().post(request, pk)
+
+    def perform(self, request, application):
+        services.withdraw(application, request.user)
+
+
+class MoveInView(_ActionView):
+    @_action("move_in", "确认入驻 / mark as moved in (members)")
+    def post(self, request, pk: int):
+        return super().post(request, pk)
+
+    def perform(self, request, application):
+        services.mark_moved_in(application, request.user)
+
+
+class CommentsView(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        request=ResidencyCommentRequestSerializer,
+        responses={201: ResidencyCommentSerializer, **ERRORS},
+        summary="内部审核意见 / add an internal review comment (members; never shown to the applicant)",
+        operation_id="residency_applications_comment",
+        tags=TAGS,
+    )
+    def post(self, request, pk: int):
+        application = services.get_application_for(request.user, pk)
+        comment = services.add_comment(
+            application,
+            request.user,
+            _validated(request, ResidencyCommentRequestSerializer)["text"],
+        )
+        return Response(ResidencyCommentSerializer(comment).data, status=status.HTTP_201_CREATED)
+
+
+class BusinessPlanView(APIView):
+    permission_classes = [IsAuthenticated]
+    content_negotiation_class = _IgnoreAccept
+
+    @extend_schema(
+        responses={
+            (200, "application/pdf"): OpenApiResponse(OpenApiTypes.BINARY),
+            401: DetailSerializer,
+            404: DetailSerializer,
+        },
+        summary="下载商业计划书 / download the business plan (applicant or members)",
+        operation_id="residency_applications_business_plan",
+        tags=TAGS,
+    )
+    def get(self, request, pk: int):
+        application = services.get_application_for(request.user, pk)
+        if not application.business_plan:
+            raise NotFound(bilingual("未上传商业计划书", "no business plan uploaded"), "not_found")
+        return serve_private(
+            application.business_plan,
+            application.business_plan_name or f"business-plan-{application.pk}.pdf",
+        )

@@ -1,0 +1,325 @@
+"""The residency-application workflow (入孵申请): every rule, permission and transition.
+
+Views and API endpoints parse input, call one of these functions and render the result.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import F
+from django.db.models.functions import Least
+from django.utils import timezone
+
+from marketplace.catalogue.models import Incubator
+from marketplace.catalogue.permissions import is_platform_moderator, member_institution_ids
+from marketplace.uploads import validate_pdf
+from marketplace.workflow import (
+    Conflict,
+    Forbidden,
+    NotFound,
+    RuleError,
+    StateMachine,
+    bilingual,
+)
+
+from .models import (
+    MAX_SUMMARY_LENGTH,
+    OPEN_STATUSES,
+    Application,
+    ApplicationComment,
+    Stage,
+    Status,
+)
+
+# Allowed transitions: status → statuses it may move to. An accepted company may still withdraw
+# before moving in; its workstations then go back to the incubator in the same transaction.
+TRANSITIONS: dict[str, set[str]] = {
+    Status.SUBMITTED: {Status.UNDER_REVIEW, Status.ACCEPTED, Status.REJECTED, Status.WITHDRAWN},
+    Status.UNDER_REVIEW: {Status.ACCEPTED, Status.REJECTED, Status.WITHDRAWN},
+    Status.ACCEPTED: {Status.MOVED_IN, Status.WITHDRAWN},
+    Status.REJECTED: set(),
+    Status.WITHDRAWN: set(),
+    Status.MOVED_IN: set(),
+}
+
+MESSAGES = {
+    Status.SUBMITTED: ("新的入孵申请待审核", "New residency application"),
+    Status.UNDER_REVIEW: ("入孵申请进入审核", "Residency application under review"),
+    Status.ACCEPTED: ("入孵申请已录取", "Residency application accepted"),
+    Status.REJECTED: ("入孵申请未录取", "Residency application rejected"),
+    Status.WITHDRAWN: ("入孵申请已撤回", "Residency application withdrawn"),
+    Status.MOVED_IN: ("企业已入驻", "Company moved in"),
+}
+
+MAX_WORKSTATIONS = 10000
+MAX_COMMENT_LENGTH = 2000
+FIELDS = (
+    "company_name",
+    "credit_code",
+    "contact_name",
+    "contact_phone",
+    "contact_email",
+    "team_size",
+    "stage",
+    "business_summary",
+)
+
+
+def _notify(application: Application, from_status: str, by) -> None:
+    """The other side hears about each transition, once; never anything internal."""
+    from marketplace.bookings.notifications import institution_members, notify
+    from marketplace.workflow import other_side
+
+    zh, en = MESSAGES.get(application.status, ("入孵申请状态已更新", "Application updated"))
+    notify(
+        other_side(
+            application.applicant, institution_members(application.incubator.institution), by
+        ),
+        f"{zh} / {en}: {application.company_name} → {application.incubator.name}",
+        f"/residency/applications/{application.pk}/",
+    )
+
+
+APPLICATION_FLOW = StateMachine(TRANSITIONS, _notify)
+
+
+# --- Permissions ---------------------------------------------------------------------------
+
+
+def is_member(user, application: Application) -> bool:
+    """May review: a member of the incubator's institution, or a platform moderator."""
+    return is_platform_moderator(user) or (
+        application.incubator.institution_id in member_institution_ids(user)
+    )
+
+
+def is_applicant(user, application: Application) -> bool:
+    return user.is_authenticated and application.applicant_id == user.pk
+
+
+def get_application_for(user, pk: int) -> Application:
+    """The application if the user applied or reviews it; NotFound for everyone else."""
+    application = Application.objects.visible_to(user).filter(pk=pk).first()
+    if application is None:
+        raise NotFound(bilingual("入孵申请不存在", "application not found"), "not_found")
+    return application
+
+
+def _require_member(user, application: Application) -> None:
+    if not is_member(user, application):
+        raise Forbidden(
+            bilingual(
+                "只有孵化载体的管理单位可以执行此操作",
+                "only the incubator's institution may do this",
+            ),
+            "members_only",
+        )
+
+
+def _locked(application: Application) -> Application:
+    return (
+        Application.objects.select_for_update()
+        .select_related("incubator__institution", "applicant")
+        .get(pk=application.pk)
+    )
+
+
+# --- Applying ------------------------------------------------------------------------------
+
+
+def _clean(application: Application) -> None:
+    """Model validation as one bilingual refusal (400); forms and serializers check first."""
+    try:
+        application.full_clean(exclude=["incubator", "applicant", "business_plan", "status"])
+    except ValidationError as exc:
+        parts = [
+            f"{Application._meta.get_field(field).verbose_name}: {' '.join(messages)}"
+            for field, messages in exc.message_dict.items()
+        ]
+        raise RuleError(
+            bilingual("申请内容有误", "the application is not valid") + " — " + "; ".join(parts),
+            "invalid_application",
+        ) from None
+
+
+def submit_application(
+    user, incubator: Incubator, data: dict[str, Any], business_plan=None
+) -> Application:
+    """File an application to a published incubator; the optional business plan must be a
+    real PDF (checked before anything is stored). One open application per company user and
+    incubator."""
+    if not user.is_authenticated:
+        raise Forbidden(bilingual("请先登录", "log in first"), "login_required")
+    if not incubator.live:
+        raise NotFound(bilingual("孵化载体不存在", "incubator not found"), "not_found")
+    values = {field: data.get(field) for field in FIELDS if data.get(field) is not None}
+    values.setdefault("stage", Stage.IDEA)
+    for field in ("company_name", "contact_name", "contact_phone", "business_summary"):
+        values[field] = str(values.get(field, "")).strip()
+    values["business_summary"] = values["business_summary"][: MAX_SUMMARY_LENGTH + 1]
+    application = Application(
+        incubator=incubator, applicant=user, status=Status.SUBMITTED, **values
+    )
+    _clean(application)
+    safe_name = validate_pdf(business_plan) if business_plan is not None else ""
+    with transaction.atomic():
+        if Application.objects.filter(
+            incubator=incubator, applicant=user, status__in=OPEN_STATUSES
+        ).exists():
+            raise Conflict(
+                bilingual(
+                    "您已向该载体提交了一份尚未结束的申请",
+                    "you already have an open application to this incubator",
+                ),
+                "already_applied",
+            )
+        application.save()
+        stored = ""
+        try:
+            if business_plan is not None:
+                application.business_plan.save(safe_name, business_plan, save=False)
+                stored = application.business_plan.name
+                application.business_plan_name = safe_name
+                application.save(update_fields=["business_plan", "business_plan_name"])
+            APPLICATION_FLOW.record(application, "", user)
+        except BaseException:
+            if stored:
+                application.business_plan.storage.delete(stored)
+            raise
+    return application
+
+
+# --- Reviewing -----------------------------------------------------------------------------
+
+
+@transaction.atomic
+def start_review(application: Application, by) -> Application:
+    application = _locked(application)
+    _require_member(by, application)
+    return APPLICATION_FLOW.move(application, Status.UNDER_REVIEW, by)
+
+
+@transaction.atomic
+def accept(application: Application, by, workstations: int, reason: str = "") -> Application:
+    """Accept and allocate `workstations`, taking them from the incubator's vacancies.
+
+    The vacancy is decremented on the live incubator row with a conditional UPDATE after the
+    row is locked, in the transaction that accepts the application, so two managers accepting
+    at once can never take the public vacancy below zero: the second waits for the first and
+    gets 409 if too few are left. The incubator is a Wagtail snippet with revisions; this
+    changes the live row only, so publishing an older draft revision later could write an
+    old vacancy figure back — managers should edit vacancies in a fresh draft.
+    """
+    application = _locked(application)
+    _require_member(by, application)
+    if isinstance(workstations, bool) or not isinstance(workstations, int):
+        raise RuleError(
+            bilingual("工位数必须是整数", "workstations must be a whole number"),
+            "workstations_invalid",
+        )
+    if not 1 <= workstations <= MAX_WORKSTATIONS:
+        raise RuleError(
+            bilingual(
+                f"工位数须在 1 到 {MAX_WORKSTATIONS} 之间",
+                f"workstations must be between 1 and {MAX_WORKSTATIONS}",
+            ),
+            "workstations_invalid",
+        )
+    reason = (reason or "").strip()[:500]
+    if not APPLICATION_FLOW.allows(application.status, Status.ACCEPTED):
+        raise APPLICATION_FLOW.refuse(application)
+    incubator = Incubator.objects.select_for_update().get(pk=application.incubator_id)
+    taken = Incubator.objects.filter(pk=incubator.pk, workstations_vacant__gte=workstations).update(
+        workstations_vacant=F("workstations_vacant") - workstations
+    )
+    if not taken:
+        raise Conflict(
+            bilingual(
+                f"空余工位不足：申请分配 {workstations} 个，当前仅剩 {incubator.workstations_vacant} 个",
+                f"not enough vacant workstations: {workstations} requested, "
+                f"{incubator.workstations_vacant} left",
+            ),
+            "not_enough_workstations",
+        )
+    application.workstations_allocated = workstations
+    application.decision_reason = reason
+    return APPLICATION_FLOW.move(
+        application,
+        Status.ACCEPTED,
+        by,
+        reason or f"workstations: {workstations}",
+        update_fields=["workstations_allocated", "decision_reason"],
+    )
+
+
+@transaction.atomic
+def reject(application: Application, by, reason: str) -> Application:
+    application = _locked(application)
+    _require_member(by, application)
+    reason = (reason or "").strip()
+    if not reason:
+        raise RuleError(bilingual("请填写不录取的原因", "a reason is required"), "reason_required")
+    application.decision_reason = reason[:500]
+    return APPLICATION_FLOW.move(
+        application, Status.REJECTED, by, reason, update_fields=["decision_reason"]
+    )
+
+
+@transaction.atomic
+def withdraw(application: Application, by) -> Application:
+    """The applicant takes the application back; allocated workstations become vacant again."""
+    application = _locked(application)
+    if not is_applicant(by, application):
+        raise Forbidden(
+            bilingual("只有申请人可以撤回申请", "only the applicant may withdraw"),
+            "applicant_only",
+        )
+    if not APPLICATION_FLOW.allows(application.status, Status.WITHDRAWN):
+        raise APPLICATION_FLOW.refuse(application)
+    returned = application.workstations_allocated
+    if application.status == Status.ACCEPTED and returned:
+        Incubator.objects.select_for_update().filter(pk=application.incubator_id).first()
+        # Never above the total, which a manager may have lowered meanwhile.
+        Incubator.objects.filter(pk=application.incubator_id).update(
+            workstations_vacant=Least(F("workstations_vacant") + returned, F("workstations_total"))
+        )
+        application.workstations_allocated = 0
+    return APPLICATION_FLOW.move(
+        application,
+        Status.WITHDRAWN,
+        by,
+        f"workstations returned: {returned}" if returned else "",
+        update_fields=["workstations_allocated"],
+    )
+
+
+@transaction.atomic
+def mark_moved_in(application: Application, by) -> Application:
+    application = _locked(application)
+    _require_member(by, application)
+    application.moved_in_at = timezone.now()
+    if not APPLICATION_FLOW.allows(application.status, Status.MOVED_IN):
+        raise APPLICATION_FLOW.refuse(application)
+    return APPLICATION_FLOW.move(application, Status.MOVED_IN, by, update_fields=["moved_in_at"])
+
+
+@transaction.atomic
+def add_comment(application: Application, by, text: str) -> ApplicationComment:
+    """An internal note for the reviewers; the applicant never sees it, nobody is notified."""
+    application = _locked(application)
+    _require_member(by, application)
+    text = (text or "").strip()
+    if not text:
+        raise RuleError(bilingual("意见不能为空", "the comment is empty"), "comment_required")
+    if len(text) > MAX_COMMENT_LENGTH:
+        raise RuleError(
+            bilingual(
+                f"意见不能超过 {MAX_COMMENT_LENGTH} 字",
+                f"the comment must be at most {MAX_COMMENT_LENGTH} characters",
+            ),
+            "comment_too_long",
+        )
+    return ApplicationComment.objects.create(application=application, author=by, text=text)

@@ -1,0 +1,228 @@
+"""Private PDF attachments (business plans, test reports): checked, stored out of public reach,
+served only through views that have checked who is asking.
+
+- `validate_pdf(uploaded)` refuses anything that is not a real, size-limited PDF with a plain
+  file name, before a byte is stored, and returns the name to store it under.
+- `private_storage` keeps files under settings.PRIVATE_MEDIA_ROOT (never MEDIA_ROOT, which the
+  web server publishes); the location is read at call time, so tests can point it elsewhere.
+- `serve_private(field_file, name)` streams one file as a download.
+- Django's multipart parser silently turns `../../x.pdf` into `x.pdf`. To refuse such a name
+  with a clear message rather than store it under another name, API views use the DRF parser
+  `RawNameMultiPartParser` and page views call `keep_raw_upload_names(request)` (or wrap the
+  view in `raw_upload_names`) before the form data is first read.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import html
+import os
+import types
+from functools import wraps
+
+from django.conf import settings
+from django.core.exceptions import SuspiciousFileOperation
+from django.core.files.storage import FileSystemStorage
+from django.http import FileResponse
+from django.http.multipartparser import MultiPartParser as DjangoMultiPartParser
+from django.http.multipartparser import MultiPartParserError
+from django.utils.deconstruct import deconstructible
+from django.utils.text import get_valid_filename
+from rest_framework.exceptions import ParseError
+from rest_framework.parsers import DataAndFiles, get_encoding
+from rest_framework.parsers import MultiPartParser as DRFMultiPartParser
+
+from marketplace.workflow import RuleError, bilingual
+
+PDF_MAGIC = b"%PDF-"
+MAX_NAME_LENGTH = 100
+
+
+# --- Checking ------------------------------------------------------------------------------
+
+
+def _bad_name(name: str) -> bool:
+    return "/" in name or "\\" in name or ".." in name or "\x00" in name
+
+
+def validate_pdf(uploaded) -> str:
+    """Return a safe file name for `uploaded`, or raise RuleError if it is not an acceptable PDF.
+
+    Checks, cheapest first: a plain `.pdf` name with no path in it, the size limit (from
+    `.size`, before reading anything), the `%PDF-` signature, and that pypdf opens it and finds
+    at least one page — a text file renamed `.pdf` fails here.
+    """
+    name = str(getattr(uploaded, "name", "") or "")
+    if _bad_name(name):
+        raise RuleError(
+            bilingual("文件名不能包含路径（/、\\ 或 ..）", "the file name must not contain a path"),
+            "attachment_bad_name",
+        )
+    if not name.lower().endswith(".pdf"):
+        raise RuleError(
+            bilingual("只接受 PDF 文件（.pdf）", "only PDF files (.pdf) are accepted"),
+            "attachment_not_pdf",
+        )
+    limit = settings.ATTACHMENT_MAX_BYTES
+    size = getattr(uploaded, "size", None)
+    if size is None or size > limit:
+        raise RuleError(
+            bilingual(
+                f"文件不能超过 {limit // (1024 * 1024) or 1} MB（{limit} 字节）",
+                f"the file must not be larger than {limit} bytes",
+            ),
+            "attachment_too_large",
+        )
+    if not _is_real_pdf(uploaded):
+        raise RuleError(
+            bilingual("文件不是有效的 PDF 文档", "the file is not a valid PDF document"),
+            "attachment_not_pdf",
+        )
+    stem = name[: -len(".pdf")]
+    try:
+        safe = get_valid_filename(stem[:MAX_NAME_LENGTH])
+    except SuspiciousFileOperation:
+        safe = "document"
+    return f"{safe}.pdf"
+
+
+def _is_real_pdf(uploaded) -> bool:
+    from pypdf import PdfReader
+
+    try:
+        uploaded.seek(0)
+        if uploaded.read(len(PDF_MAGIC)) != PDF_MAGIC:
+            return False
+        uploaded.seek(0)
+        return len(PdfReader(uploaded).pages) >= 1
+    except Exception:  # noqa: BLE001 — any failure to parse means "not a PDF we accept"
+        return False
+    finally:
+        # A closed file has nothing to rewind.
+        with contextlib.suppress(Exception):
+            uploaded.seek(0)
+
+
+# --- Storing and serving -------------------------------------------------------------------
+
+
+@deconstructible(path="marketplace.uploads.PrivateStorage")
+class PrivateStorage(FileSystemStorage):
+    """FileSystemStorage under settings.PRIVATE_MEDIA_ROOT, read whenever it is used; no URL."""
+
+    def __init__(self):
+        super().__init__()
+
+    @property
+    def base_location(self):
+        return str(settings.PRIVATE_MEDIA_ROOT)
+
+    @property
+    def location(self):
+        return os.path.abspath(self.base_location)
+
+    def url(self, name):
+        raise ValueError("private files have no public URL; serve them with serve_private")
+
+
+_PRIVATE = PrivateStorage()
+
+
+def private_storage() -> PrivateStorage:
+    """The storage for private attachments (a callable, so migrations record only its path)."""
+    return _PRIVATE
+
+
+def serve_private(field_file, download_name: str) -> FileResponse:
+    """The file as a PDF download. Callers have already checked that the user may have it."""
+    response = FileResponse(
+        field_file.open("rb"),
+        as_attachment=True,
+        filename=download_name,
+        content_type="application/pdf",
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+# --- Keeping the raw upload name -----------------------------------------------------------
+
+
+class _RawNameDjangoParser(DjangoMultiPartParser):
+    """Django's parser, except that a name with a path in it reaches validate_pdf unchanged."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._raw_names: list[str] = []
+
+    def sanitize_file_name(self, file_name):
+        raw = "".join(char for char in html.unescape(file_name) if char.isprintable())
+        if not _bad_name(raw):
+            return super().sanitize_file_name(file_name)
+        self._raw_names.append(raw)
+        return raw
+
+    def parse(self):
+        post, files = super().parse()
+        # UploadedFile's name setter keeps only the basename; put the raw name back.
+        pending = list(self._raw_names)
+        for _field, uploads in files.lists():
+            for uploaded in uploads:
+                for raw in pending:
+                    if os.path.basename(raw) == uploaded.name:
+                        uploaded._name = raw
+                        pending.remove(raw)
+                        break
+        return post, files
+
+
+class RawNameMultiPartParser(DRFMultiPartParser):
+    """DRF multipart parser that keeps path-like file names so they can be refused clearly."""
+
+    def parse(self, stream, media_type=None, parser_context=None):
+        parser_context = parser_context or {}
+        request = parser_context["request"]
+        meta = request.META.copy()
+        meta["CONTENT_TYPE"] = media_type
+        try:
+            parser = _RawNameDjangoParser(
+                meta, stream, request.upload_handlers, get_encoding(parser_context)
+            )
+            data, files = parser.parse()
+        except MultiPartParserError as exc:
+            raise ParseError(f"Multipart form parse error - {exc}") from exc
+        return DataAndFiles(data, files)
+
+
+def _parse_file_upload(self, META, post_data):  # noqa: N803 — Django's signature
+    from django.utils.datastructures import ImmutableList
+
+    self.upload_handlers = ImmutableList(
+        self.upload_handlers,
+        warning="You cannot alter upload handlers after the upload has been processed.",
+    )
+    return _RawNameDjangoParser(META, post_data, self.upload_handlers, self.encoding).parse()
+
+
+def keep_raw_upload_names(request) -> None:
+    """Make this request's multipart parsing keep path-like file names (see module docstring).
+
+    Must run before request.POST / request.FILES is first read. CsrfViewMiddleware reads
+    request.POST before the view runs, so wrap such views in `raw_upload_names`, which exempts
+    them from the middleware and performs the same CSRF check after this call.
+    """
+    request.parse_file_upload = types.MethodType(_parse_file_upload, request)
+
+
+def raw_upload_names(view):
+    """Decorator for a page view that accepts uploads: raw names kept, CSRF still enforced."""
+    from django.views.decorators.csrf import csrf_exempt, csrf_protect
+
+    protected = csrf_protect(view)
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        keep_raw_upload_names(request)
+        return protected(request, *args, **kwargs)
+
+    return csrf_exempt(wrapper)
