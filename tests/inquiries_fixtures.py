@@ -5,8 +5,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import pytest
-
 from tests.factories import InstitutionFactory, MembershipFactory, TechnologyFactory, UserFactory
 
 
@@ -20,8 +18,8 @@ class InquiryWorld:
     outsider: object
 
 
-@pytest.fixture
-def inquiry_world(db) -> InquiryWorld:
+def build_inquiry_world() -> InquiryWorld:
+    """Each test module wraps this in its own `inquiry_world` fixture."""
     institution = InstitutionFactory(code="YLU", name="云岭理工大学")
     technology = TechnologyFactory(
         code="YLU.TEC-01",

@@ -11,7 +11,7 @@ from marketplace.workflow import bilingual, other_side
 MESSAGES = {
     "open": ("收到新的意向洽谈", "New technology inquiry"),
     "negotiating": ("成果单位已回复您的意向洽谈", "The institution replied to your inquiry"),
-    "agreed": ("意向洽谈已成交", "Inquiry agreed: deal recorded"),
+    "agreed": ("意向洽谈已成交", "Inquiry agreed, deal recorded"),
     "closed": ("意向洽谈已关闭", "Inquiry closed"),
 }
 

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 from zoneinfo import ZoneInfo
 
 from django.db import IntegrityError, transaction
@@ -168,7 +168,7 @@ def open_inquiry(user, technology: Technology, message: str, intended_mode: str)
         )
     message = _text(message, field="message", limit=MAX_MESSAGE, required=True)
     if intended_mode not in technology.transfer_modes:
-        offered = "、".join(technology.transfer_mode_labels)
+        offered = "、".join(str(label) for label in technology.transfer_mode_labels)
         raise RuleError(
             bilingual(
                 f"该成果提供的转化方式为：{offered}",
@@ -224,7 +224,7 @@ def post_message(inquiry: Inquiry, by, body: str) -> InquiryMessage:
 def _deal_amount(amount: str | int | Decimal) -> Decimal:
     try:
         value = yuan(amount if isinstance(amount, (int, Decimal)) else str(amount).strip())
-    except MoneyError:
+    except (MoneyError, InvalidOperation):  # yuan() lets quantize overflow through (1e30)
         raise RuleError(
             bilingual(
                 "成交金额须为最多两位小数的金额", "amount must be a decimal with at most two places"
