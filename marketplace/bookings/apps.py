@@ -14,7 +14,10 @@ class BookingsConfig(AppConfig):
         from marketplace.catalogue.availability import BUSY_SOURCES
 
         from .calendar import booking_events
+        from .payments import STRIPE_PAID_HANDLERS
         from .queries import active_intervals
+        from .services import record_stripe_payment
 
         BUSY_SOURCES.append(active_intervals)
         EVENT_SOURCES.append(booking_events)
+        STRIPE_PAID_HANDLERS["booking"] = record_stripe_payment

@@ -98,11 +98,16 @@ class Booking(models.Model):
 
     @property
     def paid_amount(self) -> Decimal:
-        total = Decimal("0.00")
-        for payment in self.payments.all():
-            if payment.status == PaymentStatus.SUCCEEDED:
-                total += payment.amount if payment.kind == PaymentKind.PAYMENT else -payment.amount
-        return total
+        return paid_total(self.payments.all())
+
+
+def paid_total(payments) -> Decimal:
+    """What stays with the institution: succeeded payments minus succeeded refunds."""
+    total = Decimal("0.00")
+    for payment in payments:
+        if payment.status == PaymentStatus.SUCCEEDED:
+            total += payment.amount if payment.kind == PaymentKind.PAYMENT else -payment.amount
+    return total
 
 
 class BookingTransition(TransitionRecord):
@@ -137,9 +142,19 @@ class PaymentStatus(models.TextChoices):
 
 
 class Payment(models.Model):
-    """A payment or a refund of a booking; several per booking are normal."""
+    """A payment or a refund of a booking or of a sample-testing order; several per item are
+    normal. Exactly one of `booking` and `sample_order` is set: the item paid for."""
 
-    booking = models.ForeignKey(Booking, on_delete=models.PROTECT, related_name="payments")
+    booking = models.ForeignKey(
+        Booking, null=True, blank=True, on_delete=models.PROTECT, related_name="payments"
+    )
+    sample_order = models.ForeignKey(
+        "sampletesting.SampleOrder",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="payments",
+    )
     kind = models.CharField(max_length=10, choices=PaymentKind.choices, default=PaymentKind.PAYMENT)
     method = models.CharField(max_length=10, choices=PaymentMethod.choices)
     status = models.CharField(
@@ -161,11 +176,23 @@ class Payment(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(amount__gte=0), name="payment_amount_not_negative"
-            )
+            ),
+            models.CheckConstraint(
+                condition=(
+                    models.Q(booking__isnull=False, sample_order__isnull=True)
+                    | models.Q(booking__isnull=True, sample_order__isnull=False)
+                ),
+                name="payment_pays_for_exactly_one_item",
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.kind} {self.method} {self.amount} {self.currency} ({self.status})"
+
+    @property
+    def payable(self):
+        """The booking or sample-testing order this payment is for."""
+        return self.booking if self.booking_id else self.sample_order
 
 
 class StripeEvent(models.Model):

@@ -1,4 +1,8 @@
-"""Payment methods behind one small interface: Stripe Checkout and offline bank transfer."""
+"""Payment methods behind one small interface: Stripe Checkout and offline bank transfer.
+
+The functions taking a `payable` work for anything with a `payments` relation to `Payment`
+(a booking, a sample-testing order); the workflow's service decides when paying is allowed.
+"""
 
 from __future__ import annotations
 
@@ -15,6 +19,17 @@ from .models import Booking, Payment, PaymentKind, PaymentMethod, PaymentStatus,
 from .services import BookingConflict, BookingForbidden, _bilingual, _check_not_expired, _locked
 
 logger = logging.getLogger(__name__)
+
+
+# model_name of a payable → its service that records a paid Checkout Session
+# (`record(payable, session_id, payment_intent)`); each workflow registers its own in ready().
+STRIPE_PAID_HANDLERS: dict = {}
+
+
+def record_stripe_paid(payment: Payment, session_id: str, payment_intent: str) -> None:
+    """Hand a paid session to the workflow of the item it paid for."""
+    payable = payment.payable
+    STRIPE_PAID_HANDLERS[payable._meta.model_name](payable, session_id, payment_intent)
 
 
 def platform_fee(amount: Decimal) -> Decimal:
@@ -58,6 +73,100 @@ def connect_onboarding_link(institution, by, *, refresh_url: str, return_url: st
     return link.url
 
 
+def start_checkout(
+    payable, *, amount: Decimal, description: str, institution, success_url: str, cancel_url: str
+) -> dict:
+    """A Checkout Session for `amount` on a booking or sample-testing order (the caller holds
+    its row lock and has checked who pays and when); the webhook records the payment."""
+    kind = payable._meta.model_name
+    params = {
+        "mode": "payment",
+        "client_reference_id": f"{kind}-{payable.pk}",
+        "metadata": {f"{kind}_id": str(payable.pk)},
+        "success_url": success_url,
+        "cancel_url": cancel_url,
+        "line_items": [
+            {
+                "quantity": 1,
+                "price_data": {
+                    "currency": "cny",
+                    "unit_amount": to_fen(amount),
+                    "product_data": {"name": description[:250]},
+                },
+            }
+        ],
+    }
+    if institution.stripe_account_id:
+        # Destination charge: the institution is paid, the platform keeps its fee.
+        params["payment_intent_data"] = {
+            "application_fee_amount": to_fen(platform_fee(amount)),
+            "transfer_data": {"destination": institution.stripe_account_id},
+        }
+    session = stripe_client().v1.checkout.sessions.create(
+        params=params,
+        options={"idempotency_key": f"{kind}-{payable.pk}-checkout-{payable.payments.count()}"},
+    )
+    payable.payments.create(
+        kind=PaymentKind.PAYMENT,
+        method=PaymentMethod.STRIPE,
+        amount=amount,
+        stripe_session_id=session.id,
+    )
+    return {"checkout_url": session.url, "session_id": session.id}
+
+
+def pending_offline_payment(payable, amount: Decimal) -> Payment:
+    """The payer chose bank transfer: one pending offline row, however often they choose it."""
+    payment = payable.payments.filter(
+        kind=PaymentKind.PAYMENT, method=PaymentMethod.OFFLINE, status=PaymentStatus.PENDING
+    ).first()
+    if payment is None:
+        payment = payable.payments.create(
+            kind=PaymentKind.PAYMENT, method=PaymentMethod.OFFLINE, amount=amount
+        )
+    return payment
+
+
+def settle_offline(payable, amount: Decimal, reference: str) -> Payment:
+    """A member saw the transfer arrive: the pending offline row (or a new one) succeeds."""
+    payment = pending_offline_payment(payable, amount)
+    payment.status = PaymentStatus.SUCCEEDED
+    payment.reference = reference[:100]
+    payment.save(update_fields=["status", "reference", "updated_at"])
+    return payment
+
+
+def settle_stripe(payable, session_id: str, payment_intent: str) -> Payment | None:
+    """Stripe says the session is paid; the payment row if this is news, else None."""
+    payment = payable.payments.filter(stripe_session_id=session_id).first()
+    if payment is None or payment.status == PaymentStatus.SUCCEEDED:
+        return None
+    payment.status = PaymentStatus.SUCCEEDED
+    payment.stripe_payment_intent = payment_intent or payment.stripe_payment_intent
+    payment.save(update_fields=["status", "stripe_payment_intent", "updated_at"])
+    return payment
+
+
+def refund(payable, amount: Decimal) -> Payment | None:
+    """Record a refund of `amount` by the method it was paid with; Stripe after commit."""
+    if amount <= 0:
+        return None
+    paid = (
+        payable.payments.filter(kind=PaymentKind.PAYMENT, status=PaymentStatus.SUCCEEDED)
+        .order_by("-created_at")
+        .first()
+    )
+    row = payable.payments.create(
+        kind=PaymentKind.REFUND,
+        method=paid.method if paid else PaymentMethod.OFFLINE,
+        amount=amount,
+        status=PaymentStatus.PENDING,
+    )
+    if paid and paid.method == PaymentMethod.STRIPE and paid.stripe_payment_intent:
+        transaction.on_commit(lambda: stripe_refund(row.pk))
+    return row
+
+
 @transaction.atomic
 def start_stripe_checkout(booking: Booking, by, success_url: str, cancel_url: str) -> dict:
     """Create a Checkout Session for the booking's price; the webhook confirms it."""
@@ -71,53 +180,23 @@ def start_stripe_checkout(booking: Booking, by, success_url: str, cancel_url: st
         raise BookingConflict(
             _bilingual("当前状态无需付款", "nothing to pay in this state"), "transition_not_allowed"
         )
-    params = {
-        "mode": "payment",
-        "client_reference_id": str(booking.pk),
-        "metadata": {"booking_id": str(booking.pk)},
-        "success_url": success_url,
-        "cancel_url": cancel_url,
-        "line_items": [
-            {
-                "quantity": 1,
-                "price_data": {
-                    "currency": "cny",
-                    "unit_amount": to_fen(booking.price),
-                    "product_data": {
-                        "name": f"{booking.instrument.name} {booking.start:%Y-%m-%d %H:%M}"
-                    },
-                },
-            }
-        ],
-    }
-    account = booking.instrument.institution.stripe_account_id
-    if account:
-        # Destination charge: the institution is paid, the platform keeps its fee.
-        params["payment_intent_data"] = {
-            "application_fee_amount": to_fen(platform_fee(booking.price)),
-            "transfer_data": {"destination": account},
-        }
-    session = stripe_client().v1.checkout.sessions.create(
-        params=params,
-        options={"idempotency_key": f"booking-{booking.pk}-checkout-{booking.payments.count()}"},
-    )
-    Payment.objects.create(
-        booking=booking,
-        kind=PaymentKind.PAYMENT,
-        method=PaymentMethod.STRIPE,
+    return start_checkout(
+        booking,
         amount=booking.price,
-        stripe_session_id=session.id,
+        description=f"{booking.instrument.name} {booking.start:%Y-%m-%d %H:%M}",
+        institution=booking.instrument.institution,
+        success_url=success_url,
+        cancel_url=cancel_url,
     )
-    return {"checkout_url": session.url, "session_id": session.id}
 
 
 def stripe_refund(refund_id: int) -> None:
     """Send a pending refund to Stripe (idempotent on the refund row's id)."""
-    refund = Payment.objects.select_related("booking").get(pk=refund_id)
+    refund = Payment.objects.select_related("booking", "sample_order").get(pk=refund_id)
     if refund.status != PaymentStatus.PENDING or refund.kind != PaymentKind.REFUND:
         return
     paid = (
-        refund.booking.payments.filter(
+        refund.payable.payments.filter(
             kind=PaymentKind.PAYMENT, method=PaymentMethod.STRIPE, status=PaymentStatus.SUCCEEDED
         )
         .exclude(stripe_payment_intent="")

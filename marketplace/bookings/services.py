@@ -29,9 +29,6 @@ from .models import (
     ACTIVE_STATUSES,
     Booking,
     Payment,
-    PaymentKind,
-    PaymentMethod,
-    PaymentStatus,
     Status,
 )
 
@@ -450,17 +447,9 @@ def choose_offline_payment(booking: Booking, by) -> Payment:
         raise BookingConflict(
             _bilingual("当前状态无需付款", "nothing to pay in this state"), "transition_not_allowed"
         )
-    payment = booking.payments.filter(
-        kind=PaymentKind.PAYMENT, method=PaymentMethod.OFFLINE, status=PaymentStatus.PENDING
-    ).first()
-    if payment is None:
-        payment = Payment.objects.create(
-            booking=booking,
-            kind=PaymentKind.PAYMENT,
-            method=PaymentMethod.OFFLINE,
-            amount=booking.price,
-        )
-    return payment
+    from .payments import pending_offline_payment
+
+    return pending_offline_payment(booking, booking.price)
 
 
 @transaction.atomic
@@ -478,32 +467,21 @@ def confirm_offline_payment(booking: Booking, by, reference: str) -> Booking:
             _bilingual("当前状态不是待付款", "the booking is not awaiting payment"),
             "transition_not_allowed",
         )
-    payment = booking.payments.filter(
-        kind=PaymentKind.PAYMENT, method=PaymentMethod.OFFLINE, status=PaymentStatus.PENDING
-    ).first()
-    if payment is None:
-        payment = Payment(
-            booking=booking,
-            kind=PaymentKind.PAYMENT,
-            method=PaymentMethod.OFFLINE,
-            amount=booking.price,
-        )
-    payment.status = PaymentStatus.SUCCEEDED
-    payment.reference = reference[:100]
-    payment.save()
+    from .payments import settle_offline
+
+    settle_offline(booking, booking.price, reference)
     return _transition(booking, Status.CONFIRMED, by, f"offline payment {reference}")
 
 
 @transaction.atomic
 def record_stripe_payment(booking: Booking, session_id: str, payment_intent: str) -> Booking:
     """Stripe says the Checkout Session of this booking is paid (from the webhook)."""
+    from .payments import settle_stripe
+
     booking = _locked(booking)
-    payment = booking.payments.filter(stripe_session_id=session_id).first()
-    if payment is None or payment.status == PaymentStatus.SUCCEEDED:
+    payment = settle_stripe(booking, session_id, payment_intent)
+    if payment is None:
         return booking
-    payment.status = PaymentStatus.SUCCEEDED
-    payment.stripe_payment_intent = payment_intent or payment.stripe_payment_intent
-    payment.save()
     if booking.status == Status.AWAITING_PAYMENT:
         return _transition(booking, Status.CONFIRMED, None, "paid online")
     # Paid after the hold expired or was cancelled: the money goes back.
@@ -513,25 +491,9 @@ def record_stripe_payment(booking: Booking, session_id: str, payment_intent: str
 
 
 def _refund(booking: Booking, amount: Decimal, by) -> Payment | None:
-    if amount <= 0:
-        return None
-    paid = (
-        booking.payments.filter(kind=PaymentKind.PAYMENT, status=PaymentStatus.SUCCEEDED)
-        .order_by("-created_at")
-        .first()
-    )
-    refund = Payment.objects.create(
-        booking=booking,
-        kind=PaymentKind.REFUND,
-        method=paid.method if paid else PaymentMethod.OFFLINE,
-        amount=amount,
-        status=PaymentStatus.PENDING,
-    )
-    if paid and paid.method == PaymentMethod.STRIPE and paid.stripe_payment_intent:
-        from .payments import stripe_refund
+    from .payments import refund
 
-        transaction.on_commit(lambda: stripe_refund(refund.pk))
-    return refund
+    return refund(booking, amount)
 
 
 @transaction.atomic

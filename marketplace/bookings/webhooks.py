@@ -13,8 +13,8 @@ from django.views.decorators.http import require_POST
 
 from marketplace.payments.stripe_gateway import stripe_client
 
-from . import services
-from .models import Booking, Payment, PaymentKind, PaymentStatus, StripeEvent
+from .models import Payment, PaymentKind, PaymentStatus, StripeEvent
+from .payments import record_stripe_paid
 
 logger = logging.getLogger(__name__)
 HANDLED = {
@@ -41,16 +41,14 @@ def _handle(event_type: str, obj: dict) -> None:
     if event_type in ("checkout.session.completed", "checkout.session.expired"):
         payment = (
             Payment.objects.filter(stripe_session_id=obj.get("id", ""))
-            .select_related("booking")
+            .select_related("booking", "sample_order")
             .first()
         )
         if payment is None:
             return
         session = fetch_checkout_session(payment.stripe_session_id)
         if session["payment_status"] == "paid":
-            services.record_stripe_payment(
-                payment.booking, session["id"], session["payment_intent"]
-            )
+            record_stripe_paid(payment, session["id"], session["payment_intent"])
         elif session["status"] == "expired" and payment.status == PaymentStatus.PENDING:
             payment.status = PaymentStatus.CANCELLED
             payment.save(update_fields=["status", "updated_at"])
@@ -59,17 +57,21 @@ def _handle(event_type: str, obj: dict) -> None:
             stripe_payment_intent=obj.get("id", ""), status=PaymentStatus.PENDING
         ).update(status=PaymentStatus.FAILED)
     elif event_type == "charge.refunded":
-        intent = obj.get("payment_intent") or ""
-        Payment.objects.filter(
-            kind=PaymentKind.REFUND,
-            status=PaymentStatus.PENDING,
-            booking__payments__stripe_payment_intent=intent,
-        ).update(status=PaymentStatus.SUCCEEDED)
-    elif event_type == "charge.dispute.created":
-        booking = Booking.objects.filter(
-            payments__stripe_payment_intent=obj.get("payment_intent") or ""
+        paid = Payment.objects.filter(
+            kind=PaymentKind.PAYMENT, stripe_payment_intent=obj.get("payment_intent") or "x"
         ).first()
-        logger.warning("Stripe dispute opened for booking %s", booking.pk if booking else "?")
+        if paid is not None:
+            Payment.objects.filter(
+                kind=PaymentKind.REFUND,
+                status=PaymentStatus.PENDING,
+                booking_id=paid.booking_id,
+                sample_order_id=paid.sample_order_id,
+            ).update(status=PaymentStatus.SUCCEEDED)
+    elif event_type == "charge.dispute.created":
+        paid = Payment.objects.filter(
+            stripe_payment_intent=obj.get("payment_intent") or "x"
+        ).first()
+        logger.warning("Stripe dispute opened for %s", paid.payable if paid else "?")
 
 
 @csrf_exempt

@@ -3,9 +3,9 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from marketplace.bookings import services, webhooks
+from marketplace.bookings import webhooks
 from marketplace.bookings.models import Payment, PaymentKind, PaymentMethod, PaymentStatus
-from marketplace.bookings.payments import stripe_refund
+from marketplace.bookings.payments import record_stripe_paid, stripe_refund
 
 
 class Command(BaseCommand):
@@ -19,7 +19,7 @@ class Command(BaseCommand):
         for payment in (
             pending.filter(kind=PaymentKind.PAYMENT)
             .exclude(stripe_session_id="")
-            .select_related("booking")
+            .select_related("booking", "sample_order")
         ):
             try:
                 session = webhooks.fetch_checkout_session(payment.stripe_session_id)
@@ -28,9 +28,7 @@ class Command(BaseCommand):
                 self.stderr.write(f"payment {payment.pk}: {type(exc).__name__}: {exc}")
                 continue
             if session["payment_status"] == "paid":
-                services.record_stripe_payment(
-                    payment.booking, session["id"], session["payment_intent"]
-                )
+                record_stripe_paid(payment, session["id"], session["payment_intent"])
                 paid += 1
         for refund in pending.filter(kind=PaymentKind.REFUND):
             stripe_refund(refund.pk)

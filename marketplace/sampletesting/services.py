@@ -1,0 +1,391 @@
+"""The sample-testing workflow (送样检测): every rule and every transition, in one place.
+
+Refund policy: until the institution has received the samples the user may cancel and gets
+back everything paid; once the samples are in the lab only the institution can cancel, and an
+institution that cancels or declines always refunds in full.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.db import transaction
+
+from marketplace.bookings import payments
+from marketplace.bookings.notifications import institution_members, notify
+from marketplace.catalogue.models import Instrument
+from marketplace.catalogue.permissions import is_platform_moderator, member_institution_ids
+from marketplace.money import MoneyError, yuan
+from marketplace.uploads import validate_pdf
+from marketplace.workflow import (
+    Conflict,
+    Forbidden,
+    NotFound,
+    RuleError,
+    StateMachine,
+    bilingual,
+    other_side,
+)
+
+from .models import SampleOrder, Status
+
+MAX_SAMPLES = 1000
+MAX_PRICE = Decimal("10000000.00")
+MAX_TURNAROUND_DAYS = 365
+
+TRANSITIONS: dict[str, set[str]] = {
+    Status.REQUESTED: {Status.QUOTED, Status.DECLINED, Status.CANCELLED},
+    # A quote may be revised until the user accepts it.
+    Status.QUOTED: {
+        Status.QUOTED,
+        Status.AWAITING_PAYMENT,
+        Status.CONFIRMED,
+        Status.DECLINED,
+        Status.CANCELLED,
+    },
+    Status.AWAITING_PAYMENT: {Status.CONFIRMED, Status.DECLINED, Status.CANCELLED},
+    Status.CONFIRMED: {Status.SAMPLES_RECEIVED, Status.CANCELLED},
+    Status.SAMPLES_RECEIVED: {Status.REPORT_DELIVERED, Status.CANCELLED},
+    Status.REPORT_DELIVERED: {Status.COMPLETED},
+    Status.COMPLETED: set(),
+    Status.DECLINED: set(),
+    Status.CANCELLED: set(),
+}
+
+MESSAGES = {
+    Status.REQUESTED: ("新的送样检测委托待报价", "New sample-testing request awaiting a quote"),
+    Status.QUOTED: ("送样检测已报价，请确认", "Sample testing quoted; please accept or cancel"),
+    Status.AWAITING_PAYMENT: ("报价已接受，请付款", "Quote accepted; please pay"),
+    Status.CONFIRMED: ("送样检测已确认，请寄送样品", "Order confirmed; please send the samples"),
+    Status.SAMPLES_RECEIVED: ("样品已接收，检测中", "Samples received; testing under way"),
+    Status.REPORT_DELIVERED: ("检测报告已出具", "Test report delivered"),
+    Status.COMPLETED: ("送样检测已完成", "Sample testing completed"),
+    Status.DECLINED: ("送样检测委托被谢绝", "Sample-testing request declined"),
+    Status.CANCELLED: ("送样检测已取消", "Sample-testing order cancelled"),
+}
+
+
+def _notify(order: SampleOrder, from_status: str, by) -> None:
+    zh, en = MESSAGES[order.status]
+    notify(
+        other_side(order.user, institution_members(order.instrument.institution), by),
+        f"{zh} / {en}: #{order.pk} {order.instrument.name}",
+        order.get_absolute_url(),
+    )
+
+
+ORDER_FLOW = StateMachine(TRANSITIONS, _notify)
+
+
+# --- Who may see and do what ---------------------------------------------------------------
+
+
+def is_member(user, order: SampleOrder) -> bool:
+    return is_platform_moderator(user) or (
+        order.instrument.institution_id in member_institution_ids(user)
+    )
+
+
+def get_order_for(user, pk: int) -> SampleOrder:
+    """The order if the user placed it or is a member of the instrument's institution."""
+    order = SampleOrder.objects.visible_to(user).for_pages().filter(pk=pk).first()
+    if order is None:
+        raise NotFound(bilingual("送样检测委托不存在", "sample-testing order not found"))
+    return order
+
+
+def _locked(order: SampleOrder) -> SampleOrder:
+    return (
+        SampleOrder.objects.select_for_update()
+        .select_related("instrument__institution", "user")
+        .get(pk=order.pk)
+    )
+
+
+def _require_member(user, order: SampleOrder) -> None:
+    if not is_member(user, order):
+        raise Forbidden(
+            bilingual(
+                "只有仪器管理单位可以执行此操作", "only the instrument's institution may do this"
+            )
+        )
+
+
+def _require_owner(user, order: SampleOrder) -> None:
+    if order.user_id != user.pk:
+        raise Forbidden(bilingual("只有委托人可以执行此操作", "only the requester may do this"))
+
+
+def _require_status(order: SampleOrder, *statuses: str) -> None:
+    if order.status not in statuses:
+        raise ORDER_FLOW.refuse(order)
+
+
+def _text(value, field: str, zh: str, en: str, max_length: int, *, required: bool = True) -> str:
+    text = (value or "").strip() if isinstance(value, str) else ""
+    if required and not text:
+        raise RuleError(bilingual(f"请填写{zh}", f"{en} is required"), f"{field}_required")
+    if len(text) > max_length:
+        raise RuleError(
+            bilingual(f"{zh}最多 {max_length} 字", f"{en} may be at most {max_length} characters"),
+            f"{field}_too_long",
+        )
+    return text
+
+
+# --- Requesting and quoting ----------------------------------------------------------------
+
+
+def request_order(
+    user,
+    instrument: Instrument,
+    *,
+    sample_count: int,
+    sample_description: str,
+    test_items: str,
+    notes: str = "",
+) -> SampleOrder:
+    """Ask the instrument's institution to test samples; it answers with a quote."""
+    if not (instrument.live and instrument.offers_sample_testing):
+        raise RuleError(
+            bilingual("该仪器不提供送样检测", "this instrument does not offer sample testing"),
+            "no_sample_testing",
+        )
+    if instrument.status != "in_service":
+        raise RuleError(
+            bilingual("该仪器目前不在服务状态", "the instrument is not in service now"),
+            "not_in_service",
+        )
+    if isinstance(sample_count, bool) or not isinstance(sample_count, int):
+        raise RuleError(
+            bilingual("样品数量须为整数", "sample_count must be a whole number"), "sample_count"
+        )
+    if not 1 <= sample_count <= MAX_SAMPLES:
+        raise RuleError(
+            bilingual(
+                f"样品数量须在 1 到 {MAX_SAMPLES} 之间",
+                f"sample_count must be between 1 and {MAX_SAMPLES}",
+            ),
+            "sample_count",
+        )
+    description = _text(
+        sample_description, "sample_description", "样品描述", "sample_description", 4000
+    )
+    items = _text(test_items, "test_items", "检测项目", "test_items", 4000)
+    notes = _text(notes, "notes", "备注", "notes", 2000, required=False)
+    with transaction.atomic():
+        order = SampleOrder.objects.create(
+            instrument=instrument,
+            user=user,
+            sample_count=sample_count,
+            sample_description=description,
+            test_items=items,
+            notes=notes,
+            status=Status.REQUESTED,
+            internal_rate=instrument.institution_id in member_institution_ids(user),
+        )
+        ORDER_FLOW.record(order, "", user, "requested")
+    return order
+
+
+def _price(value) -> Decimal:
+    try:
+        price = yuan(value if not isinstance(value, Decimal) else value)
+    except MoneyError:
+        raise RuleError(
+            bilingual(
+                "报价须为金额，最多两位小数", "price must be an amount with at most 2 decimals"
+            ),
+            "price",
+        ) from None
+    if price < 0 or price > MAX_PRICE:
+        raise RuleError(
+            bilingual(f"报价须在 0 到 {MAX_PRICE} 元之间", f"price must be 0–{MAX_PRICE} CNY"),
+            "price",
+        )
+    return price
+
+
+@transaction.atomic
+def quote(order: SampleOrder, by, price, turnaround_days: int, note: str = "") -> SampleOrder:
+    """The institution's price and turnaround; it may revise it until the user accepts."""
+    order = _locked(order)
+    _require_member(by, order)
+    amount = _price(price)
+    if (
+        isinstance(turnaround_days, bool)
+        or not isinstance(turnaround_days, int)
+        or not 1 <= turnaround_days <= MAX_TURNAROUND_DAYS
+    ):
+        raise RuleError(
+            bilingual(
+                f"检测周期须为 1 到 {MAX_TURNAROUND_DAYS} 个工作日",
+                f"turnaround_days must be 1–{MAX_TURNAROUND_DAYS}",
+            ),
+            "turnaround_days",
+        )
+    _require_status(order, Status.REQUESTED, Status.QUOTED)
+    order.price = amount
+    order.turnaround_days = turnaround_days
+    order.quote_note = _text(note, "note", "报价说明", "note", 500, required=False)
+    return ORDER_FLOW.move(
+        order,
+        Status.QUOTED,
+        by,
+        f"¥{amount} / {turnaround_days} d",
+        update_fields=["price", "turnaround_days", "quote_note"],
+    )
+
+
+@transaction.atomic
+def accept_quote(order: SampleOrder, by) -> SampleOrder:
+    order = _locked(order)
+    _require_owner(by, order)
+    _require_status(order, Status.QUOTED)
+    target = Status.AWAITING_PAYMENT if order.price > 0 else Status.CONFIRMED
+    return ORDER_FLOW.move(order, target, by, "quote accepted")
+
+
+@transaction.atomic
+def decline(order: SampleOrder, by, reason: str) -> tuple[SampleOrder, Decimal]:
+    """The institution will not do this test; anything paid goes back in full."""
+    order = _locked(order)
+    _require_member(by, order)
+    reason = _text(reason, "reason", "谢绝原因", "reason", 500)
+    _require_status(order, Status.REQUESTED, Status.QUOTED, Status.AWAITING_PAYMENT)
+    order.decline_reason = reason
+    ORDER_FLOW.move(order, Status.DECLINED, by, reason, update_fields=["decline_reason"])
+    refund = order.paid_amount
+    payments.refund(order, refund)
+    return order, refund
+
+
+# --- Paying --------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def choose_offline_payment(order: SampleOrder, by):
+    order = _locked(order)
+    _require_owner(by, order)
+    _require_status(order, Status.AWAITING_PAYMENT)
+    return payments.pending_offline_payment(order, order.price)
+
+
+@transaction.atomic
+def confirm_offline_payment(order: SampleOrder, by, reference: str) -> SampleOrder:
+    order = _locked(order)
+    _require_member(by, order)
+    reference = _text(reference, "reference", "转账凭证号", "reference", 100)
+    _require_status(order, Status.AWAITING_PAYMENT)
+    payments.settle_offline(order, order.price, reference)
+    return ORDER_FLOW.move(order, Status.CONFIRMED, by, f"offline payment {reference}")
+
+
+@transaction.atomic
+def start_stripe_checkout(order: SampleOrder, by, success_url: str, cancel_url: str) -> dict:
+    order = _locked(order)
+    _require_owner(by, order)
+    _require_status(order, Status.AWAITING_PAYMENT)
+    return payments.start_checkout(
+        order,
+        amount=order.price,
+        description=f"送样检测 #{order.pk} {order.instrument.name}",
+        institution=order.instrument.institution,
+        success_url=success_url,
+        cancel_url=cancel_url,
+    )
+
+
+@transaction.atomic
+def record_stripe_payment(order: SampleOrder, session_id: str, payment_intent: str) -> SampleOrder:
+    """Stripe says the order's Checkout Session is paid (from the webhook or reconciling)."""
+    order = _locked(order)
+    payment = payments.settle_stripe(order, session_id, payment_intent)
+    if payment is None:
+        return order
+    if order.status == Status.AWAITING_PAYMENT:
+        return ORDER_FLOW.move(order, Status.CONFIRMED, None, "paid online")
+    # Paid after the order was cancelled or declined: the money goes back.
+    if order.status in (Status.CANCELLED, Status.DECLINED):
+        payments.refund(order, payment.amount)
+    return order
+
+
+# --- In the lab ----------------------------------------------------------------------------
+
+
+@transaction.atomic
+def receive_samples(order: SampleOrder, by, note: str = "") -> SampleOrder:
+    order = _locked(order)
+    _require_member(by, order)
+    _require_status(order, Status.CONFIRMED)
+    note = _text(note, "note", "说明", "note", 500, required=False)
+    return ORDER_FLOW.move(order, Status.SAMPLES_RECEIVED, by, note or "samples received")
+
+
+def deliver_report(order: SampleOrder, by, uploaded) -> SampleOrder:
+    """Store the PDF report and hand it to the user. A bad file is refused before anything
+    is written; if the transaction fails the stored file is removed again."""
+    safe_name = validate_pdf(uploaded)
+    with transaction.atomic():
+        order = _locked(order)
+        _require_member(by, order)
+        _require_status(order, Status.SAMPLES_RECEIVED)
+        order.report.save(safe_name, uploaded, save=False)
+        stored = order.report.name
+        try:
+            order.report_name = safe_name
+            ORDER_FLOW.move(
+                order,
+                Status.REPORT_DELIVERED,
+                by,
+                safe_name,
+                update_fields=["report", "report_name"],
+            )
+        except Exception:
+            order.report.storage.delete(stored)
+            raise
+    return order
+
+
+@transaction.atomic
+def complete(order: SampleOrder, by) -> SampleOrder:
+    """Either side closes a delivered order."""
+    order = _locked(order)
+    if order.user_id != by.pk:
+        _require_member(by, order)
+    _require_status(order, Status.REPORT_DELIVERED)
+    return ORDER_FLOW.move(order, Status.COMPLETED, by, "completed")
+
+
+OWNER_CANCELLABLE = (Status.REQUESTED, Status.QUOTED, Status.AWAITING_PAYMENT, Status.CONFIRMED)
+MEMBER_CANCELLABLE = (*OWNER_CANCELLABLE, Status.SAMPLES_RECEIVED)
+
+
+def may_cancel(user, order: SampleOrder) -> bool:
+    if is_member(user, order):
+        return order.status in MEMBER_CANCELLABLE
+    return order.user_id == user.pk and order.status in OWNER_CANCELLABLE
+
+
+@transaction.atomic
+def cancel(order: SampleOrder, by, reason: str = "") -> tuple[SampleOrder, Decimal]:
+    order = _locked(order)
+    member = is_member(by, order)
+    if not member:
+        _require_owner(by, order)
+    reason = _text(reason, "reason", "取消原因", "reason", 500, required=False)
+    if not member and order.status == Status.SAMPLES_RECEIVED:
+        raise Conflict(
+            bilingual(
+                "样品已接收，如需取消请联系检测机构",
+                "the samples are already in the lab; ask the institution to cancel",
+            ),
+            "samples_received",
+        )
+    _require_status(order, *MEMBER_CANCELLABLE)
+    # The policy (module docstring): whoever may still cancel gets everything paid back.
+    refund = order.paid_amount
+    ORDER_FLOW.move(order, Status.CANCELLED, by, reason or "cancelled")
+    payments.refund(order, refund)
+    return order, refund

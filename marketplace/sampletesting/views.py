@@ -1,0 +1,201 @@
+"""Sample-testing pages: request, my orders, the institution's queue, an order's page and its
+actions. Each POST calls one service; permissions live in the services."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from marketplace.catalogue.models import Instrument
+from marketplace.catalogue.permissions import member_institution_ids
+from marketplace.uploads import raw_upload_names, serve_private
+from marketplace.workflow import NotFound, WorkflowError
+
+from . import services
+from .forms import QuoteForm, SampleOrderForm
+from .models import OPEN_STATUSES, SampleOrder, Status
+
+PAGE_SIZE = 50
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def new(request: HttpRequest, code: str) -> HttpResponse:
+    instrument = get_object_or_404(
+        Instrument.objects.published().select_related("institution"),
+        code=code,
+        offers_sample_testing=True,
+    )
+    form = SampleOrderForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            order = services.request_order(request.user, instrument, **form.cleaned_data)
+        except WorkflowError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, _("送样检测委托已提交，请等待报价。"))
+            return redirect("sampletesting:detail", pk=order.pk)
+    return render(
+        request,
+        "sampletesting/new.html",
+        {"instrument": instrument, "form": form},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+def _page(request: HttpRequest, orders):
+    return Paginator(orders, PAGE_SIZE).get_page(request.GET.get("page"))
+
+
+@login_required
+def mine(request: HttpRequest) -> HttpResponse:
+    orders = SampleOrder.objects.filter(user=request.user).select_related("instrument")
+    return render(
+        request,
+        "sampletesting/list.html",
+        {"page": _page(request, orders.order_by("-created_at", "-pk")), "queue": False},
+    )
+
+
+@login_required
+def queue(request: HttpRequest) -> HttpResponse:
+    """Orders on the member's institutions' instruments; open ones unless a status is asked."""
+    if not member_institution_ids(request.user):
+        raise Http404
+    orders = SampleOrder.objects.for_institution_members(request.user).select_related(
+        "instrument", "user"
+    )
+    wanted = request.GET.get("status", "")
+    if wanted in Status.values:
+        orders = orders.filter(status=wanted)
+    else:
+        wanted = ""
+        orders = orders.filter(status__in=OPEN_STATUSES)
+    return render(
+        request,
+        "sampletesting/list.html",
+        {
+            "page": _page(request, orders.order_by("created_at", "pk")),
+            "queue": True,
+            "statuses": Status.choices,
+            "wanted": wanted,
+            "query_prefix": f"status={wanted}" if wanted else "",
+        },
+    )
+
+
+def _order_or_404(request: HttpRequest, pk: int) -> SampleOrder:
+    try:
+        return services.get_order_for(request.user, pk)
+    except NotFound:
+        raise Http404 from None
+
+
+@login_required
+def detail(request: HttpRequest, pk: int, quote_form: QuoteForm | None = None) -> HttpResponse:
+    order = _order_or_404(request, pk)
+    is_member = services.is_member(request.user, order)
+    return render(
+        request,
+        "sampletesting/detail.html",
+        {
+            "order": order,
+            "transitions": order.transitions.select_related("by").order_by("at", "pk"),
+            "payments": order.payments.order_by("created_at", "pk"),
+            "is_owner": order.user_id == request.user.pk,
+            "is_member": is_member,
+            "can_cancel": services.may_cancel(request.user, order),
+            "quote_form": quote_form
+            or QuoteForm(
+                initial={
+                    "price": order.price if order.price is not None else order.indicative_price,
+                    "turnaround_days": order.turnaround_days,
+                    "note": order.quote_note,
+                }
+            ),
+            "Status": Status,
+            "stripe_enabled": "stripe" in settings.PAYMENT_METHODS,
+        },
+        status=400 if quote_form is not None else 200,
+    )
+
+
+@login_required
+def report(request: HttpRequest, pk: int) -> HttpResponse:
+    order = _order_or_404(request, pk)
+    if not order.report:
+        raise Http404
+    return serve_private(order.report, order.report_name or f"report-{order.pk}.pdf")
+
+
+def _quote(request, order):
+    form = QuoteForm(request.POST)
+    if not form.is_valid():
+        return detail(request, order.pk, quote_form=form)
+    data = form.cleaned_data
+    return services.quote(order, request.user, data["price"], data["turnaround_days"], data["note"])
+
+
+def _pay_stripe(request, order):
+    base = request.build_absolute_uri(order.get_absolute_url())
+    result = services.start_stripe_checkout(
+        order, request.user, success_url=base + "?paid=1", cancel_url=base
+    )
+    return redirect(result["checkout_url"])
+
+
+def _report(request, order):
+    uploaded = request.FILES.get("report")
+    if uploaded is None:
+        messages.error(request, _("请选择 PDF 格式的检测报告。"))
+        return None
+    return services.deliver_report(order, request.user, uploaded)
+
+
+ACTIONS = {
+    "quote": _quote,
+    "accept_quote": lambda request, order: services.accept_quote(order, request.user),
+    "decline": lambda request, order: services.decline(
+        order, request.user, request.POST.get("reason", "")
+    ),
+    "pay_offline": lambda request, order: services.choose_offline_payment(order, request.user),
+    "pay_stripe": _pay_stripe,
+    "confirm_offline_payment": lambda request, order: services.confirm_offline_payment(
+        order, request.user, request.POST.get("reference", "")
+    ),
+    "receive_samples": lambda request, order: services.receive_samples(
+        order, request.user, request.POST.get("note", "")
+    ),
+    "deliver_report": _report,
+    "complete": lambda request, order: services.complete(order, request.user),
+    "cancel": lambda request, order: services.cancel(
+        order, request.user, request.POST.get("reason", "")
+    ),
+}
+
+
+@raw_upload_names
+@login_required
+@require_POST
+def act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    if action not in ACTIONS:
+        raise Http404
+    order = _order_or_404(request, pk)
+    try:
+        result = ACTIONS[action](request, order)
+    except WorkflowError as exc:
+        messages.error(request, exc.message)
+    else:
+        if isinstance(result, HttpResponse):
+            return result
+        if result is not None:
+            messages.success(request, _("操作成功。"))
+    if request.POST.get("next") == "queue":
+        return redirect("sampletesting:queue")
+    return redirect("sampletesting:detail", pk=pk)
