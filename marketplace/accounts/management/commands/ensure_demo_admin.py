@@ -1,20 +1,33 @@
-"""ensure_demo_admin: a superuser for local use, printed to the console. Never in production."""
+"""ensure_demo_admin: local demo accounts, printed to the console. Never in production.
+
+A superuser for the CMS, a startup founder who books, orders tests, applies and inquires, and
+a manager of the demo university (YLU) who answers — enough to walk every workflow in a browser.
+"""
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
+from marketplace.accounts.models import Institution
+from marketplace.accounts.services import grant_role
+
 USERNAME = "admin"
-PASSWORD = "shuangchuang-demo"  # noqa: S105 — printed on purpose: a local demo account
+PASSWORD = "shuangchuang-demo"  # noqa: S105 — printed on purpose: local demo accounts
+DEMO_INSTITUTION = "YLU"
+PEOPLE = [
+    # username, email, institution role (None: a member of the public / startup)
+    ("founder", "founder@startup.example", None),
+    ("ylu-manager", "manager@ylu.example", "manager"),
+]
 
 
 class Command(BaseCommand):
-    help = "创建本地演示管理员 / Create the local demo administrator (DEBUG only)."
+    help = "创建本地演示账号 / Create the local demo accounts (DEBUG only)."
 
     def handle(self, *args, **options):
         if not settings.DEBUG:
             raise CommandError(
-                "演示管理员只能在本地开发环境（DEBUG）中创建。 Demo admin is for DEBUG only."
+                "演示账号只能在本地开发环境（DEBUG）中创建。 Demo accounts are for DEBUG only."
             )
         user_model = get_user_model()
         user = user_model.objects.filter(username=USERNAME).first()
@@ -25,9 +38,22 @@ class Command(BaseCommand):
                 "演示管理员已存在且密码已修改 / demo admin exists with a changed password"
             )
             return
+        institution = Institution.objects.filter(code=DEMO_INSTITUTION).first()
+        created = []
+        for username, email, role in PEOPLE:
+            if role and institution is None:
+                continue
+            person = user_model.objects.filter(username=username).first()
+            if person is None:
+                person = user_model.objects.create_user(username, email, PASSWORD)
+            if role:
+                grant_role(username=username, institution_code=institution.code, role=role)
+            created.append(username)
         self.stdout.write(
             self.style.WARNING(
-                f"演示管理员（仅限本地使用）/ demo admin, local use only: "
+                f"演示账号（仅限本地使用）/ demo accounts, local use only: "
                 f"{USERNAME} / {PASSWORD}  → /admin/"
             )
         )
+        for username in created:
+            self.stdout.write(self.style.WARNING(f"  {username} / {PASSWORD}"))
