@@ -23,6 +23,7 @@ from marketplace.catalogue.api import (
     InstrumentViewSet,
     TechnologyViewSet,
 )
+from marketplace.workspace import workspace
 from search.api import SearchView, SuggestView
 
 router = DefaultRouter(trailing_slash=True)
@@ -52,6 +53,7 @@ api_patterns = [
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
+    path("workspace/", workspace, name="workspace"),
     path("payments/stripe/webhook/", stripe_webhook, name="stripe-webhook"),
     path("api/v1/", include((api_patterns, "api"))),
     path("accounts/", include("marketplace.accounts.urls")),

@@ -1,0 +1,99 @@
+"""工作台: one page where a person sees what is theirs and what waits for their institution
+across every workflow — bookings, sample-testing orders, residency applications, inquiries."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.db.models import Count, Q
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from marketplace.bookings.models import ACTIVE_STATUSES as BOOKING_ACTIVE
+from marketplace.bookings.models import Booking
+from marketplace.bookings.models import Status as BookingStatus
+from marketplace.catalogue.permissions import member_institution_ids
+from marketplace.inquiries.models import Inquiry
+from marketplace.inquiries.models import Status as InquiryStatus
+from marketplace.residency.models import OPEN_STATUSES as RESIDENCY_OPEN
+from marketplace.residency.models import Application
+from marketplace.residency.models import Status as ResidencyStatus
+from marketplace.sampletesting.models import OPEN_STATUSES as SAMPLE_OPEN
+from marketplace.sampletesting.models import SampleOrder
+
+INQUIRY_OPEN = (InquiryStatus.OPEN, InquiryStatus.NEGOTIATING)
+
+# (label, model, owner field, institution path, statuses still open for the owner,
+#  statuses that wait for the institution, "mine" url name, queue url name)
+WORKFLOWS = [
+    (
+        _("机时预约"),
+        Booking,
+        "user",
+        "instrument__institution_id",
+        BOOKING_ACTIVE,
+        (BookingStatus.PENDING_APPROVAL, BookingStatus.AWAITING_PAYMENT),
+        "bookings:mine",
+        "bookings:queue",
+    ),
+    (
+        _("送样检测"),
+        SampleOrder,
+        "user",
+        "instrument__institution_id",
+        SAMPLE_OPEN,
+        SAMPLE_OPEN,
+        "sampletesting:mine",
+        "sampletesting:queue",
+    ),
+    (
+        _("入孵申请"),
+        Application,
+        "applicant",
+        "incubator__institution_id",
+        RESIDENCY_OPEN,
+        (ResidencyStatus.SUBMITTED, ResidencyStatus.UNDER_REVIEW),
+        "residency:mine",
+        "residency:queue",
+    ),
+    (
+        _("意向洽谈"),
+        Inquiry,
+        "inquirer",
+        "technology__institution_id",
+        INQUIRY_OPEN,
+        INQUIRY_OPEN,
+        "inquiries:mine",
+        "inquiries:queue",
+    ),
+]
+
+
+@login_required
+def workspace(request: HttpRequest) -> HttpResponse:
+    """Counts per workflow: one aggregate query each, plus the user's memberships."""
+    institutions = member_institution_ids(request.user)
+    rows = []
+    for label, model, owner, institution, mine_open, queue_open, mine_url, queue_url in WORKFLOWS:
+        counts = model.objects.aggregate(
+            mine=Count("pk", filter=Q(**{owner: request.user})),
+            mine_open=Count("pk", filter=Q(**{owner: request.user, "status__in": mine_open})),
+            waiting=Count(
+                "pk",
+                filter=Q(**{f"{institution}__in": institutions, "status__in": queue_open}),
+            )
+            if institutions
+            else Count("pk", filter=Q(pk__in=[])),
+        )
+        rows.append(
+            {
+                "label": label,
+                "mine_url": reverse(mine_url),
+                "queue_url": reverse(queue_url) if institutions else "",
+                **counts,
+            }
+        )
+    return render(
+        request, "marketplace/workspace.html", {"rows": rows, "is_member": bool(institutions)}
+    )

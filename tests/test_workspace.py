@@ -1,0 +1,79 @@
+"""工作台: what a person started and what waits for their institution, across all workflows."""
+
+from decimal import Decimal
+
+import pytest
+
+from marketplace.inquiries.services import open_inquiry
+from marketplace.residency.services import submit_application
+from marketplace.sampletesting.services import quote, request_order
+from tests.factories import (
+    IncubatorFactory,
+    InstitutionFactory,
+    InstrumentFactory,
+    MembershipFactory,
+    TechnologyFactory,
+    UserFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def busy_institution():
+    institution = InstitutionFactory(code="YLU")
+    manager = UserFactory(username="manager")
+    MembershipFactory(user=manager, institution=institution, role="manager")
+    founder = UserFactory(username="founder")
+    instrument = InstrumentFactory(institution=institution)
+    first = request_order(
+        founder, instrument, sample_count=1, sample_description="粉末", test_items="XRD"
+    )
+    request_order(founder, instrument, sample_count=2, sample_description="薄膜", test_items="SEM")
+    quote(first, manager, Decimal("300.00"), 3)
+    submit_application(
+        founder,
+        IncubatorFactory(institution=institution),
+        {
+            "company_name": "昆明星火科技有限公司",
+            "contact_name": "李明",
+            "contact_phone": "13800000000",
+            "team_size": 4,
+            "business_summary": "智能灌溉设备",
+        },
+    )
+    open_inquiry(founder, TechnologyFactory(institution=institution), "想了解许可条件", "license")
+    return founder, manager
+
+
+    return re.findall(r'<a href="/[^"]*">(?:<span[^>]*>)?([^<]+)<', html)
+
+
+def test_the_founder_sees_what_they_started(client, busy_institution):
+    founder, _ = busy_institution
+    client.force_login(founder)
+    html = client.get("/workspace/").content.decode()
+    assert '<a href="/sample-orders/">2 / 2</a>' in html
+    assert '<a href="/residency/applications/">1 / 1</a>' in html
+    assert '<a href="/inquiries/">1 / 1</a>' in html
+    assert "/sample-orders/queue/" not in html
+
+
+def test_the_manager_sees_what_waits_for_the_institution_in_a_fixed_number_of_queries(
+    client, busy_institution, django_assert_num_queries
+):
+    _, manager = busy_institution
+    client.force_login(manager)
+    # session, user, memberships, one aggregate per workflow (4), Wagtail user bar (2)
+    with django_assert_num_queries(9):
+        html = client.get("/workspace/").content.decode()
+    assert '<a href="/sample-orders/queue/"><span class="badge badge-warn">2</span></a>' in html
+    assert '<a href="/residency/queue/"><span class="badge badge-warn">1</span></a>' in html
+    assert '<a href="/inquiries/queue/"><span class="badge badge-warn">1</span></a>' in html
+    assert '<a href="/bookings/queue/">0</a>' in html
+
+
+def test_the_workspace_asks_anonymous_visitors_to_log_in(client):
+    response = client.get("/workspace/")
+    assert response.status_code == 302
+    assert "/accounts/login/" in response["Location"]
