@@ -91,3 +91,25 @@ def _world(db) -> World:
         other_manager=other_manager,
         other_incubator=other_incubator,
     )
+
+
+def raw_multipart(fields: dict, file_field: str, filename: str, content: bytes) -> tuple:
+    """A multipart body with the file name exactly as given: Django's test clients keep only
+    the basename, but a hostile client can send `../../x.pdf`. Returns (body, content_type)."""
+    boundary = "----residency-test-boundary"
+    parts = []
+    for key, value in fields.items():
+        parts.append(
+            f'--{boundary}\r\nContent-Disposition: form-data; name="{key}"\r\n\r\n{value}\r\n'.encode()
+        )
+    parts.append(
+        (
+            f"--{boundary}\r\nContent-Disposition: form-data; "
+            f'name="{file_field}"; filename="{filename}"\r\n'
+            "Content-Type: application/pdf\r\n\r\n"
+        ).encode()
+        + content
+        + b"\r\n"
+    )
+    parts.append(f"--{boundary}--\r\n".encode())
+    return b"".join(parts), f"multipart/form-data; boundary={boundary}"

@@ -11,7 +11,11 @@ from marketplace.catalogue.models import Incubator
 from marketplace.residency import services
 from marketplace.residency.models import Application, ApplicationTransition, Status
 from marketplace.workflow import Conflict, Forbidden, NotFound, RuleError
-from tests.residency_fixtures import VALID_BODY, ApplicationFactory, _world  # noqa: F401
+from tests.residency_fixtures import (
+    VALID_BODY,
+    ApplicationFactory,
+    _world,  # noqa: F401 — the `world` fixture
+)
 
 pytestmark = pytest.mark.django_db
 

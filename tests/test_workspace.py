@@ -46,9 +46,6 @@ def busy_institution():
     return founder, manager
 
 
-    return re.findall(r'<a href="/[^"]*">(?:<span[^>]*>)?([^<]+)<', html)
-
-
 def test_the_founder_sees_what_they_started(client, busy_institution):
     founder, _ = busy_institution
     client.force_login(founder)
