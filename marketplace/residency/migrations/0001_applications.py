@@ -14,7 +14,7 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ('catalogue', '0002_sample_orders'),
+        ('catalogue', '0002_technology_details_under_nda'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
