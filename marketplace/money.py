@@ -6,6 +6,7 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 CURRENCY = "CNY"
 CENT = Decimal("0.01")
+MAX_DIGITS_BEFORE_POINT = 20
 
 
 class MoneyError(ValueError):
@@ -22,9 +23,12 @@ def yuan(value: str | int | Decimal) -> Decimal:
         raise MoneyError(f"not an amount: {value!r}") from exc
     if not amount.is_finite():
         raise MoneyError(f"not a finite amount: {value!r}")
+    if amount.adjusted() >= MAX_DIGITS_BEFORE_POINT:
+        # Quantizing would overflow the context's precision; no real price is this large.
+        raise MoneyError(f"too large an amount: {value!r}")
     if amount != amount.quantize(CENT):
         raise MoneyError(f"more than two decimal places: {value!r}")
-    return amount.quantize(CENT)
+    return amount.quantize(CENT) + 0  # + 0 turns -0.00 into 0.00
 
 
 def to_fen(amount: Decimal) -> int:

@@ -12,7 +12,9 @@ def test_yuan_parses_strings_and_keeps_two_places():
     assert str(yuan("0.10")) == "0.10"
 
 
-@pytest.mark.parametrize("bad", [0.1, "1.005", "NaN", "Infinity", "abc", None])
+@pytest.mark.parametrize(
+    "bad", [0.1, "1.005", "NaN", "Infinity", "abc", None, "1e30", "9" * 40, "-1e-30"]
+)
 def test_yuan_refuses_floats_extra_decimals_and_garbage(bad):
     with pytest.raises(MoneyError):
         yuan(bad)
@@ -27,3 +29,7 @@ def test_fen_round_trips():
 def test_money_json_is_a_decimal_string_with_currency():
     assert money_json(Decimal("300")) == {"amount": "300.00", "currency": "CNY"}
     assert money_json(None) is None
+
+
+def test_negative_zero_is_plain_zero():
+    assert str(yuan("-0")) == "0.00"

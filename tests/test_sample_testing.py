@@ -642,3 +642,18 @@ def test_a_paid_checkout_webhook_confirms_the_order_once(
     assert awaiting_payment.status == Status.CONFIRMED
     assert awaiting_payment.paid_amount == Decimal("900.00")
     assert awaiting_payment.transitions.filter(to_status=Status.CONFIRMED).count() == 1
+
+
+@pytest.mark.parametrize("price", ["1e30", "9" * 40, "NaN", "-0.001"])
+def test_an_absurd_quote_through_the_api_is_a_400_not_a_crash(lab, api_client, price):
+    _, _, manager = lab
+    order = ordered(lab)
+    response = token_client(api_client, manager).post(
+        f"/api/v1/sample-orders/{order.pk}/quote/",
+        {"price": price, "turnaround_days": 3},
+        format="json",
+    )
+    assert response.status_code == 400
+    assert response.json()["code"] == "price"
+    order.refresh_from_db()
+    assert order.price is None
