@@ -23,7 +23,7 @@ from marketplace.catalogue.models import Instrument
 from marketplace.money import money_json
 
 from . import services
-from .models import Booking, BookingTransition
+from .models import Booking, BookingTransition, PaymentMethod
 from .payments import start_stripe_checkout
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -270,7 +270,7 @@ class RejectView(BookingActionView):
 
 class PayView(BookingActionView):
     @_action_schema(
-        {"method": serializers.ChoiceField(choices=["stripe", "offline"])},
+        {"method": serializers.ChoiceField(choices=PaymentMethod.choices)},
         "付款 / pay",
         response=inline_serializer(
             name="PayResponse",

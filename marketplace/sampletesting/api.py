@@ -11,7 +11,12 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.db.models import Prefetch
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
+from drf_spectacular.utils import (
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_field,
+    inline_serializer,
+)
 from rest_framework import serializers, status
 from rest_framework.parsers import JSONParser
 from rest_framework.permissions import IsAuthenticated
@@ -19,7 +24,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from config.api import DetailSerializer, ErrorSerializer, MoneySerializer, Pagination
-from marketplace.bookings.models import Payment
+from marketplace.bookings.models import Payment, PaymentMethod
 from marketplace.catalogue.models import Instrument
 from marketplace.money import money_json
 from marketplace.uploads import RawNameMultiPartParser, serve_private
@@ -91,7 +96,8 @@ class SampleOrderSerializer(serializers.ModelSerializer):
             "created_at",
         ]
 
-    def get_price(self, obj) -> MoneySerializer | None:
+    @extend_schema_field(MoneySerializer(allow_null=True))
+    def get_price(self, obj):
         return money_json(obj.price)
 
     def get_created_at(self, obj) -> str:
@@ -135,7 +141,7 @@ class ReferenceSerializer(serializers.Serializer):
 
 
 class PayMethodSerializer(serializers.Serializer):
-    method = serializers.ChoiceField(choices=["stripe", "offline"])
+    method = serializers.ChoiceField(choices=PaymentMethod.choices)
 
 
 class ReceiveSerializer(serializers.Serializer):
