@@ -237,3 +237,17 @@ def test_visible_to_lists_own_and_institution_applications_only(world):
     assert list(Application.objects.visible_to(world.staff)) == [mine]
     assert list(Application.objects.visible_to(world.other_manager)) == [elsewhere]
     assert list(Application.objects.visible_to(world.stranger)) == []
+
+
+def test_a_full_incubator_leaves_the_vacancy_search_at_once(world, client):
+    from search.indexing import enqueue
+
+    enqueue([f"incubator:{world.incubator.pk}"])
+
+    def vacant_codes():
+        response = client.get("/api/v1/search/", {"kind": "incubator", "vacancy": "yes"})
+        return [hit["code"] for hit in response.json()["results"]]
+
+    assert world.incubator.code in vacant_codes()
+    services.accept(application_in(world, Status.SUBMITTED), world.manager, 12)
+    assert world.incubator.code not in vacant_codes()

@@ -202,6 +202,13 @@ def start_review(application: Application, by) -> Application:
     return APPLICATION_FLOW.move(application, Status.UNDER_REVIEW, by)
 
 
+def _reindex(incubator: Incubator) -> None:
+    """The vacancy is a search facet: the changed incubator goes through the search outbox."""
+    from search.indexing import enqueue
+
+    enqueue([f"incubator:{incubator.pk}"])
+
+
 @transaction.atomic
 def accept(application: Application, by, workstations: int, reason: str = "") -> Application:
     """Accept and allocate `workstations`, taking them from the incubator's vacancies.
@@ -244,6 +251,7 @@ def accept(application: Application, by, workstations: int, reason: str = "") ->
             ),
             "not_enough_workstations",
         )
+    _reindex(incubator)
     application.workstations_allocated = workstations
     application.decision_reason = reason
     return APPLICATION_FLOW.move(
@@ -287,6 +295,7 @@ def withdraw(application: Application, by) -> Application:
             workstations_vacant=Least(F("workstations_vacant") + returned, F("workstations_total"))
         )
         application.workstations_allocated = 0
+        _reindex(application.incubator)
     return APPLICATION_FLOW.move(
         application,
         Status.WITHDRAWN,
