@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from django.views.decorators.csrf import csrf_exempt
 from rest_framework import exceptions, serializers, status
@@ -93,3 +94,49 @@ class MoneySerializer(serializers.Serializer):
 
     amount = serializers.CharField()
     currency = serializers.CharField()
+
+
+# --- What every workflow API shares ---------------------------------------------------------
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+
+# The refusals a workflow action can answer with (marketplace.workflow → exception_handler).
+WORKFLOW_ERRORS = {
+    400: ErrorSerializer,
+    401: DetailSerializer,
+    403: DetailSerializer,
+    404: DetailSerializer,
+    409: DetailSerializer,
+}
+
+
+def local_iso(moment) -> str | None:
+    """A stored (UTC) moment as ISO 8601 with the +08:00 offset, as API.md promises."""
+    return moment.astimezone(SHANGHAI).isoformat() if moment else None
+
+
+def paginated(name: str, item_serializer: type[serializers.Serializer]):
+    """The schema of a paginated list of `item_serializer` items, as component `name`."""
+    from drf_spectacular.utils import inline_serializer
+
+    return inline_serializer(
+        name=name,
+        fields={
+            "count": serializers.IntegerField(),
+            "next": serializers.CharField(allow_null=True),
+            "previous": serializers.CharField(allow_null=True),
+            "results": item_serializer(many=True),
+        },
+    )
+
+
+class TransitionSerializer(serializers.ModelSerializer):
+    """A row of a workflow's transition log; a subclass names its model in Meta."""
+
+    at = serializers.SerializerMethodField()
+
+    class Meta:
+        fields = ["from_status", "to_status", "at", "note"]
+
+    def get_at(self, obj) -> str:
+        return local_iso(obj.at)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from zoneinfo import ZoneInfo
 
 from django.db.models import Prefetch
 from drf_spectacular.utils import extend_schema, inline_serializer
@@ -13,10 +12,13 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from config.api import (
+    WORKFLOW_ERRORS,
     DetailSerializer,
-    ErrorSerializer,
     MoneySerializer,
     Pagination,
+    TransitionSerializer,
+    local_iso,
+    paginated,
     workflow_error_response,
 )
 from marketplace.catalogue.models import Instrument
@@ -26,18 +28,10 @@ from . import services
 from .models import Booking, BookingTransition, PaymentMethod
 from .payments import start_stripe_checkout
 
-SHANGHAI = ZoneInfo("Asia/Shanghai")
 
-
-class TransitionSerializer(serializers.ModelSerializer):
-    at = serializers.SerializerMethodField()
-
-    class Meta:
+class BookingTransitionSerializer(TransitionSerializer):
+    class Meta(TransitionSerializer.Meta):
         model = BookingTransition
-        fields = ["from_status", "to_status", "at", "note"]
-
-    def get_at(self, obj) -> str:
-        return obj.at.astimezone(SHANGHAI).isoformat()
 
 
 class BookingSerializer(serializers.ModelSerializer):
@@ -69,17 +63,17 @@ class BookingSerializer(serializers.ModelSerializer):
         return money_json(obj.price)
 
     def get_start(self, obj) -> str:
-        return obj.start.astimezone(SHANGHAI).isoformat()
+        return local_iso(obj.start)
 
     def get_end(self, obj) -> str:
-        return obj.end.astimezone(SHANGHAI).isoformat()
+        return local_iso(obj.end)
 
     def get_hold_expires_at(self, obj) -> str | None:
-        return obj.hold_expires_at.astimezone(SHANGHAI).isoformat() if obj.hold_expires_at else None
+        return local_iso(obj.hold_expires_at)
 
 
 class BookingDetailSerializer(BookingSerializer):
-    transitions = TransitionSerializer(many=True)
+    transitions = BookingTransitionSerializer(many=True)
 
     class Meta(BookingSerializer.Meta):
         fields = [*BookingSerializer.Meta.fields, "transitions"]
@@ -117,13 +111,18 @@ def _error(exc: services.BookingError) -> Response:
     return workflow_error_response(exc)
 
 
-ERROR_RESPONSES = {
-    400: ErrorSerializer,
-    401: DetailSerializer,
-    403: DetailSerializer,
-    404: DetailSerializer,
-    409: DetailSerializer,
-}
+ERROR_RESPONSES = WORKFLOW_ERRORS
+
+
+class PayResponseSerializer(serializers.Serializer):
+    """What paying answers: a Checkout URL for Stripe, or bank-transfer instructions."""
+
+    method = serializers.CharField()
+    checkout_url = serializers.CharField(required=False)
+    session_id = serializers.CharField(required=False)
+    status = serializers.CharField(required=False)
+    amount = MoneySerializer(required=False)
+    instructions = serializers.CharField(required=False)
 
 
 def _queryset():
@@ -137,15 +136,7 @@ class BookingListView(APIView):
 
     @extend_schema(
         responses={
-            200: inline_serializer(
-                name="PaginatedBookingList",
-                fields={
-                    "count": serializers.IntegerField(),
-                    "next": serializers.CharField(allow_null=True),
-                    "previous": serializers.CharField(allow_null=True),
-                    "results": BookingSerializer(many=True),
-                },
-            ),
+            200: paginated("PaginatedBookingList", BookingSerializer),
             401: DetailSerializer,
             404: DetailSerializer,
         },
@@ -272,17 +263,7 @@ class PayView(BookingActionView):
     @_action_schema(
         {"method": serializers.ChoiceField(choices=PaymentMethod.choices)},
         "付款 / pay",
-        response=inline_serializer(
-            name="PayResponse",
-            fields={
-                "method": serializers.CharField(),
-                "checkout_url": serializers.CharField(required=False),
-                "session_id": serializers.CharField(required=False),
-                "status": serializers.CharField(required=False),
-                "amount": MoneySerializer(required=False),
-                "instructions": serializers.CharField(required=False),
-            },
-        ),
+        response=PayResponseSerializer,
     )
     def post(self, request, pk: int):
         return super().post(request, pk)

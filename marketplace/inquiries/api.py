@@ -6,16 +6,22 @@ project's exception handler (config.api).
 
 from __future__ import annotations
 
-from zoneinfo import ZoneInfo
-
 from django.db.models import Prefetch
-from drf_spectacular.utils import extend_schema, extend_schema_field, inline_serializer
+from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import serializers, status
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from config.api import DetailSerializer, ErrorSerializer, MoneySerializer, Pagination
+from config.api import (
+    WORKFLOW_ERRORS,
+    DetailSerializer,
+    MoneySerializer,
+    Pagination,
+    TransitionSerializer,
+    local_iso,
+    paginated,
+)
 from marketplace.catalogue.models import Technology
 from marketplace.catalogue.vocabularies import TransferMode
 from marketplace.money import money_json
@@ -24,12 +30,7 @@ from marketplace.workflow import NotFound, bilingual
 from . import services
 from .models import Inquiry, InquiryMessage, InquiryTransition
 
-SHANGHAI = ZoneInfo("Asia/Shanghai")
 TAGS = ["inquiries"]
-
-
-def _moment(value) -> str:
-    return value.astimezone(SHANGHAI).isoformat()
 
 
 class InquiryMessageSerializer(serializers.ModelSerializer):
@@ -49,18 +50,12 @@ class InquiryMessageSerializer(serializers.ModelSerializer):
         return obj.author_id != obj.inquiry.inquirer_id
 
     def get_created_at(self, obj) -> str:
-        return _moment(obj.created_at)
+        return local_iso(obj.created_at)
 
 
-class InquiryTransitionSerializer(serializers.ModelSerializer):
-    at = serializers.SerializerMethodField()
-
-    class Meta:
+class InquiryTransitionSerializer(TransitionSerializer):
+    class Meta(TransitionSerializer.Meta):
         model = InquiryTransition
-        fields = ["from_status", "to_status", "at", "note"]
-
-    def get_at(self, obj) -> str:
-        return _moment(obj.at)
 
 
 class InquiryDealSerializer(serializers.Serializer):
@@ -117,10 +112,10 @@ class InquirySerializer(serializers.ModelSerializer):
         }
 
     def get_created_at(self, obj) -> str:
-        return _moment(obj.created_at)
+        return local_iso(obj.created_at)
 
     def get_updated_at(self, obj) -> str:
-        return _moment(obj.updated_at)
+        return local_iso(obj.updated_at)
 
 
 class InquiryDetailSerializer(InquirySerializer):
@@ -170,13 +165,7 @@ class InquiryCloseSerializer(serializers.Serializer):
     )
 
 
-ERROR_RESPONSES = {
-    400: ErrorSerializer,
-    401: DetailSerializer,
-    403: DetailSerializer,
-    404: DetailSerializer,
-    409: DetailSerializer,
-}
+ERROR_RESPONSES = WORKFLOW_ERRORS
 
 
 def _detail_queryset():
@@ -232,15 +221,7 @@ class InquiryListView(APIView):
 
     @extend_schema(
         responses={
-            200: inline_serializer(
-                name="InquiryPaginatedList",
-                fields={
-                    "count": serializers.IntegerField(),
-                    "next": serializers.CharField(allow_null=True),
-                    "previous": serializers.CharField(allow_null=True),
-                    "results": InquirySerializer(many=True),
-                },
-            ),
+            200: paginated("InquiryPaginatedList", InquirySerializer),
             401: DetailSerializer,
             404: DetailSerializer,
         },

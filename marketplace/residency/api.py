@@ -6,15 +6,12 @@ institution (`comments`); the applicant's detail, every list and every notice le
 
 from __future__ import annotations
 
-from zoneinfo import ZoneInfo
-
 from django.db.models import Prefetch
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiParameter,
     OpenApiResponse,
     extend_schema,
-    inline_serializer,
 )
 from rest_framework import serializers, status
 from rest_framework.negotiation import DefaultContentNegotiation
@@ -23,7 +20,14 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from config.api import DetailSerializer, ErrorSerializer, Pagination
+from config.api import (
+    WORKFLOW_ERRORS,
+    DetailSerializer,
+    Pagination,
+    TransitionSerializer,
+    local_iso,
+    paginated,
+)
 from marketplace.accounts.validators import validate_credit_code
 from marketplace.catalogue.models import Incubator
 from marketplace.uploads import RawNameMultiPartParser, serve_private
@@ -40,33 +44,16 @@ from .models import (
     Status,
 )
 
-SHANGHAI = ZoneInfo("Asia/Shanghai")
 TAGS = ["residency"]
-ERRORS = {
-    400: ErrorSerializer,
-    401: DetailSerializer,
-    403: DetailSerializer,
-    404: DetailSerializer,
-    409: DetailSerializer,
-}
-
-
-def _local(moment) -> str | None:
-    return moment.astimezone(SHANGHAI).isoformat() if moment else None
+ERRORS = WORKFLOW_ERRORS
 
 
 # --- Serializers ---------------------------------------------------------------------------
 
 
-class ResidencyTransitionSerializer(serializers.ModelSerializer):
-    at = serializers.SerializerMethodField()
-
-    class Meta:
+class ResidencyTransitionSerializer(TransitionSerializer):
+    class Meta(TransitionSerializer.Meta):
         model = ApplicationTransition
-        fields = ["from_status", "to_status", "at", "note"]
-
-    def get_at(self, obj) -> str:
-        return _local(obj.at)
 
 
 class ResidencyCommentSerializer(serializers.ModelSerializer):
@@ -81,7 +68,7 @@ class ResidencyCommentSerializer(serializers.ModelSerializer):
         return obj.author.get_username() if obj.author else None
 
     def get_created_at(self, obj) -> str:
-        return _local(obj.created_at)
+        return local_iso(obj.created_at)
 
 
 class ResidencyApplicationSerializer(serializers.ModelSerializer):
@@ -120,13 +107,13 @@ class ResidencyApplicationSerializer(serializers.ModelSerializer):
         return bool(obj.business_plan)
 
     def get_created_at(self, obj) -> str:
-        return _local(obj.created_at)
+        return local_iso(obj.created_at)
 
     def get_updated_at(self, obj) -> str:
-        return _local(obj.updated_at)
+        return local_iso(obj.updated_at)
 
     def get_moved_in_at(self, obj) -> str | None:
-        return _local(obj.moved_in_at)
+        return local_iso(obj.moved_in_at)
 
 
 class ResidencyApplicationDetailSerializer(ResidencyApplicationSerializer):
@@ -231,15 +218,7 @@ class ApplicationListView(APIView):
             OpenApiParameter("page_size", int, required=False),
         ],
         responses={
-            200: inline_serializer(
-                name="ResidencyPaginatedApplicationList",
-                fields={
-                    "count": serializers.IntegerField(),
-                    "next": serializers.CharField(allow_null=True),
-                    "previous": serializers.CharField(allow_null=True),
-                    "results": ResidencyApplicationSerializer(many=True),
-                },
-            ),
+            200: paginated("ResidencyPaginatedApplicationList", ResidencyApplicationSerializer),
             401: DetailSerializer,
             404: DetailSerializer,
         },

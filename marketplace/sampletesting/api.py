@@ -6,8 +6,6 @@ exception handler, so the views only parse input and call one service.
 
 from __future__ import annotations
 
-from zoneinfo import ZoneInfo
-
 from django.conf import settings
 from django.db.models import Prefetch
 from drf_spectacular.types import OpenApiTypes
@@ -23,7 +21,16 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from config.api import DetailSerializer, ErrorSerializer, MoneySerializer, Pagination
+from config.api import (
+    WORKFLOW_ERRORS,
+    DetailSerializer,
+    MoneySerializer,
+    Pagination,
+    TransitionSerializer,
+    local_iso,
+    paginated,
+)
+from marketplace.bookings.api import PayResponseSerializer
 from marketplace.bookings.models import Payment, PaymentMethod
 from marketplace.catalogue.models import Instrument
 from marketplace.money import money_json
@@ -33,30 +40,13 @@ from marketplace.workflow import NotFound, bilingual
 from . import services
 from .models import SampleOrder, SampleOrderTransition
 
-SHANGHAI = ZoneInfo("Asia/Shanghai")
 TAGS = ["sample-testing"]
-ERRORS = {
-    400: ErrorSerializer,
-    401: DetailSerializer,
-    403: DetailSerializer,
-    404: DetailSerializer,
-    409: DetailSerializer,
-}
+ERRORS = WORKFLOW_ERRORS
 
 
-def _local(moment) -> str | None:
-    return moment.astimezone(SHANGHAI).isoformat() if moment else None
-
-
-class SampleOrderTransitionSerializer(serializers.ModelSerializer):
-    at = serializers.SerializerMethodField()
-
-    class Meta:
+class SampleOrderTransitionSerializer(TransitionSerializer):
+    class Meta(TransitionSerializer.Meta):
         model = SampleOrderTransition
-        fields = ["from_status", "to_status", "at", "note"]
-
-    def get_at(self, obj) -> str:
-        return _local(obj.at)
 
 
 class SampleOrderPaymentSerializer(serializers.ModelSerializer):
@@ -101,7 +91,7 @@ class SampleOrderSerializer(serializers.ModelSerializer):
         return money_json(obj.price)
 
     def get_created_at(self, obj) -> str:
-        return _local(obj.created_at)
+        return local_iso(obj.created_at)
 
     def get_has_report(self, obj) -> bool:
         return bool(obj.report)
@@ -188,15 +178,7 @@ class SampleOrderListView(APIView):
 
     @extend_schema(
         responses={
-            200: inline_serializer(
-                name="PaginatedSampleOrderList",
-                fields={
-                    "count": serializers.IntegerField(),
-                    "next": serializers.CharField(allow_null=True),
-                    "previous": serializers.CharField(allow_null=True),
-                    "results": SampleOrderSerializer(many=True),
-                },
-            ),
+            200: paginated("PaginatedSampleOrderList", SampleOrderSerializer),
             401: DetailSerializer,
             404: DetailSerializer,
         },
@@ -315,17 +297,7 @@ class PayView(SampleOrderActionView):
         "pay",
         "付款 / pay (requester)",
         PayMethodSerializer,
-        inline_serializer(
-            name="SampleOrderPayResponse",
-            fields={
-                "method": serializers.CharField(),
-                "checkout_url": serializers.CharField(required=False),
-                "session_id": serializers.CharField(required=False),
-                "status": serializers.CharField(required=False),
-                "amount": MoneySerializer(required=False),
-                "instructions": serializers.CharField(required=False),
-            },
-        ),
+        PayResponseSerializer,
     )
     def post(self, request, pk: int):
         return super().post(request, pk)
