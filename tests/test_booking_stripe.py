@@ -174,6 +174,19 @@ def test_checkout_session_is_created_at_stripe_mock_for_the_price_in_fen(
 
 
 @pytest.mark.stripe
+def test_paying_online_from_the_booking_page_redirects_to_stripe_checkout(client, booking_world):
+    instrument, startup, manager, day = booking_world
+    booking = services.request_booking(startup, instrument, at(day, "09:00"), at(day, "11:00"))
+    services.approve(booking, manager)
+    client.force_login(startup)
+    assert 'id="pay-stripe"' in client.get(f"/bookings/{booking.pk}/").content.decode()
+    response = client.post(f"/bookings/{booking.pk}/pay_stripe/")
+    assert response.status_code == 302
+    assert response["Location"].startswith("https://")
+    assert Payment.objects.get(booking=booking).method == "stripe"
+
+
+@pytest.mark.stripe
 def test_cancelling_a_stripe_paid_booking_refunds_through_stripe(
     booking_world, django_capture_on_commit_callbacks
 ):

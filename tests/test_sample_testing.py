@@ -658,3 +658,28 @@ def test_an_absurd_quote_through_the_api_is_a_400_not_a_crash(lab, api_client, p
     assert body.get("code") == "price" or "price" in body["errors"]
     order.refresh_from_db()
     assert order.price is None
+
+
+@pytest.mark.stripe
+def test_paying_online_from_the_order_page_redirects_to_stripe_checkout(
+    lab, awaiting_payment, client
+):
+    _, startup, _ = lab
+    client.force_login(startup)
+    page = client.get(f"/sample-orders/{awaiting_payment.pk}/").content.decode()
+    assert 'id="pay-stripe"' in page
+    response = client.post(f"/sample-orders/{awaiting_payment.pk}/pay_stripe/")
+    assert response.status_code == 302
+    assert response["Location"].startswith("http")
+    assert Payment.objects.get(sample_order=awaiting_payment).method == "stripe"
+
+
+def test_without_stripe_the_order_page_offers_only_bank_transfer(
+    lab, awaiting_payment, client, settings
+):
+    _, startup, _ = lab
+    settings.PAYMENT_METHODS = ["offline"]
+    client.force_login(startup)
+    page = client.get(f"/sample-orders/{awaiting_payment.pk}/").content.decode()
+    assert 'id="pay-stripe"' not in page
+    assert 'id="pay-offline"' in page

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from zoneinfo import ZoneInfo
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -143,6 +144,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
             "is_member": is_member,
             "can_cancel": booking.status in ACTIVE_STATUSES,
             "Status": Status,
+            "stripe_enabled": "stripe" in settings.PAYMENT_METHODS,
         },
     )
 
@@ -152,12 +154,23 @@ def _whole_minutes(value: str | None) -> int:
     return int(value) if value and value.isdigit() and len(value) < 7 else -1
 
 
+def _pay_stripe(request: HttpRequest, booking: Booking) -> HttpResponse:
+    from .payments import start_stripe_checkout
+
+    base = request.build_absolute_uri(f"/bookings/{booking.pk}/")
+    result = start_stripe_checkout(
+        booking, request.user, success_url=base + "?paid=1", cancel_url=base
+    )
+    return redirect(result["checkout_url"])
+
+
 ACTIONS = {
     "approve": lambda request, booking: services.approve(booking, request.user),
     "reject": lambda request, booking: services.reject(
         booking, request.user, request.POST.get("reason", "")
     ),
     "pay_offline": lambda request, booking: services.choose_offline_payment(booking, request.user),
+    "pay_stripe": _pay_stripe,
     "confirm_offline_payment": lambda request, booking: services.confirm_offline_payment(
         booking, request.user, request.POST.get("reference", "")
     ),
@@ -176,12 +189,14 @@ def act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
         raise Http404
     try:
         booking = services.get_booking_for(request.user, pk)
-        ACTIONS[action](request, booking)
+        result = ACTIONS[action](request, booking)
     except services.BookingNotFound:
         raise Http404 from None
     except services.BookingError as exc:
         messages.error(request, exc.message)
     else:
+        if isinstance(result, HttpResponse):
+            return result
         messages.success(request, _("操作成功。"))
     next_url = request.POST.get("next", "")
     if next_url == "queue":
