@@ -683,3 +683,17 @@ def test_without_stripe_the_order_page_offers_only_bank_transfer(
     page = client.get(f"/sample-orders/{awaiting_payment.pk}/").content.decode()
     assert 'id="pay-stripe"' not in page
     assert 'id="pay-offline"' in page
+
+
+def test_a_platform_moderator_sees_every_institution_s_queue(lab, client):
+    from django.contrib.auth.models import Group
+
+    from marketplace.catalogue.permissions import MODERATORS_GROUP
+
+    order = ordered(lab)
+    moderator = UserFactory(username="moderator")
+    moderator.groups.add(Group.objects.get_or_create(name=MODERATORS_GROUP)[0])
+    client.force_login(moderator)
+    queue = client.get("/sample-orders/queue/")
+    assert queue.status_code == 200
+    assert f"/sample-orders/{order.pk}/" in queue.content.decode()

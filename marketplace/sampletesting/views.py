@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from marketplace.catalogue.models import Instrument
-from marketplace.catalogue.permissions import member_institution_ids
+from marketplace.catalogue.permissions import is_platform_moderator, member_institution_ids
 from marketplace.uploads import raw_upload_names, serve_private
 from marketplace.workflow import NotFound, WorkflowError
 
@@ -66,7 +66,7 @@ def mine(request: HttpRequest) -> HttpResponse:
 @login_required
 def queue(request: HttpRequest) -> HttpResponse:
     """Orders on the member's institutions' instruments; open ones unless a status is asked."""
-    if not member_institution_ids(request.user):
+    if not (member_institution_ids(request.user) or is_platform_moderator(request.user)):
         raise Http404
     orders = SampleOrder.objects.for_institution_members(request.user).select_related(
         "instrument", "user"
