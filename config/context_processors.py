@@ -17,6 +17,10 @@ NAVIGATION = [
 ]
 
 
+# The brand in the reader's language (WAGTAIL_SITE_NAME stays the Chinese name for the admin).
+SITE_NAME = _("双创资源共享平台")
+
+
 def site(request: HttpRequest) -> dict:
     path = request.path
     nav = []
@@ -24,7 +28,7 @@ def site(request: HttpRequest) -> dict:
         current = path == url if url == "/" else path.startswith(url)
         nav.append({"url": url, "label": label, "current": current})
     return {
-        "SITE_NAME": settings.WAGTAIL_SITE_NAME,
+        "SITE_NAME": SITE_NAME,
         "site_navigation": nav,
         "payment_methods": settings.PAYMENT_METHODS,
     }

@@ -61,6 +61,19 @@ def notify_transition(booking, from_status: str, by) -> None:
     )
 
 
+def in_language(message: str, language: str) -> str:
+    """One language of a stored notice. Notices are stored as "中文 / English: subject" (the
+    email goes out with both, since we do not know the reader's language); a page shows the
+    reader's half. Anything not in that shape is shown as it is."""
+    head, sep, rest = message.partition(" / ")
+    if not sep:
+        return message
+    _english, colon, subject = rest.partition(": ")
+    if language.startswith("en"):
+        return rest
+    return f"{head}：{subject}" if colon else head
+
+
 def _schedule_send() -> None:
     try:
         send_pending_notifications.enqueue()

@@ -13,6 +13,7 @@ from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -210,9 +211,13 @@ def notifications(request: HttpRequest) -> HttpResponse:
     from django.utils import timezone
 
     from .models import Notification
+    from .notifications import in_language
 
     notices = Notification.objects.filter(user=request.user).order_by("-created_at", "-pk")
     page = Paginator(notices, PAGE_SIZE).get_page(request.GET.get("page"))
+    language = get_language() or "zh-hans"
+    for notice in page:
+        notice.text = in_language(notice.message, language)
     unread = [n.pk for n in page if n.read_at is None]
     response = render(request, "bookings/notifications.html", {"page": page, "unread": set(unread)})
     Notification.objects.filter(pk__in=unread).update(read_at=timezone.now())
