@@ -697,3 +697,17 @@ def test_a_platform_moderator_sees_every_institution_s_queue(lab, client):
     queue = client.get("/sample-orders/queue/")
     assert queue.status_code == 200
     assert f"/sample-orders/{order.pk}/" in queue.content.decode()
+
+
+def test_the_order_page_and_detail_endpoint_make_a_fixed_number_of_queries(
+    lab, in_lab, client, api_client, django_assert_num_queries
+):
+    _, startup, _ = lab
+    client.force_login(startup)
+    # session, user, moderator check, memberships, order, transitions, payments, user bar (2)
+    with django_assert_num_queries(9):
+        assert client.get(f"/sample-orders/{in_lab.pk}/").status_code == 200
+    founder = token_client(api_client, startup)
+    # token and user, moderator check, memberships, visibility check, order, transitions, payments
+    with django_assert_num_queries(7):
+        assert founder.get(f"/api/v1/sample-orders/{in_lab.pk}/").status_code == 200
