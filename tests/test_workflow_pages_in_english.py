@@ -101,11 +101,11 @@ def test_workflow_pages_have_no_untranslated_text_in_english(client, english_wor
 
 
 def test_notices_show_the_reader_s_half_of_the_bilingual_text(client, english_world):
-    founder = english_world[0]
+    founder, _, order, _, _ = english_world
     client.force_login(founder)
     english = client.get("/notifications/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
-    assert "Sample testing quoted; please accept or cancel: #1 X-ray diffractometer" in english
+    assert f"Sample testing quoted; please accept or cancel: #{order.pk} X-ray" in english
     assert "送样检测已报价" not in english
     chinese = client.get("/notifications/", HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
-    assert "送样检测已报价，请确认：#1 X-ray diffractometer" in chinese
+    assert f"送样检测已报价，请确认：#{order.pk} X-ray diffractometer" in chinese
     assert "Sample testing quoted" not in chinese
