@@ -711,3 +711,29 @@ def test_the_order_page_and_detail_endpoint_make_a_fixed_number_of_queries(
     # token and user, moderator check, memberships, visibility check, order, transitions, payments
     with django_assert_num_queries(7):
         assert founder.get(f"/api/v1/sample-orders/{in_lab.pk}/").status_code == 200
+
+
+def test_a_session_signed_in_api_upload_with_a_path_in_the_name_is_refused_too(
+    lab, in_lab, settings
+):
+    """DRF's CSRF check for session callers reads request.POST of DRF's own Request, so the
+    form is parsed by the view's raw-name parser, as for token callers."""
+    from django.middleware.csrf import _get_new_csrf_string
+    from rest_framework.test import APIClient
+
+    _, _, manager = lab
+    browser_like = APIClient(enforce_csrf_checks=True)
+    browser_like.force_login(manager)
+    token = _get_new_csrf_string()
+    browser_like.cookies[settings.CSRF_COOKIE_NAME] = token
+    body, content_type = multipart_with_raw_name("report", "../../x.pdf", pdf_bytes())
+    response = browser_like.generic(
+        "POST",
+        f"/api/v1/sample-orders/{in_lab.pk}/report/",
+        body,
+        content_type,
+        HTTP_X_CSRFTOKEN=token,
+    )
+    assert response.status_code == 400, response.content
+    assert response.json()["code"] == "attachment_bad_name"
+    assert stored_files(settings) == []
