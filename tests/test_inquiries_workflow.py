@@ -421,13 +421,13 @@ def test_each_action_notifies_each_recipient_exactly_once(inquiry_world):
     texts = list(
         Notification.objects.filter(user=world.inquirer)
         .order_by("pk")
-        .values_list("message", flat=True)
+        .values_list("message", "message_en")
     )
-    assert [text.split(":")[0] for text in texts] == [
-        "成果单位已回复您的意向洽谈 / The institution replied to your inquiry",
-        "意向洽谈有新留言 / New message in your inquiry",
-        "成果单位已向您开放技术详细资料 / The institution opened the full details to you",
-        "意向洽谈已成交 / Inquiry agreed, deal recorded",
+    assert [(zh.split("：")[0], en.split(":")[0]) for zh, en in texts] == [
+        ("成果单位已回复您的意向洽谈", "The institution replied to your inquiry"),
+        ("意向洽谈有新留言", "New message in your inquiry"),
+        ("成果单位已向您开放技术详细资料", "The institution opened the full details to you"),
+        ("意向洽谈已成交", "Inquiry agreed, deal recorded"),
     ]
     assert all(
         url == f"/inquiries/{inquiry.pk}/"

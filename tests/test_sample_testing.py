@@ -185,7 +185,11 @@ def test_each_transition_notifies_the_other_side_once(lab):
     assert Notification.objects.filter(user=startup).count() == 1
     notice = Notification.objects.get(user=startup)
     assert notice.url == f"/sample-orders/{order.pk}/"
-    assert "已报价" in notice.message
+    assert notice.message == f"送样检测已报价，请确认：#{order.pk} X射线衍射仪"
+    assert (
+        notice.message_en
+        == f"Sample testing quoted; please accept or cancel: #{order.pk} X射线衍射仪"
+    )
     mail.outbox.clear()
     assert send_pending() == (2, 0)
     assert sorted(message.to[0] for message in mail.outbox) == [
@@ -193,6 +197,30 @@ def test_each_transition_notifies_the_other_side_once(lab):
         "lab@ylu.example",
     ]
     assert f"/sample-orders/{order.pk}/" in mail.outbox[0].body
+    founder_mail = next(m for m in mail.outbox if m.to == ["founder@startup.example"])
+    assert "送样检测已报价，请确认" in founder_mail.body
+    assert "Sample testing quoted; please accept or cancel" in founder_mail.body
+
+
+def test_notices_stored_the_old_bilingual_way_are_split_by_the_migration(lab):
+    import importlib
+
+    from django.apps import apps
+
+    _, startup, _ = lab
+    old = Notification.objects.create(
+        user=startup, message="预约已确认 / Booking confirmed: 扫描电镜 2026-12-07 09:00"
+    )
+    untouched = Notification.objects.create(user=startup, message="系统通知")
+    migration = importlib.import_module(
+        "marketplace.bookings.migrations.0006_notification_text_in_both_languages"
+    )
+    migration.split_bilingual_notices(apps, None)
+    old.refresh_from_db()
+    untouched.refresh_from_db()
+    assert old.message == "预约已确认：扫描电镜 2026-12-07 09:00"
+    assert old.message_en == "Booking confirmed: 扫描电镜 2026-12-07 09:00"
+    assert (untouched.message, untouched.message_en) == ("系统通知", "")
 
 
 def test_only_the_institution_quotes_and_only_the_requester_accepts(lab):

@@ -213,7 +213,8 @@ class Notification(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
     )
     booking = models.ForeignKey(Booking, null=True, on_delete=models.CASCADE, related_name="+")
-    message = models.CharField(max_length=500)
+    message = models.CharField(max_length=500)  # Chinese
+    message_en = models.CharField(max_length=500, blank=True)
     url = models.CharField(max_length=300, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     read_at = models.DateTimeField(null=True, blank=True)
@@ -227,3 +228,7 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return self.message
+
+    def text_in(self, language: str) -> str:
+        """The notice in the reader's language (Chinese when there is no English text)."""
+        return self.message_en if language.startswith("en") and self.message_en else self.message

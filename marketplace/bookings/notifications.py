@@ -33,14 +33,25 @@ MESSAGES = {
 }
 
 
-def notify(users, text: str, url: str, *, booking=None) -> None:
-    """One in-site notice (and one queued email) per distinct user; mail goes after commit."""
+def notify(users, headline: tuple[str, str], subject: str, url: str, *, booking=None) -> None:
+    """One in-site notice (and one queued email) per distinct user; mail goes after commit.
+
+    `headline` is (Chinese, English); each language's text is stored whole, so a page shows
+    the reader's and the email, whose reader's language we do not know, carries both."""
     from .models import Notification
 
+    zh, en = headline
     recipients = {user.pk: user for user in users}
     Notification.objects.bulk_create(
         [
-            Notification(user=user, booking=booking, message=text[:500], url=url, email=user.email)
+            Notification(
+                user=user,
+                booking=booking,
+                message=f"{zh}：{subject}"[:500],
+                message_en=f"{en}: {subject}"[:500],
+                url=url,
+                email=user.email,
+            )
             for user in recipients.values()
         ]
     )
@@ -52,26 +63,13 @@ def institution_members(institution) -> list:
 
 
 def notify_transition(booking, from_status: str, by) -> None:
-    zh, en = MESSAGES.get(booking.status, ("预约状态已更新", "Booking updated"))
     notify(
         other_side(booking.user, institution_members(booking.instrument.institution), by),
-        f"{zh} / {en}: {booking.instrument.name} {booking.start:%Y-%m-%d %H:%M}",
+        MESSAGES.get(booking.status, ("预约状态已更新", "Booking updated")),
+        f"{booking.instrument.name} {booking.start:%Y-%m-%d %H:%M}",
         f"/bookings/{booking.pk}/",
         booking=booking,
     )
-
-
-def in_language(message: str, language: str) -> str:
-    """One language of a stored notice. Notices are stored as "中文 / English: subject" (the
-    email goes out with both, since we do not know the reader's language); a page shows the
-    reader's half. Anything not in that shape is shown as it is."""
-    head, sep, rest = message.partition(" / ")
-    if not sep:
-        return message
-    _english, colon, subject = rest.partition(": ")
-    if language.startswith("en"):
-        return rest
-    return f"{head}：{subject}" if colon else head
 
 
 def _schedule_send() -> None:
@@ -93,7 +91,7 @@ def send_pending(limit: int = 500) -> tuple[int, int]:
         try:
             send_mail(
                 f"[双创资源共享平台] {notice.message[:60]}",
-                f"{notice.message}\n\n{settings.SITE_URL}{notice.url}\n",
+                f"{notice.message}\n{notice.message_en}\n\n{settings.SITE_URL}{notice.url}\n",
                 None,
                 [notice.email],
             )

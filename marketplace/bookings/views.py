@@ -211,13 +211,12 @@ def notifications(request: HttpRequest) -> HttpResponse:
     from django.utils import timezone
 
     from .models import Notification
-    from .notifications import in_language
 
     notices = Notification.objects.filter(user=request.user).order_by("-created_at", "-pk")
     page = Paginator(notices, PAGE_SIZE).get_page(request.GET.get("page"))
     language = get_language() or "zh-hans"
     for notice in page:
-        notice.text = in_language(notice.message, language)
+        notice.text = notice.text_in(language)
     unread = [n.pk for n in page if n.read_at is None]
     response = render(request, "bookings/notifications.html", {"page": page, "unread": set(unread)})
     Notification.objects.filter(pk__in=unread).update(read_at=timezone.now())

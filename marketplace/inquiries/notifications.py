@@ -6,7 +6,7 @@ One notice per recipient per action: a transition, a message, or access to the d
 from __future__ import annotations
 
 from marketplace.bookings.notifications import institution_members, notify
-from marketplace.workflow import bilingual, other_side
+from marketplace.workflow import other_side
 
 MESSAGES = {
     "open": ("收到新的意向洽谈", "New technology inquiry"),
@@ -25,19 +25,27 @@ def _url(inquiry) -> str:
 
 
 def notify_transition(inquiry, from_status: str, by) -> None:
-    zh, en = MESSAGES.get(inquiry.status, ("意向洽谈状态已更新", "Inquiry updated"))
     notify(
-        _recipients(inquiry, by), f"{bilingual(zh, en)}: {inquiry.technology.title}", _url(inquiry)
+        _recipients(inquiry, by),
+        MESSAGES.get(inquiry.status, ("意向洽谈状态已更新", "Inquiry updated")),
+        inquiry.technology.title,
+        _url(inquiry),
     )
 
 
 def notify_message(inquiry, by) -> None:
-    text = bilingual("意向洽谈有新留言", "New message in your inquiry")
-    notify(_recipients(inquiry, by), f"{text}: {inquiry.technology.title}", _url(inquiry))
+    notify(
+        _recipients(inquiry, by),
+        ("意向洽谈有新留言", "New message in your inquiry"),
+        inquiry.technology.title,
+        _url(inquiry),
+    )
 
 
 def notify_details_granted(inquiry, by) -> None:
-    text = bilingual(
-        "成果单位已向您开放技术详细资料", "The institution opened the full details to you"
+    notify(
+        [inquiry.inquirer],
+        ("成果单位已向您开放技术详细资料", "The institution opened the full details to you"),
+        inquiry.technology.title,
+        _url(inquiry),
     )
-    notify([inquiry.inquirer], f"{text}: {inquiry.technology.title}", _url(inquiry))

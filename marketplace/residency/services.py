@@ -73,12 +73,12 @@ def _notify(application: Application, from_status: str, by) -> None:
     from marketplace.bookings.notifications import institution_members, notify
     from marketplace.workflow import other_side
 
-    zh, en = MESSAGES.get(application.status, ("入孵申请状态已更新", "Application updated"))
     notify(
         other_side(
             application.applicant, institution_members(application.incubator.institution), by
         ),
-        f"{zh} / {en}: {application.company_name} → {application.incubator.name}",
+        MESSAGES.get(application.status, ("入孵申请状态已更新", "Application updated")),
+        f"{application.company_name} → {application.incubator.name}",
         f"/residency/applications/{application.pk}/",
     )
 

@@ -66,10 +66,10 @@ MESSAGES = {
 
 
 def _notify(order: SampleOrder, from_status: str, by) -> None:
-    zh, en = MESSAGES[order.status]
     notify(
         other_side(order.user, institution_members(order.instrument.institution), by),
-        f"{zh} / {en}: #{order.pk} {order.instrument.name}",
+        MESSAGES[order.status],
+        f"#{order.pk} {order.instrument.name}",
         order.get_absolute_url(),
     )
 
