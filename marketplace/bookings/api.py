@@ -111,9 +111,6 @@ def _error(exc: services.BookingError) -> Response:
     return workflow_error_response(exc)
 
 
-ERROR_RESPONSES = WORKFLOW_ERRORS
-
-
 class PayResponseSerializer(serializers.Serializer):
     """What paying answers: a Checkout URL for Stripe, or bank-transfer instructions."""
 
@@ -155,7 +152,7 @@ class BookingListView(APIView):
 
     @extend_schema(
         request=BookingRequestSerializer,
-        responses={201: BookingSerializer, **ERROR_RESPONSES},
+        responses={201: BookingSerializer, **WORKFLOW_ERRORS},
         summary="预约机时 / Request machine time",
         tags=["bookings"],
     )
@@ -235,7 +232,7 @@ def _action_schema(request_fields: dict | None, summary: str, response=None):
     )
     return extend_schema(
         request=request,
-        responses={200: response or BookingDetailSerializer, **ERROR_RESPONSES},
+        responses={200: response or BookingDetailSerializer, **WORKFLOW_ERRORS},
         summary=summary,
         tags=["bookings"],
     )
@@ -370,7 +367,7 @@ class StripeConnectView(APIView):
         request=None,
         responses={
             200: inline_serializer(name="ConnectLink", fields={"url": serializers.CharField()}),
-            **ERROR_RESPONSES,
+            **WORKFLOW_ERRORS,
         },
         summary="Stripe 收款账户设置 / Stripe Connect onboarding",
         tags=["payments"],

@@ -165,9 +165,6 @@ class InquiryCloseSerializer(serializers.Serializer):
     )
 
 
-ERROR_RESPONSES = WORKFLOW_ERRORS
-
-
 def _detail_queryset():
     return Inquiry.objects.for_pages().prefetch_related(
         Prefetch("messages", queryset=InquiryMessage.objects.select_related("author")),
@@ -194,7 +191,7 @@ class TechnologyInquiryCreateView(APIView):
 
     @extend_schema(
         request=InquiryCreateSerializer,
-        responses={201: InquirySerializer, **ERROR_RESPONSES},
+        responses={201: InquirySerializer, **WORKFLOW_ERRORS},
         summary="发起意向洽谈 / Send a technology inquiry",
         description="403 for members of the technology's own institution; 409 when the user "
         "already has an open or negotiating inquiry on it; 404 for unknown or unpublished "
@@ -255,7 +252,7 @@ class InquiryDetailView(APIView):
 def _action_schema(request_serializer, summary: str, operation_id: str, description: str = ""):
     return extend_schema(
         request=request_serializer,
-        responses={200: InquiryDetailSerializer, **ERROR_RESPONSES},
+        responses={200: InquiryDetailSerializer, **WORKFLOW_ERRORS},
         summary=summary,
         description=description,
         operation_id=operation_id,

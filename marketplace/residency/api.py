@@ -45,7 +45,6 @@ from .models import (
 )
 
 TAGS = ["residency"]
-ERRORS = WORKFLOW_ERRORS
 
 
 # --- Serializers ---------------------------------------------------------------------------
@@ -189,7 +188,7 @@ class IncubatorApplicationsView(APIView):
             "application/json": ResidencyApplicationRequestSerializer,
             "multipart/form-data": ResidencyApplicationUploadSerializer,
         },
-        responses={201: ResidencyApplicationDetailSerializer, **ERRORS},
+        responses={201: ResidencyApplicationDetailSerializer, **WORKFLOW_ERRORS},
         summary="申请入孵 / apply for residency at an incubator",
         operation_id="residency_apply",
         tags=TAGS,
@@ -292,7 +291,7 @@ def _validated(request, serializer_class) -> dict:
 def _action(name: str, summary: str, request_serializer=None):
     return extend_schema(
         request=request_serializer,
-        responses={200: ResidencyApplicationDetailSerializer, **ERRORS},
+        responses={200: ResidencyApplicationDetailSerializer, **WORKFLOW_ERRORS},
         summary=summary,
         operation_id=f"residency_applications_{name}",
         tags=TAGS,
@@ -357,7 +356,7 @@ class CommentsView(APIView):
 
     @extend_schema(
         request=ResidencyCommentRequestSerializer,
-        responses={201: ResidencyCommentSerializer, **ERRORS},
+        responses={201: ResidencyCommentSerializer, **WORKFLOW_ERRORS},
         summary="内部审核意见 / add an internal review comment (members; never shown to the applicant)",
         operation_id="residency_applications_comment",
         tags=TAGS,

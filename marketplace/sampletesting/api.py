@@ -41,7 +41,6 @@ from . import services
 from .models import SampleOrder, SampleOrderTransition
 
 TAGS = ["sample-testing"]
-ERRORS = WORKFLOW_ERRORS
 
 
 class SampleOrderTransitionSerializer(TransitionSerializer):
@@ -156,7 +155,7 @@ class InstrumentSampleOrdersView(APIView):
 
     @extend_schema(
         request=SampleOrderRequestSerializer,
-        responses={201: SampleOrderDetailSerializer, **ERRORS},
+        responses={201: SampleOrderDetailSerializer, **WORKFLOW_ERRORS},
         summary="委托送样检测 / Request sample testing",
         operation_id="sample_orders_create",
         tags=TAGS,
@@ -234,7 +233,7 @@ class SampleOrderActionView(APIView):
 def _action(name: str, summary: str, body=None, response=None):
     return extend_schema(
         request=body,
-        responses={200: response or SampleOrderDetailSerializer, **ERRORS},
+        responses={200: response or SampleOrderDetailSerializer, **WORKFLOW_ERRORS},
         summary=summary,
         operation_id=f"sample_orders_{name}",
         tags=TAGS,
@@ -394,7 +393,7 @@ class ReportView(APIView):
                 name="SampleOrderReportUpload", fields={"report": serializers.FileField()}
             )
         },
-        responses={200: SampleOrderDetailSerializer, **ERRORS},
+        responses={200: SampleOrderDetailSerializer, **WORKFLOW_ERRORS},
         summary="上传检测报告 / upload the test report (institution, PDF)",
         operation_id="sample_orders_report_upload",
         tags=TAGS,
