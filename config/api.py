@@ -1,23 +1,16 @@
-"""API conventions shared by every endpoint: pagination and the error envelope of API.md."""
+"""API wiring: the DRF exception handler (API.md's error envelope), the schema hook, JSON 404."""
 
 from __future__ import annotations
 
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from django.views.decorators.csrf import csrf_exempt
-from rest_framework import exceptions, serializers, status
-from rest_framework.pagination import PageNumberPagination
+from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
-
-class Pagination(PageNumberPagination):
-    """`?page=N&page_size=M` (M ≤ 100) → {"count", "next", "previous", "results"}."""
-
-    page_size = 20
-    page_size_query_param = "page_size"
-    max_page_size = 100
+from marketplace.api import workflow_error_response
+from marketplace.workflow import WorkflowError
 
 
 def _as_lists(detail: Any) -> Any:
@@ -30,23 +23,12 @@ def _as_lists(detail: Any) -> Any:
     return [str(detail)]
 
 
-def workflow_error_response(exc) -> Response:
-    """A workflow refusal as API.md wants it: 400 with field errors, else {"detail"}; + code."""
-    if exc.http_status == status.HTTP_400_BAD_REQUEST:
-        return Response(
-            {"errors": {"non_field_errors": [exc.message]}, "code": exc.code}, status=400
-        )
-    return Response({"detail": exc.message, "code": exc.code}, status=exc.http_status)
-
-
 def exception_handler(exc: Exception, context: dict) -> Response | None:
     """400 → {"errors": {field: [messages]}}; everything else keeps {"detail": "..."}.
 
     A workflow refusal raised by a service (marketplace.workflow) needs no try/except in the
     view: it arrives here and gets its status and stable code.
     """
-    from marketplace.workflow import WorkflowError
-
     if isinstance(exc, WorkflowError):
         return workflow_error_response(exc)
     response = drf_exception_handler(exc, context)
@@ -69,74 +51,9 @@ def only_public_api(endpoints: list) -> list:
     return [endpoint for endpoint in endpoints if endpoint[0].startswith("/api/v1/")]
 
 
-class ErrorSerializer(serializers.Serializer):
-    """400 body: {"errors": {field: [messages]}}."""
-
-    errors = serializers.DictField(child=serializers.ListField(child=serializers.CharField()))
-
-
-class DetailSerializer(serializers.Serializer):
-    """401/403/404/429 body: {"detail": "..."}."""
-
-    detail = serializers.CharField()
-
-
 @csrf_exempt
 def api_not_found(request, *args, **kwargs):
     """Any /api/v1/ path that matches no route: a JSON 404, like every other API answer."""
     from django.http import JsonResponse
 
     return JsonResponse({"detail": "未找到 / not found"}, status=404)
-
-
-class MoneySerializer(serializers.Serializer):
-    """Money in the API: {"amount": "300.00", "currency": "CNY"}."""
-
-    amount = serializers.CharField()
-    currency = serializers.CharField()
-
-
-# --- What every workflow API shares ---------------------------------------------------------
-
-SHANGHAI = ZoneInfo("Asia/Shanghai")
-
-# The refusals a workflow action can answer with (marketplace.workflow → exception_handler).
-WORKFLOW_ERRORS = {
-    400: ErrorSerializer,
-    401: DetailSerializer,
-    403: DetailSerializer,
-    404: DetailSerializer,
-    409: DetailSerializer,
-}
-
-
-def local_iso(moment) -> str | None:
-    """A stored (UTC) moment as ISO 8601 with the +08:00 offset, as API.md promises."""
-    return moment.astimezone(SHANGHAI).isoformat() if moment else None
-
-
-def paginated(name: str, item_serializer: type[serializers.Serializer]):
-    """The schema of a paginated list of `item_serializer` items, as component `name`."""
-    from drf_spectacular.utils import inline_serializer
-
-    return inline_serializer(
-        name=name,
-        fields={
-            "count": serializers.IntegerField(),
-            "next": serializers.CharField(allow_null=True),
-            "previous": serializers.CharField(allow_null=True),
-            "results": item_serializer(many=True),
-        },
-    )
-
-
-class TransitionSerializer(serializers.ModelSerializer):
-    """A row of a workflow's transition log; a subclass names its model in Meta."""
-
-    at = serializers.SerializerMethodField()
-
-    class Meta:
-        fields = ["from_status", "to_status", "at", "note"]
-
-    def get_at(self, obj) -> str:
-        return local_iso(obj.at)

@@ -16,7 +16,6 @@ from config.health import healthz
 from marketplace.accounts import api as accounts_api
 from marketplace.accounts.calendar import user_calendar
 from marketplace.bookings.calendar import instrument_calendar
-from marketplace.bookings.webhooks import stripe_webhook
 from marketplace.catalogue.api import (
     IncubatorViewSet,
     InstitutionViewSet,
@@ -40,6 +39,7 @@ api_patterns = [
     path("bookings/calendar.ics", user_calendar, name="calendar"),
     path("instruments/<str:code>/calendar.ics", instrument_calendar, name="instrument-calendar"),
     path("", include("marketplace.bookings.urls_api")),
+    path("", include("marketplace.payments.urls_api")),
     path("", include("marketplace.sampletesting.urls_api")),
     path("", include("marketplace.residency.urls_api")),
     path("", include("marketplace.inquiries.urls_api")),
@@ -54,7 +54,7 @@ api_patterns = [
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("workspace/", workspace, name="workspace"),
-    path("payments/stripe/webhook/", stripe_webhook, name="stripe-webhook"),
+    path("", include("marketplace.payments.urls")),
     path("api/v1/", include((api_patterns, "api"))),
     path("accounts/", include("marketplace.accounts.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
@@ -63,6 +63,7 @@ urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("sitemap.xml", sitemap, name="sitemap"),
+    path("", include("marketplace.notifications.urls")),
     path("", include("marketplace.bookings.urls")),
     path("", include("marketplace.sampletesting.urls")),
     path("", include("marketplace.residency.urls")),

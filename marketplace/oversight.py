@@ -16,8 +16,8 @@ from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
 from wagtail.permission_policies.base import BasePermissionPolicy
 from wagtail.permissions import register_permission_policy
 
+from marketplace.accounts.permissions import MODERATORS_GROUP, is_platform_moderator
 from marketplace.bookings.models import Booking
-from marketplace.catalogue.permissions import MODERATORS_GROUP, is_platform_moderator
 from marketplace.inquiries.models import Inquiry
 from marketplace.residency.models import Application
 from marketplace.sampletesting.models import SampleOrder

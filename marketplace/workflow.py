@@ -8,10 +8,12 @@ note) and tells the other side through the notification outbox — once per tran
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 
 from django.conf import settings
-from django.db import models
+from django.db import models, transaction
 from django.utils.translation import gettext_lazy as _
 
 
@@ -25,9 +27,11 @@ class WorkflowError(Exception):
     code = "workflow_error"
     http_status = 400
 
-    def __init__(self, message: str, code: str | None = None):
+    def __init__(self, message: str, code: str | None = None, *, field: str | None = None):
         super().__init__(message)
         self.message = message
+        # A 400 about one input names it, so the API answers {"errors": {field: [message]}}.
+        self.field = field
         if code:
             self.code = code
 
@@ -54,6 +58,31 @@ class Forbidden(WorkflowError):
     """The caller can see the item but may not do this to it (HTTP 403)."""
 
     http_status = 403
+
+
+class Refused:
+    """A refusal decided after writing something that must stay written (a hold found expired
+    is saved as expired, and its parties told, although the action asked for is refused).
+
+    A service returns `Refused(error)` from inside `atomic_action`; the transaction commits and
+    then the error is raised."""
+
+    def __init__(self, error: WorkflowError):
+        self.error = error
+
+
+def atomic_action(func):
+    """Run a workflow service in one transaction; a returned `Refused` commits, then raises."""
+
+    @functools.wraps(func)
+    def wrapper(*args, **kwargs):
+        with transaction.atomic():
+            result = func(*args, **kwargs)
+        if isinstance(result, Refused):
+            raise result.error
+        return result
+
+    return wrapper
 
 
 class TransitionRecord(models.Model):
@@ -98,11 +127,12 @@ class TransitionRecord(models.Model):
 
 def other_side(owner, member_users: Iterable, by) -> list:
     """Who hears about a transition: the owner learns what the institution did and the
-    institution what the owner did; a transition made by the system tells both."""
+    institution what the owner did; one made by the system or by a platform moderator tells
+    both."""
     members = list(member_users)
     if by is not None and by.pk == owner.pk:
         return members
-    if by is None:
+    if by is None or by.pk not in {member.pk for member in members}:
         return [owner, *members]
     return [owner]
 
@@ -148,3 +178,67 @@ class StateMachine:
             from_status=from_status, to_status=obj.status, by=by, note=(note or "")[:500]
         )
         self.notifier(obj, from_status, by)
+
+
+# --- Actions: what a person can do to an item, declared once per workflow --------------------
+
+
+@dataclass(frozen=True)
+class Action:
+    """One thing a person can do to a workflow item, declared once in the workflow's table.
+
+    The table drives both front doors — the HTML action view (`marketplace.workflow_pages`) and
+    the API endpoints (`marketplace.api.action_urlpatterns`) — and the flags templates show;
+    the service behind it still checks everything (a flag is a hint, the service the rule).
+    """
+
+    name: str  # the HTML form's action, e.g. "confirm_offline_payment"
+    label: str  # the button, e.g. _("确认到账")
+    # Calls one service: perform(item, user, validated input, request) → item, dict or tuple.
+    perform: Callable
+    roles: frozenset  # who is offered it: Role values of marketplace.accounts.permissions
+    statuses: frozenset  # the statuses in which it is offered
+    input: type | None = None  # a DRF serializer: the input rules of both doors
+    api_path: str | None = None  # "confirm-offline-payment"; None: pages only
+    style: str = "primary"  # primary | danger | secondary
+    # Extra condition on the item (e.g. a no-show only once the slot has started).
+    offered_if: Callable | None = None
+    # An API answer other than the item's detail: respond(item detail, result) → dict.
+    respond: Callable | None = None
+    summary: str = ""  # the API operation's summary
+    request_component: str | None = None  # the OpenAPI component name of `input`
+    response: object = None  # the OpenAPI response of 200 (default: the detail serializer)
+    confirm: str = ""  # text of a confirmation step before the form is sent
+
+
+class Workflow:
+    """A workflow's table of actions and how its items are found for a person."""
+
+    def __init__(
+        self,
+        *,
+        name: str,
+        get_for: Callable,
+        roles_of: Callable,
+        actions: Iterable[Action],
+    ):
+        self.name = name
+        self.get_for = get_for  # (user, pk) → item, or NotFound
+        self.roles_of = roles_of  # (user, item) → frozenset of roles
+        self.actions = {action.name: action for action in actions}
+
+    def available(self, item, user) -> list[Action]:
+        """The actions `user` is offered on `item` now, in table order."""
+        roles = self.roles_of(user, item)
+        return [
+            action
+            for action in self.actions.values()
+            if item.status in action.statuses
+            and roles & action.roles
+            and (action.offered_if is None or action.offered_if(item))
+        ]
+
+    def flags(self, item, user) -> dict[str, bool]:
+        """{action name: offered?} for templates: `{% if can.approve %}`."""
+        offered = {action.name for action in self.available(item, user)}
+        return {name: name in offered for name in self.actions}

@@ -10,10 +10,10 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from marketplace.accounts.permissions import member_institution_ids
 from marketplace.bookings.models import ACTIVE_STATUSES as BOOKING_ACTIVE
 from marketplace.bookings.models import Booking
 from marketplace.bookings.models import Status as BookingStatus
-from marketplace.catalogue.permissions import member_institution_ids
 from marketplace.inquiries.models import Inquiry
 from marketplace.inquiries.models import Status as InquiryStatus
 from marketplace.residency.models import OPEN_STATUSES as RESIDENCY_OPEN

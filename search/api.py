@@ -9,7 +9,7 @@ from rest_framework import exceptions, serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from config.api import ErrorSerializer
+from marketplace.api import ErrorSerializer
 
 from .documents import KINDS
 from .engines import get_engine

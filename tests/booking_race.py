@@ -24,6 +24,7 @@ def race(n: int, *, unsafe: bool = False) -> dict:
     from marketplace.bookings import services
     from marketplace.bookings.models import Booking
     from marketplace.catalogue.models import Instrument, OpeningInterval
+    from marketplace.workflow import Conflict
     from tests.factories import InstitutionFactory, UserFactory
 
     institution = InstitutionFactory()
@@ -72,7 +73,7 @@ def race(n: int, *, unsafe: bool = False) -> dict:
             barrier.wait(timeout=30)
             services.request_booking(users[i], fresh, start, start + dt.timedelta(hours=2), "race")
             results.append("ok")
-        except services.BookingConflict:
+        except Conflict:
             results.append("conflict")
         except Exception as exc:  # noqa: BLE001 — any other outcome is what the test reports
             results.append(f"error: {type(exc).__name__}: {exc}")

@@ -153,7 +153,7 @@ def test_detail_and_notification_page_query_counts_are_pinned(
     instrument, startup, manager, day = booking_world
     booking = services.request_booking(startup, instrument, at(day, "09:00"), at(day, "11:00"))
     services.approve(booking, manager)
-    services.choose_offline_payment(booking, startup)
+    services.pay(booking, startup, "offline", return_url="http://testserver/")
     services.confirm_offline_payment(booking, manager, "REF-1")
     client.force_login(startup)
     with django_assert_max_num_queries(9):

@@ -9,8 +9,9 @@ from decimal import Decimal
 import pytest
 from rest_framework.authtoken.models import Token
 
-from marketplace.bookings import services, webhooks
-from marketplace.bookings.models import Payment, StripeEvent
+from marketplace.bookings import services
+from marketplace.payments import webhooks
+from marketplace.payments.models import Payment, StripeEvent
 from tests.booking_fixtures import at
 
 pytestmark = pytest.mark.django_db
@@ -180,7 +181,7 @@ def test_paying_online_from_the_booking_page_redirects_to_stripe_checkout(client
     services.approve(booking, manager)
     client.force_login(startup)
     assert 'id="pay-stripe"' in client.get(f"/bookings/{booking.pk}/").content.decode()
-    response = client.post(f"/bookings/{booking.pk}/pay_stripe/")
+    response = client.post(f"/bookings/{booking.pk}/pay/", {"method": "stripe"})
     assert response.status_code == 302
     assert response["Location"].startswith("https://")
     assert Payment.objects.get(booking=booking).method == "stripe"
@@ -224,7 +225,7 @@ def test_a_manager_gets_a_connect_link_and_checkout_pays_the_institution(
     instrument.institution.refresh_from_db()
     assert instrument.institution.stripe_account_id.startswith("acct_")
 
-    from marketplace.bookings import payments
+    from marketplace.payments import services as payments
 
     sent = {}
     original = payments.stripe_client
@@ -243,9 +244,7 @@ def test_a_manager_gets_a_connect_link_and_checkout_pays_the_institution(
     monkeypatch.setattr(payments, "stripe_client", recording_client)
     booking = services.request_booking(startup, instrument, at(day, "09:00"), at(day, "11:00"))
     services.approve(booking, manager)
-    payments.start_stripe_checkout(
-        booking, startup, success_url="https://x.example/ok", cancel_url="https://x.example/no"
-    )
+    services.pay(booking, startup, "stripe", return_url="https://x.example/ok")
     assert sent["payment_intent_data"] == {
         "application_fee_amount": 4500,  # 5% of ¥900.00, in fen
         "transfer_data": {"destination": instrument.institution.stripe_account_id},

@@ -6,8 +6,8 @@ from django.core.management import call_command
 from django.urls import NoReverseMatch, reverse
 from wagtail.models import Revision
 
+from marketplace.accounts.permissions import MODERATORS_GROUP
 from marketplace.catalogue.models import Instrument, Technology
-from marketplace.catalogue.permissions import MODERATORS_GROUP
 from tests.factories import InstitutionFactory, InstrumentFactory, TechnologyFactory, UserFactory
 
 pytestmark = pytest.mark.django_db

@@ -9,10 +9,10 @@ from decimal import Decimal
 import pytest
 from django.core import mail
 
-from marketplace.bookings.models import Notification
-from marketplace.bookings.notifications import send_pending
 from marketplace.inquiries import services
 from marketplace.inquiries.models import Inquiry, InquiryMessage, Status
+from marketplace.notifications.models import Notification
+from marketplace.notifications.services import send_pending
 from marketplace.workflow import Conflict, Forbidden, NotFound, RuleError
 from tests.factories import TechnologyFactory
 from tests.inquiries_fixtures import build_inquiry_world, fresh

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from django.core import mail
 
-from marketplace.bookings.notifications import send_pending
+from marketplace.notifications.services import send_pending
 from marketplace.residency.models import Application, Status
 from tests.residency_fixtures import (
     VALID_BODY,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from marketplace.bookings.models import Notification
+from marketplace.notifications.models import Notification
 from marketplace.residency.models import Application, Status
 from tests.residency_fixtures import (
     VALID_BODY,

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 from django.core import mail
 
-from marketplace.bookings.models import Notification
-from marketplace.bookings.notifications import send_pending
 from marketplace.catalogue.models import Incubator
+from marketplace.notifications.models import Notification
+from marketplace.notifications.services import send_pending
 from marketplace.residency import services
 from marketplace.residency.models import Application, ApplicationTransition, Status
 from marketplace.workflow import Conflict, Forbidden, NotFound, RuleError

@@ -5,7 +5,7 @@ from decimal import Decimal
 import pytest
 from django.contrib.auth.models import Group
 
-from marketplace.catalogue.permissions import MEMBERS_GROUP, MODERATORS_GROUP
+from marketplace.accounts.permissions import MEMBERS_GROUP, MODERATORS_GROUP
 from marketplace.sampletesting.models import SampleOrder
 from marketplace.sampletesting.services import quote, request_order
 from tests.factories import InstitutionFactory, InstrumentFactory, MembershipFactory, UserFactory

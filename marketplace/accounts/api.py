@@ -15,7 +15,7 @@ from rest_framework.response import Response
 from rest_framework.throttling import AnonRateThrottle
 from rest_framework.views import APIView
 
-from config.api import DetailSerializer, ErrorSerializer
+from marketplace.api import DetailSerializer, ErrorSerializer
 
 from . import services
 from .models import User

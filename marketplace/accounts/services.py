@@ -79,7 +79,7 @@ def grant_role(*, username: str, institution_code: str, role: str) -> Membership
             user=user, institution=institution, defaults={"role": role}
         )
         # Members manage their institution's listings in the Wagtail admin.
-        from marketplace.catalogue.permissions import MEMBERS_GROUP
+        from marketplace.accounts.permissions import MEMBERS_GROUP
 
         group, _created = Group.objects.get_or_create(name=MEMBERS_GROUP)
         user.groups.add(group)

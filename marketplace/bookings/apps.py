@@ -12,12 +12,23 @@ class BookingsConfig(AppConfig):
     def ready(self):
         from marketplace.accounts.calendar import EVENT_SOURCES
         from marketplace.catalogue.availability import BUSY_SOURCES
+        from marketplace.payments.payables import PayableSpec, register
 
         from .calendar import booking_events
-        from .payments import STRIPE_PAID_HANDLERS
+        from .models import Booking
         from .queries import active_intervals
         from .services import record_stripe_payment
 
         BUSY_SOURCES.append(active_intervals)
         EVENT_SOURCES.append(booking_events)
-        STRIPE_PAID_HANDLERS["booking"] = record_stripe_payment
+        register(
+            Booking,
+            PayableSpec(
+                describe=lambda booking: (
+                    f"{booking.instrument.name} {booking.start:%Y-%m-%d %H:%M}"
+                ),
+                institution=lambda booking: booking.instrument.institution,
+                reference=lambda booking: (f"预约号 #{booking.pk}", f"booking #{booking.pk}"),
+                on_stripe_paid=record_stripe_payment,
+            ),
+        )

@@ -49,18 +49,13 @@ def instrument_calendar(request, code: str):
 
     from marketplace.accounts.calendar import render_calendar
     from marketplace.accounts.models import User
+    from marketplace.accounts.permissions import is_member_of
     from marketplace.catalogue.models import Instrument
-
-    from .services import is_member_of_instrument_institution
 
     token = request.GET.get("token", "")
     user = User.objects.filter(calendar_token=token, is_active=True).first() if token else None
     instrument = Instrument.objects.filter(code=code).select_related("institution").first()
-    if (
-        user is None
-        or instrument is None
-        or not is_member_of_instrument_institution(user, instrument)
-    ):
+    if user is None or instrument is None or not is_member_of(user, instrument.institution_id):
         raise Http404
     body = render_calendar(f"{instrument.name} 预约", instrument_events(instrument))
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")

@@ -1,4 +1,4 @@
-"""Bookings of instrument machine time, their transition log, payments and notifications.
+"""Bookings of instrument machine time and their transition log.
 
 Active bookings (pending_approval, awaiting_payment, confirmed) never overlap on one
 instrument: on PostgreSQL an exclusion constraint holds it (migration 0002), on SQLite the
@@ -13,7 +13,9 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from marketplace.accounts import permissions
 from marketplace.catalogue.models import Instrument
+from marketplace.payments.models import paid_total
 from marketplace.workflow import TransitionRecord
 
 
@@ -39,12 +41,11 @@ class BookingQuerySet(models.QuerySet):
         return self.filter(start__lt=end, end__gt=start)
 
     def visible_to(self, user):
-        """The user's own bookings and their institutions' instruments' bookings."""
-        if not user.is_authenticated:
-            return self.none()
-        return self.filter(
-            models.Q(user=user) | models.Q(instrument__institution__memberships__user=user)
-        ).distinct()
+        """The user's own bookings, their institutions' instruments' bookings, and every
+        booking for a platform moderator (业务监管)."""
+        return permissions.visible_to(
+            self, user, owner="user", institution="instrument__institution_id"
+        )
 
 
 class Booking(models.Model):
@@ -101,15 +102,6 @@ class Booking(models.Model):
         return paid_total(self.payments.all())
 
 
-def paid_total(payments) -> Decimal:
-    """What stays with the institution: succeeded payments minus succeeded refunds."""
-    total = Decimal("0.00")
-    for payment in payments:
-        if payment.status == PaymentStatus.SUCCEEDED:
-            total += payment.amount if payment.kind == PaymentKind.PAYMENT else -payment.amount
-    return total
-
-
 class BookingTransition(TransitionRecord):
     """One row per change of status of a booking: who, when, from, to, why."""
 
@@ -122,113 +114,3 @@ class BookingTransition(TransitionRecord):
 
     def __str__(self) -> str:
         return f"#{self.booking_id} {self.from_status or '∅'} → {self.to_status}"
-
-
-class PaymentKind(models.TextChoices):
-    PAYMENT = "payment", _("付款")
-    REFUND = "refund", _("退款")
-
-
-class PaymentMethod(models.TextChoices):
-    STRIPE = "stripe", _("在线支付（Stripe）")
-    OFFLINE = "offline", _("对公转账")
-
-
-class PaymentStatus(models.TextChoices):
-    PENDING = "pending", _("处理中")
-    SUCCEEDED = "succeeded", _("成功")
-    FAILED = "failed", _("失败")
-    CANCELLED = "cancelled", _("已取消")
-
-
-class Payment(models.Model):
-    """A payment or a refund of a booking or of a sample-testing order; several per item are
-    normal. Exactly one of `booking` and `sample_order` is set: the item paid for."""
-
-    booking = models.ForeignKey(
-        Booking, null=True, blank=True, on_delete=models.PROTECT, related_name="payments"
-    )
-    sample_order = models.ForeignKey(
-        "sampletesting.SampleOrder",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="payments",
-    )
-    kind = models.CharField(max_length=10, choices=PaymentKind.choices, default=PaymentKind.PAYMENT)
-    method = models.CharField(max_length=10, choices=PaymentMethod.choices)
-    status = models.CharField(
-        max_length=10, choices=PaymentStatus.choices, default=PaymentStatus.PENDING
-    )
-    amount = models.DecimalField(max_digits=12, decimal_places=2)
-    currency = models.CharField(max_length=3, default="CNY")
-    reference = models.CharField(_("转账凭证号"), max_length=100, blank=True)
-    stripe_session_id = models.CharField(max_length=255, blank=True, db_index=True)
-    stripe_payment_intent = models.CharField(max_length=255, blank=True, db_index=True)
-    stripe_refund_id = models.CharField(max_length=255, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
-
-    class Meta:
-        ordering = ["created_at", "pk"]
-        verbose_name = _("支付记录")
-        verbose_name_plural = _("支付记录")
-        constraints = [
-            models.CheckConstraint(
-                condition=models.Q(amount__gte=0), name="payment_amount_not_negative"
-            ),
-            models.CheckConstraint(
-                condition=(
-                    models.Q(booking__isnull=False, sample_order__isnull=True)
-                    | models.Q(booking__isnull=True, sample_order__isnull=False)
-                ),
-                name="payment_pays_for_exactly_one_item",
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.kind} {self.method} {self.amount} {self.currency} ({self.status})"
-
-    @property
-    def payable(self):
-        """The booking or sample-testing order this payment is for."""
-        return self.booking if self.booking_id else self.sample_order
-
-
-class StripeEvent(models.Model):
-    """Every Stripe webhook event id once: a replayed event is recognised and ignored."""
-
-    event_id = models.CharField(max_length=255, unique=True)
-    type = models.CharField(max_length=100)
-    received_at = models.DateTimeField(auto_now_add=True)
-
-    def __str__(self) -> str:
-        return f"{self.event_id} {self.type}"
-
-
-class Notification(models.Model):
-    """An in-site notice for a user about an item of one of the workflows, linked by `url`."""
-
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
-    )
-    booking = models.ForeignKey(Booking, null=True, on_delete=models.CASCADE, related_name="+")
-    message = models.CharField(max_length=500)  # Chinese
-    message_en = models.CharField(max_length=500, blank=True)
-    url = models.CharField(max_length=300, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    read_at = models.DateTimeField(null=True, blank=True)
-    # The email copy is an outbox: sent after commit, retried until it goes out.
-    email = models.EmailField(blank=True)
-    emailed_at = models.DateTimeField(null=True, blank=True)
-    email_attempts = models.PositiveSmallIntegerField(default=0)
-
-    class Meta:
-        ordering = ["-created_at", "-pk"]
-
-    def __str__(self) -> str:
-        return self.message
-
-    def text_in(self, language: str) -> str:
-        """The notice in the reader's language (Chinese when there is no English text)."""
-        return self.message_en if language.startswith("en") and self.message_en else self.message

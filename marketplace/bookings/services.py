@@ -14,21 +14,26 @@ from django.db import IntegrityError, OperationalError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from marketplace.accounts import permissions
 from marketplace.catalogue.models import Blackout, Instrument
+from marketplace.notifications.services import institution_members, notify
+from marketplace.payments import providers
+from marketplace.payments import services as payments
 from marketplace.workflow import (
     Conflict,
     Forbidden,
     NotFound,
+    Refused,
     RuleError,
     StateMachine,
-    WorkflowError,
+    atomic_action,
     bilingual,
+    other_side,
 )
 
 from .models import (
     ACTIVE_STATUSES,
     Booking,
-    Payment,
     Status,
 )
 
@@ -53,19 +58,25 @@ TRANSITIONS: dict[str, set[str]] = {
 }
 
 
-# The workflow's refusals are the platform's shared ones under the names this module grew up with.
-BookingError = WorkflowError
-BookingRuleError = RuleError
-BookingConflict = Conflict
-BookingNotFound = NotFound
-BookingForbidden = Forbidden
-_bilingual = bilingual
+MESSAGES = {
+    Status.PENDING_APPROVAL: ("新的预约申请待审核", "New booking request awaiting approval"),
+    Status.AWAITING_PAYMENT: ("预约已通过审核，请付款", "Booking approved; please pay"),
+    Status.CONFIRMED: ("预约已确认", "Booking confirmed"),
+    Status.REJECTED: ("预约未通过审核", "Booking rejected"),
+    Status.CANCELLED: ("预约已取消", "Booking cancelled"),
+    Status.EXPIRED: ("预约保留已过期", "Booking hold expired"),
+    Status.COMPLETED: ("预约已完成", "Booking completed"),
+    Status.NO_SHOW: ("预约标记为未到场", "Booking marked as no-show"),
+}
 
 
 def _notify(booking: Booking, from_status: str, by) -> None:
-    from .notifications import notify_transition
-
-    notify_transition(booking, from_status, by)
+    notify(
+        other_side(booking.user, institution_members(booking.instrument.institution), by),
+        MESSAGES.get(booking.status, ("预约状态已更新", "Booking updated")),
+        f"{booking.instrument.name} {booking.start:%Y-%m-%d %H:%M}",
+        f"/bookings/{booking.pk}/",
+    )
 
 
 BOOKING_FLOW = StateMachine(TRANSITIONS, _notify)
@@ -74,14 +85,13 @@ BOOKING_FLOW = StateMachine(TRANSITIONS, _notify)
 # --- Permissions ---------------------------------------------------------------------------
 
 
-def is_member_of_instrument_institution(user, instrument: Instrument) -> bool:
-    from marketplace.catalogue.permissions import is_platform_moderator, member_institution_ids
-
-    return is_platform_moderator(user) or instrument.institution_id in member_institution_ids(user)
+def is_member(user, booking: Booking) -> bool:
+    """A member of the instrument's institution: acts for it (moderators only read)."""
+    return permissions.is_member_of(user, booking.instrument.institution_id)
 
 
 def get_booking_for(user, booking_id: int) -> Booking:
-    """The booking if the user owns it or manages its instrument; otherwise BookingNotFound."""
+    """The booking if the user may read it (owner, member, moderator); otherwise NotFound."""
     booking = (
         Booking.objects.visible_to(user)
         .select_related("instrument__institution", "user")
@@ -89,16 +99,7 @@ def get_booking_for(user, booking_id: int) -> Booking:
         .first()
     )
     if booking is None:
-        from marketplace.catalogue.permissions import is_platform_moderator
-
-        if is_platform_moderator(user):
-            booking = (
-                Booking.objects.select_related("instrument__institution", "user")
-                .filter(pk=booking_id)
-                .first()
-            )
-    if booking is None:
-        raise BookingNotFound(_bilingual("预约不存在", "booking not found"))
+        raise NotFound(bilingual("预约不存在", "booking not found"))
     return booking
 
 
@@ -118,8 +119,8 @@ def price_for(instrument: Instrument, user, minutes: int) -> tuple[Decimal, bool
     if internal and instrument.price_internal_hourly is None:
         internal = False
     if rate is None:
-        raise BookingRuleError(
-            _bilingual(
+        raise RuleError(
+            bilingual(
                 "该仪器机时价格面议，请先联系管理单位",
                 "machine time is priced on request; contact the institution",
             ),
@@ -155,8 +156,8 @@ def refund_amount_for(booking: Booking, at: dt.datetime) -> Decimal:
 
 def _require_aware(value: dt.datetime, name: str) -> dt.datetime:
     if timezone.is_naive(value):
-        raise BookingRuleError(
-            _bilingual(
+        raise RuleError(
+            bilingual(
                 f"{name} 必须带时区偏移（例如 +08:00）",
                 f"{name} must include a UTC offset (e.g. +08:00)",
             ),
@@ -168,61 +169,59 @@ def _require_aware(value: dt.datetime, name: str) -> dt.datetime:
 def check_rules(
     instrument: Instrument, user, start: dt.datetime, end: dt.datetime, now: dt.datetime
 ) -> None:
-    """Raise BookingRuleError for the first rule the request breaks."""
+    """Raise RuleError for the first rule the request breaks."""
     _require_aware(start, "start")
     _require_aware(end, "end")
     if end <= start:
-        raise BookingRuleError(
-            _bilingual("结束时间必须晚于开始时间", "end must be after start"), "end_before_start"
+        raise RuleError(
+            bilingual("结束时间必须晚于开始时间", "end must be after start"), "end_before_start"
         )
     if start < now:
-        raise BookingRuleError(
-            _bilingual("不能预约过去的时间", "start is in the past"), "in_the_past"
-        )
+        raise RuleError(bilingual("不能预约过去的时间", "start is in the past"), "in_the_past")
     if (
         instrument.status != "in_service"
         or not instrument.offers_machine_time
         or not instrument.live
     ):
-        raise BookingRuleError(
-            _bilingual("该仪器目前不接受机时预约", "the instrument does not take bookings now"),
+        raise RuleError(
+            bilingual("该仪器目前不接受机时预约", "the instrument does not take bookings now"),
             "not_in_service",
         )
     if instrument.training_required and not _has_training(user, instrument):
-        raise BookingRuleError(
-            _bilingual(
+        raise RuleError(
+            bilingual(
                 "该仪器要求先参加上机培训", "this instrument requires training before booking"
             ),
             "training_required",
         )
     minutes = (end - start).total_seconds() / 60
     if minutes < instrument.min_minutes:
-        raise BookingRuleError(
-            _bilingual(
+        raise RuleError(
+            bilingual(
                 f"每次至少预约 {instrument.min_minutes} 分钟",
                 f"bookings must be at least {instrument.min_minutes} minutes",
             ),
             "too_short",
         )
     if minutes > instrument.max_minutes:
-        raise BookingRuleError(
-            _bilingual(
+        raise RuleError(
+            bilingual(
                 f"每次最多预约 {instrument.max_minutes} 分钟",
                 f"bookings may be at most {instrument.max_minutes} minutes",
             ),
             "too_long",
         )
     if start < now + dt.timedelta(hours=instrument.min_notice_hours):
-        raise BookingRuleError(
-            _bilingual(
+        raise RuleError(
+            bilingual(
                 f"须至少提前 {instrument.min_notice_hours} 小时预约",
                 f"book at least {instrument.min_notice_hours} hours ahead",
             ),
             "min_notice",
         )
     if end > now + dt.timedelta(days=instrument.max_advance_days):
-        raise BookingRuleError(
-            _bilingual(
+        raise RuleError(
+            bilingual(
                 f"最多提前 {instrument.max_advance_days} 天预约",
                 f"book at most {instrument.max_advance_days} days ahead",
             ),
@@ -243,15 +242,15 @@ def check_rules(
         None,
     )
     if interval is None:
-        raise BookingRuleError(
-            _bilingual("不在仪器开放时间内", "outside the instrument's opening hours"),
+        raise RuleError(
+            bilingual("不在仪器开放时间内", "outside the instrument's opening hours"),
             "outside_opening_hours",
         )
     opening = dt.datetime.combine(local_start.date(), interval.start, tzinfo=zone)
     slot = dt.timedelta(minutes=instrument.slot_minutes)
     if (local_start - opening) % slot or (local_end - opening) % slot:
-        raise BookingRuleError(
-            _bilingual(
+        raise RuleError(
+            bilingual(
                 f"须按 {instrument.slot_minutes} 分钟时段对齐",
                 f"start and end must be on {instrument.slot_minutes}-minute slot boundaries",
             ),
@@ -315,8 +314,8 @@ def request_booking(
             # check and the insert below cannot interleave with another request's.
             _expire_overdue(instrument, start, end, now)
             if Blackout.objects.filter(instrument=instrument).overlapping(start, end).exists():
-                raise BookingConflict(
-                    _bilingual("该时段仪器停机", "the instrument is unavailable (blackout) then"),
+                raise Conflict(
+                    bilingual("该时段仪器停机", "the instrument is unavailable (blackout) then"),
                     "blackout",
                 )
             if (
@@ -325,8 +324,8 @@ def request_booking(
                 .overlapping(start, end)
                 .exists()
             ):
-                raise BookingConflict(
-                    _bilingual("该时段已被预约", "the slot is already booked"), "slot_taken"
+                raise Conflict(
+                    bilingual("该时段已被预约", "the slot is already booked"), "slot_taken"
                 )
             booking = Booking.objects.create(
                 instrument=instrument,
@@ -342,14 +341,12 @@ def request_booking(
             _record(booking, "", user, "requested")
     except IntegrityError as exc:
         # PostgreSQL's exclusion constraint caught a concurrent overlapping insert.
-        raise BookingConflict(
-            _bilingual("该时段已被预约", "the slot is already booked"), "slot_taken"
+        raise Conflict(
+            bilingual("该时段已被预约", "the slot is already booked"), "slot_taken"
         ) from exc
     except OperationalError as exc:
         if "locked" in str(exc).lower():
-            raise BookingConflict(
-                _bilingual("系统繁忙，请重试", "busy, please retry"), "busy"
-            ) from exc
+            raise Conflict(bilingual("系统繁忙，请重试", "busy, please retry"), "busy") from exc
         raise
     return booking
 
@@ -380,165 +377,170 @@ def _locked(booking: Booking) -> Booking:
 
 
 def _require_member(user, booking: Booking) -> None:
-    if not is_member_of_instrument_institution(user, booking.instrument):
-        raise BookingForbidden(
-            _bilingual(
+    if not is_member(user, booking):
+        raise Forbidden(
+            bilingual(
                 "只有仪器管理单位可以执行此操作", "only the instrument's institution may do this"
             )
         )
 
 
-def _require_owner_or_member(user, booking: Booking) -> None:
-    if booking.user_id != user.pk and not is_member_of_instrument_institution(
-        user, booking.instrument
-    ):
-        raise BookingForbidden(_bilingual("无权操作此预约", "not allowed on this booking"))
+def _require_owner(user, booking: Booking) -> None:
+    if booking.user_id != user.pk:
+        raise Forbidden(bilingual("只有预约人可以付款", "only the booker pays"))
 
 
-def _check_not_expired(booking: Booking, now: dt.datetime) -> None:
+def _expired_now(booking: Booking, now: dt.datetime) -> Refused | None:
+    """A hold whose time ran out is saved as expired (and both sides told) even though the
+    action that found it is refused: the caller returns the Refused from its atomic_action."""
     if (
         booking.status in (Status.PENDING_APPROVAL, Status.AWAITING_PAYMENT)
         and booking.hold_expires_at
         and booking.hold_expires_at <= now
     ):
         _transition(booking, Status.EXPIRED, by=None, note="hold expired")
-        raise BookingConflict(_bilingual("预约保留已过期", "the hold has expired"), "expired")
+        return Refused(Conflict(bilingual("预约保留已过期", "the hold has expired"), "expired"))
+    return None
 
 
-@transaction.atomic
-def approve(booking: Booking, by) -> Booking:
+@atomic_action
+def approve(booking: Booking, by) -> Booking | Refused:
     booking = _locked(booking)
     _require_member(by, booking)
-    _check_not_expired(booking, timezone.now())
+    if refused := _expired_now(booking, timezone.now()):
+        return refused
     target = Status.AWAITING_PAYMENT if booking.price > 0 else Status.CONFIRMED
     if booking.status != Status.PENDING_APPROVAL:
-        raise BookingConflict(
-            _bilingual("只有待审核的预约可以审核通过", "only a pending booking can be approved"),
+        raise Conflict(
+            bilingual("只有待审核的预约可以审核通过", "only a pending booking can be approved"),
             "transition_not_allowed",
         )
     return _transition(booking, target, by, "approved")
 
 
-@transaction.atomic
+@atomic_action
 def reject(booking: Booking, by, reason: str) -> Booking:
     booking = _locked(booking)
     _require_member(by, booking)
     reason = (reason or "").strip()
     if not reason:
-        raise BookingRuleError(
-            _bilingual("请填写拒绝原因", "a reason is required"), "reason_required"
-        )
+        raise RuleError(bilingual("请填写拒绝原因", "a reason is required"), "reason_required")
     if booking.status != Status.PENDING_APPROVAL:
-        raise BookingConflict(
-            _bilingual("只有待审核的预约可以拒绝", "only a pending booking can be rejected"),
+        raise Conflict(
+            bilingual("只有待审核的预约可以拒绝", "only a pending booking can be rejected"),
             "transition_not_allowed",
         )
     booking.reject_reason = reason[:500]
     return _transition(booking, Status.REJECTED, by, reason)
 
 
-@transaction.atomic
-def choose_offline_payment(booking: Booking, by) -> Payment:
+@atomic_action
+def pay(booking: Booking, by, method: str, *, return_url: str) -> dict | Refused:
+    """The booker pays the price by `method`: what they need next (Checkout URL or transfer
+    instructions). Which provider does it is the payments app's business."""
+    provider = providers.provider_for(method)
     booking = _locked(booking)
-    if booking.user_id != by.pk:
-        raise BookingForbidden(_bilingual("只有预约人可以付款", "only the booker pays"))
-    _check_not_expired(booking, timezone.now())
+    _require_owner(by, booking)
+    if refused := _expired_now(booking, timezone.now()):
+        return refused
     if booking.status != Status.AWAITING_PAYMENT:
-        raise BookingConflict(
-            _bilingual("当前状态无需付款", "nothing to pay in this state"), "transition_not_allowed"
+        raise Conflict(
+            bilingual("当前状态无需付款", "nothing to pay in this state"), "transition_not_allowed"
         )
-    from .payments import pending_offline_payment
-
-    return pending_offline_payment(booking, booking.price)
+    return provider.start(booking, booking.price, return_url=return_url)
 
 
-@transaction.atomic
+@atomic_action
 def confirm_offline_payment(booking: Booking, by, reference: str) -> Booking:
     booking = _locked(booking)
     _require_member(by, booking)
     reference = (reference or "").strip()
     if not reference:
-        raise BookingRuleError(
-            _bilingual("请填写转账凭证号", "a bank transfer reference is required"),
+        raise RuleError(
+            bilingual("请填写转账凭证号", "a bank transfer reference is required"),
             "reference_required",
         )
     if booking.status != Status.AWAITING_PAYMENT:
-        raise BookingConflict(
-            _bilingual("当前状态不是待付款", "the booking is not awaiting payment"),
+        raise Conflict(
+            bilingual("当前状态不是待付款", "the booking is not awaiting payment"),
             "transition_not_allowed",
         )
-    from .payments import settle_offline
-
-    settle_offline(booking, booking.price, reference)
+    payments.settle_offline(booking, booking.price, reference)
     return _transition(booking, Status.CONFIRMED, by, f"offline payment {reference}")
 
 
-@transaction.atomic
+@atomic_action
 def record_stripe_payment(booking: Booking, session_id: str, payment_intent: str) -> Booking:
     """Stripe says the Checkout Session of this booking is paid (from the webhook)."""
-    from .payments import settle_stripe
-
     booking = _locked(booking)
-    payment = settle_stripe(booking, session_id, payment_intent)
+    payment = payments.settle_stripe(booking, session_id, payment_intent)
     if payment is None:
         return booking
     if booking.status == Status.AWAITING_PAYMENT:
         return _transition(booking, Status.CONFIRMED, None, "paid online")
     # Paid after the hold expired or was cancelled: the money goes back.
     if booking.status in (Status.EXPIRED, Status.CANCELLED):
-        _refund(booking, payment.amount, by=None)
+        payments.refund(booking, payment.amount)
     return booking
 
 
-def _refund(booking: Booking, amount: Decimal, by) -> Payment | None:
-    from .payments import refund
-
-    return refund(booking, amount)
-
-
-@transaction.atomic
-def cancel(booking: Booking, by, *, now: dt.datetime | None = None) -> tuple[Booking, Decimal]:
-    """Cancel; the refund is what the listing's policy gives at this moment."""
+@atomic_action
+def cancel(
+    booking: Booking, by, reason: str = "", *, now: dt.datetime | None = None
+) -> tuple[Booking, Decimal]:
+    """Cancel; the refund is what the listing's policy gives at this moment. The institution
+    or a platform moderator (with a stated reason, 业务监管) cancelling refunds in full."""
     now = now or timezone.now()
     booking = _locked(booking)
-    _require_owner_or_member(by, booking)
+    roles = permissions.roles_of(
+        by, owner_id=booking.user_id, institution_id=booking.instrument.institution_id
+    )
+    reason = (reason or "").strip()[:500]
+    if not roles & {permissions.Role.OWNER, permissions.Role.MEMBER}:
+        if permissions.Role.MODERATOR not in roles:
+            raise Forbidden(bilingual("无权操作此预约", "not allowed on this booking"))
+        if not reason:
+            raise RuleError(
+                bilingual("平台取消须说明原因", "a moderator cancelling states a reason"),
+                "reason_required",
+                field="reason",
+            )
     if booking.status not in (Status.PENDING_APPROVAL, Status.AWAITING_PAYMENT, Status.CONFIRMED):
-        raise BookingConflict(
-            _bilingual("当前状态不能取消", "cannot be cancelled in this state"),
+        raise Conflict(
+            bilingual("当前状态不能取消", "cannot be cancelled in this state"),
             "transition_not_allowed",
         )
-    # The institution cancelling refunds in full; the booker gets the policy's share.
-    refund = booking.paid_amount if by.pk != booking.user_id else refund_amount_for(booking, now)
-    _transition(booking, Status.CANCELLED, by, "cancelled")
-    _refund(booking, refund, by)
+    refund = refund_amount_for(booking, now) if by.pk == booking.user_id else booking.paid_amount
+    _transition(booking, Status.CANCELLED, by, reason or "cancelled")
+    payments.refund(booking, refund)
     return booking, refund
 
 
-@transaction.atomic
+@atomic_action
 def complete(booking: Booking, by, actual_minutes: int) -> Booking:
     booking = _locked(booking)
     _require_member(by, booking)
     if not isinstance(actual_minutes, int) or actual_minutes < 0 or actual_minutes > 24 * 60 * 7:
-        raise BookingRuleError(
-            _bilingual("实际使用分钟数无效", "actual_minutes must be a whole number of minutes"),
+        raise RuleError(
+            bilingual("实际使用分钟数无效", "actual_minutes must be a whole number of minutes"),
             "actual_minutes",
         )
     if booking.status != Status.CONFIRMED:
-        raise BookingConflict(
-            _bilingual("只有已确认的预约可以完成", "only a confirmed booking can be completed"),
+        raise Conflict(
+            bilingual("只有已确认的预约可以完成", "only a confirmed booking can be completed"),
             "transition_not_allowed",
         )
     booking.actual_minutes = actual_minutes
     return _transition(booking, Status.COMPLETED, by, f"used {actual_minutes} min")
 
 
-@transaction.atomic
+@atomic_action
 def mark_no_show(booking: Booking, by) -> Booking:
     booking = _locked(booking)
     _require_member(by, booking)
     if booking.status != Status.CONFIRMED or booking.start > timezone.now():
-        raise BookingConflict(
-            _bilingual(
+        raise Conflict(
+            bilingual(
                 "只有已开始的已确认预约可标记未到场",
                 "only a confirmed booking that has started can be a no-show",
             ),

@@ -8,7 +8,6 @@ app_name = "bookings"
 
 urlpatterns = [
     path("bookings/", views.my_bookings, name="mine"),
-    path("notifications/", views.notifications, name="notifications"),
     path("bookings/queue/", views.queue, name="queue"),
     path("bookings/<int:pk>/", views.detail, name="detail"),
     path("bookings/<int:pk>/<str:action>/", views.act, name="act"),

@@ -6,22 +6,24 @@ from __future__ import annotations
 import datetime as dt
 from zoneinfo import ZoneInfo
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods
 
+from marketplace.accounts.permissions import member_institution_ids
 from marketplace.catalogue.models import Instrument, OpeningInterval, RefundTier
-from marketplace.catalogue.permissions import member_institution_ids
+from marketplace.payments.providers import online_payment_enabled
+from marketplace.workflow import NotFound, WorkflowError
+from marketplace.workflow_pages import act_view
 
 from . import services
-from .models import ACTIVE_STATUSES, Booking, BookingTransition, Status
+from .actions import BOOKING_ACTIONS
+from .models import ACTIVE_STATUSES, Booking, BookingTransition
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 PAGE_SIZE = 50
@@ -62,14 +64,14 @@ def book(request: HttpRequest, code: str) -> HttpResponse:
             price, internal = services.price_for(
                 instrument, request.user, int((end - start).total_seconds() // 60)
             )
-        except services.BookingError as exc:
+        except WorkflowError as exc:
             error = exc.message
     if request.method == "POST" and error is None:
         try:
             booking = services.request_booking(
                 request.user, instrument, start, end, request.POST.get("purpose", "")
             )
-        except services.BookingError as exc:
+        except WorkflowError as exc:
             error = exc.message
         else:
             messages.success(request, _("预约已提交。"))
@@ -127,13 +129,11 @@ def queue(request: HttpRequest) -> HttpResponse:
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         booking = services.get_booking_for(request.user, pk)
-    except services.BookingNotFound:
+    except NotFound:
         raise Http404 from None
     transitions = (
         BookingTransition.objects.filter(booking=booking).select_related("by").order_by("at", "pk")
     )
-    is_owner = booking.user_id == request.user.pk
-    is_member = services.is_member_of_instrument_institution(request.user, booking.instrument)
     return render(
         request,
         "bookings/detail.html",
@@ -141,83 +141,10 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
             "booking": booking,
             "transitions": transitions,
             "payments": booking.payments.all(),
-            "is_owner": is_owner,
-            "is_member": is_member,
-            "can_cancel": booking.status in ACTIVE_STATUSES,
-            "Status": Status,
-            "stripe_enabled": "stripe" in settings.PAYMENT_METHODS,
+            "can": BOOKING_ACTIONS.flags(booking, request.user),
+            "online_payment": online_payment_enabled(),
         },
     )
 
 
-def _whole_minutes(value: str | None) -> int:
-    """A form's minutes as an int; anything else becomes -1, which the service refuses."""
-    return int(value) if value and value.isdigit() and len(value) < 7 else -1
-
-
-def _pay_stripe(request: HttpRequest, booking: Booking) -> HttpResponse:
-    from .payments import start_stripe_checkout
-
-    base = request.build_absolute_uri(f"/bookings/{booking.pk}/")
-    result = start_stripe_checkout(
-        booking, request.user, success_url=base + "?paid=1", cancel_url=base
-    )
-    return redirect(result["checkout_url"])
-
-
-ACTIONS = {
-    "approve": lambda request, booking: services.approve(booking, request.user),
-    "reject": lambda request, booking: services.reject(
-        booking, request.user, request.POST.get("reason", "")
-    ),
-    "pay_offline": lambda request, booking: services.choose_offline_payment(booking, request.user),
-    "pay_stripe": _pay_stripe,
-    "confirm_offline_payment": lambda request, booking: services.confirm_offline_payment(
-        booking, request.user, request.POST.get("reference", "")
-    ),
-    "cancel": lambda request, booking: services.cancel(booking, request.user),
-    "complete": lambda request, booking: services.complete(
-        booking, request.user, _whole_minutes(request.POST.get("actual_minutes"))
-    ),
-    "no_show": lambda request, booking: services.mark_no_show(booking, request.user),
-}
-
-
-@login_required
-@require_POST
-def act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
-    if action not in ACTIONS:
-        raise Http404
-    try:
-        booking = services.get_booking_for(request.user, pk)
-        result = ACTIONS[action](request, booking)
-    except services.BookingNotFound:
-        raise Http404 from None
-    except services.BookingError as exc:
-        messages.error(request, exc.message)
-    else:
-        if isinstance(result, HttpResponse):
-            return result
-        messages.success(request, _("操作成功。"))
-    next_url = request.POST.get("next", "")
-    if next_url == "queue":
-        return redirect("bookings:queue")
-    return redirect("bookings:detail", pk=pk)
-
-
-@login_required
-def notifications(request: HttpRequest) -> HttpResponse:
-    """The user's in-site notices, newest first; opening the page marks them read."""
-    from django.utils import timezone
-
-    from .models import Notification
-
-    notices = Notification.objects.filter(user=request.user).order_by("-created_at", "-pk")
-    page = Paginator(notices, PAGE_SIZE).get_page(request.GET.get("page"))
-    language = get_language() or "zh-hans"
-    for notice in page:
-        notice.text = notice.text_in(language)
-    unread = [n.pk for n in page if n.read_at is None]
-    response = render(request, "bookings/notifications.html", {"page": page, "unread": set(unread)})
-    Notification.objects.filter(pk__in=unread).update(read_at=timezone.now())
-    return response
+act = act_view(BOOKING_ACTIONS, detail="bookings:detail", queue="bookings:queue")

@@ -21,8 +21,8 @@ from rest_framework import exceptions, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from config.api import DetailSerializer, ErrorSerializer, MoneySerializer
 from marketplace.accounts.models import Institution
+from marketplace.api import DetailSerializer, ErrorSerializer, MoneySerializer
 from marketplace.money import money_json
 
 from .availability import AvailabilityRangeError, availability_json, parse_range

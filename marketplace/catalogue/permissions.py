@@ -1,6 +1,7 @@
 """Who may manage which listing: members of the owning institution, and platform moderators.
 
-Checked here, once, and used by querysets, the Wagtail admin and the API alike.
+The roles themselves are the platform's one policy (marketplace.accounts.permissions); this
+module applies them to listings for querysets, the Wagtail admin and the API alike.
 """
 
 from __future__ import annotations
@@ -8,31 +9,12 @@ from __future__ import annotations
 from django.contrib.auth.models import AnonymousUser
 from wagtail.permission_policies.base import ModelPermissionPolicy
 
-# Group names are created by the catalogue's data migration.
-MODERATORS_GROUP = "资源审核员"
-MEMBERS_GROUP = "机构成员"
-
-
-def is_platform_moderator(user) -> bool:
-    if not user.is_authenticated or not user.is_active:
-        return False
-    if user.is_superuser:
-        return True
-    cached = getattr(user, "_is_platform_moderator", None)
-    if cached is None:
-        cached = user.groups.filter(name=MODERATORS_GROUP).exists()
-        user._is_platform_moderator = cached
-    return cached
-
-
-def member_institution_ids(user) -> set[int]:
-    if not user.is_authenticated:
-        return set()
-    cached = getattr(user, "_member_institution_ids", None)
-    if cached is None:
-        cached = set(user.memberships.values_list("institution_id", flat=True))
-        user._member_institution_ids = cached
-    return cached
+from marketplace.accounts.permissions import (  # noqa: F401 — the policy's names
+    MEMBERS_GROUP,
+    MODERATORS_GROUP,
+    is_platform_moderator,
+    member_institution_ids,
+)
 
 
 def can_manage_listing(user, listing) -> bool:

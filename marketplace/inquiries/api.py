@@ -13,7 +13,7 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from config.api import (
+from marketplace.api import (
     WORKFLOW_ERRORS,
     DetailSerializer,
     MoneySerializer,

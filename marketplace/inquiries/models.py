@@ -30,7 +30,7 @@ class InquiryQuerySet(models.QuerySet):
     def visible_to(self, user):
         """The user's own inquiries and those on their institutions' technologies; moderators
         see every inquiry. An inquirer never sees another inquirer's thread."""
-        from marketplace.catalogue.permissions import is_platform_moderator, member_institution_ids
+        from marketplace.accounts.permissions import is_platform_moderator, member_institution_ids
 
         if not user.is_authenticated:
             return self.none()

@@ -5,7 +5,7 @@ One notice per recipient per action: a transition, a message, or access to the d
 
 from __future__ import annotations
 
-from marketplace.bookings.notifications import institution_members, notify
+from marketplace.notifications.services import institution_members, notify
 from marketplace.workflow import other_side
 
 MESSAGES = {

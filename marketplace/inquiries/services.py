@@ -27,8 +27,8 @@ from zoneinfo import ZoneInfo
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from marketplace.accounts.permissions import is_platform_moderator, member_institution_ids
 from marketplace.catalogue.models import Technology
-from marketplace.catalogue.permissions import is_platform_moderator, member_institution_ids
 from marketplace.catalogue.vocabularies import TransferMode
 from marketplace.money import MoneyError, yuan
 from marketplace.workflow import (

@@ -11,8 +11,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from marketplace.accounts.permissions import member_institution_ids
 from marketplace.catalogue.models import Technology
-from marketplace.catalogue.permissions import member_institution_ids
 from marketplace.workflow import NotFound, WorkflowError
 
 from . import services

@@ -20,7 +20,8 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from config.api import (
+from marketplace.accounts.validators import validate_credit_code
+from marketplace.api import (
     WORKFLOW_ERRORS,
     DetailSerializer,
     Pagination,
@@ -28,7 +29,6 @@ from config.api import (
     local_iso,
     paginated,
 )
-from marketplace.accounts.validators import validate_credit_code
 from marketplace.catalogue.models import Incubator
 from marketplace.uploads import RawNameMultiPartParser, serve_private
 from marketplace.workflow import NotFound, bilingual

@@ -45,7 +45,7 @@ class ApplicationQuerySet(models.QuerySet):
     def visible_to(self, user):
         """The user's own applications and those to their institutions' incubators; a platform
         moderator sees all. With what the list pages show already joined."""
-        from marketplace.catalogue.permissions import is_platform_moderator, member_institution_ids
+        from marketplace.accounts.permissions import is_platform_moderator, member_institution_ids
 
         if not user.is_authenticated:
             return self.none()

@@ -13,8 +13,8 @@ from django.db.models import F
 from django.db.models.functions import Least
 from django.utils import timezone
 
+from marketplace.accounts.permissions import is_platform_moderator, member_institution_ids
 from marketplace.catalogue.models import Incubator
-from marketplace.catalogue.permissions import is_platform_moderator, member_institution_ids
 from marketplace.uploads import validate_pdf
 from marketplace.workflow import (
     Conflict,
@@ -70,7 +70,7 @@ FIELDS = (
 
 def _notify(application: Application, from_status: str, by) -> None:
     """The other side hears about each transition, once; never anything internal."""
-    from marketplace.bookings.notifications import institution_members, notify
+    from marketplace.notifications.services import institution_members, notify
     from marketplace.workflow import other_side
 
     notify(

@@ -12,8 +12,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from marketplace.accounts.permissions import is_platform_moderator, member_institution_ids
 from marketplace.catalogue.models import Incubator
-from marketplace.catalogue.permissions import is_platform_moderator, member_institution_ids
 from marketplace.uploads import raw_upload_names, serve_private
 from marketplace.workflow import Forbidden, NotFound, WorkflowError
 

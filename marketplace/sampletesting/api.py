@@ -6,7 +6,6 @@ exception handler, so the views only parse input and call one service.
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.db.models import Prefetch
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
@@ -21,7 +20,7 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from config.api import (
+from marketplace.api import (
     WORKFLOW_ERRORS,
     DetailSerializer,
     MoneySerializer,
@@ -30,10 +29,10 @@ from config.api import (
     local_iso,
     paginated,
 )
-from marketplace.bookings.api import PayResponseSerializer
-from marketplace.bookings.models import Payment, PaymentMethod
 from marketplace.catalogue.models import Instrument
 from marketplace.money import money_json
+from marketplace.payments.models import Payment
+from marketplace.payments.serializers import PayRequestSerializer, PayResponseSerializer
 from marketplace.uploads import RawNameMultiPartParser, serve_private
 from marketplace.workflow import NotFound, bilingual
 
@@ -129,8 +128,8 @@ class ReferenceSerializer(serializers.Serializer):
     reference = serializers.CharField(max_length=100)
 
 
-class PayMethodSerializer(serializers.Serializer):
-    method = serializers.ChoiceField(choices=PaymentMethod.choices)
+class PayMethodSerializer(PayRequestSerializer):
+    """Named as the sample-testing API always named it."""
 
 
 class ReceiveSerializer(serializers.Serializer):
@@ -302,31 +301,13 @@ class PayView(SampleOrderActionView):
         return super().post(request, pk)
 
     def perform(self, order, by, data, request):
-        if data["method"] not in settings.PAYMENT_METHODS:
-            return Response(
-                {
-                    "errors": {
-                        "method": [bilingual("未启用在线支付", "online payment is not enabled")]
-                    }
-                },
-                status=400,
-            )
-        if data["method"] == "stripe":
-            base = request.build_absolute_uri(order.get_absolute_url())
-            result = services.start_stripe_checkout(
-                order, by, success_url=base + "?paid=1", cancel_url=base
-            )
-            return Response({"method": "stripe", **result})
-        payment = services.choose_offline_payment(order, by)
-        name = order.instrument.institution.name
         return Response(
-            {
-                "method": "offline",
-                "status": order.status,
-                "amount": money_json(payment.amount),
-                "instructions": f"请向 {name} 对公转账并注明送样检测单号 #{order.pk} / "
-                f"pay {name} by bank transfer quoting sample-testing order #{order.pk}",
-            }
+            services.pay(
+                order,
+                by,
+                data["method"],
+                return_url=request.build_absolute_uri(order.get_absolute_url()),
+            )
         )
 
 

@@ -1,3 +1,5 @@
+"""Sample-testing app configuration."""
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
@@ -7,8 +9,20 @@ class SampleTestingConfig(AppConfig):
     verbose_name = _("送样检测")
 
     def ready(self):
-        from marketplace.bookings.payments import STRIPE_PAID_HANDLERS
+        from marketplace.payments.payables import PayableSpec, register
 
+        from .models import SampleOrder
         from .services import record_stripe_payment
 
-        STRIPE_PAID_HANDLERS["sampleorder"] = record_stripe_payment
+        register(
+            SampleOrder,
+            PayableSpec(
+                describe=lambda order: f"送样检测 #{order.pk} {order.instrument.name}",
+                institution=lambda order: order.instrument.institution,
+                reference=lambda order: (
+                    f"送样检测单号 #{order.pk}",
+                    f"sample-testing order #{order.pk}",
+                ),
+                on_stripe_paid=record_stripe_payment,
+            ),
+        )

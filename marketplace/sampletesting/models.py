@@ -14,6 +14,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from marketplace.accounts import permissions
 from marketplace.catalogue.models import Instrument
 from marketplace.uploads import private_storage
 from marketplace.workflow import TransitionRecord
@@ -43,25 +44,18 @@ OPEN_STATUSES = (
 
 class SampleOrderQuerySet(models.QuerySet):
     def visible_to(self, user):
-        """The user's own orders and the orders on their institutions' instruments."""
-        from marketplace.catalogue.permissions import is_platform_moderator, member_institution_ids
-
-        if not user.is_authenticated:
-            return self.none()
-        if is_platform_moderator(user):
-            return self
-        return self.filter(
-            models.Q(user=user)
-            | models.Q(instrument__institution_id__in=member_institution_ids(user))
+        """The user's own orders, the orders on their institutions' instruments, and every
+        order for a platform moderator (业务监管)."""
+        return permissions.visible_to(
+            self, user, owner="user", institution="instrument__institution_id"
         )
 
     def for_institution_members(self, user):
-        """The queue: orders on instruments of the user's institutions (not their own)."""
-        from marketplace.catalogue.permissions import is_platform_moderator, member_institution_ids
-
-        if is_platform_moderator(user):
-            return self
-        return self.filter(instrument__institution_id__in=member_institution_ids(user))
+        """The queue: orders on instruments of the user's institutions (every one for a
+        platform moderator)."""
+        return permissions.for_institution_members(
+            self, user, institution="instrument__institution_id"
+        )
 
     def for_pages(self):
         return self.select_related("instrument__institution", "user")

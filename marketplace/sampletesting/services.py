@@ -11,11 +11,13 @@ from decimal import Decimal
 
 from django.db import transaction
 
-from marketplace.bookings import payments
-from marketplace.bookings.notifications import institution_members, notify
+from marketplace.accounts import permissions
+from marketplace.accounts.permissions import member_institution_ids
 from marketplace.catalogue.models import Instrument
-from marketplace.catalogue.permissions import is_platform_moderator, member_institution_ids
 from marketplace.money import MoneyError, yuan
+from marketplace.notifications.services import institution_members, notify
+from marketplace.payments import providers
+from marketplace.payments import services as payments
 from marketplace.uploads import validate_pdf
 from marketplace.workflow import (
     Conflict,
@@ -23,6 +25,7 @@ from marketplace.workflow import (
     NotFound,
     RuleError,
     StateMachine,
+    atomic_action,
     bilingual,
     other_side,
 )
@@ -81,9 +84,8 @@ ORDER_FLOW = StateMachine(TRANSITIONS, _notify)
 
 
 def is_member(user, order: SampleOrder) -> bool:
-    return is_platform_moderator(user) or (
-        order.instrument.institution_id in member_institution_ids(user)
-    )
+    """A member of the instrument's institution: acts for it (moderators only read)."""
+    return permissions.is_member_of(user, order.instrument.institution_id)
 
 
 def get_order_for(user, pk: int) -> SampleOrder:
@@ -206,7 +208,7 @@ def _price(value) -> Decimal:
     return price
 
 
-@transaction.atomic
+@atomic_action
 def quote(order: SampleOrder, by, price, turnaround_days: int, note: str = "") -> SampleOrder:
     """The institution's price and turnaround; it may revise it until the user accepts."""
     order = _locked(order)
@@ -237,7 +239,7 @@ def quote(order: SampleOrder, by, price, turnaround_days: int, note: str = "") -
     )
 
 
-@transaction.atomic
+@atomic_action
 def accept_quote(order: SampleOrder, by) -> SampleOrder:
     order = _locked(order)
     _require_owner(by, order)
@@ -246,7 +248,7 @@ def accept_quote(order: SampleOrder, by) -> SampleOrder:
     return ORDER_FLOW.move(order, target, by, "quote accepted")
 
 
-@transaction.atomic
+@atomic_action
 def decline(order: SampleOrder, by, reason: str) -> tuple[SampleOrder, Decimal]:
     """The institution will not do this test; anything paid goes back in full."""
     order = _locked(order)
@@ -263,15 +265,18 @@ def decline(order: SampleOrder, by, reason: str) -> tuple[SampleOrder, Decimal]:
 # --- Paying --------------------------------------------------------------------------------
 
 
-@transaction.atomic
-def choose_offline_payment(order: SampleOrder, by):
+@atomic_action
+def pay(order: SampleOrder, by, method: str, *, return_url: str) -> dict:
+    """The requester pays the accepted quote by `method`: a Checkout URL or transfer
+    instructions, from the payments app's provider."""
+    provider = providers.provider_for(method)
     order = _locked(order)
     _require_owner(by, order)
     _require_status(order, Status.AWAITING_PAYMENT)
-    return payments.pending_offline_payment(order, order.price)
+    return provider.start(order, order.price, return_url=return_url)
 
 
-@transaction.atomic
+@atomic_action
 def confirm_offline_payment(order: SampleOrder, by, reference: str) -> SampleOrder:
     order = _locked(order)
     _require_member(by, order)
@@ -281,22 +286,7 @@ def confirm_offline_payment(order: SampleOrder, by, reference: str) -> SampleOrd
     return ORDER_FLOW.move(order, Status.CONFIRMED, by, f"offline payment {reference}")
 
 
-@transaction.atomic
-def start_stripe_checkout(order: SampleOrder, by, success_url: str, cancel_url: str) -> dict:
-    order = _locked(order)
-    _require_owner(by, order)
-    _require_status(order, Status.AWAITING_PAYMENT)
-    return payments.start_checkout(
-        order,
-        amount=order.price,
-        description=f"送样检测 #{order.pk} {order.instrument.name}",
-        institution=order.instrument.institution,
-        success_url=success_url,
-        cancel_url=cancel_url,
-    )
-
-
-@transaction.atomic
+@atomic_action
 def record_stripe_payment(order: SampleOrder, session_id: str, payment_intent: str) -> SampleOrder:
     """Stripe says the order's Checkout Session is paid (from the webhook or reconciling)."""
     order = _locked(order)
@@ -314,7 +304,7 @@ def record_stripe_payment(order: SampleOrder, session_id: str, payment_intent: s
 # --- In the lab ----------------------------------------------------------------------------
 
 
-@transaction.atomic
+@atomic_action
 def receive_samples(order: SampleOrder, by, note: str = "") -> SampleOrder:
     order = _locked(order)
     _require_member(by, order)
@@ -348,7 +338,7 @@ def deliver_report(order: SampleOrder, by, uploaded) -> SampleOrder:
     return order
 
 
-@transaction.atomic
+@atomic_action
 def complete(order: SampleOrder, by) -> SampleOrder:
     """Either side closes a delivered order."""
     order = _locked(order)
@@ -362,19 +352,16 @@ OWNER_CANCELLABLE = (Status.REQUESTED, Status.QUOTED, Status.AWAITING_PAYMENT, S
 MEMBER_CANCELLABLE = (*OWNER_CANCELLABLE, Status.SAMPLES_RECEIVED)
 
 
-def may_cancel(user, order: SampleOrder) -> bool:
-    if is_member(user, order):
-        return order.status in MEMBER_CANCELLABLE
-    return order.user_id == user.pk and order.status in OWNER_CANCELLABLE
-
-
-@transaction.atomic
+@atomic_action
 def cancel(order: SampleOrder, by, reason: str = "") -> tuple[SampleOrder, Decimal]:
     order = _locked(order)
     member = is_member(by, order)
-    if not member:
+    moderator = not member and order.user_id != by.pk and permissions.is_platform_moderator(by)
+    if not member and not moderator:
         _require_owner(by, order)
-    reason = _text(reason, "reason", "取消原因", "reason", 500, required=False)
+    # A platform moderator cancels only with a stated reason (业务监管), refunding in full.
+    reason = _text(reason, "reason", "取消原因", "reason", 500, required=moderator)
+    member = member or moderator
     if not member and order.status == Status.SAMPLES_RECEIVED:
         raise Conflict(
             bilingual(

@@ -3,7 +3,6 @@ actions. Each POST calls one service; permissions live in the services."""
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -12,12 +11,14 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from marketplace.accounts.permissions import is_platform_moderator, member_institution_ids
 from marketplace.catalogue.models import Instrument
-from marketplace.catalogue.permissions import is_platform_moderator, member_institution_ids
+from marketplace.payments.providers import online_payment_enabled
 from marketplace.uploads import raw_upload_names, serve_private
 from marketplace.workflow import NotFound, WorkflowError
 
 from . import services
+from .actions import SAMPLE_ORDER_ACTIONS
 from .forms import QuoteForm, SampleOrderForm
 from .models import OPEN_STATUSES, SampleOrder, Status
 
@@ -110,7 +111,7 @@ def detail(request: HttpRequest, pk: int, quote_form: QuoteForm | None = None) -
             "payments": order.payments.order_by("created_at", "pk"),
             "is_owner": order.user_id == request.user.pk,
             "is_member": is_member,
-            "can_cancel": services.may_cancel(request.user, order),
+            "can": SAMPLE_ORDER_ACTIONS.flags(order, request.user),
             "quote_form": quote_form
             or QuoteForm(
                 initial={
@@ -120,7 +121,7 @@ def detail(request: HttpRequest, pk: int, quote_form: QuoteForm | None = None) -
                 }
             ),
             "Status": Status,
-            "stripe_enabled": "stripe" in settings.PAYMENT_METHODS,
+            "online_payment": online_payment_enabled(),
         },
         status=400 if quote_form is not None else 200,
     )
@@ -142,12 +143,14 @@ def _quote(request, order):
     return services.quote(order, request.user, data["price"], data["turnaround_days"], data["note"])
 
 
-def _pay_stripe(request, order):
-    base = request.build_absolute_uri(order.get_absolute_url())
-    result = services.start_stripe_checkout(
-        order, request.user, success_url=base + "?paid=1", cancel_url=base
+def _pay(request, order):
+    result = services.pay(
+        order,
+        request.user,
+        request.POST.get("method", ""),
+        return_url=request.build_absolute_uri(order.get_absolute_url()),
     )
-    return redirect(result["checkout_url"])
+    return redirect(result["checkout_url"]) if result.get("checkout_url") else result
 
 
 def _report(request, order):
@@ -164,8 +167,7 @@ ACTIONS = {
     "decline": lambda request, order: services.decline(
         order, request.user, request.POST.get("reason", "")
     ),
-    "pay_offline": lambda request, order: services.choose_offline_payment(order, request.user),
-    "pay_stripe": _pay_stripe,
+    "pay": _pay,
     "confirm_offline_payment": lambda request, order: services.confirm_offline_payment(
         order, request.user, request.POST.get("reference", "")
     ),

@@ -2,8 +2,8 @@
 
 from django.core.management.base import BaseCommand
 
-from marketplace.bookings.notifications import send_pending
 from marketplace.bookings.services import expire_overdue_holds
+from marketplace.notifications.services import send_pending
 
 
 class Command(BaseCommand):

@@ -11,10 +11,9 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
-from marketplace.payments.stripe_gateway import stripe_client
-
 from .models import Payment, PaymentKind, PaymentStatus, StripeEvent
-from .payments import record_stripe_paid
+from .services import record_stripe_paid
+from .stripe_gateway import stripe_client
 
 logger = logging.getLogger(__name__)
 HANDLED = {

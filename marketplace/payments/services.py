@@ -1,7 +1,6 @@
-"""Payment methods behind one small interface: Stripe Checkout and offline bank transfer.
-
-The functions taking a `payable` work for anything with a `payments` relation to `Payment`
-(a booking, a sample-testing order); the workflow's service decides when paying is allowed.
+"""The money operations on a payable: open a Checkout Session, record a transfer, settle,
+refund. They work for anything registered in `payables` (a booking, a sample-testing order);
+the workflow's service decides who pays and when, and holds the payable's row lock.
 """
 
 from __future__ import annotations
@@ -12,24 +11,21 @@ from decimal import Decimal
 from django.conf import settings
 from django.db import transaction
 
+from marketplace.accounts.permissions import is_manager_of
 from marketplace.money import to_fen
-from marketplace.payments.stripe_gateway import stripe_client
+from marketplace.workflow import Forbidden, bilingual
 
-from .models import Booking, Payment, PaymentKind, PaymentMethod, PaymentStatus, Status
-from .services import BookingConflict, BookingForbidden, _bilingual, _check_not_expired, _locked
+from .models import Payment, PaymentKind, PaymentMethod, PaymentStatus
+from .payables import spec_for
+from .stripe_gateway import stripe_client
 
 logger = logging.getLogger(__name__)
-
-
-# model_name of a payable → its service that records a paid Checkout Session
-# (`record(payable, session_id, payment_intent)`); each workflow registers its own in ready().
-STRIPE_PAID_HANDLERS: dict = {}
 
 
 def record_stripe_paid(payment: Payment, session_id: str, payment_intent: str) -> None:
     """Hand a paid session to the workflow of the item it paid for."""
     payable = payment.payable
-    STRIPE_PAID_HANDLERS[payable._meta.model_name](payable, session_id, payment_intent)
+    spec_for(payable).on_stripe_paid(payable, session_id, payment_intent)
 
 
 def platform_fee(amount: Decimal) -> Decimal:
@@ -39,11 +35,9 @@ def platform_fee(amount: Decimal) -> Decimal:
 
 def connect_onboarding_link(institution, by, *, refresh_url: str, return_url: str) -> str:
     """A Stripe Connect onboarding link for the institution's manager (account made once)."""
-    from marketplace.accounts.models import Membership
-
-    if not Membership.objects.filter(user=by, institution=institution, role="manager").exists():
-        raise BookingForbidden(
-            _bilingual("只有机构管理员可以设置收款账户", "only a manager sets up payouts")
+    if not is_manager_of(by, institution.pk):
+        raise Forbidden(
+            bilingual("只有机构管理员可以设置收款账户", "only a manager sets up payouts")
         )
     client = stripe_client()
     with transaction.atomic():
@@ -165,29 +159,6 @@ def refund(payable, amount: Decimal) -> Payment | None:
     if paid and paid.method == PaymentMethod.STRIPE and paid.stripe_payment_intent:
         transaction.on_commit(lambda: stripe_refund(row.pk))
     return row
-
-
-@transaction.atomic
-def start_stripe_checkout(booking: Booking, by, success_url: str, cancel_url: str) -> dict:
-    """Create a Checkout Session for the booking's price; the webhook confirms it."""
-    from django.utils import timezone
-
-    booking = _locked(booking)
-    if booking.user_id != by.pk:
-        raise BookingForbidden(_bilingual("只有预约人可以付款", "only the booker pays"))
-    _check_not_expired(booking, timezone.now())
-    if booking.status != Status.AWAITING_PAYMENT:
-        raise BookingConflict(
-            _bilingual("当前状态无需付款", "nothing to pay in this state"), "transition_not_allowed"
-        )
-    return start_checkout(
-        booking,
-        amount=booking.price,
-        description=f"{booking.instrument.name} {booking.start:%Y-%m-%d %H:%M}",
-        institution=booking.instrument.institution,
-        success_url=success_url,
-        cancel_url=cancel_url,
-    )
 
 
 def stripe_refund(refund_id: int) -> None:

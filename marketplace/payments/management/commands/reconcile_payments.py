@@ -3,9 +3,9 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from marketplace.bookings import webhooks
-from marketplace.bookings.models import Payment, PaymentKind, PaymentMethod, PaymentStatus
-from marketplace.bookings.payments import record_stripe_paid, stripe_refund
+from marketplace.payments import webhooks
+from marketplace.payments.models import Payment, PaymentKind, PaymentMethod, PaymentStatus
+from marketplace.payments.services import record_stripe_paid, stripe_refund
 
 
 class Command(BaseCommand):

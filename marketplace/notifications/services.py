@@ -1,4 +1,4 @@
-"""Tell the other side of a workflow item about each transition: an in-site notice and an email.
+"""Tell people about what happened to their workflow items: an in-site notice and an email.
 
 Each notice is also an email outbox row. After the transaction commits a background task
 sends what is unsent; a mail server that is down leaves the rows for the next attempt
@@ -16,37 +16,23 @@ from django.db import transaction
 from django.utils import timezone
 from django_tasks import task
 
-from marketplace.workflow import other_side
+from .models import Notification
 
 logger = logging.getLogger(__name__)
 MAX_ATTEMPTS = 20
 
-MESSAGES = {
-    "pending_approval": ("新的预约申请待审核", "New booking request awaiting approval"),
-    "awaiting_payment": ("预约已通过审核，请付款", "Booking approved; please pay"),
-    "confirmed": ("预约已确认", "Booking confirmed"),
-    "rejected": ("预约未通过审核", "Booking rejected"),
-    "cancelled": ("预约已取消", "Booking cancelled"),
-    "expired": ("预约保留已过期", "Booking hold expired"),
-    "completed": ("预约已完成", "Booking completed"),
-    "no_show": ("预约标记为未到场", "Booking marked as no-show"),
-}
 
-
-def notify(users, headline: tuple[str, str], subject: str, url: str, *, booking=None) -> None:
+def notify(users, headline: tuple[str, str], subject: str, url: str) -> None:
     """One in-site notice (and one queued email) per distinct user; mail goes after commit.
 
     `headline` is (Chinese, English); each language's text is stored whole, so a page shows
     the reader's and the email, whose reader's language we do not know, carries both."""
-    from .models import Notification
-
     zh, en = headline
     recipients = {user.pk: user for user in users}
     Notification.objects.bulk_create(
         [
             Notification(
                 user=user,
-                booking=booking,
                 message=f"{zh}：{subject}"[:500],
                 message_en=f"{en}: {subject}"[:500],
                 url=url,
@@ -62,16 +48,6 @@ def institution_members(institution) -> list:
     return [m.user for m in institution.memberships.select_related("user")]
 
 
-def notify_transition(booking, from_status: str, by) -> None:
-    notify(
-        other_side(booking.user, institution_members(booking.instrument.institution), by),
-        MESSAGES.get(booking.status, ("预约状态已更新", "Booking updated")),
-        f"{booking.instrument.name} {booking.start:%Y-%m-%d %H:%M}",
-        f"/bookings/{booking.pk}/",
-        booking=booking,
-    )
-
-
 def _schedule_send() -> None:
     try:
         send_pending_notifications.enqueue()
@@ -81,8 +57,6 @@ def _schedule_send() -> None:
 
 def send_pending(limit: int = 500) -> tuple[int, int]:
     """Send unsent notice emails; returns (sent, failed). Safe to run from several places."""
-    from .models import Notification
-
     sent = failed = 0
     pending = Notification.objects.filter(
         emailed_at__isnull=True, email_attempts__lt=MAX_ATTEMPTS

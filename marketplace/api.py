@@ -1,0 +1,151 @@
+"""The API kit every endpoint shares: paging, error and money bodies, +08:00 times, log rows."""
+
+from __future__ import annotations
+
+from zoneinfo import ZoneInfo
+
+from rest_framework import serializers
+from rest_framework.pagination import PageNumberPagination
+from rest_framework.response import Response
+
+
+class Pagination(PageNumberPagination):
+    """`?page=N&page_size=M` (M ≤ 100) → {"count", "next", "previous", "results"}."""
+
+    page_size = 20
+    page_size_query_param = "page_size"
+    max_page_size = 100
+
+
+class ErrorSerializer(serializers.Serializer):
+    """400 body: {"errors": {field: [messages]}}."""
+
+    errors = serializers.DictField(child=serializers.ListField(child=serializers.CharField()))
+
+
+class DetailSerializer(serializers.Serializer):
+    """401/403/404/429 body: {"detail": "..."}."""
+
+    detail = serializers.CharField()
+
+
+class MoneySerializer(serializers.Serializer):
+    """Money in the API: {"amount": "300.00", "currency": "CNY"}."""
+
+    amount = serializers.CharField()
+    currency = serializers.CharField()
+
+
+def workflow_error_response(exc) -> Response:
+    """A workflow refusal as API.md wants it: 400 with field errors, else {"detail"}; + code."""
+    if exc.http_status == 400:
+        field = getattr(exc, "field", None) or "non_field_errors"
+        return Response({"errors": {field: [exc.message]}, "code": exc.code}, status=400)
+    return Response({"detail": exc.message, "code": exc.code}, status=exc.http_status)
+
+
+# --- What every workflow API shares ---------------------------------------------------------
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+
+# The refusals a workflow action can answer with (marketplace.workflow → exception_handler).
+WORKFLOW_ERRORS = {
+    400: ErrorSerializer,
+    401: DetailSerializer,
+    403: DetailSerializer,
+    404: DetailSerializer,
+    409: DetailSerializer,
+}
+
+
+def local_iso(moment) -> str | None:
+    """A stored (UTC) moment as ISO 8601 with the +08:00 offset, as API.md promises."""
+    return moment.astimezone(SHANGHAI).isoformat() if moment else None
+
+
+def paginated(name: str, item_serializer: type[serializers.Serializer]):
+    """The schema of a paginated list of `item_serializer` items, as component `name`."""
+    from drf_spectacular.utils import inline_serializer
+
+    return inline_serializer(
+        name=name,
+        fields={
+            "count": serializers.IntegerField(),
+            "next": serializers.CharField(allow_null=True),
+            "previous": serializers.CharField(allow_null=True),
+            "results": item_serializer(many=True),
+        },
+    )
+
+
+class TransitionSerializer(serializers.ModelSerializer):
+    """A row of a workflow's transition log; a subclass names its model in Meta."""
+
+    at = serializers.SerializerMethodField()
+
+    class Meta:
+        fields = ["from_status", "to_status", "at", "note"]
+
+    def get_at(self, obj) -> str:
+        return local_iso(obj.at)
+
+
+# --- A workflow's action endpoints, generated from its table of actions ---------------------
+
+
+def action_urlpatterns(
+    workflow, *, prefix: str, detail, detail_serializer, tags, operation_id=None
+):
+    """POST `{prefix}/<pk>/{action.api_path}/` for every action of `workflow` that has one.
+
+    `detail(item)` answers with the item as the API shows it after the action; an action's
+    `respond(detail, result)` may wrap it (a cancel answers with the refund as well).
+    `operation_id(action)` names the OpenAPI operation where a workflow had named them.
+    """
+    from django.urls import path
+    from drf_spectacular.utils import extend_schema
+    from rest_framework.permissions import IsAuthenticated
+    from rest_framework.views import APIView
+
+    patterns = []
+    for action in workflow.actions.values():
+        if action.api_path is None:
+            continue
+
+        def post(self, request, pk: int, _action=action):
+            item = workflow.get_for(request.user, pk)
+            data = {}
+            if _action.input is not None:
+                body = _action.input(data=request.data)
+                body.is_valid(raise_exception=True)
+                data = body.validated_data
+            result = _action.perform(item, request.user, data, request)
+            if _action.respond is not None:
+                return Response(_action.respond(detail, result, item))
+            return Response(detail(item))
+
+        schema = {
+            "request": action.input,
+            "responses": {200: action.response or detail_serializer, **WORKFLOW_ERRORS},
+            "summary": action.summary,
+            "tags": tags,
+        }
+        if operation_id is not None:
+            schema["operation_id"] = operation_id(action)
+        view = type(
+            f"{workflow.name.title()}{action.name.title().replace('_', '')}View",
+            (APIView,),
+            {
+                "permission_classes": [IsAuthenticated],
+                "post": extend_schema(**schema)(post),
+                "__doc__": f"{action.summary}",
+            },
+        )
+        patterns.append(
+            path(
+                f"{prefix}/<int:pk>/{action.api_path}/",
+                view.as_view(),
+                name=f"{workflow.name}-{action.api_path}",
+            )
+        )
+    return patterns

@@ -1,0 +1,60 @@
+"""How a booking looks in the API."""
+
+from __future__ import annotations
+
+from rest_framework import serializers
+
+from marketplace.api import MoneySerializer, TransitionSerializer, local_iso
+from marketplace.money import money_json
+
+from .models import Booking, BookingTransition
+
+
+class BookingTransitionSerializer(TransitionSerializer):
+    class Meta(TransitionSerializer.Meta):
+        model = BookingTransition
+
+
+class BookingSerializer(serializers.ModelSerializer):
+    instrument = serializers.CharField(source="instrument.code")
+    instrument_name = serializers.CharField(source="instrument.name")
+    price = serializers.SerializerMethodField()
+    start = serializers.SerializerMethodField()
+    end = serializers.SerializerMethodField()
+    hold_expires_at = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Booking
+        fields = [
+            "id",
+            "instrument",
+            "instrument_name",
+            "status",
+            "start",
+            "end",
+            "purpose",
+            "price",
+            "internal_rate",
+            "hold_expires_at",
+            "reject_reason",
+            "actual_minutes",
+        ]
+
+    def get_price(self, obj) -> MoneySerializer:
+        return money_json(obj.price)
+
+    def get_start(self, obj) -> str:
+        return local_iso(obj.start)
+
+    def get_end(self, obj) -> str:
+        return local_iso(obj.end)
+
+    def get_hold_expires_at(self, obj) -> str | None:
+        return local_iso(obj.hold_expires_at)
+
+
+class BookingDetailSerializer(BookingSerializer):
+    transitions = BookingTransitionSerializer(many=True)
+
+    class Meta(BookingSerializer.Meta):
+        fields = [*BookingSerializer.Meta.fields, "transitions"]

@@ -1,0 +1,10 @@
+"""Payments app configuration."""
+
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class PaymentsConfig(AppConfig):
+    name = "marketplace.payments"
+    label = "payments"
+    verbose_name = _("支付")

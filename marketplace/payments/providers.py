@@ -1,0 +1,90 @@
+"""Payment methods behind one small interface: offline bank transfer (对公转账) and Stripe
+Checkout. `provider_for(method)` picks one from the enabled methods (settings.PAYMENT_METHODS);
+callers — the workflows' pay services, pages and API — never branch on the method.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from marketplace.money import money_json
+from marketplace.workflow import RuleError, bilingual
+
+from . import services
+from .models import PaymentMethod
+from .payables import spec_for
+
+
+class PaymentProvider:
+    """Starts a payment of `amount` for a payable whose workflow has checked who pays and when;
+    answers with what the payer needs next (a Checkout URL, or transfer instructions)."""
+
+    method: str = ""
+    label = ""
+
+    def start(self, payable: models.Model, amount: Decimal, *, return_url: str) -> dict:
+        raise NotImplementedError
+
+
+class OfflineBankTransfer(PaymentProvider):
+    method = PaymentMethod.OFFLINE
+    label = _("对公转账")
+
+    def start(self, payable, amount, *, return_url):
+        payment = services.pending_offline_payment(payable, amount)
+        spec = spec_for(payable)
+        name = spec.institution(payable).name
+        zh, en = spec.reference(payable)
+        return {
+            "method": self.method.value,
+            "status": payable.status,
+            "amount": money_json(payment.amount),
+            "instructions": f"请向 {name} 对公转账并注明{zh} / "
+            f"pay {name} by bank transfer quoting {en}",
+        }
+
+
+class StripeCheckout(PaymentProvider):
+    method = PaymentMethod.STRIPE
+    label = _("在线支付")
+
+    def start(self, payable, amount, *, return_url):
+        spec = spec_for(payable)
+        result = services.start_checkout(
+            payable,
+            amount=amount,
+            description=spec.describe(payable),
+            institution=spec.institution(payable),
+            success_url=return_url + "?paid=1",
+            cancel_url=return_url,
+        )
+        return {"method": self.method.value, **result}
+
+
+PROVIDERS: dict[str, PaymentProvider] = {
+    provider.method.value: provider for provider in (StripeCheckout(), OfflineBankTransfer())
+}
+
+
+def enabled_methods() -> list[str]:
+    return [method for method in settings.PAYMENT_METHODS if method in PROVIDERS]
+
+
+def online_payment_enabled() -> bool:
+    """Whether a payer is offered to pay online (a Checkout button) besides bank transfer."""
+    return PaymentMethod.STRIPE in enabled_methods()
+
+
+def provider_for(method: str) -> PaymentProvider:
+    """The enabled provider of `method`; a 400 naming the field otherwise."""
+    if method not in enabled_methods():
+        raise RuleError(
+            bilingual("未启用该支付方式", f"choose one of: {', '.join(enabled_methods())}"),
+            "payment_method",
+            field="method",
+        )
+    return PROVIDERS[method]
