@@ -2,17 +2,27 @@
 
 from __future__ import annotations
 
+import hashlib
 import io
 import json
+import re
 from collections import Counter
 
 import pytest
 from django.core.management import CommandError, call_command
 
-from marketplace.accounts.models import Institution
+from marketplace.accounts.models import Institution, InstitutionType
+from marketplace.catalogue import generator_vocabulary as vocabulary
 from marketplace.catalogue.generator import REGIONS, dump_catalogue, generate_catalogue
 from marketplace.catalogue.importer import import_catalogue, validate_catalogue
 from marketplace.catalogue.models import Incubator, Instrument, OpeningInterval, Technology
+from marketplace.catalogue.vocabularies import (
+    IncubatorLevel,
+    IncubatorType,
+    InstrumentCategory,
+    IpType,
+    TransferMode,
+)
 
 SIZES = {"instruments": 300, "incubators": 100, "technologies": 200}
 
@@ -39,6 +49,18 @@ def test_different_seeds_give_different_catalogues():
     one = generated_text(instruments=60, incubators=20, technologies=40, seed=7)
     other = generated_text(instruments=60, incubators=20, technologies=40, seed=8)
     assert one != other
+
+
+# sha256 of dump_catalogue(generate_catalogue(**PINNED_ARGUMENTS)). It changes with any change to
+# generator.py's logic or to generator_data/*.json: when that is meant, update it in the same commit.
+PINNED_ARGUMENTS = {"instruments": 60, "incubators": 20, "technologies": 40, "seed": 7}
+PINNED_SHA256 = "7eea7e180053d0ec2b44666e720659dc597b6377a97c11a8a79d8199c6ac6d3a"
+
+
+def test_a_small_catalogue_is_pinned_byte_for_byte():
+    out = io.StringIO()
+    dump_catalogue(generate_catalogue(**PINNED_ARGUMENTS), out)
+    assert hashlib.sha256(out.getvalue().encode("utf-8")).hexdigest() == PINNED_SHA256
 
 
 def test_the_output_has_exactly_the_requested_counts(catalogue):
@@ -155,3 +177,65 @@ def test_an_unwritable_output_path_is_a_command_error(tmp_path):
         call_command("generate_catalogue", output=str(tmp_path / "missing" / "out.json"))
     with pytest.raises(CommandError, match="is a directory"):
         call_command("generate_catalogue", output=str(tmp_path))
+
+
+# The vocabulary in generator_data/*.json -----------------------------------------------------
+
+
+def test_every_data_file_is_one_the_loader_reads():
+    files = sorted(path.stem for path in vocabulary.DATA_DIR.glob("*.json"))
+    assert files == [
+        "booking",
+        "incubators",
+        "institutions",
+        "instruments",
+        "people",
+        "places",
+        "technologies",
+    ]
+    assert all(vocabulary.load(topic)["_comment"] for topic in files)
+
+
+def test_every_instrument_type_has_names_and_models_of_known_makers():
+    assert len(vocabulary.INSTRUMENT_TYPES) >= 40  # 41 in instruments.json
+    for kind in vocabulary.INSTRUMENT_TYPES:
+        assert kind["names"], kind["abbr"]
+        assert kind["models"], kind["abbr"]
+        assert {model[0] for model in kind["models"]} <= set(vocabulary.MAKERS), kind["abbr"]
+        assert kind["category"] in InstrumentCategory.values, kind["abbr"]
+        assert kind["hourly"] or kind["sample"], kind["abbr"]
+        assert len(kind["specs"]) >= 2 and len(kind["capabilities"]) >= 2, kind["abbr"]
+
+
+def test_every_region_has_counties_places_and_industries():
+    assert len(vocabulary.REGIONS) == 16
+    for code, _name, _short, _area, centre, counties, places in vocabulary.REGIONS:
+        assert counties and places and vocabulary.REGION_INDUSTRIES[code], code
+        assert vocabulary.LAT_RANGE[0] <= centre[0] <= vocabulary.LAT_RANGE[1], code
+        assert vocabulary.LNG_RANGE[0] <= centre[1] <= vocabulary.LNG_RANGE[1], code
+
+
+def test_the_vocabulary_uses_only_the_catalogues_own_codes():
+    assert set(vocabulary.INSTITUTION_KINDS) <= set(InstitutionType.values)
+    assert set(vocabulary.CREDIT_PREFIX.values()) <= {"12", "52", "91"}
+    assert set(vocabulary.INCUBATOR_TYPES) <= set(IncubatorType.values)
+    assert {level for level, _ in vocabulary.INCUBATOR_LEVELS} <= set(IncubatorLevel.values)
+    assert set(vocabulary.TRANSFER_MODES) <= set(TransferMode.values)
+    ip_types = {
+        ip_type
+        for groups in vocabulary.TECH_FIELDS.values()
+        for _subjects, methods in groups
+        for _method, types in methods
+        for ip_type in types
+    }
+    assert ip_types <= set(IpType.values)
+    assert len(vocabulary.TRL_WEIGHTS) == 9
+
+
+def test_opening_patterns_are_weekdays_with_ordered_hours():
+    for _weight, pattern in vocabulary.OPENING_PATTERNS:
+        for weekdays, spans in pattern:
+            assert set(weekdays) <= set(range(7))
+            times = [time for span in spans for time in span]
+            assert all(re.fullmatch(r"[0-2]\d:[0-5]\d", time) for time in times)
+            assert times == sorted(times) and len(set(times)) == len(times)
