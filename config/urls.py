@@ -68,7 +68,7 @@ urlpatterns = [
     path("", include("marketplace.sampletesting.urls")),
     path("", include("marketplace.residency.urls")),
     path("", include("marketplace.inquiries.urls")),
-    path("", include("marketplace.urls")),
+    path("", include("marketplace.catalogue.urls")),
     path("", include("search.urls")),
     path("", include("cms.urls")),
 ]

@@ -10,7 +10,7 @@ from .models import PaymentMethod
 
 
 class PayRequestSerializer(serializers.Serializer):
-    method = serializers.ChoiceField(choices=PaymentMethod.choices, label="付款方式")
+    method = serializers.ChoiceField(choices=PaymentMethod.choices)
 
 
 class PayResponseSerializer(serializers.Serializer):
