@@ -120,3 +120,93 @@ class TechnologyFactory(factory.django.DjangoModelFactory):
     trl = 6
     mode_license = True
     live = True
+
+
+# --- Workflow items: one way to build each, in any status --------------------------------------
+
+
+def _next_week_at(hour: int) -> datetime.datetime:
+    """A slot a week from now, on the hour, Asia/Shanghai (stored as UTC)."""
+    from zoneinfo import ZoneInfo
+
+    day = datetime.date.today() + datetime.timedelta(days=7)
+    return datetime.datetime.combine(day, datetime.time(hour), tzinfo=ZoneInfo("Asia/Shanghai"))
+
+
+class BookingFactory(factory.django.DjangoModelFactory):
+    """A booking as the services would have left it; pass status= (and hold_expires_at=)."""
+
+    class Meta:
+        model = "bookings.Booking"
+
+    instrument = factory.SubFactory(InstrumentFactory)
+    user = factory.SubFactory(UserFactory)
+    start = factory.Sequence(lambda n: _next_week_at(8) + datetime.timedelta(hours=n % 10))
+    end = factory.LazyAttribute(lambda booking: booking.start + datetime.timedelta(hours=1))
+    purpose = "扫描电镜表征"
+    status = "pending_approval"
+    price = Decimal("450.00")
+
+
+class SampleOrderFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "sampletesting.SampleOrder"
+
+    instrument = factory.SubFactory(InstrumentFactory, offers_sample_testing=True)
+    user = factory.SubFactory(UserFactory)
+    sample_count = 3
+    sample_description = "三块硅片，10 mm × 10 mm"
+    test_items = "表面形貌、能谱"
+    status = "requested"
+
+
+class ApplicationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "residency.Application"
+
+    incubator = factory.SubFactory(IncubatorFactory)
+    applicant = factory.SubFactory(UserFactory)
+    company_name = factory.Sequence(lambda n: f"昆明星火科技有限公司{n}")
+    contact_name = "李明"
+    contact_phone = "0871-65000000"
+    contact_email = "liming@startup.example"
+    team_size = 6
+    stage = "prototype"
+    business_summary = "面向高原特色农业的智能灌溉设备。"
+    status = "submitted"
+
+
+class InquiryFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "inquiries.Inquiry"
+
+    technology = factory.SubFactory(TechnologyFactory)
+    inquirer = factory.SubFactory(UserFactory)
+    intended_mode = "license"
+    message = "希望了解许可使用的费用和技术支持方式。"
+    status = "open"
+
+
+class PaymentFactory(factory.django.DjangoModelFactory):
+    """A payment of a booking (pass sample_order= and booking=None for an order)."""
+
+    class Meta:
+        model = "payments.Payment"
+
+    booking = factory.SubFactory(BookingFactory, status="confirmed")
+    kind = "payment"
+    method = "offline"
+    status = "succeeded"
+    amount = factory.LazyAttribute(lambda payment: (payment.booking or payment.sample_order).price)
+    reference = factory.Sequence(lambda n: f"TRANSFER-{n:05d}")
+
+
+class NotificationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "notifications.Notification"
+
+    user = factory.SubFactory(UserFactory)
+    message = "预约已确认：扫描电镜"
+    message_en = "Booking confirmed: 扫描电镜"
+    url = "/bookings/1/"
+    email = factory.LazyAttribute(lambda notice: notice.user.email)

@@ -5,28 +5,15 @@ from __future__ import annotations
 import io
 from dataclasses import dataclass
 
-import factory
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from marketplace.residency.models import Application, Status
-from tests.factories import IncubatorFactory, MembershipFactory, UserFactory
-
-
-class ApplicationFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = Application
-
-    incubator = factory.SubFactory(IncubatorFactory)
-    applicant = factory.SubFactory(UserFactory)
-    company_name = factory.Sequence(lambda n: f"昆明星火科技有限公司{n}")
-    contact_name = "李明"
-    contact_phone = "0871-65000000"
-    contact_email = "liming@startup.example"
-    team_size = 6
-    stage = "prototype"
-    business_summary = "面向高原特色农业的智能灌溉设备。"
-    status = Status.SUBMITTED
+from tests.factories import (  # noqa: F401 — ApplicationFactory is imported from here too
+    ApplicationFactory,
+    IncubatorFactory,
+    MembershipFactory,
+    UserFactory,
+)
 
 
 def pdf_bytes(pages: int = 1) -> bytes:
