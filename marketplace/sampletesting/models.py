@@ -1,8 +1,8 @@
 """送样检测: a sample-testing order on an instrument, its transition log and its report file.
 
 The user describes the samples and the test items; the instrument's institution quotes a price
-and a turnaround; the user accepts and pays (the payment machinery of bookings: Stripe Checkout
-or offline bank transfer, rows in `bookings.Payment`); the institution receives the samples,
+and a turnaround; the user accepts and pays (the payments app: Stripe Checkout
+or offline bank transfer, rows in `payments.Payment`); the institution receives the samples,
 uploads the report, and the order completes.
 """
 
@@ -120,7 +120,7 @@ class SampleOrder(models.Model):
 
     @property
     def paid_amount(self) -> Decimal:
-        from marketplace.bookings.models import paid_total
+        from marketplace.payments.models import paid_total
 
         return paid_total(self.payments.all())
 
