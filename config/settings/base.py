@@ -188,6 +188,9 @@ PLATFORM_FEE_PERCENT = env_str("PLATFORM_FEE_PERCENT", "5")
 # Holds: an unpaid booking keeps its slot this long; an unanswered request this long.
 BOOKING_PAYMENT_HOLD_MINUTES = env_int("BOOKING_PAYMENT_HOLD_MINUTES", 30)
 BOOKING_APPROVAL_WINDOW_HOURS = env_int("BOOKING_APPROVAL_WINDOW_HOURS", 48)
+# A bank transfer (对公转账) takes days, not minutes: once the payer chooses it, the booking is
+# held this long for the money to arrive — never past the slot's start.
+OFFLINE_PAYMENT_HOLD_HOURS = env_int("OFFLINE_PAYMENT_HOLD_HOURS", 72)
 
 # --- Background tasks -----------------------------------------------------------------------
 # TASK_BACKEND=immediate (default, runs inline) or database (a worker on any machine runs

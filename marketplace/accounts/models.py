@@ -76,6 +76,10 @@ class Institution(models.Model):
     contact_phone = models.CharField(_("联系电话"), max_length=32, blank=True)
     # Stripe Connect account that receives online payments for this institution's services.
     stripe_account_id = models.CharField(_("Stripe 收款账户"), max_length=255, blank=True)
+    # 收款信息 for bank transfers (对公转账), shown to payers with the amount and 汇款附言.
+    payee_account_name = models.CharField(_("收款户名"), max_length=200, blank=True)
+    payee_bank = models.CharField(_("开户行"), max_length=200, blank=True)
+    payee_account_number = models.CharField(_("收款账号"), max_length=64, blank=True)
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 
@@ -95,6 +99,10 @@ class Institution(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def has_payee_details(self) -> bool:
+        return bool(self.payee_account_name and self.payee_bank and self.payee_account_number)
 
     @property
     def region_name(self) -> str:

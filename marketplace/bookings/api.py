@@ -73,11 +73,9 @@ class BookingListView(APIView):
         tags=["bookings"],
     )
     def get(self, request):
-        bookings = (
-            Booking.objects.visible_to(request.user)
-            .select_related("instrument")
-            .order_by("-start", "-pk")
-        )
+        visible = Booking.objects.visible_to(request.user)
+        services.expire_visible_overdue(visible)
+        bookings = visible.select_related("instrument").order_by("-start", "-pk")
         paginator = Pagination()
         page = paginator.paginate_queryset(bookings, request, view=self)
         return paginator.get_paginated_response(BookingSerializer(page, many=True).data)
@@ -120,14 +118,7 @@ class BookingDetailView(APIView):
         tags=["bookings"],
     )
     def get(self, request, pk: int):
-        booking = (
-            _queryset()
-            .filter(pk__in=Booking.objects.visible_to(request.user).values("pk"), pk=pk)
-            .first()
-        )
-        if booking is None:
-            return Response({"detail": "预约不存在 / booking not found"}, status=404)
-        return Response(BookingDetailSerializer(booking).data)
+        return Response(_detail(services.get_booking_for(request.user, pk)))
 
 
 def _detail(booking: Booking) -> dict:

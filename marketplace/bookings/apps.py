@@ -30,5 +30,9 @@ class BookingsConfig(AppConfig):
                 institution=lambda booking: booking.instrument.institution,
                 reference=lambda booking: (f"预约号 #{booking.pk}", f"booking #{booking.pk}"),
                 on_stripe_paid=record_stripe_payment,
+                field="booking",
+                payer_lookup="booking__user",
+                institution_lookup="booking__instrument__institution_id",
+                code_prefix="B",
             ),
         )

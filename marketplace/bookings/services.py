@@ -91,16 +91,37 @@ def is_member(user, booking: Booking) -> bool:
 
 
 def get_booking_for(user, booking_id: int) -> Booking:
-    """The booking if the user may read it (owner, member, moderator); otherwise NotFound."""
-    booking = (
-        Booking.objects.visible_to(user)
-        .select_related("instrument__institution", "user")
-        .filter(pk=booking_id)
-        .first()
-    )
+    """The booking if the user may read it (owner, member, moderator); otherwise NotFound.
+
+    A hold that ran out is expired here, on read: every page and API answer shows it expired
+    without waiting for the periodic job."""
+    queryset = Booking.objects.visible_to(user).select_related("instrument__institution", "user")
+    booking = queryset.filter(pk=booking_id).first()
     if booking is None:
         raise NotFound(bilingual("预约不存在", "booking not found"))
+    if _overdue(booking, timezone.now()):
+        expire_overdue_holds(ids=[booking.pk])
+        booking = queryset.get(pk=booking_id)
     return booking
+
+
+def _overdue(booking: Booking, now: dt.datetime) -> bool:
+    return bool(
+        booking.status in (Status.PENDING_APPROVAL, Status.AWAITING_PAYMENT)
+        and booking.hold_expires_at
+        and booking.hold_expires_at <= now
+    )
+
+
+def expire_visible_overdue(queryset) -> int:
+    """Lazily expire the overdue holds among `queryset` (a list about to be shown)."""
+    ids = list(
+        queryset.filter(
+            status__in=[Status.PENDING_APPROVAL, Status.AWAITING_PAYMENT],
+            hold_expires_at__lte=timezone.now(),
+        ).values_list("pk", flat=True)[:200]
+    )
+    return expire_overdue_holds(ids=ids) if ids else 0
 
 
 # --- Prices and refunds --------------------------------------------------------------------
@@ -281,12 +302,18 @@ def _expire_overdue(
         _transition(booking, Status.EXPIRED, by=None, note="hold expired")
 
 
-def _hold_deadline(status: str, now: dt.datetime) -> dt.datetime | None:
+def _hold_deadline(status: str, now: dt.datetime, start: dt.datetime) -> dt.datetime | None:
+    """How long a request or an unpaid approval keeps the slot — never past the slot's start."""
     if status == Status.PENDING_APPROVAL:
-        return now + dt.timedelta(hours=settings.BOOKING_APPROVAL_WINDOW_HOURS)
+        return min(now + dt.timedelta(hours=settings.BOOKING_APPROVAL_WINDOW_HOURS), start)
     if status == Status.AWAITING_PAYMENT:
-        return now + dt.timedelta(minutes=settings.BOOKING_PAYMENT_HOLD_MINUTES)
+        return min(now + dt.timedelta(minutes=settings.BOOKING_PAYMENT_HOLD_MINUTES), start)
     return None
+
+
+def _offline_deadline(booking: Booking, now: dt.datetime) -> dt.datetime:
+    """A bank transfer gets OFFLINE_PAYMENT_HOLD_HOURS from when it is chosen, not past start."""
+    return min(now + dt.timedelta(hours=settings.OFFLINE_PAYMENT_HOLD_HOURS), booking.start)
 
 
 def request_booking(
@@ -336,7 +363,7 @@ def request_booking(
                 status=status,
                 price=price,
                 internal_rate=internal,
-                hold_expires_at=_hold_deadline(status, now),
+                hold_expires_at=_hold_deadline(status, now, start),
             )
             _record(booking, "", user, "requested")
     except IntegrityError as exc:
@@ -357,15 +384,19 @@ def request_booking(
 def _transition(booking: Booking, to: str, by, note: str = "") -> Booking:
     if BOOKING_FLOW.allows(booking.status, to):
         booking.hold_expires_at = (
-            _hold_deadline(to, timezone.now()) if to in ACTIVE_STATUSES else None
+            _hold_deadline(to, timezone.now(), booking.start) if to in ACTIVE_STATUSES else None
         )
-    return BOOKING_FLOW.move(
+    booking = BOOKING_FLOW.move(
         booking,
         to,
         by,
         note,
         update_fields=["hold_expires_at", "reject_reason", "actual_minutes"],
     )
+    if to in (Status.EXPIRED, Status.CANCELLED, Status.REJECTED):
+        # Nothing may be paid any more for a booking that no longer holds its slot.
+        payments.close_open_attempts(booking)
+    return booking
 
 
 def _locked(booking: Booking) -> Booking:
@@ -393,22 +424,29 @@ def _require_owner(user, booking: Booking) -> None:
 def _expired_now(booking: Booking, now: dt.datetime) -> Refused | None:
     """A hold whose time ran out is saved as expired (and both sides told) even though the
     action that found it is refused: the caller returns the Refused from its atomic_action."""
-    if (
-        booking.status in (Status.PENDING_APPROVAL, Status.AWAITING_PAYMENT)
-        and booking.hold_expires_at
-        and booking.hold_expires_at <= now
-    ):
+    if _overdue(booking, now):
         _transition(booking, Status.EXPIRED, by=None, note="hold expired")
         return Refused(Conflict(bilingual("预约保留已过期", "the hold has expired"), "expired"))
     return None
+
+
+def _refuse_if_started(booking: Booking, now: dt.datetime) -> None:
+    """No approving, paying or confirming once the slot has begun."""
+    if booking.start <= now:
+        raise Conflict(
+            bilingual("预约时段已开始，不能再办理", "the booked slot has already started"),
+            "started",
+        )
 
 
 @atomic_action
 def approve(booking: Booking, by) -> Booking | Refused:
     booking = _locked(booking)
     _require_member(by, booking)
-    if refused := _expired_now(booking, timezone.now()):
+    now = timezone.now()
+    if refused := _expired_now(booking, now):
         return refused
+    _refuse_if_started(booking, now)
     target = Status.AWAITING_PAYMENT if booking.price > 0 else Status.CONFIRMED
     if booking.status != Status.PENDING_APPROVAL:
         raise Conflict(
@@ -435,37 +473,70 @@ def reject(booking: Booking, by, reason: str) -> Booking:
 
 
 @atomic_action
-def pay(booking: Booking, by, method: str, *, return_url: str) -> dict | Refused:
-    """The booker pays the price by `method`: what they need next (Checkout URL or transfer
-    instructions). Which provider does it is the payments app's business."""
+def pay(
+    booking: Booking, by, method: str, *, return_url: str, invoice: dict | None = None
+) -> dict | Refused:
+    """The booker pays the price by `method`: what they need next (Checkout URL, or payee,
+    汇款附言 and deadline of a bank transfer), optionally asking for a 发票. Which provider does
+    it is the payments app's business; choosing one withdraws any other open attempt."""
     provider = providers.provider_for(method)
     booking = _locked(booking)
     _require_owner(by, booking)
-    if refused := _expired_now(booking, timezone.now()):
+    now = timezone.now()
+    if refused := _expired_now(booking, now):
         return refused
+    _refuse_if_started(booking, now)
     if booking.status != Status.AWAITING_PAYMENT:
         raise Conflict(
             bilingual("当前状态无需付款", "nothing to pay in this state"), "transition_not_allowed"
         )
-    return provider.start(booking, booking.price, return_url=return_url)
+    deadline = None
+    if method == providers.OfflineBankTransfer.method:
+        # A transfer takes days: the hold is extended once the payer chooses it.
+        deadline = _offline_deadline(booking, now)
+        if booking.hold_expires_at is None or booking.hold_expires_at < deadline:
+            booking.hold_expires_at = deadline
+            booking.save(update_fields=["hold_expires_at", "updated_at"])
+    result = provider.start(booking, booking.price, return_url=return_url, deadline=deadline)
+    payments.request_invoice(result["payment"], invoice)
+    return result
 
 
 @atomic_action
-def confirm_offline_payment(booking: Booking, by, reference: str) -> Booking:
+def confirm_offline_payment(booking: Booking, by, reference: str) -> Booking | Refused:
+    """A member saw the transfer arrive. Not for a booking they made themselves (another
+    member confirms), not after the hold ran out or the slot began (409). A transfer that
+    arrives for a booking already paid by card is recorded and sent back at once."""
     booking = _locked(booking)
     _require_member(by, booking)
+    if booking.user_id == by.pk:
+        raise Forbidden(
+            bilingual(
+                "不能确认自己预约的付款，请由本单位其他成员确认",
+                "you cannot confirm payment of your own booking; another member confirms it",
+            ),
+            "self_confirmation",
+        )
     reference = (reference or "").strip()
     if not reference:
         raise RuleError(
             bilingual("请填写转账凭证号", "a bank transfer reference is required"),
             "reference_required",
         )
+    now = timezone.now()
+    if refused := _expired_now(booking, now):
+        return refused
+    if booking.status == Status.CONFIRMED and booking.paid_amount >= booking.price:
+        payments.settle_offline(booking, booking.price, reference, by=by)
+        payments.refund_excess(booking, booking.price)
+        return booking
     if booking.status != Status.AWAITING_PAYMENT:
         raise Conflict(
             bilingual("当前状态不是待付款", "the booking is not awaiting payment"),
             "transition_not_allowed",
         )
-    payments.settle_offline(booking, booking.price, reference)
+    _refuse_if_started(booking, now)
+    payments.settle_offline(booking, booking.price, reference, by=by)
     return _transition(booking, Status.CONFIRMED, by, f"offline payment {reference}")
 
 
@@ -477,10 +548,15 @@ def record_stripe_payment(booking: Booking, session_id: str, payment_intent: str
     if payment is None:
         return booking
     if booking.status == Status.AWAITING_PAYMENT:
-        return _transition(booking, Status.CONFIRMED, None, "paid online")
-    # Paid after the hold expired or was cancelled: the money goes back.
-    if booking.status in (Status.EXPIRED, Status.CANCELLED):
-        payments.refund(booking, payment.amount)
+        booking = _transition(booking, Status.CONFIRMED, None, "paid online")
+        payments.refund_excess(booking, booking.price)
+        return booking
+    if booking.status in (Status.CONFIRMED, Status.COMPLETED):
+        # A second session paid before it could be expired: the excess goes back.
+        payments.refund_excess(booking, booking.price)
+        return booking
+    # Paid after the hold expired, or after a cancel or rejection: the money goes back.
+    payments.refund(booking, payment.amount, note="预约已失效，款项退回 / booking no longer active")
     return booking
 
 
@@ -549,16 +625,18 @@ def mark_no_show(booking: Booking, by) -> Booking:
     return _transition(booking, Status.NO_SHOW, by, "no show")
 
 
-def expire_overdue_holds(now: dt.datetime | None = None) -> int:
-    """Bookkeeping for holds whose time ran out (the periodic task and its command)."""
+def expire_overdue_holds(now: dt.datetime | None = None, *, ids: list[int] | None = None) -> int:
+    """Bookkeeping for holds whose time ran out (the periodic task, its command, and lazily
+    the pages and API that are about to show them)."""
     now = now or timezone.now()
     count = 0
-    ids = list(
-        Booking.objects.filter(
-            Q(status__in=[Status.PENDING_APPROVAL, Status.AWAITING_PAYMENT])
-            & Q(hold_expires_at__lte=now)
-        ).values_list("pk", flat=True)
-    )
+    if ids is None:
+        ids = list(
+            Booking.objects.filter(
+                Q(status__in=[Status.PENDING_APPROVAL, Status.AWAITING_PAYMENT])
+                & Q(hold_expires_at__lte=now)
+            ).values_list("pk", flat=True)
+        )
     for pk in ids:
         with transaction.atomic():
             booking = Booking.objects.select_for_update().get(pk=pk)

@@ -102,11 +102,9 @@ def book(request: HttpRequest, code: str) -> HttpResponse:
 
 @login_required
 def my_bookings(request: HttpRequest) -> HttpResponse:
-    bookings = (
-        Booking.objects.filter(user=request.user)
-        .select_related("instrument")
-        .order_by("-start")[:200]
-    )
+    mine = Booking.objects.filter(user=request.user)
+    services.expire_visible_overdue(mine)
+    bookings = mine.select_related("instrument").order_by("-start")[:200]
     return render(request, "bookings/my_bookings.html", {"bookings": bookings})
 
 
@@ -116,6 +114,7 @@ def queue(request: HttpRequest) -> HttpResponse:
     ids = member_institution_ids(request.user)
     if not ids:
         raise Http404
+    services.expire_visible_overdue(Booking.objects.filter(instrument__institution_id__in=ids))
     bookings = (
         Booking.objects.filter(instrument__institution_id__in=ids, status__in=ACTIVE_STATUSES)
         .select_related("instrument", "user")

@@ -9,8 +9,11 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from marketplace.uploads import private_storage
 
 
 class PaymentKind(models.TextChoices):
@@ -28,6 +31,10 @@ class PaymentStatus(models.TextChoices):
     SUCCEEDED = "succeeded", _("成功")
     FAILED = "failed", _("失败")
     CANCELLED = "cancelled", _("已取消")
+
+
+def voucher_upload_to(payment: Payment, filename: str) -> str:
+    return f"payment-vouchers/{payment.pk}/{filename}"
 
 
 class Payment(models.Model):
@@ -59,6 +66,35 @@ class Payment(models.Model):
     stripe_session_id = models.CharField(max_length=255, blank=True, db_index=True)
     stripe_payment_intent = models.CharField(max_length=255, blank=True, db_index=True)
     stripe_refund_id = models.CharField(max_length=255, blank=True)
+    # 汇款附言: the code the payer quotes on a bank transfer, unique per payment attempt.
+    reference_code = models.CharField(_("汇款附言"), max_length=32, blank=True, db_index=True)
+    # The payer's own side of an offline payment: their bank's transfer number and the voucher.
+    payer_reference = models.CharField(_("付款方转账流水号"), max_length=100, blank=True)
+    voucher = models.FileField(
+        _("转账凭证"), upload_to=voucher_upload_to, storage=private_storage, blank=True
+    )
+    voucher_name = models.CharField(_("凭证文件名"), max_length=200, blank=True)
+    # Until when a bank transfer is awaited (the payable's hold), shown to the payer.
+    deadline = models.DateTimeField(_("付款截止"), null=True, blank=True)
+    # A refund names the charge it gives money back from (never more than that charge).
+    refund_of = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="refunds",
+        verbose_name=_("退款对应的付款"),
+    )
+    note = models.CharField(_("说明"), max_length=200, blank=True)
+    # Who confirmed a transfer or completed a bank-transfer refund.
+    settled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("确认人"),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -70,6 +106,11 @@ class Payment(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(amount__gte=0), name="payment_amount_not_negative"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(kind="payment", refund_of__isnull=True)
+                | models.Q(kind="refund"),
+                name="payment_refund_of_only_on_refunds",
             ),
             models.CheckConstraint(
                 condition=(
@@ -96,6 +137,60 @@ def paid_total(payments) -> Decimal:
         if payment.status == PaymentStatus.SUCCEEDED:
             total += payment.amount if payment.kind == PaymentKind.PAYMENT else -payment.amount
     return total
+
+
+class InvoiceKind(models.TextChoices):
+    NORMAL = "normal", _("增值税普通发票")
+    SPECIAL = "special", _("增值税专用发票")
+
+
+class InvoiceStatus(models.TextChoices):
+    REQUESTED = "requested", _("已申请")
+    ISSUED = "issued", _("已开具")
+
+
+def invoice_upload_to(invoice: Invoice, filename: str) -> str:
+    return f"invoices/{invoice.payment_id}/{filename}"
+
+
+class Invoice(models.Model):
+    """发票: asked for by the payer with a payment, recorded as issued by the institution.
+
+    The platform records what was asked and what was issued; it computes no tax."""
+
+    payment = models.OneToOneField(
+        Payment, on_delete=models.PROTECT, related_name="invoice", verbose_name=_("付款")
+    )
+    title = models.CharField(_("发票抬头"), max_length=200)
+    tax_id = models.CharField(_("纳税人识别号"), max_length=18)
+    kind = models.CharField(_("发票类型"), max_length=10, choices=InvoiceKind.choices)
+    email = models.EmailField(_("接收邮箱"))
+    status = models.CharField(
+        _("状态"), max_length=10, choices=InvoiceStatus.choices, default=InvoiceStatus.REQUESTED
+    )
+    number = models.CharField(_("发票号码"), max_length=64, blank=True)
+    issued_on = models.DateField(_("开票日期"), null=True, blank=True)
+    pdf = models.FileField(
+        _("发票文件"), upload_to=invoice_upload_to, storage=private_storage, blank=True
+    )
+    pdf_name = models.CharField(_("发票文件名"), max_length=200, blank=True)
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("开票登记人"),
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("发票")
+        verbose_name_plural = _("发票")
+
+    def __str__(self) -> str:
+        return f"{self.title} {self.get_kind_display()} ({self.get_status_display()})"
 
 
 class StripeEvent(models.Model):

@@ -24,6 +24,14 @@ class PayableSpec:
     reference: Callable[[models.Model], tuple[str, str]]
     # The workflow's service recording a paid Checkout Session: (payable, session, intent).
     on_stripe_paid: Callable[[models.Model, str, str], object]
+    # The Payment field pointing at this payable, and lookups from a Payment to the payer and
+    # to the providing institution's id, e.g. "booking", "booking__user",
+    # "booking__instrument__institution_id": who may read which payments, without imports.
+    field: str = ""
+    payer_lookup: str = ""
+    institution_lookup: str = ""
+    # The letter that starts its 汇款附言 (reference codes), e.g. "B" for bookings.
+    code_prefix: str = "P"
 
 
 _REGISTRY: dict[str, PayableSpec] = {}
@@ -35,3 +43,7 @@ def register(model: type[models.Model], spec: PayableSpec) -> None:
 
 def spec_for(payable: models.Model) -> PayableSpec:
     return _REGISTRY[payable._meta.model_name]
+
+
+def registered() -> list[PayableSpec]:
+    return list(_REGISTRY.values())

@@ -11,6 +11,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from marketplace.api import local_iso
 from marketplace.money import money_json
 from marketplace.workflow import RuleError, bilingual
 
@@ -26,7 +27,9 @@ class PaymentProvider:
     method: str = ""
     label = ""
 
-    def start(self, payable: models.Model, amount: Decimal, *, return_url: str) -> dict:
+    def start(
+        self, payable: models.Model, amount: Decimal, *, return_url: str, deadline=None
+    ) -> dict:
         raise NotImplementedError
 
 
@@ -34,17 +37,25 @@ class OfflineBankTransfer(PaymentProvider):
     method = PaymentMethod.OFFLINE
     label = _("对公转账")
 
-    def start(self, payable, amount, *, return_url):
-        payment = services.pending_offline_payment(payable, amount)
-        spec = spec_for(payable)
-        name = spec.institution(payable).name
-        zh, en = spec.reference(payable)
+    def start(self, payable, amount, *, return_url, deadline=None):
+        payment = services.pending_offline_payment(payable, amount, deadline=deadline)
+        institution = spec_for(payable).institution(payable)
+        name = institution.name
+        code = payment.reference_code
         return {
             "method": self.method.value,
+            "payment": payment.pk,
             "status": payable.status,
+            "payee": {
+                "account_name": institution.payee_account_name or name,
+                "bank": institution.payee_bank,
+                "account_number": institution.payee_account_number,
+            },
+            "reference_code": code,
             "amount": money_json(payment.amount),
-            "instructions": f"请向 {name} 对公转账并注明{zh} / "
-            f"pay {name} by bank transfer quoting {en}",
+            "deadline": local_iso(payment.deadline),
+            "instructions": f"请向 {name} 对公转账并在附言中注明 {code} / "
+            f"pay {name} by bank transfer quoting {code}",
         }
 
 
@@ -52,7 +63,7 @@ class StripeCheckout(PaymentProvider):
     method = PaymentMethod.STRIPE
     label = _("在线支付")
 
-    def start(self, payable, amount, *, return_url):
+    def start(self, payable, amount, *, return_url, deadline=None):
         spec = spec_for(payable)
         result = services.start_checkout(
             payable,

@@ -5,18 +5,38 @@ the workflow's service decides who pays and when, and holds the payable's row lo
 
 from __future__ import annotations
 
+import functools
 import logging
+import secrets
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.exceptions import SuspiciousFileOperation
 from django.db import transaction
+from django.db.models import Q, Sum
+from django.utils.text import get_valid_filename
+from PIL import Image
 
-from marketplace.accounts.permissions import is_manager_of
+from marketplace.accounts.permissions import (
+    is_manager_of,
+    is_member_of,
+    is_platform_moderator,
+    member_institution_ids,
+)
 from marketplace.money import to_fen
-from marketplace.workflow import Forbidden, bilingual
+from marketplace.uploads import validate_pdf
+from marketplace.workflow import Conflict, Forbidden, RuleError, bilingual
 
-from .models import Payment, PaymentKind, PaymentMethod, PaymentStatus
-from .payables import spec_for
+from .models import (
+    Invoice,
+    InvoiceStatus,
+    Payment,
+    PaymentKind,
+    PaymentMethod,
+    PaymentStatus,
+    paid_total,
+)
+from .payables import registered, spec_for
 from .stripe_gateway import stripe_client
 
 logger = logging.getLogger(__name__)
@@ -71,7 +91,11 @@ def start_checkout(
     payable, *, amount: Decimal, description: str, institution, success_url: str, cancel_url: str
 ) -> dict:
     """A Checkout Session for `amount` on a booking or sample-testing order (the caller holds
-    its row lock and has checked who pays and when); the webhook records the payment."""
+    its row lock and has checked who pays and when); the webhook records the payment.
+
+    At most one payment attempt is open per payable: earlier sessions are expired at Stripe
+    and a pending bank transfer is withdrawn before the new session is opened."""
+    close_open_attempts(payable)
     kind = payable._meta.model_name
     params = {
         "mode": "payment",
@@ -100,33 +124,87 @@ def start_checkout(
         params=params,
         options={"idempotency_key": f"{kind}-{payable.pk}-checkout-{payable.payments.count()}"},
     )
-    payable.payments.create(
+    payment = payable.payments.create(
         kind=PaymentKind.PAYMENT,
         method=PaymentMethod.STRIPE,
         amount=amount,
         stripe_session_id=session.id,
     )
-    return {"checkout_url": session.url, "session_id": session.id}
+    return {"checkout_url": session.url, "session_id": session.id, "payment": payment.pk}
 
 
-def pending_offline_payment(payable, amount: Decimal) -> Payment:
-    """The payer chose bank transfer: one pending offline row, however often they choose it."""
+def close_open_attempts(payable, *, keep: Payment | None = None) -> None:
+    """Withdraw every open payment attempt of `payable` but `keep`: Stripe sessions are
+    expired at Stripe (a session already paid stays pending: its webhook settles it and the
+    overpayment is refunded), pending bank transfers are cancelled."""
+    open_attempts = payable.payments.filter(kind=PaymentKind.PAYMENT, status=PaymentStatus.PENDING)
+    if keep is not None:
+        open_attempts = open_attempts.exclude(pk=keep.pk)
+    for attempt in open_attempts:
+        stripe_session = attempt.method == PaymentMethod.STRIPE and attempt.stripe_session_id
+        if stripe_session and not _expire_session(attempt.stripe_session_id):
+            continue
+        attempt.status = PaymentStatus.CANCELLED
+        attempt.save(update_fields=["status", "updated_at"])
+
+
+def _expire_session(session_id: str) -> bool:
+    """Expire an open Checkout Session; False if it could not be (e.g. it was paid meanwhile)."""
+    try:
+        stripe_client().v1.checkout.sessions.expire(session_id)
+    except Exception:  # noqa: BLE001 — Stripe refuses to expire a completed session
+        logger.warning("checkout session %s could not be expired", session_id, exc_info=True)
+        return False
+    return True
+
+
+_CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read over the phone
+
+
+def new_reference_code(payable) -> str:
+    """汇款附言: the payable's letter and number and four random characters, e.g. B000123-K7Q2."""
+    suffix = "".join(secrets.choice(_CODE_ALPHABET) for _ in range(4))
+    return f"{spec_for(payable).code_prefix}{payable.pk:06d}-{suffix}"
+
+
+def pending_offline_payment(payable, amount: Decimal, *, deadline=None) -> Payment:
+    """The payer chose bank transfer: one pending offline row with its 汇款附言, however often
+    they choose it; open Stripe sessions are expired."""
     payment = payable.payments.filter(
         kind=PaymentKind.PAYMENT, method=PaymentMethod.OFFLINE, status=PaymentStatus.PENDING
     ).first()
     if payment is None:
         payment = payable.payments.create(
-            kind=PaymentKind.PAYMENT, method=PaymentMethod.OFFLINE, amount=amount
+            kind=PaymentKind.PAYMENT,
+            method=PaymentMethod.OFFLINE,
+            amount=amount,
+            reference_code=new_reference_code(payable),
+            deadline=deadline,
         )
+    elif payment.deadline != deadline or payment.amount != amount:
+        payment.deadline = deadline
+        payment.amount = amount
+        payment.save(update_fields=["deadline", "amount", "updated_at"])
+    close_open_attempts(payable, keep=payment)
     return payment
 
 
-def settle_offline(payable, amount: Decimal, reference: str) -> Payment:
+def settle_offline(payable, amount: Decimal, reference: str, *, by=None) -> Payment:
     """A member saw the transfer arrive: the pending offline row (or a new one) succeeds."""
-    payment = pending_offline_payment(payable, amount)
+    payment = payable.payments.filter(
+        kind=PaymentKind.PAYMENT, method=PaymentMethod.OFFLINE, status=PaymentStatus.PENDING
+    ).first()
+    if payment is None:
+        payment = payable.payments.create(
+            kind=PaymentKind.PAYMENT,
+            method=PaymentMethod.OFFLINE,
+            amount=amount,
+            reference_code=new_reference_code(payable),
+        )
     payment.status = PaymentStatus.SUCCEEDED
     payment.reference = reference[:100]
-    payment.save(update_fields=["status", "reference", "updated_at"])
+    payment.settled_by = by
+    payment.save(update_fields=["status", "reference", "settled_by", "updated_at"])
     return payment
 
 
@@ -141,44 +219,84 @@ def settle_stripe(payable, session_id: str, payment_intent: str) -> Payment | No
     return payment
 
 
-def refund(payable, amount: Decimal) -> Payment | None:
-    """Record a refund of `amount` by the method it was paid with; Stripe after commit."""
+def refund_excess(payable, price: Decimal) -> list[Payment]:
+    """Money that arrived beyond the price (a second paid session, a late transfer) goes back
+    at once, recorded as refunds of the charges it came with."""
+    excess = paid_total(payable.payments.all()) - price
+    if excess <= 0:
+        return []
+    return refund(payable, excess, note="超额付款退回 / overpayment returned")
+
+
+def refundable(charge: Payment) -> Decimal:
+    """What is left to refund of a charge: its amount less refunds not failed."""
+    taken = (
+        charge.refunds.exclude(status__in=[PaymentStatus.FAILED, PaymentStatus.CANCELLED])
+        .aggregate(total=Sum("amount"))
+        .get("total")
+    )
+    return charge.amount - (taken or Decimal("0.00"))
+
+
+def refund(payable, amount: Decimal, *, note: str = "") -> list[Payment]:
+    """Give `amount` back, split over the charges it came from (newest first, never more than
+    a charge), each by the method it was paid with. Stripe refunds go out after commit, one per
+    charge, idempotent on the refund row; bank-transfer refunds wait for a member to record the
+    transfer back (`complete_offline_refund`)."""
     if amount <= 0:
-        return None
-    paid = (
-        payable.payments.filter(kind=PaymentKind.PAYMENT, status=PaymentStatus.SUCCEEDED)
-        .order_by("-created_at")
-        .first()
-    )
-    row = payable.payments.create(
-        kind=PaymentKind.REFUND,
-        method=paid.method if paid else PaymentMethod.OFFLINE,
-        amount=amount,
-        status=PaymentStatus.PENDING,
-    )
-    if paid and paid.method == PaymentMethod.STRIPE and paid.stripe_payment_intent:
-        transaction.on_commit(lambda: stripe_refund(row.pk))
-    return row
+        return []
+    charges = payable.payments.filter(
+        kind=PaymentKind.PAYMENT, status=PaymentStatus.SUCCEEDED
+    ).order_by("-created_at", "-pk")
+    rows = []
+    remaining = amount
+    for charge in charges:
+        if remaining <= 0:
+            break
+        share = min(remaining, refundable(charge))
+        if share <= 0:
+            continue
+        row = payable.payments.create(
+            kind=PaymentKind.REFUND,
+            method=charge.method,
+            amount=share,
+            status=PaymentStatus.PENDING,
+            refund_of=charge,
+            note=note[:200],
+        )
+        rows.append(row)
+        remaining -= share
+        if charge.method == PaymentMethod.STRIPE and charge.stripe_payment_intent:
+            transaction.on_commit(functools.partial(stripe_refund, row.pk))
+    if remaining > 0:
+        logger.error("refund of %s on %s exceeds what was paid by %s", amount, payable, remaining)
+    return rows
+
+
+def _refund_status(stripe_status: str | None) -> str:
+    if stripe_status == "succeeded":
+        return PaymentStatus.SUCCEEDED
+    if stripe_status in ("failed", "canceled"):
+        return PaymentStatus.FAILED
+    return PaymentStatus.PENDING
 
 
 def stripe_refund(refund_id: int) -> None:
-    """Send a pending refund to Stripe (idempotent on the refund row's id)."""
-    refund = Payment.objects.select_related("booking", "sample_order").get(pk=refund_id)
+    """Send a pending refund of a card charge to Stripe (idempotent on the refund row's id);
+    it settles now if Stripe says succeeded, else from the webhook or `reconcile_payments`."""
+    refund = Payment.objects.select_related("refund_of").get(pk=refund_id)
     if refund.status != PaymentStatus.PENDING or refund.kind != PaymentKind.REFUND:
         return
-    paid = (
-        refund.payable.payments.filter(
-            kind=PaymentKind.PAYMENT, method=PaymentMethod.STRIPE, status=PaymentStatus.SUCCEEDED
-        )
-        .exclude(stripe_payment_intent="")
-        .first()
-    )
-    if paid is None or not settings.STRIPE_SECRET_KEY:
+    if refund.stripe_refund_id:
+        sync_stripe_refund(refund)
+        return
+    charge = refund.refund_of
+    if charge is None or not charge.stripe_payment_intent or not settings.STRIPE_SECRET_KEY:
         return
     try:
         result = stripe_client().v1.refunds.create(
             params={
-                "payment_intent": paid.stripe_payment_intent,
+                "payment_intent": charge.stripe_payment_intent,
                 "amount": to_fen(Decimal(refund.amount)),
             },
             options={"idempotency_key": f"refund-{refund.pk}"},
@@ -187,9 +305,198 @@ def stripe_refund(refund_id: int) -> None:
         logger.exception("refund %s not sent to Stripe", refund.pk)
         return
     refund.stripe_refund_id = result.id
-    refund.status = (
-        PaymentStatus.SUCCEEDED
-        if result.status in ("succeeded", "pending")
-        else PaymentStatus.FAILED
-    )
+    refund.status = _refund_status(result.status)
     refund.save(update_fields=["stripe_refund_id", "status", "updated_at"])
+
+
+def sync_stripe_refund(refund: Payment, stripe_status: str | None = None) -> Payment:
+    """Bring a card refund's status in line with Stripe (asked if `stripe_status` is None)."""
+    if stripe_status is None:
+        stripe_status = stripe_client().v1.refunds.retrieve(refund.stripe_refund_id).status
+    status = _refund_status(stripe_status)
+    if status != refund.status:
+        refund.status = status
+        refund.save(update_fields=["status", "updated_at"])
+    return refund
+
+
+def _receiving_institution_id(payment: Payment) -> int:
+    return spec_for(payment.payable).institution(payment.payable).pk
+
+
+@transaction.atomic
+def complete_offline_refund(refund: Payment, by, reference: str) -> Payment:
+    """A member of the institution that was paid records the bank transfer back to the payer."""
+    refund = Payment.objects.select_for_update().get(pk=refund.pk)
+    if not is_member_of(by, _receiving_institution_id(refund)):
+        raise Forbidden(
+            bilingual("只有收款机构的成员可以登记退款", "only the paid institution records it")
+        )
+    reference = (reference or "").strip()
+    if not reference:
+        raise RuleError(
+            bilingual("请填写退款转账流水号", "the refund transfer reference is required"),
+            "reference_required",
+            field="reference",
+        )
+    if refund.kind != PaymentKind.REFUND or refund.method != PaymentMethod.OFFLINE:
+        raise Conflict(
+            bilingual("只有对公转账退款需要登记", "only bank-transfer refunds are recorded here"),
+            "not_offline_refund",
+        )
+    if refund.status != PaymentStatus.PENDING:
+        raise Conflict(bilingual("该退款已处理", "this refund is already settled"), "settled")
+    refund.status = PaymentStatus.SUCCEEDED
+    refund.reference = reference[:100]
+    refund.settled_by = by
+    refund.save(update_fields=["status", "reference", "settled_by", "updated_at"])
+    return refund
+
+
+IMAGE_EXTENSIONS = (".jpg", ".jpeg", ".png")
+
+
+def validate_voucher(uploaded) -> str:
+    """A transfer voucher: a PDF (checked as every PDF upload is) or a real JPEG/PNG image.
+    Cheap refusals first: the name, the size, then decoding."""
+    name = str(getattr(uploaded, "name", "") or "")
+    extension = name[name.rfind(".") :].lower() if "." in name else ""
+    if extension not in IMAGE_EXTENSIONS:
+        return validate_pdf(uploaded)
+    if "/" in name or "\\" in name or ".." in name or "\x00" in name:
+        raise RuleError(
+            bilingual("文件名不能包含路径（/、\\ 或 ..）", "the file name must not contain a path"),
+            "attachment_bad_name",
+            field="file",
+        )
+    limit = settings.ATTACHMENT_MAX_BYTES
+    size = getattr(uploaded, "size", None)
+    if size is None or size > limit:
+        raise RuleError(
+            bilingual(
+                f"文件不能超过 {limit // (1024 * 1024) or 1} MB（{limit} 字节）",
+                f"the file must not be larger than {limit} bytes",
+            ),
+            "attachment_too_large",
+            field="file",
+        )
+    try:
+        with Image.open(uploaded) as image:
+            image_format = (image.format or "").upper()
+            image.verify()
+        if image_format not in ("JPEG", "PNG"):
+            raise ValueError(image_format)
+    except Exception:  # noqa: BLE001 — any decoding error means: not a real image
+        raise RuleError(
+            bilingual("文件不是有效的 JPEG/PNG 图片", "the file is not a valid JPEG or PNG image"),
+            "voucher_not_image",
+            field="file",
+        ) from None
+    finally:
+        uploaded.seek(0)
+    try:
+        safe = get_valid_filename(name[: -len(extension)][:100])
+    except SuspiciousFileOperation:
+        safe = "voucher"
+    return f"{safe}{extension}"
+
+
+@transaction.atomic
+def attach_voucher(payment: Payment, by, uploaded, payer_reference: str = "") -> Payment:
+    """The payer shows their bank transfer: the voucher file (private) and their reference."""
+    safe_name = validate_voucher(uploaded)
+    payment = Payment.objects.select_for_update().get(pk=payment.pk)
+    payable = payment.payable
+    if getattr(payable, "user_id", None) != by.pk:
+        raise Forbidden(bilingual("只有付款人可以上传转账凭证", "only the payer uploads it"))
+    if payment.method != PaymentMethod.OFFLINE or payment.kind != PaymentKind.PAYMENT:
+        raise Conflict(
+            bilingual("只有对公转账需要转账凭证", "only a bank transfer takes a voucher"),
+            "not_offline_payment",
+        )
+    if payment.status != PaymentStatus.PENDING:
+        raise Conflict(bilingual("该付款已处理", "this payment is already settled"), "settled")
+    previous = payment.voucher.name if payment.voucher else ""
+    payment.voucher.save(safe_name, uploaded, save=False)
+    payment.voucher_name = safe_name
+    payment.payer_reference = (payer_reference or "").strip()[:100]
+    payment.save(update_fields=["voucher", "voucher_name", "payer_reference", "updated_at"])
+    if previous and previous != payment.voucher.name:
+        transaction.on_commit(lambda: payment.voucher.storage.delete(previous))
+    return payment
+
+
+def request_invoice(payment_id: int, data: dict | None) -> Invoice | None:
+    """The payer asks for a 发票 with this payment (title, tax id, kind, email)."""
+    if not data:
+        return None
+    invoice, _created = Invoice.objects.update_or_create(
+        payment_id=payment_id,
+        defaults={
+            "title": data["title"],
+            "tax_id": data["tax_id"],
+            "kind": data["kind"],
+            "email": data["email"],
+        },
+    )
+    return invoice
+
+
+@transaction.atomic
+def issue_invoice(invoice: Invoice, by, *, number: str, issued_on, uploaded=None) -> Invoice:
+    """A member of the paid institution records the 发票 as issued (number, date, PDF)."""
+    invoice = Invoice.objects.select_for_update().select_related("payment").get(pk=invoice.pk)
+    if not is_member_of(by, _receiving_institution_id(invoice.payment)):
+        raise Forbidden(
+            bilingual("只有收款机构的成员可以登记发票", "only the paid institution records it")
+        )
+    number = (number or "").strip()
+    if not number:
+        raise RuleError(
+            bilingual("请填写发票号码", "the invoice number is required"),
+            "number_required",
+            field="number",
+        )
+    if uploaded is not None:
+        safe_name = validate_pdf(uploaded)
+        invoice.pdf.save(safe_name, uploaded, save=False)
+        invoice.pdf_name = safe_name
+    invoice.number = number[:64]
+    invoice.issued_on = issued_on
+    invoice.status = InvoiceStatus.ISSUED
+    invoice.issued_by = by
+    invoice.save()
+    return invoice
+
+
+@transaction.atomic
+def set_payee(institution, by, *, account_name: str, bank: str, account_number: str):
+    """The institution's manager sets where bank transfers go (户名, 开户行, 账号)."""
+    if not is_manager_of(by, institution.pk):
+        raise Forbidden(
+            bilingual("只有机构管理员可以设置收款信息", "only a manager sets the payee details")
+        )
+    institution.payee_account_name = account_name.strip()[:200]
+    institution.payee_bank = bank.strip()[:200]
+    institution.payee_account_number = account_number.strip()[:64]
+    institution.save(
+        update_fields=["payee_account_name", "payee_bank", "payee_account_number", "updated_at"]
+    )
+    return institution
+
+
+def visible_payments(user):
+    """Payments and refunds the user may read: as the payer, or as a member of the paid
+    institution (every one for a platform moderator)."""
+    queryset = Payment.objects.all()
+    if not user.is_authenticated:
+        return queryset.none()
+    if is_platform_moderator(user):
+        return queryset
+    ids = member_institution_ids(user)
+    condition = Q(pk__in=[])
+    for spec in registered():
+        condition |= Q(**{spec.payer_lookup: user})
+        if ids:
+            condition |= Q(**{f"{spec.institution_lookup}__in": ids})
+    return queryset.filter(condition)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import logging
 
 import stripe
@@ -12,7 +13,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from .models import Payment, PaymentKind, PaymentStatus, StripeEvent
-from .services import record_stripe_paid
+from .services import record_stripe_paid, stripe_refund, sync_stripe_refund
 from .stripe_gateway import stripe_client
 
 logger = logging.getLogger(__name__)
@@ -21,6 +22,10 @@ HANDLED = {
     "checkout.session.expired",
     "payment_intent.payment_failed",
     "charge.refunded",
+    "charge.refund.updated",
+    "refund.created",
+    "refund.updated",
+    "refund.failed",
     "charge.dispute.created",
 }
 
@@ -56,16 +61,30 @@ def _handle(event_type: str, obj: dict) -> None:
             stripe_payment_intent=obj.get("id", ""), status=PaymentStatus.PENDING
         ).update(status=PaymentStatus.FAILED)
     elif event_type == "charge.refunded":
-        paid = Payment.objects.filter(
-            kind=PaymentKind.PAYMENT, stripe_payment_intent=obj.get("payment_intent") or "x"
+        # The charge's refunds changed: ask Stripe about each refund of it still pending.
+        pending = Payment.objects.filter(
+            kind=PaymentKind.REFUND,
+            status=PaymentStatus.PENDING,
+            refund_of__kind=PaymentKind.PAYMENT,
+            refund_of__stripe_payment_intent=obj.get("payment_intent") or "-",
+        )
+        for refund in pending:
+            if refund.stripe_refund_id:
+                sync_stripe_refund(refund)
+            else:
+                transaction.on_commit(functools.partial(stripe_refund, refund.pk))
+    elif event_type in (
+        "refund.created",
+        "refund.updated",
+        "refund.failed",
+        "charge.refund.updated",
+    ):
+        refund = Payment.objects.filter(
+            kind=PaymentKind.REFUND, stripe_refund_id=obj.get("id") or "-"
         ).first()
-        if paid is not None:
-            Payment.objects.filter(
-                kind=PaymentKind.REFUND,
-                status=PaymentStatus.PENDING,
-                booking_id=paid.booking_id,
-                sample_order_id=paid.sample_order_id,
-            ).update(status=PaymentStatus.SUCCEEDED)
+        if refund is not None:
+            # The event says what changed; Stripe's current word decides.
+            sync_stripe_refund(refund)
     elif event_type == "charge.dispute.created":
         paid = Payment.objects.filter(
             stripe_payment_intent=obj.get("payment_intent") or "x"

@@ -24,5 +24,9 @@ class SampleTestingConfig(AppConfig):
                     f"sample-testing order #{order.pk}",
                 ),
                 on_stripe_paid=record_stripe_payment,
+                field="sample_order",
+                payer_lookup="sample_order__user",
+                institution_lookup="sample_order__instrument__institution_id",
+                code_prefix="S",
             ),
         )

@@ -5,7 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from marketplace.payments import webhooks
 from marketplace.payments.models import Payment, PaymentKind, PaymentMethod, PaymentStatus
-from marketplace.payments.services import record_stripe_paid, stripe_refund
+from marketplace.payments.services import record_stripe_paid, stripe_refund, sync_stripe_refund
 
 
 class Command(BaseCommand):
@@ -31,6 +31,14 @@ class Command(BaseCommand):
                 record_stripe_paid(payment, session["id"], session["payment_intent"])
                 paid += 1
         for refund in pending.filter(kind=PaymentKind.REFUND):
-            stripe_refund(refund.pk)
+            try:
+                if refund.stripe_refund_id:
+                    sync_stripe_refund(refund)
+                else:
+                    stripe_refund(refund.pk)
+            except Exception as exc:  # noqa: BLE001 — report and go on with the next one
+                failed += 1
+                self.stderr.write(f"refund {refund.pk}: {type(exc).__name__}: {exc}")
+                continue
             refunds += 1
-        self.stdout.write(f"paid: {paid}, refunds sent: {refunds}, errors: {failed}")
+        self.stdout.write(f"paid: {paid}, refunds sent or checked: {refunds}, errors: {failed}")
