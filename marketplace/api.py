@@ -139,6 +139,8 @@ def action_urlpatterns(
             "summary": action.summary,
             "tags": tags,
         }
+        if action.description:
+            schema["description"] = action.description
         if operation_id is not None:
             schema["operation_id"] = operation_id(action)
         view = type(
