@@ -35,6 +35,7 @@ from tests.factories import (
     TechnologyFactory,
     UserFactory,
 )
+from tests.residency_fixtures import pdf_upload
 
 pytestmark = pytest.mark.django_db
 
@@ -209,4 +210,51 @@ def test_every_action_answers_each_kind_of_person_as_its_table_says(api_client, 
         expected = 403
     assert response.status_code == expected, response.content
     if expected != 200:
+        assert model.objects.get(pk=item.pk).status == status
+
+
+# --- Actions only the pages offer (no API endpoint of their own) ---------------------------
+
+PAGES = {"sample-orders": "/sample-orders", "applications": "/residency/applications"}
+PAGE_PAYLOADS = {
+    ("sample_order", "deliver_report"): lambda: {"report": pdf_upload("report.pdf")},
+    ("application", "comment"): lambda: {"text": "内部：先查征信"},
+}
+
+PAGE_CASES = [
+    pytest.param(prefix, name, who, id=f"{prefix}-{name}-{who}")
+    for prefix, (workflow, _, _) in WORKFLOWS.items()
+    for name, action in workflow.actions.items()
+    if action.api_path is None
+    for who in PEOPLE
+]
+
+
+@pytest.mark.parametrize(("prefix", "name", "who"), PAGE_CASES)
+def test_every_page_only_action_answers_each_kind_of_person_as_its_table_says(
+    client, prefix, name, who
+):
+    workflow, build, model = WORKFLOWS[prefix]
+    action = workflow.actions[name]
+    cast = _cast()
+    status = sorted(action.statuses)[0]
+    item = build(cast, status, action)
+    person = getattr(cast, who)
+    role = ROLE_OF.get(who)
+    offered = role in action.roles
+    assert workflow.flags(item, person)[name] == offered
+
+    client.force_login(person)
+    body = {"reason": "平台监管：双方已同意终止"}
+    body.update(PAGE_PAYLOADS.get((workflow.name, name), dict)())
+    response = client.post(
+        f"{PAGES[prefix]}/{item.pk}/{name}/", body, follow=True, HTTP_ACCEPT_LANGUAGE="zh-hans"
+    )
+
+    if role is None:
+        assert response.status_code == 404
+    else:
+        assert response.status_code == 200
+        assert ("操作成功。" in response.content.decode()) == offered
+    if not offered:
         assert model.objects.get(pk=item.pk).status == status
