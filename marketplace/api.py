@@ -94,12 +94,20 @@ class TransitionSerializer(serializers.ModelSerializer):
 
 
 def action_urlpatterns(
-    workflow, *, prefix: str, detail, detail_serializer, tags, operation_id=None
+    workflow,
+    *,
+    prefix: str,
+    detail,
+    detail_serializer,
+    tags,
+    operation_id=None,
+    detail_for_user: bool = False,
 ):
     """POST `{prefix}/<pk>/{action.api_path}/` for every action of `workflow` that has one.
 
-    `detail(item)` answers with the item as the API shows it after the action; an action's
-    `respond(detail, result)` may wrap it (a cancel answers with the refund as well).
+    `detail(item)` answers with the item as the API shows it after the action — or
+    `detail(item, user)` with `detail_for_user`, where what is shown depends on who asks; an
+    action's `respond(detail, result, item)` may wrap it (a cancel answers with the refund too).
     `operation_id(action)` names the OpenAPI operation where a workflow had named them.
     """
     from django.urls import path
@@ -120,9 +128,10 @@ def action_urlpatterns(
                 body.is_valid(raise_exception=True)
                 data = body.validated_data
             result = _action.perform(item, request.user, data, request)
+            show = (lambda obj: detail(obj, request.user)) if detail_for_user else detail
             if _action.respond is not None:
-                return Response(_action.respond(detail, result, item))
-            return Response(detail(item))
+                return Response(_action.respond(show, result, item))
+            return Response(show(item))
 
         schema = {
             "request": action.input,
@@ -130,6 +139,8 @@ def action_urlpatterns(
             "summary": action.summary,
             "tags": tags,
         }
+        if action.description:
+            schema["description"] = action.description
         if operation_id is not None:
             schema["operation_id"] = operation_id(action)
         view = type(

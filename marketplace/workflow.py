@@ -206,6 +206,7 @@ class Action:
     # An API answer other than the item's detail: respond(item detail, result) → dict.
     respond: Callable | None = None
     summary: str = ""  # the API operation's summary
+    description: str = ""  # the API operation's description (default: the summary)
     request_component: str | None = None  # the OpenAPI component name of `input`
     response: object = None  # the OpenAPI response of 200 (default: the detail serializer)
     confirm: str = ""  # text of a confirmation step before the form is sent

@@ -215,6 +215,11 @@ class Instrument(Listing):
         return modes
 
     @property
+    def accepts_sample_orders(self) -> bool:
+        """Offers sample testing and is in service now: the page shows the order button."""
+        return self.offers_sample_testing and self.status == "in_service"
+
+    @property
     def region(self) -> str:
         return self.institution.region
 

@@ -19,6 +19,7 @@ from marketplace.api import (
     MoneySerializer,
     Pagination,
     TransitionSerializer,
+    action_urlpatterns,
     local_iso,
     paginated,
 )
@@ -28,6 +29,7 @@ from marketplace.money import money_json
 from marketplace.workflow import NotFound, bilingual
 
 from . import services
+from .actions import INQUIRY_ACTIONS
 from .models import Inquiry, InquiryMessage, InquiryTransition
 
 TAGS = ["inquiries"]
@@ -130,7 +132,7 @@ class InquiryDetailSerializer(InquirySerializer):
         fields = [*InquirySerializer.Meta.fields, "technology_details", "messages", "transitions"]
 
     def get_technology_details(self, obj) -> str | None:
-        if services.can_see_details(self.context["request"].user, obj):
+        if services.can_see_details(self.context["user"], obj):
             return obj.technology.details
         return None
 
@@ -142,29 +144,6 @@ class InquiryCreateSerializer(serializers.Serializer):
     )
 
 
-class InquiryReplySerializer(serializers.Serializer):
-    message = serializers.CharField(max_length=services.MAX_MESSAGE)
-
-
-class InquiryAgreeSerializer(serializers.Serializer):
-    mode = serializers.CharField(
-        max_length=32, help_text="transfer, license, equity or joint_development"
-    )
-    amount = serializers.CharField(
-        max_length=20, help_text='decimal string in yuan (CNY), e.g. "150000.00"; ≥ 0'
-    )
-    contract_date = serializers.DateField(help_text="YYYY-MM-DD, not in the future")
-    registration_no = serializers.CharField(
-        max_length=64, required=False, allow_blank=True, default="", help_text="技术合同登记号"
-    )
-
-
-class InquiryCloseSerializer(serializers.Serializer):
-    reason = serializers.CharField(
-        max_length=services.MAX_REASON, required=False, allow_blank=True, default=""
-    )
-
-
 def _detail_queryset():
     return Inquiry.objects.for_pages().prefetch_related(
         Prefetch("messages", queryset=InquiryMessage.objects.select_related("author")),
@@ -172,11 +151,10 @@ def _detail_queryset():
     )
 
 
-def _detail_response(request, pk: int, code: int = 200) -> Response:
-    inquiry = _detail_queryset().get(pk=pk)
-    return Response(
-        InquiryDetailSerializer(inquiry, context={"request": request}).data, status=code
-    )
+def inquiry_detail(inquiry: Inquiry, user) -> dict:
+    """The inquiry as `user` sees it in the API: the details under NDA only if they may."""
+    inquiry = _detail_queryset().get(pk=inquiry.pk)
+    return InquiryDetailSerializer(inquiry, context={"user": user}).data
 
 
 def _validated(serializer_class, request):
@@ -245,89 +223,15 @@ class InquiryDetailView(APIView):
         tags=TAGS,
     )
     def get(self, request, pk: int):
-        inquiry = services.get_inquiry_for(request.user, pk)
-        return _detail_response(request, inquiry.pk)
+        return Response(inquiry_detail(services.get_inquiry_for(request.user, pk), request.user))
 
 
-def _action_schema(request_serializer, summary: str, operation_id: str, description: str = ""):
-    return extend_schema(
-        request=request_serializer,
-        responses={200: InquiryDetailSerializer, **WORKFLOW_ERRORS},
-        summary=summary,
-        description=description,
-        operation_id=operation_id,
-        tags=TAGS,
-    )
-
-
-class InquiryReplyView(APIView):
-    permission_classes = [IsAuthenticated]
-
-    @_action_schema(
-        InquiryReplySerializer,
-        "回复 / Post to the thread",
-        "inquiries_reply",
-        "Members of the technology's institution reply; the inquirer posts to the same thread "
-        "through this endpoint too. The institution's first reply moves open → negotiating. "
-        "409 once the inquiry is agreed or closed.",
-    )
-    def post(self, request, pk: int):
-        inquiry = services.get_inquiry_for(request.user, pk)
-        data = _validated(InquiryReplySerializer, request)
-        services.post_message(inquiry, request.user, data["message"])
-        return _detail_response(request, inquiry.pk)
-
-
-class InquiryAgreeView(APIView):
-    permission_classes = [IsAuthenticated]
-
-    @_action_schema(
-        InquiryAgreeSerializer,
-        "记录成交 / Record the deal",
-        "inquiries_agree",
-        "Members only (403 for the inquirer); negotiating → agreed, else 409.",
-    )
-    def post(self, request, pk: int):
-        inquiry = services.get_inquiry_for(request.user, pk)
-        data = _validated(InquiryAgreeSerializer, request)
-        services.record_deal(
-            inquiry,
-            request.user,
-            data["mode"],
-            data["amount"],
-            data["contract_date"],
-            data["registration_no"],
-        )
-        return _detail_response(request, inquiry.pk)
-
-
-class InquiryCloseView(APIView):
-    permission_classes = [IsAuthenticated]
-
-    @_action_schema(
-        InquiryCloseSerializer,
-        "关闭洽谈 / Close without a deal",
-        "inquiries_close",
-        "Either side, with an optional reason; 409 once agreed or closed.",
-    )
-    def post(self, request, pk: int):
-        inquiry = services.get_inquiry_for(request.user, pk)
-        data = _validated(InquiryCloseSerializer, request)
-        services.close(inquiry, request.user, data["reason"])
-        return _detail_response(request, inquiry.pk)
-
-
-class InquiryGrantDetailsView(APIView):
-    permission_classes = [IsAuthenticated]
-
-    @_action_schema(
-        None,
-        "开放详细资料 / Grant access to the NDA details",
-        "inquiries_grant_details",
-        "Members only; 400 when the technology's details are not under NDA, 409 when the "
-        "inquiry is closed. Granting twice changes nothing.",
-    )
-    def post(self, request, pk: int):
-        inquiry = services.get_inquiry_for(request.user, pk)
-        services.grant_details_access(inquiry, request.user)
-        return _detail_response(request, inquiry.pk)
+action_patterns = action_urlpatterns(
+    INQUIRY_ACTIONS,
+    prefix="inquiries",
+    detail=inquiry_detail,
+    detail_serializer=InquiryDetailSerializer,
+    tags=TAGS,
+    operation_id=lambda action: f"inquiries_{action.api_path.replace('-', '_')}",
+    detail_for_user=True,
+)

@@ -29,17 +29,11 @@ ACTIVE_STATUSES = (Status.OPEN, Status.NEGOTIATING)
 class InquiryQuerySet(models.QuerySet):
     def visible_to(self, user):
         """The user's own inquiries and those on their institutions' technologies; moderators
-        see every inquiry. An inquirer never sees another inquirer's thread."""
-        from marketplace.accounts.permissions import is_platform_moderator, member_institution_ids
+        read every inquiry (marketplace.accounts.permissions). An inquirer never sees another
+        inquirer's thread."""
+        from marketplace.accounts.permissions import visible_to
 
-        if not user.is_authenticated:
-            return self.none()
-        if is_platform_moderator(user):
-            return self
-        return self.filter(
-            models.Q(inquirer=user)
-            | models.Q(technology__institution_id__in=member_institution_ids(user))
-        )
+        return visible_to(self, user, owner="inquirer", institution="technology__institution_id")
 
     def for_pages(self):
         """What lists and detail pages show of each inquiry, in one query."""

@@ -8,7 +8,8 @@ Decisions the design leaves open, made here:
 - One active (open or negotiating) inquiry per inquirer and technology: a second is 409
   (`already_open`); after it is agreed or closed a new one may be opened.
 - Institution members answer, record the deal and grant access to the details; platform
-  moderators can read every inquiry but do not act for an institution (403).
+  moderators can read every inquiry but do not act for an institution (403); they may close
+  one with a stated reason.
 - The contract date of a deal may not lie in the future (a deal is recorded once signed) nor
   before the inquiry was opened (local date, Asia/Shanghai).
 - A deal amount is Decimal CNY, ≥ 0, at most two decimals and at most 10 billion yuan.
@@ -27,7 +28,7 @@ from zoneinfo import ZoneInfo
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from marketplace.accounts.permissions import is_platform_moderator, member_institution_ids
+from marketplace.accounts import permissions
 from marketplace.catalogue.models import Technology
 from marketplace.catalogue.vocabularies import TransferMode
 from marketplace.money import MoneyError, yuan
@@ -85,13 +86,13 @@ INQUIRY_FLOW = StateMachine(TRANSITIONS, _notify)
 
 def is_institution_member(user, technology: Technology) -> bool:
     """Members of the technology's institution speak for it (moderators do not)."""
-    return technology.institution_id in member_institution_ids(user)
+    return permissions.is_member_of(user, technology.institution_id)
 
 
 def can_see_details(user, inquiry: Inquiry) -> bool:
     """Members always; the inquirer once access is granted (or when nothing is under NDA)."""
     technology = inquiry.technology
-    if is_institution_member(user, technology) or is_platform_moderator(user):
+    if is_institution_member(user, technology) or permissions.is_platform_moderator(user):
         return True
     if inquiry.inquirer_id != user.pk:
         return False
@@ -142,10 +143,10 @@ def _require_active(inquiry: Inquiry) -> None:
         )
 
 
-def _text(value: str, *, field: str, limit: int, required: bool) -> str:
+def _text(value: str, *, field: str, limit: int, required: bool, zh: str = "留言内容") -> str:
     value = (value or "").strip()
     if required and not value:
-        raise RuleError(bilingual("请填写留言内容", f"{field} is required"), f"{field}_required")
+        raise RuleError(bilingual(f"请填写{zh}", f"{field} is required"), f"{field}_required")
     if len(value) > limit:
         raise RuleError(
             bilingual(f"内容不能超过 {limit} 字", f"{field} may be at most {limit} characters"),
@@ -301,10 +302,14 @@ def record_deal(
 
 @transaction.atomic
 def close(inquiry: Inquiry, by, reason: str = "") -> Inquiry:
-    """Either side ends the inquiry without a deal, optionally saying why."""
+    """Either side ends the inquiry without a deal, optionally saying why; a platform moderator
+    may close one too (业务监管), but only with a stated reason, and both sides are told."""
     inquiry = _locked(inquiry)
-    _require_party(by, inquiry)
-    reason = _text(reason, field="reason", limit=MAX_REASON, required=False)
+    party = inquiry.inquirer_id == by.pk or is_institution_member(by, inquiry.technology)
+    moderator = not party and permissions.is_platform_moderator(by)
+    if not moderator:
+        _require_party(by, inquiry)
+    reason = _text(reason, field="reason", limit=MAX_REASON, required=moderator, zh="关闭原因")
     inquiry.closed_reason = reason
     return INQUIRY_FLOW.move(inquiry, Status.CLOSED, by, reason, update_fields=["closed_reason"])
 

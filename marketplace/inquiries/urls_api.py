@@ -12,12 +12,5 @@ urlpatterns = [
     ),
     path("inquiries/", api.InquiryListView.as_view(), name="inquiry-list"),
     path("inquiries/<int:pk>/", api.InquiryDetailView.as_view(), name="inquiry-detail"),
-    path("inquiries/<int:pk>/reply/", api.InquiryReplyView.as_view(), name="inquiry-reply"),
-    path("inquiries/<int:pk>/agree/", api.InquiryAgreeView.as_view(), name="inquiry-agree"),
-    path("inquiries/<int:pk>/close/", api.InquiryCloseView.as_view(), name="inquiry-close"),
-    path(
-        "inquiries/<int:pk>/grant-details/",
-        api.InquiryGrantDetailsView.as_view(),
-        name="inquiry-grant-details",
-    ),
+    *api.action_patterns,
 ]

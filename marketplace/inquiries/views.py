@@ -14,8 +14,10 @@ from django.views.decorators.http import require_http_methods, require_POST
 from marketplace.accounts.permissions import member_institution_ids
 from marketplace.catalogue.models import Technology
 from marketplace.workflow import NotFound, WorkflowError
+from marketplace.workflow_pages import act_view
 
 from . import services
+from .actions import INQUIRY_ACTIONS
 from .forms import CloseForm, DealForm, InquiryForm, ReplyForm
 from .models import ACTIVE_STATUSES, Inquiry, InquiryMessage, InquiryTransition, Status
 
@@ -111,18 +113,19 @@ def _render_detail(
     thread = InquiryMessage.objects.filter(inquiry=inquiry).select_related("author")
     transitions = InquiryTransition.objects.filter(inquiry=inquiry).select_related("by")
     is_member = services.is_institution_member(request.user, inquiry.technology)
-    is_inquirer = inquiry.inquirer_id == request.user.pk
     forms = forms or {}
     context = {
         "inquiry": inquiry,
         "technology": inquiry.technology,
         "thread": thread,
         "transitions": transitions,
-        "is_member": is_member,
-        "is_inquirer": is_inquirer,
-        "can_talk": (is_member or is_inquirer) and inquiry.is_active,
+        "can": INQUIRY_ACTIONS.flags(inquiry, request.user),
         "can_see_details": services.can_see_details(request.user, inquiry),
-        "Status": Status,
+        # What the page says on behalf of whom: the institution's members see whether the
+        # details are opened and reply as the institution.
+        "speaks_for_institution": is_member,
+        "queue_link": is_member,
+        "deal": inquiry.deal_amount is not None,
         "reply_form": forms.get("reply") or ReplyForm(),
         "deal_form": forms.get("agree") or DealForm(initial={"mode": inquiry.intended_mode}),
         "close_form": forms.get("close") or CloseForm(),
@@ -135,46 +138,30 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
     return _render_detail(request, _visible(request, pk))
 
 
-ACTION_FORMS = {"reply": ReplyForm, "agree": DealForm, "close": CloseForm, "grant": None}
+ACTION_FORMS = {"reply": ReplyForm, "agree": DealForm, "close": CloseForm}
 
-
-def _perform(action: str, inquiry: Inquiry, user, data: dict) -> None:
-    if action == "reply":
-        services.post_message(inquiry, user, data["message"])
-    elif action == "agree":
-        services.record_deal(
-            inquiry,
-            user,
-            data["mode"],
-            data["amount"],
-            data["contract_date"],
-            data["registration_no"],
-        )
-    elif action == "close":
-        services.close(inquiry, user, data["reason"])
-    else:
-        services.grant_details_access(inquiry, user)
+_act = act_view(INQUIRY_ACTIONS, detail="inquiries:detail")
 
 
 @login_required
 @require_POST
 def act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
-    """One service call per action; a refused form is shown again with what was typed."""
-    if action not in ACTION_FORMS:
+    """The inquiry's actions (`INQUIRY_ACTIONS`); a form refused, by its own rules or by the
+    service, is shown again with what was typed (400)."""
+    spec = INQUIRY_ACTIONS.actions.get(action)
+    if spec is None:
         raise Http404
+    if action not in ACTION_FORMS:
+        return _act(request, pk, action)
     inquiry = _visible(request, pk)
-    form_class = ACTION_FORMS[action]
-    form = form_class(request.POST) if form_class else None
-    if form is not None and not form.is_valid():
+    form = ACTION_FORMS[action](request.POST)
+    if not form.is_valid():
         return _render_detail(request, inquiry, {action: form}, status=400)
     try:
-        _perform(action, inquiry, request.user, form.cleaned_data if form else {})
+        spec.perform(inquiry, request.user, form.cleaned_data, request)
     except NotFound:
         raise Http404 from None
     except WorkflowError as exc:
-        if form is None:
-            messages.error(request, exc.message)
-            return redirect("inquiries:detail", pk=inquiry.pk)
         form.add_error(None, exc.message)
         return _render_detail(request, _visible(request, pk), {action: form}, status=400)
     messages.success(request, _("操作成功。"))

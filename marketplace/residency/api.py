@@ -26,6 +26,7 @@ from marketplace.api import (
     DetailSerializer,
     Pagination,
     TransitionSerializer,
+    action_urlpatterns,
     local_iso,
     paginated,
 )
@@ -34,6 +35,7 @@ from marketplace.uploads import RawNameMultiPartParser, serve_private
 from marketplace.workflow import NotFound, bilingual
 
 from . import services
+from .actions import RESIDENCY_ACTIONS, ResidencyCommentRequestSerializer
 from .models import (
     MAX_SUMMARY_LENGTH,
     MAX_TEAM_SIZE,
@@ -160,7 +162,7 @@ def _detail_queryset():
 def _detail(application: Application, user) -> dict:
     application = _detail_queryset().get(pk=application.pk)
     data = ResidencyApplicationDetailSerializer(application).data
-    if services.is_member(user, application):
+    if services.reads_comments(user, application):
         data["comments"] = ResidencyCommentSerializer(
             application.comments.select_related("author"), many=True
         ).data
@@ -255,100 +257,10 @@ class ApplicationDetailView(APIView):
         return Response(_detail(application, request.user))
 
 
-class _ActionView(APIView):
-    """POST /applications/{id}/<action>/: one service call, answered with the detail."""
-
-    permission_classes = [IsAuthenticated]
-
-    def perform(self, request, application) -> None:  # pragma: no cover — overridden
-        raise NotImplementedError
-
-    def post(self, request, pk: int):
-        application = services.get_application_for(request.user, pk)
-        self.perform(request, application)
-        return Response(_detail(application, request.user))
-
-
-class ResidencyAcceptRequestSerializer(serializers.Serializer):
-    workstations = serializers.IntegerField(min_value=1, max_value=services.MAX_WORKSTATIONS)
-    reason = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
-
-
-class ResidencyRejectRequestSerializer(serializers.Serializer):
-    reason = serializers.CharField(max_length=500)
-
-
-class ResidencyCommentRequestSerializer(serializers.Serializer):
-    text = serializers.CharField(max_length=services.MAX_COMMENT_LENGTH)
-
-
 def _validated(request, serializer_class) -> dict:
     serializer = serializer_class(data=request.data)
     serializer.is_valid(raise_exception=True)
     return serializer.validated_data
-
-
-def _action(name: str, summary: str, request_serializer=None):
-    return extend_schema(
-        request=request_serializer,
-        responses={200: ResidencyApplicationDetailSerializer, **WORKFLOW_ERRORS},
-        summary=summary,
-        operation_id=f"residency_applications_{name}",
-        tags=TAGS,
-    )
-
-
-class ReviewView(_ActionView):
-    @_action("review", "开始审核 / start reviewing (members)")
-    def post(self, request, pk: int):
-        return super().post(request, pk)
-
-    def perform(self, request, application):
-        services.start_review(application, request.user)
-
-
-class AcceptView(_ActionView):
-    @_action(
-        "accept",
-        "录取并分配工位 / accept and allocate workstations (members)",
-        ResidencyAcceptRequestSerializer,
-    )
-    def post(self, request, pk: int):
-        return super().post(request, pk)
-
-    def perform(self, request, application):
-        data = _validated(request, ResidencyAcceptRequestSerializer)
-        services.accept(application, request.user, data["workstations"], data["reason"])
-
-
-class RejectView(_ActionView):
-    @_action(
-        "reject", "不予录取 / reject with a reason (members)", ResidencyRejectRequestSerializer
-    )
-    def post(self, request, pk: int):
-        return super().post(request, pk)
-
-    def perform(self, request, application):
-        data = _validated(request, ResidencyRejectRequestSerializer)
-        services.reject(application, request.user, data["reason"])
-
-
-class WithdrawView(_ActionView):
-    @_action("withdraw", "撤回申请 / withdraw (applicant)")
-    def post(self, request, pk: int):
-        return super().post(request, pk)
-
-    def perform(self, request, application):
-        services.withdraw(application, request.user)
-
-
-class MoveInView(_ActionView):
-    @_action("move_in", "确认入驻 / mark as moved in (members)")
-    def post(self, request, pk: int):
-        return super().post(request, pk)
-
-    def perform(self, request, application):
-        services.mark_moved_in(application, request.user)
 
 
 class CommentsView(APIView):
@@ -393,3 +305,14 @@ class BusinessPlanView(APIView):
             application.business_plan,
             application.business_plan_name or f"business-plan-{application.pk}.pdf",
         )
+
+
+action_patterns = action_urlpatterns(
+    RESIDENCY_ACTIONS,
+    prefix="applications",
+    detail=_detail,
+    detail_serializer=ResidencyApplicationDetailSerializer,
+    tags=TAGS,
+    operation_id=lambda action: f"residency_applications_{action.name}",
+    detail_for_user=True,
+)

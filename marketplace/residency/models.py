@@ -44,17 +44,14 @@ def business_plan_upload_to(application: Application, filename: str) -> str:
 class ApplicationQuerySet(models.QuerySet):
     def visible_to(self, user):
         """The user's own applications and those to their institutions' incubators; a platform
-        moderator sees all. With what the list pages show already joined."""
-        from marketplace.accounts.permissions import is_platform_moderator, member_institution_ids
+        moderator reads all (marketplace.accounts.permissions). With what the lists show."""
+        from marketplace.accounts.permissions import visible_to
 
-        if not user.is_authenticated:
-            return self.none()
-        queryset = self.select_related("incubator__institution", "applicant")
-        if is_platform_moderator(user):
-            return queryset
-        return queryset.filter(
-            models.Q(applicant=user)
-            | models.Q(incubator__institution_id__in=member_institution_ids(user))
+        return visible_to(
+            self.select_related("incubator__institution", "applicant"),
+            user,
+            owner="applicant",
+            institution="incubator__institution_id",
         )
 
 

@@ -13,7 +13,7 @@ from django.db.models import F
 from django.db.models.functions import Least
 from django.utils import timezone
 
-from marketplace.accounts.permissions import is_platform_moderator, member_institution_ids
+from marketplace.accounts import permissions
 from marketplace.catalogue.models import Incubator
 from marketplace.uploads import validate_pdf
 from marketplace.workflow import (
@@ -90,10 +90,14 @@ APPLICATION_FLOW = StateMachine(TRANSITIONS, _notify)
 
 
 def is_member(user, application: Application) -> bool:
-    """May review: a member of the incubator's institution, or a platform moderator."""
-    return is_platform_moderator(user) or (
-        application.incubator.institution_id in member_institution_ids(user)
-    )
+    """Reviews for the incubator: a member of its institution (moderators only read)."""
+    return permissions.is_member_of(user, application.incubator.institution_id)
+
+
+def reads_comments(user, application: Application) -> bool:
+    """The internal review comments: the institution's members and the platform's moderators
+    (who read every application); never the applicant."""
+    return is_member(user, application) or permissions.is_platform_moderator(user)
 
 
 def is_applicant(user, application: Application) -> bool:

@@ -12,13 +12,6 @@ urlpatterns = [
     ),
     path("applications/", api.ApplicationListView.as_view(), name="application-list"),
     path("applications/<int:pk>/", api.ApplicationDetailView.as_view(), name="application-detail"),
-    path("applications/<int:pk>/review/", api.ReviewView.as_view(), name="application-review"),
-    path("applications/<int:pk>/accept/", api.AcceptView.as_view(), name="application-accept"),
-    path("applications/<int:pk>/reject/", api.RejectView.as_view(), name="application-reject"),
-    path(
-        "applications/<int:pk>/withdraw/", api.WithdrawView.as_view(), name="application-withdraw"
-    ),
-    path("applications/<int:pk>/move-in/", api.MoveInView.as_view(), name="application-move-in"),
     path(
         "applications/<int:pk>/comments/", api.CommentsView.as_view(), name="application-comments"
     ),
@@ -27,4 +20,5 @@ urlpatterns = [
         api.BusinessPlanView.as_view(),
         name="application-business-plan",
     ),
+    *api.action_patterns,
 ]

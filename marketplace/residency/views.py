@@ -12,12 +12,18 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from marketplace.accounts.permissions import is_platform_moderator, member_institution_ids
+from marketplace.accounts.permissions import (
+    for_institution_members,
+    is_platform_moderator,
+    member_institution_ids,
+)
 from marketplace.catalogue.models import Incubator
 from marketplace.uploads import raw_upload_names, serve_private
-from marketplace.workflow import Forbidden, NotFound, WorkflowError
+from marketplace.workflow import NotFound, WorkflowError
+from marketplace.workflow_pages import act_view
 
 from . import services
+from .actions import RESIDENCY_ACTIONS
 from .forms import AcceptForm, ApplicationForm
 from .models import Application, Status
 
@@ -71,13 +77,11 @@ def mine(request: HttpRequest) -> HttpResponse:
 @login_required
 def queue(request: HttpRequest) -> HttpResponse:
     """Applications to the member's institutions' incubators, filterable by status."""
-    if is_platform_moderator(request.user):
-        applications = Application.objects.all()
-    else:
-        ids = member_institution_ids(request.user)
-        if not ids:
-            raise Http404
-        applications = Application.objects.filter(incubator__institution_id__in=ids)
+    if not (member_institution_ids(request.user) or is_platform_moderator(request.user)):
+        raise Http404
+    applications = for_institution_members(
+        Application.objects.all(), request.user, institution="incubator__institution_id"
+    )
     wanted = request.GET.get("status", "")
     if wanted in Status.values:
         applications = applications.filter(status=wanted)
@@ -110,20 +114,18 @@ def _application_or_404(request: HttpRequest, pk: int) -> Application:
 @login_required
 def detail(request: HttpRequest, pk: int, accept_form: AcceptForm | None = None) -> HttpResponse:
     application = _application_or_404(request, pk)
-    is_member = services.is_member(request.user, application)
-    is_applicant = services.is_applicant(request.user, application)
-    flow = services.APPLICATION_FLOW
     context = {
         "application": application,
         "transitions": application.transitions.select_related("by").order_by("at", "pk"),
-        "is_member": is_member,
-        "is_applicant": is_applicant,
-        # Internal comments exist in the page only for the institution's reviewers.
-        "comments": application.comments.select_related("author") if is_member else None,
-        "can_review": is_member and flow.allows(application.status, Status.UNDER_REVIEW),
-        "can_decide": is_member and flow.allows(application.status, Status.ACCEPTED),
-        "can_move_in": is_member and flow.allows(application.status, Status.MOVED_IN),
-        "can_withdraw": is_applicant and flow.allows(application.status, Status.WITHDRAWN),
+        "can": RESIDENCY_ACTIONS.flags(application, request.user),
+        # Internal comments exist in the page only for the institution's reviewers (and the
+        # platform's moderators, who read everything).
+        "comments": application.comments.select_related("author")
+        if services.reads_comments(request.user, application)
+        else None,
+        "mine_link": services.is_applicant(request.user, application),
+        "queue_link": bool(member_institution_ids(request.user))
+        or is_platform_moderator(request.user),
         "accept_form": accept_form or AcceptForm(),
     }
     return render(
@@ -131,48 +133,19 @@ def detail(request: HttpRequest, pk: int, accept_form: AcceptForm | None = None)
     )
 
 
-def _accept(request: HttpRequest, application: Application):
-    form = AcceptForm(request.POST)
-    if not form.is_valid():
-        return detail(request, application.pk, accept_form=form)
-    return services.accept(
-        application, request.user, form.cleaned_data["workstations"], form.cleaned_data["reason"]
-    )
-
-
-ACTIONS = {
-    "review": lambda request, app: services.start_review(app, request.user),
-    "accept": _accept,
-    "reject": lambda request, app: services.reject(
-        app, request.user, request.POST.get("reason", "")
-    ),
-    "withdraw": lambda request, app: services.withdraw(app, request.user),
-    "move_in": lambda request, app: services.mark_moved_in(app, request.user),
-    "comment": lambda request, app: services.add_comment(
-        app, request.user, request.POST.get("text", "")
-    ),
-}
+_act = act_view(RESIDENCY_ACTIONS, detail="residency:detail", queue="residency:queue")
 
 
 @login_required
 @require_POST
 def act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
-    if action not in ACTIONS:
-        raise Http404
-    application = _application_or_404(request, pk)
-    try:
-        result = ACTIONS[action](request, application)
-    except (NotFound, Forbidden):
-        raise Http404 from None
-    except WorkflowError as exc:
-        messages.error(request, exc.message)
-    else:
-        if isinstance(result, HttpResponse):
-            return result
-        messages.success(request, _("操作成功。"))
-    if request.POST.get("next") == "queue":
-        return redirect("residency:queue")
-    return redirect("residency:detail", pk=pk)
+    """The application's actions (`RESIDENCY_ACTIONS`); an acceptance with mistakes comes back
+    as the application's page with the form's errors (400) instead of a message."""
+    if action == "accept" and not AcceptForm(request.POST).is_valid():
+        application = _application_or_404(request, pk)
+        if RESIDENCY_ACTIONS.flags(application, request.user)["accept"]:
+            return detail(request, pk, accept_form=AcceptForm(request.POST))
+    return _act(request, pk, action)
 
 
 @login_required

@@ -1,19 +1,14 @@
 """Sample-testing API (送样检测): thin views over marketplace.sampletesting.services.
 
 Refusals raised by the services (marketplace.workflow) become 400/403/404/409 in the project's
-exception handler, so the views only parse input and call one service.
+exception handler. The actions' endpoints are generated from the order's table of actions
+(`actions.SAMPLE_ORDER_ACTIONS`); the report's upload and download stay one endpoint here.
 """
 
 from __future__ import annotations
 
-from django.db.models import Prefetch
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import (
-    OpenApiResponse,
-    extend_schema,
-    extend_schema_field,
-    inline_serializer,
-)
+from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.parsers import JSONParser
 from rest_framework.permissions import IsAuthenticated
@@ -23,128 +18,25 @@ from rest_framework.views import APIView
 from marketplace.api import (
     WORKFLOW_ERRORS,
     DetailSerializer,
-    MoneySerializer,
     Pagination,
-    TransitionSerializer,
-    local_iso,
+    action_urlpatterns,
     paginated,
 )
 from marketplace.catalogue.models import Instrument
-from marketplace.money import money_json
-from marketplace.payments.models import Payment
-from marketplace.payments.serializers import PayRequestSerializer, PayResponseSerializer
 from marketplace.uploads import RawNameMultiPartParser, serve_private
 from marketplace.workflow import NotFound, bilingual
 
 from . import services
-from .models import SampleOrder, SampleOrderTransition
+from .actions import SAMPLE_ORDER_ACTIONS
+from .models import SampleOrder
+from .serializers import (
+    SampleOrderDetailSerializer,
+    SampleOrderRequestSerializer,
+    SampleOrderSerializer,
+    order_detail,
+)
 
 TAGS = ["sample-testing"]
-
-
-class SampleOrderTransitionSerializer(TransitionSerializer):
-    class Meta(TransitionSerializer.Meta):
-        model = SampleOrderTransition
-
-
-class SampleOrderPaymentSerializer(serializers.ModelSerializer):
-    amount = serializers.SerializerMethodField()
-
-    class Meta:
-        model = Payment
-        fields = ["kind", "method", "status", "amount", "reference"]
-
-    def get_amount(self, obj) -> MoneySerializer:
-        return money_json(obj.amount)
-
-
-class SampleOrderSerializer(serializers.ModelSerializer):
-    instrument = serializers.CharField(source="instrument.code")
-    instrument_name = serializers.CharField(source="instrument.name")
-    price = serializers.SerializerMethodField()
-    created_at = serializers.SerializerMethodField()
-    has_report = serializers.SerializerMethodField()
-
-    class Meta:
-        model = SampleOrder
-        fields = [
-            "id",
-            "instrument",
-            "instrument_name",
-            "status",
-            "sample_count",
-            "sample_description",
-            "test_items",
-            "notes",
-            "price",
-            "turnaround_days",
-            "quote_note",
-            "decline_reason",
-            "has_report",
-            "created_at",
-        ]
-
-    @extend_schema_field(MoneySerializer(allow_null=True))
-    def get_price(self, obj):
-        return money_json(obj.price)
-
-    def get_created_at(self, obj) -> str:
-        return local_iso(obj.created_at)
-
-    def get_has_report(self, obj) -> bool:
-        return bool(obj.report)
-
-
-class SampleOrderDetailSerializer(SampleOrderSerializer):
-    transitions = SampleOrderTransitionSerializer(many=True)
-    payments = SampleOrderPaymentSerializer(many=True)
-
-    class Meta(SampleOrderSerializer.Meta):
-        fields = [*SampleOrderSerializer.Meta.fields, "transitions", "payments"]
-
-
-class SampleOrderRequestSerializer(serializers.Serializer):
-    sample_count = serializers.IntegerField(min_value=1, max_value=services.MAX_SAMPLES)
-    sample_description = serializers.CharField(max_length=4000)
-    test_items = serializers.CharField(max_length=4000)
-    notes = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
-
-
-class QuoteSerializer(serializers.Serializer):
-    price = serializers.CharField(max_length=20, help_text='yuan as a decimal string, "1200.00"')
-    turnaround_days = serializers.IntegerField(min_value=1, max_value=services.MAX_TURNAROUND_DAYS)
-    note = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
-
-
-class ReasonSerializer(serializers.Serializer):
-    reason = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
-
-
-class RequiredReasonSerializer(serializers.Serializer):
-    reason = serializers.CharField(max_length=500)
-
-
-class ReferenceSerializer(serializers.Serializer):
-    reference = serializers.CharField(max_length=100)
-
-
-class PayMethodSerializer(PayRequestSerializer):
-    """Named as the sample-testing API always named it."""
-
-
-class ReceiveSerializer(serializers.Serializer):
-    note = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
-
-
-def _detail_queryset():
-    return SampleOrder.objects.for_pages().prefetch_related(
-        Prefetch("transitions", queryset=SampleOrderTransition.objects.order_by("at", "pk")),
-        Prefetch("payments", queryset=Payment.objects.order_by("created_at", "pk")),
-    )
-
-
-def _detail(order: SampleOrder) -> dict:
-    return SampleOrderDetailSerializer(_detail_queryset().get(pk=order.pk)).data
 
 
 class InstrumentSampleOrdersView(APIView):
@@ -168,7 +60,7 @@ class InstrumentSampleOrdersView(APIView):
         data = SampleOrderRequestSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         order = services.request_order(request.user, instrument, **data.validated_data)
-        return Response(_detail(order), status=status.HTTP_201_CREATED)
+        return Response(order_detail(order), status=status.HTTP_201_CREATED)
 
 
 class SampleOrderListView(APIView):
@@ -204,146 +96,7 @@ class SampleOrderDetailView(APIView):
         tags=TAGS,
     )
     def get(self, request, pk: int):
-        return Response(_detail(services.get_order_for(request.user, pk)))
-
-
-class SampleOrderActionView(APIView):
-    """POST /sample-orders/{id}/<action>/: validate the body, call one service."""
-
-    permission_classes = [IsAuthenticated]
-    body: type[serializers.Serializer] | None = None
-
-    def perform(self, order: SampleOrder, by, data: dict, request):
-        raise NotImplementedError
-
-    def post(self, request, pk: int):
-        order = services.get_order_for(request.user, pk)
-        data = {}
-        if self.body is not None:
-            body = self.body(data=request.data)
-            body.is_valid(raise_exception=True)
-            data = body.validated_data
-        result = self.perform(order, request.user, data, request)
-        if isinstance(result, Response):
-            return result
-        return Response(_detail(order))
-
-
-def _action(name: str, summary: str, body=None, response=None):
-    return extend_schema(
-        request=body,
-        responses={200: response or SampleOrderDetailSerializer, **WORKFLOW_ERRORS},
-        summary=summary,
-        operation_id=f"sample_orders_{name}",
-        tags=TAGS,
-    )
-
-
-class QuoteView(SampleOrderActionView):
-    body = QuoteSerializer
-
-    @_action("quote", "报价 / quote (institution)", QuoteSerializer)
-    def post(self, request, pk: int):
-        return super().post(request, pk)
-
-    def perform(self, order, by, data, request):
-        services.quote(order, by, data["price"], data["turnaround_days"], data["note"])
-
-
-class AcceptQuoteView(SampleOrderActionView):
-    @_action("accept_quote", "接受报价 / accept the quote (requester)")
-    def post(self, request, pk: int):
-        return super().post(request, pk)
-
-    def perform(self, order, by, data, request):
-        services.accept_quote(order, by)
-
-
-class DeclineView(SampleOrderActionView):
-    body = RequiredReasonSerializer
-
-    @_action("decline", "谢绝委托 / decline (institution)", RequiredReasonSerializer)
-    def post(self, request, pk: int):
-        return super().post(request, pk)
-
-    def perform(self, order, by, data, request):
-        services.decline(order, by, data["reason"])
-
-
-REFUND_RESPONSE = inline_serializer(
-    name="SampleOrderCancelResponse",
-    fields={"order": SampleOrderDetailSerializer(), "refund": MoneySerializer()},
-)
-
-
-class CancelView(SampleOrderActionView):
-    body = ReasonSerializer
-
-    @_action("cancel", "取消 / cancel (refund per policy)", ReasonSerializer, REFUND_RESPONSE)
-    def post(self, request, pk: int):
-        return super().post(request, pk)
-
-    def perform(self, order, by, data, request):
-        order, refund = services.cancel(order, by, data["reason"])
-        return Response({"order": _detail(order), "refund": money_json(refund)})
-
-
-class PayView(SampleOrderActionView):
-    body = PayMethodSerializer
-
-    @_action(
-        "pay",
-        "付款 / pay (requester)",
-        PayMethodSerializer,
-        PayResponseSerializer,
-    )
-    def post(self, request, pk: int):
-        return super().post(request, pk)
-
-    def perform(self, order, by, data, request):
-        return Response(
-            services.pay(
-                order,
-                by,
-                data["method"],
-                return_url=request.build_absolute_uri(order.get_absolute_url()),
-            )
-        )
-
-
-class ConfirmOfflinePaymentView(SampleOrderActionView):
-    body = ReferenceSerializer
-
-    @_action(
-        "confirm_offline_payment",
-        "确认到账 / confirm bank transfer (institution)",
-        ReferenceSerializer,
-    )
-    def post(self, request, pk: int):
-        return super().post(request, pk)
-
-    def perform(self, order, by, data, request):
-        services.confirm_offline_payment(order, by, data["reference"])
-
-
-class ReceiveSamplesView(SampleOrderActionView):
-    body = ReceiveSerializer
-
-    @_action("receive_samples", "样品已接收 / samples received (institution)", ReceiveSerializer)
-    def post(self, request, pk: int):
-        return super().post(request, pk)
-
-    def perform(self, order, by, data, request):
-        services.receive_samples(order, by, data["note"])
-
-
-class CompleteView(SampleOrderActionView):
-    @_action("complete", "完成 / complete")
-    def post(self, request, pk: int):
-        return super().post(request, pk)
-
-    def perform(self, order, by, data, request):
-        services.complete(order, by)
+        return Response(order_detail(services.get_order_for(request.user, pk)))
 
 
 class ReportView(APIView):
@@ -392,4 +145,14 @@ class ReportView(APIView):
                 status=400,
             )
         services.deliver_report(order, request.user, uploaded)
-        return Response(_detail(order))
+        return Response(order_detail(order))
+
+
+action_patterns = action_urlpatterns(
+    SAMPLE_ORDER_ACTIONS,
+    prefix="sample-orders",
+    detail=order_detail,
+    detail_serializer=SampleOrderDetailSerializer,
+    tags=TAGS,
+    operation_id=lambda action: f"sample_orders_{action.name}",
+)

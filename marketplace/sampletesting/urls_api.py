@@ -14,27 +14,6 @@ urlpatterns = [
     path(
         "sample-orders/<int:pk>/", api.SampleOrderDetailView.as_view(), name="sample-order-detail"
     ),
-    path("sample-orders/<int:pk>/quote/", api.QuoteView.as_view(), name="sample-order-quote"),
-    path(
-        "sample-orders/<int:pk>/accept-quote/",
-        api.AcceptQuoteView.as_view(),
-        name="sample-order-accept-quote",
-    ),
-    path("sample-orders/<int:pk>/decline/", api.DeclineView.as_view(), name="sample-order-decline"),
-    path("sample-orders/<int:pk>/pay/", api.PayView.as_view(), name="sample-order-pay"),
-    path(
-        "sample-orders/<int:pk>/confirm-offline-payment/",
-        api.ConfirmOfflinePaymentView.as_view(),
-        name="sample-order-confirm-offline-payment",
-    ),
-    path(
-        "sample-orders/<int:pk>/receive-samples/",
-        api.ReceiveSamplesView.as_view(),
-        name="sample-order-receive-samples",
-    ),
     path("sample-orders/<int:pk>/report/", api.ReportView.as_view(), name="sample-order-report"),
-    path(
-        "sample-orders/<int:pk>/complete/", api.CompleteView.as_view(), name="sample-order-complete"
-    ),
-    path("sample-orders/<int:pk>/cancel/", api.CancelView.as_view(), name="sample-order-cancel"),
+    *api.action_patterns,
 ]

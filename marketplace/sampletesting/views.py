@@ -16,6 +16,7 @@ from marketplace.catalogue.models import Instrument
 from marketplace.payments.providers import online_payment_enabled
 from marketplace.uploads import raw_upload_names, serve_private
 from marketplace.workflow import NotFound, WorkflowError
+from marketplace.workflow_pages import act_view
 
 from . import services
 from .actions import SAMPLE_ORDER_ACTIONS
@@ -101,7 +102,8 @@ def _order_or_404(request: HttpRequest, pk: int) -> SampleOrder:
 @login_required
 def detail(request: HttpRequest, pk: int, quote_form: QuoteForm | None = None) -> HttpResponse:
     order = _order_or_404(request, pk)
-    is_member = services.is_member(request.user, order)
+    # Who acts for the institution, and the platform's moderators, see who asked.
+    staff = services.is_member(request.user, order) or is_platform_moderator(request.user)
     return render(
         request,
         "sampletesting/detail.html",
@@ -109,8 +111,8 @@ def detail(request: HttpRequest, pk: int, quote_form: QuoteForm | None = None) -
             "order": order,
             "transitions": order.transitions.select_related("by").order_by("at", "pk"),
             "payments": order.payments.order_by("created_at", "pk"),
-            "is_owner": order.user_id == request.user.pk,
-            "is_member": is_member,
+            "show_requester": staff,
+            "queue_link": staff,
             "can": SAMPLE_ORDER_ACTIONS.flags(order, request.user),
             "quote_form": quote_form
             or QuoteForm(
@@ -120,7 +122,6 @@ def detail(request: HttpRequest, pk: int, quote_form: QuoteForm | None = None) -
                     "note": order.quote_note,
                 }
             ),
-            "Status": Status,
             "online_payment": online_payment_enabled(),
         },
         status=400 if quote_form is not None else 200,
@@ -135,69 +136,16 @@ def report(request: HttpRequest, pk: int) -> HttpResponse:
     return serve_private(order.report, order.report_name or f"report-{order.pk}.pdf")
 
 
-def _quote(request, order):
-    form = QuoteForm(request.POST)
-    if not form.is_valid():
-        return detail(request, order.pk, quote_form=form)
-    data = form.cleaned_data
-    return services.quote(order, request.user, data["price"], data["turnaround_days"], data["note"])
-
-
-def _pay(request, order):
-    result = services.pay(
-        order,
-        request.user,
-        request.POST.get("method", ""),
-        return_url=request.build_absolute_uri(order.get_absolute_url()),
-    )
-    return redirect(result["checkout_url"]) if result.get("checkout_url") else result
-
-
-def _report(request, order):
-    uploaded = request.FILES.get("report")
-    if uploaded is None:
-        messages.error(request, _("请选择 PDF 格式的检测报告。"))
-        return None
-    return services.deliver_report(order, request.user, uploaded)
-
-
-ACTIONS = {
-    "quote": _quote,
-    "accept_quote": lambda request, order: services.accept_quote(order, request.user),
-    "decline": lambda request, order: services.decline(
-        order, request.user, request.POST.get("reason", "")
-    ),
-    "pay": _pay,
-    "confirm_offline_payment": lambda request, order: services.confirm_offline_payment(
-        order, request.user, request.POST.get("reference", "")
-    ),
-    "receive_samples": lambda request, order: services.receive_samples(
-        order, request.user, request.POST.get("note", "")
-    ),
-    "deliver_report": _report,
-    "complete": lambda request, order: services.complete(order, request.user),
-    "cancel": lambda request, order: services.cancel(
-        order, request.user, request.POST.get("reason", "")
-    ),
-}
+_act = act_view(SAMPLE_ORDER_ACTIONS, detail="sampletesting:detail", queue="sampletesting:queue")
 
 
 @raw_upload_names
 @login_required
 @require_POST
 def act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
-    if action not in ACTIONS:
-        raise Http404
-    order = _order_or_404(request, pk)
-    try:
-        result = ACTIONS[action](request, order)
-    except WorkflowError as exc:
-        messages.error(request, exc.message)
-    else:
-        if isinstance(result, HttpResponse):
-            return result
-        if result is not None:
-            messages.success(request, _("操作成功。"))
-    if request.POST.get("next") == "queue":
-        return redirect("sampletesting:queue")
-    return redirect("sampletesting:detail", pk=pk)
+    """The order's actions (`SAMPLE_ORDER_ACTIONS`); a quote with mistakes comes back as the
+    order's page with the form's errors (400) instead of a message."""
+    if action == "quote" and not QuoteForm(request.POST).is_valid():
+        _order_or_404(request, pk)
+        return detail(request, pk, quote_form=QuoteForm(request.POST))
+    return _act(request, pk, action)

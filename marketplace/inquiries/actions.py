@@ -1,0 +1,117 @@
+"""What a person can do to a technology inquiry: the table behind the pages, the API and the
+buttons. Both parties talk and may close; members of the technology's institution record the
+deal and open the NDA details; platform moderators read, and may close with a stated reason."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+from rest_framework import serializers
+
+from marketplace.accounts.permissions import Role, roles_of
+from marketplace.workflow import Action, Workflow
+
+from . import services
+from .models import ACTIVE_STATUSES, Inquiry, Status
+
+OWNER = frozenset({Role.OWNER})
+MEMBER = frozenset({Role.MEMBER})
+ACTIVE = frozenset(ACTIVE_STATUSES)
+
+
+class InquiryReplySerializer(serializers.Serializer):
+    message = serializers.CharField(max_length=services.MAX_MESSAGE)
+
+
+class InquiryAgreeSerializer(serializers.Serializer):
+    mode = serializers.CharField(
+        max_length=32, help_text="transfer, license, equity or joint_development"
+    )
+    amount = serializers.CharField(
+        max_length=20, help_text='decimal string in yuan (CNY), e.g. "150000.00"; ≥ 0'
+    )
+    contract_date = serializers.DateField(help_text="YYYY-MM-DD, not in the future")
+    registration_no = serializers.CharField(
+        max_length=64, required=False, allow_blank=True, default="", help_text="技术合同登记号"
+    )
+
+
+class InquiryCloseSerializer(serializers.Serializer):
+    reason = serializers.CharField(
+        max_length=services.MAX_REASON, required=False, allow_blank=True, default=""
+    )
+
+
+def _roles(user, inquiry: Inquiry) -> frozenset:
+    return roles_of(
+        user, owner_id=inquiry.inquirer_id, institution_id=inquiry.technology.institution_id
+    )
+
+
+def _nda_not_yet_opened(inquiry: Inquiry) -> bool:
+    return inquiry.technology.details_under_nda and not inquiry.details_access_granted
+
+
+INQUIRY_ACTIONS = Workflow(
+    name="inquiry",
+    get_for=services.get_inquiry_for,
+    roles_of=_roles,
+    actions=[
+        Action(
+            name="reply",
+            label=_("回复"),
+            perform=lambda inquiry, by, data, request: services.post_message(
+                inquiry, by, data["message"]
+            ),
+            roles=OWNER | MEMBER,
+            statuses=ACTIVE,
+            input=InquiryReplySerializer,
+            api_path="reply",
+            summary="回复 / Post to the thread",
+            description="Members of the technology's institution reply; the inquirer posts to "
+            "the same thread through this endpoint too. The institution's first reply moves "
+            "open → negotiating. 409 once the inquiry is agreed or closed.",
+        ),
+        Action(
+            name="agree",
+            label=_("记录成交"),
+            perform=lambda inquiry, by, data, request: services.record_deal(
+                inquiry,
+                by,
+                data["mode"],
+                data["amount"],
+                data["contract_date"],
+                data["registration_no"],
+            ),
+            roles=MEMBER,
+            statuses=frozenset({Status.NEGOTIATING}),
+            input=InquiryAgreeSerializer,
+            api_path="agree",
+            summary="记录成交 / Record the deal",
+            description="Members only (403 for the inquirer); negotiating → agreed, else 409.",
+        ),
+        Action(
+            name="close",
+            label=_("关闭洽谈"),
+            perform=lambda inquiry, by, data, request: services.close(inquiry, by, data["reason"]),
+            roles=OWNER | MEMBER | frozenset({Role.MODERATOR}),
+            statuses=ACTIVE,
+            input=InquiryCloseSerializer,
+            api_path="close",
+            style="secondary",
+            summary="关闭洽谈 / Close without a deal",
+            description="Either side, with an optional reason; 409 once agreed or closed.",
+        ),
+        Action(
+            name="grant",
+            label=_("向意向方开放详细资料"),
+            perform=lambda inquiry, by, data, request: services.grant_details_access(inquiry, by),
+            roles=MEMBER,
+            statuses=frozenset({Status.OPEN, Status.NEGOTIATING, Status.AGREED}),
+            offered_if=_nda_not_yet_opened,
+            api_path="grant-details",
+            summary="开放详细资料 / Grant access to the NDA details",
+            description="Members only; 400 when the technology's details are not under NDA, "
+            "409 when the inquiry is closed. Granting twice changes nothing.",
+        ),
+    ],
+)

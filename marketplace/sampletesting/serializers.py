@@ -1,0 +1,134 @@
+"""The sample-testing API's bodies: one set of rules for the API and the pages' actions."""
+
+from __future__ import annotations
+
+from django.db.models import Prefetch
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from marketplace.api import MoneySerializer, TransitionSerializer, local_iso
+from marketplace.money import money_json
+from marketplace.payments.models import Payment
+from marketplace.payments.serializers import PayRequestSerializer
+
+from . import services
+from .models import SampleOrder, SampleOrderTransition
+
+
+class SampleOrderTransitionSerializer(TransitionSerializer):
+    class Meta(TransitionSerializer.Meta):
+        model = SampleOrderTransition
+
+
+class SampleOrderPaymentSerializer(serializers.ModelSerializer):
+    amount = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Payment
+        fields = ["kind", "method", "status", "amount", "reference"]
+
+    def get_amount(self, obj) -> MoneySerializer:
+        return money_json(obj.amount)
+
+
+class SampleOrderSerializer(serializers.ModelSerializer):
+    instrument = serializers.CharField(source="instrument.code")
+    instrument_name = serializers.CharField(source="instrument.name")
+    price = serializers.SerializerMethodField()
+    created_at = serializers.SerializerMethodField()
+    has_report = serializers.SerializerMethodField()
+
+    class Meta:
+        model = SampleOrder
+        fields = [
+            "id",
+            "instrument",
+            "instrument_name",
+            "status",
+            "sample_count",
+            "sample_description",
+            "test_items",
+            "notes",
+            "price",
+            "turnaround_days",
+            "quote_note",
+            "decline_reason",
+            "has_report",
+            "created_at",
+        ]
+
+    @extend_schema_field(MoneySerializer(allow_null=True))
+    def get_price(self, obj):
+        return money_json(obj.price)
+
+    def get_created_at(self, obj) -> str:
+        return local_iso(obj.created_at)
+
+    def get_has_report(self, obj) -> bool:
+        return bool(obj.report)
+
+
+class SampleOrderDetailSerializer(SampleOrderSerializer):
+    transitions = SampleOrderTransitionSerializer(many=True)
+    payments = SampleOrderPaymentSerializer(many=True)
+
+    class Meta(SampleOrderSerializer.Meta):
+        fields = [*SampleOrderSerializer.Meta.fields, "transitions", "payments"]
+
+
+class SampleOrderRequestSerializer(serializers.Serializer):
+    sample_count = serializers.IntegerField(min_value=1, max_value=services.MAX_SAMPLES)
+    sample_description = serializers.CharField(max_length=4000)
+    test_items = serializers.CharField(max_length=4000)
+    notes = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
+
+
+class QuoteSerializer(serializers.Serializer):
+    price = serializers.CharField(max_length=20, help_text='yuan as a decimal string, "1200.00"')
+    turnaround_days = serializers.IntegerField(min_value=1, max_value=services.MAX_TURNAROUND_DAYS)
+    note = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
+
+
+class ReasonSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
+
+
+class RequiredReasonSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=500)
+
+
+class ReferenceSerializer(serializers.Serializer):
+    reference = serializers.CharField(max_length=100)
+
+
+class PayMethodSerializer(PayRequestSerializer):
+    """Named as the sample-testing API always named it."""
+
+
+class ReportSerializer(serializers.Serializer):
+    """The pages' upload of the PDF report (the API's upload is its own multipart endpoint)."""
+
+    report = serializers.FileField(
+        allow_empty_file=True,
+        error_messages={
+            "required": _("请选择 PDF 格式的检测报告。"),
+            "invalid": _("请选择 PDF 格式的检测报告。"),
+        },
+    )
+
+
+class ReceiveSerializer(serializers.Serializer):
+    note = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
+
+
+def detail_queryset():
+    return SampleOrder.objects.for_pages().prefetch_related(
+        Prefetch("transitions", queryset=SampleOrderTransition.objects.order_by("at", "pk")),
+        Prefetch("payments", queryset=Payment.objects.order_by("created_at", "pk")),
+    )
+
+
+def order_detail(order: SampleOrder) -> dict:
+    """The order as the API shows it, with its log and payments."""
+    return SampleOrderDetailSerializer(detail_queryset().get(pk=order.pk)).data
