@@ -13,7 +13,6 @@ from cms.models import (
     Department,
     MeasureResponsibility,
     PolicyIndexPage,
-    PolicyInterpretationPage,
     PolicyPage,
 )
 
