@@ -9,4 +9,6 @@ class CmsConfig(AppConfig):
     verbose_name = _("双创专区")
 
     def ready(self):
-        from . import signals  # noqa: F401
+        from . import signals
+
+        signals.connect_cache_invalidation()

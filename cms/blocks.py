@@ -22,6 +22,11 @@ class MeasureBlock(blocks.StructBlock):
     """One measure (具体措施) and the departments responsible for it."""
 
     title = blocks.CharBlock(label=_("措施标题"), required=False, max_length=200)
+    title_derived = blocks.BooleanBlock(
+        label=_("标题由首句生成"),
+        required=False,
+        help_text=_("原文没有小标题，导入时取正文首句作为标题；核对或改写后请取消勾选。"),
+    )
     text = blocks.TextBlock(label=_("措施内容"), required=False)
     lead_departments = blocks.ListBlock(
         SnippetChooserBlock("cms.Department"), label=_("牵头部门"), default=[]

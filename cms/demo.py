@@ -6,7 +6,6 @@ import datetime
 from pathlib import Path
 
 from django.db import transaction
-from wagtail.models import Page, Site
 
 from .importer.service import import_policy, read_policy_file
 from .models import (
@@ -30,9 +29,10 @@ DEMO_NOTICE = {
     "date": datetime.date(2026, 11, 20),
     "deadline": datetime.date(2026, 12, 31),
     "source": "云南省科学技术厅",
-    "summary": "符合条件的运营机构可在平台提交申报材料，截止日期为 2026 年 12 月 31 日。",
+    "summary": "符合条件的运营机构请于 2026 年 12 月 31 日前向所在州、市科技管理部门报送申报材料。",
     "body": "<p>申报单位应在云南省内注册，具有独立法人资格，运营场地面积不少于 500 平方米。"
-    "请通过双创资源共享平台在线提交申报书和证明材料。</p>",
+    "请将申报书和证明材料报送所在州、市科技管理部门，由其审核后统一报送省科学技术厅。</p>"
+    "<p>已认定的众创空间可在本平台“孵化载体”栏目公开空余工位和入孵条件，接受创业团队的入孵申请。</p>",
 }
 DEMO_INTERPRETATION = {
     "title": "一图读懂：云南省培育壮大经济发展新动能实施方案",
@@ -77,37 +77,31 @@ DEMO_NEWS = [
 ]
 
 
+class SiteTreeMissing(Exception):
+    """The 双创专区 home page is not there: `migrate` creates it."""
+
+
+def _column(home: HomePage, model, **fields):
+    """The live column of `model` under the home page, created if an older tree lacks it."""
+    column = model.objects.child_of(home).order_by("path").first()
+    if column is None:
+        column = model(**fields)
+        home.add_child(instance=column)
+        column.save_revision().publish()
+    return column
+
+
 @transaction.atomic
 def load_demo_pages() -> int:
-    """Install the front page as the site root (once) and add missing demo articles."""
-    home = HomePage.objects.first()
+    """Add the demo articles, notice, seed policy and interpretation to the site tree (once).
+
+    The tree itself (home page and columns) comes from the migration `cms.0007_create_site_tree`;
+    databases whose tree an older load_demo built work the same way.
+    """
+    home = HomePage.objects.order_by("path").first()
     if home is None:
-        root = Page.get_first_root_node()
-        home = HomePage(
-            title="双创专区",
-            slug="home-shuangchuang",
-            intro="及时发布双创政策和动态新闻，汇聚全省大型科学仪器、孵化载体和科技成果资源。",
-        )
-        root.add_child(instance=home)
-        site = Site.objects.filter(is_default_site=True).first()
-        old_root = site.root_page if site else None
-        if site is None:
-            Site.objects.create(hostname="localhost", root_page=home, is_default_site=True)
-        else:
-            site.root_page = home
-            site.site_name = "双创资源共享平台"
-            site.save()
-        # Wagtail's "Welcome to your new Wagtail site!" page has no place on this site.
-        if old_root is not None and old_root.specific_class is Page and old_root.depth == 2:
-            old_root.delete()
-            home.slug = "home"
-            home.save_revision().publish()
-            # publish() saved a copy built from the revision; reload the tree fields.
-            home = HomePage.objects.get(pk=home.pk)
-    news_index = NewsIndexPage.objects.child_of(home).first()
-    if news_index is None:
-        news_index = NewsIndexPage(title="双创动态", slug="news", intro="全省双创工作动态。")
-        home.add_child(instance=news_index)
+        raise SiteTreeMissing("站点中没有双创专区首页；请先运行 migrate。")
+    news_index = _column(home, NewsIndexPage, title="双创动态", slug="news")
     categories = {}
     for order, (name, slug) in enumerate(DEMO_CATEGORIES):
         categories[slug], _ = NewsCategory.objects.get_or_create(
@@ -135,14 +129,17 @@ def load_demo_pages() -> int:
 
 
 def _load_notices(home: HomePage) -> int:
-    notices = NoticeIndexPage.objects.child_of(home).first()
-    if notices is None:
-        notices = NoticeIndexPage(title="通知公告", slug="notices")
-        home.add_child(instance=notices)
-        notices.save_revision().publish()
-    if NoticePage.objects.child_of(notices).filter(title=DEMO_NOTICE["title"]).exists():
+    notices = _column(home, NoticeIndexPage, title="通知公告", slug="notices")
+    existing = NoticePage.objects.child_of(notices).filter(title=DEMO_NOTICE["title"]).first()
+    body = [("paragraph", DEMO_NOTICE["body"])]
+    if existing is not None:
+        # An older demo promised online 申报 through the platform, which it does not offer.
+        if "在线提交申报" in str(existing.body) or "在平台提交申报" in existing.summary:
+            existing.summary = DEMO_NOTICE["summary"]
+            existing.body = body
+            existing.save_revision().publish()
         return 0
-    notice = NoticePage(**{**DEMO_NOTICE, "body": [("paragraph", DEMO_NOTICE["body"])]})
+    notice = NoticePage(**{**DEMO_NOTICE, "body": body})
     notices.add_child(instance=notice)
     notice.save_revision().publish()
     return 1
@@ -150,13 +147,7 @@ def _load_notices(home: HomePage) -> int:
 
 def _load_policies(home: HomePage) -> int:
     """The seed policy, imported as a structured published page, and its interpretation."""
-    library = PolicyIndexPage.objects.child_of(home).first()
-    if library is None:
-        library = PolicyIndexPage(
-            title="政策文件", slug="policies", intro="国家和我省支持大众创业万众创新的政策文件。"
-        )
-        home.add_child(instance=library)
-        library.save_revision().publish()
+    library = _column(home, PolicyIndexPage, title="政策文件", slug="policies")
     result = import_policy(read_policy_file(SEED_POLICY), publish=True, parent=library)
     policy = PolicyPage.objects.get(pk=result.page.pk)
     if not policy.live:

@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import datetime
+from urllib.parse import urlsplit
 
-from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
 from django.utils.translation import gettext_lazy as _
 
 from .models import NewsIndexPage, NewsPage, PolicyIndexPage, PolicyPage
+from .public_urls import public_root_url
 
 FEED_ITEMS = 30
 
@@ -22,23 +23,35 @@ def _aware(date: datetime.date | None, fallback: datetime.datetime | None) -> da
 
 
 class _PageFeed(Feed):
+    """Every link is absolute on the public host (the site's, or SITE_URL while it is local)."""
+
     feed_type = Rss201rev2Feed
     index_model = None
     language = "zh-cn"
 
     def __call__(self, request, *args, **kwargs):
         self.request = request
+        index = self.index_model.objects.live().order_by("path").first()
+        self.index_url = index.get_full_url(request) if index else None
+        parts = index.get_url_parts(request) if index else None
+        self.root_url = public_root_url(parts[1] if parts else None)
         return super().__call__(request, *args, **kwargs)
 
     def link(self):
-        index = self.index_model.objects.live().order_by("path").first()
-        return index.get_url(self.request) if index else "/"
+        return self.index_url or self.root_url + "/"
+
+    def feed_url(self):
+        return self.root_url + self.request.path
 
     def item_link(self, item):
-        return item.get_url(self.request)
+        return item.get_full_url(self.request)
 
     def item_guid(self, item):
-        return f"{settings.SITE_URL.rstrip('/')}/?page_id={item.pk}"
+        """A tag: URI (RFC 4151): stable when the page moves, the site is renamed or the port
+        changes, and never the address of a laptop."""
+        host = urlsplit(self.root_url).hostname or "localhost"
+        since = item.first_published_at or timezone.now()
+        return f"tag:{host},{timezone.localdate(since).isoformat()}:page-{item.pk}"
 
     item_guid_is_permalink = False
 

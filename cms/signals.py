@@ -24,3 +24,25 @@ def publish_interpretations_with_policy(sender, instance, revision=None, **kwarg
         if interpretation.workflow_in_progress:
             continue
         interpretation.get_latest_revision().publish(user=getattr(revision, "user", None))
+
+
+def connect_cache_invalidation() -> None:
+    """Drop the cached home-page figures and site identity when what they show changes."""
+    from django.db.models.signals import post_delete, post_save
+    from wagtail.models import Site
+
+    from .models.site_settings import SiteSettings, forget_site_identity
+    from .overview import forget_overview, watched_models
+
+    for model in watched_models():
+        for signal in (post_save, post_delete):
+            signal.connect(
+                forget_overview, sender=model, dispatch_uid=f"cms-overview-{model._meta.label}"
+            )
+    for model in (SiteSettings, Site):
+        for signal in (post_save, post_delete):
+            signal.connect(
+                forget_site_identity,
+                sender=model,
+                dispatch_uid=f"cms-identity-{model._meta.label}",
+            )

@@ -1,4 +1,4 @@
-"""CMS URLs outside the page tree: feeds and department pages."""
+"""CMS URLs outside the page tree: feeds, department pages and /favicon.ico."""
 
 from django.urls import path
 
@@ -7,6 +7,7 @@ from . import feeds, views
 app_name = "cms"
 
 urlpatterns = [
+    path("favicon.ico", views.favicon, name="favicon"),
     path("feeds/news.rss", feeds.NewsFeed(), name="news_rss"),
     path("feeds/news.atom", feeds.NewsAtomFeed(), name="news_atom"),
     path("feeds/policies.rss", feeds.PolicyFeed(), name="policies_rss"),

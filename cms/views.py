@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from itertools import groupby
 
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.templatetags.static import static
+from django.views.decorators.cache import cache_control
 
 from .models import Department, MeasureResponsibility
 
@@ -33,3 +35,9 @@ def department_detail(request, slug: str):
         "measure_count": sum(len(g["measures"]) for g in groups),
     }
     return render(request, "cms/department_detail.html", context)
+
+
+@cache_control(max_age=86400, public=True)
+def favicon(request):
+    """Browsers ask for /favicon.ico whatever the page says: send them to the static icon."""
+    return redirect(static("favicon.ico"))

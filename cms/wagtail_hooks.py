@@ -1,6 +1,8 @@
-"""Admin registration: departments (with aliases) and news categories as snippets."""
+"""Admin: departments (with aliases) and news categories as snippets; the stale-column panel."""
 
 from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
+from wagtail.admin.ui.components import Component
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
@@ -32,3 +34,25 @@ class CmsSnippets(SnippetViewSetGroup):
 
 
 register_snippet(CmsSnippets)
+
+
+class ColumnFreshnessPanel(Component):
+    """栏目更新情况: each column's last publication, stale ones in red (see cms.freshness)."""
+
+    name = "column_freshness"
+    template_name = "cms/admin/column_freshness.html"
+    order = 50
+
+    def get_context_data(self, parent_context):
+        from .freshness import column_freshness
+        from .models import site_identity
+
+        context = super().get_context_data(parent_context)
+        context["columns"] = column_freshness()
+        context["limit"] = site_identity().stale_after_days
+        return context
+
+
+@hooks.register("construct_homepage_panels")
+def add_column_freshness_panel(request, panels):
+    panels.append(ColumnFreshnessPanel())

@@ -53,6 +53,18 @@ PLAN_RE = re.compile(
     r"(?P<preamble>为[^。]{2,600}?(?:制定|特制定)本(?:方案|意见|办法|规定|细则|计划|措施)。)"
 )
 DOCUMENT_NUMBER_RE = re.compile(r"[\u4e00-\u9fff]{1,8}〔\d{4}〕\d{1,4}号")
+# A citation of another document: 《标题》（国办发〔2017〕4号）. Its number is not this document's.
+CITED_NUMBER_RE = re.compile(r"》（\s*$")
+# Scraping damage that is well known and safe to undo; each repair is listed in the report.
+# 文号 whose 〔〕 were lost or replaced: 国办发20174号, 国办发[2017]4号, 国办发（2017）4号.
+DAMAGED_NUMBER_RE = re.compile(
+    r"(?P<agency>[\u4e00-\u9fff]{1,10}?(?:发|函|字|令|办|规|电|通))"
+    r"(?:(?P<bare>(?:19[4-9]\d|20\d\d))|[\[【（(〔](?P<bracketed>(?:19[4-9]\d|20\d\d))[\]】）)〕])"
+    r"(?P<serial>[1-9]\d{0,3})号"
+)
+# "互联网+" scraped as "互联网十" (the plus sign read as the numeral ten). Not before a word that
+# makes 十 a number: 十大, 十年, 十三五, 十项 …
+INTERNET_PLUS_RE = re.compile(r"互联网十(?![一二三四五六七八九十百千万亿大年多余个项条分家倍届周])")
 SENTENCE_END = "。！？"
 # Subsection headings run straight into their first measure ("提高行政审批服务效能优化对…").
 # A heading ends in one of these nouns and the measure begins with one of these verbs.
@@ -89,18 +101,39 @@ class ParsedMeasure:
     note: str = ""
     lead: list[str] = field(default_factory=list)
     co: list[str] = field(default_factory=list)
+    # The note closed an earlier measure already: a scraped repeat, not this measure's own.
+    repeated_note: bool = False
+    report_item: ReportItem | None = field(default=None, repr=False, compare=False)
+    # Sentences of this paragraph dropped as repeats of text placed elsewhere.
+    repeats: int = 0
 
     @property
     def title(self) -> str:
+        """The measure's own heading: a short first sentence followed by its text. A lone short
+        sentence is the text itself, unless the rest of its paragraph was dropped as repeats."""
         first = self.sentences[0] if self.sentences else ""
-        if len(first) <= SHORT_TITLE_MAX and "，" not in first:
-            return first.rstrip("。")
-        return ""
+        if len(first) > SHORT_TITLE_MAX or "，" in first:
+            return ""
+        if len(self.sentences) == 1 and not self.repeats:
+            return ""
+        return first.rstrip("。")
 
     @property
     def text(self) -> str:
         body = self.sentences[1:] if self.title else self.sentences
         return "".join(body)
+
+    @property
+    def derived_title(self) -> str:
+        """For a measure without its own heading: the first clause of its first sentence."""
+        if self.title or not self.sentences:
+            return ""
+        clause = re.split(r"[，；：。！？]", self.sentences[0], maxsplit=1)[0].strip()
+        if clause == self.text.rstrip(SENTENCE_END):
+            return ""  # a one-clause measure: a title would only repeat it
+        if len(clause) > SHORT_TITLE_MAX:
+            clause = clause[: SHORT_TITLE_MAX - 1] + "…"
+        return clause
 
 
 @dataclass
@@ -362,6 +395,38 @@ def _check_text(text: str) -> None:
         raise PolicyParseError("文件中几乎没有中文内容，不像一份政策文件。")
 
 
+def repair_scraping_damage(text: str, policy: ParsedPolicy) -> str:
+    """Undo well-known scraping damage, listing each distinct repair (and how often) in the report."""
+    repairs: dict[tuple[str, str], int] = {}
+
+    def number(match: re.Match) -> str:
+        year = match["bare"] or match["bracketed"]
+        fixed = f"{match['agency']}〔{year}〕{match['serial']}号"
+        if fixed != match.group(0):
+            key = (match.group(0), fixed)
+            repairs[key] = repairs.get(key, 0) + 1
+        return fixed
+
+    text = DAMAGED_NUMBER_RE.sub(number, text)
+    for match in INTERNET_PLUS_RE.finditer(text):
+        context = text[match.start() : match.end() + 4]
+        key = (context, context.replace("互联网十", "互联网+", 1))
+        repairs[key] = repairs.get(key, 0) + 1
+    text = INTERNET_PLUS_RE.sub("互联网+", text)
+    for (before, after), count in repairs.items():
+        times = f"（{count} 处）" if count > 1 else ""
+        policy.add("repaired", f"已修复抓取造成的错误{times}：{before} → {after}")
+    return text
+
+
+def _document_number(text: str) -> str:
+    """This document's own 文号: the first one that is not a citation of another document."""
+    for match in DOCUMENT_NUMBER_RE.finditer(text):
+        if not CITED_NUMBER_RE.search(text[max(0, match.start() - 4) : match.start()]):
+            return match.group(0)
+    return ""
+
+
 def _parse_date(text: str | None) -> datetime.date | None:
     if not text:
         return None
@@ -378,6 +443,7 @@ def parse_policy(text: str, resolver: DepartmentResolver) -> ParsedPolicy:
     policy = ParsedPolicy()
     text = text.replace("\r\n", "\n").replace("(", "（").replace(")", "）")
     text = text.replace("\u3000", "").replace("\ufeff", "")
+    text = repair_scraping_damage(text, policy)
 
     # 1. The notice header ("…的通知发布日期:…来源：…各州、市人民政府…：《…》…执行。"), often
     #    repeated by the page it was copied from: keep its data once, drop every copy.
@@ -394,10 +460,8 @@ def parse_policy(text: str, resolver: DepartmentResolver) -> ParsedPolicy:
         body_start = headers[-1].end()
     else:
         policy.add("no-header", "未找到印发通知的标题、发布日期和来源，请手工填写")
-    number = DOCUMENT_NUMBER_RE.search(text)
-    if number:
-        policy.document_number = number.group(0)
-    else:
+    policy.document_number = _document_number(text)
+    if not policy.document_number:
         policy.add("no-document-number", "未找到文号（如 云政办发〔2017〕XX号），请手工填写")
 
     # 2. The signature ("云南省人民政府办公厅2017年7月18日（此件公开发布）") and the plan's own
@@ -463,25 +527,63 @@ def _build_structure(tokens: list[_Token], policy: ParsedPolicy, resolver: Depar
     current_section: int | None = None
     current_sub: ParsedSubsection | None = None
     just_opened_section: int | None = None
+    # A repeated subsection heading opened the paragraph being read (scraped repeats): its new
+    # text stays where the reading is, and the report says so.
+    repeated_sub: ParsedSubsection | None = None
     placements: list[tuple[ParsedSubsection | None, int | None, ParsedMeasure]] = []
+    repeats = 0  # sentences of the paragraph being read that were dropped as repeats
+
+    def where() -> str:
+        if current_sub is not None:
+            return f"分项{current_sub.label}{current_sub.heading}"
+        if current_section is not None and current_section in sections:
+            section = sections[current_section]
+            return f"章节{section.label}{section.heading}"
+        return "当前位置"
 
     def close_measure(note: _Token | None) -> None:
-        nonlocal pending
+        nonlocal pending, repeated_sub, repeats
+        repeat, repeated_sub = repeated_sub, None
+        dropped, repeats = repeats, 0
         if not pending:
             if note is None:
                 return
-            if _key(note.text) in seen_notes:
+            key = _key(note.text)
+            if key in seen_notes:
                 policy.duplicates_removed += 1  # the note of a measure already imported
-            else:
-                seen_notes.add(_key(note.text))
+                return
+            seen_notes.add(key)
+            previous = placements[-1][2] if placements else None
+            if previous is not None and previous.repeated_note:
+                # The scrape slipped a repeated block between a measure and its own note: the
+                # measure before carried a copy of another measure's note, this one is its own.
+                previous.note = note.text
+                previous.lead, previous.co = parse_note(note.text, resolver, policy)
+                previous.repeated_note = False
+                if previous.report_item in policy.report:
+                    policy.report.remove(previous.report_item)
                 policy.add(
-                    "unattached-note",
-                    "责任单位括注前面的文字都是重复内容，无法确定它属于哪条措施，未导入",
-                    note.text,
+                    "note-reattached",
+                    "责任单位括注前面的文字都是重复内容；上一条措施原带的括注与另一条措施重复，"
+                    "已改用这条括注，请核对",
+                    f"{previous.sentences[0]}（{note.text}）",
                 )
+                return
+            policy.add(
+                "unattached-note",
+                "责任单位括注前面的文字都是重复内容，无法确定它属于哪条措施，未导入",
+                note.text,
+            )
             return
-        measure = ParsedMeasure(sentences=pending)
+        measure = ParsedMeasure(sentences=pending, repeats=dropped)
         pending = []
+        if repeat is not None:
+            policy.add(
+                "repeated-subsection",
+                f"一段文字以分项{repeat.label}{repeat.heading}的重复内容开头，"
+                f"其后的新内容未放入该分项，留在{where()}，请核对归属",
+                measure.sentences[0],
+            )
         if note is None:
             policy.add(
                 "measure-without-departments",
@@ -489,9 +591,20 @@ def _build_structure(tokens: list[_Token], policy: ParsedPolicy, resolver: Depar
                 measure.sentences[0],
             )
         else:
-            seen_notes.add(_key(note.text))
+            key = _key(note.text)
+            measure.repeated_note = key in seen_notes
+            seen_notes.add(key)
             measure.note = note.text
-            measure.lead, measure.co = parse_note(note.text, resolver, policy)
+            if measure.repeated_note:
+                policy.add(
+                    "repeated-note",
+                    "措施后的责任单位括注与前面另一条措施的完全相同（抓取时重复），"
+                    "未再次计入部门，请核对",
+                    measure.sentences[0],
+                )
+                measure.report_item = policy.report[-1]
+            else:
+                measure.lead, measure.co = parse_note(note.text, resolver, policy)
         placements.append((current_sub, current_section, measure))
 
     for token in tokens:
@@ -514,11 +627,15 @@ def _build_structure(tokens: list[_Token], policy: ParsedPolicy, resolver: Depar
             close_measure(None)
             if just_opened_section is not None:
                 section_starts.setdefault(just_opened_section, token.number)
-            just_opened_section = None
+            opened_section, just_opened_section = just_opened_section, None
             if token.number in subsections:
                 policy.duplicates_removed += 1
-                if not subsections[token.number].heading and token.text:
-                    subsections[token.number].heading = token.text
+                known = subsections[token.number]
+                if not known.heading and token.text:
+                    known.heading = token.text
+                if current_sub is not None and known is not current_sub and opened_section is None:
+                    repeated_sub = known
+                    continue
             else:
                 subsections[token.number] = ParsedSubsection(token.number, token.text)
             current_sub = subsections[token.number]
@@ -529,6 +646,7 @@ def _build_structure(tokens: list[_Token], policy: ParsedPolicy, resolver: Depar
             key = _key(token.text)
             if key in seen:
                 policy.duplicates_removed += 1
+                repeats += 1
                 continue
             seen.add(key)
             pending.append(token.text)
@@ -541,6 +659,21 @@ def _build_structure(tokens: list[_Token], policy: ParsedPolicy, resolver: Depar
             "最后一条责任单位括注之后的文字没有责任单位，已作为结束语导入",
             tail[0],
         )
+
+    # A measure left with a heading and no text (its sentences were all repeats of text placed
+    # elsewhere) is not published empty: it goes to the report with its departments.
+    kept = []
+    for sub, section_number, measure in placements:
+        if measure.title and not measure.text:
+            departments = "、".join([*measure.lead, *measure.co]) or "无"
+            policy.add(
+                "empty-measure",
+                f"措施只有标题、没有正文（正文句子在别处已出现），未导入；责任单位：{departments}",
+                f"{measure.title}（{measure.note}）" if measure.note else measure.title,
+            )
+            continue
+        kept.append((sub, section_number, measure))
+    placements = kept
 
     # Subsections are numbered straight through the document ((一)…(十七)), so a subsection
     # belongs to the section whose first subsection number is the largest one not above it.

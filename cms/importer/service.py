@@ -72,7 +72,8 @@ def _measure_value(measure: ParsedMeasure, departments: dict) -> dict:
         "type": "item",
         "id": str(uuid.uuid4()),
         "value": {
-            "title": measure.title,
+            "title": measure.title or measure.derived_title,
+            "title_derived": not measure.title and bool(measure.derived_title),
             "text": measure.text,
             "lead_departments": ids(measure.lead),
             "co_departments": ids(measure.co),
@@ -144,7 +145,7 @@ def import_policy(
     if parent is None:
         raise PolicyImportError(
             _(
-                "站点中还没有“政策文件”栏目页，无法放置导入的文件；请先在管理后台创建，或运行 load_demo。"
+                "站点中还没有“政策文件”栏目页，无法放置导入的文件；请先运行 migrate（它会建立站点栏目），或在管理后台创建该栏目。"
             )
         )
 

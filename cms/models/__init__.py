@@ -17,6 +17,7 @@ from .policy import (
     PolicyInterpretationPage,
     PolicyPage,
 )
+from .site_settings import SiteSettings, site_identity
 
 __all__ = [
     "Department",
@@ -33,5 +34,7 @@ __all__ = [
     "PolicyIndexPage",
     "PolicyInterpretationPage",
     "PolicyPage",
+    "SiteSettings",
     "localized_list",
+    "site_identity",
 ]

@@ -20,6 +20,7 @@ from wagtail.models import Locale, Page
 from wagtail.search import index
 
 from cms.blocks import BodyBlock
+from cms.public_urls import public_root_url
 
 NEWS_PER_PAGE = 20
 
@@ -79,6 +80,18 @@ class SeoMixin:
     def get_pub_date(self) -> datetime.date | None:
         return None
 
+    def get_url_parts(self, request=None):
+        """Wagtail's URL parts, with a local site root (localhost) replaced by SITE_URL.
+
+        Every absolute link Wagtail builds goes through here: canonical, og:url, feeds, the
+        sitemap and the admin's "view live".
+        """
+        parts = super().get_url_parts(request)
+        if not parts or parts[1] is None:
+            return parts
+        site_id, root_url, page_path = parts
+        return site_id, public_root_url(root_url), page_path
+
 
 class HomePage(LocaleFallbackMixin, SeoMixin, Page):
     """双创专区 front page: latest news and policies, catalogue entry points, headline figures."""
@@ -92,8 +105,29 @@ class HomePage(LocaleFallbackMixin, SeoMixin, Page):
     class Meta:
         verbose_name = _("双创专区首页")
 
+    def columns(self) -> dict[str, Page]:
+        """The live column pages under this home page, by kind: news, notices, policies."""
+        from django.contrib.contenttypes.models import ContentType
+
+        from .policy import PolicyIndexPage
+
+        kinds = {
+            ContentType.objects.get_for_model(model).pk: kind
+            for kind, model in (
+                ("news", NewsIndexPage),
+                ("notices", NoticeIndexPage),
+                ("policies", PolicyIndexPage),
+            )
+        }
+        found: dict[str, Page] = {}
+        for child in self.get_children().live().public().order_by("path"):
+            kind = kinds.get(child.content_type_id)
+            if kind and kind not in found:
+                found[kind] = child
+        return found
+
     def get_context(self, request, *args, **kwargs):
-        from marketplace.accounts.models import Institution
+        from cms.overview import site_overview
 
         from .policy import PolicyPage
 
@@ -111,7 +145,8 @@ class HomePage(LocaleFallbackMixin, SeoMixin, Page):
         context["latest_policies"] = localized_list(list(policies[:6]))
         notices = NoticePage.objects.live().public().filter(locale=default_locale)
         context["latest_notices"] = localized_list(list(notices.order_by("-date", "-pk")[:5]))
-        context["figures"] = {"institutions": Institution.objects.count()}
+        context["columns"] = self.columns()
+        context["overview"] = site_overview()
         return context
 
 
@@ -269,7 +304,3 @@ class NoticePage(SeoMixin, Page):
 
     def get_pub_date(self):
         return self.date
-
-
-def site_id_code() -> str:
-    return settings.SITE_ID_CODE

@@ -17,6 +17,7 @@ from wagtail.models import Orderable, Page
 from wagtail.search import index
 
 from cms.blocks import BodyBlock, PolicyStructureBlock
+from cms.public_urls import public_root_url
 
 from .pages import NEWS_PER_PAGE, LocaleFallbackMixin, SeoMixin
 
@@ -130,7 +131,8 @@ class PolicyIndexPage(LocaleFallbackMixin, SeoMixin, Page):
         from .departments import Department
 
         urls = super().get_sitemap_urls(request)
-        root = self.get_site().root_url if self.get_site() else ""
+        parts = self.get_url_parts(request)
+        root = public_root_url(parts[1] if parts else None)
         for department in Department.objects.filter(responsibilities__policy__live=True).distinct():
             urls.append({"location": root + department.get_absolute_url()})
         return urls

@@ -4,10 +4,43 @@ from __future__ import annotations
 
 from django import template
 from django.conf import settings
+from django.urls import reverse
 from django.utils import translation
+from django.utils.translation import gettext_lazy as _
 from wagtail.models import Locale
 
+from cms.models.site_settings import site_identity as _site_identity
+from cms.public_urls import absolute, public_root_url
+
 register = template.Library()
+
+
+FEEDS = (
+    ("cms:news_rss", "application/rss+xml", _("双创动态"), "RSS"),
+    ("cms:news_atom", "application/atom+xml", _("双创动态"), "Atom"),
+    ("cms:policies_rss", "application/rss+xml", _("政策文件"), "RSS"),
+    ("cms:policies_atom", "application/atom+xml", _("政策文件"), "Atom"),
+)
+
+
+def _site_root(page, request) -> str | None:
+    """The public root URL of the page's site (None outside the page tree: SITE_URL is used)."""
+    if page is None or not hasattr(page, "get_url_parts"):
+        return None
+    parts = page.get_url_parts(request)
+    return parts[1] if parts else None
+
+
+@register.simple_tag
+def site_identity():
+    """The default site's 主办单位, 网站标识码 and filing numbers (cached; see cms.models)."""
+    return _site_identity()
+
+
+@register.simple_tag(takes_context=True)
+def public_url(context, path: str) -> str:
+    """An absolute URL on the public host for a site path, e.g. {% public_url '/sitemap.xml' %}."""
+    return absolute(path, _site_root(context.get("page"), context.get("request")))
 
 
 @register.inclusion_tag("cms/includes/head.html", takes_context=True)
@@ -15,13 +48,23 @@ def cms_head(context):
     """SiteIDCode, the page's ArticleTitle/PubDate/description, Open Graph and feed links."""
     page = context.get("page")
     request = context.get("request")
-    data = {"site_id_code": settings.SITE_ID_CODE, "request": request, "page": None}
+    root = _site_root(page, request)
+    data = {
+        "site_id_code": _site_identity().site_id_code,
+        "request": request,
+        "page": None,
+        "feeds": [
+            {"url": absolute(reverse(name), root), "type": kind, "title": f"{title} ({fmt})"}
+            for name, kind, title, fmt in FEEDS
+        ],
+    }
     if page is not None and hasattr(page, "get_meta_description"):
         data.update(
             page=page,
             description=page.get_meta_description(),
             pub_date=page.get_pub_date(),
             url=page.get_full_url(request),
+            public_root=public_root_url(root),
             og_locale="en_US" if translation.get_language() == "en" else "zh_CN",
             is_article=page.og_type == "article",
             translations=_alternates(page, request),

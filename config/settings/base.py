@@ -221,16 +221,25 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # --- Wagtail --------------------------------------------------------------------------------
 WAGTAIL_SITE_NAME = "双创资源共享平台"
-WAGTAILADMIN_BASE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
-SITE_URL = WAGTAILADMIN_BASE_URL
+# The public address: canonical links, feeds, sitemap and emails use it whenever the Wagtail
+# site's own hostname is still a local one (localhost, 127.0.0.1).
+SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
+WAGTAILADMIN_BASE_URL = SITE_URL
 WAGTAILIMAGES_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
 WAGTAILIMAGES_MAX_IMAGE_PIXELS = 40_000_000
 WAGTAILDOCS_EXTENSIONS = ["pdf", "doc", "docx", "xls", "xlsx", "ppt", "pptx", "ofd", "txt", "zip"]
 
 # --- CMS (双创专区) ---------------------------------------------------------------------------
 # Settings of the cms app live in this block.
-# 政府网站标识码 (SiteIDCode) of the portal this zone belongs to; shown in every page's <meta>.
-SITE_ID_CODE = env_str("SITE_ID_CODE", "5300000001")
+# Site identity (网站标识), shown in every page's footer; SiteIDCode also in every <head>.
+# These are the defaults: an editor can override each one in the admin (设置 › 网站设置).
+# Blank means "not shown" — a real deployment sets its own filing numbers.
+SITE_OWNER = env_str("SITE_OWNER", "")  # 主办单位
+SITE_ORGANISER = env_str("SITE_ORGANISER", "")  # 承办单位
+SITE_ID_CODE = env_str("SITE_ID_CODE", "")  # 政府网站标识码, 10 digits
+ICP_RECORD = env_str("ICP_RECORD", "")  # ICP备案号, e.g. 滇ICP备12345678号
+PSB_RECORD = env_str("PSB_RECORD", "")  # 公安机关备案号, e.g. 滇公网安备53010202000001号
+SITE_CONTACT = env_str("SITE_CONTACT", "")  # 联系方式
 # Wagtail i18n: Chinese pages are the originals, English pages are translations of them.
 WAGTAIL_I18N_ENABLED = True
 # 索引号 formats, chosen per issuing body (Department.index_number_format). Yunnan's index

@@ -1,12 +1,19 @@
 """Production: every secret and host from the environment; HTTPS everywhere."""
 
-from config.env import env_bool, env_int, env_list, env_required
+from config.env import env_bool, env_int, env_list, env_required, env_str
 
 from .base import *  # noqa: F403
 
 DEBUG = False
 SECRET_KEY = env_required("SECRET_KEY")
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS") or [env_required("ALLOWED_HOSTS")]
+# Public links (canonical, feeds, sitemap, emails) never point at a laptop address: without
+# SITE_URL they use the first allowed host over HTTPS.
+_public_host = ALLOWED_HOSTS[0].lstrip(".")
+SITE_URL = env_str("SITE_URL") or (
+    env_required("SITE_URL") if _public_host in ("", "*") else f"https://{_public_host}"
+)
+WAGTAILADMIN_BASE_URL = SITE_URL
 
 # Behind a TLS-terminating proxy that sets X-Forwarded-Proto.
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
