@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from itertools import accumulate
 
+from csp.middleware import CSPMiddleware
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
@@ -92,3 +93,18 @@ class RequestLimitsMiddleware:
                     "json_too_deep",
                 )
         return None
+
+
+# The editors' admin (Wagtail at /admin/) still writes a few inline scripts of its own (date
+# pickers, inline panels); only there, behind the staff login, may inline script run.
+ADMIN_PREFIXES = ("/admin/",)
+
+
+class SiteCSPMiddleware(CSPMiddleware):
+    """django-csp's middleware with one relaxation: inline script inside the Wagtail admin."""
+
+    def get_policy_parts(self, request, response, report_only: bool = False):
+        parts = super().get_policy_parts(request, response, report_only=report_only)
+        if request.path_info.startswith(ADMIN_PREFIXES) and parts.replace is None:
+            parts.replace = {"script-src": ["'self'", "'unsafe-inline'"]}
+        return parts

@@ -62,7 +62,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     # Oversized or too deeply nested bodies are refused before anything reads them.
     "config.middleware.RequestLimitsMiddleware",
-    "csp.middleware.CSPMiddleware",
+    # django-csp, with inline script allowed only inside the Wagtail admin.
+    "config.middleware.SiteCSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
