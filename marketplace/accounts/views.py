@@ -82,9 +82,18 @@ class PasswordResetView(auth_views.PasswordResetView):
     def form_valid(self, form):
         # Links in the mail point at SITE_URL, never at whatever Host the request named.
         site = urlsplit(settings.SITE_URL)
-        self.domain_override = site.netloc
-        self.use_https = site.scheme == "https"
-        return super().form_valid(form)
+        form.save(
+            domain_override=site.netloc,
+            use_https=site.scheme == "https",
+            token_generator=self.token_generator,
+            from_email=self.from_email,
+            email_template_name=self.email_template_name,
+            subject_template_name=self.subject_template_name,
+            request=self.request,
+            html_email_template_name=self.html_email_template_name,
+            extra_email_context=self.extra_email_context,
+        )
+        return redirect(self.get_success_url())
 
 
 class PasswordResetDoneView(auth_views.PasswordResetDoneView):
