@@ -17,6 +17,7 @@ from marketplace.accounts import api as accounts_api
 from marketplace.accounts.calendar import user_calendar
 from marketplace.bookings.calendar import instrument_calendar
 from marketplace.bookings.webhooks import stripe_webhook
+from marketplace.catalogue.admin_scoping import scoped_bulk_action
 from marketplace.catalogue.api import (
     IncubatorViewSet,
     InstitutionViewSet,
@@ -62,6 +63,12 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("django-admin/", admin.site.urls),
+    # Ahead of Wagtail's own route: bulk actions on listings see only the user's rows.
+    path(
+        "admin/bulk/<str:app_label>/<str:model_name>/<str:action>/",
+        scoped_bulk_action,
+        name="scoped_bulk_action",
+    ),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("sitemap.xml", sitemap, name="sitemap"),
