@@ -182,7 +182,9 @@ def test_the_instrument_chooser_offers_only_own_listings_drafts_included(world):
     assert "我们的拉曼光谱仪" in results
     assert_clean("chooser results", results)
     their_instrument = world["theirs"][0]
-    chosen = client.get(f"/admin/snippets/choose/catalogue/instrument/chosen/{their_instrument.pk}/")
+    chosen = client.get(
+        f"/admin/snippets/choose/catalogue/instrument/chosen/{their_instrument.pk}/"
+    )
     assert chosen.status_code == 404
 
 

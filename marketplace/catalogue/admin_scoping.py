@@ -98,7 +98,9 @@ def scoped_bulk_action(request, app_label, model_name, action):
     model = models.get((app_label, model_name))
     if model is not None and not is_platform_moderator(request.user):
         wanted = request.GET.getlist("id")
-        allowed = {str(pk) for pk in permitted_rows(model, request.user).values_list("pk", flat=True)}
+        allowed = {
+            str(pk) for pk in permitted_rows(model, request.user).values_list("pk", flat=True)
+        }
         ids = sorted(allowed) if "all" in wanted else [i for i in wanted if i in allowed]
         query = request.GET.copy()
         query.setlist("id", ids or ["0"])  # no permitted row: Wagtail's own 404
