@@ -355,7 +355,13 @@ _CSP_DIRECTIVES = {
     "frame-src": ["'self'", *env_list("CSP_FRAME_SRC")],
     "object-src": ["'none'"],
     "base-uri": ["'self'"],
-    "form-action": ["'self'"],
+    # A payment form posts here and is redirected on to Stripe Checkout; browsers apply
+    # form-action to that redirect too.
+    "form-action": [
+        "'self'",
+        *(["https://checkout.stripe.com"] if STRIPE_SECRET_KEY else []),
+        *env_list("CSP_FORM_ACTION"),
+    ],
     "frame-ancestors": ["'none'"],
 }
 if env_bool("CSP_REPORT_ONLY", False):
