@@ -3,8 +3,12 @@ gigabyte, and a user must not be able to make the server parse PDFs without limi
 
 from __future__ import annotations
 
+import json
 import resource
+import subprocess
+import sys
 import time
+from pathlib import Path
 
 import pytest
 from django.core.cache import cache
@@ -50,8 +54,39 @@ def test_a_page_tree_bomb_is_refused_within_seconds_without_the_worker_growing(s
     assert elapsed < settings.PDF_CHECK_SECONDS + 3, f"took {elapsed:.1f}s"
     # The parse ran in a child with a memory ceiling; this process never held the expansion.
     assert grown_mb < 100
-    child_peak_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-    assert child_peak_mb <= settings.PDF_CHECK_MEMORY_MB
+
+
+MEASURE_CHILD = """
+import json, resource, sys, django
+django.setup()
+from marketplace.uploads import probe_pdf
+from tests.pdf_bomb import page_tree_bomb
+verdict = probe_pdf(page_tree_bomb())
+peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+print(json.dumps({"verdict": verdict, "child_peak_mb": peak}))
+"""
+
+
+def test_the_checking_child_never_exceeds_its_memory_ceiling():
+    # A process of its own, so the peak measured is that of the PDF check's child alone.
+    env = {
+        "PATH": "/usr/bin:/bin",
+        "DJANGO_SETTINGS_MODULE": "config.settings.test",
+        "PDF_CHECK_SECONDS": "3",
+        "PDF_CHECK_MEMORY_MB": "256",
+    }
+    result = subprocess.run(
+        [sys.executable, "-c", MEASURE_CHILD],
+        cwd=Path(__file__).resolve().parent.parent,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    measured = json.loads(result.stdout.strip().splitlines()[-1])
+    assert measured["verdict"] == "too_complex"
+    assert measured["child_peak_mb"] <= 256, measured
 
 
 def test_sending_the_same_bomb_again_is_refused_at_once(settings):
