@@ -4,13 +4,48 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
+from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
-from rest_framework import exceptions, status
+from rest_framework import exceptions, parsers, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from marketplace.api import workflow_error_response
 from marketplace.workflow import WorkflowError
+
+
+class JSONParser(parsers.JSONParser):
+    """DRF's JSON parser, with a body that nests too deeply refused as a 400, not a 500.
+
+    config.middleware.RequestLimitsMiddleware refuses such bodies before any view runs; this is
+    the second line for a body that reaches a parser some other way.
+    """
+
+    def parse(self, stream, media_type=None, parser_context=None):
+        try:
+            data = super().parse(stream, media_type, parser_context)
+        except RecursionError:
+            raise exceptions.ParseError(_("JSON 嵌套层级过深。")) from None
+        if _depth(data) > settings.JSON_MAX_DEPTH:
+            raise exceptions.ParseError(_("JSON 嵌套层级过深。"))
+        return data
+
+
+def _depth(value: Any) -> int:
+    """Nesting depth of parsed JSON, iteratively (no recursion to exhaust)."""
+    deepest, stack = 0, [(value, 1)]
+    while stack:
+        item, level = stack.pop()
+        if isinstance(item, dict):
+            items = item.values()
+        elif isinstance(item, list):
+            items = item
+        else:
+            continue
+        deepest = max(deepest, level)
+        stack.extend((child, level + 1) for child in items)
+    return deepest
 
 
 def _as_lists(detail: Any) -> Any:
@@ -31,6 +66,16 @@ def exception_handler(exc: Exception, context: dict) -> Response | None:
     """
     if isinstance(exc, WorkflowError):
         return workflow_error_response(exc)
+    if isinstance(exc, OverflowError):
+        # A date or number far outside any sensible range (year 9999 plus a day, …) is bad
+        # input, not a server fault: the same 400 as any other invalid value.
+        return Response(
+            {
+                "errors": {"non_field_errors": [_("数值或日期超出允许范围。")]},
+                "code": "out_of_range",
+            },
+            status=status.HTTP_400_BAD_REQUEST,
+        )
     response = drf_exception_handler(exc, context)
     if response is None:
         return None

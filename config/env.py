@@ -49,3 +49,32 @@ def env_required(name: str) -> str:
     if not value:
         raise ImproperlyConfigured(f"The environment variable {name} is required in this setting.")
     return value
+
+
+def cache_config(url: str | None) -> dict:
+    """One Django CACHES entry from a URL.
+
+    Unset → the database cache (table `django_cache`, created by a migration), shared by every
+    worker and every machine that shares the database, so throttles count once for the site.
+    `redis://host:6379/0` (or `rediss://`) → Django's Redis cache (needs the `redis` package);
+    `locmem://` → per-process memory (tests, one-process setups only); `dummy://` → no cache.
+    """
+    if not url or url.startswith("db://"):
+        table = url[len("db://") :] if url else ""
+        return {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": table or "django_cache",
+            "OPTIONS": {"MAX_ENTRIES": 20000},
+        }
+    if url.startswith(("redis://", "rediss://")):
+        return {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}
+    if url.startswith("locmem://"):
+        return {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": url[len("locmem://") :] or "default",
+        }
+    if url.startswith("dummy://"):
+        return {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}
+    raise ImproperlyConfigured(
+        f"CACHE_URL must start with db://, redis://, rediss://, locmem:// or dummy://, got {url!r}"
+    )

@@ -4,7 +4,7 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path, re_path
 from django.views.i18n import JavaScriptCatalog
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
@@ -16,6 +16,7 @@ from config.health import healthz
 from marketplace.accounts import api as accounts_api
 from marketplace.accounts.calendar import user_calendar
 from marketplace.bookings.calendar import instrument_calendar
+from marketplace.catalogue.admin_scoping import scoped_bulk_action
 from marketplace.catalogue.api import (
     IncubatorViewSet,
     InstitutionViewSet,
@@ -35,7 +36,9 @@ router.register("technologies", TechnologyViewSet, basename="technology")
 api_patterns = [
     path("auth/register/", accounts_api.RegisterView.as_view(), name="register"),
     path("auth/token/", accounts_api.TokenView.as_view(), name="token"),
+    path("auth/logout/", accounts_api.LogoutView.as_view(), name="logout"),
     path("me/", accounts_api.MeView.as_view(), name="me"),
+    path("me/calendar-token/", accounts_api.CalendarTokenView.as_view(), name="calendar-token"),
     path("bookings/calendar.ics", user_calendar, name="calendar"),
     path("instruments/<str:code>/calendar.ics", instrument_calendar, name="instrument-calendar"),
     path("", include("marketplace.bookings.urls_api")),
@@ -44,7 +47,7 @@ api_patterns = [
     path("", include("marketplace.residency.urls_api")),
     path("", include("marketplace.inquiries.urls_api")),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
+    path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"),
     path("search/", SearchView.as_view(), name="search"),
     path("search/suggest/", SuggestView.as_view(), name="search_suggest"),
     *router.urls,
@@ -60,6 +63,12 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("django-admin/", admin.site.urls),
+    # Ahead of Wagtail's own route: bulk actions on listings see only the user's rows.
+    path(
+        "admin/bulk/<str:app_label>/<str:model_name>/<str:action>/",
+        scoped_bulk_action,
+        name="scoped_bulk_action",
+    ),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("sitemap.xml", sitemap, name="sitemap"),

@@ -1,8 +1,12 @@
 """Private PDF attachments (business plans, test reports): checked, stored out of public reach,
 served only through views that have checked who is asking.
 
-- `validate_pdf(uploaded)` refuses anything that is not a real, size-limited PDF with a plain
-  file name, before a byte is stored, and returns the name to store it under.
+- `validate_pdf(uploaded, user=…)` refuses anything that is not a real, size-limited PDF with a
+  plain file name, before a byte is stored, and returns the name to store it under. The cheap
+  checks come first; the PDF itself is parsed in a child process with CPU, memory and page
+  limits (marketplace/pdf_probe.py), so a crafted file costs seconds, not minutes and
+  gigabytes; the verdict on a file is remembered by its digest, and each user may have only
+  UPLOADS_PER_USER_PER_HOUR files checked an hour.
 - `private_storage` keeps files under settings.PRIVATE_MEDIA_ROOT (never MEDIA_ROOT, which the
   web server publishes); the location is read at call time, so tests can point it elsewhere.
 - `serve_private(field_file, name)` streams one file as a download.
@@ -15,12 +19,18 @@ served only through views that have checked who is asking.
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import html
 import os
+import subprocess
+import sys
+import time
 import types
 from functools import wraps
+from pathlib import Path
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.exceptions import SuspiciousFileOperation
 from django.core.files.storage import FileSystemStorage
 from django.http import FileResponse
@@ -45,12 +55,23 @@ def _bad_name(name: str) -> bool:
     return "/" in name or "\\" in name or ".." in name or "\x00" in name
 
 
-def validate_pdf(uploaded) -> str:
+class TooManyUploads(RuleError):
+    """The user has had too many files checked in the last hour (HTTP 429)."""
+
+    http_status = 429
+
+
+def validate_pdf(uploaded, *, user=None) -> str:
     """Return a safe file name for `uploaded`, or raise RuleError if it is not an acceptable PDF.
 
     Checks, cheapest first: a plain `.pdf` name with no path in it, the size limit (from
-    `.size`, before reading anything), the `%PDF-` signature, and that pypdf opens it and finds
-    at least one page — a text file renamed `.pdf` fails here.
+    `.size`, before reading anything), the `%PDF-` signature, the user's hourly upload quota
+    (when `user` is given), a verdict remembered for the same bytes, and only then the parse:
+    pypdf in a child process with hard CPU/memory limits must find between one and
+    PDF_MAX_PAGES pages — a text file renamed `.pdf` fails here, and so does a page-tree bomb.
+
+    Callers should run their own cheap refusals (permissions, "already applied", status) before
+    calling this.
     """
     name = str(getattr(uploaded, "name", "") or "")
     if _bad_name(name):
@@ -73,11 +94,29 @@ def validate_pdf(uploaded) -> str:
             ),
             "attachment_too_large",
         )
-    if not _is_real_pdf(uploaded):
+    if not _has_pdf_signature(uploaded):
+        raise _not_a_pdf()
+    if user is not None and getattr(user, "is_authenticated", False):
+        _count_upload(user)
+    verdict = _checked_verdict(uploaded)
+    if verdict == "too_many":
         raise RuleError(
-            bilingual("文件不是有效的 PDF 文档", "the file is not a valid PDF document"),
-            "attachment_not_pdf",
+            bilingual(
+                f"PDF 页数不能超过 {settings.PDF_MAX_PAGES} 页",
+                f"the PDF must not have more than {settings.PDF_MAX_PAGES} pages",
+            ),
+            "attachment_too_many_pages",
         )
+    if verdict == "too_complex":
+        raise RuleError(
+            bilingual(
+                "PDF 结构过于复杂，无法在限定时间内检查，请另存为普通 PDF 后重新上传",
+                "the PDF is too complex to check in time; save it as a plain PDF and retry",
+            ),
+            "attachment_too_complex",
+        )
+    if verdict != "ok":
+        raise _not_a_pdf()
     stem = name[: -len(".pdf")]
     try:
         safe = get_valid_filename(stem[:MAX_NAME_LENGTH])
@@ -86,21 +125,96 @@ def validate_pdf(uploaded) -> str:
     return f"{safe}.pdf"
 
 
-def _is_real_pdf(uploaded) -> bool:
-    from pypdf import PdfReader
+def _not_a_pdf() -> RuleError:
+    return RuleError(
+        bilingual("文件不是有效的 PDF 文档", "the file is not a valid PDF document"),
+        "attachment_not_pdf",
+    )
 
+
+def _has_pdf_signature(uploaded) -> bool:
     try:
         uploaded.seek(0)
-        if uploaded.read(len(PDF_MAGIC)) != PDF_MAGIC:
-            return False
-        uploaded.seek(0)
-        return len(PdfReader(uploaded).pages) >= 1
-    except Exception:  # noqa: BLE001 — any failure to parse means "not a PDF we accept"
+        return uploaded.read(len(PDF_MAGIC)) == PDF_MAGIC
+    except Exception:  # noqa: BLE001 — an unreadable upload is not a PDF we accept
         return False
     finally:
-        # A closed file has nothing to rewind.
         with contextlib.suppress(Exception):
             uploaded.seek(0)
+
+
+def _count_upload(user) -> None:
+    """One more checked file for `user` this hour; refuse past UPLOADS_PER_USER_PER_HOUR."""
+    allowed = settings.UPLOADS_PER_USER_PER_HOUR
+    key = f"uploads:{user.pk}:{int(time.time() // 3600)}"
+    cache.add(key, 0, timeout=3600)
+    try:
+        count = cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.set(key, 1, timeout=3600)
+        count = 1
+    if count > allowed:
+        raise TooManyUploads(
+            bilingual(
+                f"上传过于频繁：每小时最多检查 {allowed} 个文件，请稍后再试",
+                f"too many uploads: at most {allowed} files an hour, please try again later",
+            ),
+            "upload_rate_limited",
+        )
+
+
+def _read_all(uploaded) -> bytes:
+    uploaded.seek(0)
+    try:
+        return uploaded.read()
+    finally:
+        with contextlib.suppress(Exception):
+            uploaded.seek(0)
+
+
+def _checked_verdict(uploaded) -> str:
+    """ "ok", "invalid", "too_many" or "too_complex"; remembered a day per file digest."""
+    try:
+        data = _read_all(uploaded)
+    except Exception:  # noqa: BLE001
+        return "invalid"
+    key = "pdfcheck:" + hashlib.sha256(data).hexdigest()
+    verdict = cache.get(key)
+    if verdict is None:
+        verdict = probe_pdf(data)
+        cache.set(key, verdict, timeout=24 * 3600)
+    return verdict
+
+
+PROBE = Path(__file__).with_name("pdf_probe.py")
+
+
+def probe_pdf(data: bytes) -> str:
+    """Parse `data` in a child process bounded by PDF_CHECK_SECONDS of CPU (and as much wall
+    time plus one second) and PDF_CHECK_MEMORY_MB of address space."""
+    seconds = settings.PDF_CHECK_SECONDS
+    try:
+        result = subprocess.run(  # noqa: S603 — our own interpreter and script, no shell
+            [
+                sys.executable,
+                "-I",
+                str(PROBE),
+                str(seconds),
+                str(settings.PDF_CHECK_MEMORY_MB),
+                str(settings.PDF_MAX_PAGES),
+            ],
+            input=data,
+            capture_output=True,
+            timeout=seconds + 1,
+            check=False,
+        )
+    except subprocess.TimeoutExpired:
+        return "too_complex"
+    words = result.stdout.decode("ascii", "replace").split()
+    if result.returncode != 0 or not words:
+        # Killed by the CPU limit (SIGXCPU/SIGKILL) or out of memory.
+        return "too_complex"
+    return words[0] if words[0] in ("ok", "too_many", "invalid") else "invalid"
 
 
 # --- Storing and serving -------------------------------------------------------------------

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import dj_database_url
 
-from config.env import env_bool, env_int, env_list, env_str
+from config.env import cache_config, env_bool, env_int, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "django_tasks",
     "django_tasks_db",
+    "axes",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -62,6 +63,10 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Oversized or too deeply nested bodies are refused before anything reads them.
+    "config.middleware.RequestLimitsMiddleware",
+    # django-csp, with inline script allowed only inside the Wagtail admin.
+    "config.middleware.SiteCSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -71,6 +76,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    # Last, as django-axes asks: turns a locked-out login attempt into the lockout answer.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -118,6 +125,11 @@ DATABASES = {"default": database_config(DATABASE_URL)}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
+# django-axes first: it refuses a locked-out username/address pair before any password check.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {
@@ -165,6 +177,18 @@ STORAGES = {
 }
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+# Request bodies (config.middleware.RequestLimitsMiddleware): anything larger is a 413 before a
+# byte of it is read; the default leaves room for one attachment plus the form around it. JSON
+# bodies have their own, smaller cap and a nesting limit.
+REQUEST_MAX_BYTES = env_int("REQUEST_MAX_BYTES", ATTACHMENT_MAX_BYTES + 1024 * 1024)
+JSON_MAX_BYTES = env_int("JSON_MAX_BYTES", 1024 * 1024)
+JSON_MAX_DEPTH = env_int("JSON_MAX_DEPTH", 32)
+# PDF checks run in a child process with these limits (marketplace/uploads.py).
+PDF_CHECK_SECONDS = env_int("PDF_CHECK_SECONDS", 5)
+PDF_CHECK_MEMORY_MB = env_int("PDF_CHECK_MEMORY_MB", 512)
+PDF_MAX_PAGES = env_int("PDF_MAX_PAGES", 2000)
+# How many PDF uploads one user may have checked per hour.
+UPLOADS_PER_USER_PER_HOUR = env_int("UPLOADS_PER_USER_PER_HOUR", 30)
 
 # --- Search ---------------------------------------------------------------------------------
 # Unset → the embedded database engine; set → Elasticsearch (the public search engine).
@@ -192,22 +216,34 @@ BOOKING_APPROVAL_WINDOW_HOURS = env_int("BOOKING_APPROVAL_WINDOW_HOURS", 48)
 # held this long for the money to arrive — never past the slot's start.
 OFFLINE_PAYMENT_HOLD_HOURS = env_int("OFFLINE_PAYMENT_HOLD_HOURS", 72)
 
+# --- Cache ----------------------------------------------------------------------------------
+# Throttles and rate limits must count once for the whole site, not per worker: the database
+# cache by default (nothing to install), CACHE_URL=redis://… when scaled out (config.env).
+CACHES = {"default": cache_config(env_str("CACHE_URL"))}
+
 # --- Background tasks -----------------------------------------------------------------------
-# TASK_BACKEND=immediate (default, runs inline) or database (a worker on any machine runs
-# `manage.py db_worker`).
-TASK_BACKEND = env_str("TASK_BACKEND", "immediate")
+# TASK_BACKEND=immediate (runs inline; the embedded default for `make run`) or database (a
+# worker on any machine runs `manage.py db_worker`; production's default, so no request waits
+# for a mail server).
 _TASK_BACKENDS = {
     "immediate": "django_tasks.backends.immediate.ImmediateBackend",
     "database": "django_tasks_db.DatabaseBackend",
     "dummy": "django_tasks.backends.dummy.DummyBackend",
 }
-if TASK_BACKEND not in _TASK_BACKENDS:
-    from django.core.exceptions import ImproperlyConfigured
 
-    raise ImproperlyConfigured(
-        f"TASK_BACKEND must be one of {', '.join(_TASK_BACKENDS)}, got {TASK_BACKEND!r}"
-    )
-TASKS = {"default": {"BACKEND": _TASK_BACKENDS[TASK_BACKEND]}}
+
+def tasks_config(backend: str) -> dict:
+    if backend not in _TASK_BACKENDS:
+        from django.core.exceptions import ImproperlyConfigured
+
+        raise ImproperlyConfigured(
+            f"TASK_BACKEND must be one of {', '.join(_TASK_BACKENDS)}, got {backend!r}"
+        )
+    return {"default": {"BACKEND": _TASK_BACKENDS[backend]}}
+
+
+TASK_BACKEND = env_str("TASK_BACKEND", "immediate")
+TASKS = tasks_config(TASK_BACKEND)
 
 # --- Email ----------------------------------------------------------------------------------
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
@@ -216,6 +252,8 @@ EMAIL_PORT = env_int("EMAIL_PORT", 25)
 EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+# Seconds before a silent mail server is given up on (Django's default is to wait forever).
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "双创资源共享平台 <noreply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
@@ -258,7 +296,8 @@ CMS_DEFAULT_INDEX_NUMBER_FORMAT = env_str("CMS_DEFAULT_INDEX_NUMBER_FORMAT", "yu
 # --- API ------------------------------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        # Tokens expire (API_TOKEN_HOURS) and die with a password change or a logout.
+        "marketplace.accounts.tokens.ExpiringTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
@@ -266,7 +305,7 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "config.api.exception_handler",
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PARSER_CLASSES": ["config.api.JSONParser"],
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
 }
 SPECTACULAR_SETTINGS = {
@@ -293,6 +332,63 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
 }
 
+# --- Security (docs/security.md) -------------------------------------------------------------
+# How many reverse proxies stand in front of the app. 0 (the default): X-Forwarded-For is
+# ignored and the connecting address is the client — nobody can pick a new address per try.
+# N: the N-th address from the right of X-Forwarded-For, the one the outermost trusted proxy saw.
+NUM_PROXIES = env_int("NUM_PROXIES", 0)
+REST_FRAMEWORK["NUM_PROXIES"] = NUM_PROXIES
+
+# django-axes: wrong passwords lock the username-and-address pair out of every login path
+# (/accounts/login/, /admin/login/, /django-admin/login/, /api/v1/auth/token/).
+AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = env_int("LOGIN_LOCKOUT_MINUTES", 15) / 60  # hours
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "config.security.client_ip"
+AXES_LOCKOUT_CALLABLE = "config.security.lockout_response"
+AXES_HTTP_RESPONSE_CODE = 429
+# The login form's own field names; no GET or POST data is copied into the attempt log.
+AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "password"]
+
+# API tokens expire this many hours after they were issued (a new login issues a new one).
+API_TOKEN_HOURS = env_int("API_TOKEN_HOURS", 24 * 30)
+
+# Password reset links are valid this long (Django's default is three days).
+PASSWORD_RESET_TIMEOUT = env_int("PASSWORD_RESET_TIMEOUT_MINUTES", 60) * 60
+
+# Content-Security-Policy (django-csp): scripts only from this site, never inline. Styles allow
+# inline attributes because the Wagtail admin sets them. CSP_FRAME_SRC / CSP_IMG_SRC add hosts
+# (e.g. video embeds or object storage); CSP_REPORT_ONLY=1 only reports.
+_CSP_DIRECTIVES = {
+    "default-src": ["'self'"],
+    "script-src": ["'self'"],
+    "style-src": ["'self'", "'unsafe-inline'"],
+    "img-src": ["'self'", "data:", "blob:", *env_list("CSP_IMG_SRC")],
+    "font-src": ["'self'", "data:"],
+    "connect-src": ["'self'"],
+    "frame-src": ["'self'", *env_list("CSP_FRAME_SRC")],
+    "object-src": ["'none'"],
+    "base-uri": ["'self'"],
+    # A payment form posts here and is redirected on to Stripe Checkout; browsers apply
+    # form-action to that redirect too.
+    "form-action": [
+        "'self'",
+        *(["https://checkout.stripe.com"] if STRIPE_SECRET_KEY else []),
+        *env_list("CSP_FORM_ACTION"),
+    ],
+    "frame-ancestors": ["'none'"],
+}
+if env_bool("CSP_REPORT_ONLY", False):
+    CONTENT_SECURITY_POLICY_REPORT_ONLY = {"DIRECTIVES": _CSP_DIRECTIVES}
+    CONTENT_SECURITY_POLICY = None
+else:
+    CONTENT_SECURITY_POLICY = {"DIRECTIVES": _CSP_DIRECTIVES}
+
+# /healthz says only ok / degraded / down to the public; staff (and everyone, with
+# HEALTHZ_DETAILS=1) also see each check and its error.
+HEALTHZ_DETAILS = env_bool("HEALTHZ_DETAILS", False)
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
@@ -304,5 +400,6 @@ LOGGING = {
         "elastic_transport": {"level": "WARNING"},
         "django_tasks": {"level": "WARNING"},
         "wagtail": {"level": "WARNING"},
+        "axes": {"level": "WARNING"},
     },
 }

@@ -1,4 +1,4 @@
-"""Accounts API: register, token, /me/ (API.md, "Accounts")."""
+"""Accounts API: register, token, logout, /me/, calendar token (API.md, "Accounts")."""
 
 from __future__ import annotations
 
@@ -9,7 +9,6 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions, serializers, status
-from rest_framework.authtoken.models import Token
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.throttling import AnonRateThrottle
@@ -19,6 +18,7 @@ from marketplace.api import DetailSerializer, ErrorSerializer
 
 from . import services
 from .models import User
+from .tokens import issue_token
 
 
 class RegisterSerializer(serializers.Serializer):
@@ -55,9 +55,16 @@ class MeSerializer(serializers.ModelSerializer):
         fields = ["id", "username", "email", "institutions", "calendar_url"]
 
     def get_calendar_url(self, user: User) -> str:
-        path = reverse("api:calendar") + f"?token={user.calendar_token}"
-        request = self.context.get("request")
-        return request.build_absolute_uri(path) if request else path
+        return calendar_url(user, self.context.get("request"))
+
+
+def calendar_url(user: User, request=None) -> str:
+    path = reverse("api:calendar") + f"?token={user.calendar_token}"
+    return request.build_absolute_uri(path) if request else path
+
+
+class CalendarUrlSerializer(serializers.Serializer):
+    calendar_url = serializers.CharField()
 
 
 class AuthThrottle(AnonRateThrottle):
@@ -112,15 +119,16 @@ class TokenView(APIView):
     def post(self, request):
         data = TokenRequestSerializer(data=request.data)
         data.is_valid(raise_exception=True)
+        # The plain HttpRequest: django-axes marks a locked-out attempt on it, and its
+        # middleware turns this answer into the lockout's 429.
         user = authenticate(
-            request,
+            request._request,
             username=data.validated_data["username"],
             password=data.validated_data["password"],
         )
         if user is None or not user.is_active:
             raise WrongCredentials()
-        token, _created = Token.objects.get_or_create(user=user)
-        return Response({"token": token.key})
+        return Response({"token": issue_token(user).key})
 
     def get_authenticate_header(self, request) -> str:
         # A 401 must name a scheme; the token scheme is what this endpoint hands out.
@@ -139,3 +147,43 @@ class MeView(APIView):
         user = request.user
         prefetch_related_objects([user], "memberships__institution")
         return Response(MeSerializer(user, context={"request": request}).data)
+
+
+class LogoutView(APIView):
+    """End the API token this request was made with (every client using it is signed out)."""
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        request=None,
+        responses={204: None, 401: DetailSerializer},
+        summary="注销令牌 / Log out (revoke the API token)",
+        tags=["accounts"],
+    )
+    def post(self, request):
+        from .tokens import revoke_tokens
+
+        if request.auth is not None:
+            revoke_tokens(request.user)
+        else:
+            # Signed in by session (the browsable docs): end that session.
+            from django.contrib.auth import logout
+
+            logout(request._request)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class CalendarTokenView(APIView):
+    """Issue a new calendar-feed token; the old feed URL stops working at once."""
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        request=None,
+        responses={200: CalendarUrlSerializer, 401: DetailSerializer},
+        summary="更换日历订阅令牌 / Rotate the calendar-feed token",
+        tags=["accounts"],
+    )
+    def post(self, request):
+        request.user.rotate_calendar_token()
+        return Response({"calendar_url": calendar_url(request.user, request)})

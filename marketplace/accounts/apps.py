@@ -8,3 +8,9 @@ class AccountsConfig(AppConfig):
     name = "marketplace.accounts"
     label = "accounts"
     verbose_name = _("账户与机构")
+
+    def ready(self):
+        # Every CSV export of the Wagtail admin disarms spreadsheet formulas (config.csv_safety).
+        from config.csv_safety import guard_wagtail_exports
+
+        guard_wagtail_exports()

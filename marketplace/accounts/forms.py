@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from django import forms
+from django.contrib.auth.forms import PasswordResetForm as DjangoPasswordResetForm
 from django.core.exceptions import ValidationError
+from django.template import loader
 from django.utils.translation import gettext_lazy as _
 
 from . import services
@@ -53,3 +55,27 @@ class RegistrationForm(forms.Form):
                 for message in messages:
                     self.add_error(field if field in self.fields else None, message)
             return None
+
+
+class PasswordResetForm(DjangoPasswordResetForm):
+    """Django's reset form; the mail is handed to the task queue instead of sent inline."""
+
+    def send_mail(
+        self,
+        subject_template_name,
+        email_template_name,
+        context,
+        from_email,
+        to_email,
+        html_email_template_name=None,
+    ):
+        from .tasks import send_account_email
+
+        subject = "".join(loader.render_to_string(subject_template_name, context).splitlines())
+        body = loader.render_to_string(email_template_name, context)
+        html_body = (
+            loader.render_to_string(html_email_template_name, context)
+            if html_email_template_name
+            else ""
+        )
+        send_account_email.enqueue(subject, body, to_email, html_body)

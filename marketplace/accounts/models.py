@@ -32,6 +32,16 @@ class User(AbstractUser):
         verbose_name_plural = _("用户")
         swappable = "AUTH_USER_MODEL"
 
+    def save(self, *args, **kwargs):
+        # set_password() leaves the new raw password in _password until the save: a changed
+        # password ends every API token (sessions elsewhere end through Django's session hash).
+        password_changed = self.pk is not None and self._password is not None
+        super().save(*args, **kwargs)
+        if password_changed:
+            from .tokens import revoke_tokens
+
+            revoke_tokens(self)
+
     def rotate_calendar_token(self) -> str:
         self.calendar_token = new_calendar_token()
         self.save(update_fields=["calendar_token"])

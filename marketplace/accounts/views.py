@@ -1,15 +1,20 @@
-"""Browser pages for signing in, out and up."""
+"""Browser pages for signing in, out and up, the account page, password change and reset."""
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
+from django.urls import reverse_lazy
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
-from .forms import RegistrationForm
+from .forms import PasswordResetForm, RegistrationForm
 
 
 class LoginView(auth_views.LoginView):
@@ -34,3 +39,71 @@ def register(request):
             return redirect("/")
     status = 400 if request.method == "POST" else 200
     return render(request, "registration/register.html", {"form": form}, status=status)
+
+
+@login_required
+def account(request):
+    """The person's own page: who they are, their calendar feed, links to security actions."""
+    from .api import calendar_url
+
+    return render(
+        request,
+        "registration/account.html",
+        {"calendar_url": calendar_url(request.user, request)},
+    )
+
+
+@require_POST
+@login_required
+def rotate_calendar_token(request):
+    request.user.rotate_calendar_token()
+    messages.success(request, _("已生成新的日历订阅地址，旧地址已失效。"))
+    return redirect("accounts:account")
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    """Change the password; every other session and every API token of the user ends."""
+
+    template_name = "registration/password_change_form.html"
+    success_url = reverse_lazy("accounts:password_change_done")
+
+
+class PasswordChangeDoneView(auth_views.PasswordChangeDoneView):
+    template_name = "registration/password_change_done.html"
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    form_class = PasswordResetForm
+    template_name = "registration/password_reset_form.html"
+    email_template_name = "registration/password_reset_email.txt"
+    subject_template_name = "registration/password_reset_subject.txt"
+    success_url = reverse_lazy("accounts:password_reset_done")
+
+    def form_valid(self, form):
+        # Links in the mail point at SITE_URL, never at whatever Host the request named.
+        site = urlsplit(settings.SITE_URL)
+        form.save(
+            domain_override=site.netloc,
+            use_https=site.scheme == "https",
+            token_generator=self.token_generator,
+            from_email=self.from_email,
+            email_template_name=self.email_template_name,
+            subject_template_name=self.subject_template_name,
+            request=self.request,
+            html_email_template_name=self.html_email_template_name,
+            extra_email_context=self.extra_email_context,
+        )
+        return redirect(self.get_success_url())
+
+
+class PasswordResetDoneView(auth_views.PasswordResetDoneView):
+    template_name = "registration/password_reset_done.html"
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    template_name = "registration/password_reset_confirm.html"
+    success_url = reverse_lazy("accounts:password_reset_complete")
+
+
+class PasswordResetCompleteView(auth_views.PasswordResetCompleteView):
+    template_name = "registration/password_reset_complete.html"

@@ -305,13 +305,16 @@ def _filter_parameters(kind: str) -> list[OpenApiParameter]:
 
 
 def _csv_stream(header: list[str], rows: Iterator[list]) -> Iterator[str]:
+    from config.csv_safety import neutralise
+
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     # The BOM makes Excel read the file as UTF-8, so Chinese text is not garbled.
     yield "\ufeff"
     writer.writerow(header)
     for row in rows:
-        writer.writerow(row)
+        # A cell such as "=HYPERLINK(…)" would run as a formula in a spreadsheet: disarmed.
+        writer.writerow([neutralise(cell) for cell in row])
         if buffer.tell() > 64 * 1024:
             yield buffer.getvalue()
             buffer.seek(0)

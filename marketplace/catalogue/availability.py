@@ -20,6 +20,9 @@ from zoneinfo import ZoneInfo
 from django.utils import timezone
 
 MAX_RANGE_DAYS = 62
+# Dates outside these bounds are refused: near year 1 or 9999 the arithmetic on them overflows.
+EARLIEST_DATE = dt.date(1970, 1, 1)
+LATEST_DATE = dt.date(2999, 12, 31)
 
 Interval = tuple[dt.datetime, dt.datetime]
 # callable(instrument_ids, start, end) -> {instrument_id: [(start, end), ...]}
@@ -53,6 +56,11 @@ def parse_range(start: str | None, end: str | None) -> tuple[dt.date, dt.date]:
         raise AvailabilityRangeError(
             "日期格式应为 YYYY-MM-DD 且为真实日期 / dates must be real dates as YYYY-MM-DD"
         ) from None
+    if not (EARLIEST_DATE <= first <= LATEST_DATE and EARLIEST_DATE <= last <= LATEST_DATE):
+        raise AvailabilityRangeError(
+            f"日期须在 {EARLIEST_DATE} 至 {LATEST_DATE} 之间"
+            f" / dates must lie between {EARLIEST_DATE} and {LATEST_DATE}"
+        )
     if last < first:
         raise AvailabilityRangeError("end 不能早于 start / end must not be before start")
     if (last - first).days + 1 > MAX_RANGE_DAYS:

@@ -15,6 +15,7 @@ from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
 from marketplace.accounts.models import Institution
 
+from .admin_scoping import ScopedSnippetChooserViewSet, scope_log_entries
 from .models import Blackout, Incubator, Instrument, Technology
 from .permissions import ListingPermissionPolicy, is_platform_moderator, member_institution_ids
 
@@ -48,6 +49,9 @@ Incubator.base_form_class = ListingForm
 Technology.base_form_class = ListingForm
 Blackout.base_form_class = BlackoutForm
 
+# Site history, its exports and filters: members see entries about their own listings only.
+scope_log_entries()
+
 
 def _scoped_to_permitted_rows(view_func, viewset):
     """Wrap an admin view that takes a `pk`: rows the user may not manage are a 404.
@@ -71,7 +75,10 @@ def _scoped_to_permitted_rows(view_func, viewset):
 
 
 class InstitutionScopedViewSet(SnippetViewSet):
-    """Every view (list, edit, delete, history, preview, …) sees only permitted rows."""
+    """Every view (list, edit, delete, history, preview, chooser, …) sees only permitted rows;
+    bulk actions and log entries are narrowed in admin_scoping.py."""
+
+    chooser_viewset_class = ScopedSnippetChooserViewSet
 
     def get_queryset(self, request):
         return self.permission_policy.instances_user_has_permission_for(request.user, "change")

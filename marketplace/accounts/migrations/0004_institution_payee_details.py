@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('accounts', '0002_institution_stripe_account'),
+        ('accounts', '0003_database_cache_table'),
     ]
 
     operations = [
