@@ -23,7 +23,18 @@ from collections.abc import Iterable
 
 from django.utils import timezone
 
-from ..analysis import BODY, INITIALS, PINYIN, TITLE, ParsedQuery, Phrase, normalize
+from ..analysis import (
+    BODY,
+    CODES,
+    INITIALS,
+    PINYIN,
+    TITLE,
+    ParsedQuery,
+    Phrase,
+    index_tokens,
+    normalize,
+    query_tokens,
+)
 from ..documents import Document
 from ..facets import FACET_NAMES, FACET_SIZE
 from ..query import Hit, SearchRequest, SearchResult, SearchUnavailable
@@ -31,7 +42,13 @@ from .database import FIELD_WEIGHTS, collect_facets, rank_suggestions
 
 logger = logging.getLogger("search")
 
-FIELDS = {TITLE: "title_tokens", BODY: "body_tokens", PINYIN: "pinyin", INITIALS: "initials"}
+FIELDS = {
+    TITLE: "title_tokens",
+    BODY: "body_tokens",
+    PINYIN: "pinyin",
+    INITIALS: "initials",
+    CODES: "codes",
+}
 _TOKENS = {"type": "text", "analyzer": "whitespace", "norms": True}
 
 MAPPING = {
@@ -47,6 +64,8 @@ MAPPING = {
         "body_tokens": _TOKENS,
         "pinyin": _TOKENS,
         "initials": _TOKENS,
+        "codes": _TOKENS,
+        "details": {"type": "object", "enabled": False},
         "title_pinyin": {"type": "keyword"},
         "title_initials": {"type": "keyword"},
         "date": {"type": "date"},
@@ -61,6 +80,7 @@ SETTINGS = {"number_of_shards": 1, "number_of_replicas": 0}
 
 def es_document(document: Document) -> dict:
     syllables, initials = document.pinyin
+    stream, _initials = document.pinyin_stream
     facets = {
         name: [str(v) for v in values if v not in (None, "")]
         for name, values in document.facets.items()
@@ -73,10 +93,12 @@ def es_document(document: Document) -> dict:
         "title": document.title,
         "url": document.url,
         "text": document.text[:4000],
-        "title_tokens": " ".join(document.title_tokens),
-        "body_tokens": " ".join(document.body_tokens[:20000]),
-        "pinyin": " ".join(syllables),
+        "title_tokens": " ".join(index_tokens(document.title_tokens)),
+        "body_tokens": " ".join(index_tokens(document.body_tokens[:20000])),
+        "pinyin": " ".join(stream),
         "initials": " ".join(initials),
+        "codes": " ".join(index_tokens(document.code_tokens)),
+        "details": document.details,
         "title_pinyin": "".join(syllables)[:600],
         "title_initials": "".join(initials)[:300],
         "date": document.date.isoformat() if document.date else None,
@@ -251,10 +273,27 @@ class ElasticsearchEngine:
     def _phrase(alt: Phrase):
         from elasticsearch.dsl import Q
 
-        kind = "match_phrase_prefix" if alt.prefix else "match_phrase"
-        text = " ".join(alt.tokens)
+        grams, prefix = query_tokens(alt.tokens, alt.prefix)
+        text = " ".join(grams)
+        if prefix and len(grams) == 1:
+            # every token that starts so (a lone CJK character begins its bigrams)
+            return [
+                Q("prefix", **{FIELDS[f]: {"value": text, "boost": FIELD_WEIGHTS[f]}})
+                for f in alt.fields
+            ]
+        if prefix:
+            return [
+                Q(
+                    "match_phrase_prefix",
+                    **{
+                        FIELDS[f]: {"query": text, "boost": FIELD_WEIGHTS[f], "max_expansions": 500}
+                    },
+                )
+                for f in alt.fields
+            ]
         return [
-            Q(kind, **{FIELDS[f]: {"query": text, "boost": FIELD_WEIGHTS[f]}}) for f in alt.fields
+            Q("match_phrase", **{FIELDS[f]: {"query": text, "boost": FIELD_WEIGHTS[f]}})
+            for f in alt.fields
         ]
 
     def build_query(self, parsed: ParsedQuery, relaxed: bool):
@@ -315,7 +354,7 @@ class ElasticsearchEngine:
         )
         search = search.extra(track_total_hits=True, from_=request.offset, size=request.page_size)
         search = search.sort(*self._sort(request.sort)).source(
-            ["kind", "code", "title", "url", "text"]
+            ["kind", "code", "title", "url", "text", "details"]
         )
         if request.filters:
             search = search.post_filter(Q("bool", filter=self._filter(request.filters)))
@@ -338,7 +377,15 @@ class ElasticsearchEngine:
                 return SearchResult(0, [], {name: [] for name in FACET_NAMES}, engine=self.name)
             raise
         hits = [
-            Hit(hit.meta.id, hit.kind, hit.code, hit.title, hit.url, getattr(hit, "text", "") or "")
+            Hit(
+                hit.meta.id,
+                hit.kind,
+                hit.code,
+                hit.title,
+                hit.url,
+                getattr(hit, "text", "") or "",
+                details=hit.to_dict().get("details") or {},
+            )
             for hit in response.hits
         ]
         rows = [
