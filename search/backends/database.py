@@ -24,7 +24,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db import connection, transaction
-from django.db.models import Q
 
 from ..analysis import (
     BODY,
@@ -39,6 +38,7 @@ from ..analysis import (
     normalize,
     query_tokens,
 )
+from ..analysis import tokens as analysis_tokens
 from ..documents import Document
 from ..facets import FACET_NAMES, ordered
 from ..models import SearchDocument, SearchIndexState
@@ -442,23 +442,54 @@ class DatabaseEngine:
         return [found[row_id] for row_id in ids if row_id in found]
 
     def suggest(self, text: str, limit: int = 8) -> list[str]:
-        """Titles containing the typed text, or whose pinyin or initials start with it."""
+        """Titles containing the typed text, or whose pinyin or initials start with it.
+
+        One statement over three bounded lookups, none of which sorts or scans the table:
+        the title column of the full-text index (the typed text as a phrase, its last
+        character a prefix), and index ranges of the title's pinyin and initials."""
         typed = normalize(text).strip()
-        if not typed:
+        typed_tokens = tuple(analysis_tokens(typed))
+        if not typed_tokens:
             return []
-        letters = "".join(ch for ch in typed if ch.isascii() and ch.isalnum())
-        condition = Q(title__icontains=typed[:50])
-        if letters and letters == typed.replace(" ", "") and len(letters) >= 1:
-            condition |= Q(title_pinyin__startswith=letters[:60]) | Q(
-                title_initials__startswith=letters[:30]
+        table = SearchDocument._meta.db_table
+        each = limit * 25
+        parts, params = [], []
+        grams, prefix = query_tokens(typed_tokens)
+        if connection.vendor == "postgresql":
+            lexemes = [f"'{db_token(t)}':A" for t in grams]
+            if prefix:
+                lexemes[-1] = f"'{db_token(grams[-1])}':*A"
+            parts.append(
+                f"SELECT id FROM (SELECT id FROM {table} WHERE search_vector @@ "  # noqa: S608
+                f"to_tsquery('simple'::regconfig, %s) LIMIT {each}) t"
             )
-        titles = (
-            SearchDocument.objects.filter(condition)
-            .order_by("title")
-            .values_list("title", flat=True)
-            .distinct()[: limit * 3]
-        )
-        return rank_suggestions(list(titles), typed, limit)
+            params.append(" <-> ".join(lexemes))
+        else:
+            phrase = '{title_tokens} : "' + " ".join(db_token(t) for t in grams) + '"'
+            parts.append(
+                f"SELECT rowid FROM (SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} "  # noqa: S608
+                f"MATCH %s LIMIT {each})"
+            )
+            params.append(phrase + (" *" if prefix else ""))
+        letters = "".join(ch for ch in typed if ch.isascii() and ch.isalnum())
+        if letters and letters == typed.replace(" ", ""):
+            for column, length in (("title_pinyin", 60), ("title_initials", 30)):
+                low = letters[:length]
+                high = low[:-1] + chr(ord(low[-1]) + 1)
+                parts.append(
+                    f"SELECT id FROM (SELECT id FROM {table} WHERE {column} >= %s "  # noqa: S608
+                    f"AND {column} < %s LIMIT {each}) {column}_range"
+                )
+                params.extend([low, high])
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT DISTINCT title FROM {table} WHERE id IN ("  # noqa: S608
+                + " UNION ".join(parts)
+                + ")",
+                params,
+            )
+            titles = [row[0] for row in cursor.fetchall()]
+        return rank_suggestions(titles, typed, limit)
 
 
 def rank_suggestions(titles: list[str], typed: str, limit: int) -> list[str]:
