@@ -197,8 +197,10 @@ def test_api_shape_and_highlight(catalogue, api_client):
     body = api_client.get("/api/v1/search/", {"q": "电镜", "kind": "instrument"}).json()
     assert body["count"] == 1
     hit = body["results"][0]
-    assert set(hit) == {"kind", "code", "title", "url", "snippet"}
+    assert set(hit) == {"kind", "code", "title", "url", "snippet", "details", "summary"}
     assert hit["kind"] == "instrument"
+    assert hit["details"]["institution"] == "云岭理工大学"
+    assert hit["details"]["price_hourly"] == "450.00"
     assert hit["url"] == "/instruments/YLU-SEM-01/"
     assert "<mark>" in hit["snippet"]
     assert {"value": "instrument", "count": 1, "label": "仪器"} in body["facets"]["kind"]

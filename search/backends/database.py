@@ -17,12 +17,12 @@ read once per process and brought up to date when the index changes (SearchIndex
 
 from __future__ import annotations
 
-import heapq
+import datetime
 import random
 import threading
 from collections.abc import Iterable
-from dataclasses import dataclass
 
+import numpy as np
 from django.db import connection, transaction
 
 from ..analysis import (
@@ -59,6 +59,9 @@ PG_WEIGHT_LETTER = {TITLE: "A", BODY: "B", PINYIN: "C", INITIALS: "D", CODES: "D
 PG_RANK_WEIGHTS = "{0.3, 0.5, 0.1, 1.0}"
 
 _LETTERS = "abcdefghijklmnop"
+# A query matching more rows than this is "wide": its page is ranked from bounded candidates
+# (the rows matching in a name field) instead of scoring every match (docs/performance.md).
+RANK_ALL = 3000
 
 
 def db_token(token: str) -> str:
@@ -109,31 +112,66 @@ def facet_pairs(document: Document) -> set[tuple[str, str]]:
     return values
 
 
-@dataclass
-class _Row:
-    stamp: int
-    key: str
-    date: object
-    price: object
-    facets: tuple[tuple[str, str], ...]
+MULTI_VALUED = ("service_mode", "transfer_mode")  # a document may have several values
 
 
-class FacetBitmaps:
-    """Per-process bitmaps of the embedded index: one Python int per facet value (bit n set
-    when row id n carries it), every row's sort keys, and the stamp they were read at."""
+class FacetArrays:
+    """Per-process arrays of the embedded index, indexed by row id: for every facet the code
+    of each row's value (-1 for none; multi-valued facets a bit per value), whether the row
+    is alive, and its positions in the newest and price orders. Facet counts are then a
+    bincount over the matching rows, filters are array comparisons, and a score-less sort
+    is a lookup of precomputed positions. Read once per process, then brought up to date
+    from the rows whose (id, stamp) changed (see SearchIndexState)."""
 
     def __init__(self) -> None:
         self.state = None
-        self.rows: dict[int, _Row] = {}
-        self.bitmaps: dict[tuple[str, str], int] = {}
-        self.all = 0
-        self._orders: dict[str, list[int]] = {}
-        self._positions: dict[str, dict[int, int]] = {}
+        self.stamps: dict[int, int] = {}
+        self.size = 0
+        self.alive = np.zeros(0, dtype=bool)
+        self.codes: dict[str, np.ndarray] = {}
+        self.values: dict[str, list[str]] = {name: [] for name in FACET_NAMES}
+        self.lookup: dict[str, dict[str, int]] = {name: {} for name in FACET_NAMES}
+        self.keys: dict[int, str] = {}
+        self.dates = np.zeros(0, dtype=np.int64)
+        self.prices = np.zeros(0, dtype=np.float64)
+        self._positions: dict[str, np.ndarray] = {}
         self.lock = threading.Lock()
+        self._grow(64)
+
+    # --- keeping up to date -------------------------------------------------------------
+
+    def _grow(self, size: int) -> None:
+        if size <= self.size:
+            return
+        size = max(size, int(self.size * 1.25) + 64)
+        extra = size - self.size
+        self.alive = np.concatenate([self.alive, np.zeros(extra, dtype=bool)])
+        for name in FACET_NAMES:
+            dtype = np.uint32 if name in MULTI_VALUED else np.int32
+            fill = 0 if name in MULTI_VALUED else -1
+            old = self.codes.get(name, np.zeros(0, dtype=dtype))
+            self.codes[name] = np.concatenate([old, np.full(extra, fill, dtype=dtype)])
+        self.dates = np.concatenate([self.dates, np.zeros(extra, dtype=np.int64)])
+        self.prices = np.concatenate([self.prices, np.full(extra, np.inf)])
+        self.size = size
+
+    def _code(self, name: str, value: str) -> int:
+        table = self.lookup[name]
+        if value not in table:
+            table[value] = len(self.values[name])
+            self.values[name].append(value)
+        return table[value]
+
+    def _clear(self, row_id: int) -> None:
+        self.alive[row_id] = False
+        for name in FACET_NAMES:
+            self.codes[name][row_id] = 0 if name in MULTI_VALUED else -1
+        self.keys.pop(row_id, None)
+        self.stamps.pop(row_id, None)
 
     def sync(self, cursor) -> None:
-        """Bring the bitmaps up to date: one tiny query when nothing changed; otherwise the
-        (id, stamp) pairs, then the rows that are new or different."""
+        """One tiny query when nothing changed; otherwise the (id, stamp) pairs, then the
+        rows that are new or different."""
         cursor.execute(f"SELECT stamp FROM {SearchIndexState._meta.db_table}")  # noqa: S608
         found = cursor.fetchone()
         state = found[0] if found else None
@@ -143,23 +181,11 @@ class FacetBitmaps:
             doc_table = SearchDocument._meta.db_table
             cursor.execute(f"SELECT id, stamp FROM {doc_table}")  # noqa: S608
             current = dict(cursor.fetchall())
-            gone = [row_id for row_id, row in self.rows.items() if current.get(row_id) != row.stamp]
-            changed = [
-                row_id
-                for row_id, stamp in current.items()
-                if row_id not in self.rows or self.rows[row_id].stamp != stamp
-            ]
-            if len(gone) + len(changed) > len(current) // 2:
-                self.rows, self.bitmaps, gone = {}, {}, []
-                changed = list(current)
-            bits: dict[tuple[str, str], list[int]] = {}
-            for row_id in gone:
-                for pair in self.rows.pop(row_id).facets:
-                    bits.setdefault(pair, []).append(row_id)
-            for pair, ids in bits.items():
-                mask = _bitmap(ids)
-                self.bitmaps[pair] = self.bitmaps.get(pair, 0) & ~mask
-            added: dict[tuple[str, str], list[int]] = {}
+            for row_id in [i for i, stamp in self.stamps.items() if current.get(i) != stamp]:
+                self._clear(row_id)
+            changed = [i for i, stamp in current.items() if self.stamps.get(i) != stamp]
+            if changed:
+                self._grow(max(changed) + 1)
             for start in range(0, len(changed), 5000):
                 chunk = changed[start : start + 5000]
                 marks = ", ".join(["%s"] * len(chunk))
@@ -168,89 +194,88 @@ class FacetBitmaps:
                     f"WHERE id IN ({marks})",
                     chunk,
                 )
-                for row_id, stamp, key, date, price, values in cursor.fetchall():
-                    pairs = tuple(
-                        tuple(line.split("=", 1)) for line in (values or "").split("\n") if line
-                    )
-                    self.rows[row_id] = _Row(stamp, key, date, price, pairs)
-                    for pair in pairs:
-                        added.setdefault(pair, []).append(row_id)
-            for pair, ids in added.items():
-                self.bitmaps[pair] = self.bitmaps.get(pair, 0) | _bitmap(ids)
-            self.bitmaps = {pair: mask for pair, mask in self.bitmaps.items() if mask}
-            self.all = _bitmap(list(self.rows))
-            self._orders, self._positions = {}, {}
+                for row_id, stamp, key, day, price, values in cursor.fetchall():
+                    self._load(row_id, stamp, key, day, price, values)
+            self._positions = {}
             self.state = state
 
-    def order(self, sort: str) -> list[int]:
-        """Row ids in the order of a sort without a query score (newest, price)."""
-        if sort not in self._orders:
-            rows = self.rows
-            if sort == "price":
-                ids = sorted(rows, key=lambda i: rows[i].key)
-                ids.sort(key=lambda i: (rows[i].price is None, rows[i].price or 0))
+    def _load(self, row_id, stamp, key, day, price, values) -> None:
+        self._clear(row_id)
+        self.alive[row_id] = True
+        self.stamps[row_id] = stamp
+        self.keys[row_id] = key
+        if isinstance(day, str):
+            day = datetime.date.fromisoformat(day)
+        self.dates[row_id] = day.toordinal() if day else 0
+        self.prices[row_id] = float(price) if price is not None else np.inf
+        for line in (values or "").split("\n"):
+            name, _sep, value = line.partition("=")
+            if name not in self.lookup:
+                continue
+            code = self._code(name, value)
+            if name in MULTI_VALUED:
+                if code < 32:
+                    self.codes[name][row_id] |= np.uint32(1 << code)
             else:
-                ids = sorted(rows, key=lambda i: rows[i].key)
-                ids.sort(
-                    key=lambda i: rows[i].date.toordinal() if rows[i].date else 0, reverse=True
-                )
-            self._orders[sort] = ids
-            self._positions[sort] = {row_id: index for index, row_id in enumerate(ids)}
-        return self._orders[sort]
+                self.codes[name][row_id] = code
 
-    def position(self, sort: str) -> dict[int, int]:
-        self.order(sort)
+    # --- answering ----------------------------------------------------------------------
+
+    def position(self, sort: str) -> np.ndarray:
+        """Each row's place in a score-less order: newest (date descending, then key) or
+        price (ascending, none last, then key); rows not in the index last."""
+        if sort not in self._positions:
+            ids = np.array(sorted(self.keys, key=self.keys.__getitem__), dtype=np.int64)
+            primary = self.prices[ids] if sort == "price" else -self.dates[ids]
+            order = ids[np.argsort(primary, kind="stable")]
+            position = np.full(self.size, len(order) + 1, dtype=np.int64)
+            position[order] = np.arange(len(order))
+            self._positions[sort] = position
         return self._positions[sort]
 
-    def selected(self, filters: dict[str, list[str]], skip: str | None = None) -> int | None:
-        """The bitmap of the filters (any value of a facet, every facet), None for no filter."""
-        mask = None
-        for name, values in filters.items():
-            if name == skip:
-                continue
-            any_of = 0
-            for value in values:
-                any_of |= self.bitmaps.get((name, value), 0)
-            mask = any_of if mask is None else mask & any_of
-        return mask
+    def mask(self, ids: np.ndarray) -> np.ndarray:
+        found = np.zeros(self.size, dtype=bool)
+        found[ids[ids < self.size]] = True
+        return found & self.alive
 
-    def counts(self, matched: int, filters: dict[str, list[str]]) -> dict[str, list]:
+    def selected(self, filters: dict[str, list[str]], skip: str | None = None):
+        """The boolean mask of the filters (any value of a facet, every facet); None if none."""
+        result = None
+        for name, values in filters.items():
+            if name == skip or name not in self.codes:
+                continue
+            codes = [self.lookup[name][v] for v in values if v in self.lookup[name]]
+            if name in MULTI_VALUED:
+                bits = sum(1 << code for code in codes if code < 32)
+                this = (self.codes[name] & np.uint32(bits)) != 0
+            else:
+                this = np.isin(self.codes[name], codes)
+            result = this if result is None else result & this
+        return result
+
+    def counts(self, matched: np.ndarray, filters: dict[str, list[str]]) -> dict[str, list]:
         """Disjunctive facet counts: each facet counts under every filter but its own."""
-        by_name: dict[str, list[tuple[str, int]]] = {name: [] for name in FACET_NAMES}
         base = self.selected(filters)
         base = matched if base is None else matched & base
-        own: dict[str, int] = {}
-        for name in filters:
-            other = self.selected(filters, skip=name)
-            own[name] = matched if other is None else matched & other
-        for (name, value), mask in self.bitmaps.items():
-            if name in by_name:
-                count = (own.get(name, base) & mask).bit_count()
-                if count:
-                    by_name[name].append((value, count))
-        return {name: ordered(name, values) for name, values in by_name.items()}
-
-
-def _bitmap(ids: Iterable[int]) -> int:
-    ids = list(ids)
-    if not ids:
-        return 0
-    buffer = bytearray((max(ids) >> 3) + 1)
-    for row_id in ids:
-        buffer[row_id >> 3] |= 1 << (row_id & 7)
-    return int.from_bytes(buffer, "little")
-
-
-def _member_test(mask: int):
-    """A fast `row_id in mask` for many ids: the int as bytes, tested bit by bit."""
-    data = mask.to_bytes((mask.bit_length() >> 3) + 1, "little")
-    size = len(data)
-
-    def contains(row_id: int) -> bool:
-        index = row_id >> 3
-        return index < size and (data[index] >> (row_id & 7)) & 1 == 1
-
-    return contains
+        out: dict[str, list[tuple[str, int]]] = {}
+        for name in FACET_NAMES:
+            rows = base
+            if name in filters:
+                other = self.selected(filters, skip=name)
+                rows = matched if other is None else matched & other
+            codes = self.codes[name][rows]
+            values = self.values[name]
+            pairs: list[tuple[str, int]] = []
+            if name in MULTI_VALUED:
+                for code, value in enumerate(values[:32]):
+                    count = int(np.count_nonzero(codes & np.uint32(1 << code)))
+                    if count:
+                        pairs.append((value, count))
+            else:
+                tally = np.bincount(codes[codes >= 0], minlength=len(values))
+                pairs = [(values[code], int(tally[code])) for code in np.flatnonzero(tally)]
+            out[name] = ordered(name, pairs)
+        return out
 
 
 class DatabaseEngine:
@@ -259,7 +284,7 @@ class DatabaseEngine:
     name = "database"
 
     def __init__(self) -> None:
-        self.bitmaps = FacetBitmaps()
+        self.arrays = FacetArrays()
 
     def status(self) -> dict:
         return {"engine": self.name, "database": connection.vendor, "ok": True}
@@ -317,42 +342,62 @@ class DatabaseEngine:
 
     # --- querying -----------------------------------------------------------------------
 
-    def _fts5_expression(self, parsed: ParsedQuery, relaxed: bool) -> str:
-        def phrase(alt: Phrase) -> str:
-            columns = " ".join(FTS_COLUMNS[f] for f in alt.fields)
+    def _fts5_expression(
+        self, parsed: ParsedQuery, relaxed: bool, fields: tuple[str, ...] | None = None
+    ) -> str:
+        """The FTS5 query; with `fields`, only phrases in those streams (the name fields)."""
+
+        def phrase(alt: Phrase) -> str | None:
+            columns = [FTS_COLUMNS[f] for f in alt.fields if fields is None or f in fields]
+            if not columns:
+                return None
             grams, prefix = query_tokens(alt.tokens, alt.prefix)
             body = '"' + " ".join(db_token(t) for t in grams) + '"'
-            return f"{{{columns}}} : {body}" + (" *" if prefix else "")
+            return f"{{{' '.join(columns)}}} : {body}" + (" *" if prefix else "")
 
-        terms = [
-            "(" + " OR ".join(phrase(alt) for alt in term.alternatives) + ")"
-            for term in parsed.terms
-        ]
+        terms = []
+        for term in parsed.terms:
+            phrases = [p for p in (phrase(alt) for alt in term.alternatives) if p]
+            if phrases:
+                terms.append("(" + " OR ".join(phrases) + ")")
+            elif not relaxed:
+                return ""
         return (" OR " if relaxed else " AND ").join(terms)
 
-    def _pg_expression(self, parsed: ParsedQuery, relaxed: bool) -> str:
-        def phrase(alt: Phrase) -> str:
-            weights = "".join(sorted({PG_WEIGHT_LETTER[f] for f in alt.fields}))
+    def _pg_expression(
+        self, parsed: ParsedQuery, relaxed: bool, fields: tuple[str, ...] | None = None
+    ) -> str:
+        def phrase(alt: Phrase) -> str | None:
+            letters = {PG_WEIGHT_LETTER[f] for f in alt.fields if fields is None or f in fields}
+            if not letters:
+                return None
+            weights = "".join(sorted(letters))
             grams, prefix = query_tokens(alt.tokens, alt.prefix)
             lexemes = [f"'{db_token(t)}':{weights}" for t in grams]
             if prefix:
                 lexemes[-1] = f"'{db_token(grams[-1])}':*{weights}"
             return "(" + " <-> ".join(lexemes) + ")"
 
-        terms = [
-            "(" + " | ".join(phrase(alt) for alt in term.alternatives) + ")"
-            for term in parsed.terms
-        ]
+        terms = []
+        for term in parsed.terms:
+            phrases = [p for p in (phrase(alt) for alt in term.alternatives) if p]
+            if phrases:
+                terms.append("(" + " | ".join(phrases) + ")")
+            elif not relaxed:
+                return ""
         return (" | " if relaxed else " & ").join(terms)
 
-    def _matches(self, cursor, parsed: ParsedQuery, relaxed: bool) -> list[tuple[float, int]]:
-        """(score, id) of every matching row, in one statement; lower score ranks first."""
+    def _scored(self, cursor, expression: str, limit: int | None = None) -> list:
+        """(score, id) of the rows matching an expression; lower score ranks first."""
+        if not expression:
+            return []
+        cap = f" LIMIT {int(limit)}" if limit else ""
         if connection.vendor == "postgresql":
             cursor.execute(
                 f"SELECT -ts_rank('{PG_RANK_WEIGHTS}'::float4[], search_vector, query, 1), id "  # noqa: S608
                 f"FROM {SearchDocument._meta.db_table}, "
-                "to_tsquery('simple'::regconfig, %s) query WHERE search_vector @@ query",
-                [self._pg_expression(parsed, relaxed)],
+                f"to_tsquery('simple'::regconfig, %s) query WHERE search_vector @@ query{cap}",
+                [expression],
             )
         else:
             weights = ", ".join(
@@ -360,69 +405,102 @@ class DatabaseEngine:
             )
             cursor.execute(
                 f"SELECT bm25({FTS_TABLE}, {weights}), rowid FROM {FTS_TABLE} "  # noqa: S608
-                f"WHERE {FTS_TABLE} MATCH %s",
-                [self._fts5_expression(parsed, relaxed)],
+                f"WHERE {FTS_TABLE} MATCH %s{cap}",
+                [expression],
             )
         return cursor.fetchall()
+
+    def _ids(self, cursor, expression: str) -> np.ndarray:
+        """Every matching row id, as one comma-separated string parsed by numpy."""
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                f"SELECT string_agg(id::text, ',') FROM {SearchDocument._meta.db_table} "  # noqa: S608
+                "WHERE search_vector @@ to_tsquery('simple'::regconfig, %s)",
+                [expression],
+            )
+        else:
+            cursor.execute(
+                f"SELECT group_concat(rowid) FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s",  # noqa: S608
+                [expression],
+            )
+        text = cursor.fetchone()[0]
+        return np.fromstring(text, dtype=np.int64, sep=",") if text else np.zeros(0, np.int64)
+
+    def _expression(self, parsed: ParsedQuery, relaxed: bool, fields=None) -> str:
+        if connection.vendor == "postgresql":
+            return self._pg_expression(parsed, relaxed, fields)
+        return self._fts5_expression(parsed, relaxed, fields)
 
     def search(
         self, parsed: ParsedQuery, request: SearchRequest, relaxed: bool = False
     ) -> SearchResult:
-        bitmaps = self.bitmaps
+        arrays = self.arrays
+        wanted = request.offset + request.page_size
         with connection.cursor() as cursor:
-            bitmaps.sync(cursor)
-            selected = bitmaps.selected(request.filters)
-            wanted = request.offset + request.page_size
+            arrays.sync(cursor)
+            selected = arrays.selected(request.filters)
             if parsed.empty:
-                matched = bitmaps.all
+                matched = arrays.alive
                 chosen = matched if selected is None else matched & selected
-                count = chosen.bit_count()
-                page = self._first_in_order(bitmaps, request.sort, chosen, wanted)
+                page = self._in_order(arrays, request.sort, chosen, wanted)
             else:
-                rows = self._matches(cursor, parsed, relaxed)
-                matched = _bitmap(row_id for _score, row_id in rows)
-                if selected is not None:
-                    contains = _member_test(selected)
-                    rows = [row for row in rows if contains(row[1])]
-                count = len(rows)
-                page = self._top(bitmaps, request.sort, rows, wanted)
+                expression = self._expression(parsed, relaxed)
+                # Narrow queries (most) are scored in full by one statement; a wide one
+                # stops after RANK_ALL rows and is answered by bounded candidates.
+                rows = self._scored(cursor, expression, limit=RANK_ALL + 1)
+                wide = len(rows) > RANK_ALL
+                if wide:
+                    ids = self._ids(cursor, expression)
+                else:
+                    ids = np.array([row_id for _score, row_id in rows], dtype=np.int64)
+                matched = arrays.mask(ids)
+                chosen = matched if selected is None else matched & selected
+                if request.sort in ("newest", "price"):
+                    page = self._in_order(arrays, request.sort, chosen, wanted)
+                elif wide:
+                    # the best-scored documents are those matching in a name field (title,
+                    # pinyin, codes): score only those, the rest follow newest first
+                    names = self._expression(parsed, relaxed, (TITLE, PINYIN, INITIALS, CODES))
+                    rows = self._scored(cursor, names)
+                    page = self._ranked(arrays, rows, chosen, wanted)
+                    if len(page) < wanted:
+                        rest = chosen.copy()
+                        rest[page] = False
+                        page += self._in_order(arrays, "newest", rest, wanted - len(page))
+                else:
+                    page = self._ranked(arrays, rows, chosen, wanted)
+            count = int(np.count_nonzero(chosen))
             page = page[request.offset : wanted]
             hits = self._hits(cursor, page)
-        facets = bitmaps.counts(matched, request.filters)
+        facets = arrays.counts(matched, request.filters)
         return SearchResult(count=count, hits=hits, facets=facets, engine=self.name)
 
     @staticmethod
-    def _first_in_order(bitmaps: FacetBitmaps, sort: str, chosen: int, wanted: int) -> list[int]:
-        if not chosen:
+    def _in_order(arrays: FacetArrays, sort: str, chosen: np.ndarray, wanted: int) -> list:
+        """The first `wanted` chosen rows in a score-less order (newest or price)."""
+        candidates = np.flatnonzero(chosen)
+        if not len(candidates):
             return []
-        order = bitmaps.order("price" if sort == "price" else "newest")
-        if chosen == bitmaps.all:
-            return order[:wanted]
-        contains = _member_test(chosen)
-        page: list[int] = []
-        for row_id in order:
-            if contains(row_id):
-                page.append(row_id)
-                if len(page) >= wanted:
-                    break
-        return page
+        position = arrays.position("price" if sort == "price" else "newest")[candidates]
+        if len(candidates) > wanted:
+            keep = np.argpartition(position, wanted - 1)[:wanted]
+            candidates, position = candidates[keep], position[keep]
+        return candidates[np.argsort(position, kind="stable")].tolist()
 
     @staticmethod
-    def _top(bitmaps: FacetBitmaps, sort: str, rows: list, wanted: int) -> list[int]:
-        """The first `wanted` ids: by score, ties newest first then by key (as Elasticsearch
-        sorts), or by the order of a score-less sort."""
+    def _ranked(arrays: FacetArrays, rows: list, chosen: np.ndarray, wanted: int) -> list:
+        """The first `wanted` chosen rows by score, ties newest first then by key (the same
+        order Elasticsearch uses)."""
         if not rows:
             return []
-        if sort in ("newest", "price"):
-            position = bitmaps.position(sort)
-            return heapq.nsmallest(wanted, (row_id for _s, row_id in rows), key=position.get)
-        best = heapq.nsmallest(wanted, rows)
-        # every row tied with the last one kept may belong on the page: break ties properly
-        threshold = best[-1][0]
-        tied = [row for row in rows if row[0] <= threshold]
-        position = bitmaps.position("newest")
-        tied.sort(key=lambda row: (row[0], position.get(row[1], 0)))
-        return [row_id for _score, row_id in tied[:wanted]]
+        scores = np.array([score for score, _id in rows], dtype=np.float64)
+        ids = np.array([row_id for _score, row_id in rows], dtype=np.int64)
+        keep = ids < arrays.size
+        scores, ids = scores[keep], ids[keep]
+        keep = chosen[ids]
+        scores, ids = scores[keep], ids[keep]
+        order = np.lexsort((arrays.position("newest")[ids], scores))
+        return ids[order[:wanted]].tolist()
 
     @staticmethod
     def _hits(cursor, ids: list[int]) -> list[Hit]:
