@@ -216,9 +216,9 @@ def test_query_counts_are_pinned(
     catalogue_and_pages, api_client, client, django_assert_num_queries
 ):
     run(database_engine(), parse_request({"q": "电镜"}))  # warm caches (site root paths)
-    # index stamp (are the facet bitmaps current?), matches with scores, the page of hits,
-    # institution labels
-    with django_assert_num_queries(4):
+    # index stamp (are the facet arrays current?), the ids of every match, their scores
+    # (narrow query), the page of hits, institution labels
+    with django_assert_num_queries(5):
         api_client.get("/api/v1/search/", {"q": "电镜"})
     # an empty query needs no full-text statement, and adds department labels (policy facet)
     with django_assert_num_queries(4):
@@ -226,7 +226,7 @@ def test_query_counts_are_pinned(
     with django_assert_num_queries(1):
         api_client.get("/api/v1/search/suggest/", {"q": "扫描"})
     # the page adds institutions whose name matches
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(6):
         client.get("/search/", {"q": "电镜"})
 
 

@@ -256,13 +256,13 @@ class FacetArrays:
     def counts(self, matched: np.ndarray, filters: dict[str, list[str]]) -> dict[str, list]:
         """Disjunctive facet counts: each facet counts under every filter but its own."""
         base = self.selected(filters)
-        base = matched if base is None else matched & base
+        base = np.flatnonzero(matched if base is None else matched & base)
         out: dict[str, list[tuple[str, int]]] = {}
         for name in FACET_NAMES:
             rows = base
             if name in filters:
                 other = self.selected(filters, skip=name)
-                rows = matched if other is None else matched & other
+                rows = np.flatnonzero(matched if other is None else matched & other)
             codes = self.codes[name][rows]
             values = self.values[name]
             pairs: list[tuple[str, int]] = []
@@ -387,16 +387,15 @@ class DatabaseEngine:
                 return ""
         return (" | " if relaxed else " & ").join(terms)
 
-    def _scored(self, cursor, expression: str, limit: int | None = None) -> list:
+    def _scored(self, cursor, expression: str) -> list:
         """(score, id) of the rows matching an expression; lower score ranks first."""
         if not expression:
             return []
-        cap = f" LIMIT {int(limit)}" if limit else ""
         if connection.vendor == "postgresql":
             cursor.execute(
                 f"SELECT -ts_rank('{PG_RANK_WEIGHTS}'::float4[], search_vector, query, 1), id "  # noqa: S608
                 f"FROM {SearchDocument._meta.db_table}, "
-                f"to_tsquery('simple'::regconfig, %s) query WHERE search_vector @@ query{cap}",
+                f"to_tsquery('simple'::regconfig, %s) query WHERE search_vector @@ query",
                 [expression],
             )
         else:
@@ -405,13 +404,15 @@ class DatabaseEngine:
             )
             cursor.execute(
                 f"SELECT bm25({FTS_TABLE}, {weights}), rowid FROM {FTS_TABLE} "  # noqa: S608
-                f"WHERE {FTS_TABLE} MATCH %s{cap}",
+                f"WHERE {FTS_TABLE} MATCH %s",
                 [expression],
             )
         return cursor.fetchall()
 
     def _ids(self, cursor, expression: str) -> np.ndarray:
         """Every matching row id, as one comma-separated string parsed by numpy."""
+        if not expression:
+            return np.zeros(0, np.int64)
         if connection.vendor == "postgresql":
             cursor.execute(
                 f"SELECT string_agg(id::text, ',') FROM {SearchDocument._meta.db_table} "  # noqa: S608
@@ -445,14 +446,11 @@ class DatabaseEngine:
                 page = self._in_order(arrays, request.sort, chosen, wanted)
             else:
                 expression = self._expression(parsed, relaxed)
-                # Narrow queries (most) are scored in full by one statement; a wide one
-                # stops after RANK_ALL rows and is answered by bounded candidates.
-                rows = self._scored(cursor, expression, limit=RANK_ALL + 1)
-                wide = len(rows) > RANK_ALL
-                if wide:
-                    ids = self._ids(cursor, expression)
-                else:
-                    ids = np.array([row_id for _score, row_id in rows], dtype=np.int64)
+                # Every match as one string of ids (cheap); a narrow query is then scored
+                # in full, a wide one (more than RANK_ALL) from bounded candidates.
+                ids = self._ids(cursor, expression)
+                wide = len(ids) > RANK_ALL
+                rows = [] if wide or not len(ids) else self._scored(cursor, expression)
                 matched = arrays.mask(ids)
                 chosen = matched if selected is None else matched & selected
                 if request.sort in ("newest", "price"):
