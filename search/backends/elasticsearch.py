@@ -345,8 +345,9 @@ class ElasticsearchEngine:
             result.engine = f"{self.fallback.name} (fallback)"
             return result
 
-    def _search(self, parsed: ParsedQuery, request: SearchRequest, relaxed: bool) -> SearchResult:
-        from elasticsearch import NotFoundError
+    def build_search(self, parsed: ParsedQuery, request: SearchRequest, relaxed: bool = False):
+        """The request as an elasticsearch-dsl Search: query, sort, page, post filter and the
+        disjunctive facet aggregations (each facet filtered by every filter but its own)."""
         from elasticsearch.dsl import A, Q, Search
 
         search = Search(using=self.client, index=self.alias).query(
@@ -358,43 +359,86 @@ class ElasticsearchEngine:
         )
         if request.filters:
             search = search.post_filter(Q("bool", filter=self._filter(request.filters)))
-        for name in FACET_NAMES:
-            terms = A(
+        plain = [name for name in FACET_NAMES if name not in request.filters]
+        # facets without a filter of their own share one pass over the filtered hits
+        terms = {
+            name: A(
                 "terms",
                 field=f"facets.{name}",
                 size=FACET_SIZE,
                 order=[{"_count": "desc"}, {"_key": "asc"}],
             )
+            for name in plain
+        }
+        if request.filters:
+            shared = A("filter", Q("bool", filter=self._filter(request.filters)))
+            for name, aggregation in terms.items():
+                shared.bucket(name, aggregation)
+            search.aggs.bucket("filtered", shared)
+        else:
+            for name, aggregation in terms.items():
+                search.aggs.bucket(name, aggregation)
+        for name in request.filters:
             own = self._filter(request.filters, skip=name)
             bucket = A("filter", Q("bool", filter=own)) if own else A("filter", Q("match_all"))
-            bucket.bucket("values", terms)
+            bucket.bucket(
+                "values",
+                A(
+                    "terms",
+                    field=f"facets.{name}",
+                    size=FACET_SIZE,
+                    order=[{"_count": "desc"}, {"_key": "asc"}],
+                ),
+            )
             search.aggs.bucket(name, bucket)
+        return search
+
+    @staticmethod
+    def request_body(search) -> dict:
+        """Keyword arguments for the client's search(): the Search's body, sent as is."""
+        body = search.to_dict()
+        if "from" in body:
+            body["from_"] = body.pop("from")
+        return body
+
+    def _search(self, parsed: ParsedQuery, request: SearchRequest, relaxed: bool) -> SearchResult:
+        from elasticsearch import NotFoundError
+
+        search = self.build_search(parsed, request, relaxed)
         try:
-            response = self._call(search.execute)
+            # the raw client and the plain response dict: the DSL's response wrappers cost
+            # more than the round trip at this size (docs/performance.md)
+            response = self._call(
+                self.client.search, index=self.alias, **self.request_body(search)
+            ).body
         except SearchUnavailable as error:
             if isinstance(error.__cause__, NotFoundError):
                 # no index yet (fresh install): that is "nothing indexed", not "server down"
                 return SearchResult(0, [], {name: [] for name in FACET_NAMES}, engine=self.name)
             raise
-        hits = [
-            Hit(
-                hit.meta.id,
-                hit.kind,
-                hit.code,
-                hit.title,
-                hit.url,
-                getattr(hit, "text", "") or "",
-                details=hit.to_dict().get("details") or {},
+        hits = []
+        for hit in response["hits"]["hits"]:
+            source = hit["_source"]
+            hits.append(
+                Hit(
+                    hit["_id"],
+                    source["kind"],
+                    source["code"],
+                    source["title"],
+                    source["url"],
+                    source.get("text") or "",
+                    details=source.get("details") or {},
+                )
             )
-            for hit in response.hits
-        ]
-        rows = [
-            (name, bucket.key, bucket.doc_count)
-            for name in FACET_NAMES
-            for bucket in response.aggregations[name]["values"].buckets
-        ]
+        aggregations = response.get("aggregations", {})
+        shared = aggregations.get("filtered", {})
+        rows = []
+        for name in FACET_NAMES:
+            aggregation = aggregations.get(name) or shared.get(name, {})
+            buckets = aggregation.get("values", aggregation).get("buckets", [])
+            rows.extend((name, bucket["key"], bucket["doc_count"]) for bucket in buckets)
         return SearchResult(
-            count=response.hits.total.value,
+            count=response["hits"]["total"]["value"],
             hits=hits,
             facets=collect_facets(rows),
             engine=self.name,
@@ -419,7 +463,8 @@ class ElasticsearchEngine:
         typed_tokens = tokens(typed)
         if not typed_tokens:
             return []
-        should = [Q("match_phrase_prefix", title_tokens={"query": " ".join(typed_tokens)})]
+        # the typed text as a phrase of the title, its last character a prefix
+        should = self._phrase(Phrase(tuple(typed_tokens), fields=(TITLE,)))
         letters = "".join(ch for ch in typed if ch.isascii() and ch.isalnum())
         if letters and letters == typed.replace(" ", ""):
             should += [
