@@ -243,7 +243,9 @@ def main() -> None:
             "DJANGO_SETTINGS_MODULE": "config.settings.dev",
             "DATABASE_URL": args.database_url or f"sqlite:///{folder}/bench.sqlite3",
             "TASK_BACKEND": "dummy",
-            "ELASTICSEARCH_INDEX_PREFIX": "bench-search",
+            "ELASTICSEARCH_INDEX_PREFIX": os.environ.get(
+                "ELASTICSEARCH_INDEX_PREFIX", "search_bench"
+            ),
         }
         if args.elasticsearch_url:
             env["ELASTICSEARCH_URL"] = args.elasticsearch_url
