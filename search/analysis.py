@@ -404,9 +404,10 @@ def _term(word: str) -> Term | None:
         return None
     alternatives = [Phrase(word_tokens)]
     ascii_word = all(token.isascii() for token in word_tokens)
-    if ascii_word:
+    if ascii_word and not all(len(t) == 1 and t.isalpha() for t in word_tokens):
         # codes, models and patent numbers: exactly, or as the start of one when typed
-        # with digits (separators do not matter: the tokens are the same)
+        # with digits (separators do not matter: the tokens are the same). Lone letters
+        # are no code, and on PostgreSQL they would meet the initials (same weight, D).
         _add(alternatives, Phrase(word_tokens, fields=(CODES,), prefix=is_code_like(word_tokens)))
     for synonym in synonyms(word):
         _add(alternatives, Phrase(tuple(tokens(synonym))))

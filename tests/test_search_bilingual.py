@@ -100,9 +100,9 @@ def test_snippets_keep_the_punctuation_and_start_at_a_boundary():
 def test_english_finds_what_the_chinese_finds(demo):
     assert set(codes("mass spectrometer")[:4]) == MASS_SPECTROMETERS
     assert set(codes("mass spectrometers")[:4]) == MASS_SPECTROMETERS
-    assert MICROSCOPES <= set(codes("microscope")[:6])
-    assert MICROSCOPES <= set(codes("Microscopes")[:6])
-    assert INCUBATORS <= set(codes("incubator"))
+    assert set(codes("microscope")[:6]) >= MICROSCOPES
+    assert set(codes("Microscopes")[:6]) >= MICROSCOPES
+    assert set(codes("incubator")) >= INCUBATORS
     assert codes("scanning electron microscope")[0] == "YLU-SEM-01"
     assert codes("flow cytometer") == ["CCBT-FCM-01"]
 
@@ -132,7 +132,7 @@ def test_full_pinyin_finds_as_much_as_the_chinese_with_synonyms(demo):
     assert set(codes("dianjing")) == set(codes("电镜"))
     assert {"YLU-SEM-01", "YLU-TEM-01", "CCBT-CRYO-01"} <= set(codes("dianjing"))
     assert set(codes("zhipu")) >= MASS_SPECTROMETERS
-    assert INCUBATORS <= set(codes("fuhuaqi"))
+    assert set(codes("fuhuaqi")) >= INCUBATORS
 
 
 # --- results people compare ---------------------------------------------------------------
