@@ -30,7 +30,7 @@ import re
 import threading
 import unicodedata
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
@@ -549,6 +549,13 @@ def _snippet_bounds(text: str, match_start: int, width: int) -> tuple[int, int]:
     return start, end
 
 
+@lru_cache(maxsize=256)
+def highlight_regex(phrases: tuple[tuple[str, ...], ...]):
+    """One compiled pattern for a query's phrases (the hits of a page share it)."""
+    patterns = sorted({_phrase_pattern(p) for p in phrases if p}, key=len, reverse=True)
+    return re.compile("|".join(patterns), re.IGNORECASE) if patterns else None
+
+
 def highlight(text: str, phrases: list[tuple[str, ...]], width: int = 90) -> str:
     """An HTML-safe snippet of `text` around the first match, matches wrapped in <mark>; the
     text keeps its own punctuation, and the snippet starts and ends at a word boundary."""
@@ -558,8 +565,7 @@ def highlight(text: str, phrases: list[tuple[str, ...]], width: int = 90) -> str
     if not text:
         return ""
     folded = text.translate(_FOLD)
-    patterns = sorted({_phrase_pattern(p) for p in phrases if p}, key=len, reverse=True)
-    regex = re.compile("|".join(patterns), re.IGNORECASE) if patterns else None
+    regex = highlight_regex(tuple(phrases))
     first = regex.search(folded) if regex else None
     start, end = _snippet_bounds(text, first.start() if first else 0, width)
     out, last = [], start
