@@ -180,12 +180,20 @@ def raw_bodies(engine) -> dict:
     return bodies
 
 
+def markers(database: str) -> tuple[str, str]:
+    """The SQLite run owns the search:start/end section, PostgreSQL one of its own."""
+    if database == "PostgreSQL":
+        return "<!-- search:postgresql:start -->", "<!-- search:postgresql:end -->"
+    return START, END
+
+
 def markdown(listings: int, result: dict) -> str:
+    start, end = markers(result.get("database", "SQLite"))
     lines = [
-        START,
-        "## Search",
+        start,
+        "## Search" + (" on PostgreSQL" if result.get("database") == "PostgreSQL" else ""),
         "",
-        f"Measured {dt.date.today():%Y-%m-%d} with `bench/search.py --listings {listings}` "
+        f"Measured {dt.date.today():%Y-%m-%d} with `{result.get('command', 'bench/search.py')}` "
         f"({platform.processor() or platform.machine()}, {os.cpu_count()} logical cores, "
         f"Python {platform.python_version()}), {result.get('database', 'SQLite')}. Latencies "
         "are in-process (engine call, highlighting; no HTTP), sequential, after one warm-up "
@@ -213,15 +221,16 @@ def markdown(listings: int, result: dict) -> str:
     relevance = result.get("relevance")
     if relevance:
         lines += ["", relevance]
-    lines.append(END)
+    lines.append(end)
     return "\n".join(lines)
 
 
-def write_docs(section: str) -> None:
+def write_docs(section: str, database: str = "SQLite") -> None:
+    start, end = markers(database)
     text = DOCS.read_text(encoding="utf-8") if DOCS.exists() else "# Performance\n"
-    if START in text and END in text:
+    if start in text and end in text:
         text = re.sub(
-            re.escape(START) + r".*?" + re.escape(END), lambda _m: section, text, flags=re.S
+            re.escape(start) + r".*?" + re.escape(end), lambda _m: section, text, flags=re.S
         )
     else:
         text = text.rstrip("\n") + "\n\n" + section + "\n"
@@ -282,10 +291,18 @@ def main() -> None:
         output = output.stdout
     result = json.loads(output.strip().splitlines()[-1])
     result["database"] = "PostgreSQL" if args.database_url else "SQLite"
+    command = f"bench/search.py --listings {n}"
+    if args.reuse:
+        command += " --reuse FILE"
+    if args.database_url:
+        command += " --database-url postgres://…"
+    if args.elasticsearch_url:
+        command += " --elasticsearch-url …"
+    result["command"] = command
     section = markdown(n, result)
     print(section)
     if args.write_docs:
-        write_docs(section)
+        write_docs(section, result["database"])
         log(f"wrote the search section of {DOCS}")
 
 
