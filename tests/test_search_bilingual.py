@@ -122,9 +122,7 @@ def test_codes_match_with_and_without_separators_and_by_prefix(demo):
         assert codes(typed)[0] == "YLU-TEM-01", typed
     assert codes("YLU-SEM")[0] == "YLU-SEM-01"
     assert codes("ZL202119201458") == ["HTGY-T003"]
-    assert {"HTGY-T003", "CCBT-T001", "LCJT-T002", "DDXC-T004", "HTGY-T008"} <= set(
-        codes("ZL2021")
-    )
+    assert {"HTGY-T003", "CCBT-T001", "LCJT-T002", "DDXC-T004", "HTGY-T008"} <= set(codes("ZL2021"))
     assert codes("2020SR1938251") == ["CEMC-T002"]
 
 
