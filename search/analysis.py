@@ -12,6 +12,16 @@ needs a Chinese analyzer of its own (the bare Elasticsearch in CI has only core 
   so 二氧化碳培养箱 needs 二氧化碳 and 培养箱 as written, and a one-character query works.
   Each term expands to its synonyms (data file editable by operators) and, for Latin
   letters, to the pinyin syllables or initials it may spell.
+- English: words of four letters or more are reduced by a light stemmer on both sides
+  (microscopes → microscope, technologies → technology), and consecutive English words that
+  spell an entry of the bilingual vocabulary (vocabulary.txt: "mass spectrometer" = 质谱仪)
+  become one term that also finds the Chinese spellings.
+- Codes: instrument codes, model numbers and patent numbers get a stream of their own; a
+  query term with digits matches it by phrase with the last token as a prefix, so TEM-01,
+  TEM01 and "tem 01" all find YLU-TEM-01 and ZL2021 finds ZL202119201458.0.
+- Full pinyin typed without spaces is also read back into the Chinese words of the
+  dictionary it spells (dianjing → 电镜), which then expand to their synonyms like any
+  Chinese term.
 """
 
 from __future__ import annotations
@@ -20,17 +30,23 @@ import re
 import threading
 import unicodedata
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 DICTIONARY_FILE = DATA_DIR / "dictionary.txt"
 SYNONYMS_FILE = DATA_DIR / "synonyms.txt"
 SYLLABLES_FILE = DATA_DIR / "pinyin_syllables.txt"
+VOCABULARY_FILE = DATA_DIR / "vocabulary.txt"
 
 MAX_QUERY_CHARS = 200
+# Put between two codes or two names in one stream so that no phrase runs from one into the
+# next; spelled so that no query produces it (db_token spells CJK with the letters a–p).
+SEPARATOR = "zqzz"
 MAX_TERMS = 12
-MAX_ALTERNATIVES = 8
+MAX_ALTERNATIVES = 12
+# Longest run of English words looked up as one vocabulary entry ("field emission scanning …").
+MAX_PHRASE_WORDS = 6
 
 _CJK = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 _TOKEN_RE = re.compile(rf"[{_CJK}]|[a-z]+|[0-9]+")
@@ -42,13 +58,72 @@ def normalize(text: str) -> str:
     return unicodedata.normalize("NFKC", text or "").lower()
 
 
+def stem(word: str) -> str:
+    """Light English stemming for plurals, the same on the index and the query side:
+    microscopes → microscope, technologies → technology, analyses stays apart from analysis
+    (words ending in -ss, -us, -is are left alone), words under four letters are untouched."""
+    if len(word) < 4 or not word.isalpha() or not word.endswith("s"):
+        return word
+    if word.endswith("ies") and len(word) > 4:
+        return word[:-3] + "y"
+    if word.endswith(("sses", "xes", "ches", "shes")):
+        return word[:-2]
+    if word.endswith(("ss", "us", "is")):
+        return word
+    return word[:-1]
+
+
 def tokens(text: str) -> list[str]:
     """The index token stream of a text (see the module docstring)."""
-    return _TOKEN_RE.findall(normalize(text))
+    return [stem(token) for token in _TOKEN_RE.findall(normalize(text))]
 
 
 def is_cjk(token: str) -> bool:
     return bool(_CJK_RE.fullmatch(token))
+
+
+def is_cjk_gram(token: str) -> bool:
+    """A CJK character or bigram as index_tokens produces them."""
+    return bool(token) and all(_CJK_RE.fullmatch(char) for char in token)
+
+
+def index_tokens(text_tokens: list[str] | tuple[str, ...]) -> list[str]:
+    """What the engines index for a token stream: every run of CJK characters becomes its
+    overlapping bigrams followed by its last character (电子显微镜 → 电子 子显 显微 微镜 镜),
+    other tokens stay. A phrase of two or more characters is then a phrase of bigrams, whose
+    posting lists are short (电镜 is one lookup, not two long lists intersected by position),
+    and every character still begins a token, so a single character is a prefix query."""
+    out: list[str] = []
+    run: list[str] = []
+
+    def flush():
+        if run:
+            out.extend(run[i] + run[i + 1] for i in range(len(run) - 1))
+            out.append(run[-1])
+            run.clear()
+
+    for token in text_tokens:
+        if len(token) == 1 and is_cjk(token):
+            run.append(token)
+        else:
+            flush()
+            out.append(token)
+    flush()
+    return out
+
+
+def query_tokens(phrase_tokens: tuple[str, ...], prefix: bool = False) -> tuple[list[str], bool]:
+    """The index tokens to look for as a phrase, and whether the last one is a prefix: as
+    index_tokens, but a phrase ending in a CJK run does not need the run's last character
+    as a token of its own (质谱 matches 质谱仪), and a phrase ending in a lone CJK character
+    looks for it as the start of a token (茶 finds 茶叶 and 普洱茶)."""
+    grams = index_tokens(phrase_tokens)
+    if phrase_tokens and is_cjk(phrase_tokens[-1]):
+        if len(phrase_tokens) >= 2 and is_cjk(phrase_tokens[-2]):
+            grams = grams[:-1]
+        else:
+            prefix = True
+    return grams, prefix
 
 
 # --- pinyin -------------------------------------------------------------------------------
@@ -198,9 +273,62 @@ def synonyms(term: str) -> list[str]:
     return found
 
 
+@cache
+def vocabulary() -> dict[str, tuple[str, ...]]:
+    """English key (stemmed tokens joined by spaces) → its Chinese spellings, then the other
+    English spellings of the same line; and each Chinese spelling's key → the line's first
+    English spelling (so a Chinese query also finds an English name)."""
+    found: dict[str, list[str]] = {}
+    for line in VOCABULARY_FILE.read_text(encoding="utf-8").splitlines():
+        line = line.strip()
+        if not line or line.startswith("#") or "=" not in line:
+            continue
+        left, _sep, right = line.partition("=")
+        english = [term.strip() for term in left.split(",") if term.strip()]
+        chinese = [term.strip() for term in right.split(",") if term.strip()]
+        for term in english:
+            members = found.setdefault(_key(term), [])
+            for other in [*chinese, *english]:
+                if _key(other) != _key(term) and other not in members:
+                    members.append(other)
+        if english:
+            for term in chinese:
+                members = found.setdefault(_key(term), [])
+                if english[0] not in members:
+                    members.append(english[0])
+    return {key: tuple(members) for key, members in found.items() if key}
+
+
+@cache
+def _pinyin_words() -> dict[str, tuple[str, ...]]:
+    """Toneless pinyin spelling → the Chinese words of the dictionary, synonym table and
+    vocabulary it spells (dianjing → 电镜), for reading a full-pinyin query back."""
+    from pypinyin import lazy_pinyin
+
+    words: set[str] = set()
+    for line in DICTIONARY_FILE.read_text(encoding="utf-8").splitlines():
+        if line.split() and not line.startswith("#"):
+            words.add(normalize(line.split()[0]))
+    words.update(synonym_groups())
+    for line in VOCABULARY_FILE.read_text(encoding="utf-8").splitlines():
+        if "=" in line and not line.startswith("#"):
+            words.update(normalize(t.strip()) for t in line.partition("=")[2].split(","))
+    spelled: dict[str, set[str]] = {}
+    for word in words:
+        if len(word) >= 2 and all(is_cjk(token) for token in tokens(word)):
+            key = "".join(lazy_pinyin(word)).replace("ü", "v")
+            spelled.setdefault(key, set()).add(word)
+    return {key: tuple(sorted(members)) for key, members in spelled.items()}
+
+
+def pinyin_words(word: str) -> tuple[str, ...]:
+    """The dictionary's Chinese words spelled by this full pinyin, e.g. zhipu → 质谱."""
+    return _pinyin_words().get(word.lower(), ())
+
+
 # --- queries --------------------------------------------------------------------------------
 
-TITLE, BODY, PINYIN, INITIALS = "title", "body", "pinyin", "initials"
+TITLE, BODY, PINYIN, INITIALS, CODES = "title", "body", "pinyin", "initials", "codes"
 
 
 @dataclass(frozen=True)
@@ -255,28 +383,88 @@ def _merge_single_characters(words: list[str]) -> list[str]:
     return merged
 
 
+def is_code_like(word_tokens: tuple[str, ...]) -> bool:
+    """A term that may be (the start of) a code, model or patent number: Latin letters and
+    digits only, with at least one digit (TEM-01, su8220, ZL2021, 7900)."""
+    return (
+        bool(word_tokens)
+        and all(token.isascii() for token in word_tokens)
+        and any(token.isdigit() for token in word_tokens)
+    )
+
+
+def _add(alternatives: list[Phrase], phrase: Phrase) -> None:
+    if phrase.tokens and phrase not in alternatives:
+        alternatives.append(phrase)
+
+
 def _term(word: str) -> Term | None:
     word_tokens = tuple(tokens(word))
     if not word_tokens:
         return None
     alternatives = [Phrase(word_tokens)]
+    ascii_word = all(token.isascii() for token in word_tokens)
+    if ascii_word and not all(len(t) == 1 and t.isalpha() for t in word_tokens):
+        # codes, models and patent numbers: exactly, or as the start of one when typed
+        # with digits (separators do not matter: the tokens are the same). Lone letters
+        # are no code, and on PostgreSQL they would meet the initials (same weight, D).
+        _add(alternatives, Phrase(word_tokens, fields=(CODES,), prefix=is_code_like(word_tokens)))
     for synonym in synonyms(word):
-        synonym_tokens = tuple(tokens(synonym))
-        if synonym_tokens and Phrase(synonym_tokens) not in alternatives:
-            alternatives.append(Phrase(synonym_tokens))
-    if len(word_tokens) == 1 and word.isascii() and word.isalpha() and len(word) >= 2:
-        syllables = split_pinyin(word)
+        _add(alternatives, Phrase(tuple(tokens(synonym))))
+    for translation in vocabulary().get(" ".join(word_tokens), ()):
+        _add(alternatives, Phrase(tuple(tokens(translation))))
+    compact = word.replace(" ", "")
+    if len(word_tokens) == 1 and compact.isascii() and compact.isalpha() and len(compact) >= 2:
+        syllables = split_pinyin(compact)
         if syllables:
             alternatives.append(Phrase(tuple(syllables), fields=(PINYIN,)))
-        if len(word) <= 8:
-            alternatives.append(Phrase(tuple(word), fields=(INITIALS,)))
+            # full pinyin also reads back into Chinese words, which bring their synonyms
+            for chinese in pinyin_words(compact):
+                _add(alternatives, Phrase(tuple(tokens(chinese))))
+                for synonym in synonyms(chinese):
+                    _add(alternatives, Phrase(tuple(tokens(synonym))))
+        if len(compact) <= 8:
+            alternatives.append(Phrase(tuple(compact), fields=(INITIALS,)))
     return Term(word, alternatives[:MAX_ALTERNATIVES])
+
+
+def _join_phrases(words: list[str]) -> list[str]:
+    """Consecutive Latin words that spell a vocabulary entry ("mass spectrometer") or a code
+    typed with spaces ("tem 01") become one word, longest first."""
+    vocabulary_keys = vocabulary()
+    synonym_keys = _synonym_index()
+    out: list[str] = []
+    index = 0
+    while index < len(words):
+        joined = None
+        if words[index].isascii():
+            for length in range(min(MAX_PHRASE_WORDS, len(words) - index), 1, -1):
+                run = words[index : index + length]
+                if not all(word.isascii() for word in run):
+                    continue
+                key = " ".join(token for word in run for token in tokens(word))
+                code = (
+                    length == 2
+                    and run[0].isalpha()
+                    and len(run[0]) <= 6
+                    and run[1].isdigit()
+                    and len(run[1]) <= 4
+                )
+                if key in vocabulary_keys or key in synonym_keys or code:
+                    joined = " ".join(run)
+                    index += length
+                    break
+        if joined is None:
+            joined = words[index]
+            index += 1
+        out.append(joined)
+    return out
 
 
 def parse_query(text: str) -> ParsedQuery:
     """The terms of a query; punctuation-only or empty text gives no terms."""
     text = (text or "")[:MAX_QUERY_CHARS]
-    words = _merge_single_characters(segment(text))
+    words = _join_phrases(_merge_single_characters(segment(text)))
     # ASCII words that jieba split at digits or hyphens stay one term per word
     terms = [term for term in (_term(word) for word in words) if term][:MAX_TERMS]
     return ParsedQuery(text.strip(), terms)
@@ -302,37 +490,91 @@ def relaxed_query(parsed: ParsedQuery) -> ParsedQuery:
 # --- highlighting ---------------------------------------------------------------------------
 
 
+def _token_pattern(token: str) -> str:
+    if is_cjk(token):
+        return re.escape(token)
+    if token.isalpha():
+        # the token may be a stem: microscope also marks microscopes, technology technologies
+        body = re.escape(token)
+        if token.endswith("y") and len(token) >= 4:
+            body = re.escape(token[:-1]) + "(?:y|ies)"
+        return rf"(?<![a-z]){body}(?:e?s)?(?![a-z])" if len(token) >= 4 else rf"(?<![a-z]){body}"
+    return re.escape(token)
+
+
 def _phrase_pattern(phrase: tuple[str, ...]) -> str:
-    parts = []
-    for token in phrase:
-        if is_cjk(token):
-            parts.append(re.escape(token))
+    return r"[\s\-_./·]*".join(_token_pattern(token) for token in phrase)
+
+
+# Full-width ASCII and the ideographic space folded for matching only: one character for one,
+# so match offsets are offsets in the original text, which keeps its own punctuation (，、（）).
+_FOLD = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
+# Where a snippet may begin or end: after a clause or sentence mark, or at a space.
+_CLAUSE_BREAKS = set("。！？；：，、,;:!?）)」』】\n")
+
+
+def _is_word_char(char: str) -> bool:
+    return char.isascii() and char.isalnum()
+
+
+def _snippet_bounds(text: str, match_start: int, width: int) -> tuple[int, int]:
+    """A window of about `width` characters around a match, cut at a clause mark, a space or
+    a CJK character, never inside a Latin word or number."""
+    start = max(0, match_start - width // 3)
+    if start:
+        # begin after the first clause mark (else space) between there and the match
+        for marks in (_CLAUSE_BREAKS, " "):
+            found = next(
+                (i for i in range(start - 1, match_start) if i >= 0 and text[i] in marks), None
+            )
+            if found is not None:
+                start = found + 1
+                break
         else:
-            parts.append(rf"(?<![a-z]){re.escape(token)}" if token.isalpha() else re.escape(token))
-    return r"[\s\-_./·]*".join(parts)
+            while (
+                start < match_start
+                and _is_word_char(text[start - 1])
+                and _is_word_char(text[start])
+            ):
+                start += 1
+        while start < match_start and text[start] == " ":
+            start += 1
+    end = min(len(text), start + width)
+    if end < len(text):
+        cut = end
+        while cut > match_start and _is_word_char(text[cut - 1]) and _is_word_char(text[cut]):
+            cut -= 1
+        if cut > start + width // 2:
+            end = cut
+    return start, end
+
+
+@lru_cache(maxsize=256)
+def highlight_regex(phrases: tuple[tuple[str, ...], ...]):
+    """One compiled pattern for a query's phrases (the hits of a page share it)."""
+    patterns = sorted({_phrase_pattern(p) for p in phrases if p}, key=len, reverse=True)
+    return re.compile("|".join(patterns), re.IGNORECASE) if patterns else None
 
 
 def highlight(text: str, phrases: list[tuple[str, ...]], width: int = 90) -> str:
-    """An HTML-safe snippet of `text` around the first match, matches wrapped in <mark>."""
+    """An HTML-safe snippet of `text` around the first match, matches wrapped in <mark>; the
+    text keeps its own punctuation, and the snippet starts and ends at a word boundary."""
     from django.utils.html import escape
 
-    text = " ".join(unicodedata.normalize("NFKC", text or "").split())
+    text = " ".join((text or "").split())
     if not text:
         return ""
-    patterns = sorted({_phrase_pattern(p) for p in phrases if p}, key=len, reverse=True)
-    if not patterns:
-        return escape(text[:width]) + ("…" if len(text) > width else "")
-    regex = re.compile("|".join(patterns), re.IGNORECASE)
-    first = regex.search(text)
-    start = max(0, first.start() - width // 3) if first else 0
-    end = min(len(text), start + width)
-    window = text[start:end]
-    out, last = [], 0
-    for match in regex.finditer(window):
-        if match.end() == match.start():
-            continue
-        out.append(escape(window[last : match.start()]))
-        out.append(f"<mark>{escape(match.group())}</mark>")
-        last = match.end()
-    out.append(escape(window[last:]))
+    folded = text.translate(_FOLD)
+    regex = highlight_regex(tuple(phrases))
+    first = regex.search(folded) if regex else None
+    start, end = _snippet_bounds(text, first.start() if first else 0, width)
+    out, last = [], start
+    if regex:
+        for match in regex.finditer(folded, start, end):
+            if match.end() == match.start():
+                continue
+            out.append(escape(text[last : match.start()]))
+            out.append(f"<mark>{escape(text[match.start() : match.end()])}</mark>")
+            last = match.end()
+    out.append(escape(text[last:end]))
     return ("…" if start else "") + "".join(out) + ("…" if end < len(text) else "")

@@ -15,6 +15,7 @@ from .documents import KINDS
 from .engines import get_engine
 from .facets import FACETS, labelled
 from .query import MAX_PAGE, MAX_PAGE_SIZE, SORTS, SearchError, parse_request, run
+from .results import result_line
 
 
 class SearchHitSerializer(serializers.Serializer):
@@ -24,6 +25,17 @@ class SearchHitSerializer(serializers.Serializer):
     url = serializers.CharField()
     snippet = serializers.CharField(
         help_text="HTML：匹配处以 <mark> 标出 / HTML, matches in <mark>"
+    )
+    details = serializers.DictField(
+        help_text="按类型的比较信息（代码与金额字符串，金额单位元）/ facts to compare, by kind: "
+        "instrument institution, region, price_hourly, price_internal_hourly, "
+        "price_per_sample, service_modes; incubator institution, region, level, type, "
+        "workstations_vacant, offices_vacant; technology institution, region, ip_type, trl, "
+        "transfer_modes, asking_price (amounts in CNY yuan as strings, null when not offered)"
+    )
+    summary = serializers.ListField(
+        child=serializers.CharField(),
+        help_text="同样的信息，按当前语言写成短语 / the same facts as short labelled phrases",
     )
 
 
@@ -101,6 +113,8 @@ class SearchView(APIView):
                         "title": hit.title,
                         "url": hit.url,
                         "snippet": hit.snippet,
+                        "details": hit.details,
+                        "summary": result_line(hit.kind, hit.details),
                     }
                     for hit in result.hits
                 ],

@@ -16,7 +16,7 @@ from django.utils.html import strip_tags
 from django.utils.translation import override
 
 from . import analysis
-from .facets import price_bucket, trl_bucket
+from .facets import asking_price_bucket, hourly_price_bucket, trl_bucket
 
 KINDS = ("instrument", "incubator", "technology", "news", "policy")
 TEXT_LIMIT = 4000
@@ -33,10 +33,29 @@ class Document:
     facets: dict[str, list[str]] = field(default_factory=dict)
     date: date | None = None
     price: Decimal | None = None
+    # An English name is indexed with the title (and found by English queries).
+    title_en: str = ""
+    # Other names spelled in full pinyin besides the title (the institution, the operator).
+    names: list[str] = field(default_factory=list)
+    # Codes, model numbers and patent numbers: matched exactly and by prefix.
+    codes: list[str] = field(default_factory=list)
+    # What a result line shows for its kind (institution, city, prices …): codes and
+    # amounts as strings, labelled in the reader's language when shown.
+    details: dict = field(default_factory=dict)
 
     @property
     def title_tokens(self) -> list[str]:
-        return analysis.tokens(self.title)
+        return analysis.tokens(self.title) + analysis.tokens(self.title_en)
+
+    @property
+    def code_tokens(self) -> list[str]:
+        # one code after another; a separator keeps a phrase from running from one code into the next
+        out: list[str] = []
+        for code in self.codes:
+            if out:
+                out.append(analysis.SEPARATOR)
+            out.extend(analysis.tokens(code))
+        return out
 
     @property
     def body_tokens(self) -> list[str]:
@@ -44,7 +63,18 @@ class Document:
 
     @property
     def pinyin(self) -> tuple[list[str], list[str]]:
+        """(syllables, initials) of the title: what suggestions match by prefix."""
         return analysis.pinyin_tokens(self.title)
+
+    @property
+    def pinyin_stream(self) -> tuple[list[str], list[str]]:
+        """(syllables of the title and the other names, initials of the title)."""
+        syllables, initials = self.pinyin
+        for name in self.names:
+            more, _initials = analysis.pinyin_tokens(name)
+            if more:
+                syllables = [*syllables, analysis.SEPARATOR, *more]
+        return syllables, initials
 
 
 def _join(*parts) -> str:
@@ -61,6 +91,10 @@ def _listing_facets(listing, region: str) -> dict[str, list[str]]:
     return {"region": [region] if region else [], "institution": [listing.institution.code]}
 
 
+def _amount(value: Decimal | None) -> str | None:
+    return None if value is None else str(value)
+
+
 def instrument_document(item) -> Document:
     with override("zh-hans"):
         text = _join(
@@ -72,12 +106,12 @@ def instrument_document(item) -> Document:
             item.location,
             item.institution.name,
         )
-    prices = [p for p in (item.price_hourly, item.price_per_sample) if p is not None]
-    price = min(prices) if prices else None
+    # the price people compare for an instrument is its machine-time fee (external, per hour)
+    price = item.price_hourly if item.offers_machine_time else None
     facets = _listing_facets(item, item.institution.region)
     facets["category"] = [item.category]
     facets["service_mode"] = item.service_modes
-    facets["price"] = [price_bucket(price)] if price is not None else []
+    facets["hourly_price"] = [hourly_price_bucket(price)] if price is not None else []
     return Document(
         key=f"instrument:{item.pk}",
         kind="instrument",
@@ -88,6 +122,21 @@ def instrument_document(item) -> Document:
         facets=facets,
         date=item.created_at.date() if item.created_at else None,
         price=price,
+        title_en=getattr(item, "name_en", "") or "",
+        names=[item.institution.name],
+        codes=[item.code, item.model_number],
+        details={
+            "institution": item.institution.name,
+            "region": item.institution.region,
+            "price_hourly": _amount(price),
+            "price_internal_hourly": _amount(
+                item.price_internal_hourly if item.offers_machine_time else None
+            ),
+            "price_per_sample": _amount(
+                item.price_per_sample if item.offers_sample_testing else None
+            ),
+            "service_modes": item.service_modes,
+        },
     )
 
 
@@ -118,6 +167,16 @@ def incubator_document(item) -> Document:
         text=text,
         facets=facets,
         date=item.created_at.date() if item.created_at else None,
+        names=[item.operator] if item.operator else [],
+        codes=[item.code],
+        details={
+            "institution": item.institution.name,
+            "region": item.region,
+            "level": item.level,
+            "type": item.type,
+            "workstations_vacant": item.workstations_vacant,
+            "offices_vacant": item.offices_vacant,
+        },
     )
 
 
@@ -137,7 +196,9 @@ def technology_document(item) -> Document:
     facets["ip_type"] = [item.ip_type]
     facets["trl"] = [trl_bucket(item.trl)] if item.trl else []
     facets["transfer_mode"] = item.transfer_modes
-    facets["price"] = [price_bucket(item.asking_price)] if item.asking_price is not None else []
+    facets["asking_price"] = (
+        [asking_price_bucket(item.asking_price)] if item.asking_price is not None else []
+    )
     return Document(
         key=f"technology:{item.pk}",
         kind="technology",
@@ -148,6 +209,16 @@ def technology_document(item) -> Document:
         facets=facets,
         date=item.created_at.date() if item.created_at else None,
         price=item.asking_price,
+        names=[item.institution.name],
+        codes=[item.code, *item.ip_numbers],
+        details={
+            "institution": item.institution.name,
+            "region": item.institution.region,
+            "ip_type": item.ip_type,
+            "trl": item.trl,
+            "transfer_modes": item.transfer_modes,
+            "asking_price": _amount(item.asking_price),
+        },
     )
 
 
@@ -191,6 +262,7 @@ def page_document(page) -> Document | None:
     else:
         return None
     facets["year"] = [str(day.year)] if day else []
+    codes = [page.document_number] if getattr(page, "document_number", "") else []
     return Document(
         key=f"page:{page.pk}",
         kind=kind,
@@ -200,6 +272,7 @@ def page_document(page) -> Document | None:
         text=text,
         facets=facets,
         date=day,
+        codes=codes,
     )
 
 

@@ -30,13 +30,21 @@ KIND_LABELS = {
     "policy": _("政策文件"),
 }
 
-# (upper bound exclusive or None, value, label); prices in CNY yuan
-PRICE_BUCKETS = [
-    (Decimal("500"), "0-500", _("500元以下")),
-    (Decimal("2000"), "500-2000", _("500–2000元")),
-    (Decimal("10000"), "2000-10000", _("2000–1万元")),
-    (Decimal("1000000"), "10000-1000000", _("1万–100万元")),
-    (None, "1000000-", _("100万元以上")),
+# (upper bound exclusive or None, value, label); prices in CNY yuan, each kind its own price:
+# the external machine-time fee per hour for instruments, the asking price for technologies.
+HOURLY_PRICE_BUCKETS = [
+    (Decimal("100"), "0-100", _("100元/小时以下")),
+    (Decimal("300"), "100-300", _("100–300元/小时")),
+    (Decimal("600"), "300-600", _("300–600元/小时")),
+    (Decimal("1000"), "600-1000", _("600–1000元/小时")),
+    (None, "1000-", _("1000元/小时以上")),
+]
+ASKING_PRICE_BUCKETS = [
+    (Decimal("100000"), "0-100000", _("10万元以下")),
+    (Decimal("500000"), "100000-500000", _("10万–50万元")),
+    (Decimal("1000000"), "500000-1000000", _("50万–100万元")),
+    (Decimal("5000000"), "1000000-5000000", _("100万–500万元")),
+    (None, "5000000-", _("500万元以上")),
 ]
 TRL_BUCKETS = {
     "1-3": _("TRL 1–3 基础研究"),
@@ -45,11 +53,19 @@ TRL_BUCKETS = {
 }
 
 
-def price_bucket(price: Decimal) -> str:
-    for upper, value, _label in PRICE_BUCKETS:
+def _bucket(buckets, price: Decimal) -> str:
+    for upper, value, _label in buckets:
         if upper is None or price < upper:
             return value
-    return PRICE_BUCKETS[-1][1]
+    return buckets[-1][1]
+
+
+def hourly_price_bucket(price: Decimal) -> str:
+    return _bucket(HOURLY_PRICE_BUCKETS, price)
+
+
+def asking_price_bucket(price: Decimal) -> str:
+    return _bucket(ASKING_PRICE_BUCKETS, price)
 
 
 def trl_bucket(trl: int) -> str:
@@ -62,6 +78,9 @@ class Facet:
     label: object
     values: dict | None  # value → label for closed vocabularies; None for open ones
     pattern: str = r"^[A-Za-z0-9._-]{1,64}$"
+    # How values are listed: "natural" (the vocabulary's own order: ranges low to high),
+    # "count" (most frequent first) or "newest" (years, latest first).
+    order: str = "natural"
 
     def label_for(self, value: str, names: dict[str, str] | None = None) -> str:
         if self.values is not None:
@@ -85,20 +104,41 @@ FACETS: dict[str, Facet] = {
         Facet("region", _("地区"), _choices(Region)),
         Facet("category", _("仪器分类"), _choices(InstrumentCategory)),
         Facet("service_mode", _("服务方式"), _choices(ServiceMode)),
-        Facet("price", _("价格"), {value: label for _u, value, label in PRICE_BUCKETS}),
-        Facet("institution", _("机构"), None),
+        Facet(
+            "hourly_price",
+            _("机时价格"),
+            {value: label for _u, value, label in HOURLY_PRICE_BUCKETS},
+        ),
+        Facet("institution", _("机构"), None, order="count"),
         Facet("incubator_type", _("载体类型"), _choices(IncubatorType)),
         Facet("incubator_level", _("载体级别"), _choices(IncubatorLevel)),
         Facet("vacancy", _("空余工位"), {"yes": _("有空余工位或办公室")}),
         Facet("ip_type", _("知识产权类型"), _choices(IpType)),
         Facet("trl", _("技术成熟度"), TRL_BUCKETS),
         Facet("transfer_mode", _("转化方式"), _choices(TransferMode)),
-        Facet("year", _("年份"), None, pattern=r"^(19|20)[0-9]{2}$"),
-        Facet("department", _("发文机关"), None, pattern=r"^[\w-]{1,100}$"),
+        Facet(
+            "asking_price",
+            _("转让报价"),
+            {value: label for _u, value, label in ASKING_PRICE_BUCKETS},
+        ),
+        Facet("year", _("年份"), None, pattern=r"^(19|20)[0-9]{2}$", order="newest"),
+        Facet("department", _("发文机关"), None, pattern=r"^[\w-]{1,100}$", order="count"),
     ]
 }
 FACET_NAMES = tuple(FACETS)
 FACET_SIZE = 30
+
+
+def ordered(name: str, values: list[tuple[str, int]]) -> list[tuple[str, int]]:
+    """A facet's (value, count) pairs in the facet's own order (see Facet.order), at most
+    FACET_SIZE of them; ties and open vocabularies fall back to the value itself."""
+    facet = FACETS[name]
+    if facet.order == "newest":
+        return sorted(values, key=lambda item: item[0], reverse=True)[:FACET_SIZE]
+    if facet.order == "natural" and facet.values is not None:
+        rank = {value: index for index, value in enumerate(facet.values)}
+        return sorted(values, key=lambda item: (rank.get(item[0], len(rank)), item[0]))[:FACET_SIZE]
+    return sorted(values, key=lambda item: (-item[1], item[0]))[:FACET_SIZE]
 
 
 def labelled(facets: dict[str, list[tuple[str, int]]]) -> dict[str, list[dict]]:

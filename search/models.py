@@ -26,10 +26,18 @@ class SearchDocument(models.Model):
     body_tokens = models.TextField(blank=True)
     pinyin = models.TextField(blank=True)
     initials = models.TextField(blank=True)
+    codes = models.TextField(blank=True)
     title_pinyin = models.CharField(max_length=600, blank=True, db_index=True)
     title_initials = models.CharField(max_length=300, blank=True, db_index=True)
     date = models.DateField(_("日期"), null=True, blank=True)
     price = models.DecimalField(_("价格（元）"), max_digits=14, decimal_places=2, null=True)
+    # "name=value" lines: read once per process into the facet bitmaps of the engine.
+    facet_values = models.TextField(blank=True)
+    # What a result line shows for its kind (see search.documents.Document.details).
+    details = models.JSONField(default=dict, blank=True)
+    # A random number written with every row: the engine's in-memory facet bitmaps compare
+    # (id, stamp) pairs to find the rows that changed since they were read.
+    stamp = models.BigIntegerField(default=0)
     indexed_at = models.DateTimeField(_("索引时间"), default=timezone.now)
 
     class Meta:
@@ -41,25 +49,20 @@ class SearchDocument(models.Model):
         return f"{self.key} {self.title}"
 
 
-class SearchFacet(models.Model):
-    """One facet value of a document (a document has several values for multi-valued facets)."""
+class SearchIndexState(models.Model):
+    """One row: a random stamp replaced in the same transaction as every change of the
+    embedded index, so a process knows with one small query whether its facet bitmaps are
+    still current (a counter could repeat after a rolled-back transaction; a random stamp
+    does not)."""
 
-    document = models.ForeignKey(SearchDocument, on_delete=models.CASCADE, related_name="facets")
-    name = models.CharField(max_length=30)
-    value = models.CharField(max_length=80)
+    stamp = models.BigIntegerField(default=0)
 
     class Meta:
-        verbose_name = _("搜索分面")
-        verbose_name_plural = _("搜索分面")
-        indexes = [models.Index(fields=["name", "value", "document"])]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["document", "name", "value"], name="search_facet_unique_value"
-            )
-        ]
+        verbose_name = _("搜索索引状态")
+        verbose_name_plural = _("搜索索引状态")
 
     def __str__(self) -> str:
-        return f"{self.name}={self.value}"
+        return str(self.stamp)
 
 
 class IndexOperation(models.Model):

@@ -53,6 +53,7 @@ class Hit:
     url: str
     text: str
     snippet: str = ""
+    details: dict = field(default_factory=dict)
 
 
 @dataclass

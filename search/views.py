@@ -12,6 +12,7 @@ from marketplace.accounts.models import Institution
 from .engines import get_engine
 from .facets import FACETS, KIND_LABELS, labelled
 from .query import SearchError, SearchRequest, parse_request, run
+from .results import result_line
 
 SIDEBAR_FACETS = [name for name in FACETS if name != "kind"]
 
@@ -41,6 +42,8 @@ def site_search(request: HttpRequest) -> HttpResponse:
         if request.GET.getlist(key) and key not in errors
     }
     result = run(get_engine(), search_request)
+    for hit in result.hits:
+        hit.summary = result_line(hit.kind, hit.details)
     facets = labelled(result.facets)
 
     kind_counts = {item["value"]: item["count"] for item in facets["kind"]}
@@ -105,6 +108,8 @@ def site_search(request: HttpRequest) -> HttpResponse:
             "sort_links": {
                 sort: _link(params, sort=sort) for sort in ("relevance", "newest", "price")
             },
+            # a price sort compares like with like: only within instruments or technologies
+            "price_sort": selected_kinds in (["instrument"], ["technology"]),
             "page": page,
             "pages": pages,
             "previous_url": _link(params, page=str(page - 1)) if page > 1 else "",

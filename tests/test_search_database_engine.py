@@ -106,8 +106,8 @@ def test_facet_counts_are_exact_and_exclude_their_own_filter(catalogue):
 def test_filters_combine(catalogue):
     assert set(codes("", kind="instrument", region="530300")) == {"QJ-LCMS-01", "QJ-SI-01"}
     assert codes(
-        "", kind="instrument", service_mode="sample_testing", region="530300", price="500-2000"
-    ) == ["QJ-LCMS-01"]
+        "", kind="instrument", service_mode="machine_time", region="530300", hourly_price="300-600"
+    ) == ["QJ-SI-01"]
     assert codes("", vacancy="yes") == ["BN-MAKER"]
     assert codes("", trl="7-9") == ["T-OCR"]
     assert codes("", ip_type="software_copyright") == ["T-OCR"]
@@ -197,8 +197,10 @@ def test_api_shape_and_highlight(catalogue, api_client):
     body = api_client.get("/api/v1/search/", {"q": "电镜", "kind": "instrument"}).json()
     assert body["count"] == 1
     hit = body["results"][0]
-    assert set(hit) == {"kind", "code", "title", "url", "snippet"}
+    assert set(hit) == {"kind", "code", "title", "url", "snippet", "details", "summary"}
     assert hit["kind"] == "instrument"
+    assert hit["details"]["institution"] == "云岭理工大学"
+    assert hit["details"]["price_hourly"] == "450.00"
     assert hit["url"] == "/instruments/YLU-SEM-01/"
     assert "<mark>" in hit["snippet"]
     assert {"value": "instrument", "count": 1, "label": "仪器"} in body["facets"]["kind"]
@@ -214,16 +216,17 @@ def test_query_counts_are_pinned(
     catalogue_and_pages, api_client, client, django_assert_num_queries
 ):
     run(database_engine(), parse_request({"q": "电镜"}))  # warm caches (site root paths)
-    # count, page, facets, institution labels
-    with django_assert_num_queries(4):
-        api_client.get("/api/v1/search/", {"q": "电镜"})
-    # + department labels (policy facet) on an empty query
+    # index stamp (are the facet arrays current?), the ids of every match, their scores
+    # (narrow query), the page of hits, institution labels
     with django_assert_num_queries(5):
+        api_client.get("/api/v1/search/", {"q": "电镜"})
+    # an empty query needs no full-text statement, and adds department labels (policy facet)
+    with django_assert_num_queries(4):
         api_client.get("/api/v1/search/", {"q": ""})
     with django_assert_num_queries(1):
         api_client.get("/api/v1/search/suggest/", {"q": "扫描"})
     # the page adds institutions whose name matches
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(6):
         client.get("/search/", {"q": "电镜"})
 
 

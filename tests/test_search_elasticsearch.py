@@ -39,6 +39,19 @@ QUERIES = [
     ({"q": "", "trl": "4-6,7-9"}),
     ({"q": "创新"}),
     ({"q": "扫描电境"}),
+    # English, codes, full pinyin, mixed (issue 16)
+    ({"q": "mass spectrometer"}),
+    ({"q": "microscopes"}),
+    ({"q": "incubator"}),
+    ({"q": "QJ-LCMS"}),
+    ({"q": "lcms 01"}),
+    ({"q": "su 8220"}),
+    ({"q": "zhipu"}),
+    ({"q": "dianjing"}),
+    ({"q": "Thermo 质谱"}),
+    ({"q": "茶", "kind": "technology"}),
+    ({"q": "", "kind": "instrument", "hourly_price": "300-600"}),
+    ({"q": "", "kind": "technology", "asking_price": "100000-500000,500000-1000000"}),
 ]
 
 

@@ -503,6 +503,7 @@ def _instrument_values(record: dict) -> dict:
     modes = set(record.get("service_modes", []))
     values = {
         "name": record["name"],
+        "name_en": record.get("name_en", ""),
         "category": record["category"],
         "model_number": record.get("model", ""),
         "manufacturer": record.get("manufacturer", ""),

@@ -109,6 +109,12 @@ class Instrument(Listing):
     """大型科学仪器: a shared large instrument with prices and machine-time booking rules."""
 
     name = models.CharField(_("仪器名称"), max_length=200)
+    name_en = models.CharField(
+        _("英文名称"),
+        max_length=200,
+        blank=True,
+        help_text=_("厂商或国际通用的英文名称，英文搜索可以找到，如 Field Emission SEM。"),
+    )
     category = models.CharField(
         _("仪器分类"), max_length=32, choices=InstrumentCategory.choices, db_index=True
     )

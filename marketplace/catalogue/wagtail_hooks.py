@@ -103,7 +103,7 @@ class InstrumentViewSet(InstitutionScopedViewSet):
             [
                 FieldPanel("code"),
                 FieldPanel("institution"),
-                FieldPanel("name"),
+                FieldRowPanel([FieldPanel("name"), FieldPanel("name_en")]),
                 FieldRowPanel([FieldPanel("category"), FieldPanel("status")]),
                 FieldRowPanel([FieldPanel("model_number"), FieldPanel("manufacturer")]),
                 FieldRowPanel([FieldPanel("origin_country"), FieldPanel("original_value")]),

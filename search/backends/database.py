@@ -1,60 +1,88 @@
 """The embedded engine: full text in the application's own database.
 
-SQLite uses an FTS5 table kept in step with SearchDocument by triggers; PostgreSQL uses a GIN
-index over tsvectors with the `simple` configuration (weights A title, B body, C pinyin,
-D initials). Both only split the stored token streams on whitespace: analysis happened in
-search.analysis, and CJK tokens are spelled in ASCII letters (db_token) so neither database's
+SQLite uses an FTS5 table kept in step with SearchDocument by triggers; PostgreSQL a stored
+tsvector column (kept by a trigger) under a GIN index, with the `simple` configuration
+(weights A title, B body, C pinyin, D initials and codes). Both only split the stored token
+streams on whitespace: analysis happened in search.analysis (CJK as bigrams, see
+index_tokens), and CJK tokens are spelled in ASCII letters (db_token) so neither database's
 parser, locale or FTS query syntax can reinterpret them — no query text reaches SQL unquoted.
+
+Where the time goes (docs/performance.md): the database finds the matching rows and their
+scores in one statement; everything else happens in this process on bitmaps. Each facet
+value has a bitmap of the documents that carry it (a Python int, one bit per row id), so
+facet counts under any filters are a few big-integer ANDs and bit counts instead of a join
+over every hit, and the page of hits is a partial sort of (score, id) pairs. The bitmaps are
+read once per process and brought up to date when the index changes (SearchIndexState).
 """
 
 from __future__ import annotations
 
+import datetime
+import random
+import threading
 from collections.abc import Iterable
 
+import numpy as np
 from django.db import connection, transaction
-from django.db.models import Q
 
-from ..analysis import BODY, INITIALS, PINYIN, TITLE, ParsedQuery, Phrase, is_cjk, normalize
+from ..analysis import (
+    BODY,
+    CODES,
+    INITIALS,
+    PINYIN,
+    TITLE,
+    ParsedQuery,
+    Phrase,
+    index_tokens,
+    is_cjk_gram,
+    normalize,
+    query_tokens,
+)
+from ..analysis import tokens as analysis_tokens
 from ..documents import Document
-from ..facets import FACET_NAMES, FACET_SIZE
-from ..models import SearchDocument, SearchFacet
+from ..facets import FACET_NAMES, ordered
+from ..models import SearchDocument, SearchIndexState
 from ..query import Hit, SearchRequest, SearchResult
 
 FTS_TABLE = "site_search_fts"
 # Relative importance of a match in each stream, shared with the Elasticsearch engine.
-FIELD_WEIGHTS = {TITLE: 10.0, BODY: 1.0, PINYIN: 5.0, INITIALS: 3.0}
-FTS_COLUMNS = {TITLE: "title_tokens", BODY: "body_tokens", PINYIN: "pinyin", INITIALS: "initials"}
-PG_WEIGHT_LETTER = {TITLE: "A", BODY: "B", PINYIN: "C", INITIALS: "D"}
-PG_VECTOR = (
-    "(setweight(to_tsvector('simple'::regconfig, title_tokens), 'A') || "
-    "setweight(to_tsvector('simple'::regconfig, body_tokens), 'B') || "
-    "setweight(to_tsvector('simple'::regconfig, pinyin), 'C') || "
-    "setweight(to_tsvector('simple'::regconfig, initials), 'D'))"
-)
+FIELD_WEIGHTS = {TITLE: 10.0, BODY: 1.0, PINYIN: 5.0, INITIALS: 3.0, CODES: 10.0}
+FTS_COLUMNS = {
+    TITLE: "title_tokens",
+    BODY: "body_tokens",
+    PINYIN: "pinyin",
+    INITIALS: "initials",
+    CODES: "codes",
+}
+PG_WEIGHT_LETTER = {TITLE: "A", BODY: "B", PINYIN: "C", INITIALS: "D", CODES: "D"}
 # ts_rank's weights are listed {D, C, B, A}; scaled like FIELD_WEIGHTS.
 PG_RANK_WEIGHTS = "{0.3, 0.5, 0.1, 1.0}"
 
 _LETTERS = "abcdefghijklmnop"
+# A query matching more rows than this is "wide": its page is ranked from bounded candidates
+# (the rows matching in a name field) instead of scoring every match (docs/performance.md).
+RANK_ALL = 3000
 
 
 def db_token(token: str) -> str:
-    """A token as the database indexes it: ASCII as is, a CJK character as "zq" + its code
-    point in letters (电 → zqgfcfe), a plain word to every full-text parser."""
-    if is_cjk(token):
-        return "zq" + "".join(_LETTERS[int(digit, 16)] for digit in f"{ord(token):04x}")
+    """A token as the database indexes it: ASCII as is, a CJK character or bigram as "zq" +
+    its code points in letters (电 → zqgfcfe), a plain word to every full-text parser."""
+    if is_cjk_gram(token):
+        return "".join(
+            "zq" + "".join(_LETTERS[int(digit, 16)] for digit in f"{ord(char):04x}")
+            for char in token
+        )
     return token
 
 
 def db_stream(tokens: Iterable[str]) -> str:
-    return " ".join(db_token(token) for token in tokens)
-
-
-def compact(text_tokens: list[str]) -> str:
-    return "".join(text_tokens)
+    return " ".join(db_token(token) for token in index_tokens(list(tokens)))
 
 
 def document_row(document: Document) -> SearchDocument:
     syllables, initials = document.pinyin
+    stream, _initials = document.pinyin_stream
+    facets = sorted(facet_pairs(document))
     return SearchDocument(
         key=document.key,
         kind=document.kind,
@@ -64,20 +92,190 @@ def document_row(document: Document) -> SearchDocument:
         text=document.text[:4000],
         title_tokens=db_stream(document.title_tokens),
         body_tokens=db_stream(document.body_tokens[:20000]),
-        pinyin=" ".join(syllables),
+        pinyin=" ".join(stream),
         initials=" ".join(initials),
+        codes=db_stream(document.code_tokens),
         title_pinyin="".join(syllables)[:600],
         title_initials="".join(initials)[:300],
         date=document.date,
         price=document.price,
+        facet_values="\n".join(f"{name}={value}" for name, value in facets),
+        details=document.details,
+        stamp=random.getrandbits(62),
     )
 
 
-def facet_rows(document: Document, row: SearchDocument) -> list[SearchFacet]:
+def facet_pairs(document: Document) -> set[tuple[str, str]]:
     values = {("kind", document.kind)}
     for name, items in document.facets.items():
         values.update((name, str(value)[:80]) for value in items if value not in (None, ""))
-    return [SearchFacet(document=row, name=name, value=value) for name, value in sorted(values)]
+    return values
+
+
+MULTI_VALUED = ("service_mode", "transfer_mode")  # a document may have several values
+
+
+class FacetArrays:
+    """Per-process arrays of the embedded index, indexed by row id: for every facet the code
+    of each row's value (-1 for none; multi-valued facets a bit per value), whether the row
+    is alive, and its positions in the newest and price orders. Facet counts are then a
+    bincount over the matching rows, filters are array comparisons, and a score-less sort
+    is a lookup of precomputed positions. Read once per process, then brought up to date
+    from the rows whose (id, stamp) changed (see SearchIndexState)."""
+
+    def __init__(self) -> None:
+        self.state = None
+        self.stamps: dict[int, int] = {}
+        self.size = 0
+        self.alive = np.zeros(0, dtype=bool)
+        self.codes: dict[str, np.ndarray] = {}
+        self.values: dict[str, list[str]] = {name: [] for name in FACET_NAMES}
+        self.lookup: dict[str, dict[str, int]] = {name: {} for name in FACET_NAMES}
+        self.keys: dict[int, str] = {}
+        self.dates = np.zeros(0, dtype=np.int64)
+        self.prices = np.zeros(0, dtype=np.float64)
+        self._positions: dict[str, np.ndarray] = {}
+        self.lock = threading.Lock()
+        self._grow(64)
+
+    # --- keeping up to date -------------------------------------------------------------
+
+    def _grow(self, size: int) -> None:
+        if size <= self.size:
+            return
+        size = max(size, int(self.size * 1.25) + 64)
+        extra = size - self.size
+        self.alive = np.concatenate([self.alive, np.zeros(extra, dtype=bool)])
+        for name in FACET_NAMES:
+            dtype = np.uint32 if name in MULTI_VALUED else np.int32
+            fill = 0 if name in MULTI_VALUED else -1
+            old = self.codes.get(name, np.zeros(0, dtype=dtype))
+            self.codes[name] = np.concatenate([old, np.full(extra, fill, dtype=dtype)])
+        self.dates = np.concatenate([self.dates, np.zeros(extra, dtype=np.int64)])
+        self.prices = np.concatenate([self.prices, np.full(extra, np.inf)])
+        self.size = size
+
+    def _code(self, name: str, value: str) -> int:
+        table = self.lookup[name]
+        if value not in table:
+            table[value] = len(self.values[name])
+            self.values[name].append(value)
+        return table[value]
+
+    def _clear(self, row_id: int) -> None:
+        self.alive[row_id] = False
+        for name in FACET_NAMES:
+            self.codes[name][row_id] = 0 if name in MULTI_VALUED else -1
+        self.keys.pop(row_id, None)
+        self.stamps.pop(row_id, None)
+
+    def sync(self, cursor) -> None:
+        """One tiny query when nothing changed; otherwise the (id, stamp) pairs, then the
+        rows that are new or different."""
+        cursor.execute(f"SELECT stamp FROM {SearchIndexState._meta.db_table}")  # noqa: S608
+        found = cursor.fetchone()
+        state = found[0] if found else None
+        if state == self.state and self.state is not None:
+            return
+        with self.lock:
+            doc_table = SearchDocument._meta.db_table
+            cursor.execute(f"SELECT id, stamp FROM {doc_table}")  # noqa: S608
+            current = dict(cursor.fetchall())
+            for row_id in [i for i, stamp in self.stamps.items() if current.get(i) != stamp]:
+                self._clear(row_id)
+            changed = [i for i, stamp in current.items() if self.stamps.get(i) != stamp]
+            if changed:
+                self._grow(max(changed) + 1)
+            for start in range(0, len(changed), 5000):
+                chunk = changed[start : start + 5000]
+                marks = ", ".join(["%s"] * len(chunk))
+                cursor.execute(
+                    f"SELECT id, stamp, key, date, price, facet_values FROM {doc_table} "  # noqa: S608
+                    f"WHERE id IN ({marks})",
+                    chunk,
+                )
+                for row_id, stamp, key, day, price, values in cursor.fetchall():
+                    self._load(row_id, stamp, key, day, price, values)
+            self._positions = {}
+            self.state = state
+
+    def _load(self, row_id, stamp, key, day, price, values) -> None:
+        self._clear(row_id)
+        self.alive[row_id] = True
+        self.stamps[row_id] = stamp
+        self.keys[row_id] = key
+        if isinstance(day, str):
+            day = datetime.date.fromisoformat(day)
+        self.dates[row_id] = day.toordinal() if day else 0
+        self.prices[row_id] = float(price) if price is not None else np.inf
+        for line in (values or "").split("\n"):
+            name, _sep, value = line.partition("=")
+            if name not in self.lookup:
+                continue
+            code = self._code(name, value)
+            if name in MULTI_VALUED:
+                if code < 32:
+                    self.codes[name][row_id] |= np.uint32(1 << code)
+            else:
+                self.codes[name][row_id] = code
+
+    # --- answering ----------------------------------------------------------------------
+
+    def position(self, sort: str) -> np.ndarray:
+        """Each row's place in a score-less order: newest (date descending, then key) or
+        price (ascending, none last, then key); rows not in the index last."""
+        if sort not in self._positions:
+            ids = np.array(sorted(self.keys, key=self.keys.__getitem__), dtype=np.int64)
+            primary = self.prices[ids] if sort == "price" else -self.dates[ids]
+            order = ids[np.argsort(primary, kind="stable")]
+            position = np.full(self.size, len(order) + 1, dtype=np.int64)
+            position[order] = np.arange(len(order))
+            self._positions[sort] = position
+        return self._positions[sort]
+
+    def mask(self, ids: np.ndarray) -> np.ndarray:
+        found = np.zeros(self.size, dtype=bool)
+        found[ids[ids < self.size]] = True
+        return found & self.alive
+
+    def selected(self, filters: dict[str, list[str]], skip: str | None = None):
+        """The boolean mask of the filters (any value of a facet, every facet); None if none."""
+        result = None
+        for name, values in filters.items():
+            if name == skip or name not in self.codes:
+                continue
+            codes = [self.lookup[name][v] for v in values if v in self.lookup[name]]
+            if name in MULTI_VALUED:
+                bits = sum(1 << code for code in codes if code < 32)
+                this = (self.codes[name] & np.uint32(bits)) != 0
+            else:
+                this = np.isin(self.codes[name], codes)
+            result = this if result is None else result & this
+        return result
+
+    def counts(self, matched: np.ndarray, filters: dict[str, list[str]]) -> dict[str, list]:
+        """Disjunctive facet counts: each facet counts under every filter but its own."""
+        base = self.selected(filters)
+        base = np.flatnonzero(matched if base is None else matched & base)
+        out: dict[str, list[tuple[str, int]]] = {}
+        for name in FACET_NAMES:
+            rows = base
+            if name in filters:
+                other = self.selected(filters, skip=name)
+                rows = np.flatnonzero(matched if other is None else matched & other)
+            codes = self.codes[name][rows]
+            values = self.values[name]
+            pairs: list[tuple[str, int]] = []
+            if name in MULTI_VALUED:
+                for code, value in enumerate(values[:32]):
+                    count = int(np.count_nonzero(codes & np.uint32(1 << code)))
+                    if count:
+                        pairs.append((value, count))
+            else:
+                tally = np.bincount(codes[codes >= 0], minlength=len(values))
+                pairs = [(values[code], int(tally[code])) for code in np.flatnonzero(tally)]
+            out[name] = ordered(name, pairs)
+        return out
 
 
 class DatabaseEngine:
@@ -85,10 +283,20 @@ class DatabaseEngine:
 
     name = "database"
 
+    def __init__(self) -> None:
+        self.arrays = FacetArrays()
+
     def status(self) -> dict:
         return {"engine": self.name, "database": connection.vendor, "ok": True}
 
     # --- indexing -----------------------------------------------------------------------
+
+    @staticmethod
+    def _changed() -> None:
+        """A new random stamp in the same transaction as the change (see SearchIndexState)."""
+        stamp = random.getrandbits(62)
+        if not SearchIndexState.objects.update(stamp=stamp):
+            SearchIndexState.objects.create(stamp=stamp)
 
     def apply(self, documents: dict[str, Document | None]) -> None:
         """Bring the rows of these keys in line with their documents (None = remove)."""
@@ -97,20 +305,15 @@ class DatabaseEngine:
         with transaction.atomic():
             SearchDocument.objects.filter(key__in=list(documents)).delete()
             self._insert([doc for doc in documents.values() if doc is not None])
+            self._changed()
 
     def _insert(self, documents: list[Document]) -> None:
-        rows = SearchDocument.objects.bulk_create([document_row(doc) for doc in documents])
-        facets = [
-            facet
-            for doc, row in zip(documents, rows, strict=True)
-            for facet in facet_rows(doc, row)
-        ]
-        SearchFacet.objects.bulk_create(facets, batch_size=1000)
+        SearchDocument.objects.bulk_create([document_row(doc) for doc in documents])
 
     def clear(self) -> None:
         with connection.cursor() as cursor:
-            cursor.execute(f"DELETE FROM {SearchFacet._meta.db_table}")  # noqa: S608
             cursor.execute(f"DELETE FROM {SearchDocument._meta.db_table}")  # noqa: S608
+        self._changed()
 
     def rebuild(self, documents: Iterable[Document], progress=None, batch_size: int = 500) -> int:
         """Replace the whole index in one transaction: readers see the old one until commit."""
@@ -131,6 +334,7 @@ class DatabaseEngine:
                 count += len(batch)
                 if progress:
                     progress(len(batch))
+            self._changed()
         return count
 
     def document_count(self) -> int:
@@ -138,140 +342,230 @@ class DatabaseEngine:
 
     # --- querying -----------------------------------------------------------------------
 
-    def _fts5_expression(self, parsed: ParsedQuery) -> str:
-        def phrase(alt: Phrase) -> str:
-            columns = " ".join(FTS_COLUMNS[f] for f in alt.fields)
-            body = '"' + " ".join(db_token(t) for t in alt.tokens) + '"'
-            return f"{{{columns}}} : {body}" + (" *" if alt.prefix else "")
+    def _fts5_expression(
+        self, parsed: ParsedQuery, relaxed: bool, fields: tuple[str, ...] | None = None
+    ) -> str:
+        """The FTS5 query; with `fields`, only phrases in those streams (the name fields)."""
 
-        terms = [
-            "(" + " OR ".join(phrase(alt) for alt in term.alternatives) + ")"
-            for term in parsed.terms
-        ]
-        return terms
+        def phrase(alt: Phrase) -> str | None:
+            columns = [FTS_COLUMNS[f] for f in alt.fields if fields is None or f in fields]
+            if not columns:
+                return None
+            grams, prefix = query_tokens(alt.tokens, alt.prefix)
+            body = '"' + " ".join(db_token(t) for t in grams) + '"'
+            return f"{{{' '.join(columns)}}} : {body}" + (" *" if prefix else "")
 
-    def _pg_expression(self, parsed: ParsedQuery) -> list[str]:
-        def phrase(alt: Phrase) -> str:
-            weights = "".join(PG_WEIGHT_LETTER[f] for f in alt.fields)
-            lexemes = [f"'{db_token(t)}':{weights}" for t in alt.tokens]
-            if alt.prefix:
-                lexemes[-1] = f"'{db_token(alt.tokens[-1])}':*{weights}"
+        terms = []
+        for term in parsed.terms:
+            phrases = [p for p in (phrase(alt) for alt in term.alternatives) if p]
+            if phrases:
+                terms.append("(" + " OR ".join(phrases) + ")")
+            elif not relaxed:
+                return ""
+        return (" OR " if relaxed else " AND ").join(terms)
+
+    def _pg_expression(
+        self, parsed: ParsedQuery, relaxed: bool, fields: tuple[str, ...] | None = None
+    ) -> str:
+        def phrase(alt: Phrase) -> str | None:
+            letters = {PG_WEIGHT_LETTER[f] for f in alt.fields if fields is None or f in fields}
+            if not letters:
+                return None
+            weights = "".join(sorted(letters))
+            grams, prefix = query_tokens(alt.tokens, alt.prefix)
+            lexemes = [f"'{db_token(t)}':{weights}" for t in grams]
+            if prefix:
+                lexemes[-1] = f"'{db_token(grams[-1])}':*{weights}"
             return "(" + " <-> ".join(lexemes) + ")"
 
-        return [
-            "(" + " | ".join(phrase(alt) for alt in term.alternatives) + ")"
-            for term in parsed.terms
-        ]
+        terms = []
+        for term in parsed.terms:
+            phrases = [p for p in (phrase(alt) for alt in term.alternatives) if p]
+            if phrases:
+                terms.append("(" + " | ".join(phrases) + ")")
+            elif not relaxed:
+                return ""
+        return (" | " if relaxed else " & ").join(terms)
 
-    def _matched(self, parsed: ParsedQuery, relaxed: bool) -> tuple[str, list]:
-        """SQL for (id, score) of the matching documents; lower score ranks first."""
-        table = SearchDocument._meta.db_table
-        if parsed.empty:
-            return f"SELECT id, 0.0 AS score FROM {table}", []  # noqa: S608
-        joiner = " OR " if relaxed else " AND "
+    def _scored(self, cursor, expression: str) -> list:
+        """(score, id) of the rows matching an expression; lower score ranks first."""
+        if not expression:
+            return []
         if connection.vendor == "postgresql":
-            expression = (" | " if relaxed else " & ").join(self._pg_expression(parsed))
-            return (
-                f"SELECT id, -ts_rank('{PG_RANK_WEIGHTS}'::float4[], {PG_VECTOR}, "  # noqa: S608
-                f"to_tsquery('simple'::regconfig, %s), 1) AS score FROM {table} "
-                f"WHERE {PG_VECTOR} @@ to_tsquery('simple'::regconfig, %s)",
-                [expression, expression],
+            cursor.execute(
+                f"SELECT -ts_rank('{PG_RANK_WEIGHTS}'::float4[], search_vector, query, 1), id "  # noqa: S608
+                f"FROM {SearchDocument._meta.db_table}, "
+                f"to_tsquery('simple'::regconfig, %s) query WHERE search_vector @@ query",
+                [expression],
             )
-        expression = joiner.join(self._fts5_expression(parsed))
-        weights = ", ".join(str(FIELD_WEIGHTS[f]) for f in (TITLE, BODY, PINYIN, INITIALS))
-        return (
-            f"SELECT rowid AS id, bm25({FTS_TABLE}, {weights}) AS score "  # noqa: S608
-            f"FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s",
-            [expression],
-        )
-
-    @staticmethod
-    def _filters_sql(filters: dict[str, list[str]], skip: str | None = None) -> tuple[str, list]:
-        facet_table = SearchFacet._meta.db_table
-        clauses, params = [], []
-        for name, values in sorted(filters.items()):
-            if name == skip:
-                continue
-            marks = ", ".join(["%s"] * len(values))
-            clauses.append(
-                f"m.id IN (SELECT document_id FROM {facet_table} "  # noqa: S608
-                f"WHERE name = %s AND value IN ({marks}))"
+        else:
+            weights = ", ".join(
+                str(FIELD_WEIGHTS[f]) for f in (TITLE, BODY, PINYIN, INITIALS, CODES)
             )
-            params.extend([name, *values])
-        return (" AND ".join(clauses) or "1=1"), params
+            cursor.execute(
+                f"SELECT bm25({FTS_TABLE}, {weights}), rowid FROM {FTS_TABLE} "  # noqa: S608
+                f"WHERE {FTS_TABLE} MATCH %s",
+                [expression],
+            )
+        return cursor.fetchall()
 
-    def _order(self, sort: str) -> str:
-        key = 'd."key" COLLATE "C"' if connection.vendor == "postgresql" else 'd."key"'
-        if sort == "newest":
-            return f"d.date DESC NULLS LAST, {key}"
-        if sort == "price":
-            return f"d.price ASC NULLS LAST, {key}"
-        return f"m.score ASC, d.date DESC NULLS LAST, {key}"
+    def _ids(self, cursor, expression: str) -> np.ndarray:
+        """Every matching row id, as one comma-separated string parsed by numpy."""
+        if not expression:
+            return np.zeros(0, np.int64)
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                f"SELECT string_agg(id::text, ',') FROM {SearchDocument._meta.db_table} "  # noqa: S608
+                "WHERE search_vector @@ to_tsquery('simple'::regconfig, %s)",
+                [expression],
+            )
+        else:
+            cursor.execute(
+                f"SELECT group_concat(rowid) FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s",  # noqa: S608
+                [expression],
+            )
+        text = cursor.fetchone()[0]
+        return np.fromstring(text, dtype=np.int64, sep=",") if text else np.zeros(0, np.int64)
+
+    def _expression(self, parsed: ParsedQuery, relaxed: bool, fields=None) -> str:
+        if connection.vendor == "postgresql":
+            return self._pg_expression(parsed, relaxed, fields)
+        return self._fts5_expression(parsed, relaxed, fields)
 
     def search(
         self, parsed: ParsedQuery, request: SearchRequest, relaxed: bool = False
     ) -> SearchResult:
-        matched, match_params = self._matched(parsed, relaxed)
-        doc_table, facet_table = SearchDocument._meta.db_table, SearchFacet._meta.db_table
-        where, where_params = self._filters_sql(request.filters)
+        arrays = self.arrays
+        wanted = request.offset + request.page_size
         with connection.cursor() as cursor:
-            cursor.execute(
-                f"WITH m AS MATERIALIZED ({matched}) SELECT COUNT(*) FROM m WHERE {where}",  # noqa: S608
-                [*match_params, *where_params],
-            )
-            count = cursor.fetchone()[0]
-            hits: list[Hit] = []
-            if count and request.offset < count:
-                cursor.execute(
-                    f"WITH m AS MATERIALIZED ({matched}) SELECT d.key, d.kind, d.code, d.title, d.url, d.text "  # noqa: S608
-                    f"FROM m JOIN {doc_table} d ON d.id = m.id WHERE {where} "
-                    f"ORDER BY {self._order(request.sort)} LIMIT %s OFFSET %s",
-                    [*match_params, *where_params, request.page_size, request.offset],
-                )
-                hits = [Hit(*row) for row in cursor.fetchall()]
-            # Facet counts: each facet counts under every filter but its own, so choosing a
-            # value still shows what the other values of that facet would give.
-            parts, params = [], []
-            plain = [name for name in FACET_NAMES if name not in request.filters]
-            names = ", ".join(["%s"] * len(plain))
-            parts.append(
-                f"SELECT f.name, f.value, COUNT(*) FROM m JOIN {facet_table} f ON f.document_id = m.id "  # noqa: S608
-                f"WHERE {where} AND f.name IN ({names}) GROUP BY f.name, f.value"
-            )
-            params.extend([*where_params, *plain])
-            for name in sorted(request.filters):
-                own_where, own_params = self._filters_sql(request.filters, skip=name)
-                parts.append(
-                    f"SELECT f.name, f.value, COUNT(*) FROM m JOIN {facet_table} f "  # noqa: S608
-                    f"ON f.document_id = m.id WHERE {own_where} AND f.name = %s "
-                    "GROUP BY f.name, f.value"
-                )
-                params.extend([*own_params, name])
-            cursor.execute(
-                f"WITH m AS MATERIALIZED ({matched}) " + " UNION ALL ".join(parts),
-                [*match_params, *params],
-            )
-            facets = collect_facets(cursor.fetchall())
+            arrays.sync(cursor)
+            selected = arrays.selected(request.filters)
+            if parsed.empty:
+                matched = arrays.alive
+                chosen = matched if selected is None else matched & selected
+                page = self._in_order(arrays, request.sort, chosen, wanted)
+            else:
+                expression = self._expression(parsed, relaxed)
+                # Every match as one string of ids (cheap); a narrow query is then scored
+                # in full, a wide one (more than RANK_ALL) from bounded candidates.
+                ids = self._ids(cursor, expression)
+                wide = len(ids) > RANK_ALL
+                rows = [] if wide or not len(ids) else self._scored(cursor, expression)
+                matched = arrays.mask(ids)
+                chosen = matched if selected is None else matched & selected
+                if request.sort in ("newest", "price"):
+                    page = self._in_order(arrays, request.sort, chosen, wanted)
+                elif wide:
+                    # the best-scored documents are those matching in a name field (title,
+                    # pinyin, codes): score only those, the rest follow newest first
+                    names = self._expression(parsed, relaxed, (TITLE, PINYIN, INITIALS, CODES))
+                    rows = self._scored(cursor, names)
+                    page = self._ranked(arrays, rows, chosen, wanted)
+                    if len(page) < wanted:
+                        rest = chosen.copy()
+                        rest[page] = False
+                        page += self._in_order(arrays, "newest", rest, wanted - len(page))
+                else:
+                    page = self._ranked(arrays, rows, chosen, wanted)
+            count = int(np.count_nonzero(chosen))
+            page = page[request.offset : wanted]
+            hits = self._hits(cursor, page)
+        facets = arrays.counts(matched, request.filters)
         return SearchResult(count=count, hits=hits, facets=facets, engine=self.name)
 
-    def suggest(self, text: str, limit: int = 8) -> list[str]:
-        """Titles containing the typed text, or whose pinyin or initials start with it."""
-        typed = normalize(text).strip()
-        if not typed:
+    @staticmethod
+    def _in_order(arrays: FacetArrays, sort: str, chosen: np.ndarray, wanted: int) -> list:
+        """The first `wanted` chosen rows in a score-less order (newest or price)."""
+        candidates = np.flatnonzero(chosen)
+        if not len(candidates):
             return []
-        letters = "".join(ch for ch in typed if ch.isascii() and ch.isalnum())
-        condition = Q(title__icontains=typed[:50])
-        if letters and letters == typed.replace(" ", "") and len(letters) >= 1:
-            condition |= Q(title_pinyin__startswith=letters[:60]) | Q(
-                title_initials__startswith=letters[:30]
-            )
-        titles = (
-            SearchDocument.objects.filter(condition)
-            .order_by("title")
-            .values_list("title", flat=True)
-            .distinct()[: limit * 3]
+        position = arrays.position("price" if sort == "price" else "newest")[candidates]
+        if len(candidates) > wanted:
+            keep = np.argpartition(position, wanted - 1)[:wanted]
+            candidates, position = candidates[keep], position[keep]
+        return candidates[np.argsort(position, kind="stable")].tolist()
+
+    @staticmethod
+    def _ranked(arrays: FacetArrays, rows: list, chosen: np.ndarray, wanted: int) -> list:
+        """The first `wanted` chosen rows by score, ties newest first then by key (the same
+        order Elasticsearch uses)."""
+        if not rows:
+            return []
+        scores = np.array([score for score, _id in rows], dtype=np.float64)
+        ids = np.array([row_id for _score, row_id in rows], dtype=np.int64)
+        keep = ids < arrays.size
+        scores, ids = scores[keep], ids[keep]
+        keep = chosen[ids]
+        scores, ids = scores[keep], ids[keep]
+        order = np.lexsort((arrays.position("newest")[ids], scores))
+        return ids[order[:wanted]].tolist()
+
+    @staticmethod
+    def _hits(cursor, ids: list[int]) -> list[Hit]:
+        if not ids:
+            return []
+        marks = ", ".join(["%s"] * len(ids))
+        cursor.execute(
+            f"SELECT id, key, kind, code, title, url, text, details "  # noqa: S608
+            f"FROM {SearchDocument._meta.db_table} WHERE id IN ({marks})",
+            ids,
         )
-        return rank_suggestions(list(titles), typed, limit)
+        found = {}
+        details_field = SearchDocument._meta.get_field("details")
+        for row_id, key, kind, code, title, url, text, details in cursor.fetchall():
+            details = details_field.from_db_value(details, None, connection)
+            found[row_id] = Hit(key, kind, code, title, url, text, details=details or {})
+        return [found[row_id] for row_id in ids if row_id in found]
+
+    def suggest(self, text: str, limit: int = 8) -> list[str]:
+        """Titles containing the typed text, or whose pinyin or initials start with it.
+
+        One statement over three bounded lookups, none of which sorts or scans the table:
+        the title column of the full-text index (the typed text as a phrase, its last
+        character a prefix), and index ranges of the title's pinyin and initials."""
+        typed = normalize(text).strip()
+        typed_tokens = tuple(analysis_tokens(typed))
+        if not typed_tokens:
+            return []
+        table = SearchDocument._meta.db_table
+        each = limit * 25
+        parts, params = [], []
+        grams, prefix = query_tokens(typed_tokens)
+        if connection.vendor == "postgresql":
+            lexemes = [f"'{db_token(t)}':A" for t in grams]
+            if prefix:
+                lexemes[-1] = f"'{db_token(grams[-1])}':*A"
+            parts.append(
+                f"SELECT id FROM (SELECT id FROM {table} WHERE search_vector @@ "  # noqa: S608
+                f"to_tsquery('simple'::regconfig, %s) LIMIT {each}) t"
+            )
+            params.append(" <-> ".join(lexemes))
+        else:
+            phrase = '{title_tokens} : "' + " ".join(db_token(t) for t in grams) + '"'
+            parts.append(
+                f"SELECT rowid FROM (SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} "  # noqa: S608
+                f"MATCH %s LIMIT {each})"
+            )
+            params.append(phrase + (" *" if prefix else ""))
+        letters = "".join(ch for ch in typed if ch.isascii() and ch.isalnum())
+        if letters and letters == typed.replace(" ", ""):
+            for column, length in (("title_pinyin", 60), ("title_initials", 30)):
+                low = letters[:length]
+                high = low[:-1] + chr(ord(low[-1]) + 1)
+                parts.append(
+                    f"SELECT id FROM (SELECT id FROM {table} WHERE {column} >= %s "  # noqa: S608
+                    f"AND {column} < %s LIMIT {each}) {column}_range"
+                )
+                params.extend([low, high])
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT DISTINCT title FROM {table} WHERE id IN ("  # noqa: S608
+                + " UNION ".join(parts)
+                + ")",
+                params,
+            )
+            titles = [row[0] for row in cursor.fetchall()]
+        return rank_suggestions(titles, typed, limit)
 
 
 def rank_suggestions(titles: list[str], typed: str, limit: int) -> list[str]:
@@ -283,12 +577,9 @@ def rank_suggestions(titles: list[str], typed: str, limit: int) -> list[str]:
 
 
 def collect_facets(rows: Iterable[tuple[str, str, int]]) -> dict[str, list[tuple[str, int]]]:
-    """{name: [(value, count)]}: every facet name present, most frequent first, then by value."""
+    """{name: [(value, count)]}: every facet name present, each in its own order."""
     facets: dict[str, list[tuple[str, int]]] = {name: [] for name in FACET_NAMES}
     for name, value, count in rows:
         if name in facets and count:
             facets[name].append((value, int(count)))
-    return {
-        name: sorted(values, key=lambda item: (-item[1], item[0]))[:FACET_SIZE]
-        for name, values in facets.items()
-    }
+    return {name: ordered(name, values) for name, values in facets.items()}

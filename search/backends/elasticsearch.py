@@ -23,7 +23,18 @@ from collections.abc import Iterable
 
 from django.utils import timezone
 
-from ..analysis import BODY, INITIALS, PINYIN, TITLE, ParsedQuery, Phrase, normalize
+from ..analysis import (
+    BODY,
+    CODES,
+    INITIALS,
+    PINYIN,
+    TITLE,
+    ParsedQuery,
+    Phrase,
+    index_tokens,
+    normalize,
+    query_tokens,
+)
 from ..documents import Document
 from ..facets import FACET_NAMES, FACET_SIZE
 from ..query import Hit, SearchRequest, SearchResult, SearchUnavailable
@@ -31,7 +42,13 @@ from .database import FIELD_WEIGHTS, collect_facets, rank_suggestions
 
 logger = logging.getLogger("search")
 
-FIELDS = {TITLE: "title_tokens", BODY: "body_tokens", PINYIN: "pinyin", INITIALS: "initials"}
+FIELDS = {
+    TITLE: "title_tokens",
+    BODY: "body_tokens",
+    PINYIN: "pinyin",
+    INITIALS: "initials",
+    CODES: "codes",
+}
 _TOKENS = {"type": "text", "analyzer": "whitespace", "norms": True}
 
 MAPPING = {
@@ -47,6 +64,8 @@ MAPPING = {
         "body_tokens": _TOKENS,
         "pinyin": _TOKENS,
         "initials": _TOKENS,
+        "codes": _TOKENS,
+        "details": {"type": "object", "enabled": False},
         "title_pinyin": {"type": "keyword"},
         "title_initials": {"type": "keyword"},
         "date": {"type": "date"},
@@ -61,6 +80,7 @@ SETTINGS = {"number_of_shards": 1, "number_of_replicas": 0}
 
 def es_document(document: Document) -> dict:
     syllables, initials = document.pinyin
+    stream, _initials = document.pinyin_stream
     facets = {
         name: [str(v) for v in values if v not in (None, "")]
         for name, values in document.facets.items()
@@ -73,10 +93,12 @@ def es_document(document: Document) -> dict:
         "title": document.title,
         "url": document.url,
         "text": document.text[:4000],
-        "title_tokens": " ".join(document.title_tokens),
-        "body_tokens": " ".join(document.body_tokens[:20000]),
-        "pinyin": " ".join(syllables),
+        "title_tokens": " ".join(index_tokens(document.title_tokens)),
+        "body_tokens": " ".join(index_tokens(document.body_tokens[:20000])),
+        "pinyin": " ".join(stream),
         "initials": " ".join(initials),
+        "codes": " ".join(index_tokens(document.code_tokens)),
+        "details": document.details,
         "title_pinyin": "".join(syllables)[:600],
         "title_initials": "".join(initials)[:300],
         "date": document.date.isoformat() if document.date else None,
@@ -251,10 +273,27 @@ class ElasticsearchEngine:
     def _phrase(alt: Phrase):
         from elasticsearch.dsl import Q
 
-        kind = "match_phrase_prefix" if alt.prefix else "match_phrase"
-        text = " ".join(alt.tokens)
+        grams, prefix = query_tokens(alt.tokens, alt.prefix)
+        text = " ".join(grams)
+        if prefix and len(grams) == 1:
+            # every token that starts so (a lone CJK character begins its bigrams)
+            return [
+                Q("prefix", **{FIELDS[f]: {"value": text, "boost": FIELD_WEIGHTS[f]}})
+                for f in alt.fields
+            ]
+        if prefix:
+            return [
+                Q(
+                    "match_phrase_prefix",
+                    **{
+                        FIELDS[f]: {"query": text, "boost": FIELD_WEIGHTS[f], "max_expansions": 500}
+                    },
+                )
+                for f in alt.fields
+            ]
         return [
-            Q(kind, **{FIELDS[f]: {"query": text, "boost": FIELD_WEIGHTS[f]}}) for f in alt.fields
+            Q("match_phrase", **{FIELDS[f]: {"query": text, "boost": FIELD_WEIGHTS[f]}})
+            for f in alt.fields
         ]
 
     def build_query(self, parsed: ParsedQuery, relaxed: bool):
@@ -306,8 +345,9 @@ class ElasticsearchEngine:
             result.engine = f"{self.fallback.name} (fallback)"
             return result
 
-    def _search(self, parsed: ParsedQuery, request: SearchRequest, relaxed: bool) -> SearchResult:
-        from elasticsearch import NotFoundError
+    def build_search(self, parsed: ParsedQuery, request: SearchRequest, relaxed: bool = False):
+        """The request as an elasticsearch-dsl Search: query, sort, page, post filter and the
+        disjunctive facet aggregations (each facet filtered by every filter but its own)."""
         from elasticsearch.dsl import A, Q, Search
 
         search = Search(using=self.client, index=self.alias).query(
@@ -315,39 +355,90 @@ class ElasticsearchEngine:
         )
         search = search.extra(track_total_hits=True, from_=request.offset, size=request.page_size)
         search = search.sort(*self._sort(request.sort)).source(
-            ["kind", "code", "title", "url", "text"]
+            ["kind", "code", "title", "url", "text", "details"]
         )
         if request.filters:
             search = search.post_filter(Q("bool", filter=self._filter(request.filters)))
-        for name in FACET_NAMES:
-            terms = A(
+        plain = [name for name in FACET_NAMES if name not in request.filters]
+        # facets without a filter of their own share one pass over the filtered hits
+        terms = {
+            name: A(
                 "terms",
                 field=f"facets.{name}",
                 size=FACET_SIZE,
                 order=[{"_count": "desc"}, {"_key": "asc"}],
             )
+            for name in plain
+        }
+        if request.filters:
+            shared = A("filter", Q("bool", filter=self._filter(request.filters)))
+            for name, aggregation in terms.items():
+                shared.bucket(name, aggregation)
+            search.aggs.bucket("filtered", shared)
+        else:
+            for name, aggregation in terms.items():
+                search.aggs.bucket(name, aggregation)
+        for name in request.filters:
             own = self._filter(request.filters, skip=name)
             bucket = A("filter", Q("bool", filter=own)) if own else A("filter", Q("match_all"))
-            bucket.bucket("values", terms)
+            bucket.bucket(
+                "values",
+                A(
+                    "terms",
+                    field=f"facets.{name}",
+                    size=FACET_SIZE,
+                    order=[{"_count": "desc"}, {"_key": "asc"}],
+                ),
+            )
             search.aggs.bucket(name, bucket)
+        return search
+
+    @staticmethod
+    def request_body(search) -> dict:
+        """Keyword arguments for the client's search(): the Search's body, sent as is."""
+        body = search.to_dict()
+        if "from" in body:
+            body["from_"] = body.pop("from")
+        return body
+
+    def _search(self, parsed: ParsedQuery, request: SearchRequest, relaxed: bool) -> SearchResult:
+        from elasticsearch import NotFoundError
+
+        search = self.build_search(parsed, request, relaxed)
         try:
-            response = self._call(search.execute)
+            # the raw client and the plain response dict: the DSL's response wrappers cost
+            # more than the round trip at this size (docs/performance.md)
+            response = self._call(
+                self.client.search, index=self.alias, **self.request_body(search)
+            ).body
         except SearchUnavailable as error:
             if isinstance(error.__cause__, NotFoundError):
                 # no index yet (fresh install): that is "nothing indexed", not "server down"
                 return SearchResult(0, [], {name: [] for name in FACET_NAMES}, engine=self.name)
             raise
-        hits = [
-            Hit(hit.meta.id, hit.kind, hit.code, hit.title, hit.url, getattr(hit, "text", "") or "")
-            for hit in response.hits
-        ]
-        rows = [
-            (name, bucket.key, bucket.doc_count)
-            for name in FACET_NAMES
-            for bucket in response.aggregations[name]["values"].buckets
-        ]
+        hits = []
+        for hit in response["hits"]["hits"]:
+            source = hit["_source"]
+            hits.append(
+                Hit(
+                    hit["_id"],
+                    source["kind"],
+                    source["code"],
+                    source["title"],
+                    source["url"],
+                    source.get("text") or "",
+                    details=source.get("details") or {},
+                )
+            )
+        aggregations = response.get("aggregations", {})
+        shared = aggregations.get("filtered", {})
+        rows = []
+        for name in FACET_NAMES:
+            aggregation = aggregations.get(name) or shared.get(name, {})
+            buckets = aggregation.get("values", aggregation).get("buckets", [])
+            rows.extend((name, bucket["key"], bucket["doc_count"]) for bucket in buckets)
         return SearchResult(
-            count=response.hits.total.value,
+            count=response["hits"]["total"]["value"],
             hits=hits,
             facets=collect_facets(rows),
             engine=self.name,
@@ -372,7 +463,8 @@ class ElasticsearchEngine:
         typed_tokens = tokens(typed)
         if not typed_tokens:
             return []
-        should = [Q("match_phrase_prefix", title_tokens={"query": " ".join(typed_tokens)})]
+        # the typed text as a phrase of the title, its last character a prefix
+        should = self._phrase(Phrase(tuple(typed_tokens), fields=(TITLE,)))
         letters = "".join(ch for ch in typed if ch.isascii() and ch.isalnum())
         if letters and letters == typed.replace(" ", ""):
             should += [
