@@ -101,9 +101,10 @@ def _fresh_cache(request):
     The site identity every footer shows is then loaded once, as a running server has it in its
     cache: pinned query counts measure that steady state, whichever test runs first.
     """
-    from django.core.cache import cache
+    from django.core.cache import cache, caches
 
     cache.clear()
+    caches["local"].clear()
     marker = request.node.get_closest_marker("django_db")
     if "transactional_db" in request.fixturenames or (marker and marker.kwargs.get("transaction")):
         request.getfixturevalue("transactional_db")
@@ -118,6 +119,7 @@ def _fresh_cache(request):
     site_identity()
     yield
     cache.clear()
+    caches["local"].clear()
 
 
 @pytest.fixture(autouse=True)

@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import caches
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -21,7 +21,7 @@ from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 
 IDENTITY_CACHE_KEY = "cms:site-identity:v1"
-IDENTITY_CACHE_SECONDS = 60 * 60
+IDENTITY_CACHE_SECONDS = 60  # per process (the 'local' cache): other servers follow within a minute
 MIIT_FILING_URL = "https://beian.miit.gov.cn/"
 PSB_FILING_URL = "https://beian.mps.gov.cn/#/query/webSearch?code="
 DEFAULT_STALE_AFTER_DAYS = 14
@@ -132,7 +132,7 @@ class SiteIdentity:
 
 def _stored_values() -> dict:
     """The default site's stored values (blank where the admin left them blank), cached."""
-    values = cache.get(IDENTITY_CACHE_KEY)
+    values = caches["local"].get(IDENTITY_CACHE_KEY)
     if values is None:
         row = (
             SiteSettings.objects.filter(site__is_default_site=True)
@@ -140,7 +140,7 @@ def _stored_values() -> dict:
             .first()
         )
         values = row or {}
-        cache.set(IDENTITY_CACHE_KEY, values, IDENTITY_CACHE_SECONDS)
+        caches["local"].set(IDENTITY_CACHE_KEY, values, IDENTITY_CACHE_SECONDS)
     return values
 
 
@@ -157,4 +157,4 @@ def site_identity() -> SiteIdentity:
 
 
 def forget_site_identity(**kwargs) -> None:
-    cache.delete(IDENTITY_CACHE_KEY)
+    caches["local"].delete(IDENTITY_CACHE_KEY)

@@ -219,7 +219,15 @@ OFFLINE_PAYMENT_HOLD_HOURS = env_int("OFFLINE_PAYMENT_HOLD_HOURS", 72)
 # --- Cache ----------------------------------------------------------------------------------
 # Throttles and rate limits must count once for the whole site, not per worker: the database
 # cache by default (nothing to install), CACHE_URL=redis://… when scaled out (config.env).
-CACHES = {"default": cache_config(env_str("CACHE_URL"))}
+CACHES = {
+    "default": cache_config(env_str("CACHE_URL")),
+    # Per process, for small values every page reads (the footer's site identity): no round
+    # trip to the shared cache on each request; they live a minute, so servers agree soon.
+    "local": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "shuangchuang-local",
+    },
+}
 
 # --- Background tasks -----------------------------------------------------------------------
 # TASK_BACKEND=immediate (runs inline; the embedded default for `make run`) or database (a

@@ -149,6 +149,19 @@ def _clean(application: Application) -> None:
         ) from None
 
 
+def _refuse_if_already_applied(user, incubator: Incubator) -> None:
+    if Application.objects.filter(
+        incubator=incubator, applicant=user, status__in=OPEN_STATUSES
+    ).exists():
+        raise Conflict(
+            bilingual(
+                "您已向该载体提交了一份尚未结束的申请",
+                "you already have an open application to this incubator",
+            ),
+            "already_applied",
+        )
+
+
 def submit_application(
     user, incubator: Incubator, data: dict[str, Any], business_plan=None
 ) -> Application:
@@ -168,18 +181,11 @@ def submit_application(
         incubator=incubator, applicant=user, status=Status.SUBMITTED, **values
     )
     _clean(application)
-    safe_name = validate_pdf(business_plan) if business_plan is not None else ""
+    # The cheap refusal first: a user with an open application cannot make us parse PDFs.
+    _refuse_if_already_applied(user, incubator)
+    safe_name = validate_pdf(business_plan, user=user) if business_plan is not None else ""
     with transaction.atomic():
-        if Application.objects.filter(
-            incubator=incubator, applicant=user, status__in=OPEN_STATUSES
-        ).exists():
-            raise Conflict(
-                bilingual(
-                    "您已向该载体提交了一份尚未结束的申请",
-                    "you already have an open application to this incubator",
-                ),
-                "already_applied",
-            )
+        _refuse_if_already_applied(user, incubator)
         application.save()
         stored = ""
         try:

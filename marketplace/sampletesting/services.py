@@ -316,7 +316,10 @@ def receive_samples(order: SampleOrder, by, note: str = "") -> SampleOrder:
 def deliver_report(order: SampleOrder, by, uploaded) -> SampleOrder:
     """Store the PDF report and hand it to the user. A bad file is refused before anything
     is written; if the transaction fails the stored file is removed again."""
-    safe_name = validate_pdf(uploaded)
+    # Cheap refusals before the PDF is parsed: who may upload, and when.
+    _require_member(by, order)
+    _require_status(order, Status.SAMPLES_RECEIVED)
+    safe_name = validate_pdf(uploaded, user=by)
     with transaction.atomic():
         order = _locked(order)
         _require_member(by, order)
