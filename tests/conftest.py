@@ -103,7 +103,6 @@ def _fresh_cache(request):
     """
     from django.core.cache import cache, caches
 
-    cache.clear()
     caches["local"].clear()
     marker = request.node.get_closest_marker("django_db")
     if "transactional_db" in request.fixturenames or (marker and marker.kwargs.get("transaction")):
@@ -111,9 +110,11 @@ def _fresh_cache(request):
     elif marker or "db" in request.fixturenames:
         request.getfixturevalue("db")
     else:
+        # No database for this test, so no database cache either: only the local one.
         yield
-        cache.clear()
+        caches["local"].clear()
         return
+    cache.clear()
     from cms.models import site_identity
 
     site_identity()

@@ -10,7 +10,7 @@ class AccountsConfig(AppConfig):
     verbose_name = _("账户与机构")
 
     def ready(self):
-        # Every CSV export of the Wagtail admin disarms spreadsheet formulas (config.csv_safety).
-        from config.csv_safety import guard_wagtail_exports
+        # Every CSV export of the Wagtail admin disarms spreadsheet formulas (marketplace.csv_safety).
+        from marketplace.csv_safety import guard_wagtail_exports
 
         guard_wagtail_exports()

@@ -305,7 +305,7 @@ def _filter_parameters(kind: str) -> list[OpenApiParameter]:
 
 
 def _csv_stream(header: list[str], rows: Iterator[list]) -> Iterator[str]:
-    from config.csv_safety import neutralise
+    from marketplace.csv_safety import neutralise
 
     buffer = io.StringIO()
     writer = csv.writer(buffer)
