@@ -317,8 +317,9 @@ def deliver_report(order: SampleOrder, by, uploaded) -> SampleOrder:
     """Store the PDF report and hand it to the user. A bad file is refused before anything
     is written; if the transaction fails the stored file is removed again."""
     # Cheap refusals before the PDF is parsed: who may upload, and when.
-    _require_member(by, order)
-    _require_status(order, Status.SAMPLES_RECEIVED)
+    current = SampleOrder.objects.select_related("instrument").get(pk=order.pk)
+    _require_member(by, current)
+    _require_status(current, Status.SAMPLES_RECEIVED)
     safe_name = validate_pdf(uploaded, user=by)
     with transaction.atomic():
         order = _locked(order)
