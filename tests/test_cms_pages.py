@@ -277,9 +277,10 @@ def test_home_query_count_does_not_grow_with_news(
     client, site_pages, django_assert_max_num_queries
 ):
     _, index = site_pages
-    before = _queries(client, "/", django_assert_max_num_queries, 20)
+    # 21: the figures of 数据概览 come from the shared database cache (one read).
+    before = _queries(client, "/", django_assert_max_num_queries, 21)
     add_news(index, 12, start=100)
-    assert _queries(client, "/", django_assert_max_num_queries, 20) == before
+    assert _queries(client, "/", django_assert_max_num_queries, 21) == before
 
 
 def test_news_index_query_count_does_not_grow_with_articles(
