@@ -146,7 +146,9 @@ def test_dead_server_falls_back_fast_and_catches_up(
     es_settings, catalogue, django_capture_on_commit_callbacks, client
 ):
     prefix = es_settings.alias.removesuffix("-documents")
-    with override_settings(ELASTICSEARCH_URL=DEAD_URL, ELASTICSEARCH_INDEX_PREFIX=prefix):
+    with override_settings(
+        ELASTICSEARCH_URL=DEAD_URL, ELASTICSEARCH_INDEX_PREFIX=prefix, HEALTHZ_DETAILS=True
+    ):
         dead = get_engine()
         started = time.monotonic()
         result = search(dead, q="扫描电镜")
