@@ -48,14 +48,27 @@ def _depth(value: Any) -> int:
     return deepest
 
 
-def _as_lists(detail: Any) -> Any:
+def _flat_errors(detail: Any, prefix: str = "") -> dict[str, list[str]]:
+    """DRF's error detail as API.md's flat {field: [messages]}.
+
+    A nested serializer's errors become dotted keys (`invoice.tax_id`), a list item's get its
+    index (`items.0.name`), so every value is a list of strings, as the schema documents.
+    """
+    flat: dict[str, list[str]] = {}
     if isinstance(detail, dict):
-        return {key: _as_lists(value) for key, value in detail.items()}
-    if isinstance(detail, list):
-        if all(isinstance(item, str) for item in detail):
-            return [str(item) for item in detail]
-        return [_as_lists(item) for item in detail]
-    return [str(detail)]
+        for key, value in detail.items():
+            flat.update(_flat_errors(value, f"{prefix}.{key}" if prefix else str(key)))
+    elif isinstance(detail, list) and all(not isinstance(i, (dict, list)) for i in detail):
+        flat.setdefault(prefix or "non_field_errors", []).extend(str(i) for i in detail)
+    elif isinstance(detail, list):
+        for index, item in enumerate(detail):
+            if isinstance(item, (dict, list)):
+                flat.update(_flat_errors(item, f"{prefix}.{index}" if prefix else str(index)))
+            else:
+                flat.setdefault(prefix or "non_field_errors", []).append(str(item))
+    else:
+        flat.setdefault(prefix or "non_field_errors", []).append(str(detail))
+    return flat
 
 
 def exception_handler(exc: Exception, context: dict) -> Response | None:
@@ -80,10 +93,7 @@ def exception_handler(exc: Exception, context: dict) -> Response | None:
     if response is None:
         return None
     if isinstance(exc, exceptions.ValidationError):
-        detail = exc.detail
-        if not isinstance(detail, dict):
-            detail = {"non_field_errors": detail}
-        response.data = {"errors": _as_lists(detail)}
+        response.data = {"errors": _flat_errors(exc.detail)}
         response.status_code = status.HTTP_400_BAD_REQUEST
     elif response.status_code == status.HTTP_400_BAD_REQUEST:
         # Malformed bodies (ParseError) use the same 400 envelope as validation errors.

@@ -523,6 +523,32 @@ def test_the_api_answers_bad_bodies_and_wrong_states_clearly(lab, api_client):
     assert SampleOrder.objects.count() == 1
 
 
+def test_a_bad_invoice_request_names_the_nested_field_and_opens_no_payment(
+    lab, awaiting_payment, api_client
+):
+    _, startup, _ = lab
+    founder = token_client(api_client, startup)
+    response = founder.post(
+        f"/api/v1/sample-orders/{awaiting_payment.pk}/pay/",
+        {
+            "method": "offline",
+            "invoice": {
+                "kind": "normal",
+                "title": "某公司",
+                "tax_id": "1234567",
+                "email": "finance@example.com",
+            },
+        },
+        format="json",
+    )
+    assert response.status_code == 400
+    errors = response.json()["errors"]
+    assert list(errors) == ["invoice.tax_id"]
+    assert all(isinstance(message, str) for message in errors["invoice.tax_id"])
+    assert "18" in errors["invoice.tax_id"][0]
+    assert not awaiting_payment.payments.exists()
+
+
 def test_the_order_list_endpoint_makes_a_fixed_number_of_queries(
     lab, api_client, django_assert_num_queries
 ):
