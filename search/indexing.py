@@ -16,6 +16,7 @@ from datetime import timedelta
 
 from django.db import transaction
 from django.utils import timezone
+from django_tasks import task
 
 from . import documents
 from .engines import database_engine, get_engine
@@ -44,8 +45,6 @@ def enqueue(keys) -> None:
 
 
 def _schedule_drain() -> None:
-    from .tasks import drain_search_index
-
     try:
         drain_search_index.enqueue()
     except Exception:  # a queue problem must not fail the request; cron drains later
@@ -120,3 +119,18 @@ def rebuild(engine, progress=None) -> int:
         # everything queued before the rebuild began is in the new index
         IndexOperation.objects.filter(id__lte=started).delete()
     return count
+
+
+@task()
+def drain_search_index() -> dict:
+    """The background task behind every save: deliver pending index updates to every engine.
+
+    It lives here, beside the outbox it drains (`search.tasks` names it for rows queued under
+    its older path), so indexing and its task do not import each other.
+    """
+    try:
+        report = drain_all()
+    except Exception:  # the outbox keeps the rows; the next drain retries them
+        logger.exception("search: draining the index outbox failed")
+        return {"error": True}
+    return {"indexed": report.indexed, "removed": report.removed, "deferred": report.deferred}

@@ -1,22 +1,11 @@
-"""Background tasks of search (django-tasks)."""
+"""Background tasks of search (django-tasks).
+
+The drain task is defined in `search.indexing`, beside the outbox; this module keeps the
+path `search.tasks.drain_search_index` importable for tasks queued under it.
+"""
 
 from __future__ import annotations
 
-import logging
+from .indexing import drain_search_index
 
-from django_tasks import task
-
-logger = logging.getLogger("search")
-
-
-@task()
-def drain_search_index() -> dict:
-    """Deliver pending index updates to every engine (see search.indexing)."""
-    from .indexing import drain_all
-
-    try:
-        report = drain_all()
-    except Exception:  # the outbox keeps the rows; the next drain retries them
-        logger.exception("search: draining the index outbox failed")
-        return {"error": True}
-    return {"indexed": report.indexed, "removed": report.removed, "deferred": report.deferred}
+__all__ = ["drain_search_index"]

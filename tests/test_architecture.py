@@ -8,6 +8,7 @@ import ast
 from collections import defaultdict
 from pathlib import Path
 
+import pytest
 from django.conf import settings
 
 ROOT = Path(settings.BASE_DIR)
@@ -99,6 +100,11 @@ def _cycles(edges: dict[str, set[str]], within: str) -> list[list[str]]:
 
 def test_no_import_circles_between_marketplace_files():
     assert _cycles(import_graph(), "marketplace") == []
+
+
+@pytest.mark.parametrize("package", ["cms", "search", "config"])
+def test_no_import_circles_between_files_of_the_other_packages(package):
+    assert _cycles(import_graph(), package) == []
 
 
 def test_domain_code_does_not_import_the_wiring_in_config():

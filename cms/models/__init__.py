@@ -1,5 +1,6 @@
 """Models of the 双创专区: pages, policy documents, departments."""
 
+from .base import localized_list
 from .departments import Department, DepartmentAlias, NewsCategory
 from .pages import (
     HomePage,
@@ -8,7 +9,6 @@ from .pages import (
     NewsPageTag,
     NoticeIndexPage,
     NoticePage,
-    localized_list,
 )
 from .policy import (
     MeasureResponsibility,

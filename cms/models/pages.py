@@ -2,12 +2,8 @@
 
 from __future__ import annotations
 
-import datetime
-
-from django.conf import settings
 from django.core.paginator import Paginator
 from django.db import models
-from django.http import Http404
 from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
@@ -20,77 +16,9 @@ from wagtail.models import Locale, Page
 from wagtail.search import index
 
 from cms.blocks import BodyBlock
-from cms.public_urls import public_root_url
 
-NEWS_PER_PAGE = 20
-
-
-class LocaleFallbackMixin:
-    """Route into the Chinese original where a page has no translation in the active locale.
-
-    Pages are served at the same URL in every language (the language comes from the switch,
-    as on the rest of the site). If the English tree lacks a page, the Chinese page is served
-    and the template says so instead of answering 404.
-    """
-
-    def route(self, request, path_components):
-        try:
-            return super().route(request, path_components)
-        except Http404:
-            if not path_components:
-                raise
-            default = Locale.get_default()
-            if self.locale_id == default.pk:
-                raise
-            source = self.get_translation_or_none(default)
-            if source is None:
-                raise
-            return source.specific.route(request, path_components)
-
-
-def localized_list(pages: list[Page]) -> list[Page]:
-    """Swap each page for its translation in the active language where one is live (1 query)."""
-    if not pages or not getattr(settings, "WAGTAIL_I18N_ENABLED", False):
-        return pages
-    try:
-        active = Locale.get_active()
-    except Locale.DoesNotExist:
-        return pages
-    if all(page.locale_id == active.pk for page in pages):
-        return pages
-    model = type(pages[0])
-    translations = {
-        page.translation_key: page
-        for page in model.objects.live()
-        .public()
-        .filter(locale=active, translation_key__in=[p.translation_key for p in pages])
-    }
-    return [translations.get(page.translation_key, page) for page in pages]
-
-
-class SeoMixin:
-    """What the base template needs for <meta>, Open Graph and the portal's column name."""
-
-    column_name = _("双创专区")
-    og_type = "website"
-
-    def get_meta_description(self) -> str:
-        return self.search_description or getattr(self, "summary", "") or ""
-
-    def get_pub_date(self) -> datetime.date | None:
-        return None
-
-    def get_url_parts(self, request=None):
-        """Wagtail's URL parts, with a local site root (localhost) replaced by SITE_URL.
-
-        Every absolute link Wagtail builds goes through here: canonical, og:url, feeds, the
-        sitemap and the admin's "view live".
-        """
-        parts = super().get_url_parts(request)
-        if not parts or parts[1] is None:
-            return parts
-        site_id, root_url, page_path = parts
-        return site_id, public_root_url(root_url), page_path
+from .base import NEWS_PER_PAGE, LocaleFallbackMixin, SeoMixin, localized_list
+from .policy import PolicyIndexPage, PolicyPage
 
 
 class HomePage(LocaleFallbackMixin, SeoMixin, Page):
@@ -109,8 +37,6 @@ class HomePage(LocaleFallbackMixin, SeoMixin, Page):
         """The live column pages under this home page, by kind: news, notices, policies."""
         from django.contrib.contenttypes.models import ContentType
 
-        from .policy import PolicyIndexPage
-
         kinds = {
             ContentType.objects.get_for_model(model).pk: kind
             for kind, model in (
@@ -128,8 +54,6 @@ class HomePage(LocaleFallbackMixin, SeoMixin, Page):
 
     def get_context(self, request, *args, **kwargs):
         from cms.overview import site_overview
-
-        from .policy import PolicyPage
 
         context = super().get_context(request, *args, **kwargs)
         default_locale = Locale.get_default()

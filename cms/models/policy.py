@@ -19,7 +19,7 @@ from wagtail.search import index
 from cms.blocks import BodyBlock, PolicyStructureBlock
 from cms.public_urls import public_root_url
 
-from .pages import NEWS_PER_PAGE, LocaleFallbackMixin, SeoMixin
+from .base import NEWS_PER_PAGE, LocaleFallbackMixin, SeoMixin
 
 
 def validate_index_number(value: str, spec: dict) -> None:
