@@ -179,6 +179,9 @@ class IncubatorSerializer(serializers.ModelSerializer):
     region_name = serializers.CharField(source="get_region_display")
     floor_area_m2 = serializers.DecimalField(max_digits=12, decimal_places=2, allow_null=True)
     url = serializers.CharField(source="get_absolute_url")
+    # Live counters (catalogue.IncubatorCapacity), not revisioned listing fields.
+    workstations_vacant = serializers.IntegerField(read_only=True)
+    offices_vacant = serializers.IntegerField(read_only=True)
 
     class Meta:
         model = Incubator

@@ -7,8 +7,15 @@ from functools import wraps
 from django.contrib.admin.utils import unquote
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
 from wagtail.admin.forms import WagtailAdminModelForm
-from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
+from wagtail.admin.panels import (
+    FieldPanel,
+    FieldRowPanel,
+    HelpPanel,
+    InlinePanel,
+    MultiFieldPanel,
+)
 from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
@@ -150,6 +157,15 @@ class InstrumentViewSet(InstitutionScopedViewSet):
     ]
 
 
+class LiveVacancyPanel(HelpPanel):
+    """The live vacancies, read only in the edit form: they are counters, not revisioned content
+    (a published revision must never write them back); the "修改空余数" link changes them."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("template", "catalogue/admin/live_vacancy_panel.html")
+        super().__init__(**kwargs)
+
+
 class IncubatorViewSet(InstitutionScopedViewSet):
     model = Incubator
     icon = "home"
@@ -167,8 +183,8 @@ class IncubatorViewSet(InstitutionScopedViewSet):
         FieldRowPanel([FieldPanel("lat"), FieldPanel("lng")]),
         FieldRowPanel([FieldPanel("operator"), FieldPanel("established_on")]),
         FieldRowPanel([FieldPanel("floor_area_m2"), FieldPanel("incubated_companies")]),
-        FieldRowPanel([FieldPanel("workstations_total"), FieldPanel("workstations_vacant")]),
-        FieldRowPanel([FieldPanel("offices_total"), FieldPanel("offices_vacant")]),
+        FieldRowPanel([FieldPanel("workstations_total"), FieldPanel("offices_total")]),
+        LiveVacancyPanel(heading=_("空余工位与办公室（实时）")),
         FieldPanel("services"),
         FieldPanel("focus_industries"),
         FieldPanel("description"),
@@ -238,3 +254,18 @@ class CatalogueGroup(SnippetViewSetGroup):
 
 
 register_snippet(CatalogueGroup)
+
+
+@hooks.register("register_admin_urls")
+def register_vacancy_url():
+    from django.urls import path
+
+    from .admin_views import set_vacancy_view
+
+    return [
+        path(
+            "catalogue/incubator/<int:pk>/vacancy/",
+            set_vacancy_view,
+            name="catalogue_incubator_vacancy",
+        )
+    ]
