@@ -546,6 +546,8 @@ def _instrument_values(record: dict) -> dict:
             max_advance_days=booking["max_advance_days"],
             approval_required=booking["approval_required"],
             training_required=booking.get("training_required", False),
+            max_active_bookings=booking.get("max_active_bookings"),
+            max_hours_per_week=booking.get("max_hours_per_week"),
         )
     return values
 

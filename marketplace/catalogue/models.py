@@ -169,6 +169,26 @@ class Instrument(Listing):
     )
     approval_required = models.BooleanField(_("需要审批"), default=True)
     training_required = models.BooleanField(_("需要培训上岗"), default=False)
+    # Quotas per user (slot hoarding, security finding 7); empty means the platform default
+    # (settings.BOOKING_MAX_ACTIVE_PER_USER / BOOKING_MAX_HOURS_PER_USER_WEEK).
+    max_active_bookings = models.PositiveSmallIntegerField(
+        _("每人最多未完成预约数"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(1000)],
+        help_text=_(
+            "同一用户在本仪器上同时持有的待审核、待付款和已确认预约的上限；空为平台默认值。"
+        ),
+    )
+    max_hours_per_week = models.PositiveSmallIntegerField(
+        _("每人每周最多机时（小时）"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(168)],
+        help_text=_(
+            "同一用户在本仪器上每个自然周（周一至周日，北京时间）预约机时的上限；空为平台默认值。"
+        ),
+    )
     photo = models.ForeignKey(
         "wagtailimages.Image",
         null=True,
@@ -221,6 +241,20 @@ class Instrument(Listing):
         if self.offers_sample_testing:
             modes.append("sample_testing")
         return modes
+
+    @property
+    def booking_quota_active(self) -> int:
+        """The effective limit of one user's active bookings on this instrument."""
+        from django.conf import settings
+
+        return self.max_active_bookings or settings.BOOKING_MAX_ACTIVE_PER_USER
+
+    @property
+    def booking_quota_hours(self) -> int:
+        """The effective limit of one user's booked hours per ISO week on this instrument."""
+        from django.conf import settings
+
+        return self.max_hours_per_week or settings.BOOKING_MAX_HOURS_PER_USER_WEEK
 
     @property
     def accepts_sample_orders(self) -> bool:

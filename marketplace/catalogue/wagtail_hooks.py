@@ -145,6 +145,9 @@ class InstrumentViewSet(InstitutionScopedViewSet):
                 ),
                 FieldRowPanel([FieldPanel("min_notice_hours"), FieldPanel("max_advance_days")]),
                 FieldRowPanel([FieldPanel("approval_required"), FieldPanel("training_required")]),
+                FieldRowPanel(
+                    [FieldPanel("max_active_bookings"), FieldPanel("max_hours_per_week")]
+                ),
                 InlinePanel("opening_hours", label=_("开放时段")),
                 InlinePanel("refund_tiers", label=_("退款规则")),
             ],
