@@ -239,3 +239,55 @@ def test_postgresql_negative_control_without_the_lock_the_quota_races():
     with unlocked:
         _race(instrument.pk, user.pk, 12)
     assert Booking.objects.filter(user=user).count() > 3
+
+
+@pytest.mark.django_db
+@override_settings(BOOKING_MAX_HOURS_PER_USER_WEEK=12)
+def test_the_quotas_in_force_are_published_on_the_page_and_in_the_api(client):
+    instrument = free_instrument(max_active_bookings=2)
+    booking = client.get(f"/api/v1/instruments/{instrument.code}/").json()["booking"]
+    assert (booking["max_active_bookings"], booking["max_hours_per_week"]) == (2, 12)
+    html = client.get(f"/instruments/{instrument.code}/").content.decode()
+    assert "每人最多同时持有 2 个未完成的预约，每周（周一至周日）最多预约 12 小时" in html
+
+
+@pytest.mark.django_db
+def test_the_import_format_sets_the_quotas_and_refuses_bad_ones():
+    import copy
+    import json
+    from pathlib import Path
+
+    from django.conf import settings
+
+    from marketplace.catalogue.importer import import_catalogue
+
+    demo = json.loads((Path(settings.BASE_DIR) / "data" / "demo-catalogue.json").read_text())
+    record = next(r for r in demo["instruments"] if r.get("booking"))
+    record["booking"]["max_active_bookings"] = 3
+    record["booking"]["max_hours_per_week"] = 10
+    assert import_catalogue(copy.deepcopy(demo)).ok
+    instrument = Instrument.objects.get(code=record["code"])
+    assert (instrument.max_active_bookings, instrument.max_hours_per_week) == (3, 10)
+    assert instrument.booking_quota_active == 3
+    record["booking"]["max_hours_per_week"] = 0
+    report = import_catalogue(demo)
+    assert not report.ok
+    assert any("booking.max_hours_per_week" in str(e) for e in report.errors)
+    assert Instrument.objects.get(code=record["code"]).max_hours_per_week == 10
+
+
+@pytest.mark.django_db
+def test_members_edit_the_quotas_in_the_admin(client):
+    from django.core.management import call_command
+    from django.urls import reverse
+
+    from marketplace.accounts.models import User
+
+    instrument = free_instrument()
+    UserFactory(username="lab-manager")
+    call_command("grant_role", "lab-manager", instrument.institution.code, "manager")
+    client.force_login(User.objects.get(username="lab-manager"))
+    url = reverse(Instrument.snippet_viewset.get_url_name("edit"), args=[instrument.pk])
+    html = client.get(url).content.decode()
+    assert 'name="max_active_bookings"' in html
+    assert 'name="max_hours_per_week"' in html

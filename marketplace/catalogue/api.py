@@ -105,6 +105,9 @@ class BookingRulesSerializer(serializers.Serializer):
     max_advance_days = serializers.IntegerField()
     approval_required = serializers.BooleanField()
     training_required = serializers.BooleanField()
+    # The quotas in force per person (the instrument's own or the platform default).
+    max_active_bookings = serializers.IntegerField(source="booking_quota_active")
+    max_hours_per_week = serializers.IntegerField(source="booking_quota_hours")
     refund_policy = RefundTierSerializer(many=True, source="refund_tiers")
 
 

@@ -174,6 +174,10 @@ class IncubatorViewSet(InstitutionScopedViewSet):
     icon = "home"
     menu_label = _("孵化载体")
     list_display = ["name", "code", "institution", "type", "level", "workstations_vacant", "live"]
+
+    def get_queryset(self, request):
+        # The vacancy column reads the live counter row: fetch it with the listing.
+        return super().get_queryset(request).select_related("capacity")
     list_filter = ["type", "level", "region", "live"]
     search_fields = ["name", "code"]
     panels = [
