@@ -178,6 +178,7 @@ class IncubatorViewSet(InstitutionScopedViewSet):
     def get_queryset(self, request):
         # The vacancy column reads the live counter row: fetch it with the listing.
         return super().get_queryset(request).select_related("capacity")
+
     list_filter = ["type", "level", "region", "live"]
     search_fields = ["name", "code"]
     panels = [
