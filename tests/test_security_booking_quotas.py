@@ -276,12 +276,54 @@ def test_the_import_format_sets_the_quotas_and_refuses_bad_ones():
     assert Instrument.objects.get(code=record["code"]).max_hours_per_week == 10
 
 
+def _form_values(html: str) -> dict:
+    """Every field the edit page's form would post, with its current value."""
+    from html.parser import HTMLParser
+
+    values: dict = {}
+
+    class Form(HTMLParser):
+        textarea = None
+        select = None
+
+        def handle_starttag(self, tag, attrs):
+            a = dict(attrs)
+            if tag == "input" and a.get("name") and a.get("type") not in ("submit", "button"):
+                if a.get("type") in ("checkbox", "radio"):
+                    if "checked" in a:
+                        values[a["name"]] = a.get("value", "on")
+                else:
+                    values[a["name"]] = a.get("value", "")
+            elif tag == "textarea" and a.get("name"):
+                self.textarea = a["name"]
+                values[self.textarea] = ""
+            elif tag == "select" and a.get("name"):
+                self.select = a["name"]
+            elif tag == "option" and self.select and "selected" in a:
+                values[self.select] = a.get("value", "")
+
+        def handle_endtag(self, tag):
+            if tag == "textarea":
+                self.textarea = None
+            elif tag == "select":
+                self.select = None
+
+        def handle_data(self, data):
+            if self.textarea:
+                values[self.textarea] += data
+
+    Form().feed(html)
+    return values
+
+
 @pytest.mark.django_db
-def test_members_edit_the_quotas_in_the_admin(client):
+def test_quotas_are_edited_in_the_admin_and_enforced_once_published(client):
+    from django.contrib.auth.models import Group
     from django.core.management import call_command
     from django.urls import reverse
 
     from marketplace.accounts.models import User
+    from marketplace.accounts.permissions import MODERATORS_GROUP
 
     instrument = free_instrument()
     UserFactory(username="lab-manager")
@@ -291,3 +333,19 @@ def test_members_edit_the_quotas_in_the_admin(client):
     html = client.get(url).content.decode()
     assert 'name="max_active_bookings"' in html
     assert 'name="max_hours_per_week"' in html
+
+    # A 资源审核员 sets the quota through the same form and publishes it.
+    reviewer = UserFactory(username="reviewer")
+    reviewer.groups.add(Group.objects.get(name=MODERATORS_GROUP))
+    client.force_login(reviewer)
+    form = _form_values(client.get(url).content.decode())
+    form.update(max_active_bookings="1", max_hours_per_week="", **{"action-publish": "1"})
+    response = client.post(url, form)
+    assert response.status_code == 302, response.content.decode()[:3000]
+    instrument.refresh_from_db()
+    assert (instrument.max_active_bookings, instrument.max_hours_per_week) == (1, None)
+
+    booker = APIClient()
+    booker.force_authenticate(UserFactory())
+    assert book(booker, instrument, tomorrow_at(8)).status_code == 201
+    assert book(booker, instrument, tomorrow_at(14)).json()["code"] == "quota_bookings"
