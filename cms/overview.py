@@ -46,7 +46,7 @@ def _compute() -> Overview:
     from marketplace.catalogue.models import Incubator, Instrument, Technology
 
     incubators = Incubator.objects.published().aggregate(
-        count=Count("pk"), free=Sum("workstations_vacant")
+        count=Count("pk"), free=Sum("capacity__workstations_vacant")
     )
     served = Booking.objects.filter(status=Status.COMPLETED).aggregate(
         count=Count("pk"), minutes=Sum("actual_minutes")

@@ -2,7 +2,8 @@
 
 Used in-process by the PostgreSQL test (threads, one connection each) and as a subprocess by
 the SQLite test (`python -m tests.booking_race N [--unsafe]` against a file database).
-`unsafe` switches the protection off — PostgreSQL's exclusion constraint is dropped, SQLite's
+`unsafe` switches the protection off — PostgreSQL's exclusion constraint is dropped (and the
+instrument row lock the quotas take is skipped), SQLite's
 serializing transaction is replaced by autocommit — as a negative control: the same race must
 then produce more than one booking, or the test could not have caught it.
 """
@@ -87,6 +88,13 @@ def race(n: int, *, unsafe: bool = False) -> dict:
                 cursor.execute(
                     "ALTER TABLE bookings_booking DROP CONSTRAINT booking_no_overlap_while_active"
                 )
+            # The request also locks the instrument's row (for the quotas), which alone would
+            # serialize the race: switch it off too, or the control could not double-book.
+            patches.append(
+                mock.patch.object(
+                    Instrument.objects, "select_for_update", lambda: Instrument.objects.all()
+                )
+            )
         else:
             patches.append(
                 mock.patch.object(

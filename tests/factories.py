@@ -92,6 +92,7 @@ class OpeningIntervalFactory(factory.django.DjangoModelFactory):
 class IncubatorFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = "catalogue.Incubator"
+        skip_postgeneration_save = True
 
     code = factory.Sequence(lambda n: f"INC-{n:04d}")
     institution = factory.SubFactory(InstitutionFactory, type="incubator_operator")
@@ -102,8 +103,29 @@ class IncubatorFactory(factory.django.DjangoModelFactory):
     lat = 25.04
     lng = 102.71
     workstations_total = 100
-    workstations_vacant = 12
     live = True
+
+    @factory.post_generation
+    def workstations_vacant(obj, create, extracted, **kwargs):
+        """The live vacancy is a counter row of its own (catalogue.IncubatorCapacity)."""
+        _set_capacity(obj, create, "workstations_vacant", 12 if extracted is None else extracted)
+
+    @factory.post_generation
+    def offices_vacant(obj, create, extracted, **kwargs):
+        if extracted is not None:
+            _set_capacity(obj, create, "offices_vacant", extracted)
+
+
+def _set_capacity(incubator, create, field, value) -> None:
+    from marketplace.catalogue.models import IncubatorCapacity
+
+    if create:
+        IncubatorCapacity.objects.update_or_create(
+            incubator_id=incubator.pk, defaults={field: value}
+        )
+        relation = type(incubator).capacity.related
+        if relation.is_cached(incubator):
+            relation.delete_cached_value(incubator)
 
 
 class TechnologyFactory(factory.django.DjangoModelFactory):

@@ -99,6 +99,9 @@ def test_queue_and_my_bookings_query_counts_do_not_grow(
     client, booking_world, django_assert_max_num_queries
 ):
     instrument, startup, manager, day = booking_world
+    # Six bookings by one person: above the default quota of 4 active bookings.
+    instrument.max_active_bookings = 10
+    instrument.save(update_fields=["max_active_bookings"])
     for hour in ("08:30", "09:30", "10:30", "14:00", "15:00", "16:00"):
         services.request_booking(
             startup, instrument, at(day, hour), at(day, hour) + dt.timedelta(hours=1)

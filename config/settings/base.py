@@ -212,6 +212,10 @@ PLATFORM_FEE_PERCENT = env_str("PLATFORM_FEE_PERCENT", "5")
 # Holds: an unpaid booking keeps its slot this long; an unanswered request this long.
 BOOKING_PAYMENT_HOLD_MINUTES = env_int("BOOKING_PAYMENT_HOLD_MINUTES", 30)
 BOOKING_APPROVAL_WINDOW_HOURS = env_int("BOOKING_APPROVAL_WINDOW_HOURS", 48)
+# Quotas per user and instrument against slot hoarding (an instrument may set its own): at
+# most this many active bookings, and this many booked hours per ISO week (Asia/Shanghai).
+BOOKING_MAX_ACTIVE_PER_USER = env_int("BOOKING_MAX_ACTIVE_PER_USER", 4)
+BOOKING_MAX_HOURS_PER_USER_WEEK = env_int("BOOKING_MAX_HOURS_PER_USER_WEEK", 20)
 # A bank transfer (对公转账) takes days, not minutes: once the payer chooses it, the booking is
 # held this long for the money to arrive — never past the slot's start.
 OFFLINE_PAYMENT_HOLD_HOURS = env_int("OFFLINE_PAYMENT_HOLD_HOURS", 72)

@@ -316,6 +316,58 @@ def _offline_deadline(booking: Booking, now: dt.datetime) -> dt.datetime:
     return min(now + dt.timedelta(hours=settings.OFFLINE_PAYMENT_HOLD_HOURS), booking.start)
 
 
+def _check_quotas(
+    instrument: Instrument, user, start: dt.datetime, end: dt.datetime, now: dt.datetime
+) -> None:
+    """Slot hoarding (security finding 7): per user and instrument, at most
+    `booking_quota_active` active bookings that have not ended, and at most
+    `booking_quota_hours` booked hours in the ISO week (Monday–Sunday, instrument's wall-clock
+    time, Asia/Shanghai) of the request. Cancelled, rejected and expired bookings, and holds
+    that ran out, do not count. Runs under the request's lock, so quotas cannot race."""
+    mine = Booking.objects.filter(instrument=instrument, user=user).filter(
+        Q(hold_expires_at__isnull=True) | Q(hold_expires_at__gt=now)
+    )
+    limit = instrument.booking_quota_active
+    if mine.active().filter(end__gt=now).count() >= limit:
+        raise RuleError(
+            bilingual(
+                f"每人在本仪器上最多同时持有 {limit} 个未完成的预约，请在已有预约完成或取消后再预约",
+                f"at most {limit} active bookings per person on this instrument; "
+                "book again once one is completed or cancelled",
+            ),
+            "quota_bookings",
+        )
+    zone = ZoneInfo(instrument.timezone)
+    local = start.astimezone(zone)
+    monday = local.date() - dt.timedelta(days=local.weekday())
+    week_start = dt.datetime.combine(monday, dt.time(0), tzinfo=zone)
+    week_end = week_start + dt.timedelta(days=7)
+    counted = mine.exclude(
+        status__in=[Status.CANCELLED, Status.REJECTED, Status.EXPIRED]
+    ).overlapping(week_start, week_end)
+    used = sum(
+        (
+            min(b_end, week_end) - max(b_start, week_start)
+            for b_start, b_end in counted.values_list("start", "end")
+        ),
+        dt.timedelta(),
+    )
+    wanted = min(end, week_end) - max(start, week_start)
+    hours = instrument.booking_quota_hours
+    if used + wanted > dt.timedelta(hours=hours):
+        left = max(dt.timedelta(hours=hours) - used, dt.timedelta())
+        left_hours = f"{left.total_seconds() / 3600:g}"
+        raise RuleError(
+            bilingual(
+                f"每人每周在本仪器上最多预约 {hours} 小时（{monday:%Y-%m-%d} 起的一周还可预约 "
+                f"{left_hours} 小时）",
+                f"at most {hours} hours per person per week on this instrument "
+                f"({left_hours} h left in the week of {monday:%Y-%m-%d})",
+            ),
+            "quota_hours",
+        )
+
+
 def request_booking(
     user,
     instrument: Instrument,
@@ -338,7 +390,11 @@ def request_booking(
     try:
         with transaction.atomic():
             # On SQLite the IMMEDIATE transaction already holds the write lock here, so the
-            # check and the insert below cannot interleave with another request's.
+            # check and the insert below cannot interleave with another request's. On
+            # PostgreSQL the exclusion constraint stops overlaps, but the quotas count rows
+            # across slots: the instrument's row lock serializes its requests for them.
+            list(Instrument.objects.select_for_update().filter(pk=instrument.pk).values_list("pk"))
+            _check_quotas(instrument, user, start, end, now)
             _expire_overdue(instrument, start, end, now)
             if Blackout.objects.filter(instrument=instrument).overlapping(start, end).exists():
                 raise Conflict(

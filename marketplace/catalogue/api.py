@@ -105,6 +105,9 @@ class BookingRulesSerializer(serializers.Serializer):
     max_advance_days = serializers.IntegerField()
     approval_required = serializers.BooleanField()
     training_required = serializers.BooleanField()
+    # The quotas in force per person (the instrument's own or the platform default).
+    max_active_bookings = serializers.IntegerField(source="booking_quota_active")
+    max_hours_per_week = serializers.IntegerField(source="booking_quota_hours")
     refund_policy = RefundTierSerializer(many=True, source="refund_tiers")
 
 
@@ -179,6 +182,9 @@ class IncubatorSerializer(serializers.ModelSerializer):
     region_name = serializers.CharField(source="get_region_display")
     floor_area_m2 = serializers.DecimalField(max_digits=12, decimal_places=2, allow_null=True)
     url = serializers.CharField(source="get_absolute_url")
+    # Live counters (catalogue.IncubatorCapacity), not revisioned listing fields.
+    workstations_vacant = serializers.IntegerField(read_only=True)
+    offices_vacant = serializers.IntegerField(read_only=True)
 
     class Meta:
         model = Incubator

@@ -133,7 +133,7 @@ def apply_filters(kind: str, queryset: QuerySet, params) -> tuple[QuerySet, dict
             queryset = queryset.filter(field=field)
             applied["field"] = field
     if kind == "incubator" and (params.get("vacant") or "") in {"1", "true"}:
-        queryset = queryset.filter(workstations_vacant__gt=0)
+        queryset = queryset.filter(capacity__workstations_vacant__gt=0)
         applied["vacant"] = "1"
     if errors:
         raise FilterError(errors)

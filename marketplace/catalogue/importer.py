@@ -27,7 +27,15 @@ from jsonschema import Draft202012Validator, FormatChecker
 from marketplace.accounts.models import Institution
 from marketplace.accounts.validators import is_valid_credit_code
 
-from .models import Incubator, Instrument, OpeningInterval, RefundTier, Technology
+from .capacity import clamp_to_totals
+from .models import (
+    Incubator,
+    IncubatorCapacity,
+    Instrument,
+    OpeningInterval,
+    RefundTier,
+    Technology,
+)
 
 logger = logging.getLogger(__name__)
 SCHEMA_PATH = Path(settings.BASE_DIR) / "data" / "catalogue.schema.json"
@@ -538,6 +546,8 @@ def _instrument_values(record: dict) -> dict:
             max_advance_days=booking["max_advance_days"],
             approval_required=booking["approval_required"],
             training_required=booking.get("training_required", False),
+            max_active_bookings=booking.get("max_active_bookings"),
+            max_hours_per_week=booking.get("max_hours_per_week"),
         )
     return values
 
@@ -561,9 +571,7 @@ def _incubator_values(record: dict) -> dict:
         ),
         "floor_area_m2": None if area is None else Decimal(str(area)).quantize(Decimal("0.01")),
         "workstations_total": record.get("workstations_total", 0),
-        "workstations_vacant": record.get("workstations_vacant", 0),
         "offices_total": record.get("offices_total", 0),
-        "offices_vacant": record.get("offices_vacant", 0),
         "incubated_companies": record.get("incubated_companies", 0),
         "services": record.get("services", []),
         "focus_industries": record.get("focus_industries", []),
@@ -710,6 +718,8 @@ def _write_listings(
             model.objects.bulk_update([obj for obj, _ in to_update], fields, batch_size=BATCH)
         if model is Instrument:
             _write_booking_children(to_create, to_update)
+        if model is Incubator:
+            _write_capacities(to_create, to_update)
         report.created[kind] += len(to_create)
         report.updated[kind] += len(to_update)
         report.changed_keys += [
@@ -747,6 +757,45 @@ def _write_booking_children(to_create: list, to_update: list) -> None:
             )
     OpeningInterval.objects.bulk_create(intervals, batch_size=BATCH)
     RefundTier.objects.bulk_create(tiers, batch_size=BATCH)
+
+
+def _write_capacities(to_create: list, to_update: list) -> None:
+    """The vacancies are live counters (IncubatorCapacity), not listing content: the file sets
+    them for the incubators it creates; for existing ones the live figures are kept (residency
+    acceptances changed them since), only capped at a total the file lowered."""
+    IncubatorCapacity.objects.bulk_create(
+        [
+            IncubatorCapacity(
+                incubator_id=obj.pk,
+                workstations_vacant=record.get("workstations_vacant", 0),
+                offices_vacant=record.get("offices_vacant", 0),
+            )
+            for obj, record in to_create
+        ],
+        batch_size=BATCH,
+        ignore_conflicts=True,
+    )
+    if to_update:
+        ids = [obj.pk for obj, _ in to_update]
+        # An incubator from before the counters existed gets its row from the file.
+        missing = set(ids) - set(
+            IncubatorCapacity.objects.filter(incubator_id__in=ids).values_list(
+                "incubator_id", flat=True
+            )
+        )
+        IncubatorCapacity.objects.bulk_create(
+            [
+                IncubatorCapacity(
+                    incubator_id=obj.pk,
+                    workstations_vacant=record.get("workstations_vacant", 0),
+                    offices_vacant=record.get("offices_vacant", 0),
+                )
+                for obj, record in to_update
+                if obj.pk in missing
+            ],
+            batch_size=BATCH,
+        )
+        clamp_to_totals(ids)
 
 
 class _DryRunRollback(Exception):

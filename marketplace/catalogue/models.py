@@ -14,6 +14,8 @@ from django.contrib.contenttypes.fields import GenericRelation
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
+from django.db.models import F
+from django.db.models.functions import Least
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey
@@ -167,6 +169,26 @@ class Instrument(Listing):
     )
     approval_required = models.BooleanField(_("需要审批"), default=True)
     training_required = models.BooleanField(_("需要培训上岗"), default=False)
+    # Quotas per user (slot hoarding, security finding 7); empty means the platform default
+    # (settings.BOOKING_MAX_ACTIVE_PER_USER / BOOKING_MAX_HOURS_PER_USER_WEEK).
+    max_active_bookings = models.PositiveSmallIntegerField(
+        _("每人最多未完成预约数"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(1000)],
+        help_text=_(
+            "同一用户在本仪器上同时持有的待审核、待付款和已确认预约的上限；空为平台默认值。"
+        ),
+    )
+    max_hours_per_week = models.PositiveSmallIntegerField(
+        _("每人每周最多机时（小时）"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(168)],
+        help_text=_(
+            "同一用户在本仪器上每个自然周（周一至周日，北京时间）预约机时的上限；空为平台默认值。"
+        ),
+    )
     photo = models.ForeignKey(
         "wagtailimages.Image",
         null=True,
@@ -219,6 +241,20 @@ class Instrument(Listing):
         if self.offers_sample_testing:
             modes.append("sample_testing")
         return modes
+
+    @property
+    def booking_quota_active(self) -> int:
+        """The effective limit of one user's active bookings on this instrument."""
+        from django.conf import settings
+
+        return self.max_active_bookings or settings.BOOKING_MAX_ACTIVE_PER_USER
+
+    @property
+    def booking_quota_hours(self) -> int:
+        """The effective limit of one user's booked hours per ISO week on this instrument."""
+        from django.conf import settings
+
+        return self.max_hours_per_week or settings.BOOKING_MAX_HOURS_PER_USER_WEEK
 
     @property
     def accepts_sample_orders(self) -> bool:
@@ -342,6 +378,12 @@ class Blackout(models.Model):
             raise ValidationError({"ends_at": _("结束时间必须晚于开始时间。")})
 
 
+class IncubatorQuerySet(ListingQuerySet):
+    def published(self):
+        # Every public read shows the live vacancies: fetch the counter row in the same query.
+        return super().published().select_related("capacity")
+
+
 class Incubator(Listing):
     """双创载体: a maker space, incubator, accelerator, science park or demonstration base."""
 
@@ -378,9 +420,10 @@ class Incubator(Listing):
         validators=money_validators,
     )
     workstations_total = models.PositiveIntegerField(_("工位总数"), default=0)
-    workstations_vacant = models.PositiveIntegerField(_("空余工位"), default=0)
     offices_total = models.PositiveIntegerField(_("独立办公室总数"), default=0)
-    offices_vacant = models.PositiveIntegerField(_("空余办公室"), default=0)
+    # The vacancies are live counters changed by workflows (residency acceptance) and so are
+    # kept outside the revisioned row, in IncubatorCapacity: publishing any revision of the
+    # listing can never write an old figure back.
     incubated_companies = models.PositiveIntegerField(_("在孵企业数"), default=0)
     services = models.JSONField(_("服务内容"), default=list, blank=True)
     focus_industries = models.JSONField(_("重点产业"), default=list, blank=True)
@@ -395,6 +438,8 @@ class Incubator(Listing):
         verbose_name=_("照片"),
     )
     _revisions = GenericRelation("wagtailcore.Revision", related_query_name="incubator")
+
+    objects = IncubatorQuerySet.as_manager()
     workflow_states = GenericRelation(
         "wagtailcore.WorkflowState",
         content_type_field="base_content_type",
@@ -408,16 +453,6 @@ class Incubator(Listing):
         verbose_name_plural = _("孵化载体")
         ordering = ["code"]
         indexes = [models.Index(fields=["live", "region"]), models.Index(fields=["live", "code"])]
-        constraints = [
-            models.CheckConstraint(
-                condition=models.Q(workstations_vacant__lte=models.F("workstations_total")),
-                name="incubator_vacant_within_total",
-            ),
-            models.CheckConstraint(
-                condition=models.Q(offices_vacant__lte=models.F("offices_total")),
-                name="incubator_offices_vacant_within_total",
-            ),
-        ]
 
     def __str__(self) -> str:
         return self.name
@@ -426,13 +461,40 @@ class Incubator(Listing):
     def revisions(self):
         return self._revisions
 
+    def save(self, *args, **kwargs):
+        adding = self._state.adding
+        super().save(*args, **kwargs)
+        if adding:
+            # Every incubator has its counter row (zero until set); an existing one is kept.
+            IncubatorCapacity.objects.get_or_create(incubator_id=self.pk)
+        # A lowered total (an edit published now) caps the live vacancies; never raises them.
+        IncubatorCapacity.objects.filter(incubator_id=self.pk).update(
+            workstations_vacant=Least(F("workstations_vacant"), self.workstations_total),
+            offices_vacant=Least(F("offices_vacant"), self.offices_total),
+        )
+
+    def _capacity(self) -> IncubatorCapacity | None:
+        if self.pk is None:
+            return None
+        try:
+            return self.capacity
+        except IncubatorCapacity.DoesNotExist:
+            return None
+
+    @property
+    def workstations_vacant(self) -> int:
+        """The live number of vacant workstations (never more than the total)."""
+        capacity = self._capacity()
+        return min(capacity.workstations_vacant, self.workstations_total) if capacity else 0
+
+    @property
+    def offices_vacant(self) -> int:
+        capacity = self._capacity()
+        return min(capacity.offices_vacant, self.offices_total) if capacity else 0
+
     def clean(self):
         super().clean()
         errors = {}
-        if self.workstations_vacant > self.workstations_total:
-            errors["workstations_vacant"] = _("空余工位不能多于工位总数。")
-        if self.offices_vacant > self.offices_total:
-            errors["offices_vacant"] = _("空余办公室不能多于办公室总数。")
         if (self.lat is None) != (self.lng is None):
             errors["lng"] = _("经纬度须同时填写。")
         if errors:
@@ -442,6 +504,34 @@ class Incubator(Listing):
         from .yunnan_map import map_pin
 
         return {"map_pin": map_pin(self.lat, self.lng)}
+
+
+class IncubatorCapacity(models.Model):
+    """The live vacancies of an incubator: counters, not content, so never revisioned.
+
+    Residency acceptance takes workstations from here and a withdrawal gives them back, under
+    a row lock; members set the figures with the admin's "空余数" action and the catalogue
+    import sets them for incubators it creates. Totals stay on the listing (they are content);
+    a vacancy above a total lowered later is shown and used as the total.
+    """
+
+    incubator = models.OneToOneField(
+        Incubator,
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="capacity",
+        verbose_name=_("孵化载体"),
+    )
+    workstations_vacant = models.PositiveIntegerField(_("空余工位"), default=0)
+    offices_vacant = models.PositiveIntegerField(_("空余办公室"), default=0)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("空余工位与办公室")
+        verbose_name_plural = _("空余工位与办公室")
+
+    def __str__(self) -> str:
+        return f"{self.incubator_id}: {self.workstations_vacant}/{self.offices_vacant}"
 
 
 class Technology(Listing):

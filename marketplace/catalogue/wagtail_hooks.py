@@ -7,8 +7,15 @@ from functools import wraps
 from django.contrib.admin.utils import unquote
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
 from wagtail.admin.forms import WagtailAdminModelForm
-from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
+from wagtail.admin.panels import (
+    FieldPanel,
+    FieldRowPanel,
+    HelpPanel,
+    InlinePanel,
+    MultiFieldPanel,
+)
 from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
@@ -138,6 +145,9 @@ class InstrumentViewSet(InstitutionScopedViewSet):
                 ),
                 FieldRowPanel([FieldPanel("min_notice_hours"), FieldPanel("max_advance_days")]),
                 FieldRowPanel([FieldPanel("approval_required"), FieldPanel("training_required")]),
+                FieldRowPanel(
+                    [FieldPanel("max_active_bookings"), FieldPanel("max_hours_per_week")]
+                ),
                 InlinePanel("opening_hours", label=_("开放时段")),
                 InlinePanel("refund_tiers", label=_("退款规则")),
             ],
@@ -150,11 +160,25 @@ class InstrumentViewSet(InstitutionScopedViewSet):
     ]
 
 
+class LiveVacancyPanel(HelpPanel):
+    """The live vacancies, read only in the edit form: they are counters, not revisioned content
+    (a published revision must never write them back); the "修改空余数" link changes them."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("template", "catalogue/admin/live_vacancy_panel.html")
+        super().__init__(**kwargs)
+
+
 class IncubatorViewSet(InstitutionScopedViewSet):
     model = Incubator
     icon = "home"
     menu_label = _("孵化载体")
     list_display = ["name", "code", "institution", "type", "level", "workstations_vacant", "live"]
+
+    def get_queryset(self, request):
+        # The vacancy column reads the live counter row: fetch it with the listing.
+        return super().get_queryset(request).select_related("capacity")
+
     list_filter = ["type", "level", "region", "live"]
     search_fields = ["name", "code"]
     panels = [
@@ -167,8 +191,8 @@ class IncubatorViewSet(InstitutionScopedViewSet):
         FieldRowPanel([FieldPanel("lat"), FieldPanel("lng")]),
         FieldRowPanel([FieldPanel("operator"), FieldPanel("established_on")]),
         FieldRowPanel([FieldPanel("floor_area_m2"), FieldPanel("incubated_companies")]),
-        FieldRowPanel([FieldPanel("workstations_total"), FieldPanel("workstations_vacant")]),
-        FieldRowPanel([FieldPanel("offices_total"), FieldPanel("offices_vacant")]),
+        FieldRowPanel([FieldPanel("workstations_total"), FieldPanel("offices_total")]),
+        LiveVacancyPanel(heading=_("空余工位与办公室（实时）")),
         FieldPanel("services"),
         FieldPanel("focus_industries"),
         FieldPanel("description"),
@@ -238,3 +262,18 @@ class CatalogueGroup(SnippetViewSetGroup):
 
 
 register_snippet(CatalogueGroup)
+
+
+@hooks.register("register_admin_urls")
+def register_vacancy_url():
+    from django.urls import path
+
+    from .admin_views import set_vacancy_view
+
+    return [
+        path(
+            "catalogue/incubator/<int:pk>/vacancy/",
+            set_vacancy_view,
+            name="catalogue_incubator_vacancy",
+        )
+    ]

@@ -9,11 +9,10 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F
-from django.db.models.functions import Least
 from django.utils import timezone
 
 from marketplace.accounts import permissions
+from marketplace.catalogue import capacity
 from marketplace.catalogue.models import Incubator
 from marketplace.uploads import validate_pdf
 from marketplace.workflow import (
@@ -212,23 +211,15 @@ def start_review(application: Application, by) -> Application:
     return APPLICATION_FLOW.move(application, Status.UNDER_REVIEW, by)
 
 
-def _reindex(incubator: Incubator) -> None:
-    """The vacancy is a search facet: the changed incubator goes through the search outbox."""
-    from search.indexing import enqueue
-
-    enqueue([f"incubator:{incubator.pk}"])
-
-
 @transaction.atomic
 def accept(application: Application, by, workstations: int, reason: str = "") -> Application:
     """Accept and allocate `workstations`, taking them from the incubator's vacancies.
 
-    The vacancy is decremented on the live incubator row with a conditional UPDATE after the
-    row is locked, in the transaction that accepts the application, so two managers accepting
-    at once can never take the public vacancy below zero: the second waits for the first and
-    gets 409 if too few are left. The incubator is a Wagtail snippet with revisions; this
-    changes the live row only, so publishing an older draft revision later could write an
-    old vacancy figure back — managers should edit vacancies in a fresh draft.
+    The vacancy is a live counter outside the revisioned incubator listing
+    (catalogue.IncubatorCapacity): it is decremented under a row lock in the transaction that
+    accepts the application, so two managers accepting at once can never take it below zero
+    (the second waits for the first and gets 409 if too few are left), and publishing any
+    revision of the listing later never writes an old figure back.
     """
     application = _locked(application)
     _require_member(by, application)
@@ -248,20 +239,7 @@ def accept(application: Application, by, workstations: int, reason: str = "") ->
     reason = (reason or "").strip()[:500]
     if not APPLICATION_FLOW.allows(application.status, Status.ACCEPTED):
         raise APPLICATION_FLOW.refuse(application)
-    incubator = Incubator.objects.select_for_update().get(pk=application.incubator_id)
-    taken = Incubator.objects.filter(pk=incubator.pk, workstations_vacant__gte=workstations).update(
-        workstations_vacant=F("workstations_vacant") - workstations
-    )
-    if not taken:
-        raise Conflict(
-            bilingual(
-                f"空余工位不足：申请分配 {workstations} 个，当前仅剩 {incubator.workstations_vacant} 个",
-                f"not enough vacant workstations: {workstations} requested, "
-                f"{incubator.workstations_vacant} left",
-            ),
-            "not_enough_workstations",
-        )
-    _reindex(incubator)
+    capacity.take_workstations(application.incubator, workstations)
     application.workstations_allocated = workstations
     application.decision_reason = reason
     return APPLICATION_FLOW.move(
@@ -299,13 +277,9 @@ def withdraw(application: Application, by) -> Application:
         raise APPLICATION_FLOW.refuse(application)
     returned = application.workstations_allocated
     if application.status == Status.ACCEPTED and returned:
-        Incubator.objects.select_for_update().filter(pk=application.incubator_id).first()
         # Never above the total, which a manager may have lowered meanwhile.
-        Incubator.objects.filter(pk=application.incubator_id).update(
-            workstations_vacant=Least(F("workstations_vacant") + returned, F("workstations_total"))
-        )
+        capacity.return_workstations(application.incubator, returned)
         application.workstations_allocated = 0
-        _reindex(application.incubator)
     return APPLICATION_FLOW.move(
         application,
         Status.WITHDRAWN,

@@ -1,0 +1,128 @@
+"""Incubator vacancies: live counters kept outside the revisioned listing (IncubatorCapacity).
+
+Workflows take and give back workstations through `take_workstations`/`return_workstations`
+under a row lock on the counter; members set the figures with `set_vacancy` (the admin's
+"空余数" action). Nothing here touches the incubator row, its drafts or its revisions, so
+publishing any revision leaves the live figures alone (security finding 5).
+"""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.db.models import F
+
+from marketplace.workflow import Conflict, Forbidden, RuleError, bilingual
+
+from .models import Incubator, IncubatorCapacity
+from .permissions import ListingPermissionPolicy
+
+MAX_COUNT = 2_147_483_647
+
+
+def _locked(incubator_id: int) -> IncubatorCapacity:
+    """The counter row, locked for the rest of the transaction (created at zero if missing)."""
+    IncubatorCapacity.objects.get_or_create(incubator_id=incubator_id)
+    return IncubatorCapacity.objects.select_for_update().get(incubator_id=incubator_id)
+
+
+def _reindex(incubator_id: int) -> None:
+    """The vacancy is a search facet: the changed incubator goes through the search outbox."""
+    from search.indexing import enqueue
+
+    enqueue([f"incubator:{incubator_id}"])
+
+
+def take_workstations(incubator: Incubator, count: int) -> int:
+    """Take `count` vacant workstations; Conflict if fewer are left. Returns what is left.
+
+    Must run inside the caller's transaction (the workflow's), which holds the lock until it
+    commits, so two acceptances at once can never take the vacancy below zero."""
+    capacity = _locked(incubator.pk)
+    total = Incubator.objects.filter(pk=incubator.pk).values_list("workstations_total", flat=True)
+    left = min(capacity.workstations_vacant, total.get())
+    if left < count:
+        raise Conflict(
+            bilingual(
+                f"空余工位不足：申请分配 {count} 个，当前仅剩 {left} 个",
+                f"not enough vacant workstations: {count} requested, {left} left",
+            ),
+            "not_enough_workstations",
+        )
+    IncubatorCapacity.objects.filter(pk=capacity.pk).update(workstations_vacant=left - count)
+    _reindex(incubator.pk)
+    return left - count
+
+
+def return_workstations(incubator: Incubator, count: int) -> int:
+    """Give `count` workstations back, never above the (possibly lowered) total."""
+    capacity = _locked(incubator.pk)
+    total = Incubator.objects.filter(pk=incubator.pk).values_list("workstations_total", flat=True)
+    vacant = min(capacity.workstations_vacant + count, total.get())
+    IncubatorCapacity.objects.filter(pk=capacity.pk).update(workstations_vacant=vacant)
+    _reindex(incubator.pk)
+    return vacant
+
+
+def _count(value, field: str, total: int, label_zh: str, label_en: str) -> int:
+    if isinstance(value, str):
+        value = value.strip()
+        value = int(value) if value.isdigit() else value
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise RuleError(
+            bilingual(f"{label_zh}须为非负整数", f"{label_en} must be a whole number ≥ 0"),
+            "vacancy_invalid",
+            field=field,
+        )
+    if value > total:
+        raise RuleError(
+            bilingual(
+                f"{label_zh}不能多于总数 {total}", f"{label_en} must not exceed the total {total}"
+            ),
+            "vacancy_above_total",
+            field=field,
+        )
+    return value
+
+
+@transaction.atomic
+def set_vacancy(incubator: Incubator, by, *, workstations, offices) -> IncubatorCapacity:
+    """A member of the incubator's institution (or a moderator) sets the live vacancies."""
+    if not ListingPermissionPolicy(Incubator).user_has_permission_for_instance(
+        by, "change", incubator
+    ):
+        raise Forbidden(
+            bilingual(
+                "只有载体所属机构可以修改空余数",
+                "only the incubator's institution may change its vacancies",
+            )
+        )
+    incubator = Incubator.objects.get(pk=incubator.pk)  # the live totals
+    workstations = _count(
+        workstations,
+        "workstations_vacant",
+        incubator.workstations_total,
+        "空余工位",
+        "vacant workstations",
+    )
+    offices = _count(
+        offices, "offices_vacant", incubator.offices_total, "空余办公室", "vacant offices"
+    )
+    capacity = _locked(incubator.pk)
+    IncubatorCapacity.objects.filter(pk=capacity.pk).update(
+        workstations_vacant=workstations, offices_vacant=offices
+    )
+    _reindex(incubator.pk)
+    capacity.refresh_from_db()
+    return capacity
+
+
+def clamp_to_totals(incubator_ids: list[int]) -> None:
+    """After totals changed (a re-import), no vacancy stays above its total."""
+    for field, total in (
+        ("workstations_vacant", "incubator__workstations_total"),
+        ("offices_vacant", "incubator__offices_total"),
+    ):
+        for pk, limit in IncubatorCapacity.objects.filter(
+            incubator_id__in=incubator_ids, **{f"{field}__gt": F(total)}
+        ).values_list("pk", total):
+            IncubatorCapacity.objects.filter(pk=pk).update(**{field: limit})
