@@ -34,7 +34,6 @@ from .models import (
     PaymentKind,
     PaymentMethod,
     PaymentStatus,
-    paid_total,
 )
 from .payables import registered, spec_for
 from .stripe_gateway import stripe_client
@@ -219,13 +218,29 @@ def settle_stripe(payable, session_id: str, payment_intent: str) -> Payment | No
     return payment
 
 
-def refund_excess(payable, price: Decimal) -> list[Payment]:
+def refund_excess(payable, price: Decimal, *, late: Payment | None = None) -> list[Payment]:
     """Money that arrived beyond the price (a second paid session, a late transfer) goes back
-    at once, recorded as refunds of the charges it came with."""
-    excess = paid_total(payable.payments.all()) - price
+    at once, recorded as refunds of the charges it came with — `late` (the payment that made
+    it too much) first, so the attempt that was withdrawn is the one given back."""
+    excess = kept_total(payable) - price
     if excess <= 0:
         return []
-    return refund(payable, excess, note="超额付款退回 / overpayment returned")
+    return refund(payable, excess, note="超额付款退回 / overpayment returned", first=late)
+
+
+def kept_total(payable) -> Decimal:
+    """What the institution keeps once every refund not failed has gone out: succeeded
+    payments less refunds pending or succeeded (a refund under way is money no longer kept)."""
+    total = Decimal("0.00")
+    for payment in payable.payments.all():
+        if payment.kind == PaymentKind.PAYMENT and payment.status == PaymentStatus.SUCCEEDED:
+            total += payment.amount
+        elif payment.kind == PaymentKind.REFUND and payment.status in (
+            PaymentStatus.PENDING,
+            PaymentStatus.SUCCEEDED,
+        ):
+            total -= payment.amount
+    return total
 
 
 def refundable(charge: Payment) -> Decimal:
@@ -238,16 +253,22 @@ def refundable(charge: Payment) -> Decimal:
     return charge.amount - (taken or Decimal("0.00"))
 
 
-def refund(payable, amount: Decimal, *, note: str = "") -> list[Payment]:
+def refund(
+    payable, amount: Decimal, *, note: str = "", first: Payment | None = None
+) -> list[Payment]:
     """Give `amount` back, split over the charges it came from (newest first, never more than
     a charge), each by the method it was paid with. Stripe refunds go out after commit, one per
     charge, idempotent on the refund row; bank-transfer refunds wait for a member to record the
-    transfer back (`complete_offline_refund`)."""
+    transfer back (`complete_offline_refund`). `first` is drawn on before the others."""
     if amount <= 0:
         return []
-    charges = payable.payments.filter(
-        kind=PaymentKind.PAYMENT, status=PaymentStatus.SUCCEEDED
-    ).order_by("-created_at", "-pk")
+    charges = list(
+        payable.payments.filter(kind=PaymentKind.PAYMENT, status=PaymentStatus.SUCCEEDED).order_by(
+            "-created_at", "-pk"
+        )
+    )
+    if first is not None:
+        charges.sort(key=lambda charge: charge.pk != first.pk)
     rows = []
     remaining = amount
     for charge in charges:
