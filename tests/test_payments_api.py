@@ -12,7 +12,6 @@ from PIL import Image
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
-from marketplace.bookings import services
 from marketplace.payments.models import Payment
 from tests.booking_fixtures import at
 from tests.factories import InstitutionFactory, MembershipFactory, UserFactory
