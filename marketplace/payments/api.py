@@ -95,7 +95,12 @@ class PaymentListView(_StatementView):
 
     @extend_schema(
         parameters=STATEMENT_FILTERS,
-        responses={200: STATEMENT, 400: WORKFLOW_ERRORS[400], 401: DetailSerializer},
+        responses={
+            200: STATEMENT,
+            400: WORKFLOW_ERRORS[400],
+            401: DetailSerializer,
+            404: DetailSerializer,
+        },
         summary="收支明细 / payments and refunds, with totals",
         operation_id="payments_list",
         tags=TAGS,
@@ -111,7 +116,12 @@ class RefundListView(_StatementView):
 
     @extend_schema(
         parameters=STATEMENT_FILTERS,
-        responses={200: STATEMENT, 400: WORKFLOW_ERRORS[400], 401: DetailSerializer},
+        responses={
+            200: STATEMENT,
+            400: WORKFLOW_ERRORS[400],
+            401: DetailSerializer,
+            404: DetailSerializer,
+        },
         summary="退款记录 / refunds, with totals",
         operation_id="refunds_list",
         tags=TAGS,
@@ -132,7 +142,9 @@ class VoucherView(APIView):
 
     @extend_schema(
         responses={
-            (200, "application/octet-stream"): OpenApiResponse(OpenApiTypes.BINARY),
+            (200, "application/pdf"): OpenApiResponse(OpenApiTypes.BINARY),
+            (200, "image/png"): OpenApiResponse(OpenApiTypes.BINARY),
+            (200, "image/jpeg"): OpenApiResponse(OpenApiTypes.BINARY),
             401: DetailSerializer,
             404: DetailSerializer,
         },
