@@ -193,3 +193,14 @@ def test_the_sample_order_page_shows_the_transfer_and_accepts_the_quote_seen(cli
     page = client.get(f"/sample-orders/{order.pk}/").content.decode()
     code = order.payments.get().reference_code
     assert code in page and "农业银行" in page and "¥3000.00" in page
+
+
+def test_the_money_pages_read_in_english(client, transfer):
+    booking, startup, _manager, colleague, _payment = transfer
+    client.force_login(colleague)
+    ledger = client.get("/institutions/YLU/ledger/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Received" in ledger and "Payee details are kept" in ledger
+    client.force_login(startup)
+    page = client.get(f"/bookings/{booking.pk}/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Bank transfer details" in page and "Upload the transfer voucher" in page
+    assert "My payments" in client.get("/payments/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
