@@ -211,6 +211,14 @@ def test_ledger_totals_equal_the_sum_of_the_rows_and_filters_hold(lab, settings)
     bad = member.get("/api/v1/payments/", {"month": "soon"})
     assert bad.status_code == 400 and list(bad.json()["errors"]) == ["month"]
     assert member.get("/api/v1/payments/", {"status": "x"}).status_code == 400
+    for month in ("9999-12", "99999999999999999999-01", "2026-13", "2026-12-01"):
+        response = member.get("/api/v1/payments/", {"month": month})
+        assert response.status_code == 400, month
+    assert member.get("/api/v1/payments/", {"month": "9999-11"}).status_code == 200
+    for code in ("NOPE", "YL\x00U"):
+        response = member.get("/api/v1/refunds/", {"institution": code})
+        assert list(response.json()["errors"]) == ["institution"]
+    assert member.get("/api/v1/payments/", {"institution": "YLU"}).json()["count"] == 4
 
     stranger = UserFactory(username="stranger")
     assert api(stranger).get("/api/v1/payments/").json()["count"] == 0

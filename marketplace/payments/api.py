@@ -63,7 +63,11 @@ def _institution_filter(request) -> int | None:
     code = request.query_params.get("institution")
     if not code:
         return None
-    institution = Institution.objects.filter(code=code).only("pk").first()
+    institution = (
+        Institution.objects.filter(code=code).only("pk").first()
+        if "\x00" not in code and len(code) <= 64
+        else None
+    )
     if institution is None:
         raise RuleError(
             bilingual("机构不存在", "unknown institution"), "institution", field="institution"

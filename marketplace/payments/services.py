@@ -537,13 +537,13 @@ def parse_month(value: str | None):
     try:
         year, month = (int(part) for part in value.split("-"))
         start = dt.datetime(year, month, 1, tzinfo=SHANGHAI)
-    except ValueError:
+        following = dt.datetime(year + month // 12, month % 12 + 1, 1, tzinfo=SHANGHAI)
+    except (ValueError, OverflowError):
         raise RuleError(
             bilingual("月份格式应为 YYYY-MM", "month must look like 2026-12"),
             "month",
             field="month",
         ) from None
-    following = dt.datetime(year + month // 12, month % 12 + 1, 1, tzinfo=SHANGHAI)
     return start, following
 
 
