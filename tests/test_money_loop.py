@@ -494,3 +494,32 @@ def test_a_real_png_voucher_is_kept_privately_for_the_payer_only(approved, setti
     stored = settings.PRIVATE_MEDIA_ROOT / payment.voucher.name
     assert stored.read_bytes() == png_bytes()
     assert not (settings.MEDIA_ROOT / payment.voucher.name).exists()
+
+
+def test_a_transfer_arriving_after_a_card_payment_is_recorded_and_sent_back(approved):
+    booking, _startup, _manager, colleague = approved
+    card = Payment.objects.create(
+        booking=booking,
+        method="stripe",
+        amount=booking.price,
+        status="succeeded",
+        stripe_session_id="cs_paid",
+        stripe_payment_intent="pi_paid",
+    )
+    services._transition(booking, Status.CONFIRMED, None, "paid online")
+    services.confirm_offline_payment(booking, colleague, "ICBC-LATE-1")
+    transfer = Payment.objects.get(booking=booking, method="offline", kind="payment")
+    assert (transfer.status, transfer.reference) == ("succeeded", "ICBC-LATE-1")
+    (back,) = Payment.objects.filter(booking=booking, kind="refund")
+    # The money that came late is the money given back, by the way it came.
+    assert (back.refund_of, back.method, back.amount, back.status) == (
+        transfer,
+        "offline",
+        Decimal("900.00"),
+        "pending",
+    )
+    assert payments.refundable(card) == Decimal("900.00")
+    # A cancel now refunds what is kept (¥900), not the ¥1800 received.
+    _booking, refund = services.cancel(booking, colleague, "仪器故障")
+    assert refund == Decimal("900.00")
+    assert payments.refundable(card) == Decimal("0.00")
