@@ -10,6 +10,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from marketplace.accounts.models import Institution
 from marketplace.accounts.permissions import member_institution_ids
 from marketplace.bookings.models import ACTIVE_STATUSES as BOOKING_ACTIVE
 from marketplace.bookings.models import Booking
@@ -94,6 +95,13 @@ def workspace(request: HttpRequest) -> HttpResponse:
                 **counts,
             }
         )
+    ledgers = (
+        Institution.objects.filter(pk__in=institutions).order_by("code").values("code", "name")
+        if institutions
+        else []
+    )
     return render(
-        request, "marketplace/workspace.html", {"rows": rows, "is_member": bool(institutions)}
+        request,
+        "marketplace/workspace.html",
+        {"rows": rows, "is_member": bool(institutions), "ledgers": ledgers},
     )

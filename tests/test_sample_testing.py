@@ -67,7 +67,7 @@ def paid_order(lab) -> SampleOrder:
     _, startup, manager = lab
     order = ordered(lab)
     services.quote(order, manager, Decimal("900.00"), 5)
-    services.accept_quote(order, startup)
+    services.accept_quote(order, startup, version=1)
     services.pay(order, startup, "offline", return_url="http://testserver/")
     return services.confirm_offline_payment(order, manager, "BANK-2026-001")
 
@@ -85,7 +85,7 @@ def walk_to(lab, status: str) -> SampleOrder:
     order = services.quote(order, manager, Decimal("900.00"), 5)
     if status == Status.QUOTED:
         return order
-    order = services.accept_quote(order, startup)
+    order = services.accept_quote(order, startup, version=1)
     if status == Status.AWAITING_PAYMENT:
         return order
     order = services.confirm_offline_payment(order, manager, "BANK-1")
@@ -105,7 +105,7 @@ def attempt(lab, order: SampleOrder, target: str) -> None:
     _, startup, manager = lab
     moves = {
         Status.QUOTED: lambda: services.quote(order, manager, Decimal("800.00"), 3),
-        Status.AWAITING_PAYMENT: lambda: services.accept_quote(order, startup),
+        Status.AWAITING_PAYMENT: lambda: services.accept_quote(order, startup, version=1),
         Status.CONFIRMED: lambda: services.confirm_offline_payment(order, manager, "REF"),
         Status.SAMPLES_RECEIVED: lambda: services.receive_samples(order, manager),
         Status.REPORT_DELIVERED: lambda: services.deliver_report(order, manager, pdf_upload()),
@@ -150,7 +150,7 @@ def test_a_free_quote_accepted_is_confirmed_without_payment(lab):
     _, startup, manager = lab
     order = ordered(lab)
     services.quote(order, manager, Decimal("0.00"), 2)
-    services.accept_quote(order, startup)
+    services.accept_quote(order, startup, version=1)
     order.refresh_from_db()
     assert order.status == Status.CONFIRMED
     assert not order.payments.exists()
@@ -236,7 +236,7 @@ def test_only_the_institution_quotes_and_only_the_requester_accepts(lab):
         services.quote(order, startup, Decimal("1.00"), 1)
     services.quote(order, manager, Decimal("900.00"), 5)
     with pytest.raises(Forbidden):
-        services.accept_quote(order, manager)
+        services.accept_quote(order, manager, version=1)
 
 
 @pytest.mark.parametrize(
@@ -298,7 +298,7 @@ def test_declining_after_payment_refunds_in_full(lab):
     _, startup, manager = lab
     order = ordered(lab)
     services.quote(order, manager, Decimal("900.00"), 5)
-    services.accept_quote(order, startup)
+    services.accept_quote(order, startup, version=1)
     services.pay(order, startup, "offline", return_url="http://testserver/")
     order, refund = services.decline(order, manager, "样品不符合要求")
     assert refund == Decimal("0.00")  # the transfer was never confirmed
@@ -436,7 +436,10 @@ def test_the_api_walks_an_order_from_request_to_report(lab, api_client):
     )
     assert quoted.status_code == 200, quoted.content
     assert quoted.json()["price"] == {"amount": "1200.00", "currency": "CNY"}
-    assert founder.post(base + "accept-quote/").json()["status"] == "awaiting_payment"
+    assert (
+        founder.post(base + "accept-quote/", {"quote_version": 1}, format="json").json()["status"]
+        == "awaiting_payment"
+    )
     offline = founder.post(base + "pay/", {"method": "offline"}, format="json")
     assert offline.json()["amount"] == {"amount": "1200.00", "currency": "CNY"}
     confirmed = lab_api.post(
@@ -517,7 +520,9 @@ def test_the_api_answers_bad_bodies_and_wrong_states_clearly(lab, api_client):
     )
     assert missing.status_code == 404
     order = ordered(lab)
-    early = founder.post(f"/api/v1/sample-orders/{order.pk}/accept-quote/")
+    early = founder.post(
+        f"/api/v1/sample-orders/{order.pk}/accept-quote/", {"quote_version": 1}, format="json"
+    )
     assert early.status_code == 409
     assert early.json()["code"] == "transition_not_allowed"
     assert SampleOrder.objects.count() == 1
@@ -602,7 +607,7 @@ def test_the_pages_walk_request_quote_and_offline_payment(lab, client):
     assert "¥600.00" in page
     assert 'id="accept-quote"' in page
     assert 'id="quote"' not in page
-    client.post(f"/sample-orders/{order.pk}/accept_quote/")
+    client.post(f"/sample-orders/{order.pk}/accept_quote/", {"quote_version": 1})
     client.post(f"/sample-orders/{order.pk}/pay/", {"method": "offline"})
     client.force_login(manager)
     client.post(f"/sample-orders/{order.pk}/confirm_offline_payment/", {"reference": "B-9"})
@@ -651,7 +656,7 @@ def awaiting_payment(lab):
     _, startup, manager = lab
     order = ordered(lab)
     services.quote(order, manager, Decimal("900.00"), 5)
-    return services.accept_quote(order, startup)
+    return services.accept_quote(order, startup, version=1)
 
 
 @pytest.mark.stripe

@@ -102,6 +102,7 @@ def _sample_order(cast: Cast, status: str, action) -> SampleOrder:
         test_items="物相分析",
         status=status,
         price=Decimal("800.00"),
+        quote_version=1 if status != "requested" else 0,
         turnaround_days=4,
     )
 
@@ -156,6 +157,7 @@ PAYLOADS = {
     ("booking", "confirm_offline_payment"): {"reference": "B-1"},
     ("booking", "complete"): {"actual_minutes": 90},
     ("sample_order", "quote"): {"price": "600.00", "turnaround_days": 3},
+    ("sample_order", "accept_quote"): {"quote_version": 1},
     ("sample_order", "pay"): {"method": "offline"},
     ("sample_order", "confirm_offline_payment"): {"reference": "B-2"},
     ("application", "accept"): {"workstations": 1},

@@ -61,9 +61,11 @@ def test_the_manager_sees_what_waits_for_the_institution_in_a_fixed_number_of_qu
 ):
     _, manager = busy_institution
     client.force_login(manager)
-    # session, user, memberships, one aggregate per workflow (4), Wagtail user bar (2)
-    with django_assert_num_queries(9):
+    # session, user, memberships, one aggregate per workflow (4), the institutions whose
+    # ledgers are linked (1, issue 13), Wagtail user bar (2)
+    with django_assert_num_queries(10):
         html = client.get("/workspace/").content.decode()
+    assert 'href="/institutions/YLU/ledger/"' in html
     assert '<a href="/sample-orders/queue/"><span class="badge badge-warn">2</span></a>' in html
     assert '<a href="/residency/queue/"><span class="badge badge-warn">1</span></a>' in html
     assert '<a href="/inquiries/queue/"><span class="badge badge-warn">1</span></a>' in html

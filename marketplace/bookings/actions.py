@@ -83,7 +83,11 @@ BOOKING_ACTIONS = Workflow(
             name="pay",
             label=_("付款"),
             perform=lambda booking, by, data, request: services.pay(
-                booking, by, data["method"], return_url=_return_url(request, booking)
+                booking,
+                by,
+                data["method"],
+                return_url=_return_url(request, booking),
+                invoice=data.get("invoice"),
             ),
             roles=OWNER,
             statuses=frozenset({Status.AWAITING_PAYMENT}),

@@ -89,6 +89,9 @@ class Booking(models.Model):
     def __str__(self) -> str:
         return f"#{self.pk} {self.instrument} {self.start:%Y-%m-%d %H:%M}"
 
+    def get_absolute_url(self) -> str:
+        return f"/bookings/{self.pk}/"
+
     @property
     def minutes(self) -> int:
         return int((self.end - self.start).total_seconds() // 60)

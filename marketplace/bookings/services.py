@@ -164,7 +164,8 @@ def refund_percent_for(booking: Booking, at: dt.datetime) -> int:
 
 
 def refund_amount_for(booking: Booking, at: dt.datetime) -> Decimal:
-    paid = booking.paid_amount
+    # What is still kept: an overpayment already on its way back is not refunded twice.
+    paid = payments.kept_total(booking)
     if paid <= 0:
         return Decimal("0.00")
     return (paid * Decimal(refund_percent_for(booking, at)) / Decimal(100)).quantize(
@@ -583,8 +584,8 @@ def confirm_offline_payment(booking: Booking, by, reference: str) -> Booking | R
     if refused := _expired_now(booking, now):
         return refused
     if booking.status == Status.CONFIRMED and booking.paid_amount >= booking.price:
-        payments.settle_offline(booking, booking.price, reference, by=by)
-        payments.refund_excess(booking, booking.price)
+        late = payments.settle_offline(booking, booking.price, reference, by=by)
+        payments.refund_excess(booking, booking.price, late=late)
         return booking
     if booking.status != Status.AWAITING_PAYMENT:
         raise Conflict(
@@ -605,14 +606,19 @@ def record_stripe_payment(booking: Booking, session_id: str, payment_intent: str
         return booking
     if booking.status == Status.AWAITING_PAYMENT:
         booking = _transition(booking, Status.CONFIRMED, None, "paid online")
-        payments.refund_excess(booking, booking.price)
+        payments.refund_excess(booking, booking.price, late=payment)
         return booking
     if booking.status in (Status.CONFIRMED, Status.COMPLETED):
         # A second session paid before it could be expired: the excess goes back.
-        payments.refund_excess(booking, booking.price)
+        payments.refund_excess(booking, booking.price, late=payment)
         return booking
     # Paid after the hold expired, or after a cancel or rejection: the money goes back.
-    payments.refund(booking, payment.amount, note="预约已失效，款项退回 / booking no longer active")
+    payments.refund(
+        booking,
+        payment.amount,
+        note="预约已失效，款项退回 / booking no longer active",
+        first=payment,
+    )
     return booking
 
 
@@ -642,7 +648,11 @@ def cancel(
             bilingual("当前状态不能取消", "cannot be cancelled in this state"),
             "transition_not_allowed",
         )
-    refund = refund_amount_for(booking, now) if by.pk == booking.user_id else booking.paid_amount
+    refund = (
+        refund_amount_for(booking, now)
+        if by.pk == booking.user_id
+        else payments.kept_total(booking)
+    )
     _transition(booking, Status.CANCELLED, by, reason or "cancelled")
     payments.refund(booking, refund)
     return booking, refund

@@ -1,18 +1,275 @@
-"""Payments API: an institution's manager sets up Stripe Connect payouts."""
+"""Payments API: statements (payments, refunds) for payers and institutions, the payer's
+transfer voucher, bank-transfer refunds completed by the institution, payee details, 发票
+issue, and Stripe Connect payouts. Permissions live in the services and their querysets."""
 
 from __future__ import annotations
 
 from django.conf import settings
-from drf_spectacular.utils import extend_schema, inline_serializer
+from django.http import FileResponse
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    inline_serializer,
+)
 from rest_framework import serializers
+from rest_framework.parsers import JSONParser
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from marketplace.accounts.models import Institution
-from marketplace.api import WORKFLOW_ERRORS
+from marketplace.api import WORKFLOW_ERRORS, DetailSerializer, Pagination
+from marketplace.uploads import RawNameMultiPartParser
+from marketplace.workflow import NotFound, RuleError, bilingual
 
+from . import services
+from .models import Invoice, PaymentKind, PaymentStatus
+from .serializers import (
+    CompleteRefundSerializer,
+    IssueInvoiceSerializer,
+    PayeeSerializer,
+    PayeeUpdateSerializer,
+    PaymentRowSerializer,
+    TotalsSerializer,
+    VoucherUploadSerializer,
+    payment_row,
+    totals_json,
+)
 from .services import connect_onboarding_link
+
+TAGS = ["payments"]
+STATEMENT_FILTERS = [
+    OpenApiParameter("month", str, description="YYYY-MM (Asia/Shanghai), e.g. 2026-12"),
+    OpenApiParameter("status", str, enum=PaymentStatus.values),
+    OpenApiParameter("institution", str, description="code of the paid institution"),
+    OpenApiParameter("page", int),
+    OpenApiParameter("page_size", int),
+]
+STATEMENT = inline_serializer(
+    name="PaymentStatement",
+    fields={
+        "count": serializers.IntegerField(),
+        "next": serializers.CharField(allow_null=True),
+        "previous": serializers.CharField(allow_null=True),
+        "results": PaymentRowSerializer(many=True),
+        "totals": TotalsSerializer(),
+    },
+)
+
+
+def _institution_filter(request) -> int | None:
+    code = request.query_params.get("institution")
+    if not code:
+        return None
+    institution = (
+        Institution.objects.filter(code=code).only("pk").first()
+        if "\x00" not in code and len(code) <= 64
+        else None
+    )
+    if institution is None:
+        raise RuleError(
+            bilingual("机构不存在", "unknown institution"), "institution", field="institution"
+        )
+    return institution.pk
+
+
+class _StatementView(APIView):
+    permission_classes = [IsAuthenticated]
+    kind: str | None = None
+
+    def get(self, request):
+        rows = services.statement(
+            request.user,
+            month=request.query_params.get("month"),
+            status=request.query_params.get("status"),
+            kind=self.kind,
+            institution_id=_institution_filter(request),
+        )
+        paginator = Pagination()
+        page = paginator.paginate_queryset(rows, request, view=self)
+        response = paginator.get_paginated_response([payment_row(row) for row in page])
+        response.data["totals"] = totals_json(services.totals(rows))
+        return response
+
+
+class PaymentListView(_StatementView):
+    """Payments and refunds: a payer sees theirs, a member their institutions' (the ledger)."""
+
+    @extend_schema(
+        parameters=STATEMENT_FILTERS,
+        responses={
+            200: STATEMENT,
+            400: WORKFLOW_ERRORS[400],
+            401: DetailSerializer,
+            404: DetailSerializer,
+        },
+        summary="收支明细 / payments and refunds, with totals",
+        operation_id="payments_list",
+        tags=TAGS,
+    )
+    def get(self, request):
+        return super().get(request)
+
+
+class RefundListView(_StatementView):
+    """Refunds only, with their status and transfer reference."""
+
+    kind = PaymentKind.REFUND
+
+    @extend_schema(
+        parameters=STATEMENT_FILTERS,
+        responses={
+            200: STATEMENT,
+            400: WORKFLOW_ERRORS[400],
+            401: DetailSerializer,
+            404: DetailSerializer,
+        },
+        summary="退款记录 / refunds, with totals",
+        operation_id="refunds_list",
+        tags=TAGS,
+    )
+    def get(self, request):
+        return super().get(request)
+
+
+VOUCHER_TYPES = {".pdf": "application/pdf", ".png": "image/png", ".jpg": "image/jpeg"}
+
+
+class VoucherView(APIView):
+    """POST: the payer uploads the transfer voucher and their reference. GET: the payer or a
+    member of the paid institution downloads it (private)."""
+
+    permission_classes = [IsAuthenticated]
+    parser_classes = [RawNameMultiPartParser, JSONParser]
+
+    @extend_schema(
+        responses={
+            (200, "application/pdf"): OpenApiResponse(OpenApiTypes.BINARY),
+            (200, "image/png"): OpenApiResponse(OpenApiTypes.BINARY),
+            (200, "image/jpeg"): OpenApiResponse(OpenApiTypes.BINARY),
+            401: DetailSerializer,
+            404: DetailSerializer,
+        },
+        summary="下载转账凭证 / download the transfer voucher",
+        operation_id="payments_voucher_download",
+        tags=TAGS,
+    )
+    def get(self, request, pk: int):
+        payment = services.payment_for(request.user, pk)
+        if not payment.voucher:
+            raise NotFound(bilingual("尚未上传转账凭证", "no voucher uploaded"))
+        name = payment.voucher_name or f"voucher-{payment.pk}"
+        extension = name[name.rfind(".") :].lower().replace(".jpeg", ".jpg")
+        response = FileResponse(
+            payment.voucher.open("rb"),
+            as_attachment=True,
+            filename=name,
+            content_type=VOUCHER_TYPES.get(extension, "application/octet-stream"),
+        )
+        response["X-Content-Type-Options"] = "nosniff"
+        return response
+
+    @extend_schema(
+        request={"multipart/form-data": VoucherUploadSerializer},
+        responses={200: PaymentRowSerializer, **WORKFLOW_ERRORS},
+        summary="上传转账凭证 / upload the transfer voucher (payer)",
+        operation_id="payments_voucher_upload",
+        tags=TAGS,
+    )
+    def post(self, request, pk: int):
+        payment = services.payment_for(request.user, pk)
+        body = VoucherUploadSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        services.attach_voucher(
+            payment,
+            request.user,
+            body.validated_data["file"],
+            body.validated_data["payer_reference"],
+        )
+        return Response(payment_row(services.statement(request.user).get(pk=payment.pk)))
+
+
+class CompleteRefundView(APIView):
+    """A member of the paid institution records the bank transfer back to the payer."""
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        request=CompleteRefundSerializer,
+        responses={200: PaymentRowSerializer, **WORKFLOW_ERRORS},
+        summary="登记退款已转出 / record a bank-transfer refund as paid back (institution)",
+        operation_id="refunds_complete",
+        tags=TAGS,
+    )
+    def post(self, request, pk: int):
+        refund = services.payment_for(request.user, pk)
+        body = CompleteRefundSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        services.complete_offline_refund(refund, request.user, body.validated_data["reference"])
+        return Response(payment_row(services.statement(request.user).get(pk=refund.pk)))
+
+
+class IssueInvoiceView(APIView):
+    """A member of the paid institution records the 发票 asked for with a payment as issued."""
+
+    permission_classes = [IsAuthenticated]
+    parser_classes = [RawNameMultiPartParser, JSONParser]
+
+    @extend_schema(
+        request={
+            "multipart/form-data": IssueInvoiceSerializer,
+            "application/json": IssueInvoiceSerializer,
+        },
+        responses={200: PaymentRowSerializer, **WORKFLOW_ERRORS},
+        summary="登记发票已开具 / record the invoice as issued (institution)",
+        operation_id="payments_invoice_issue",
+        tags=TAGS,
+    )
+    def post(self, request, pk: int):
+        payment = services.payment_for(request.user, pk)
+        invoice = Invoice.objects.filter(payment=payment).first()
+        if invoice is None:
+            raise NotFound(bilingual("该付款未申请发票", "no invoice was asked for"))
+        body = IssueInvoiceSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        services.issue_invoice(
+            invoice,
+            request.user,
+            number=body.validated_data["number"],
+            issued_on=body.validated_data["issued_on"],
+            uploaded=body.validated_data.get("pdf"),
+        )
+        return Response(payment_row(services.statement(request.user).get(pk=payment.pk)))
+
+
+class PayeeView(APIView):
+    """A manager sets where bank transfers to their institution go (户名, 开户行, 账号)."""
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        request=PayeeUpdateSerializer,
+        responses={200: PayeeSerializer, **WORKFLOW_ERRORS},
+        summary="设置收款信息 / set the bank-transfer payee details (manager)",
+        operation_id="institutions_payee_update",
+        tags=TAGS,
+    )
+    def put(self, request, code: str):
+        institution = Institution.objects.for_member(request.user).filter(code=code).first()
+        if institution is None:
+            return Response({"detail": "机构不存在 / institution not found"}, status=404)
+        body = PayeeUpdateSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        services.set_payee(institution, request.user, **body.validated_data)
+        return Response(
+            {
+                "account_name": institution.payee_account_name,
+                "bank": institution.payee_bank,
+                "account_number": institution.payee_account_number,
+            }
+        )
 
 
 class StripeConnectView(APIView):
@@ -27,7 +284,7 @@ class StripeConnectView(APIView):
             **WORKFLOW_ERRORS,
         },
         summary="Stripe 收款账户设置 / Stripe Connect onboarding",
-        tags=["payments"],
+        tags=TAGS,
     )
     def post(self, request, code: str):
         institution = Institution.objects.for_member(request.user).filter(code=code).first()

@@ -5,10 +5,12 @@ the workflow's service decides who pays and when, and holds the payable's row lo
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import logging
 import secrets
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.core.exceptions import SuspiciousFileOperation
@@ -25,7 +27,7 @@ from marketplace.accounts.permissions import (
 )
 from marketplace.money import to_fen
 from marketplace.uploads import validate_pdf
-from marketplace.workflow import Conflict, Forbidden, RuleError, bilingual
+from marketplace.workflow import Conflict, Forbidden, NotFound, RuleError, bilingual
 
 from .models import (
     Invoice,
@@ -34,12 +36,12 @@ from .models import (
     PaymentKind,
     PaymentMethod,
     PaymentStatus,
-    paid_total,
 )
 from .payables import registered, spec_for
 from .stripe_gateway import stripe_client
 
 logger = logging.getLogger(__name__)
+SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 
 def record_stripe_paid(payment: Payment, session_id: str, payment_intent: str) -> None:
@@ -219,13 +221,29 @@ def settle_stripe(payable, session_id: str, payment_intent: str) -> Payment | No
     return payment
 
 
-def refund_excess(payable, price: Decimal) -> list[Payment]:
+def refund_excess(payable, price: Decimal, *, late: Payment | None = None) -> list[Payment]:
     """Money that arrived beyond the price (a second paid session, a late transfer) goes back
-    at once, recorded as refunds of the charges it came with."""
-    excess = paid_total(payable.payments.all()) - price
+    at once, recorded as refunds of the charges it came with — `late` (the payment that made
+    it too much) first, so the attempt that was withdrawn is the one given back."""
+    excess = kept_total(payable) - price
     if excess <= 0:
         return []
-    return refund(payable, excess, note="超额付款退回 / overpayment returned")
+    return refund(payable, excess, note="超额付款退回 / overpayment returned", first=late)
+
+
+def kept_total(payable) -> Decimal:
+    """What the institution keeps once every refund not failed has gone out: succeeded
+    payments less refunds pending or succeeded (a refund under way is money no longer kept)."""
+    total = Decimal("0.00")
+    for payment in payable.payments.all():
+        if payment.kind == PaymentKind.PAYMENT and payment.status == PaymentStatus.SUCCEEDED:
+            total += payment.amount
+        elif payment.kind == PaymentKind.REFUND and payment.status in (
+            PaymentStatus.PENDING,
+            PaymentStatus.SUCCEEDED,
+        ):
+            total -= payment.amount
+    return total
 
 
 def refundable(charge: Payment) -> Decimal:
@@ -238,16 +256,22 @@ def refundable(charge: Payment) -> Decimal:
     return charge.amount - (taken or Decimal("0.00"))
 
 
-def refund(payable, amount: Decimal, *, note: str = "") -> list[Payment]:
+def refund(
+    payable, amount: Decimal, *, note: str = "", first: Payment | None = None
+) -> list[Payment]:
     """Give `amount` back, split over the charges it came from (newest first, never more than
     a charge), each by the method it was paid with. Stripe refunds go out after commit, one per
     charge, idempotent on the refund row; bank-transfer refunds wait for a member to record the
-    transfer back (`complete_offline_refund`)."""
+    transfer back (`complete_offline_refund`). `first` is drawn on before the others."""
     if amount <= 0:
         return []
-    charges = payable.payments.filter(
-        kind=PaymentKind.PAYMENT, status=PaymentStatus.SUCCEEDED
-    ).order_by("-created_at", "-pk")
+    charges = list(
+        payable.payments.filter(kind=PaymentKind.PAYMENT, status=PaymentStatus.SUCCEEDED).order_by(
+            "-created_at", "-pk"
+        )
+    )
+    if first is not None:
+        charges.sort(key=lambda charge: charge.pk != first.pk)
     rows = []
     remaining = amount
     for charge in charges:
@@ -500,3 +524,89 @@ def visible_payments(user):
         if ids:
             condition |= Q(**{f"{spec.institution_lookup}__in": ids})
     return queryset.filter(condition)
+
+
+# --- Statements ----------------------------------------------------------------------------
+
+
+def parse_month(value: str | None):
+    """'2026-12' → (first moment of the month, first of the next) in Asia/Shanghai; None for
+    an empty value; a RuleError naming `month` for anything else."""
+    if not value:
+        return None
+    try:
+        year, month = (int(part) for part in value.split("-"))
+        start = dt.datetime(year, month, 1, tzinfo=SHANGHAI)
+        following = dt.datetime(year + month // 12, month % 12 + 1, 1, tzinfo=SHANGHAI)
+    except (ValueError, OverflowError):
+        raise RuleError(
+            bilingual("月份格式应为 YYYY-MM", "month must look like 2026-12"),
+            "month",
+            field="month",
+        ) from None
+    return start, following
+
+
+def statement(
+    user,
+    *,
+    month: str | None = None,
+    status: str | None = None,
+    kind=None,
+    institution_id: int | None = None,
+):
+    """The payments and refunds `user` may read (as payer, or as a member of the paid
+    institution), newest first, filtered by month (Asia/Shanghai), status, kind and paid
+    institution — with select_related for listing them without a query per row."""
+    rows = visible_payments(user)
+    bounds = parse_month(month)
+    if bounds:
+        rows = rows.filter(created_at__gte=bounds[0], created_at__lt=bounds[1])
+    if status:
+        if status not in PaymentStatus.values:
+            raise RuleError(
+                bilingual("状态无效", f"status must be one of {', '.join(PaymentStatus.values)}"),
+                "status",
+                field="status",
+            )
+        rows = rows.filter(status=status)
+    if kind:
+        rows = rows.filter(kind=kind)
+    if institution_id is not None:
+        condition = Q(pk__in=[])
+        for spec in registered():
+            condition |= Q(**{spec.institution_lookup: institution_id})
+        rows = rows.filter(condition)
+    return rows.select_related(
+        "booking__instrument__institution",
+        "booking__user",
+        "sample_order__instrument__institution",
+        "sample_order__user",
+        "invoice",
+    ).order_by("-created_at", "-pk")
+
+
+def totals(rows) -> dict[str, Decimal]:
+    """Sums over the rows as listed: money received, refunded, kept, and still under way."""
+    zero = Decimal("0.00")
+    sums = {"received": zero, "refunded": zero, "pending": zero, "refunds_pending": zero}
+    for kind, status, amount in rows.values_list("kind", "status", "amount").order_by():
+        if status == PaymentStatus.SUCCEEDED:
+            sums["received" if kind == PaymentKind.PAYMENT else "refunded"] += amount
+        elif status == PaymentStatus.PENDING:
+            sums["pending" if kind == PaymentKind.PAYMENT else "refunds_pending"] += amount
+    sums["net"] = sums["received"] - sums["refunded"]
+    return sums
+
+
+def payment_for(user, pk: int) -> Payment:
+    """A payment or refund the user may read, else NotFound (404)."""
+    payment = visible_payments(user).filter(pk=pk).first()
+    if payment is None:
+        raise NotFound(bilingual("付款记录不存在", "payment not found"))
+    return payment
+
+
+def may_act_for_payee(user, payment: Payment) -> bool:
+    """A member of the paid institution (sees vouchers, records refunds and invoices)."""
+    return is_member_of(user, _receiving_institution_id(payment))

@@ -15,6 +15,7 @@ from marketplace.workflow import Action, Workflow
 from . import services
 from .models import SampleOrder, Status
 from .serializers import (
+    AcceptQuoteSerializer,
     PayMethodSerializer,
     QuoteSerializer,
     ReasonSerializer,
@@ -40,6 +41,7 @@ def _pay(order: SampleOrder, by, data: dict, request) -> dict:
         by,
         data["method"],
         return_url=request.build_absolute_uri(order.get_absolute_url()),
+        invoice=data.get("invoice"),
     )
 
 
@@ -68,9 +70,12 @@ SAMPLE_ORDER_ACTIONS = Workflow(
         Action(
             name="accept_quote",
             label=_("接受报价"),
-            perform=lambda order, by, data, request: services.accept_quote(order, by),
+            perform=lambda order, by, data, request: services.accept_quote(
+                order, by, version=data["quote_version"]
+            ),
             roles=OWNER,
             statuses=frozenset({Status.QUOTED}),
+            input=AcceptQuoteSerializer,
             api_path="accept-quote",
             summary="接受报价 / accept the quote (requester)",
         ),

@@ -88,6 +88,8 @@ class SampleOrder(models.Model):
         _("检测周期（工作日）"), null=True, blank=True
     )
     quote_note = models.CharField(_("报价说明"), max_length=500, blank=True)
+    # Bumped by every quote: accepting names the version the requester saw.
+    quote_version = models.PositiveIntegerField(_("报价版本"), default=0)
     decline_reason = models.CharField(_("谢绝原因"), max_length=500, blank=True)
     report = models.FileField(
         _("检测报告"), storage=private_storage, upload_to=report_upload_to, blank=True

@@ -53,6 +53,7 @@ class SampleOrderSerializer(serializers.ModelSerializer):
             "price",
             "turnaround_days",
             "quote_note",
+            "quote_version",
             "decline_reason",
             "has_report",
             "created_at",
@@ -88,6 +89,13 @@ class QuoteSerializer(serializers.Serializer):
     price = serializers.CharField(max_length=20, help_text='yuan as a decimal string, "1200.00"')
     turnaround_days = serializers.IntegerField(min_value=1, max_value=services.MAX_TURNAROUND_DAYS)
     note = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
+
+
+class AcceptQuoteSerializer(serializers.Serializer):
+    """The quote version the requester saw (`quote_version` of the order); a newer quote
+    makes the accept a 409 stale_quote."""
+
+    quote_version = serializers.IntegerField(min_value=1, label=_("报价版本"))
 
 
 class ReasonSerializer(serializers.Serializer):

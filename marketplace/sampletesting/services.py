@@ -230,20 +230,31 @@ def quote(order: SampleOrder, by, price, turnaround_days: int, note: str = "") -
     order.price = amount
     order.turnaround_days = turnaround_days
     order.quote_note = _text(note, "note", "报价说明", "note", 500, required=False)
+    order.quote_version += 1
     return ORDER_FLOW.move(
         order,
         Status.QUOTED,
         by,
-        f"¥{amount} / {turnaround_days} d",
-        update_fields=["price", "turnaround_days", "quote_note"],
+        f"¥{amount} / {turnaround_days} d (v{order.quote_version})",
+        update_fields=["price", "turnaround_days", "quote_note", "quote_version"],
     )
 
 
 @atomic_action
-def accept_quote(order: SampleOrder, by) -> SampleOrder:
+def accept_quote(order: SampleOrder, by, *, version: int) -> SampleOrder:
+    """The requester accepts the quote they saw (its `version`); if the institution has
+    re-quoted meanwhile the accept is refused (409 stale_quote) and they look again."""
     order = _locked(order)
     _require_owner(by, order)
     _require_status(order, Status.QUOTED)
+    if version != order.quote_version:
+        raise Conflict(
+            bilingual(
+                "报价已更新，请查看最新报价后再确认",
+                "the quote has changed since you saw it; review the new quote",
+            ),
+            "stale_quote",
+        )
     target = Status.AWAITING_PAYMENT if order.price > 0 else Status.CONFIRMED
     return ORDER_FLOW.move(order, target, by, "quote accepted")
 
@@ -257,7 +268,7 @@ def decline(order: SampleOrder, by, reason: str) -> tuple[SampleOrder, Decimal]:
     _require_status(order, Status.REQUESTED, Status.QUOTED, Status.AWAITING_PAYMENT)
     order.decline_reason = reason
     ORDER_FLOW.move(order, Status.DECLINED, by, reason, update_fields=["decline_reason"])
-    refund = order.paid_amount
+    refund = payments.kept_total(order)
     payments.refund(order, refund)
     return order, refund
 
@@ -266,23 +277,38 @@ def decline(order: SampleOrder, by, reason: str) -> tuple[SampleOrder, Decimal]:
 
 
 @atomic_action
-def pay(order: SampleOrder, by, method: str, *, return_url: str) -> dict:
+def pay(
+    order: SampleOrder, by, method: str, *, return_url: str, invoice: dict | None = None
+) -> dict:
     """The requester pays the accepted quote by `method`: a Checkout URL or transfer
-    instructions, from the payments app's provider."""
+    instructions (payee, 汇款附言, amount), from the payments app's provider; optionally
+    asking for a 发票."""
     provider = providers.provider_for(method)
     order = _locked(order)
     _require_owner(by, order)
     _require_status(order, Status.AWAITING_PAYMENT)
-    return provider.start(order, order.price, return_url=return_url)
+    result = provider.start(order, order.price, return_url=return_url)
+    payments.request_invoice(result["payment"], invoice)
+    return result
 
 
 @atomic_action
 def confirm_offline_payment(order: SampleOrder, by, reference: str) -> SampleOrder:
+    """A member saw the transfer arrive — not for an order they placed themselves (another
+    member confirms)."""
     order = _locked(order)
     _require_member(by, order)
+    if order.user_id == by.pk:
+        raise Forbidden(
+            bilingual(
+                "不能确认自己委托的付款，请由本单位其他成员确认",
+                "you cannot confirm payment of your own order; another member confirms it",
+            ),
+            "self_confirmation",
+        )
     reference = _text(reference, "reference", "转账凭证号", "reference", 100)
     _require_status(order, Status.AWAITING_PAYMENT)
-    payments.settle_offline(order, order.price, reference)
+    payments.settle_offline(order, order.price, reference, by=by)
     return ORDER_FLOW.move(order, Status.CONFIRMED, by, f"offline payment {reference}")
 
 
@@ -294,10 +320,15 @@ def record_stripe_payment(order: SampleOrder, session_id: str, payment_intent: s
     if payment is None:
         return order
     if order.status == Status.AWAITING_PAYMENT:
-        return ORDER_FLOW.move(order, Status.CONFIRMED, None, "paid online")
+        order = ORDER_FLOW.move(order, Status.CONFIRMED, None, "paid online")
+        payments.refund_excess(order, order.price, late=payment)
+        return order
     # Paid after the order was cancelled or declined: the money goes back.
     if order.status in (Status.CANCELLED, Status.DECLINED):
-        payments.refund(order, payment.amount)
+        payments.refund(order, payment.amount, first=payment)
+    else:
+        # A second attempt paid before it could be withdrawn: the excess goes back.
+        payments.refund_excess(order, order.price, late=payment)
     return order
 
 
@@ -376,7 +407,7 @@ def cancel(order: SampleOrder, by, reason: str = "") -> tuple[SampleOrder, Decim
         )
     _require_status(order, *MEMBER_CANCELLABLE)
     # The policy (module docstring): whoever may still cancel gets everything paid back.
-    refund = order.paid_amount
+    refund = payments.kept_total(order)
     ORDER_FLOW.move(order, Status.CANCELLED, by, reason or "cancelled")
     payments.refund(order, refund)
     return order, refund

@@ -1,0 +1,143 @@
+"""The bank-transfer journey in real headless Chromium (issue 13): book → approve → the payer
+sees payee and 汇款附言 → uploads the voucher → another member confirms → the payer cancels →
+a member records the refund → the payer sees it refunded."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+import pytest
+from PIL import Image
+
+from marketplace.bookings.models import Booking
+from marketplace.catalogue.models import RefundTier
+from tests.factories import (
+    InstitutionFactory,
+    InstrumentFactory,
+    MembershipFactory,
+    OpeningIntervalFactory,
+    UserFactory,
+)
+from tests.test_booking_browser import browser, sign_in  # noqa: F401 — the browser fixture
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+
+
+def png_bytes() -> bytes:
+    buffer = io.BytesIO()
+    Image.new("RGB", (10, 10), (240, 240, 240)).save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+def as_user(browser, base, username):  # noqa: F811 — `browser` is the fixture's value
+    context = browser.new_context(locale="zh-CN", accept_downloads=True)
+    page = context.new_page()
+    sign_in(page, base, username)
+    return context, page
+
+
+def submit(page, selector):
+    with page.expect_navigation():
+        page.click(selector)
+
+
+def test_the_bank_transfer_journey_ends_with_the_refund_seen_by_the_payer(live_server, browser):  # noqa: F811
+    institution = InstitutionFactory(
+        code="YLU",
+        name="云岭理工大学",
+        payee_account_name="云岭理工大学",
+        payee_bank="中国工商银行昆明分行",
+        payee_account_number="2502 0000 1234 5678",
+    )
+    instrument = InstrumentFactory(
+        institution=institution,
+        code="YLU-SEM-01",
+        name="场发射扫描电子显微镜",
+        min_notice_hours=0,
+        min_minutes=60,
+        max_minutes=120,
+        slot_minutes=30,
+        approval_required=True,
+        price_hourly=Decimal("450.00"),
+    )
+    for weekday in range(7):
+        OpeningIntervalFactory(
+            instrument=instrument, weekday=weekday, start=dt.time(0, 0), end=dt.time(23, 30)
+        )
+    RefundTier.objects.create(instrument=instrument, hours_before=0, refund_percent=100)
+    UserFactory(username="founder")
+    manager = UserFactory(username="labmanager")
+    MembershipFactory(user=manager, institution=institution, role="manager")
+    colleague = UserFactory(username="labstaff")
+    MembershipFactory(user=colleague, institution=institution, role="staff")
+    base = live_server.url
+    day = dt.datetime.now(SHANGHAI).date() + dt.timedelta(days=2)
+    start = dt.datetime.combine(day, dt.time(10, 0), tzinfo=SHANGHAI)
+    end = start + dt.timedelta(hours=1)
+
+    founder, page = as_user(browser, base, "founder")
+    page.goto(
+        f"{base}/instruments/YLU-SEM-01/book/?start={start.isoformat().replace('+', '%2B')}"
+        f"&end={end.isoformat().replace('+', '%2B')}"
+    )
+    page.fill("#purpose", "锂电池正极材料形貌观察")
+    submit(page, "#confirm-booking")
+    assert page.inner_text("#booking-status") == "待审核"
+    booking = Booking.objects.get()
+
+    lab, lab_page = as_user(browser, base, "labmanager")
+    lab_page.goto(f"{base}/bookings/{booking.pk}/")
+    submit(lab_page, "#approve")
+    assert lab_page.inner_text("#booking-status") == "待付款"
+
+    page.goto(f"{base}/bookings/{booking.pk}/")
+    submit(page, "#pay-offline")
+    assert page.inner_text("#payee-bank") == "中国工商银行昆明分行"
+    assert page.inner_text("#payee-account") == "2502 0000 1234 5678"
+    assert page.inner_text("#transfer-amount") == "¥450.00 CNY"
+    code = page.inner_text("#reference-code")
+    assert code.startswith(f"B{booking.pk:06d}-")
+    assert page.inner_text("#transfer-deadline")
+    page.set_input_files(
+        "#voucher-file", {"name": "网银回单.png", "mimeType": "image/png", "buffer": png_bytes()}
+    )
+    page.fill("#payer-reference-input", "ICBC-20261207-0042")
+    submit(page, "#upload-voucher")
+    assert page.inner_text("#payer-reference") == "ICBC-20261207-0042"
+
+    staff, staff_page = as_user(browser, base, "labstaff")
+    staff_page.goto(f"{base}/bookings/{booking.pk}/")
+    assert staff_page.inner_text("#reference-code") == code
+    with staff_page.expect_download() as download:
+        staff_page.click("#voucher-link")
+    with open(download.value.path(), "rb") as handle:
+        assert handle.read(4) == b"\x89PNG"
+    staff_page.fill("#reference", "到账-0042")
+    submit(staff_page, "#confirm-payment")
+    assert staff_page.inner_text("#booking-status") == "已确认"
+
+    page.goto(f"{base}/bookings/{booking.pk}/")
+    page.once("dialog", lambda dialog: dialog.accept())
+    submit(page, "#cancel")
+    assert page.inner_text("#booking-status") == "已取消"
+    refund = booking.payments.get(kind="refund")
+    assert page.inner_text(f"#refund-{refund.pk} .refund-status") == "处理中"
+
+    lab_page.goto(f"{base}/bookings/{booking.pk}/")
+    lab_page.fill(f"#refund-reference-{refund.pk}", "退款-ICBC-7788")
+    submit(lab_page, f"#refund-{refund.pk} .record-refund")
+    lab.close()
+    staff.close()
+
+    page.goto(f"{base}/bookings/{booking.pk}/")
+    assert page.inner_text(f"#refund-{refund.pk} .refund-status") == "成功"
+    assert "退款-ICBC-7788" in page.inner_text(f"#refund-{refund.pk}")
+    page.goto(f"{base}/payments/")
+    assert "退款-ICBC-7788" in page.content()
+    founder.close()
+    booking.refresh_from_db()
+    assert booking.paid_amount == Decimal("0.00")
