@@ -118,7 +118,9 @@ def _storable(request: HttpRequest, response: HttpResponse) -> bool:
 
 
 def _public_headers(response: HttpResponse) -> None:
-    patch_cache_control(response, public=True, max_age=0, s_maxage=settings.PAGE_CACHE_PROXY_SECONDS)
+    patch_cache_control(
+        response, public=True, max_age=0, s_maxage=settings.PAGE_CACHE_PROXY_SECONDS
+    )
     patch_vary_headers(response, ("Cookie", "Accept-Language"))
 
 
