@@ -175,7 +175,11 @@ class AnonymousPageCacheMiddleware:
     @staticmethod
     def _start_versions(cache, tag_keys, versions):
         """Tags never bumped (or evicted) get a first version before the page is rendered."""
-        missing = {k: page_cache.new_version() for k, v in zip(tag_keys, versions) if v is None}
+        missing = {
+            k: page_cache.new_version()
+            for k, v in zip(tag_keys, versions, strict=True)
+            if v is None
+        }
         for tag_key, version in missing.items():
             cache.add(tag_key, version, timeout=None)
         current = cache.get_many(tag_keys)
