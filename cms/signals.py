@@ -156,6 +156,11 @@ def connect_page_cache_purges() -> None:
         on(rows, _cms_changed, model, model._meta.label)
     for model in (SiteSettings, Site):
         on(rows, _site_changed, model, model._meta.label)
+    from wagtail.models import Locale
+
+    from .locales import forget_locales
+
+    on(rows, forget_locales, Locale, "locales")
     # Every page type, including those other apps add later: any Page row saved or deleted.
     on(rows, _any_page_saved, None, "pages")
     on((page_published, page_unpublished), _cms_changed, None, "page-publication")

@@ -7,6 +7,8 @@ import datetime
 from django.conf import settings
 from django.core.paginator import Paginator
 from django.db import models
+from django.db.models import Exists, OuterRef
+from django.db.models.functions import Length, Substr
 from django.http import Http404
 from django.utils import timezone
 from django.utils.http import urlencode
@@ -16,9 +18,10 @@ from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from taggit.models import TaggedItemBase
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.fields import StreamField
-from wagtail.models import Locale, Page
+from wagtail.models import Locale, Page, PageViewRestriction
 from wagtail.search import index
 
+from cms import locales
 from cms.blocks import BodyBlock
 from cms.public_urls import public_root_url
 
@@ -39,7 +42,7 @@ class LocaleFallbackMixin:
         except Http404:
             if not path_components:
                 raise
-            default = Locale.get_default()
+            default = locales.default_locale()
             if self.locale_id == default.pk:
                 raise
             source = self.get_translation_or_none(default)
@@ -48,12 +51,25 @@ class LocaleFallbackMixin:
             return source.specific.route(request, path_components)
 
 
+def public(pages):
+    """`pages` without those in a private section, as Wagtail's `.public()`, in the same query.
+
+    Wagtail's `.public()` first reads every view restriction (one query per call, several per
+    page); here the check is a subquery: no restriction on this page or one of its ancestors
+    (a restricted page's path is a prefix of the paths below it).
+    """
+    restricted = PageViewRestriction.objects.filter(
+        page__path=Substr(OuterRef("path"), 1, Length("page__path"))
+    )
+    return pages.filter(~Exists(restricted))
+
+
 def localized_list(pages: list[Page]) -> list[Page]:
     """Swap each page for its translation in the active language where one is live (1 query)."""
     if not pages or not getattr(settings, "WAGTAIL_I18N_ENABLED", False):
         return pages
     try:
-        active = Locale.get_active()
+        active = locales.active_locale()
     except Locale.DoesNotExist:
         return pages
     if all(page.locale_id == active.pk for page in pages):
@@ -61,9 +77,9 @@ def localized_list(pages: list[Page]) -> list[Page]:
     model = type(pages[0])
     translations = {
         page.translation_key: page
-        for page in model.objects.live()
-        .public()
-        .filter(locale=active, translation_key__in=[p.translation_key for p in pages])
+        for page in public(model.objects.live()).filter(
+            locale=active, translation_key__in=[p.translation_key for p in pages]
+        )
     }
     return [translations.get(page.translation_key, page) for page in pages]
 
@@ -105,6 +121,22 @@ class HomePage(LocaleFallbackMixin, SeoMixin, Page):
     class Meta:
         verbose_name = _("双创专区首页")
 
+    def route(self, request, path_components):
+        """Find a page below the home page by its path in one query, not two per level.
+
+        Wagtail walks the tree one child at a time (a base row and a specific row per level:
+        five queries for a news article). No page type here changes how its children are
+        found, so the page whose url_path is this path is the one that walk ends on; when there
+        is none (a translation missing from this language's tree), the ordinary walk runs and
+        falls back to the Chinese page (LocaleFallbackMixin).
+        """
+        if path_components:
+            url_path = self.url_path + "/".join(path_components) + "/"
+            found = Page.objects.filter(url_path=url_path, path__startswith=self.path).first()
+            if found is not None:
+                return found.specific.route(request, [])
+        return super().route(request, path_components)
+
     def columns(self) -> dict[str, Page]:
         """The live column pages under this home page, by kind: news, notices, policies."""
         from django.contrib.contenttypes.models import ContentType
@@ -120,7 +152,7 @@ class HomePage(LocaleFallbackMixin, SeoMixin, Page):
             )
         }
         found: dict[str, Page] = {}
-        for child in self.get_children().live().public().order_by("path"):
+        for child in public(self.get_children().live()).order_by("path"):
             kind = kinds.get(child.content_type_id)
             if kind and kind not in found:
                 found[kind] = child
@@ -132,18 +164,17 @@ class HomePage(LocaleFallbackMixin, SeoMixin, Page):
         from .policy import PolicyPage
 
         context = super().get_context(request, *args, **kwargs)
-        default_locale = Locale.get_default()
-        news = NewsPage.objects.live().public().filter(locale=default_locale)
+        default_locale = locales.default_locale()
+        news = public(NewsPage.objects.live()).filter(locale=default_locale)
         context["latest_news"] = localized_list(list(news.order_by("-date", "-pk")[:6]))
         policies = (
-            PolicyPage.objects.live()
-            .public()
+            public(PolicyPage.objects.live())
             .filter(locale=default_locale)
             .select_related("issuer")
             .order_by("-date_published", "-pk")
         )
         context["latest_policies"] = localized_list(list(policies[:6]))
-        notices = NoticePage.objects.live().public().filter(locale=default_locale)
+        notices = public(NoticePage.objects.live()).filter(locale=default_locale)
         context["latest_notices"] = localized_list(list(notices.order_by("-date", "-pk")[:5]))
         context["columns"] = self.columns()
         context["overview"] = site_overview()
@@ -165,9 +196,7 @@ class NewsIndexPage(LocaleFallbackMixin, SeoMixin, Page):
 
     def articles(self):
         return (
-            NewsPage.objects.child_of(self)
-            .live()
-            .public()
+            public(NewsPage.objects.child_of(self).live())
             .select_related("lead_image")
             .prefetch_related("categories", "tags")
             .order_by("-date", "-pk")
@@ -197,7 +226,7 @@ class NewsIndexPage(LocaleFallbackMixin, SeoMixin, Page):
         context["categories"] = list(NewsCategory.objects.all())
         context["years"] = [
             d.year
-            for d in NewsPage.objects.child_of(self).live().public().dates("date", "year", "DESC")
+            for d in public(NewsPage.objects.child_of(self).live()).dates("date", "year", "DESC")
         ]
         context["filters"] = filters
         context["query_prefix"] = urlencode(filters)
@@ -271,7 +300,7 @@ class NoticeIndexPage(LocaleFallbackMixin, SeoMixin, Page):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        notices = NoticePage.objects.child_of(self).live().public().order_by("-date", "-pk")
+        notices = public(NoticePage.objects.child_of(self).live()).order_by("-date", "-pk")
         context["notices"] = Paginator(notices, NEWS_PER_PAGE).get_page(request.GET.get("page"))
         return context
 
