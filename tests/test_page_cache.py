@@ -263,3 +263,18 @@ def test_turned_off_it_renders_every_time(client, site_pages, settings):
     settings.PAGE_CACHE_ENABLED = False
     client.get("/")
     assert HEADER not in client.get("/")
+
+
+def test_the_language_menu_works_from_a_cached_page_without_a_token(site_pages):
+    from django.test import Client
+
+    visitor = Client(enforce_csrf_checks=True)
+    html = visitor.get("/").content.decode()
+    assert 'class="lang-switch"' in html and "csrfmiddlewaretoken" not in html
+    response = visitor.post("/i18n/setlang/", {"language": "en", "next": "/instruments/"})
+    assert response.status_code == 302 and response["Location"] == "/instruments/"
+    assert response.cookies["django_language"].value == "en"
+    english = visitor.get("/instruments/").content.decode()
+    assert "Instrument" in english
+    away = visitor.post("/i18n/setlang/", {"language": "en", "next": "https://evil.example/"})
+    assert away["Location"] == "/"
