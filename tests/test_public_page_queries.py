@@ -93,3 +93,28 @@ def test_cms_pages(client, site_pages, django_assert_num_queries):
         (department.get_absolute_url(), 5),
     ):
         pinned(client, url, queries, django_assert_num_queries)
+
+
+def test_deep_pages_read_their_ids_first_and_show_the_same_rows(
+    client, monkeypatch, django_assert_num_queries
+):
+    from marketplace.catalogue import paging
+
+    institution = InstitutionFactory()
+    for n in range(50):
+        InstrumentFactory(code=f"DEEP-{n:03d}", institution=institution, live=n % 7 != 0)
+    live = [f"DEEP-{n:03d}" for n in range(50) if n % 7 != 0]  # 42 live, sorted by code
+    monkeypatch.setattr(paging, "DEFERRED_FROM", 20)
+    with django_assert_num_queries(3):  # count, the page's ids, the page's rows
+        body = client.get("/api/v1/instruments/", {"page": 2}).json()
+    assert body["count"] == 42
+    assert [item["code"] for item in body["results"]] == live[20:40]
+    assert body["results"][0]["institution"]["code"] == institution.code
+    last = client.get("/api/v1/instruments/", {"page": 3}).json()
+    assert [item["code"] for item in last["results"]] == live[40:]
+    html = client.get("/instruments/", {"page": 2}).content.decode()
+    assert all(f"/instruments/{code}/" in html for code in live[20:40])
+    assert f"/instruments/{live[19]}/" not in html and f"/instruments/{live[40]}/" not in html
+    # Shallow pages keep their single query for rows.
+    with django_assert_num_queries(2):
+        client.get("/api/v1/instruments/", {"page": 1})

@@ -23,6 +23,7 @@ from marketplace.catalogue.models import (
     RefundTier,
     Technology,
 )
+from marketplace.catalogue.paging import DeferredJoinPaginator
 from marketplace.regions import Region
 
 PAGE_SIZE = 20
@@ -81,7 +82,7 @@ def listing_list(request: HttpRequest, kind: str) -> HttpResponse:
     except FilterError as exc:
         errors, applied = exc.errors, {}
         queryset = queryset.none()
-    page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = DeferredJoinPaginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
     filters = [
         {
             "name": name,
