@@ -116,6 +116,13 @@ def _cms_changed(sender, instance, **kwargs) -> None:
     page_cache.purge(page_cache.CMS)
 
 
+def _catalogue_imported(sender, **kwargs) -> None:
+    """An import writes in bulk (no post_save): every catalogue page, lists and figures."""
+    from . import page_cache
+
+    page_cache.purge(page_cache.CATALOGUE, page_cache.LISTINGS)
+
+
 def _site_changed(sender, instance, **kwargs) -> None:
     from . import page_cache
 
@@ -138,6 +145,7 @@ def connect_page_cache_purges() -> None:
     from marketplace.accounts.models import Institution
     from marketplace.bookings.models import Booking
     from marketplace.catalogue.models import Blackout, Incubator, Instrument, Technology
+    from marketplace.catalogue.signals import catalogue_imported
 
     from .models import Department, DepartmentAlias, MeasureResponsibility, NewsCategory
     from .models.site_settings import SiteSettings
@@ -150,6 +158,7 @@ def connect_page_cache_purges() -> None:
     for model in (Instrument, Incubator, Technology):
         on((*rows, published, unpublished), _listing_changed, model, model._meta.label)
     on(rows, _institution_changed, Institution, "institution")
+    catalogue_imported.connect(_catalogue_imported, dispatch_uid="page-cache-import")
     for model in (Booking, Blackout):
         on(rows, _instrument_time_changed, model, model._meta.label)
     for model in (Department, DepartmentAlias, NewsCategory, MeasureResponsibility):

@@ -278,3 +278,29 @@ def test_the_language_menu_works_from_a_cached_page_without_a_token(site_pages):
     assert "Instrument" in english
     away = visitor.post("/i18n/setlang/", {"language": "en", "next": "https://evil.example/"})
     assert away["Location"] == "/"
+
+
+def test_an_import_purges_the_catalogue_pages_it_changed(client, commit):
+    import copy
+    import json
+    from pathlib import Path
+
+    from django.conf import settings
+
+    from marketplace.catalogue.importer import import_catalogue
+
+    data = json.loads(
+        (Path(settings.BASE_DIR) / "data" / "demo-catalogue.json").read_text(encoding="utf-8")
+    )
+    commit(lambda: import_catalogue(copy.deepcopy(data)))
+    record = data["instruments"][0]
+    url = f"/instruments/{record['code']}/"
+    read(client, url)
+    read(client, "/instruments/")
+    assert read(client, url)[0][HEADER] == "hit"
+    commit(lambda: import_catalogue(copy.deepcopy(data)))  # nothing changes: nothing purged
+    assert read(client, url)[0][HEADER] == "hit"
+    record["name"] = "导入后改名的仪器"
+    commit(lambda: import_catalogue(copy.deepcopy(data)))
+    assert "导入后改名的仪器" in read(client, url)[1]
+    assert read(client, "/instruments/")[0][HEADER] == "miss"
