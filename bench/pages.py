@@ -141,6 +141,8 @@ def run(*, rounds: int, url: str) -> str:
     call_command("migrate", verbosity=0)
     call_command("load_demo", verbosity=0, stdout=open(os.devnull, "w"))  # noqa: SIM115
     caches["pages"].clear()
+    # Entries must outlive a slow run: what is measured is a hit, not the expiry.
+    settings.PAGE_CACHE_SECONDS = 3600
     client = Client(HTTP_ACCEPT_LANGUAGE="zh-hans")
 
     def one(path: str, cached: bool) -> tuple[float, int, str]:
