@@ -549,6 +549,9 @@ def main(argv: list[str] | None = None) -> int:
         DJANGO_SETTINGS_MODULE="bench.lib.settings",
         PYTHONPATH=os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")])),
         MEDIA_ROOT=str(workdir / "media"),
+        # Pages are measured as rendered: repeated requests would otherwise be page-cache hits.
+        # bench/pages.py measures them from the page cache too.
+        PAGE_CACHE="0",
     )
     instruments = round(args.listings * 0.4)
     incubators = round(args.listings * 0.2)

@@ -12,3 +12,4 @@ class CmsConfig(AppConfig):
         from . import signals
 
         signals.connect_cache_invalidation()
+        signals.connect_page_cache_purges()

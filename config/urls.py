@@ -3,7 +3,8 @@
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path, re_path
-from django.views.i18n import JavaScriptCatalog
+from django.views.decorators.csrf import csrf_exempt
+from django.views.i18n import JavaScriptCatalog, set_language
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 from wagtail import urls as wagtail_urls
@@ -60,7 +61,10 @@ urlpatterns = [
     path("", include("marketplace.payments.urls")),
     path("api/v1/", include((api_patterns, "api"))),
     path("accounts/", include("marketplace.accounts.urls")),
-    path("i18n/", include("django.conf.urls.i18n")),
+    # The language menu posts here from every page. Without a CSRF token, so that public pages
+    # carry no per-visitor token and can be cached for everyone (config/page_cache.py): a
+    # forged post could only switch a visitor's language, and `next` stays on this site.
+    path("i18n/setlang/", csrf_exempt(set_language), name="set_language"),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("django-admin/", admin.site.urls),
     # Ahead of Wagtail's own route: bulk actions on listings see only the user's rows.

@@ -115,11 +115,13 @@ def _fresh_cache(request):
         caches["local"].clear()
         return
     cache.clear()
+    caches["pages"].clear()
     from cms.models import site_identity
 
     site_identity()
     yield
     cache.clear()
+    caches["pages"].clear()
     caches["local"].clear()
 
 

@@ -5,10 +5,13 @@ from __future__ import annotations
 import datetime
 
 from django.conf import settings
+from django.db.models import Exists, OuterRef
+from django.db.models.functions import Length, Substr
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
-from wagtail.models import Locale, Page
+from wagtail.models import Locale, Page, PageViewRestriction
 
+from cms import locales
 from cms.public_urls import public_root_url
 
 NEWS_PER_PAGE = 20
@@ -28,7 +31,7 @@ class LocaleFallbackMixin:
         except Http404:
             if not path_components:
                 raise
-            default = Locale.get_default()
+            default = locales.default_locale()
             if self.locale_id == default.pk:
                 raise
             source = self.get_translation_or_none(default)
@@ -37,12 +40,25 @@ class LocaleFallbackMixin:
             return source.specific.route(request, path_components)
 
 
+def public(pages):
+    """`pages` without those in a private section, as Wagtail's `.public()`, in the same query.
+
+    Wagtail's `.public()` first reads every view restriction (one query per call, several per
+    page); here the check is a subquery: no restriction on this page or one of its ancestors
+    (a restricted page's path is a prefix of the paths below it).
+    """
+    restricted = PageViewRestriction.objects.filter(
+        page__path=Substr(OuterRef("path"), 1, Length("page__path"))
+    )
+    return pages.filter(~Exists(restricted))
+
+
 def localized_list(pages: list[Page]) -> list[Page]:
     """Swap each page for its translation in the active language where one is live (1 query)."""
     if not pages or not getattr(settings, "WAGTAIL_I18N_ENABLED", False):
         return pages
     try:
-        active = Locale.get_active()
+        active = locales.active_locale()
     except Locale.DoesNotExist:
         return pages
     if all(page.locale_id == active.pk for page in pages):
@@ -50,9 +66,9 @@ def localized_list(pages: list[Page]) -> list[Page]:
     model = type(pages[0])
     translations = {
         page.translation_key: page
-        for page in model.objects.live()
-        .public()
-        .filter(locale=active, translation_key__in=[p.translation_key for p in pages])
+        for page in public(model.objects.live()).filter(
+            locale=active, translation_key__in=[p.translation_key for p in pages]
+        )
     }
     return [translations.get(page.translation_key, page) for page in pages]
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
-from django.urls import reverse
+from django.urls import get_script_prefix, reverse
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey
@@ -32,6 +32,10 @@ class DepartmentQuerySet(models.QuerySet):
                 for d in self.with_aliases()
             ]
         )
+
+
+# (script prefix, slug) → URL: a few hundred departments at most, each reversed once per process.
+_DEPARTMENT_URL: dict[tuple[str, str], str] = {}
 
 
 class Department(index.Indexed, ClusterableModel):
@@ -90,7 +94,16 @@ class Department(index.Indexed, ClusterableModel):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
-        return reverse("cms:department", args=[self.slug])
+        """reverse("cms:department", args=[slug]), once per slug and process.
+
+        A policy page links every department badge of its measures (hundreds per page); each
+        reverse() resolved the pattern and quoted the slug again.
+        """
+        key = (get_script_prefix(), self.slug)
+        url = _DEPARTMENT_URL.get(key)
+        if url is None:
+            url = _DEPARTMENT_URL[key] = reverse("cms:department", args=[self.slug])
+        return url
 
     @property
     def is_group(self) -> bool:

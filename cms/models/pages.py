@@ -12,12 +12,13 @@ from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from taggit.models import TaggedItemBase
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.fields import StreamField
-from wagtail.models import Locale, Page
+from wagtail.models import Page
 from wagtail.search import index
 
+from cms import locales
 from cms.blocks import BodyBlock
 
-from .base import NEWS_PER_PAGE, LocaleFallbackMixin, SeoMixin, localized_list
+from .base import NEWS_PER_PAGE, LocaleFallbackMixin, SeoMixin, localized_list, public
 from .policy import PolicyIndexPage, PolicyPage
 
 
@@ -33,6 +34,22 @@ class HomePage(LocaleFallbackMixin, SeoMixin, Page):
     class Meta:
         verbose_name = _("双创专区首页")
 
+    def route(self, request, path_components):
+        """Find a page below the home page by its path in one query, not two per level.
+
+        Wagtail walks the tree one child at a time (a base row and a specific row per level:
+        five queries for a news article). No page type here changes how its children are
+        found, so the page whose url_path is this path is the one that walk ends on; when there
+        is none (a translation missing from this language's tree), the ordinary walk runs and
+        falls back to the Chinese page (LocaleFallbackMixin).
+        """
+        if path_components:
+            url_path = self.url_path + "/".join(path_components) + "/"
+            found = Page.objects.filter(url_path=url_path, path__startswith=self.path).first()
+            if found is not None:
+                return found.specific.route(request, [])
+        return super().route(request, path_components)
+
     def columns(self) -> dict[str, Page]:
         """The live column pages under this home page, by kind: news, notices, policies."""
         from django.contrib.contenttypes.models import ContentType
@@ -46,7 +63,7 @@ class HomePage(LocaleFallbackMixin, SeoMixin, Page):
             )
         }
         found: dict[str, Page] = {}
-        for child in self.get_children().live().public().order_by("path"):
+        for child in public(self.get_children().live()).order_by("path"):
             kind = kinds.get(child.content_type_id)
             if kind and kind not in found:
                 found[kind] = child
@@ -56,18 +73,17 @@ class HomePage(LocaleFallbackMixin, SeoMixin, Page):
         from cms.overview import site_overview
 
         context = super().get_context(request, *args, **kwargs)
-        default_locale = Locale.get_default()
-        news = NewsPage.objects.live().public().filter(locale=default_locale)
+        default_locale = locales.default_locale()
+        news = public(NewsPage.objects.live()).filter(locale=default_locale)
         context["latest_news"] = localized_list(list(news.order_by("-date", "-pk")[:6]))
         policies = (
-            PolicyPage.objects.live()
-            .public()
+            public(PolicyPage.objects.live())
             .filter(locale=default_locale)
             .select_related("issuer")
             .order_by("-date_published", "-pk")
         )
         context["latest_policies"] = localized_list(list(policies[:6]))
-        notices = NoticePage.objects.live().public().filter(locale=default_locale)
+        notices = public(NoticePage.objects.live()).filter(locale=default_locale)
         context["latest_notices"] = localized_list(list(notices.order_by("-date", "-pk")[:5]))
         context["columns"] = self.columns()
         context["overview"] = site_overview()
@@ -89,9 +105,7 @@ class NewsIndexPage(LocaleFallbackMixin, SeoMixin, Page):
 
     def articles(self):
         return (
-            NewsPage.objects.child_of(self)
-            .live()
-            .public()
+            public(NewsPage.objects.child_of(self).live())
             .select_related("lead_image")
             .prefetch_related("categories", "tags")
             .order_by("-date", "-pk")
@@ -121,7 +135,7 @@ class NewsIndexPage(LocaleFallbackMixin, SeoMixin, Page):
         context["categories"] = list(NewsCategory.objects.all())
         context["years"] = [
             d.year
-            for d in NewsPage.objects.child_of(self).live().public().dates("date", "year", "DESC")
+            for d in public(NewsPage.objects.child_of(self).live()).dates("date", "year", "DESC")
         ]
         context["filters"] = filters
         context["query_prefix"] = urlencode(filters)
@@ -195,7 +209,7 @@ class NoticeIndexPage(LocaleFallbackMixin, SeoMixin, Page):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        notices = NoticePage.objects.child_of(self).live().public().order_by("-date", "-pk")
+        notices = public(NoticePage.objects.child_of(self).live()).order_by("-date", "-pk")
         context["notices"] = Paginator(notices, NEWS_PER_PAGE).get_page(request.GET.get("page"))
         return context
 

@@ -19,7 +19,7 @@ from wagtail.search import index
 from cms.blocks import BodyBlock, PolicyStructureBlock
 from cms.public_urls import public_root_url
 
-from .base import NEWS_PER_PAGE, LocaleFallbackMixin, SeoMixin
+from .base import NEWS_PER_PAGE, LocaleFallbackMixin, SeoMixin, public
 
 
 def validate_index_number(value: str, spec: dict) -> None:
@@ -75,9 +75,7 @@ class PolicyIndexPage(LocaleFallbackMixin, SeoMixin, Page):
 
     def policies(self):
         return (
-            PolicyPage.objects.child_of(self)
-            .live()
-            .public()
+            public(PolicyPage.objects.child_of(self).live())
             .select_related("issuer")
             .order_by("-date_published", "-pk")
         )
@@ -105,7 +103,7 @@ class PolicyIndexPage(LocaleFallbackMixin, SeoMixin, Page):
             policies = policies.filter(responsibilities__department__slug=department).distinct()
             filters["department"] = department
         context["policies"] = Paginator(policies, NEWS_PER_PAGE).get_page(request.GET.get("page"))
-        live = PolicyPage.objects.child_of(self).live().public()
+        live = public(PolicyPage.objects.child_of(self).live())
         context["issuers"] = Department.objects.filter(pk__in=live.values("issuer_id")).order_by(
             "sort_order", "name"
         )
@@ -117,9 +115,7 @@ class PolicyIndexPage(LocaleFallbackMixin, SeoMixin, Page):
         context["filters"] = filters
         context["query_prefix"] = urlencode(filters)
         context["interpretations"] = list(
-            PolicyInterpretationPage.objects.child_of(self)
-            .live()
-            .public()
+            public(PolicyInterpretationPage.objects.child_of(self).live())
             .filter(policy__live=True)
             .select_related("policy")
             .order_by("-date", "-pk")[:10]
@@ -331,7 +327,7 @@ class PolicyPage(SeoMixin, Page):
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         context["interpretations"] = list(
-            PolicyInterpretationPage.objects.live().public().filter(policy=self).order_by("-date")
+            public(PolicyInterpretationPage.objects.live()).filter(policy=self).order_by("-date")
         )
         context["attachments_list"] = list(self.attachments.select_related("document"))
         return context

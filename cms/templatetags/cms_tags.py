@@ -9,6 +9,7 @@ from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from wagtail.models import Locale
 
+from cms import locales
 from cms.models.site_settings import site_identity as _site_identity
 from cms.public_urls import absolute, public_root_url
 
@@ -88,10 +89,10 @@ def translation_missing(context) -> bool:
     if page is None or not getattr(settings, "WAGTAIL_I18N_ENABLED", False):
         return False
     active = translation.get_language()
-    if page.locale.language_code == active:
+    if locales.language_of(page) == active:
         return False
     try:
-        locale = Locale.objects.get(language_code=active)
+        locale = locales.locale_for(active)
     except Locale.DoesNotExist:
         return True
     return not page.get_translations().live().filter(locale=locale).exists()

@@ -68,6 +68,10 @@ MIDDLEWARE = [
     # django-csp, with inline script allowed only inside the Wagtail admin.
     "config.middleware.SiteCSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Public pages for visitors who are not logged in, from the shared cache (config/page_cache.py):
+    # inside the CSP and security headers (added again to every hit), ahead of sessions, CSRF
+    # and authentication, which a hit never needs.
+    "config.page_cache.AnonymousPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -231,7 +235,20 @@ CACHES = {
         "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
         "LOCATION": "shuangchuang-local",
     },
+    # The anonymous page cache (config/page_cache.py): shared, because every app server must
+    # see a purge at once and one server's rendering serves them all; a table of its own
+    # (`django_page_cache`, created by a migration) or PAGE_CACHE_URL=redis://…, so a flood of
+    # distinct search URLs culls pages, never the throttle counters kept in "default".
+    "pages": cache_config(env_str("PAGE_CACHE_URL", "db://django_page_cache")),
 }
+PAGE_CACHE_ALIAS = "pages"
+# PAGE_CACHE=0 turns the page cache off (every page rendered for every visitor).
+PAGE_CACHE_ENABLED = env_bool("PAGE_CACHE", True)
+# How long a page may be served from the cache at most; changes purge it sooner (precisely), so
+# this bounds only what changes with time alone (an instrument's free slots as the day moves).
+PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 120)
+# s-maxage for a reverse proxy or CDN in front (it hears of no purge, so keep this short).
+PAGE_CACHE_PROXY_SECONDS = env_int("PAGE_CACHE_PROXY_SECONDS", 30)
 
 # --- Background tasks -----------------------------------------------------------------------
 # TASK_BACKEND=immediate (runs inline; the embedded default for `make run`) or database (a

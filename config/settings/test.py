@@ -1,6 +1,6 @@
 """pytest settings: the same environment switches as production, fast hashing, captured mail."""
 
-from config.env import env_str
+from config.env import env_bool, env_str
 
 from .base import *  # noqa: F403
 
@@ -18,3 +18,8 @@ WHITENOISE_AUTOREFRESH = True
 # Tests read search results inside a transaction that is never committed, which only the
 # embedded engine sees; tests about Elasticsearch opt in with override_settings.
 SEARCH_ENGINE = env_str("SEARCH_ENGINE", "database")
+# The anonymous page cache is off by default in tests: most tests change rows and read a page in
+# one transaction that never commits, where purges (on commit) cannot run. Its own tests
+# (tests/test_page_cache.py) turn it on and run the commit callbacks; PAGE_CACHE=1 turns it on
+# for every test.
+PAGE_CACHE_ENABLED = env_bool("PAGE_CACHE", False)

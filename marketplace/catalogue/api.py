@@ -28,6 +28,7 @@ from marketplace.money import money_json
 from .availability import AvailabilityRangeError, availability_json, parse_range
 from .filters import CHOICE_FILTERS, FilterError, apply_filters
 from .models import Incubator, Instrument, OpeningInterval, RefundTier, Technology
+from .paging import CataloguePagination
 
 # Any path segment: a code that cannot exist is a JSON 404 from the view, not a routing miss.
 CODE_REGEX = r"[^/]+"
@@ -378,6 +379,7 @@ class ListingViewSet(viewsets.ReadOnlyModelViewSet):
     kind: str
     lookup_field = "code"
     lookup_value_regex = CODE_REGEX
+    pagination_class = CataloguePagination
     detail_serializer_class: type[serializers.Serializer]
 
     def base_queryset(self):

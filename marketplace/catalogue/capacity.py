@@ -26,10 +26,15 @@ def _locked(incubator_id: int) -> IncubatorCapacity:
 
 
 def _reindex(incubator_id: int) -> None:
-    """The vacancy is a search facet: the changed incubator goes through the search outbox."""
+    """The vacancy is a search facet and shown on public pages: the changed incubator goes
+    through the search outbox, and `vacancy_changed` tells the page cache (counter updates
+    send no post_save)."""
     from search.indexing import enqueue
 
+    from .signals import vacancy_changed
+
     enqueue([f"incubator:{incubator_id}"])
+    vacancy_changed.send(sender=Incubator, incubator_id=incubator_id)
 
 
 def take_workstations(incubator: Incubator, count: int) -> int:

@@ -830,6 +830,10 @@ def import_catalogue(
     except _DryRunRollback:
         report.changed_keys = []
     _index(report.changed_keys)
+    if not dry_run and (sum(report.created.values()) or sum(report.updated.values())):
+        from .signals import catalogue_imported
+
+        catalogue_imported.send(sender=ImportReport, report=report)
     return report
 
 

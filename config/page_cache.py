@@ -1,0 +1,204 @@
+"""Anonymous page cache: public pages served from Django's cache to visitors who are not logged in.
+
+Why not Django's own cache middleware: its keys include every header named in `Vary` (so a
+`Cookie` header makes one entry per visitor) and it cannot purge "every page that lists
+instruments" at once. Why not wagtail-cache: its releases require Wagtail < 8. So this is a
+small middleware on Django's cache API with:
+
+- **Which requests**: GET/HEAD of a public page (an allow-list of URL names below: Wagtail
+  pages, catalogue lists and details, institutions, departments, search, feeds, sitemap),
+  with no session cookie, no messages cookie and no Authorization header — i.e. nobody logged
+  in and nothing personal waiting. Everything else passes through untouched.
+- **Which responses are kept**: 200, not streaming, setting no cookie (so no CSRF token, no
+  session, no message was used), not marked private/no-cache/no-store, and varying on
+  nothing but Cookie/Accept-Language/Accept-Encoding (both covered: no cookie that matters
+  reaches here, and the language is part of the key).
+- **Key**: scheme, host, the language the page is rendered in, and the full path with its
+  query string.
+- **Purging**: each page is filed under tags derived from its URL (cms/page_cache.py); the
+  entry remembers the tags' versions and is served only while they are unchanged. The entry
+  and the current versions come back in one `get_many`, so a hit is one cache round trip.
+- **Where entries live**: `settings.PAGE_CACHE_ALIAS` ("pages"), a shared cache (its own
+  database table by default, Redis with PAGE_CACHE_URL): every app server sees one purge at
+  once, a page rendered by one server serves all of them, and a flood of distinct search
+  URLs culls other pages, never the throttle counters in "default".
+- **Headers**: a kept page says `Cache-Control: public, max-age=0, s-maxage=N` and
+  `Vary: Cookie, Accept-Language`, so a reverse proxy or CDN may keep it N seconds
+  (PAGE_CACHE_PROXY_SECONDS) for cookie-less visitors while browsers always ask again; every
+  other page this middleware sees gets `Cache-Control: private` unless it set its own.
+"""
+
+from __future__ import annotations
+
+import hashlib
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse
+from django.urls import Resolver404, resolve
+from django.utils.cache import patch_cache_control, patch_vary_headers
+from django.utils.translation import get_language_from_request
+
+from cms import page_cache
+from cms.page_cache import CATALOGUE, CMS, LISTINGS, SITE, object_tag
+
+HEADER = "X-Page-Cache"
+_KEY_PREFIX = "pagecache:page:"
+_MAX_QUERY = 512
+_SAFE_VARY = {"cookie", "accept-language", "accept-encoding"}
+_CACHE_CONTROL_REFUSED = ("private", "no-cache", "no-store")
+# Headers worth keeping with a page (the outer middlewares add the security ones again).
+_DROPPED_HEADERS = {"set-cookie", "content-length", HEADER.lower()}
+
+_DETAIL_KINDS = {
+    "catalogue:instrument_detail": "instrument",
+    "catalogue:incubator_detail": "incubator",
+    "catalogue:technology_detail": "technology",
+    "catalogue:institution_detail": "institution",
+}
+_FIXED_TAGS = {
+    "catalogue:instruments": (CATALOGUE, LISTINGS),
+    "catalogue:incubators": (CATALOGUE, LISTINGS),
+    "catalogue:technologies": (CATALOGUE, LISTINGS),
+    "catalogue:institution_list": (CATALOGUE, LISTINGS),
+    "search:search": (CMS, LISTINGS),
+    "cms:department_list": (CMS,),
+    "cms:department": (CMS,),
+    "cms:news_rss": (CMS,),
+    "cms:news_atom": (CMS,),
+    "cms:policies_rss": (CMS,),
+    "cms:policies_atom": (CMS,),
+    "sitemap": (CMS, LISTINGS),
+}
+
+
+def tags_for(path: str) -> tuple[str, ...] | None:
+    """The tags a public page at `path` is filed under; None for a page that is never cached."""
+    try:
+        match = resolve(path)
+    except Resolver404:
+        return None
+    name = match.view_name
+    if name in _FIXED_TAGS:
+        return (SITE, *_FIXED_TAGS[name])
+    if name in _DETAIL_KINDS:
+        code = match.kwargs.get("code", "")
+        return (SITE, CATALOGUE, object_tag(_DETAIL_KINDS[name], code))
+    if name == "wagtail_serve":
+        # A home page ("/", or a locale's root) shows the catalogue's figures too.
+        if path.count("/") <= 2:
+            return (SITE, CMS, LISTINGS)
+        return (SITE, CMS)
+    return None
+
+
+def _is_anonymous(request: HttpRequest) -> bool:
+    cookies = request.COOKIES
+    return (
+        settings.SESSION_COOKIE_NAME not in cookies
+        and "messages" not in cookies
+        and "HTTP_AUTHORIZATION" not in request.META
+    )
+
+
+def _key(request: HttpRequest, language: str) -> str:
+    raw = f"{request.scheme}|{request.get_host()}|{language}|{request.get_full_path()}"
+    return _KEY_PREFIX + hashlib.sha256(raw.encode()).hexdigest()
+
+
+def _storable(request: HttpRequest, response: HttpResponse) -> bool:
+    if request.method != "GET" or response.status_code != 200 or response.streaming:
+        return False
+    if response.cookies or request.META.get("CSRF_COOKIE_NEEDS_UPDATE"):
+        return False
+    control = response.get("Cache-Control", "").lower()
+    if any(word in control for word in _CACHE_CONTROL_REFUSED):
+        return False
+    vary = {v.strip().lower() for v in response.get("Vary", "").split(",") if v.strip()}
+    return vary <= _SAFE_VARY
+
+
+def _public_headers(response: HttpResponse) -> None:
+    patch_cache_control(
+        response, public=True, max_age=0, s_maxage=settings.PAGE_CACHE_PROXY_SECONDS
+    )
+    patch_vary_headers(response, ("Cookie", "Accept-Language"))
+
+
+def _mark_private(response: HttpResponse) -> HttpResponse:
+    if not response.has_header("Cache-Control"):
+        patch_cache_control(response, private=True)
+    return response
+
+
+class AnonymousPageCacheMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        tags = None
+        if (
+            settings.PAGE_CACHE_ENABLED
+            and request.method in ("GET", "HEAD")
+            and _is_anonymous(request)
+            and len(request.META.get("QUERY_STRING", "")) <= _MAX_QUERY
+        ):
+            tags = tags_for(request.path_info)
+        if tags is None:
+            response = self.get_response(request)
+            if request.method in ("GET", "HEAD") and not request.path_info.startswith(
+                ("/api/", "/static/", "/media/")
+            ):
+                _mark_private(response)
+            return response
+
+        cache = page_cache.page_cache()
+        key = _key(request, get_language_from_request(request))
+        tag_keys = [page_cache.tag_key(tag) for tag in tags]
+        found = cache.get_many([key, *tag_keys])
+        versions = tuple(found.get(tag_key) for tag_key in tag_keys)
+        entry = found.get(key)
+        if entry is not None and None not in versions and entry[0] == versions:
+            return self._from_entry(entry)
+
+        if None in versions:
+            versions = self._start_versions(cache, tag_keys, versions)
+        response = self.get_response(request)
+        if _storable(request, response):
+            _public_headers(response)
+            response[HEADER] = "miss"
+            cache.set(key, self._entry(versions, response), settings.PAGE_CACHE_SECONDS)
+        else:
+            response[HEADER] = "pass"
+            _mark_private(response)
+        return response
+
+    @staticmethod
+    def _start_versions(cache, tag_keys, versions):
+        """Tags never bumped (or evicted) get a first version before the page is rendered."""
+        missing = {
+            k: page_cache.new_version()
+            for k, v in zip(tag_keys, versions, strict=True)
+            if v is None
+        }
+        for tag_key, version in missing.items():
+            cache.add(tag_key, version, timeout=None)
+        current = cache.get_many(tag_keys)
+        return tuple(current.get(tag_key) for tag_key in tag_keys)
+
+    @staticmethod
+    def _entry(versions, response: HttpResponse) -> tuple:
+        headers = [
+            (name, value)
+            for name, value in response.items()
+            if name.lower() not in _DROPPED_HEADERS
+        ]
+        return (versions, response.status_code, headers, response.content)
+
+    @staticmethod
+    def _from_entry(entry) -> HttpResponse:
+        _versions, status, headers, content = entry
+        response = HttpResponse(content, status=status)
+        for name, value in headers:
+            response[name] = value
+        response[HEADER] = "hit"
+        return response

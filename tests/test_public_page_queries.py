@@ -1,0 +1,120 @@
+"""Every public page runs a fixed, small number of queries, whatever the data size (pinned).
+
+Measured on the second request (the first fills the caches a running server keeps warm: the
+home page's figures, Wagtail's site root paths, the locales), with the page cache off, so the
+number is the page's own rendering cost. Wagtail pages pay 8 queries before their content
+(site, locale, routing, view restrictions, root paths); the CMS pages above 10 are noted as
+such in docs/performance.md.
+"""
+
+import pytest
+from django.db.models import Count
+
+from cms.models import (
+    Department,
+    NewsIndexPage,
+    NewsPage,
+    NoticeIndexPage,
+    PolicyIndexPage,
+    PolicyPage,
+)
+from tests.factories import (
+    IncubatorFactory,
+    InstitutionFactory,
+    InstrumentFactory,
+    OpeningIntervalFactory,
+    TechnologyFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def catalogue():
+    institutions = [InstitutionFactory() for _ in range(3)]
+    for n in range(30):
+        instrument = InstrumentFactory(institution=institutions[n % 3], live=n % 5 != 0)
+        OpeningIntervalFactory(instrument=instrument)
+        IncubatorFactory(institution=institutions[n % 3])
+        TechnologyFactory(institution=institutions[n % 3])
+    return institutions
+
+
+def pinned(client, url, queries, django_assert_num_queries):
+    assert client.get(url).status_code == 200
+    with django_assert_num_queries(queries):
+        response = client.get(url)
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("url", "queries"),
+    [
+        ("/instruments/", 2),
+        ("/instruments/?region=530100&category=analytical", 2),
+        ("/incubators/", 2),
+        ("/technologies/", 2),
+        ("/institutions/", 3),
+        ("/search/?q=显微镜", 6),
+    ],
+)
+def test_catalogue_lists(client, catalogue, url, queries, django_assert_num_queries):
+    pinned(client, url, queries, django_assert_num_queries)
+
+
+def test_catalogue_details(client, catalogue, django_assert_num_queries):
+    from marketplace.catalogue.models import Incubator, Instrument, Technology
+
+    instrument = Instrument.objects.published().first()
+    pinned(client, instrument.get_absolute_url(), 5, django_assert_num_queries)
+    pinned(client, Incubator.objects.first().get_absolute_url(), 1, django_assert_num_queries)
+    pinned(client, Technology.objects.first().get_absolute_url(), 1, django_assert_num_queries)
+    pinned(client, f"/institutions/{catalogue[0].code}/", 7, django_assert_num_queries)
+
+
+def test_institutions_list_counts_only_live_instruments_of_each(client, catalogue):
+    html = client.get("/institutions/", HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    # 30 instruments over 3 institutions, every fifth a draft: 8 live each.
+    assert html.count("8 台开放仪器") == 3
+
+
+def test_cms_pages(client, site_pages, django_assert_num_queries):
+    policy = PolicyPage.objects.live().annotate(n=Count("responsibilities")).order_by("-n").first()
+    department = Department.objects.annotate(n=Count("responsibilities")).order_by("-n").first()
+    for url, queries in (
+        ("/", 12),
+        (NewsIndexPage.objects.get().url, 15),
+        (NewsPage.objects.live().first().url, 12),
+        (NoticeIndexPage.objects.get().url, 11),
+        (PolicyIndexPage.objects.get().url, 15),
+        (policy.url, 15),
+        ("/departments/", 1),
+        (department.get_absolute_url(), 5),
+    ):
+        pinned(client, url, queries, django_assert_num_queries)
+
+
+def test_deep_pages_read_their_ids_first_and_show_the_same_rows(
+    client, monkeypatch, django_assert_num_queries
+):
+    from marketplace.catalogue import paging
+
+    institution = InstitutionFactory()
+    for n in range(50):
+        InstrumentFactory(code=f"DEEP-{n:03d}", institution=institution, live=n % 7 != 0)
+    live = [f"DEEP-{n:03d}" for n in range(50) if n % 7 != 0]  # 42 live, sorted by code
+    monkeypatch.setattr(paging, "DEFERRED_FROM", 20)
+    with django_assert_num_queries(3):  # count, the page's ids, the page's rows
+        body = client.get("/api/v1/instruments/", {"page": 2}).json()
+    assert body["count"] == 42
+    assert [item["code"] for item in body["results"]] == live[20:40]
+    assert body["results"][0]["institution"]["code"] == institution.code
+    last = client.get("/api/v1/instruments/", {"page": 3}).json()
+    assert [item["code"] for item in last["results"]] == live[40:]
+    html = client.get("/instruments/", {"page": 2}).content.decode()
+    assert all(f"/instruments/{code}/" in html for code in live[20:40])
+    assert f"/instruments/{live[19]}/" not in html and f"/instruments/{live[40]}/" not in html
+    # Shallow pages keep their single query for rows.
+    with django_assert_num_queries(2):
+        client.get("/api/v1/instruments/", {"page": 1})
