@@ -36,7 +36,8 @@ class World:
 
 
 def make_world(region="530100", code="YLU") -> World:
-    institution = InstitutionFactory(code=code, name="云岭理工大学", region=region)
+    name = "云岭理工大学" if code == "YLU" else f"{code}研究院"
+    institution = InstitutionFactory(code=code, name=name, region=region)
     instrument = InstrumentFactory(institution=institution, code=f"{code}-SEM", name="扫描电镜")
     manager = UserFactory(username=f"{code.lower()}-manager", email="lab@ylu.example")
     MembershipFactory(user=manager, institution=institution, role="manager")
