@@ -120,8 +120,9 @@ def test_detail_page_query_counts_are_pinned(client, django_assert_max_num_queri
     instrument = InstrumentFactory()
     for weekday in range(7):
         OpeningIntervalFactory(instrument=instrument, weekday=weekday)
-    # instrument, opening hours, refund tiers, blackouts, active bookings
-    with django_assert_max_num_queries(5):
+    # instrument, opening hours, refund tiers, blackouts, active bookings; the open-sharing
+    # summary: its tally rows, its public comments
+    with django_assert_max_num_queries(7):
         assert client.get(f"/instruments/{instrument.code}/").status_code == 200
     incubator = IncubatorFactory()
     with django_assert_max_num_queries(2):

@@ -6,8 +6,11 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -20,11 +23,25 @@ from . import charts, exports, indicators, services
 from .forms import RatingForm, ReplyForm, UsageForm
 from .models import Rating, Scope, UsageKind, UsageRecord, hours
 
+# The public page's body is rendered once per year and language and kept this long in the
+# shared cache: the summary tables move with every record, the page follows within minutes.
+STATISTICS_CACHE_SECONDS = 300
+
 
 def statistics(request: HttpRequest) -> HttpResponse:
     """The province's open-sharing figures for a year: totals, monthly trend, categories,
-    州/市 on the map, institution rankings. Read from the summary tables only."""
+    州/市 on the map, institution rankings. Read from the summary tables only (nine queries),
+    and from the cache (one) while the rendered body is fresh."""
     year = indicators.year_of(request.GET.get("year"))
+    key = f"sharing:statistics:v1:{year}:{get_language()}"
+    body = cache.get(key)
+    if body is None:
+        body = render_to_string("sharing/_statistics_body.html", _statistics_context(year))
+        cache.set(key, body, STATISTICS_CACHE_SECONDS)
+    return render(request, "sharing/statistics.html", {"year": year, "body": body})
+
+
+def _statistics_context(year: int) -> dict:
     total = indicators.year_tally(Scope.PROVINCE, "", year)
     months = indicators.monthly(Scope.PROVINCE, "", year)
     categories = indicators.categories(year)
@@ -32,27 +49,23 @@ def statistics(request: HttpRequest) -> HttpResponse:
     region_items = [
         {"code": r["code"], "name": r["name"], "hours": r["tally"].effective_hours} for r in regions
     ]
-    return render(
-        request,
-        "sharing/statistics.html",
-        {
-            "year": year,
-            "years": indicators.years_with_data(),
-            "total": total,
-            "months": months,
-            "month_chart": charts.bar_chart(
-                [(_("%(month)s月") % {"month": t.month}, t.effective_hours) for t in months]
-            ),
-            "categories": categories,
-            "category_chart": charts.hbar_chart(
-                [(c["name"], c["tally"].effective_hours) for c in categories]
-            ),
-            "regions": regions,
-            "region_map": charts.region_map(region_items),
-            "by_hours": indicators.ranking(year),
-            "by_external": indicators.ranking(year, order="external_minutes"),
-        },
-    )
+    return {
+        "year": year,
+        "years": indicators.years_with_data(),
+        "total": total,
+        "months": months,
+        "month_chart": charts.bar_chart(
+            [(_("%(month)s月") % {"month": t.month}, t.effective_hours) for t in months]
+        ),
+        "categories": categories,
+        "category_chart": charts.hbar_chart(
+            [(c["name"], c["tally"].effective_hours) for c in categories]
+        ),
+        "regions": regions,
+        "region_map": charts.region_map(region_items),
+        "by_hours": indicators.ranking(year),
+        "by_external": indicators.ranking(year, order="external_minutes"),
+    }
 
 
 def _member_institutions(user) -> list[Institution]:

@@ -5,7 +5,6 @@
 from __future__ import annotations
 
 from django import template
-from django.db.models import Sum
 
 from marketplace.sharing import indicators, services
 from marketplace.sharing.models import Rating, Scope, Tally
@@ -18,7 +17,7 @@ PUBLIC_COMMENTS = 5
 @register.inclusion_tag("sharing/_summary.html")
 def sharing_summary(instrument=None, institution=None):
     """This year's hours and sharing rate, the all-time average rating and the latest public
-    comments of an instrument or an institution (three queries)."""
+    comments of an instrument or an institution (two queries)."""
     if instrument is not None:
         scope, key, lookup = (
             Scope.INSTRUMENT,
@@ -32,11 +31,12 @@ def sharing_summary(instrument=None, institution=None):
             {"record__institution": institution},
         )
     year = indicators.current_year()
-    tally = indicators.year_tally(scope, key, year)
-    ever = Tally.objects.filter(scope=scope, key=key, month=0).aggregate(
-        ratings=Sum("ratings"), points=Sum("rating_points")
+    # Every year's row in one query: this year's figures and the all-time rating average.
+    years = list(Tally.objects.filter(scope=scope, key=key, month=0))
+    tally = next((t for t in years if t.year == year), None) or Tally(year=year)
+    all_time = Tally(
+        ratings=sum(t.ratings for t in years), rating_points=sum(t.rating_points for t in years)
     )
-    all_time = Tally(ratings=ever["ratings"] or 0, rating_points=ever["points"] or 0)
     comments = (
         Rating.objects.filter(**lookup)
         .public_comments()
