@@ -34,22 +34,23 @@ class Overview:
 def watched_models() -> list[type]:
     """The models whose changes make the cached figures stale."""
     from marketplace.accounts.models import Institution
-    from marketplace.bookings.models import Booking
     from marketplace.catalogue.models import Incubator, Instrument, Technology
+    from marketplace.sharing.models import UsageRecord
 
-    return [Institution, Instrument, Incubator, Technology, Booking]
+    return [Institution, Instrument, Incubator, Technology, UsageRecord]
 
 
 def _compute() -> Overview:
     from marketplace.accounts.models import Institution
-    from marketplace.bookings.models import Booking, Status
     from marketplace.catalogue.models import Incubator, Instrument, Technology
+    from marketplace.sharing.models import Scope, Tally
 
     incubators = Incubator.objects.published().aggregate(
         count=Count("pk"), free=Sum("capacity__workstations_vacant")
     )
-    served = Booking.objects.filter(status=Status.COMPLETED).aggregate(
-        count=Count("pk"), minutes=Sum("actual_minutes")
+    # The same numbers as /statistics/: the province's yearly sums of the open-sharing ledger.
+    served = Tally.objects.filter(scope=Scope.PROVINCE, key="", month=0).aggregate(
+        count=Sum("services"), minutes=Sum("internal_minutes") + Sum("external_minutes")
     )
     hours = (Decimal(served["minutes"] or 0) / 60).quantize(Decimal("0.1"), ROUND_HALF_UP)
     return Overview(
@@ -58,7 +59,7 @@ def _compute() -> Overview:
         incubators=incubators["count"],
         free_workstations=incubators["free"] or 0,
         technologies=Technology.objects.published().count(),
-        bookings_completed=served["count"],
+        bookings_completed=served["count"] or 0,
         hours_served=hours,
     )
 

@@ -13,6 +13,7 @@ NAVIGATION = [
     ("/instruments/", _("仪器共享")),
     ("/incubators/", _("孵化载体")),
     ("/technologies/", _("成果转化")),
+    ("/statistics/", _("共享统计")),
     ("/search/", _("搜索")),
 ]
 

@@ -15,7 +15,7 @@ ROOT = Path(settings.BASE_DIR)
 WORKFLOWS = {"bookings", "sampletesting", "residency", "inquiries"}
 # The kernel every workflow builds on; it knows no workflow (payables register themselves).
 KERNEL = {"accounts", "notifications", "payments", "workflow", "workflow_pages", "api", "money"}
-KERNEL |= {"uploads", "regions", "csv_safety", "pdf_probe"}
+KERNEL |= {"uploads", "regions", "csv_safety", "pdf_probe", "completions"}
 
 
 def _modules() -> dict[str, Path]:

@@ -120,8 +120,9 @@ def test_detail_page_query_counts_are_pinned(client, django_assert_max_num_queri
     instrument = InstrumentFactory()
     for weekday in range(7):
         OpeningIntervalFactory(instrument=instrument, weekday=weekday)
-    # instrument, opening hours, refund tiers, blackouts, active bookings
-    with django_assert_max_num_queries(5):
+    # instrument, opening hours, refund tiers, blackouts, active bookings; the open-sharing
+    # summary: its tally rows, its public comments
+    with django_assert_max_num_queries(7):
         assert client.get(f"/instruments/{instrument.code}/").status_code == 200
     incubator = IncubatorFactory()
     with django_assert_max_num_queries(2):
@@ -134,7 +135,8 @@ def test_institution_page_shows_twenty_of_each_kind_and_links_to_the_rest(
     institution = InstitutionFactory(code="BIG")
     for _ in range(25):
         InstrumentFactory(institution=institution)
-    with django_assert_max_num_queries(7):
+    # 7, plus the open-sharing summary: its tally rows and its public comments.
+    with django_assert_max_num_queries(9):
         html = client.get("/institutions/BIG/", HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
     assert html.count('href="/instruments/INS-') == 20
     assert 'href="/instruments/?institution=BIG"' in html

@@ -9,12 +9,13 @@ from tests.factories import InstitutionFactory
 pytestmark = pytest.mark.django_db
 
 NAV = {
-    "zh-hans": ["双创专区", "仪器共享", "孵化载体", "成果转化", "搜索", "登录"],
+    "zh-hans": ["双创专区", "仪器共享", "孵化载体", "成果转化", "共享统计", "搜索", "登录"],
     "en": [
         "Innovation Zone",
         "Instrument sharing",
         "Incubators",
         "Technology transfer",
+        "Sharing statistics",
         "Search",
         "Sign in",
     ],
@@ -37,6 +38,7 @@ def pages(site_pages):
         "/institutions/YLU.A/",
         "/search/",
         "/search/?q=理工",
+        "/statistics/",
         "/accounts/login/",
         "/accounts/register/",
     ]

@@ -25,6 +25,7 @@ INSTALLED_APPS = [
     "marketplace.residency",
     "marketplace.inquiries",
     "marketplace.oversight",
+    "marketplace.sharing",
     "cms",
     "search",
     "wagtail.contrib.forms",

@@ -14,6 +14,7 @@ from django.db import IntegrityError, OperationalError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from marketplace import completions
 from marketplace.accounts import permissions
 from marketplace.catalogue.models import Blackout, Instrument
 from marketplace.notifications.services import institution_members, notify
@@ -624,10 +625,16 @@ def record_stripe_payment(booking: Booking, session_id: str, payment_intent: str
 
 @atomic_action
 def cancel(
-    booking: Booking, by, reason: str = "", *, now: dt.datetime | None = None
+    booking: Booking,
+    by,
+    reason: str = "",
+    *,
+    now: dt.datetime | None = None,
+    full_refund: bool = False,
 ) -> tuple[Booking, Decimal]:
     """Cancel; the refund is what the listing's policy gives at this moment. The institution
-    or a platform moderator (with a stated reason, 业务监管) cancelling refunds in full."""
+    or a platform moderator (with a stated reason, 业务监管) cancelling refunds in full, and so
+    does `full_refund` (the caller states why in `reason`: the instrument is down then)."""
     now = now or timezone.now()
     booking = _locked(booking)
     roles = permissions.roles_of(
@@ -650,7 +657,7 @@ def cancel(
         )
     refund = (
         refund_amount_for(booking, now)
-        if by.pk == booking.user_id
+        if by.pk == booking.user_id and not full_refund
         else payments.kept_total(booking)
     )
     _transition(booking, Status.CANCELLED, by, reason or "cancelled")
@@ -673,7 +680,9 @@ def complete(booking: Booking, by, actual_minutes: int) -> Booking:
             "transition_not_allowed",
         )
     booking.actual_minutes = actual_minutes
-    return _transition(booking, Status.COMPLETED, by, f"used {actual_minutes} min")
+    booking = _transition(booking, Status.COMPLETED, by, f"used {actual_minutes} min")
+    completions.service_completed(booking, by)
+    return booking
 
 
 @atomic_action

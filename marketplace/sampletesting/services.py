@@ -11,6 +11,7 @@ from decimal import Decimal
 
 from django.db import transaction
 
+from marketplace import completions
 from marketplace.accounts import permissions
 from marketplace.accounts.permissions import member_institution_ids
 from marketplace.catalogue.models import Instrument
@@ -380,7 +381,9 @@ def complete(order: SampleOrder, by) -> SampleOrder:
     if order.user_id != by.pk:
         _require_member(by, order)
     _require_status(order, Status.REPORT_DELIVERED)
-    return ORDER_FLOW.move(order, Status.COMPLETED, by, "completed")
+    order = ORDER_FLOW.move(order, Status.COMPLETED, by, "completed")
+    completions.service_completed(order, by)
+    return order
 
 
 OWNER_CANCELLABLE = (Status.REQUESTED, Status.QUOTED, Status.AWAITING_PAYMENT, Status.CONFIRMED)

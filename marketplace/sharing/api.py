@@ -1,0 +1,476 @@
+"""Open-sharing API (开放共享评价): public indicators, rating a completed service, the
+institution's answer, moderation, machine time recorded by members, and cancelling a booking
+hit by downtime. Thin views over `services` and `indicators`; refusals become 400/403/404/409
+in the project's exception handler."""
+
+from __future__ import annotations
+
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import serializers, status
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from marketplace.accounts.models import Institution
+from marketplace.api import (
+    WORKFLOW_ERRORS,
+    DetailSerializer,
+    ErrorSerializer,
+    MoneySerializer,
+    Pagination,
+    local_iso,
+    paginated,
+)
+from marketplace.catalogue.models import Instrument
+from marketplace.money import money_json
+from marketplace.workflow import NotFound, bilingual
+
+from . import indicators, services
+from .models import Rating, ReviewStatus, Scope, UsageRecord
+
+TAGS = ["open-sharing"]
+YEAR = OpenApiParameter(
+    "year", int, description="年度（默认今年）/ year (default: this year)", required=False
+)
+
+
+class YearQuery(serializers.Serializer):
+    year = serializers.IntegerField(min_value=2000, max_value=2100, required=False)
+
+
+def _year(request) -> int:
+    query = YearQuery(data=request.query_params)
+    query.is_valid(raise_exception=True)
+    return query.validated_data.get("year") or indicators.current_year()
+
+
+# --- Response shapes ------------------------------------------------------------------------
+
+
+class TallySerializer(serializers.Serializer):
+    effective_hours = serializers.DecimalField(max_digits=14, decimal_places=1)
+    external_hours = serializers.DecimalField(max_digits=14, decimal_places=1)
+    share_rate = serializers.DecimalField(
+        max_digits=5, decimal_places=1, allow_null=True, help_text="共享率（%）/ percent"
+    )
+    services = serializers.IntegerField()
+    external_services = serializers.IntegerField()
+    users_served = serializers.IntegerField()
+    income_internal = MoneySerializer()
+    income_external = MoneySerializer()
+    average_rating = serializers.DecimalField(max_digits=4, decimal_places=2, allow_null=True)
+    ratings = serializers.IntegerField()
+
+
+def tally_json(tally) -> dict:
+    return {
+        "effective_hours": f"{tally.effective_hours}",
+        "external_hours": f"{tally.external_hours}",
+        "share_rate": None if tally.share_rate is None else f"{tally.share_rate}",
+        "services": tally.services,
+        "external_services": tally.external_services,
+        "users_served": tally.users_served,
+        "income_internal": money_json(tally.income_internal),
+        "income_external": money_json(tally.income_external),
+        "average_rating": None if tally.average_rating is None else f"{tally.average_rating}",
+        "ratings": tally.ratings,
+    }
+
+
+class MonthSerializer(TallySerializer):
+    month = serializers.IntegerField()
+
+
+class NamedTallySerializer(TallySerializer):
+    code = serializers.CharField()
+    name = serializers.CharField()
+
+
+class ProvinceStatisticsSerializer(serializers.Serializer):
+    year = serializers.IntegerField()
+    total = TallySerializer()
+    months = MonthSerializer(many=True)
+    regions = NamedTallySerializer(many=True)
+    categories = NamedTallySerializer(many=True)
+    institutions = NamedTallySerializer(many=True, help_text="有效工作机时前 20 名 / top 20")
+
+
+class IndicatorsSerializer(serializers.Serializer):
+    year = serializers.IntegerField()
+    code = serializers.CharField()
+    name = serializers.CharField()
+    effective_hours = serializers.DecimalField(max_digits=14, decimal_places=1)
+    external_hours = serializers.DecimalField(max_digits=14, decimal_places=1)
+    internal_hours = serializers.DecimalField(max_digits=14, decimal_places=1)
+    research_hours = serializers.DecimalField(max_digits=14, decimal_places=1)
+    maintenance_hours = serializers.DecimalField(max_digits=14, decimal_places=1)
+    downtime_hours = serializers.DecimalField(max_digits=14, decimal_places=1)
+    share_rate = serializers.DecimalField(max_digits=5, decimal_places=1, allow_null=True)
+    services = serializers.IntegerField()
+    external_services = serializers.IntegerField()
+    users_served = serializers.IntegerField()
+    external_users_served = serializers.IntegerField()
+    income_internal = MoneySerializer()
+    income_external = MoneySerializer()
+    median_response_hours = serializers.DecimalField(
+        max_digits=10, decimal_places=1, allow_null=True
+    )
+    cancellation_rate = serializers.DecimalField(max_digits=5, decimal_places=1, allow_null=True)
+    no_show_rate = serializers.DecimalField(max_digits=5, decimal_places=1, allow_null=True)
+    average_rating = serializers.DecimalField(max_digits=4, decimal_places=2, allow_null=True)
+    ratings = serializers.IntegerField()
+
+
+def indicators_json(data: dict, *, year: int, code: str, name: str) -> dict:
+    body = {"year": year, "code": code, "name": name}
+    for key, value in data.items():
+        if key.startswith("income_"):
+            body[key] = money_json(value)
+        elif value is None or isinstance(value, int):
+            body[key] = value
+        else:
+            body[key] = f"{value}"
+    return body
+
+
+class RatingSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    instrument = serializers.CharField(help_text="仪器编码 / instrument code")
+    timeliness = serializers.IntegerField()
+    quality = serializers.IntegerField()
+    attitude = serializers.IntegerField()
+    average = serializers.DecimalField(max_digits=3, decimal_places=1)
+    comment = serializers.CharField(help_text="公开后才显示给他人 / shown to others once approved")
+    comment_status = serializers.CharField()
+    reply = serializers.CharField()
+    reply_status = serializers.CharField()
+    created_at = serializers.CharField()
+
+
+def rating_json(rating: Rating, *, public: bool = False) -> dict:
+    comment = rating.comment
+    reply = rating.reply
+    if public:
+        comment = comment if rating.comment_status == ReviewStatus.APPROVED else ""
+        reply = reply if rating.reply_status == ReviewStatus.APPROVED else ""
+    return {
+        "id": rating.pk,
+        "instrument": rating.record.instrument.code,
+        "timeliness": rating.timeliness,
+        "quality": rating.quality,
+        "attitude": rating.attitude,
+        "average": f"{rating.average}",
+        "comment": comment,
+        "comment_status": rating.comment_status,
+        "reply": reply,
+        "reply_status": rating.reply_status,
+        "created_at": local_iso(rating.created_at),
+    }
+
+
+class RateInput(serializers.Serializer):
+    timeliness = serializers.IntegerField(min_value=1, max_value=5, help_text="及时性 1–5")
+    quality = serializers.IntegerField(min_value=1, max_value=5, help_text="服务质量 1–5")
+    attitude = serializers.IntegerField(min_value=1, max_value=5, help_text="服务态度 1–5")
+    comment = serializers.CharField(
+        max_length=1000, required=False, allow_blank=True, help_text="可选 / optional"
+    )
+
+
+class ReplyInput(serializers.Serializer):
+    reply = serializers.CharField(max_length=1000)
+
+
+class ReviewInput(serializers.Serializer):
+    part = serializers.ChoiceField(choices=[("comment", "comment"), ("reply", "reply")])
+    approve = serializers.BooleanField()
+
+
+class UsageInput(serializers.Serializer):
+    kind = serializers.CharField(
+        max_length=16,
+        help_text="research（内部科研使用）、maintenance（维护保养）或 downtime（故障停机）",
+    )
+    start = serializers.DateTimeField(help_text="带时区偏移 / with a UTC offset")
+    end = serializers.DateTimeField()
+    note = serializers.CharField(max_length=500, required=False, allow_blank=True)
+
+
+class UsageRecordSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    instrument = serializers.CharField()
+    kind = serializers.CharField()
+    source = serializers.CharField()
+    external = serializers.BooleanField()
+    minutes = serializers.IntegerField()
+    income = MoneySerializer()
+    start = serializers.CharField(allow_null=True)
+    end = serializers.CharField(allow_null=True)
+    year = serializers.IntegerField()
+    month = serializers.IntegerField()
+    note = serializers.CharField()
+
+
+def usage_json(record: UsageRecord) -> dict:
+    return {
+        "id": record.pk,
+        "instrument": record.instrument.code,
+        "kind": record.kind,
+        "source": record.source,
+        "external": record.external,
+        "minutes": record.minutes,
+        "income": money_json(record.income),
+        "start": local_iso(record.started_at),
+        "end": local_iso(record.ended_at),
+        "year": record.year,
+        "month": record.month,
+        "note": record.note,
+    }
+
+
+class CancelInput(serializers.Serializer):
+    booking = serializers.IntegerField(min_value=1, max_value=2**31 - 1)
+
+
+class CancelledSerializer(serializers.Serializer):
+    booking = serializers.IntegerField()
+    status = serializers.CharField()
+    refund = MoneySerializer()
+
+
+# --- Views ------------------------------------------------------------------------------------
+
+
+class ProvinceStatisticsView(APIView):
+    @extend_schema(
+        parameters=[YEAR],
+        responses={200: ProvinceStatisticsSerializer, 400: ErrorSerializer},
+        summary="全省开放共享统计 / province open-sharing statistics",
+        operation_id="statistics_province",
+        tags=TAGS,
+    )
+    def get(self, request):
+        year = _year(request)
+
+        def named(code, name, tally):
+            return {"code": code, "name": name, **tally_json(tally)}
+
+        return Response(
+            {
+                "year": year,
+                "total": tally_json(indicators.year_tally(Scope.PROVINCE, "", year)),
+                "months": [
+                    {"month": t.month, **tally_json(t)}
+                    for t in indicators.monthly(Scope.PROVINCE, "", year)
+                ],
+                "regions": [
+                    named(r["code"], str(r["name"]), r["tally"]) for r in indicators.regions(year)
+                ],
+                "categories": [
+                    named(c["code"], str(c["name"]), c["tally"])
+                    for c in indicators.categories(year)
+                ],
+                "institutions": [
+                    named(row.institution.code, row.institution.name, row.tally)
+                    for row in indicators.ranking(year)
+                ],
+            }
+        )
+
+
+class InstitutionStatisticsView(APIView):
+    @extend_schema(
+        parameters=[YEAR],
+        responses={200: IndicatorsSerializer, 400: ErrorSerializer, 404: DetailSerializer},
+        summary="机构年度开放共享指标 / an institution's indicators of a year",
+        operation_id="statistics_institution",
+        tags=TAGS,
+    )
+    def get(self, request, code: str):
+        year = _year(request)
+        institution = Institution.objects.filter(code=code).first()
+        if institution is None:
+            raise NotFound(bilingual("机构不存在", "institution not found"))
+        data = indicators.institution_indicators(institution, year)
+        return Response(indicators_json(data, year=year, code=code, name=institution.name))
+
+
+class InstrumentStatisticsView(APIView):
+    @extend_schema(
+        parameters=[YEAR],
+        responses={200: IndicatorsSerializer, 400: ErrorSerializer, 404: DetailSerializer},
+        summary="仪器年度开放共享指标 / an instrument's indicators of a year",
+        operation_id="statistics_instrument",
+        tags=TAGS,
+    )
+    def get(self, request, code: str):
+        year = _year(request)
+        instrument = Instrument.objects.published().filter(code=code).first()
+        if instrument is None:
+            raise NotFound(bilingual("仪器不存在", "instrument not found"))
+        data = indicators.instrument_indicators(instrument, year)
+        return Response(indicators_json(data, year=year, code=code, name=instrument.name))
+
+
+class InstrumentRatingsView(APIView):
+    @extend_schema(
+        responses={
+            200: paginated("PaginatedServiceRatingList", RatingSerializer),
+            404: DetailSerializer,
+        },
+        summary="仪器的用户评价（公开的文字经审核）/ an instrument's ratings",
+        operation_id="instrument_ratings_list",
+        tags=TAGS,
+    )
+    def get(self, request, code: str):
+        instrument = Instrument.objects.published().filter(code=code).first()
+        if instrument is None:
+            raise NotFound(bilingual("仪器不存在", "instrument not found"))
+        ratings = (
+            Rating.objects.filter(record__instrument=instrument)
+            .select_related("record__instrument")
+            .order_by("-created_at", "-pk")
+        )
+        paginator = Pagination()
+        page = paginator.paginate_queryset(ratings, request, view=self)
+        return paginator.get_paginated_response([rating_json(r, public=True) for r in page])
+
+
+def _rate(request, *, booking_id=None, order_id=None):
+    item = services.service_for(request.user, booking_id=booking_id, order_id=order_id)
+    body = RateInput(data=request.data)
+    body.is_valid(raise_exception=True)
+    rating = services.rate(request.user, item, **body.validated_data)
+    return Response(rating_json(rating), status=status.HTTP_201_CREATED)
+
+
+RATE_SCHEMA = {
+    "request": RateInput,
+    "responses": {201: RatingSerializer, **WORKFLOW_ERRORS},
+    "tags": TAGS,
+}
+
+
+class BookingRatingView(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        summary="评价已完成的机时预约（每项一次）/ rate a completed booking (once)",
+        operation_id="bookings_rate",
+        **RATE_SCHEMA,
+    )
+    def post(self, request, pk: int):
+        return _rate(request, booking_id=pk)
+
+
+class SampleOrderRatingView(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        summary="评价已完成的送样检测（每项一次）/ rate a completed sample order (once)",
+        operation_id="sample_orders_rate",
+        **RATE_SCHEMA,
+    )
+    def post(self, request, pk: int):
+        return _rate(request, order_id=pk)
+
+
+class RatingReplyView(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        request=ReplyInput,
+        responses={200: RatingSerializer, **WORKFLOW_ERRORS},
+        summary="机构公开回复评价（一次）/ the institution answers a rating (once)",
+        operation_id="ratings_reply",
+        tags=TAGS,
+    )
+    def post(self, request, pk: int):
+        rating = services.rating_for_member(request.user, pk)
+        body = ReplyInput(data=request.data)
+        body.is_valid(raise_exception=True)
+        return Response(
+            rating_json(services.reply(rating, request.user, body.validated_data["reply"]))
+        )
+
+
+class RatingReviewView(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        request=ReviewInput,
+        responses={200: RatingSerializer, **WORKFLOW_ERRORS},
+        summary="资源审核员审核评价或回复的文字 / a moderator makes a text public or not",
+        operation_id="ratings_review",
+        tags=TAGS,
+    )
+    def post(self, request, pk: int):
+        rating = services.rating_for_member(request.user, pk)
+        body = ReviewInput(data=request.data)
+        body.is_valid(raise_exception=True)
+        rating = services.review(
+            rating, request.user, body.validated_data["part"], body.validated_data["approve"]
+        )
+        return Response(rating_json(rating))
+
+
+class InstrumentUsageView(APIView):
+    """GET the instrument's usage records; POST records time used outside the platform."""
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        responses={
+            200: paginated("PaginatedUsageRecordList", UsageRecordSerializer),
+            401: DetailSerializer,
+            404: DetailSerializer,
+        },
+        summary="仪器使用记录（本单位成员）/ an instrument's usage records (members)",
+        operation_id="instrument_usage_list",
+        tags=TAGS,
+    )
+    def get(self, request, code: str):
+        instrument = services.instrument_for_member(request.user, code)
+        records = UsageRecord.objects.filter(instrument=instrument).select_related("instrument")
+        paginator = Pagination()
+        page = paginator.paginate_queryset(records.order_by("-at", "-pk"), request, view=self)
+        return paginator.get_paginated_response([usage_json(r) for r in page])
+
+    @extend_schema(
+        request=UsageInput,
+        responses={201: UsageRecordSerializer, **WORKFLOW_ERRORS},
+        summary="登记平台外机时（内部科研、维护、停机）/ record machine time used off-platform",
+        operation_id="instrument_usage_create",
+        tags=TAGS,
+    )
+    def post(self, request, code: str):
+        instrument = services.instrument_for_member(request.user, code)
+        body = UsageInput(data=request.data)
+        body.is_valid(raise_exception=True)
+        data = body.validated_data
+        record = services.record_usage(
+            request.user, instrument, data["kind"], data["start"], data["end"], data.get("note", "")
+        )
+        return Response(usage_json(record), status=status.HTTP_201_CREATED)
+
+
+class DowntimeCancelView(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        request=CancelInput,
+        responses={200: CancelledSerializer, **WORKFLOW_ERRORS},
+        summary="因仪器停机取消预约并全额退款 / cancel a booking hit by downtime, full refund",
+        operation_id="downtime_cancel_booking",
+        tags=TAGS,
+    )
+    def post(self, request, pk: int):
+        record = services.downtime_for(request.user, pk)
+        body = CancelInput(data=request.data)
+        body.is_valid(raise_exception=True)
+        booking, refund = services.cancel_for_downtime(
+            request.user, record, body.validated_data["booking"]
+        )
+        return Response(
+            {"booking": booking.pk, "status": booking.status, "refund": money_json(refund)}
+        )

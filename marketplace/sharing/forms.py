@@ -1,0 +1,57 @@
+"""Forms of the open-sharing pages: the same rules as the API (the services decide)."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from .ledger import SHANGHAI
+from .models import UsageKind
+
+SCORES = [(str(value), str(value)) for value in range(5, 0, -1)]
+
+
+class RatingForm(forms.Form):
+    timeliness = forms.TypedChoiceField(label=_("及时性"), choices=SCORES, coerce=int)
+    quality = forms.TypedChoiceField(label=_("服务质量"), choices=SCORES, coerce=int)
+    attitude = forms.TypedChoiceField(label=_("服务态度"), choices=SCORES, coerce=int)
+    comment = forms.CharField(
+        label=_("评价内容（可选）"),
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("文字评价经平台审核后公开显示。"),
+    )
+
+
+class ReplyForm(forms.Form):
+    reply = forms.CharField(
+        label=_("机构回复"), max_length=1000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class LocalDateTimeField(forms.DateTimeField):
+    """A datetime-local input read as Beijing time (the page's wall clock)."""
+
+    widget = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+
+    def to_python(self, value):
+        moment = super().to_python(value)
+        if moment is None:
+            return None
+        return moment.replace(tzinfo=None).replace(tzinfo=SHANGHAI)
+
+
+class UsageForm(forms.Form):
+    instrument = forms.ChoiceField(label=_("仪器"))
+    kind = forms.ChoiceField(
+        label=_("类型"),
+        choices=[(k.value, k.label) for k in UsageKind if k != UsageKind.SERVICE],
+    )
+    start = LocalDateTimeField(label=_("开始时间（北京时间）"))
+    end = LocalDateTimeField(label=_("结束时间（北京时间）"))
+    note = forms.CharField(label=_("说明"), required=False, max_length=500)
+
+    def __init__(self, *args, instruments=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["instrument"].choices = [(i.code, f"{i.name}（{i.code}）") for i in instruments]
