@@ -4,6 +4,7 @@ institution's queue. Each POST calls one service; permissions live in the servic
 from __future__ import annotations
 
 import datetime as dt
+from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
 from django.contrib import messages
@@ -12,6 +13,7 @@ from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
@@ -24,7 +26,7 @@ from marketplace.workflow_pages import act_view
 
 from . import services
 from .actions import BOOKING_ACTIONS
-from .models import ACTIVE_STATUSES, Booking, BookingTransition
+from .models import ACTIVE_STATUSES, Booking, BookingTransition, Status
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 PAGE_SIZE = 50
@@ -190,18 +192,67 @@ def my_bookings(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def queue(request: HttpRequest) -> HttpResponse:
-    """Requests on the member's institutions' instruments that need someone to act."""
+    """Requests on the member's institutions' instruments: the active ones (those that need
+    someone to act) unless a status is asked for, like the other queues."""
     ids = member_institution_ids(request.user)
     if not ids:
         raise Http404
     services.expire_visible_overdue(Booking.objects.filter(instrument__institution_id__in=ids))
-    bookings = (
-        Booking.objects.filter(instrument__institution_id__in=ids, status__in=ACTIVE_STATUSES)
-        .select_related("instrument", "user")
-        .order_by("start", "pk")
-    )
+    bookings = Booking.objects.filter(instrument__institution_id__in=ids)
+    wanted = request.GET.get("status", "")
+    if wanted in Status.values:
+        bookings = bookings.filter(status=wanted)
+    else:
+        wanted = ""
+        bookings = bookings.filter(status__in=ACTIVE_STATUSES)
+    bookings = bookings.select_related("instrument", "user").order_by("start", "pk")
     page = Paginator(bookings, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "bookings/queue.html", {"bookings": page, "page": page})
+    return render(
+        request,
+        "bookings/queue.html",
+        {
+            "bookings": page,
+            "page": page,
+            "statuses": Status.choices,
+            "wanted": wanted,
+            "query_prefix": urlencode({"status": wanted}) if wanted else "",
+        },
+    )
+
+
+def _booker(booking: Booking) -> dict:
+    """Who booked, for the institution deciding: what the account holds today (name, email,
+    phone, and an organisation when the account has one)."""
+    user = booking.user
+    organisation = next(
+        (
+            value
+            for name in ("organisation", "organization", "company", "company_name")
+            if (
+                value := getattr(user, name, "")
+                or getattr(getattr(user, "profile", None), name, "")
+            )
+        ),
+        "",
+    )
+    return {
+        "username": user.get_username(),
+        "name": user.get_full_name(),
+        "email": user.email,
+        "phone": getattr(user, "phone", ""),
+        "organisation": str(organisation),
+    }
+
+
+def _detail_context(request: HttpRequest, booking: Booking) -> dict:
+    can = BOOKING_ACTIONS.flags(booking, request.user)
+    is_member = services.is_member(request.user, booking)
+    return {
+        "booking": booking,
+        "can": can,
+        "is_member": is_member,
+        "booker": _booker(booking) if is_member or request.user.pk != booking.user_id else None,
+    }
 
 
 @login_required
@@ -217,12 +268,37 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         "bookings/detail.html",
         {
-            "booking": booking,
+            **_detail_context(request, booking),
             "transitions": transitions,
             "payments": booking.payments.all(),
-            "can": BOOKING_ACTIONS.flags(booking, request.user),
             "online_payment": online_payment_enabled(),
         },
+    )
+
+
+@login_required
+def cancel_confirm(request: HttpRequest, pk: int) -> HttpResponse:
+    """The step before cancelling: what will be refunded if the booking is cancelled now
+    (the same rule the cancel service applies), and the button that does it."""
+    try:
+        booking = services.get_booking_for(request.user, pk)
+    except NotFound:
+        raise Http404 from None
+    context = _detail_context(request, booking)
+    if not context["can"].get("cancel"):
+        messages.error(request, _("当前状态不能取消。"))
+        return redirect("bookings:detail", pk=booking.pk)
+    now = timezone.now()
+    paid = booking.paid_amount
+    if request.user.pk == booking.user_id:
+        percent = services.refund_percent_for(booking, now)
+        refund = services.refund_amount_for(booking, now)
+    else:
+        percent, refund = 100, paid
+    return render(
+        request,
+        "bookings/cancel_confirm.html",
+        {**context, "paid": paid, "refund": refund, "percent": percent},
     )
 
 
