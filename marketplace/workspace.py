@@ -26,7 +26,8 @@ from marketplace.sampletesting.models import SampleOrder
 INQUIRY_OPEN = (InquiryStatus.OPEN, InquiryStatus.NEGOTIATING)
 
 # (label, model, owner field, institution path, statuses still open for the owner,
-#  statuses that wait for the institution, "mine" url name, queue url name)
+#  statuses that wait for the institution, "mine" url name, queue url name, detail url name,
+#  the related listing an item names)
 WORKFLOWS = [
     (
         _("机时预约"),
@@ -37,6 +38,8 @@ WORKFLOWS = [
         (BookingStatus.PENDING_APPROVAL, BookingStatus.AWAITING_PAYMENT),
         "bookings:mine",
         "bookings:queue",
+        "bookings:detail",
+        "instrument",
     ),
     (
         _("送样检测"),
@@ -47,6 +50,8 @@ WORKFLOWS = [
         SAMPLE_OPEN,
         "sampletesting:mine",
         "sampletesting:queue",
+        "sampletesting:detail",
+        "instrument",
     ),
     (
         _("入孵申请"),
@@ -57,6 +62,8 @@ WORKFLOWS = [
         (ResidencyStatus.SUBMITTED, ResidencyStatus.UNDER_REVIEW),
         "residency:mine",
         "residency:queue",
+        "residency:detail",
+        "incubator",
     ),
     (
         _("意向洽谈"),
@@ -67,16 +74,35 @@ WORKFLOWS = [
         INQUIRY_OPEN,
         "inquiries:mine",
         "inquiries:queue",
+        "inquiries:detail",
+        "technology",
     ),
 ]
 
 
+WAITING_SHOWN = 10
+
+
 @login_required
 def workspace(request: HttpRequest) -> HttpResponse:
-    """Counts per workflow: one aggregate query each, plus the user's memberships."""
+    """Counts per workflow (one aggregate query each, plus the user's memberships) and, for a
+    member, the items that wait for the institution, oldest first with their age (one more
+    query per workflow)."""
     institutions = member_institution_ids(request.user)
     rows = []
-    for label, model, owner, institution, mine_open, queue_open, mine_url, queue_url in WORKFLOWS:
+    waiting_items = []
+    for (
+        label,
+        model,
+        owner,
+        institution,
+        mine_open,
+        queue_open,
+        mine_url,
+        queue_url,
+        detail_url,
+        listing,
+    ) in WORKFLOWS:
         counts = model.objects.aggregate(
             mine=Count("pk", filter=Q(**{owner: request.user})),
             mine_open=Count("pk", filter=Q(**{owner: request.user, "status__in": mine_open})),
@@ -95,6 +121,26 @@ def workspace(request: HttpRequest) -> HttpResponse:
                 **counts,
             }
         )
+        if institutions and counts["waiting"]:
+            oldest = (
+                model.objects.filter(
+                    **{f"{institution}__in": institutions, "status__in": queue_open}
+                )
+                .select_related(listing, owner)
+                .order_by("created_at", "pk")[:WAITING_SHOWN]
+            )
+            waiting_items += [
+                {
+                    "kind": label,
+                    "title": f"#{item.pk} {getattr(item, listing)}",
+                    "who": getattr(item, owner).get_username(),
+                    "status": item.get_status_display(),
+                    "created_at": item.created_at,
+                    "url": reverse(detail_url, args=[item.pk]),
+                }
+                for item in oldest
+            ]
+    waiting_items.sort(key=lambda item: item["created_at"])
     ledgers = (
         Institution.objects.filter(pk__in=institutions).order_by("code").values("code", "name")
         if institutions
@@ -103,5 +149,10 @@ def workspace(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "marketplace/workspace.html",
-        {"rows": rows, "is_member": bool(institutions), "ledgers": ledgers},
+        {
+            "rows": rows,
+            "is_member": bool(institutions),
+            "waiting_items": waiting_items,
+            "ledgers": ledgers,
+        },
     )

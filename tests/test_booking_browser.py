@@ -123,3 +123,87 @@ def test_book_approve_and_pay_offline_in_the_browser(live_server, browser):
         "ICBC-20261207-0042",
         Decimal("450.00"),
     )
+
+
+def test_choose_a_later_start_and_a_longer_stay_and_get_exactly_that(live_server, browser):
+    """The reported bug: 120 分钟 chosen, 60 booked. Here the founder moves the start and the
+    duration, sees the price follow at once (book.js), books, and gets exactly that; every
+    notice and email of the journey gives the start in Shanghai time."""
+    from urllib.parse import urlencode
+
+    from django.core import mail
+
+    from marketplace.notifications.models import Notification
+    from tests.booking_fixtures import SHANGHAI
+
+    institution = InstitutionFactory(code="YLU", name="云岭理工大学")
+    instrument = InstrumentFactory(
+        institution=institution,
+        code="YLU-XRD-01",
+        name="X射线衍射仪",
+        min_notice_hours=0,
+        min_minutes=60,
+        max_minutes=180,
+        slot_minutes=30,
+        approval_required=True,
+        price_hourly=Decimal("450.00"),
+    )
+    for weekday in range(7):
+        OpeningIntervalFactory(
+            instrument=instrument, weekday=weekday, start=dt.time(8, 0), end=dt.time(17, 0)
+        )
+    UserFactory(username="founder", email="founder@startup.example")
+    manager = UserFactory(username="labmanager", email="lab@ylu.example")
+    MembershipFactory(user=manager, institution=institution, role="manager")
+    day = dt.datetime.now(SHANGHAI).date() + dt.timedelta(days=2)
+    default = dt.datetime.combine(day, dt.time(8, 0), tzinfo=SHANGHAI)
+    chosen = dt.datetime.combine(day, dt.time(8, 30), tzinfo=SHANGHAI)  # 00:30 UTC
+    base = live_server.url
+    mail.outbox.clear()
+
+    context = browser.new_context(locale="zh-CN")
+    page = context.new_page()
+    sign_in(page, base, "founder")
+    page.goto(f"{base}/instruments/YLU-XRD-01/book/?{urlencode({'start': default.isoformat()})}")
+    assert page.inner_text("#summary-price") == "¥450.00 CNY"
+    page.select_option("#start", chosen.isoformat())
+    page.select_option("#minutes", "120")
+    # Updated in the page, without a round trip.
+    assert page.inner_text("#summary-price") == "¥900.00 CNY"
+    assert page.inner_text("#summary-end") == f"{day:%Y-%m-%d} 10:30"
+    page.fill("#purpose", "锂电池正极材料物相分析")
+    page.click("#confirm-booking")
+    page.wait_for_url("**/bookings/*/")
+    assert page.inner_text("#booking-status") == "待审核"
+    booking = Booking.objects.get()
+    assert (booking.start, booking.end) == (chosen, chosen + dt.timedelta(minutes=120))
+    assert booking.price == Decimal("900.00")
+    assert booking.purpose == "锂电池正极材料物相分析"
+    context.close()
+
+    context = browser.new_context(locale="zh-CN")
+    page = context.new_page()
+    sign_in(page, base, "labmanager")
+    page.goto(f"{base}/bookings/{booking.pk}/")
+    page.click("#approve")
+    page.wait_for_load_state()
+    assert page.inner_text("#booking-status") == "待付款"
+    context.close()
+
+    context = browser.new_context(locale="zh-CN")
+    page = context.new_page()
+    sign_in(page, base, "founder")
+    page.goto(f"{base}/notifications/")
+    local, utc = f"{day:%Y-%m-%d} 08:30", f"{day:%Y-%m-%d} 00:30"
+    assert f"预约已通过审核，请付款：X射线衍射仪 {local}" in page.inner_text("main")
+    context.close()
+
+    notices = list(Notification.objects.order_by("pk"))
+    assert len(notices) == 2  # the request to the manager, the approval to the founder
+    assert all(local in n.message and utc not in n.message for n in notices)
+    assert sorted(message.to[0] for message in mail.outbox) == [
+        "founder@startup.example",
+        "lab@ylu.example",
+    ]
+    for message in mail.outbox:
+        assert local in message.body and utc not in message.body + message.subject

@@ -1,5 +1,6 @@
 """工作台: what a person started and what waits for their institution, across all workflows."""
 
+import re
 from decimal import Decimal
 
 import pytest
@@ -61,9 +62,10 @@ def test_the_manager_sees_what_waits_for_the_institution_in_a_fixed_number_of_qu
 ):
     _, manager = busy_institution
     client.force_login(manager)
-    # session, user, memberships, one aggregate per workflow (4), the institutions whose
-    # ledgers are linked (1, issue 13), Wagtail user bar (2)
-    with django_assert_num_queries(10):
+    # session, user, memberships, one aggregate per workflow (4), the waiting items of the
+    # three workflows that have some (3), the institutions whose ledgers are linked (1,
+    # issue 13), Wagtail user bar (2)
+    with django_assert_num_queries(13):
         html = client.get("/workspace/").content.decode()
     assert 'href="/institutions/YLU/ledger/"' in html
     assert '<a href="/sample-orders/queue/"><span class="badge badge-warn">2</span></a>' in html
@@ -76,3 +78,35 @@ def test_the_workspace_asks_anonymous_visitors_to_log_in(client):
     response = client.get("/workspace/")
     assert response.status_code == 302
     assert "/accounts/login/" in response["Location"]
+
+
+def test_the_manager_sees_the_waiting_items_oldest_first_with_their_age(client, busy_institution):
+    from django.utils import timezone
+
+    from marketplace.inquiries.models import Inquiry
+    from marketplace.sampletesting.models import SampleOrder
+
+    _, manager = busy_institution
+    # The inquiry has waited longest, then the first order.
+    now = timezone.now()
+    Inquiry.objects.update(created_at=now - timezone.timedelta(days=3))
+    first, second = SampleOrder.objects.order_by("pk")
+    SampleOrder.objects.filter(pk=first.pk).update(created_at=now - timezone.timedelta(days=2))
+    client.force_login(manager)
+    html = client.get("/workspace/", HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    waiting = html[html.index('id="waiting"') :]
+    inquiry = Inquiry.objects.get()
+    order = [
+        waiting.index(f'href="/inquiries/{inquiry.pk}/"'),
+        waiting.index(f'href="/sample-orders/{first.pk}/"'),
+        waiting.index(f'href="/sample-orders/{second.pk}/"'),
+    ]
+    assert order == sorted(order)
+    assert re.search(r"<time [^>]*>3\W*日</time>", waiting)  # its age (Django timesince)
+    assert "/residency/applications/" in waiting
+
+
+def test_the_founder_has_no_waiting_list(client, busy_institution):
+    founder, _ = busy_institution
+    client.force_login(founder)
+    assert 'id="waiting"' not in client.get("/workspace/").content.decode()

@@ -10,6 +10,8 @@ class BookingsConfig(AppConfig):
     verbose_name = _("仪器预约")
 
     def ready(self):
+        from django.utils import timezone
+
         from marketplace.accounts.calendar import EVENT_SOURCES
         from marketplace.catalogue.availability import BUSY_SOURCES
         from marketplace.payments.payables import PayableSpec, register
@@ -25,7 +27,7 @@ class BookingsConfig(AppConfig):
             Booking,
             PayableSpec(
                 describe=lambda booking: (
-                    f"{booking.instrument.name} {booking.start:%Y-%m-%d %H:%M}"
+                    f"{booking.instrument.name} {timezone.localtime(booking.start):%Y-%m-%d %H:%M}"
                 ),
                 institution=lambda booking: booking.instrument.institution,
                 reference=lambda booking: (f"预约号 #{booking.pk}", f"booking #{booking.pk}"),

@@ -11,6 +11,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from marketplace.accounts import permissions
@@ -87,7 +88,7 @@ class Booking(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"#{self.pk} {self.instrument} {self.start:%Y-%m-%d %H:%M}"
+        return f"#{self.pk} {self.instrument} {timezone.localtime(self.start):%Y-%m-%d %H:%M}"
 
     def get_absolute_url(self) -> str:
         return f"/bookings/{self.pk}/"

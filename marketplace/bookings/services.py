@@ -75,7 +75,8 @@ def _notify(booking: Booking, from_status: str, by) -> None:
     notify(
         other_side(booking.user, institution_members(booking.instrument.institution), by),
         MESSAGES.get(booking.status, ("预约状态已更新", "Booking updated")),
-        f"{booking.instrument.name} {booking.start:%Y-%m-%d %H:%M}",
+        # Stored in UTC, announced in the site's time zone (TIME_ZONE, Asia/Shanghai).
+        f"{booking.instrument.name} {timezone.localtime(booking.start):%Y-%m-%d %H:%M}",
         f"/bookings/{booking.pk}/",
     )
 

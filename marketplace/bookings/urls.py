@@ -10,6 +10,7 @@ urlpatterns = [
     path("bookings/", views.my_bookings, name="mine"),
     path("bookings/queue/", views.queue, name="queue"),
     path("bookings/<int:pk>/", views.detail, name="detail"),
+    path("bookings/<int:pk>/cancel/confirm/", views.cancel_confirm, name="cancel_confirm"),
     path("bookings/<int:pk>/<str:action>/", views.act, name="act"),
     path("instruments/<str:code>/book/", views.book, name="book"),
 ]

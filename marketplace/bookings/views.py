@@ -4,6 +4,7 @@ institution's queue. Each POST calls one service; permissions live in the servic
 from __future__ import annotations
 
 import datetime as dt
+from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
 from django.contrib import messages
@@ -12,10 +13,12 @@ from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from marketplace.accounts.permissions import member_institution_ids
+from marketplace.catalogue.availability import free_intervals
 from marketplace.catalogue.models import Instrument, OpeningInterval, RefundTier
 from marketplace.payments.providers import online_payment_enabled
 from marketplace.workflow import NotFound, WorkflowError
@@ -23,10 +26,11 @@ from marketplace.workflow_pages import act_view
 
 from . import services
 from .actions import BOOKING_ACTIONS
-from .models import ACTIVE_STATUSES, Booking, BookingTransition
+from .models import ACTIVE_STATUSES, Booking, BookingTransition, Status
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 PAGE_SIZE = 50
+MAX_MINUTES = 7 * 24 * 60  # no stay is longer; larger numbers are refused, not computed
 
 
 def _moment(value: str | None) -> dt.datetime | None:
@@ -37,10 +41,51 @@ def _moment(value: str | None) -> dt.datetime | None:
     return moment if moment.tzinfo is not None else None
 
 
+def _minutes(value: str | None) -> int | None:
+    try:
+        return int(value or "")
+    except ValueError:
+        return None
+
+
+def _start_options(instrument: Instrument, start: dt.datetime, now: dt.datetime) -> list[dict]:
+    """Every slot boundary of the chosen day from which at least the shortest stay is free,
+    with how many minutes (at most the longest stay) are free from there."""
+    zone = ZoneInfo(instrument.timezone)
+    day = start.astimezone(zone).date()
+    slot = dt.timedelta(minutes=instrument.slot_minutes)
+    shortest = dt.timedelta(minutes=instrument.min_minutes)
+    options = []
+    for interval in free_intervals(instrument, day, day, now=now):
+        moment = interval.start.astimezone(zone)
+        while moment + shortest <= interval.end:
+            free = int((interval.end - moment).total_seconds() // 60)
+            options.append({"start": moment, "free": min(free, instrument.max_minutes)})
+            moment += slot
+    return options
+
+
+def _refund_deadlines(instrument: Instrument, start: dt.datetime) -> list[dict]:
+    """The refund tiers as moments: cancel before `deadline` and get `percent` back."""
+    return [
+        {
+            "hours": tier.hours_before,
+            "percent": tier.refund_percent,
+            "deadline": start - dt.timedelta(hours=tier.hours_before),
+        }
+        for tier in instrument.refund_tiers.all()
+    ]
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def book(request: HttpRequest, code: str) -> HttpResponse:
-    """Confirm page for a chosen slot: price, rules and refund policy, then request it."""
+    """Choose a start and a duration, see the price and refund deadlines, request it.
+
+    One form holds the start, the duration and the purpose: 计算 (step=preview) re-renders
+    the page with the price of what is chosen, 提交预约 books exactly what the form shows (and
+    static/bookings/book.js updates the price and deadlines as you choose, without a round trip).
+    Links may give `end` instead of `minutes` (the catalogue's slot links do)."""
     instrument = get_object_or_404(
         Instrument.objects.published()
         .select_related("institution")
@@ -53,20 +98,48 @@ def book(request: HttpRequest, code: str) -> HttpResponse:
         code=code,
     )
     source = request.POST if request.method == "POST" else request.GET
-    start, end = _moment(source.get("start")), _moment(source.get("end"))
+    booking_step = request.method == "POST" and source.get("step", "book") != "preview"
+    now = dt.datetime.now(dt.UTC)
+    start = _moment(source.get("start"))
+    minutes = _minutes(source.get("minutes"))
+    end = _moment(source.get("end"))
+    if start is not None and minutes is None and "minutes" not in source:
+        minutes = (
+            int((end - start).total_seconds() // 60) if end is not None else instrument.min_minutes
+        )
+    if start is not None and minutes is not None and 0 < minutes <= MAX_MINUTES:
+        try:
+            end = start + dt.timedelta(minutes=minutes)
+        except OverflowError:
+            end = None
+    else:
+        end = None
     error = None
-    price = None
+    price = hourly = None
+    options: list[dict] = []
     if start is None or end is None:
         error = _("请选择有效的时段。")
     else:
+        if (
+            now - dt.timedelta(days=1)
+            <= start
+            <= now + dt.timedelta(days=instrument.max_advance_days + 1)
+        ):
+            options = _start_options(instrument, start, now)
+        chosen = next((o for o in options if o["start"] == start), None)
         try:
-            services.check_rules(instrument, request.user, start, end, dt.datetime.now(dt.UTC))
-            price, internal = services.price_for(
-                instrument, request.user, int((end - start).total_seconds() // 60)
-            )
+            if chosen is not None and minutes > chosen["free"] >= instrument.min_minutes:
+                # Named before the rule it breaks (opening hours or a booking next to it).
+                error = _("所选时长超出该时段的空闲时间，请缩短时长或另选开始时间。")
+            services.check_rules(instrument, request.user, start, end, now)
+            price, _internal = services.price_for(instrument, request.user, minutes)
+            hourly, _internal = services.price_for(instrument, request.user, 60)
         except WorkflowError as exc:
-            error = exc.message
-    if request.method == "POST" and error is None:
+            error = error or exc.message
+        else:
+            if chosen is None:
+                error = _("所选开始时间已不可预约，请另选。")
+    if booking_step and error is None:
         try:
             booking = services.request_booking(
                 request.user, instrument, start, end, request.POST.get("purpose", "")
@@ -76,27 +149,36 @@ def book(request: HttpRequest, code: str) -> HttpResponse:
         else:
             messages.success(request, _("预约已提交。"))
             return redirect("bookings:detail", pk=booking.pk)
-    durations = []
-    if start is not None:
-        for minutes in range(
-            instrument.min_minutes, instrument.max_minutes + 1, instrument.slot_minutes
-        ):
-            durations.append(
-                {"minutes": minutes, "end": (start + dt.timedelta(minutes=minutes)).isoformat()}
-            )
+    if start is not None and not any(o["start"] == start for o in options):
+        # What was asked for stays chosen (and explained above) even when it is not free.
+        options.append({"start": start, "free": 0})
+        options.sort(key=lambda option: option["start"])
+    for option in options:
+        option["refunds"] = _refund_deadlines(instrument, option["start"])
+    durations = list(
+        range(instrument.min_minutes, instrument.max_minutes + 1, instrument.slot_minutes)
+    )
+    if end is not None and minutes not in durations:
+        durations = sorted({*durations, minutes})
+    chosen_free = next((o["free"] for o in options if o["start"] == start), 0)
     return render(
         request,
         "bookings/book.html",
         {
             "durations": durations,
+            "chosen_free": chosen_free,
+            "options": options,
             "instrument": instrument,
             "start": start,
             "end": end,
+            "minutes": minutes,
             "price": price,
+            "rate_fen": int(hourly * 100) if hourly is not None else "",
+            "refunds": _refund_deadlines(instrument, start) if start is not None else [],
             "error": error,
             "purpose": source.get("purpose", ""),
         },
-        status=400 if error and request.method == "POST" else 200,
+        status=400 if error and booking_step else 200,
     )
 
 
@@ -110,18 +192,67 @@ def my_bookings(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def queue(request: HttpRequest) -> HttpResponse:
-    """Requests on the member's institutions' instruments that need someone to act."""
+    """Requests on the member's institutions' instruments: the active ones (those that need
+    someone to act) unless a status is asked for, like the other queues."""
     ids = member_institution_ids(request.user)
     if not ids:
         raise Http404
     services.expire_visible_overdue(Booking.objects.filter(instrument__institution_id__in=ids))
-    bookings = (
-        Booking.objects.filter(instrument__institution_id__in=ids, status__in=ACTIVE_STATUSES)
-        .select_related("instrument", "user")
-        .order_by("start", "pk")
-    )
+    bookings = Booking.objects.filter(instrument__institution_id__in=ids)
+    wanted = request.GET.get("status", "")
+    if wanted in Status.values:
+        bookings = bookings.filter(status=wanted)
+    else:
+        wanted = ""
+        bookings = bookings.filter(status__in=ACTIVE_STATUSES)
+    bookings = bookings.select_related("instrument", "user").order_by("start", "pk")
     page = Paginator(bookings, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "bookings/queue.html", {"bookings": page, "page": page})
+    return render(
+        request,
+        "bookings/queue.html",
+        {
+            "bookings": page,
+            "page": page,
+            "statuses": Status.choices,
+            "wanted": wanted,
+            "query_prefix": urlencode({"status": wanted}) if wanted else "",
+        },
+    )
+
+
+def _booker(booking: Booking) -> dict:
+    """Who booked, for the institution deciding: what the account holds today (name, email,
+    phone, and an organisation when the account has one)."""
+    user = booking.user
+    organisation = next(
+        (
+            value
+            for name in ("organisation", "organization", "company", "company_name")
+            if (
+                value := getattr(user, name, "")
+                or getattr(getattr(user, "profile", None), name, "")
+            )
+        ),
+        "",
+    )
+    return {
+        "username": user.get_username(),
+        "name": user.get_full_name(),
+        "email": user.email,
+        "phone": getattr(user, "phone", ""),
+        "organisation": str(organisation),
+    }
+
+
+def _detail_context(request: HttpRequest, booking: Booking) -> dict:
+    can = BOOKING_ACTIONS.flags(booking, request.user)
+    is_member = services.is_member(request.user, booking)
+    return {
+        "booking": booking,
+        "can": can,
+        "is_member": is_member,
+        "booker": _booker(booking) if is_member or request.user.pk != booking.user_id else None,
+    }
 
 
 @login_required
@@ -137,12 +268,37 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         "bookings/detail.html",
         {
-            "booking": booking,
+            **_detail_context(request, booking),
             "transitions": transitions,
             "payments": booking.payments.all(),
-            "can": BOOKING_ACTIONS.flags(booking, request.user),
             "online_payment": online_payment_enabled(),
         },
+    )
+
+
+@login_required
+def cancel_confirm(request: HttpRequest, pk: int) -> HttpResponse:
+    """The step before cancelling: what will be refunded if the booking is cancelled now
+    (the same rule the cancel service applies), and the button that does it."""
+    try:
+        booking = services.get_booking_for(request.user, pk)
+    except NotFound:
+        raise Http404 from None
+    context = _detail_context(request, booking)
+    if not context["can"].get("cancel"):
+        messages.error(request, _("当前状态不能取消。"))
+        return redirect("bookings:detail", pk=booking.pk)
+    now = timezone.now()
+    paid = booking.paid_amount
+    if request.user.pk == booking.user_id:
+        percent = services.refund_percent_for(booking, now)
+        refund = services.refund_amount_for(booking, now)
+    else:
+        percent, refund = 100, paid
+    return render(
+        request,
+        "bookings/cancel_confirm.html",
+        {**context, "paid": paid, "refund": refund, "percent": percent},
     )
 
 

@@ -17,6 +17,7 @@ from django.db import models
 from django.db.models import F
 from django.db.models.functions import Least
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey
 from modelcluster.models import ClusterableModel
@@ -391,7 +392,8 @@ class Blackout(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.instrument} {self.starts_at:%Y-%m-%d %H:%M}–{self.ends_at:%Y-%m-%d %H:%M}"
+        starts, ends = timezone.localtime(self.starts_at), timezone.localtime(self.ends_at)
+        return f"{self.instrument} {starts:%Y-%m-%d %H:%M}–{ends:%Y-%m-%d %H:%M}"
 
     def clean(self):
         if self.starts_at and self.ends_at and self.ends_at <= self.starts_at:

@@ -125,6 +125,15 @@ class Payment(models.Model):
         return f"{self.kind} {self.method} {self.amount} {self.currency} ({self.status})"
 
     @property
+    def is_open_bank_refund(self) -> bool:
+        """A bank-transfer refund still waiting for the institution to record its transfer."""
+        return (
+            self.kind == PaymentKind.REFUND
+            and self.method == PaymentMethod.OFFLINE
+            and self.status == PaymentStatus.PENDING
+        )
+
+    @property
     def payable(self):
         """The booking or sample-testing order this payment is for."""
         return self.booking if self.booking_id else self.sample_order

@@ -199,6 +199,18 @@ class Rating(models.Model):
     )
     created_at = models.DateTimeField(_("评价时间"), auto_now_add=True)
 
+    @property
+    def comment_pending(self) -> bool:
+        return bool(self.comment) and self.comment_status == ReviewStatus.PENDING
+
+    @property
+    def reply_pending(self) -> bool:
+        return self.reply_status == ReviewStatus.PENDING
+
+    @property
+    def reply_public(self) -> bool:
+        return bool(self.reply) and self.reply_status == ReviewStatus.APPROVED
+
     objects = RatingQuerySet.as_manager()
 
     class Meta:

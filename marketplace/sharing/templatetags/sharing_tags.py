@@ -55,6 +55,8 @@ def sharing_summary(instrument=None, institution=None):
 
 @register.inclusion_tag("sharing/_rating_link.html", takes_context=True)
 def rating_link(context, item, kind="booking"):
+    if item.status != "completed":  # only a completed service is rated
+        return {"item": item, "kind": kind, "rating": None, "can_rate": False}
     user = context["request"].user
     rating = Rating.objects.filter(
         **({"record__booking": item} if kind == "booking" else {"record__sample_order": item})
