@@ -1,7 +1,8 @@
 """The embedded engine: full text in the application's own database.
 
-SQLite uses an FTS5 table kept in step with SearchDocument by triggers; PostgreSQL a stored
-tsvector column (kept by a trigger) under a GIN index, with the `simple` configuration
+SQLite uses an FTS5 table kept in step with SearchDocument by triggers; PostgreSQL three stored
+tsvectors (title, alias = pinyin+initials+codes, body; kept by a trigger, migration 0005), each
+under its own GIN index, with the `simple` configuration
 (weights A title, B body, C pinyin, D initials and codes). Both only split the stored token
 streams on whitespace: analysis happened in search.analysis (CJK as bigrams, see
 index_tokens), and CJK tokens are spelled in ASCII letters (db_token) so neither database's
