@@ -6,6 +6,7 @@
     .venv/bin/python bench/search.py --write-docs             # update docs/performance.md
     .venv/bin/python bench/search.py --reuse /tmp/catalogue.sqlite3   # an imported database
     .venv/bin/python bench/search.py --database-url postgres://…/shuangchuang_search_bench
+    .venv/bin/python bench/search.py --database-url postgres://…/db --imported   # reuse it
 
 Steps: a fresh SQLite database in a temporary folder (or a copy of --reuse, a database that
 already holds an imported catalogue; or the PostgreSQL database of --database-url, which is
@@ -13,8 +14,9 @@ emptied first), `migrate`, `generate_catalogue --seed 20260101` (40% instruments
 incubators, 40% technologies), `import_catalogue`, then in one process:
 `rebuild` of the embedded index (and of Elasticsearch when a URL is given) timed as documents
 per second, and sequential in-process searches (the engine call plus highlighting, without
-HTTP) over a fixed query mix: p50/p95 per engine, suggestion p95, and the floor of a raw
-Elasticsearch round trip (a `size: 0` match_all search through the same client).
+HTTP) over a fixed query mix: p50/p95 per engine, suggestion p95, and the floor, interleaved
+with the engine's searches: Elasticsearch's same request bodies sent raw through the same
+client, or the database engine's same SQL statements sent raw on the same connection.
 """
 
 from __future__ import annotations
@@ -117,10 +119,14 @@ def measure(rounds: int) -> dict:
         for q in QUERIES:  # warm up: per-process facet arrays, jieba, vocabulary
             run(engine, parse_request({"q": q}))
         queries = []
+        statements = {}
         for q in QUERIES:
             with CaptureQueriesContext(connection) as captured:
                 run(engine, parse_request({"q": q}))
             queries.append(len(captured))
+            # the database engine's floor: the same SQL statements sent raw on the connection
+            statements[q] = [item["sql"] for item in captured.captured_queries]
+        load = [os.getloadavg()[0]]
         for _ in range(rounds):
             for q in QUERIES:
                 started = time.perf_counter()
@@ -136,6 +142,15 @@ def measure(rounds: int) -> dict:
                     if response["hits"]["total"]["value"] == 0 and len(body) > 1:
                         engine.client.search(index=engine.alias, **body[1])
                     floor.append(time.perf_counter() - started)
+                elif engine.name == "database":
+                    # the floor, interleaved: the statements this search ran, sent raw
+                    started = time.perf_counter()
+                    with connection.cursor() as cursor:
+                        for sql in statements[q]:
+                            cursor.execute(sql)
+                            cursor.fetchall()
+                    floor.append(time.perf_counter() - started)
+            load.append(os.getloadavg()[0])
             for params in FILTERED:
                 started = time.perf_counter()
                 run(engine, parse_request({"q": "检测", **params}))
@@ -154,6 +169,7 @@ def measure(rounds: int) -> dict:
             "suggest_p50_ms": statistics.median(suggest) * 1000,
             "suggest_p95_ms": percentile(suggest, 95) * 1000,
             "queries_per_search": f"{min(queries)}–{max(queries)}",
+            "load_average": f"{min(load):.1f}–{max(load):.1f}",
         }
         if floor:
             row["floor_p50_ms"] = statistics.median(floor) * 1000
@@ -199,11 +215,16 @@ def markdown(listings: int, result: dict) -> str:
         "are in-process (engine call, highlighting; no HTTP), sequential, after one warm-up "
         f"pass, over a mix of {len(QUERIES)} queries (Chinese, synonyms, pinyin, initials, "
         "typos, model numbers, English, codes, full pinyin, empty); filtered = 检测 plus two "
-        "facet filters; SQL statements per search counted on the database connection.",
+        "facet filters; SQL statements per search counted on the database connection. Same "
+        "requests sent raw: the floor, interleaved with the engine's own searches — for "
+        "Elasticsearch the same request bodies through the same client, for the database "
+        "engine the SQL statements the search ran, sent raw on the same connection. Load "
+        "average: the 1-minute load of the machine (2 cores, shared) during the rounds.",
         "",
         "| engine | documents | indexing docs/s | search p50 | search p95 | filtered p95 "
-        "| suggest p50 / p95 | SQL per search | same ES requests sent raw, p50 / p95 |",
-        "|---|---|---|---|---|---|---|---|---|",
+        "| suggest p50 / p95 | SQL per search | same requests sent raw, p50 / p95 "
+        "| load average |",
+        "|---|---|---|---|---|---|---|---|---|---|",
     ]
     for name, row in result["engines"].items():
         floor = (
@@ -216,7 +237,8 @@ def markdown(listings: int, result: dict) -> str:
             f"| {row['search_p50_ms']:.1f} ms | {row['search_p95_ms']:.1f} ms "
             f"| {row['filtered_p95_ms']:.1f} ms "
             f"| {row.get('suggest_p50_ms', 0):.1f} / {row['suggest_p95_ms']:.1f} ms "
-            f"| {row.get('queries_per_search', '—')} | {floor} |"
+            f"| {row.get('queries_per_search', '—')} | {floor} "
+            f"| {row.get('load_average', '—')} |"
         )
     relevance = result.get("relevance")
     if relevance:
@@ -247,6 +269,11 @@ def main() -> None:
         "--reuse", default="", help="copy this SQLite database (a catalogue already imported)"
     )
     parser.add_argument("--database-url", default="", help="a PostgreSQL database to use")
+    parser.add_argument(
+        "--imported",
+        action="store_true",
+        help="the --database-url database already holds the imported catalogue: migrate only",
+    )
     parser.add_argument("--measure", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.measure:
@@ -273,9 +300,10 @@ def main() -> None:
 
             shutil.copy(args.reuse, f"{folder}/bench.sqlite3")
         step("migrate", [python, "manage.py", "migrate", "--noinput"], env)
-        if args.database_url and not args.reuse:
+        reuse = args.reuse or (args.database_url and args.imported)
+        if args.database_url and not reuse:
             step("flush", [python, "manage.py", "flush", "--noinput"], env)
-        if not args.reuse:
+        if not reuse:
             import_catalogue(python, n, catalogue, env)
         log("indexing and measuring …")
         output = subprocess.run(  # noqa: S603
@@ -294,6 +322,8 @@ def main() -> None:
     command = f"bench/search.py --listings {n}"
     if args.reuse:
         command += " --reuse FILE"
+    if args.database_url and args.imported:
+        command += " --imported"
     if args.database_url:
         command += " --database-url postgres://…"
     if args.elasticsearch_url:

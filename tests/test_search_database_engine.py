@@ -169,6 +169,51 @@ def test_suggestions_by_chinese_pinyin_and_initials(catalogue):
     assert engine.suggest("   ") == []
 
 
+def test_body_words_are_found_but_never_suggested_as_titles(catalogue):
+    """Fields stay apart (on PostgreSQL: separate title, alias and body vectors): a word of
+    a description finds its listing, but suggestions come from titles, pinyin and initials."""
+    engine = database_engine()
+    assert codes("形貌") == ["YLU-SEM-01"]
+    assert codes("温控") == ["QJ-SI-01"]
+    assert engine.suggest("形貌") == []
+    assert engine.suggest("温控") == []
+    assert "场发射扫描电子显微镜" in engine.suggest("changfa")
+
+
+@pytest.mark.postgres
+def test_postgresql_vectors_follow_every_change_of_a_row(catalogue):
+    """The three stored vectors of migration 0005 are kept by the trigger: a title, a body
+    and a pinyin change each show in their own vector only."""
+    from django.db import connection
+
+    row = SearchDocument.objects.get(code="YLU-SEM-01")
+    table = SearchDocument._meta.db_table
+
+    def vectors():
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT title_vector::text, alias_vector::text, body_vector::text "  # noqa: S608
+                f"FROM {table} WHERE id = %s",
+                [row.pk],
+            )
+            return cursor.fetchone()
+
+    title, alias, body = vectors()
+    assert title.startswith("'zq") and "A" in title and "B" not in title
+    assert "'sao':" in alias and "'saomiao'" not in alias
+    assert "'xingmao'" not in body
+    SearchDocument.objects.filter(pk=row.pk).update(
+        title_tokens="newtitleword", body_tokens="newbodyword", pinyin="xin"
+    )
+    title, alias, body = vectors()
+    assert title == "'newtitleword':1A"
+    assert body == "'newbodyword':1B"
+    assert "'xin':1C" in alias and "'sao'" not in alias
+    assert codes("newbodyword") == ["YLU-SEM-01"]
+    assert database_engine().suggest("newbodyword") == []
+    assert database_engine().suggest("newtitleword") == [row.title]
+
+
 BAD_QUERIES = ["", " ", "!!!", '"', "*", "电镜*", "NEAR(电 镜)", "a OR b", "AND", "title:x"]
 BAD_QUERIES += ["'", "\\", "电镜" * 5000, "()", "^", "-", "x" * 10000, "\u3000", "🙂", "%_"]
 

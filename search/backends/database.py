@@ -1,7 +1,8 @@
 """The embedded engine: full text in the application's own database.
 
-SQLite uses an FTS5 table kept in step with SearchDocument by triggers; PostgreSQL a stored
-tsvector column (kept by a trigger) under a GIN index, with the `simple` configuration
+SQLite uses an FTS5 table kept in step with SearchDocument by triggers; PostgreSQL three stored
+tsvectors (title, alias = pinyin+initials+codes, body; kept by a trigger, migration 0005), each
+under its own GIN index, with the `simple` configuration
 (weights A title, B body, C pinyin, D initials and codes). Both only split the stored token
 streams on whitespace: analysis happened in search.analysis (CJK as bigrams, see
 index_tokens), and CJK tokens are spelled in ASCII letters (db_token) so neither database's
@@ -21,6 +22,7 @@ import datetime
 import random
 import threading
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 import numpy as np
 from django.db import connection, transaction
@@ -55,6 +57,17 @@ FTS_COLUMNS = {
     CODES: "codes",
 }
 PG_WEIGHT_LETTER = {TITLE: "A", BODY: "B", PINYIN: "C", INITIALS: "D", CODES: "D"}
+# PostgreSQL keeps three stored vectors (migration 0005): the title, the pinyin, initials and
+# codes together ("alias"), and the body, the only large one.
+TITLE_VECTOR, ALIAS_VECTOR, BODY_VECTOR = "title_vector", "alias_vector", "body_vector"
+PG_VECTORS = (TITLE_VECTOR, ALIAS_VECTOR, BODY_VECTOR)
+PG_COLUMNS = {
+    TITLE: TITLE_VECTOR,
+    BODY: BODY_VECTOR,
+    PINYIN: ALIAS_VECTOR,
+    INITIALS: ALIAS_VECTOR,
+    CODES: ALIAS_VECTOR,
+}
 # ts_rank's weights are listed {D, C, B, A}; scaled like FIELD_WEIGHTS.
 PG_RANK_WEIGHTS = "{0.3, 0.5, 0.1, 1.0}"
 
@@ -62,6 +75,17 @@ _LETTERS = "abcdefghijklmnop"
 # A query matching more rows than this is "wide": its page is ranked from bounded candidates
 # (the rows matching in a name field) instead of scoring every match (docs/performance.md).
 RANK_ALL = 3000
+
+
+@dataclass(frozen=True)
+class PgQuery:
+    """A query for PostgreSQL: its WHERE condition and its rank expression, each with the
+    tsquery texts it binds as parameters (never spliced into the SQL)."""
+
+    where: str
+    where_params: list[str]
+    rank: str
+    rank_params: list[str]
 
 
 def db_token(token: str) -> str:
@@ -366,26 +390,66 @@ class DatabaseEngine:
 
     def _pg_expression(
         self, parsed: ParsedQuery, relaxed: bool, fields: tuple[str, ...] | None = None
-    ) -> str:
-        def phrase(alt: Phrase) -> str | None:
-            letters = {PG_WEIGHT_LETTER[f] for f in alt.fields if fields is None or f in fields}
-            if not letters:
+    ) -> PgQuery | None:
+        """The WHERE condition and the rank over the three vectors (migration 0005): each
+        phrase goes to the column of its field, the title and the body without a weight
+        (so a one-token term is answered by the GIN index alone, no recheck), the alias
+        column with the weight of its stream (pinyin C, initials and codes D)."""
+
+        def phrase(alt: Phrase, column: str) -> str | None:
+            wanted = [
+                f for f in alt.fields if PG_COLUMNS[f] == column and (fields is None or f in fields)
+            ]
+            if not wanted:
                 return None
-            weights = "".join(sorted(letters))
+            weights = ""
+            if column == ALIAS_VECTOR:
+                weights = "".join(sorted({PG_WEIGHT_LETTER[f] for f in wanted}))
             grams, prefix = query_tokens(alt.tokens, alt.prefix)
-            lexemes = [f"'{db_token(t)}':{weights}" for t in grams]
+            lexemes = [
+                f"'{db_token(t)}':{weights}" if weights else f"'{db_token(t)}'" for t in grams
+            ]
             if prefix:
                 lexemes[-1] = f"'{db_token(grams[-1])}':*{weights}"
             return "(" + " <-> ".join(lexemes) + ")"
 
-        terms = []
+        # per term, per column: the term's phrases in that column as one tsquery
+        per_term: list[dict[str, str]] = []
         for term in parsed.terms:
-            phrases = [p for p in (phrase(alt) for alt in term.alternatives) if p]
-            if phrases:
-                terms.append("(" + " | ".join(phrases) + ")")
+            columns: dict[str, str] = {}
+            for column in PG_VECTORS:
+                phrases = [p for p in (phrase(alt, column) for alt in term.alternatives) if p]
+                if phrases:
+                    columns[column] = "(" + " | ".join(phrases) + ")"
+            if columns:
+                per_term.append(columns)
             elif not relaxed:
-                return ""
-        return (" | " if relaxed else " & ").join(terms)
+                return None
+        if not per_term:
+            return None
+        joiner = " | " if relaxed else " & "
+        whole = {
+            column: joiner.join(term[column] for term in per_term if column in term)
+            for column in PG_VECTORS
+        }
+        whole = {column: query for column, query in whole.items() if query}
+        match = "{column} @@ to_tsquery('simple'::regconfig, %s)"
+        if relaxed:
+            # any term in any column: one condition per column
+            where = " OR ".join(match.format(column=column) for column in whole)
+            where_params = list(whole.values())
+        else:
+            where = " AND ".join(
+                "(" + " OR ".join(match.format(column=column) for column in term) + ")"
+                for term in per_term
+            )
+            where_params = [query for term in per_term for query in term.values()]
+        rank = " + ".join(
+            f"ts_rank('{PG_RANK_WEIGHTS}'::float4[], {column}, "
+            "to_tsquery('simple'::regconfig, %s), 1)"
+            for column in whole
+        )
+        return PgQuery(where, where_params, rank, list(whole.values()))
 
     def _scored(self, cursor, expression: str) -> list:
         """(score, id) of the rows matching an expression; lower score ranks first."""
@@ -393,10 +457,9 @@ class DatabaseEngine:
             return []
         if connection.vendor == "postgresql":
             cursor.execute(
-                f"SELECT -ts_rank('{PG_RANK_WEIGHTS}'::float4[], search_vector, query, 1), id "  # noqa: S608
-                f"FROM {SearchDocument._meta.db_table}, "
-                f"to_tsquery('simple'::regconfig, %s) query WHERE search_vector @@ query",
-                [expression],
+                f"SELECT -({expression.rank}), id FROM {SearchDocument._meta.db_table} "  # noqa: S608
+                f"WHERE {expression.where}",
+                expression.rank_params + expression.where_params,
             )
         else:
             weights = ", ".join(
@@ -416,8 +479,8 @@ class DatabaseEngine:
         if connection.vendor == "postgresql":
             cursor.execute(
                 f"SELECT string_agg(id::text, ',') FROM {SearchDocument._meta.db_table} "  # noqa: S608
-                "WHERE search_vector @@ to_tsquery('simple'::regconfig, %s)",
-                [expression],
+                f"WHERE {expression.where}",
+                expression.where_params,
             )
         else:
             cursor.execute(
@@ -427,7 +490,7 @@ class DatabaseEngine:
         text = cursor.fetchone()[0]
         return np.fromstring(text, dtype=np.int64, sep=",") if text else np.zeros(0, np.int64)
 
-    def _expression(self, parsed: ParsedQuery, relaxed: bool, fields=None) -> str:
+    def _expression(self, parsed: ParsedQuery, relaxed: bool, fields=None) -> str | PgQuery | None:
         if connection.vendor == "postgresql":
             return self._pg_expression(parsed, relaxed, fields)
         return self._fts5_expression(parsed, relaxed, fields)
@@ -532,11 +595,11 @@ class DatabaseEngine:
         parts, params = [], []
         grams, prefix = query_tokens(typed_tokens)
         if connection.vendor == "postgresql":
-            lexemes = [f"'{db_token(t)}':A" for t in grams]
+            lexemes = [f"'{db_token(t)}'" for t in grams]
             if prefix:
-                lexemes[-1] = f"'{db_token(grams[-1])}':*A"
+                lexemes[-1] = f"'{db_token(grams[-1])}':*"
             parts.append(
-                f"SELECT id FROM (SELECT id FROM {table} WHERE search_vector @@ "  # noqa: S608
+                f"SELECT id FROM (SELECT id FROM {table} WHERE {TITLE_VECTOR} @@ "  # noqa: S608
                 f"to_tsquery('simple'::regconfig, %s) LIMIT {each}) t"
             )
             params.append(" <-> ".join(lexemes))
