@@ -199,18 +199,6 @@ class Rating(models.Model):
     )
     created_at = models.DateTimeField(_("评价时间"), auto_now_add=True)
 
-    @property
-    def comment_pending(self) -> bool:
-        return bool(self.comment) and self.comment_status == ReviewStatus.PENDING
-
-    @property
-    def reply_pending(self) -> bool:
-        return self.reply_status == ReviewStatus.PENDING
-
-    @property
-    def reply_public(self) -> bool:
-        return bool(self.reply) and self.reply_status == ReviewStatus.APPROVED
-
     objects = RatingQuerySet.as_manager()
 
     class Meta:
@@ -228,6 +216,18 @@ class Rating(models.Model):
 
     def __str__(self) -> str:
         return f"{self.record} {self.timeliness}/{self.quality}/{self.attitude}"
+
+    @property
+    def comment_pending(self) -> bool:
+        return bool(self.comment) and self.comment_status == ReviewStatus.PENDING
+
+    @property
+    def reply_pending(self) -> bool:
+        return self.reply_status == ReviewStatus.PENDING
+
+    @property
+    def reply_public(self) -> bool:
+        return bool(self.reply) and self.reply_status == ReviewStatus.APPROVED
 
     @property
     def average(self) -> Decimal:
