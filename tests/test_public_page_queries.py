@@ -67,10 +67,12 @@ def test_catalogue_details(client, catalogue, django_assert_num_queries):
     from marketplace.catalogue.models import Incubator, Instrument, Technology
 
     instrument = Instrument.objects.published().first()
-    pinned(client, instrument.get_absolute_url(), 5, django_assert_num_queries)
+    # 5, plus the open-sharing summary (issue 19): this year's tally and the approved ratings
+    pinned(client, instrument.get_absolute_url(), 7, django_assert_num_queries)
     pinned(client, Incubator.objects.first().get_absolute_url(), 1, django_assert_num_queries)
     pinned(client, Technology.objects.first().get_absolute_url(), 1, django_assert_num_queries)
-    pinned(client, f"/institutions/{catalogue[0].code}/", 7, django_assert_num_queries)
+    # 7, plus the open-sharing summary (issue 19)
+    pinned(client, f"/institutions/{catalogue[0].code}/", 9, django_assert_num_queries)
 
 
 def test_institutions_list_counts_only_live_instruments_of_each(client, catalogue):
