@@ -13,4 +13,5 @@ urlpatterns = [
     path("bookings/<int:pk>/cancel/confirm/", views.cancel_confirm, name="cancel_confirm"),
     path("bookings/<int:pk>/<str:action>/", views.act, name="act"),
     path("instruments/<str:code>/book/", views.book, name="book"),
+    path("instruments/<str:code>/calendar/", views.calendar, name="calendar"),
 ]

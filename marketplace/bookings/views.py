@@ -13,11 +13,14 @@ from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.dates import WEEKDAYS_ABBR
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from marketplace.accounts.permissions import member_institution_ids
+from marketplace.accounts.api import calendar_url
+from marketplace.accounts.permissions import is_member_of, member_institution_ids
 from marketplace.catalogue.availability import free_intervals
 from marketplace.catalogue.models import Instrument, OpeningInterval, RefundTier
 from marketplace.payments.providers import online_payment_enabled
@@ -77,6 +80,21 @@ def _refund_deadlines(instrument: Instrument, start: dt.datetime) -> list[dict]:
     ]
 
 
+def _bookable_instrument(code: str, *, refunds: bool = True) -> Instrument:
+    """A published instrument with its opening hours (and refund tiers): one query each."""
+    prefetches = [
+        Prefetch("opening_hours", queryset=OpeningInterval.objects.order_by("weekday", "start"))
+    ]
+    if refunds:
+        prefetches.append(
+            Prefetch("refund_tiers", queryset=RefundTier.objects.order_by("-hours_before"))
+        )
+    return get_object_or_404(
+        Instrument.objects.published().select_related("institution").prefetch_related(*prefetches),
+        code=code,
+    )
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def book(request: HttpRequest, code: str) -> HttpResponse:
@@ -86,17 +104,7 @@ def book(request: HttpRequest, code: str) -> HttpResponse:
     the page with the price of what is chosen, 提交预约 books exactly what the form shows (and
     static/bookings/book.js updates the price and deadlines as you choose, without a round trip).
     Links may give `end` instead of `minutes` (the catalogue's slot links do)."""
-    instrument = get_object_or_404(
-        Instrument.objects.published()
-        .select_related("institution")
-        .prefetch_related(
-            Prefetch(
-                "opening_hours", queryset=OpeningInterval.objects.order_by("weekday", "start")
-            ),
-            Prefetch("refund_tiers", queryset=RefundTier.objects.order_by("-hours_before")),
-        ),
-        code=code,
-    )
+    instrument = _bookable_instrument(code)
     source = request.POST if request.method == "POST" else request.GET
     booking_step = request.method == "POST" and source.get("step", "book") != "preview"
     now = dt.datetime.now(dt.UTC)
@@ -303,3 +311,142 @@ def cancel_confirm(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 act = act_view(BOOKING_ACTIONS, detail="bookings:detail", queue="bookings:queue")
+
+
+def _starts_within(interval, slot: dt.timedelta, shortest: dt.timedelta) -> list[dt.datetime]:
+    """Every slot boundary of a free interval from which the shortest stay still fits."""
+    starts, moment = [], interval.start
+    while moment + shortest <= interval.end:
+        starts.append(moment)
+        moment += slot
+    return starts
+
+
+def _month_bounds(first: dt.date) -> tuple[dt.date, dt.date]:
+    first = first.replace(day=1)
+    following = (first + dt.timedelta(days=32)).replace(day=1)
+    return first, following - dt.timedelta(days=1)
+
+
+def _calendar_url(code: str, week: dt.date, month: dt.date) -> str:
+    query = urlencode({"week": week.isoformat(), "month": f"{month:%Y-%m}"})
+    return f"{reverse('bookings:calendar', args=[code])}?{query}"
+
+
+def _feeds(request: HttpRequest, instrument: Instrument) -> dict:
+    """The person's own iCal feed and, for the institution's members, the instrument's."""
+    user = request.user
+    if not user.is_authenticated:
+        return {}
+    feeds = {"mine": request.build_absolute_uri(calendar_url(user))}
+    if is_member_of(user, instrument.institution_id):
+        path = reverse("api:instrument-calendar", args=[instrument.code])
+        feeds["instrument"] = request.build_absolute_uri(f"{path}?token={user.calendar_token}")
+    return feeds
+
+
+def calendar(request: HttpRequest, code: str) -> HttpResponse:
+    """The instrument's free time: a week (Monday to Sunday, this week by default) with every
+    bookable start as a link to the booking form, previous/next weeks within the booking
+    window, and a month overview marking the days with bookable time (each opens its week).
+    Plain links and tables: it works without JavaScript. Dates are the instrument's own."""
+    instrument = _bookable_instrument(code, refunds=False)
+    zone = ZoneInfo(instrument.timezone)
+    now = timezone.now()
+    today = now.astimezone(zone).date()
+    window_end = (now + dt.timedelta(days=instrument.max_advance_days)).astimezone(zone).date()
+    error = None
+    try:
+        asked_week = dt.date.fromisoformat(request.GET["week"]) if "week" in request.GET else today
+        asked_month = (
+            dt.date.fromisoformat(request.GET["month"] + "-01") if "month" in request.GET else None
+        )
+    except ValueError:
+        error = _("日期格式应为 YYYY-MM-DD（周）或 YYYY-MM（月），已显示本周。")
+        asked_week, asked_month = today, None
+    # Weeks start on Monday; none before this week, none after the one the window ends in.
+    first_monday = today - dt.timedelta(days=today.weekday())
+    last_monday = window_end - dt.timedelta(days=window_end.weekday())
+    monday = min(
+        max(asked_week - dt.timedelta(days=asked_week.weekday()), first_monday), last_monday
+    )
+    month_first, month_last = _month_bounds(
+        min(max(asked_month or max(monday, today), today.replace(day=1)), window_end)
+    )
+    # One computation (two queries) covers the week and the month, within the window.
+    first = max(min(monday, month_first), today)
+    last = min(max(monday + dt.timedelta(days=6), month_last), window_end)
+    free = free_intervals(instrument, first, last, now=now) if first <= last else []
+    slot = dt.timedelta(minutes=instrument.slot_minutes)
+    shortest = dt.timedelta(minutes=instrument.min_minutes)
+    by_day: dict[dt.date, list[dict]] = {}
+    for interval in free:
+        starts = _starts_within(interval, slot, shortest)
+        if starts:
+            day = interval.start.astimezone(zone).date()
+            by_day.setdefault(day, []).append(
+                {"start": interval.start, "end": interval.end, "starts": starts}
+            )
+    week = [
+        {
+            "date": day,
+            "intervals": by_day.get(day, []),
+            "closed": not today <= day <= window_end,
+        }
+        for day in (monday + dt.timedelta(days=n) for n in range(7))
+    ]
+    grid_start = month_first - dt.timedelta(days=month_first.weekday())
+    month_weeks = []
+    for row in range(6):
+        row_monday = grid_start + dt.timedelta(weeks=row)
+        if row_monday > month_last:
+            break
+        cells = []
+        for n in range(7):
+            day = row_monday + dt.timedelta(days=n)
+            in_month = month_first <= day <= month_last
+            cells.append(
+                {
+                    "date": day if in_month else None,
+                    "free": in_month and day in by_day,
+                    "current": in_month and monday <= day <= monday + dt.timedelta(days=6),
+                    "today": day == today,
+                    "url": _calendar_url(code, day, month_first)
+                    if in_month and today <= day <= window_end
+                    else "",
+                }
+            )
+        month_weeks.append(cells)
+    previous_week = monday - dt.timedelta(weeks=1)
+    next_week = monday + dt.timedelta(weeks=1)
+    previous_month = _month_bounds(month_first - dt.timedelta(days=1))[0]
+    next_month = month_last + dt.timedelta(days=1)
+    return render(
+        request,
+        "bookings/calendar.html",
+        {
+            "instrument": instrument,
+            "error": error,
+            "week": week,
+            "week_start": monday,
+            "week_end": monday + dt.timedelta(days=6),
+            "window_end": window_end,
+            "previous_week_url": _calendar_url(code, previous_week, previous_week)
+            if monday > first_monday
+            else "",
+            "next_week_url": _calendar_url(code, next_week, next_week)
+            if monday < last_monday
+            else "",
+            "month": month_first,
+            "month_weeks": month_weeks,
+            "weekday_names": [WEEKDAYS_ABBR[n] for n in range(7)],
+            "previous_month_url": _calendar_url(code, max(previous_month, today), previous_month)
+            if month_first > today
+            else "",
+            "next_month_url": _calendar_url(code, next_month, next_month)
+            if next_month <= window_end
+            else "",
+            "feeds": _feeds(request, instrument),
+        },
+        status=400 if error else 200,
+    )
