@@ -128,11 +128,13 @@ def test_list_pages_query_counts_do_not_grow(client, inquiry_world, django_asser
     opened(inquiry_world)
     client.force_login(inquiry_world.inquirer)
     # session, user, count, page, two permission lookups of the Wagtail user bar
-    with django_assert_num_queries(6):
+    # + the header's unread-notices badge (issue 15)
+    with django_assert_num_queries(7):
         assert client.get("/inquiries/", **ZH).status_code == 200
     client.force_login(inquiry_world.manager)
     # session, user, memberships, count, page, the user bar's two
-    with django_assert_num_queries(7):
+    # + the header's unread-notices badge (issue 15)
+    with django_assert_num_queries(8):
         assert client.get("/inquiries/queue/?status=all", **ZH).status_code == 200
 
 
@@ -208,7 +210,8 @@ def test_detail_page_query_count_is_pinned(client, inquiry_world, django_assert_
         services.post_message(inquiry, inquiry_world.manager, f"第 {n} 条回复")
     client.force_login(inquiry_world.inquirer)
     # session, user, moderator check, memberships, inquiry, thread, timeline, the user bar's two
-    with django_assert_max_num_queries(9):
+    # + the header's unread-notices badge (issue 15)
+    with django_assert_max_num_queries(10):
         assert client.get(f"/inquiries/{inquiry.pk}/", **ZH).status_code == 200
 
 

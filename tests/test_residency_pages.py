@@ -72,7 +72,8 @@ def test_my_applications_lists_only_mine_with_a_pinned_query_count(
     ApplicationFactory(incubator=world.incubator, company_name="别人的公司")
     client.force_login(world.founder)
     # session, user, count, page, and base.html's two permission lookups
-    with django_assert_num_queries(6):
+    # + the header's unread-notices badge (issue 15)
+    with django_assert_num_queries(7):
         response = client.get(reverse("residency:mine"))
     page = response.content.decode()
     assert page.count("滇池创客空间") == 5
@@ -87,7 +88,8 @@ def test_the_queue_shows_the_institutions_applications_filtered_by_status(
     ApplicationFactory(incubator=world.other_incubator, company_name="外单位公司")
     client.force_login(world.manager)
     # session, user, moderator check, member institutions, count, page, base.html permissions ×2
-    with django_assert_num_queries(8):
+    # + the header's unread-notices badge (issue 15)
+    with django_assert_num_queries(9):
         response = client.get(reverse("residency:queue"))
     page = response.content.decode()
     assert "已拒公司" in page and "外单位公司" not in page

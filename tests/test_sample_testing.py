@@ -640,11 +640,13 @@ def test_my_orders_and_the_queue_make_a_fixed_number_of_queries(
         ordered(lab)
     client.force_login(startup)
     # session, user, count, page, and the Wagtail user bar's two permission lookups
-    with django_assert_num_queries(6):
+    # + the header's unread-notices badge (issue 15)
+    with django_assert_num_queries(7):
         assert client.get("/sample-orders/").status_code == 200
     client.force_login(manager)
     # ... plus memberships and the moderator group check
-    with django_assert_num_queries(8):
+    # + the header's unread-notices badge (issue 15)
+    with django_assert_num_queries(9):
         assert client.get("/sample-orders/queue/").status_code == 200
 
 
@@ -770,7 +772,8 @@ def test_the_order_page_and_detail_endpoint_make_a_fixed_number_of_queries(
     _, startup, _ = lab
     client.force_login(startup)
     # session, user, moderator check, memberships, order, transitions, payments, user bar (2)
-    with django_assert_num_queries(9):
+    # + the header's unread-notices badge (issue 15)
+    with django_assert_num_queries(10):
         assert client.get(f"/sample-orders/{in_lab.pk}/").status_code == 200
     founder = token_client(api_client, startup)
     # token and user, moderator check, memberships, visibility check, order, transitions, payments

@@ -65,7 +65,8 @@ def test_the_manager_sees_what_waits_for_the_institution_in_a_fixed_number_of_qu
     # session, user, memberships, one aggregate per workflow (4), the waiting items of the
     # three workflows that have some (3), the institutions whose ledgers are linked (1,
     # issue 13), Wagtail user bar (2)
-    with django_assert_num_queries(13):
+    # + the header's unread-notices badge (issue 15)
+    with django_assert_num_queries(14):
         html = client.get("/workspace/").content.decode()
     assert 'href="/institutions/YLU/ledger/"' in html
     assert '<a href="/sample-orders/queue/"><span class="badge badge-warn">2</span></a>' in html

@@ -23,6 +23,6 @@ def notices(request: HttpRequest) -> HttpResponse:
     for notice in page:
         notice.text = notice.text_in(language)
     unread = [n.pk for n in page if n.read_at is None]
-    response = render(request, "notifications/list.html", {"page": page, "unread": set(unread)})
+    # Marked before rendering, so the header's unread badge counts only what is left.
     Notification.objects.filter(pk__in=unread).update(read_at=timezone.now())
-    return response
+    return render(request, "notifications/list.html", {"page": page, "unread": set(unread)})
