@@ -142,7 +142,9 @@ def workspace(request: HttpRequest) -> HttpResponse:
             ]
     waiting_items.sort(key=lambda item: item["created_at"])
     ledgers = (
-        Institution.objects.filter(pk__in=institutions).order_by("code").values("code", "name")
+        Institution.objects.filter(pk__in=institutions)
+        .order_by("code")
+        .values("pk", "code", "name")
         if institutions
         else []
     )

@@ -137,6 +137,14 @@ def test_every_transition_is_allowed_exactly_when_the_table_says_so(lab, source,
         order.refresh_from_db()
         assert order.status == target
         assert order.transitions.last().to_status == target
+    elif target == Status.CONFIRMED and source in services.PAID_STATUSES:
+        # A transfer for an order already paid moves nothing: it is recorded and sent back.
+        before = order.transitions.count()
+        attempt(lab, order, target)
+        order.refresh_from_db()
+        assert order.status == source
+        assert order.transitions.count() == before
+        assert order.payments.filter(kind="refund", refund_of__reference="REF").exists()
     else:
         before = order.transitions.count()
         with pytest.raises(Conflict):

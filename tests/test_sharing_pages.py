@@ -154,3 +154,37 @@ def test_an_institution_name_that_looks_like_a_formula_is_disarmed(client):
     assert csv_text.splitlines()[0].startswith("\"'=HYPERLINK")
     sheet = load_workbook(io.BytesIO(client.get(f"{url}.xlsx").content)).active
     assert sheet["A1"].data_type == "s"
+
+
+# Session, user, memberships, the institution, its instruments, the summary rows (indicators,
+# province median, per-instrument rows), ratings to answer, the usage form, the user bar.
+# Measured 19 when issue 19 merged; 18 once the instruments are read once. Pinned so it cannot
+# grow with the number of instruments or creep up unnoticed.
+DASHBOARD_QUERIES = 18
+queries_log: list = []
+
+
+def _dashboard_queries(client, world) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(world.manager)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get("/statistics/institution/?year=2025")
+    assert response.status_code == 200
+    queries_log[:] = queries.captured_queries
+    return len(queries)
+
+
+def test_the_dashboard_makes_a_fixed_number_of_queries_whatever_the_instruments(client):
+    world = make_world()
+    completed_booking(world, world.outsider, shanghai(2025, 6, 9), 600)
+    few = _dashboard_queries(client, world)
+    for n in range(6):
+        instrument = InstrumentFactory(institution=world.institution, code=f"YLU-N{n}")
+        completed_booking(
+            world, world.outsider, shanghai(2025, 6, 10 + n), 60, instrument=instrument
+        )
+    many = _dashboard_queries(client, world)
+    assert many == few
+    assert many <= DASHBOARD_QUERIES, "\n".join(q["sql"][:160] for q in queries_log)

@@ -55,6 +55,7 @@ def test_the_founder_sees_what_they_started(client, busy_institution):
     assert '<a href="/residency/applications/">1 / 1</a>' in html
     assert '<a href="/inquiries/">1 / 1</a>' in html
     assert "/sample-orders/queue/" not in html
+    assert "/statistics/institution/" not in html  # no dashboard for a non-member
 
 
 def test_the_manager_sees_what_waits_for_the_institution_in_a_fixed_number_of_queries(
@@ -69,6 +70,9 @@ def test_the_manager_sees_what_waits_for_the_institution_in_a_fixed_number_of_qu
     with django_assert_num_queries(14):
         html = client.get("/workspace/").content.decode()
     assert 'href="/institutions/YLU/ledger/"' in html
+    # issue 19: the institution's sharing dashboard, one link per institution, no extra query
+    institution_pk = manager.memberships.get().institution_id
+    assert f'href="/statistics/institution/?institution={institution_pk}"' in html
     assert '<a href="/sample-orders/queue/"><span class="badge badge-warn">2</span></a>' in html
     assert '<a href="/residency/queue/"><span class="badge badge-warn">1</span></a>' in html
     assert '<a href="/inquiries/queue/"><span class="badge badge-warn">1</span></a>' in html
@@ -111,3 +115,18 @@ def test_the_founder_has_no_waiting_list(client, busy_institution):
     founder, _ = busy_institution
     client.force_login(founder)
     assert 'id="waiting"' not in client.get("/workspace/").content.decode()
+
+
+def test_the_dashboard_link_from_the_workspace_opens_the_members_dashboard(
+    client, busy_institution
+):
+    _, manager = busy_institution
+    client.force_login(manager)
+    html = client.get("/workspace/").content.decode()
+    link = re.search(
+        r'href="(/statistics/institution/\?institution=\d+)" class="dashboard-link"', html
+    )
+    assert link
+    response = client.get(link.group(1))
+    assert response.status_code == 200
+    assert manager.memberships.get().institution.name in response.content.decode()

@@ -293,10 +293,20 @@ def pay(
     return result
 
 
+# Statuses in which the order's price has been paid (a late transfer is an over-payment).
+PAID_STATUSES = (
+    Status.CONFIRMED,
+    Status.SAMPLES_RECEIVED,
+    Status.REPORT_DELIVERED,
+    Status.COMPLETED,
+)
+
+
 @atomic_action
 def confirm_offline_payment(order: SampleOrder, by, reference: str) -> SampleOrder:
     """A member saw the transfer arrive — not for an order they placed themselves (another
-    member confirms)."""
+    member confirms). A transfer that arrives for an order already paid (by card, say) is
+    recorded and sent back at once as an over-payment, as for bookings — not refused."""
     order = _locked(order)
     _require_member(by, order)
     if order.user_id == by.pk:
@@ -308,6 +318,10 @@ def confirm_offline_payment(order: SampleOrder, by, reference: str) -> SampleOrd
             "self_confirmation",
         )
     reference = _text(reference, "reference", "转账凭证号", "reference", 100)
+    if order.status in PAID_STATUSES and order.price and order.paid_amount >= order.price:
+        late = payments.settle_offline(order, order.price, reference, by=by)
+        payments.refund_excess(order, order.price, late=late)
+        return order
     _require_status(order, Status.AWAITING_PAYMENT)
     payments.settle_offline(order, order.price, reference, by=by)
     return ORDER_FLOW.move(order, Status.CONFIRMED, by, f"offline payment {reference}")

@@ -185,11 +185,13 @@ def instrument_indicators(instrument: Instrument, year: int) -> dict:
     )
 
 
-def dashboard(institution: Institution, year: int) -> dict:
-    """The institution's instruments against the province median; underused ones flagged."""
+def dashboard(institution: Institution, year: int, instruments: list | None = None) -> dict:
+    """The institution's instruments against the province median; underused ones flagged.
+    `instruments`: the institution's instruments in code order, if the caller read them."""
     province_median = instrument_median_minutes(year)
     threshold = Decimal(province_median) * UNDERUSED_SHARE
-    instruments = list(Instrument.objects.filter(institution=institution).order_by("code"))
+    if instruments is None:
+        instruments = list(Instrument.objects.filter(institution=institution).order_by("code"))
     tallies = {
         t.key: t
         for t in Tally.objects.filter(

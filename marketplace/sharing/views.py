@@ -144,7 +144,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "years": indicators.years_with_data(),
             "member": member,
             "data": indicators.institution_indicators(institution, year),
-            "board": indicators.dashboard(institution, year),
+            "board": indicators.dashboard(institution, year, instruments),
             "form": form,
             "ratings": ratings,
             "reply_form": ReplyForm(),
