@@ -38,15 +38,6 @@ def site_for_request(request) -> Site | None:
     return found or None
 
 
-def site_root_paths():
-    local = caches["local"]
-    found = local.get(_ROOT_PATHS)
-    if found is None:
-        found = Site.get_site_root_paths()
-        local.set(_ROOT_PATHS, found, _SECONDS)
-    return found
-
-
 def alternates_key(page, request) -> str:
     """The per-process cache key of a page's hreflang links (cms_tags._alternates)."""
     local = caches["local"]
@@ -74,7 +65,15 @@ class SiteLookupMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        if not request.path.startswith(("/admin/", "/django-admin/", "/api/", "/static/")):
-            request._wagtail_site = site_for_request(request)
-            request._wagtail_cached_site_root_paths = site_root_paths()
-        return self.get_response(request)
+        if request.path.startswith(("/admin/", "/django-admin/", "/api/", "/static/")):
+            return self.get_response(request)
+        request._wagtail_site = site_for_request(request)
+        # the root paths only when cached: a page that never needs them (the catalogue's
+        # own views) pays nothing; whatever Wagtail read during the request is kept after
+        paths = caches["local"].get(_ROOT_PATHS)
+        if paths is not None:
+            request._wagtail_cached_site_root_paths = paths
+        response = self.get_response(request)
+        if paths is None and hasattr(request, "_wagtail_cached_site_root_paths"):
+            caches["local"].set(_ROOT_PATHS, request._wagtail_cached_site_root_paths, _SECONDS)
+        return response
