@@ -9,7 +9,13 @@ class CmsConfig(AppConfig):
     verbose_name = _("双创专区")
 
     def ready(self):
-        from . import signals
+        from wagtail.models import Locale
+
+        from . import locales, signals
+
+        # Wagtail asks Locale.get_active() while routing every page (root_page.localized):
+        # answered from the per-process locales (cms/locales.py) instead of a query each time.
+        Locale.get_active = classmethod(lambda cls: locales.active_locale())
 
         signals.connect_cache_invalidation()
         signals.connect_page_cache_purges()

@@ -187,6 +187,11 @@ def connect_page_cache_purges() -> None:
     from .locales import forget_locales
 
     on(rows, forget_locales, Locale, "locales")
+    from .sites import forget_sites
+
+    # the per-process Site and site root paths (cms/sites.py): a site or any page changed
+    on(rows, forget_sites, Site, "sites")
+    on(rows, forget_sites, None, "sites-pages")
     # Every page type, including those other apps add later: any Page row saved or deleted.
     on(rows, _any_page_saved, None, "pages")
     on((page_published, page_unpublished), _cms_changed, None, "page-publication")

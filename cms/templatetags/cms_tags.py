@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django import template
 from django.conf import settings
+from django.core.cache import caches
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
@@ -76,10 +77,21 @@ def cms_head(context):
 def _alternates(page, request) -> list[dict]:
     if not getattr(settings, "WAGTAIL_I18N_ENABLED", False):
         return []
+    from cms.sites import alternates_key
+
+    # hreflang links change only when a translation is published or moved: kept in the
+    # per-process cache a minute, forgotten in this process on any page save (cms/sites.py)
+    key = alternates_key(page, request)
+    local = caches["local"]
+    found = local.get(key)
+    if found is not None:
+        return found
     out = []
     for other in page.get_translations(inclusive=True).live().select_related("locale"):
         out.append({"lang": other.locale.language_code, "url": other.get_full_url(request)})
-    return out if len(out) > 1 else []
+    out = out if len(out) > 1 else []
+    local.set(key, out, 60)
+    return out
 
 
 @register.simple_tag(takes_context=True)

@@ -18,6 +18,7 @@ read once per process and brought up to date when the index changes (SearchIndex
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 import random
 import threading
@@ -58,7 +59,9 @@ FTS_COLUMNS = {
 }
 PG_WEIGHT_LETTER = {TITLE: "A", BODY: "B", PINYIN: "C", INITIALS: "D", CODES: "D"}
 # PostgreSQL keeps three stored vectors (migration 0005): the title, the pinyin, initials and
-# codes together ("alias"), and the body, the only large one.
+# codes together ("alias"), and the body, the only large one; in a narrow table of their own
+# (migration 0006), so that collecting the ids of a wide match reads few heap pages.
+VECTOR_TABLE = "site_search_vectors"
 TITLE_VECTOR, ALIAS_VECTOR, BODY_VECTOR = "title_vector", "alias_vector", "body_vector"
 PG_VECTORS = (TITLE_VECTOR, ALIAS_VECTOR, BODY_VECTOR)
 PG_COLUMNS = {
@@ -457,7 +460,7 @@ class DatabaseEngine:
             return []
         if connection.vendor == "postgresql":
             cursor.execute(
-                f"SELECT -({expression.rank}), id FROM {SearchDocument._meta.db_table} "  # noqa: S608
+                f"SELECT -({expression.rank}), id FROM {VECTOR_TABLE} "  # noqa: S608
                 f"WHERE {expression.where}",
                 expression.rank_params + expression.where_params,
             )
@@ -478,7 +481,7 @@ class DatabaseEngine:
             return np.zeros(0, np.int64)
         if connection.vendor == "postgresql":
             cursor.execute(
-                f"SELECT string_agg(id::text, ',') FROM {SearchDocument._meta.db_table} "  # noqa: S608
+                f"SELECT string_agg(id::text, ',') FROM {VECTOR_TABLE} "  # noqa: S608
                 f"WHERE {expression.where}",
                 expression.where_params,
             )
@@ -500,7 +503,7 @@ class DatabaseEngine:
     ) -> SearchResult:
         arrays = self.arrays
         wanted = request.offset + request.page_size
-        with connection.cursor() as cursor:
+        with _index_scans() as cursor:
             arrays.sync(cursor)
             selected = arrays.selected(request.filters)
             if parsed.empty:
@@ -599,7 +602,7 @@ class DatabaseEngine:
             if prefix:
                 lexemes[-1] = f"'{db_token(grams[-1])}':*"
             parts.append(
-                f"SELECT id FROM (SELECT id FROM {table} WHERE {TITLE_VECTOR} @@ "  # noqa: S608
+                f"SELECT id FROM (SELECT id FROM {VECTOR_TABLE} WHERE {TITLE_VECTOR} @@ "  # noqa: S608
                 f"to_tsquery('simple'::regconfig, %s) LIMIT {each}) t"
             )
             params.append(" <-> ".join(lexemes))
@@ -629,6 +632,23 @@ class DatabaseEngine:
             )
             titles = [row[0] for row in cursor.fetchall()]
         return rank_suggestions(titles, typed, limit)
+
+
+@contextlib.contextmanager
+def _index_scans():
+    """A cursor for the statements of one search. On PostgreSQL they run in a transaction
+    with `enable_seqscan` off: for a wide match (检测, 40% of the rows) the planner estimates
+    that reading the whole table is cheaper than the bitmap of the GIN indexes and then
+    evaluates every vector of every row — ten times slower than the bitmap, which for a
+    one-token term needs no recheck at all (docs/performance.md, "Search on PostgreSQL")."""
+    if connection.vendor != "postgresql":
+        with connection.cursor() as cursor:
+            yield cursor
+        return
+    # savepoint=False: inside a caller's transaction this adds no savepoint round trips
+    with transaction.atomic(savepoint=False), connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        yield cursor
 
 
 def rank_suggestions(titles: list[str], typed: str, limit: int) -> list[str]:
