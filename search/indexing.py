@@ -44,12 +44,13 @@ def enqueue(keys) -> None:
     transaction.on_commit(_schedule_drain)
 
 
-def index_in_bulk(keys, batch_size: int = 2000) -> int:
+def index_in_bulk(keys, batch_size: int = 2000, progress=None) -> int:
     """For bulk writers (the catalogue import), after their rows are committed: build each
     document once and write it to the embedded index, and to Elasticsearch when that is the
     engine, a batch at a time. `enqueue` would build every document twice (the save's own
     update, then the drain's) and keep an outbox row for each; here only what an engine could
-    not take goes to the outbox, for the drain to retry. Returns the documents indexed."""
+    not take goes to the outbox, for the drain to retry. `progress(n)` hears each batch.
+    Returns the documents indexed."""
     keys = list(dict.fromkeys(keys))
     engine = get_engine()
     embedded = database_engine()
@@ -72,6 +73,8 @@ def index_in_bulk(keys, batch_size: int = 2000) -> int:
                 retry.extend(chunk)
                 continue
         indexed += sum(1 for doc in docs.values() if doc is not None)
+        if progress:
+            progress(len(chunk))
     if retry:
         with transaction.atomic():
             IndexOperation.objects.bulk_create(

@@ -806,8 +806,10 @@ def import_catalogue(
     *,
     dry_run: bool = False,
     progress: Callable[[int], None] | None = None,
+    index_progress: Callable[[int], Callable[[int], None]] | None = None,
 ) -> ImportReport:
-    """Validate everything; if valid, write everything in one transaction (nothing if dry_run)."""
+    """Validate everything; if valid, write everything in one transaction (nothing if dry_run).
+    `index_progress(total)` is asked for a tick function when indexing the written rows begins."""
     report = ImportReport(dry_run=dry_run)
     report.errors = validate_catalogue(data)
     if report.errors:
@@ -828,7 +830,7 @@ def import_catalogue(
                 raise _DryRunRollback
     except _DryRunRollback:
         report.changed_keys = []
-    _index(report.changed_keys)
+    _index(report.changed_keys, index_progress)
     if not dry_run and (sum(report.created.values()) or sum(report.updated.values())):
         from .signals import catalogue_imported
 
@@ -836,14 +838,15 @@ def import_catalogue(
     return report
 
 
-def _index(keys: list[str]) -> None:
+def _index(keys: list[str], index_progress=None) -> None:
     """Make what was written searchable, in bulk: every document is built once, a batch at a
     time, after the commit (search.indexing.index_in_bulk); what an engine cannot take now
     goes to the search outbox and is retried by the drain."""
     from search.indexing import index_in_bulk
 
     try:
-        index_in_bulk(keys, batch_size=BATCH)
+        tick = index_progress(len(keys)) if index_progress and keys else None
+        index_in_bulk(keys, batch_size=BATCH, progress=tick)
     except Exception:  # noqa: BLE001 — the import is committed; `rebuild_search_index` repairs
         logger.exception("import: search index update failed for %d records", len(keys))
 
