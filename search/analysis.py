@@ -131,14 +131,22 @@ def query_tokens(phrase_tokens: tuple[str, ...], prefix: bool = False) -> tuple[
 
 def pinyin_tokens(text: str) -> tuple[list[str], list[str]]:
     """(syllables, initials) for the CJK characters of a name; other characters are skipped."""
-    from pypinyin import lazy_pinyin
-
     chars = [token for token in tokens(text) if is_cjk(token)]
     if not chars:
         return [], []
-    syllables = [s.replace("ü", "v") for s in lazy_pinyin(chars, errors="ignore")]
-    initials = [s[0] for s in syllables if s]
+    syllables = [s for s in map(_char_pinyin, chars) if s]
+    initials = [s[0] for s in syllables]
     return syllables, initials
+
+
+@lru_cache(maxsize=1 << 16)
+def _char_pinyin(char: str) -> str:
+    """One character's toneless pinyin ("" if it has none). The characters are converted one
+    by one (a list of single characters gives pypinyin no phrases to look up), so remembering
+    each is exact, and it spares a bulk import most of pypinyin's work."""
+    from pypinyin import lazy_pinyin
+
+    return "".join(lazy_pinyin([char], errors="ignore")).replace("ü", "v")
 
 
 @cache

@@ -11,6 +11,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from functools import lru_cache
 
 from django.utils.html import strip_tags
 from django.utils.translation import override
@@ -91,6 +92,19 @@ def _listing_facets(listing, region: str) -> dict[str, list[str]]:
     return {"region": [region] if region else [], "institution": [listing.institution.code]}
 
 
+@lru_cache(maxsize=4096)
+def _label(model, field_name: str, value) -> str:
+    """A choice's Chinese label, as get_FOO_display() gives it; remembered, because that
+    method rebuilds the field's whole choice table on every call (a large share of a bulk
+    import's document building)."""
+    with override("zh-hans"):
+        return str(dict(model._meta.get_field(field_name).flatchoices).get(value, value))
+
+
+def _display(item, field_name: str) -> str:
+    return _label(type(item), field_name, getattr(item, field_name))
+
+
 def _amount(value: Decimal | None) -> str | None:
     return None if value is None else str(value)
 
@@ -100,7 +114,7 @@ def instrument_document(item) -> Document:
         text = _join(
             item.model_number,
             item.manufacturer,
-            item.get_category_display(),
+            _display(item, "category"),
             item.description,
             item.capabilities,
             item.location,
@@ -143,9 +157,9 @@ def instrument_document(item) -> Document:
 def incubator_document(item) -> Document:
     with override("zh-hans"):
         text = _join(
-            item.get_type_display(),
-            item.get_level_display(),
-            item.get_region_display(),
+            _display(item, "type"),
+            _display(item, "level"),
+            _display(item, "region"),
             item.county,
             item.address,
             item.operator,
@@ -185,7 +199,7 @@ def technology_document(item) -> Document:
         text = _join(
             item.summary,
             item.field,
-            item.get_ip_type_display(),
+            _display(item, "ip_type"),
             item.ip_numbers,
             item.inventors,
             item.transfer_mode_labels,

@@ -44,6 +44,46 @@ def enqueue(keys) -> None:
     transaction.on_commit(_schedule_drain)
 
 
+def index_in_bulk(keys, batch_size: int = 2000, progress=None) -> int:
+    """For bulk writers (the catalogue import), after their rows are committed: build each
+    document once and write it to the embedded index, and to Elasticsearch when that is the
+    engine, a batch at a time. `enqueue` would build every document twice (the save's own
+    update, then the drain's) and keep an outbox row for each; here only what an engine could
+    not take goes to the outbox, for the drain to retry. `progress(n)` hears each batch.
+    Returns the documents indexed."""
+    keys = list(dict.fromkeys(keys))
+    engine = get_engine()
+    embedded = database_engine()
+    retry: list[str] = []
+    indexed = 0
+    for start in range(0, len(keys), batch_size):
+        chunk = keys[start : start + batch_size]
+        docs = documents.load(chunk)
+        try:
+            embedded.apply(docs)
+        except Exception:  # the outbox keeps them; the drain retries
+            logger.exception("search: could not update the embedded index for %d keys", len(chunk))
+            retry.extend(chunk)
+            continue
+        if engine is not embedded:
+            try:
+                engine.apply(docs)
+            except SearchUnavailable as error:
+                logger.warning("search: %s index updates deferred: %s", len(chunk), error)
+                retry.extend(chunk)
+                continue
+        indexed += sum(1 for doc in docs.values() if doc is not None)
+        if progress:
+            progress(len(chunk))
+    if retry:
+        with transaction.atomic():
+            IndexOperation.objects.bulk_create(
+                [IndexOperation(key=key) for key in retry], batch_size=batch_size
+            )
+            transaction.on_commit(_schedule_drain)
+    return indexed
+
+
 def _schedule_drain() -> None:
     try:
         drain_search_index.enqueue()

@@ -26,6 +26,7 @@ from jsonschema import Draft202012Validator, FormatChecker
 
 from marketplace.accounts.models import Institution
 from marketplace.accounts.validators import is_valid_credit_code
+from search.bulk import insert_rows
 
 from .capacity import clamp_to_totals
 from .models import (
@@ -683,17 +684,15 @@ def _write_listings(
             else:
                 obj.pk = current[0]
                 to_update.append((obj, record))
-        if to_create:
-            model.objects.bulk_create([obj for obj, _ in to_create], batch_size=BATCH)
-            if not all(obj.pk for obj, _ in to_create):
-                # Backends without RETURNING on bulk insert: look the new ids up once.
-                ids = dict(
-                    model.objects.filter(code__in=[o.code for o, _ in to_create]).values_list(
-                        "code", "pk"
-                    )
+        if to_create and not insert_rows(model, [obj for obj, _ in to_create], batch_size=BATCH):
+            # SQLite (one prepared INSERT, no RETURNING): look the new ids up once.
+            ids = dict(
+                model.objects.filter(code__in=[o.code for o, _ in to_create]).values_list(
+                    "code", "pk"
                 )
-                for obj, _ in to_create:
-                    obj.pk = ids[obj.code]
+            )
+            for obj, _ in to_create:
+                obj.pk = ids[obj.code]
         if to_update:
             fields = [
                 f.name
@@ -755,8 +754,8 @@ def _write_booking_children(to_create: list, to_update: list) -> None:
                     refund_percent=tier["refund_percent"],
                 )
             )
-    OpeningInterval.objects.bulk_create(intervals, batch_size=BATCH)
-    RefundTier.objects.bulk_create(tiers, batch_size=BATCH)
+    insert_rows(OpeningInterval, intervals, batch_size=BATCH)
+    insert_rows(RefundTier, tiers, batch_size=BATCH)
 
 
 def _write_capacities(to_create: list, to_update: list) -> None:
@@ -807,8 +806,10 @@ def import_catalogue(
     *,
     dry_run: bool = False,
     progress: Callable[[int], None] | None = None,
+    index_progress: Callable[[int], Callable[[int], None]] | None = None,
 ) -> ImportReport:
-    """Validate everything; if valid, write everything in one transaction (nothing if dry_run)."""
+    """Validate everything; if valid, write everything in one transaction (nothing if dry_run).
+    `index_progress(total)` is asked for a tick function when indexing the written rows begins."""
     report = ImportReport(dry_run=dry_run)
     report.errors = validate_catalogue(data)
     if report.errors:
@@ -829,7 +830,7 @@ def import_catalogue(
                 raise _DryRunRollback
     except _DryRunRollback:
         report.changed_keys = []
-    _index(report.changed_keys)
+    _index(report.changed_keys, index_progress)
     if not dry_run and (sum(report.created.values()) or sum(report.updated.values())):
         from .signals import catalogue_imported
 
@@ -837,19 +838,17 @@ def import_catalogue(
     return report
 
 
-def _index(keys: list[str]) -> None:
-    """Hand what was written to search in batches; the search outbox retries what fails."""
-    from search.indexing import enqueue
+def _index(keys: list[str], index_progress=None) -> None:
+    """Make what was written searchable, in bulk: every document is built once, a batch at a
+    time, after the commit (search.indexing.index_in_bulk); what an engine cannot take now
+    goes to the search outbox and is retried by the drain."""
+    from search.indexing import index_in_bulk
 
-    for start in range(0, len(keys), BATCH):
-        try:
-            with transaction.atomic():
-                enqueue(keys[start : start + BATCH])
-        except Exception:  # noqa: BLE001 — the import is committed; search catches up later
-            logger.exception(
-                "import: search index update failed for %d records",
-                len(keys[start : start + BATCH]),
-            )
+    try:
+        tick = index_progress(len(keys)) if index_progress and keys else None
+        index_in_bulk(keys, batch_size=BATCH, progress=tick)
+    except Exception:  # noqa: BLE001 — the import is committed; `rebuild_search_index` repairs
+        logger.exception("import: search index update failed for %d records", len(keys))
 
 
 def count_records(data: object) -> int:

@@ -24,6 +24,7 @@ import random
 import threading
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 from django.db import connection, transaction
@@ -42,6 +43,7 @@ from ..analysis import (
     query_tokens,
 )
 from ..analysis import tokens as analysis_tokens
+from ..bulk import insert_rows
 from ..documents import Document
 from ..facets import FACET_NAMES, ordered
 from ..models import SearchDocument, SearchIndexState
@@ -91,9 +93,12 @@ class PgQuery:
     rank_params: list[str]
 
 
+@lru_cache(maxsize=1 << 18)
 def db_token(token: str) -> str:
     """A token as the database indexes it: ASCII as is, a CJK character or bigram as "zq" +
-    its code points in letters (电 → zqgfcfe), a plain word to every full-text parser."""
+    its code points in letters (电 → zqgfcfe), a plain word to every full-text parser.
+    Remembered: the CJK bigrams of a catalogue repeat, and spelling each one out was a third
+    of a bulk import's time (docs/performance.md)."""
     if is_cjk_gram(token):
         return "".join(
             "zq" + "".join(_LETTERS[int(digit, 16)] for digit in f"{ord(char):04x}")
@@ -335,7 +340,7 @@ class DatabaseEngine:
             self._changed()
 
     def _insert(self, documents: list[Document]) -> None:
-        SearchDocument.objects.bulk_create([document_row(doc) for doc in documents])
+        insert_rows(SearchDocument, [document_row(doc) for doc in documents])
 
     def clear(self) -> None:
         with connection.cursor() as cursor:

@@ -32,11 +32,24 @@ class Command(BaseCommand):
         bar = None
         if total >= PROGRESS_FROM and not no_progress:
             bar = tqdm(total=total, unit="rec", desc="import", file=self.stderr._out)
+        bars = [bar] if bar else []
+
+        def index_bar(count):
+            # the rows are committed; a second bar (records/s too) for making them searchable
+            bar.close()
+            bars.append(tqdm(total=count, unit="rec", desc="index", file=self.stderr._out))
+            return bars[-1].update
+
         try:
-            report = import_catalogue(data, dry_run=dry_run, progress=bar.update if bar else None)
+            report = import_catalogue(
+                data,
+                dry_run=dry_run,
+                progress=bar.update if bar else None,
+                index_progress=index_bar if bar else None,
+            )
         finally:
-            if bar:
-                bar.close()
+            for each in bars:
+                each.close()
         if not report.ok:
             for error in report.errors:
                 self.stderr.write(str(error))
