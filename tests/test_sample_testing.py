@@ -484,7 +484,7 @@ def test_the_api_refuses_a_traversal_file_name_with_a_clear_400(lab, in_lab, api
     )
     assert response.status_code == 400
     assert response.json()["code"] == "attachment_bad_name"
-    assert "path" in response.json()["errors"]["non_field_errors"][0]
+    assert "路径" in response.json()["errors"]["non_field_errors"][0]
     assert stored_files(settings) == []
     in_lab.refresh_from_db()
     assert in_lab.status == Status.SAMPLES_RECEIVED
@@ -499,7 +499,8 @@ def test_the_report_page_refuses_a_traversal_file_name_too(lab, in_lab, client, 
     )
     assert response.status_code == 302
     page = client.get(response["Location"]).content.decode()
-    assert "the file name must not contain a path" in page
+    assert "文件名不能包含路径" in page
+    assert "the file name must not contain a path" not in page  # one language at a time
     assert stored_files(settings) == []
     in_lab.refresh_from_db()
     assert in_lab.status == Status.SAMPLES_RECEIVED
