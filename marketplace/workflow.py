@@ -9,13 +9,17 @@ note) and tells the other side through the notification outbox — once per tran
 from __future__ import annotations
 
 import functools
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from decimal import Decimal
 
 from django.conf import settings
 from django.db import models, transaction
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+
+from marketplace import money
 
 # Notes the system writes into a log (transition or refund) are stored as these codes and shown
 # in the reader's language; a note a person typed (a reason) is shown as typed. The two old
@@ -37,10 +41,14 @@ SYSTEM_NOTES = {
     "超额付款退回 / overpayment returned": _("超额付款退回"),
     "预约已失效，款项退回 / booking no longer active": _("预约已失效，款项退回"),
 }
-# Notes with a value: (stored prefix, message with %(value)s).
-SYSTEM_NOTE_PREFIXES = (
-    ("offline payment ", _("对公转账已到账，流水号 %(value)s")),
-    ("used ", _("实际使用 %(value)s")),
+# Notes with values, as the services write them: (pattern, message with the named groups).
+SYSTEM_NOTE_PATTERNS = (
+    (re.compile(r"^offline payment (?P<reference>.+)$"), _("对公转账已到账，流水号 %(reference)s")),
+    (re.compile(r"^used (?P<minutes>\d+) min$"), _("实际使用 %(minutes)s 分钟")),
+    (
+        re.compile(r"^¥(?P<price>\d+(?:\.\d+)?) / (?P<days>\d+) d \(v(?P<version>\d+)\)$"),
+        _("报价 %(price)s，检测周期 %(days)s 个工作日（第 %(version)s 版）"),
+    ),
 )
 
 
@@ -48,12 +56,12 @@ def note_text(note: str) -> str:
     """A stored note as the reader sees it: system codes translated, typed text as typed."""
     if note in SYSTEM_NOTES:
         return str(SYSTEM_NOTES[note])
-    for prefix, message in SYSTEM_NOTE_PREFIXES:
-        if note.startswith(prefix):
-            value = note.removeprefix(prefix)
-            if prefix == "used " and value.endswith(" min"):
-                value = gettext("%(minutes)s 分钟") % {"minutes": value.removesuffix(" min")}
-            return str(message) % {"value": value}
+    for pattern, message in SYSTEM_NOTE_PATTERNS:
+        if match := pattern.match(note):
+            values = match.groupdict()
+            if "price" in values:
+                values["price"] = money.display(Decimal(values["price"]))
+            return str(message) % values
     return note
 
 

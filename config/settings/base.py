@@ -103,6 +103,7 @@ TEMPLATES = [
                 "wagtail.contrib.settings.context_processors.settings",
                 "config.context_processors.site",
             ],
+            "builtins": ["marketplace.payments.templatetags.money_tags"],
         },
     },
 ]
