@@ -17,6 +17,7 @@ from django.utils.translation import gettext
 
 from marketplace import completions
 from marketplace.accounts import permissions
+from marketplace.accounts.profile import require_profile
 from marketplace.catalogue.models import Blackout, Instrument
 from marketplace.notifications.services import institution_members, notify
 from marketplace.payments import providers
@@ -356,6 +357,7 @@ def request_booking(
     now: dt.datetime | None = None,
 ) -> Booking:
     """Reserve [start, end) on the instrument for the user, or refuse with a clear reason."""
+    require_profile(user)
     now = now or timezone.now()
     check_rules(instrument, user, start, end, now)
     price, internal = price_for(instrument, user, int((end - start).total_seconds() // 60))

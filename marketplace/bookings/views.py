@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from marketplace.accounts.permissions import member_institution_ids
+from marketplace.accounts.profile import profile_required
 from marketplace.catalogue.availability import free_intervals
 from marketplace.catalogue.models import Instrument, OpeningInterval, RefundTier
 from marketplace.payments.providers import online_payment_enabled
@@ -79,6 +80,7 @@ def _refund_deadlines(instrument: Instrument, start: dt.datetime) -> list[dict]:
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@profile_required
 def book(request: HttpRequest, code: str) -> HttpResponse:
     """Choose a start and a duration, see the price and refund deadlines, request it.
 

@@ -30,6 +30,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 
 from marketplace.accounts import permissions
+from marketplace.accounts.profile import require_profile
 from marketplace.catalogue.models import Technology
 from marketplace.catalogue.vocabularies import TransferMode
 from marketplace.money import MoneyError, yuan
@@ -154,6 +155,7 @@ def _text(value: str, *, field: str, limit: int, required: bool, label=None) -> 
 
 def open_inquiry(user, technology: Technology, message: str, intended_mode: str) -> Inquiry:
     """Send an inquiry on a published technology; the institution's members are told."""
+    require_profile(user)
     if not technology.live:
         raise NotFound(gettext("科技成果不存在"), "not_found")
     if is_institution_member(user, technology):

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 
 from marketplace.accounts import permissions
+from marketplace.accounts.profile import require_profile
 from marketplace.catalogue import capacity
 from marketplace.catalogue.models import Incubator
 from marketplace.uploads import validate_pdf
@@ -163,6 +164,7 @@ def submit_application(
     incubator."""
     if not user.is_authenticated:
         raise Forbidden(gettext("请先登录"), "login_required")
+    require_profile(user)
     if not incubator.live:
         raise NotFound(gettext("孵化载体不存在"), "not_found")
     values = {field: data.get(field) for field in FIELDS if data.get(field) is not None}

@@ -15,6 +15,7 @@ from django.utils.translation import gettext, gettext_lazy
 from marketplace import completions
 from marketplace.accounts import permissions
 from marketplace.accounts.permissions import member_institution_ids
+from marketplace.accounts.profile import require_profile
 from marketplace.catalogue.models import Instrument
 from marketplace.money import MoneyError, yuan
 from marketplace.notifications.services import institution_members, notify
@@ -146,6 +147,7 @@ def request_order(
     notes: str = "",
 ) -> SampleOrder:
     """Ask the instrument's institution to test samples; it answers with a quote."""
+    require_profile(user)
     if not (instrument.live and instrument.offers_sample_testing):
         raise RuleError(
             gettext("该仪器不提供送样检测"),
