@@ -159,7 +159,7 @@ def test_the_profile_page_saves_and_returns_to_next(
 ):
     from tests.factories import UserFactory
 
-    user = UserFactory(username="maker")
+    user = UserFactory(username="maker", real_name="", organisation="", phone="")
     client.force_login(user)
     with django_assert_max_num_queries(8):
         page = client.get("/accounts/profile/?next=/instruments/", HTTP_ACCEPT_LANGUAGE="en")
@@ -225,3 +225,23 @@ def test_login_and_logout_pages_work(client, site_pages):
     assert good.status_code == 302
     assert client.post("/accounts/logout/").status_code == 302
     assert "登录" in client.get("/").content.decode()
+
+
+def test_the_terms_and_privacy_pages_are_there_in_each_language(client, site_tree):
+    from cms.models import LegalPage
+    from marketplace.accounts.models import PRIVACY_VERSION, TERMS_VERSION
+
+    versions = dict(LegalPage.objects.values_list("slug", "version"))
+    assert versions == {"terms": TERMS_VERSION, "privacy": PRIVACY_VERSION}
+    chinese = client.get("/privacy/", HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert "<h1>隐私政策</h1>" in chinese and "个人信息保护法" in chinese
+    assert "Privacy Policy" not in chinese
+    english = client.get("/privacy/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "<h1>Privacy Policy</h1>" in english and "Personal Information Protection Law" in english
+    assert "个人信息保护法" not in english
+    terms = client.get("/terms/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "<h1>Terms of Service</h1>" in terms
+    for language in ("zh-hans", "en"):
+        page = client.get("/accounts/register/", HTTP_ACCEPT_LANGUAGE=language).content.decode()
+        assert 'href="/terms/"' in page and 'href="/privacy/"' in page
+        assert 'name="consent"' in page
