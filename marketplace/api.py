@@ -82,6 +82,8 @@ class TransitionSerializer(serializers.ModelSerializer):
     """A row of a workflow's transition log; a subclass names its model in Meta."""
 
     at = serializers.SerializerMethodField()
+    # System notes are stored as codes; the API shows them in the request's language.
+    note = serializers.CharField(source="note_text", read_only=True)
 
     class Meta:
         fields = ["from_status", "to_status", "at", "note"]

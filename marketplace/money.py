@@ -45,3 +45,10 @@ def money_json(amount: Decimal | None) -> dict | None:
     if amount is None:
         return None
     return {"amount": f"{amount.quantize(CENT)}", "currency": CURRENCY}
+
+
+def display(amount: Decimal | None) -> str:
+    """An amount as people read it: ¥3,280,000.00 (thousands separated, two places)."""
+    if amount is None or amount == "":
+        return ""
+    return f"¥{Decimal(amount).quantize(CENT):,}"

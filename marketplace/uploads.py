@@ -38,11 +38,12 @@ from django.http.multipartparser import MultiPartParser as DjangoMultiPartParser
 from django.http.multipartparser import MultiPartParserError
 from django.utils.deconstruct import deconstructible
 from django.utils.text import get_valid_filename
+from django.utils.translation import gettext
 from rest_framework.exceptions import ParseError
 from rest_framework.parsers import DataAndFiles, get_encoding
 from rest_framework.parsers import MultiPartParser as DRFMultiPartParser
 
-from marketplace.workflow import RuleError, bilingual
+from marketplace.workflow import RuleError
 
 PDF_MAGIC = b"%PDF-"
 MAX_NAME_LENGTH = 100
@@ -76,22 +77,20 @@ def validate_pdf(uploaded, *, user=None) -> str:
     name = str(getattr(uploaded, "name", "") or "")
     if _bad_name(name):
         raise RuleError(
-            bilingual("文件名不能包含路径（/、\\ 或 ..）", "the file name must not contain a path"),
+            gettext("文件名不能包含路径（/、\\ 或 ..）"),
             "attachment_bad_name",
         )
     if not name.lower().endswith(".pdf"):
         raise RuleError(
-            bilingual("只接受 PDF 文件（.pdf）", "only PDF files (.pdf) are accepted"),
+            gettext("只接受 PDF 文件（.pdf）"),
             "attachment_not_pdf",
         )
     limit = settings.ATTACHMENT_MAX_BYTES
     size = getattr(uploaded, "size", None)
     if size is None or size > limit:
         raise RuleError(
-            bilingual(
-                f"文件不能超过 {limit // (1024 * 1024) or 1} MB（{limit} 字节）",
-                f"the file must not be larger than {limit} bytes",
-            ),
+            gettext("文件不能超过 %(megabytes)s MB（%(limit)s 字节）")
+            % {"megabytes": limit // (1024 * 1024) or 1, "limit": limit},
             "attachment_too_large",
         )
     if not _has_pdf_signature(uploaded):
@@ -101,18 +100,13 @@ def validate_pdf(uploaded, *, user=None) -> str:
     verdict = _checked_verdict(uploaded)
     if verdict == "too_many":
         raise RuleError(
-            bilingual(
-                f"PDF 页数不能超过 {settings.PDF_MAX_PAGES} 页",
-                f"the PDF must not have more than {settings.PDF_MAX_PAGES} pages",
-            ),
+            gettext("PDF 页数不能超过 %(PDF_MAX_PAGES)s 页")
+            % {"PDF_MAX_PAGES": settings.PDF_MAX_PAGES},
             "attachment_too_many_pages",
         )
     if verdict == "too_complex":
         raise RuleError(
-            bilingual(
-                "PDF 结构过于复杂，无法在限定时间内检查，请另存为普通 PDF 后重新上传",
-                "the PDF is too complex to check in time; save it as a plain PDF and retry",
-            ),
+            gettext("PDF 结构过于复杂，无法在限定时间内检查，请另存为普通 PDF 后重新上传"),
             "attachment_too_complex",
         )
     if verdict != "ok":
@@ -127,7 +121,7 @@ def validate_pdf(uploaded, *, user=None) -> str:
 
 def _not_a_pdf() -> RuleError:
     return RuleError(
-        bilingual("文件不是有效的 PDF 文档", "the file is not a valid PDF document"),
+        gettext("文件不是有效的 PDF 文档"),
         "attachment_not_pdf",
     )
 
@@ -155,10 +149,8 @@ def _count_upload(user) -> None:
         count = 1
     if count > allowed:
         raise TooManyUploads(
-            bilingual(
-                f"上传过于频繁：每小时最多检查 {allowed} 个文件，请稍后再试",
-                f"too many uploads: at most {allowed} files an hour, please try again later",
-            ),
+            gettext("上传过于频繁：每小时最多检查 %(allowed)s 个文件，请稍后再试")
+            % {"allowed": allowed},
             "upload_rate_limited",
         )
 

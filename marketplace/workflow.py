@@ -9,16 +9,60 @@ note) and tells the other side through the notification outbox — once per tran
 from __future__ import annotations
 
 import functools
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from decimal import Decimal
 
 from django.conf import settings
 from django.db import models, transaction
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from marketplace import money
 
-def bilingual(zh: str, en: str) -> str:
-    return f"{zh} / {en}"
+# Notes the system writes into a log (transition or refund) are stored as these codes and shown
+# in the reader's language; a note a person typed (a reason) is shown as typed. The two old
+# bilingual refund notes are still in existing rows, so they map too.
+SYSTEM_NOTES = {
+    "requested": _("已提交"),
+    "opened": _("发起洽谈"),
+    "first reply": _("机构首次回复"),
+    "approved": _("已审核通过"),
+    "quote accepted": _("已接受报价"),
+    "paid online": _("在线支付到账"),
+    "samples received": _("样品已接收"),
+    "completed": _("已完成"),
+    "cancelled": _("已取消"),
+    "hold expired": _("保留时间已过"),
+    "no show": _("未到场"),
+    "overpayment returned": _("超额付款退回"),
+    "booking no longer active": _("预约已失效，款项退回"),
+    "超额付款退回 / overpayment returned": _("超额付款退回"),
+    "预约已失效，款项退回 / booking no longer active": _("预约已失效，款项退回"),
+}
+# Notes with values, as the services write them: (pattern, message with the named groups).
+SYSTEM_NOTE_PATTERNS = (
+    (re.compile(r"^offline payment (?P<reference>.+)$"), _("对公转账已到账，流水号 %(reference)s")),
+    (re.compile(r"^used (?P<minutes>\d+) min$"), _("实际使用 %(minutes)s 分钟")),
+    (
+        re.compile(r"^¥(?P<price>\d+(?:\.\d+)?) / (?P<days>\d+) d \(v(?P<version>\d+)\)$"),
+        _("报价 %(price)s，检测周期 %(days)s 个工作日（第 %(version)s 版）"),
+    ),
+)
+
+
+def note_text(note: str) -> str:
+    """A stored note as the reader sees it: system codes translated, typed text as typed."""
+    if note in SYSTEM_NOTES:
+        return str(SYSTEM_NOTES[note])
+    for pattern, message in SYSTEM_NOTE_PATTERNS:
+        if match := pattern.match(note):
+            values = match.groupdict()
+            if "price" in values:
+                values["price"] = money.display(Decimal(values["price"]))
+            return str(message) % values
+    return note
 
 
 class WorkflowError(Exception):
@@ -124,6 +168,10 @@ class TransitionRecord(models.Model):
     def to_label(self) -> str:
         return self._label(self.to_status)
 
+    @property
+    def note_text(self) -> str:
+        return note_text(self.note)
+
 
 def other_side(owner, member_users: Iterable, by) -> list:
     """Who hears about a transition: the owner learns what the institution did and the
@@ -152,10 +200,7 @@ class StateMachine:
 
     def refuse(self, obj) -> Conflict:
         return Conflict(
-            bilingual(
-                f"当前状态（{obj.get_status_display()}）不允许此操作",
-                f"not allowed while the status is {obj.status}",
-            ),
+            gettext("当前状态（%(status)s）不允许此操作") % {"status": obj.get_status_display()},
             "transition_not_allowed",
         )
 

@@ -26,6 +26,10 @@ class UserFactory(factory.django.DjangoModelFactory):
 
     username = factory.Sequence(lambda n: f"user{n}")
     email = factory.LazyAttribute(lambda user: f"{user.username}@example.com")
+    # A completed profile: what a person fills in once before their first request.
+    real_name = "测试用户"
+    organisation = "测试科技有限公司"
+    phone = "13800000000"
     password = factory.PostGenerationMethodCall("set_password", "correct-horse-battery")
 
     @factory.post_generation

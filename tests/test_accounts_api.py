@@ -1,9 +1,10 @@
 """Register, obtain a token and read /me/: good input works, bad input is a 4xx, never a 500."""
 
 import pytest
+from django.utils import timezone
 from rest_framework.authtoken.models import Token
 
-from marketplace.accounts.models import User
+from marketplace.accounts.models import PRIVACY_VERSION, TERMS_VERSION, User
 from tests.factories import MembershipFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -16,7 +17,17 @@ ME = "/api/v1/me/"
 def test_registering_creates_a_user_that_can_sign_in(api_client):
     response = api_client.post(
         REGISTER,
-        {"username": "startup1", "email": "ceo@startup.example", "password": "Dian-jing-2026!"},
+        {
+            "username": "startup1",
+            "email": "ceo@startup.example",
+            "password": "Dian-jing-2026!",
+            "consent": True,
+            "real_name": "张伟",
+            "organisation": "星火科技有限公司",
+            "organisation_credit_code": "91440300708461136T",
+            "phone": "13800000000",
+            "preferred_language": "en",
+        },
         format="json",
     )
     assert response.status_code == 201
@@ -27,6 +38,50 @@ def test_registering_creates_a_user_that_can_sign_in(api_client):
     user = User.objects.get(username="startup1")
     assert user.email == "ceo@startup.example"
     assert user.check_password("Dian-jing-2026!")
+    assert (user.real_name, user.organisation, user.phone) == (
+        "张伟",
+        "星火科技有限公司",
+        "13800000000",
+    )
+    assert user.organisation_credit_code == "91440300708461136T"
+    assert user.preferred_language == "en" and user.profile_complete
+    assert (user.terms_version, user.privacy_version) == (TERMS_VERSION, PRIVACY_VERSION)
+    assert abs((timezone.now() - user.consented_at).total_seconds()) < 60
+
+
+def test_registration_without_consent_is_refused(api_client):
+    response = api_client.post(
+        REGISTER,
+        {
+            "username": "noconsent",
+            "email": "n@example.com",
+            "password": "Dian-jing-2026!",
+        },
+        format="json",
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+    assert response.status_code == 400
+    assert response.json()["errors"]["consent"] == [
+        "To register, read and agree to the Terms of Service and the Privacy Policy."
+    ]
+    assert not User.objects.filter(username="noconsent").exists()
+
+
+def test_a_bad_credit_code_at_registration_is_refused(api_client):
+    response = api_client.post(
+        REGISTER,
+        {
+            "username": "badcode",
+            "email": "b@example.com",
+            "password": "Dian-jing-2026!",
+            "consent": True,
+            "organisation_credit_code": "91440300708461136U",
+        },
+        format="json",
+    )
+    assert response.status_code == 400
+    assert "organisation_credit_code" in response.json()["errors"]
+    assert not User.objects.filter(username="badcode").exists()
 
 
 def test_registration_lists_every_missing_field(api_client):
@@ -44,7 +99,7 @@ def test_registration_lists_every_missing_field(api_client):
 def test_a_weak_password_is_refused(api_client, password, fragment):
     response = api_client.post(
         REGISTER,
-        {"username": "weak", "email": "weak@example.com", "password": password},
+        {"username": "weak", "email": "weak@example.com", "password": password, "consent": True},
         format="json",
         HTTP_ACCEPT_LANGUAGE="zh-hans",
     )
@@ -57,7 +112,12 @@ def test_a_duplicate_username_is_refused_whatever_its_case(api_client):
     UserFactory(username="taken")
     response = api_client.post(
         REGISTER,
-        {"username": "TAKEN", "email": "other@example.com", "password": "Dian-jing-2026!"},
+        {
+            "username": "TAKEN",
+            "email": "other@example.com",
+            "password": "Dian-jing-2026!",
+            "consent": True,
+        },
         format="json",
     )
     assert response.status_code == 400
@@ -68,7 +128,12 @@ def test_a_duplicate_username_is_refused_whatever_its_case(api_client):
 def test_an_invalid_email_is_refused(api_client):
     response = api_client.post(
         REGISTER,
-        {"username": "mail", "email": "not-an-email", "password": "Dian-jing-2026!"},
+        {
+            "username": "mail",
+            "email": "not-an-email",
+            "password": "Dian-jing-2026!",
+            "consent": True,
+        },
         format="json",
     )
     assert response.status_code == 400

@@ -67,7 +67,7 @@ def test_calculate_shows_the_price_and_refund_deadlines_and_books_nothing(client
     html = response.content.decode()
     assert response.status_code == 200
     assert not Booking.objects.exists()
-    assert "¥1125.00 CNY" in html
+    assert "¥1,125.00 CNY" in html
     assert f'<dd id="summary-end">{day:%Y-%m-%d} 11:30</dd>' in html
     assert '<option value="150" selected>' in html
     before_48h = day - dt.timedelta(days=2)

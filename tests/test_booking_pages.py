@@ -24,7 +24,7 @@ def test_the_confirm_page_shows_price_and_policy_then_books(client, booking_worl
     html = page.content.decode()
     assert page.status_code == 200
     assert "¥675.00" in html
-    assert "开始前 48 小时以上取消退 100%" in html
+    assert "开始前 48 小时以上取消，退款 100%" in html
     response = client.post(
         f"/instruments/{instrument.code}/book/", {"start": start, "end": end, "purpose": "XRD"}
     )

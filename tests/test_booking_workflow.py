@@ -2,6 +2,7 @@
 tier boundaries, expiry without a scheduler, and nobody sees a booking that is not theirs."""
 
 import datetime as dt
+import re
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
@@ -93,7 +94,29 @@ def test_each_broken_rule_is_its_own_400(api_client, booking_world, start, end, 
     response = book(api(api_client, startup), instrument, at(day, start), at(day, end))
     assert response.status_code == 400
     assert response.json()["code"] == code
-    assert " / " in response.json()["errors"]["non_field_errors"][0]  # Chinese / English
+    message = response.json()["errors"]["non_field_errors"][0]
+    # One language at a time: the site default (Chinese) unless the reader asks otherwise.
+    assert re.search(r"[\u4e00-\u9fff]", message) and " / " not in message
+    assert not Booking.objects.exists()
+
+
+def test_a_refusal_answers_in_the_language_the_api_client_asks_for(api_client, booking_world):
+    instrument, startup, _manager, day = booking_world
+    client = api(api_client, startup)
+    response = client.post(
+        "/api/v1/bookings/",
+        {
+            "instrument": instrument.code,
+            "start": at(day, "10:00").isoformat(),
+            "end": at(day, "09:00").isoformat(),
+            "purpose": "表面形貌观察",
+        },
+        format="json",
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+    assert response.status_code == 400
+    message = response.json()["errors"]["non_field_errors"][0]
+    assert message == "End must be after start"
     assert not Booking.objects.exists()
 
 

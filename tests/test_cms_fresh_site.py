@@ -13,7 +13,14 @@ from django.db import connection
 from django.db.migrations.loader import MigrationLoader
 from wagtail.models import Page, Site
 
-from cms.models import HomePage, NewsIndexPage, NoticeIndexPage, PolicyIndexPage, PolicyPage
+from cms.models import (
+    HomePage,
+    LegalPage,
+    NewsIndexPage,
+    NoticeIndexPage,
+    PolicyIndexPage,
+    PolicyPage,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -45,7 +52,8 @@ def test_migrate_alone_gives_the_home_page_as_the_default_sites_root(site_tree):
     assert site.site_name == "双创资源共享平台"
     assert not Page.objects.filter(title=WELCOME).exists()
     columns = [page.specific_class for page in site_tree.get_children().live()]
-    assert columns == [NewsIndexPage, NoticeIndexPage, PolicyIndexPage]
+    # The columns, then 用户协议 and 隐私政策 (cms.0011).
+    assert columns == [NewsIndexPage, NoticeIndexPage, PolicyIndexPage, LegalPage, LegalPage]
     assert Page.find_problems() == ([], [], [], [], [])
 
 

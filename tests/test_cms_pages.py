@@ -11,6 +11,7 @@ from wagtail.models import Page
 from cms.models import (
     Department,
     HomePage,
+    LegalPage,
     MeasureResponsibility,
     NewsIndexPage,
     NewsPage,
@@ -63,6 +64,7 @@ def test_parent_child_rules_keep_content_in_its_column(site_pages):
         NewsIndexPage,
         NoticeIndexPage,
         PolicyIndexPage,
+        LegalPage,
     }
     assert HomePage.allowed_parent_page_models() == [Page]
 

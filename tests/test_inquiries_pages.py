@@ -190,7 +190,7 @@ def test_a_recorded_deal_is_shown_to_the_inquirer(client, inquiry_world):
     )
     assert response.status_code == 302
     html = page(client, inquiry_world.inquirer, f"/inquiries/{inquiry.pk}/").content.decode()
-    assert "¥150000.00 CNY" in html and "2026530101000123" in html
+    assert "¥150,000.00 CNY" in html and "2026530101000123" in html
     assert 'id="reply-form"' not in html and 'id="close-form"' not in html
 
 

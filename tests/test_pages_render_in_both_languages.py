@@ -4,6 +4,7 @@ import pytest
 from django.utils import translation
 
 from cms.models import NewsPage
+from marketplace.accounts.models import PRIVACY_VERSION, TERMS_VERSION, User
 from tests.factories import InstitutionFactory
 
 pytestmark = pytest.mark.django_db
@@ -125,12 +126,90 @@ def test_registration_form_signs_the_new_user_in(client, site_pages):
             "email": "founder@example.com",
             "password": "Dian-jing-2026!",
             "password_again": "Dian-jing-2026!",
+            "consent": "on",
         },
     )
     assert response.status_code == 302
     page = client.get("/").content.decode()
     assert "founder" in page
     assert "退出" in page
+    user = User.objects.get(username="founder")
+    assert (user.terms_version, user.privacy_version) == (TERMS_VERSION, PRIVACY_VERSION)
+    assert user.consented_at is not None
+
+
+def test_registration_without_consent_is_refused_on_the_page(client, site_pages):
+    response = client.post(
+        "/accounts/register/",
+        {
+            "username": "founder",
+            "email": "founder@example.com",
+            "password": "Dian-jing-2026!",
+            "password_again": "Dian-jing-2026!",
+        },
+        HTTP_ACCEPT_LANGUAGE="zh-hans",
+    )
+    assert response.status_code == 400
+    assert "注册须阅读并同意《用户协议》和《隐私政策》" in response.content.decode()
+    assert not User.objects.filter(username="founder").exists()
+
+
+def test_the_profile_page_saves_and_returns_to_next(
+    client, site_pages, django_assert_max_num_queries
+):
+    from tests.factories import UserFactory
+
+    user = UserFactory(username="maker", real_name="", organisation="", phone="")
+    client.force_login(user)
+    with django_assert_max_num_queries(8):
+        page = client.get("/accounts/profile/?next=/instruments/", HTTP_ACCEPT_LANGUAGE="en")
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "Real name" in html and 'name="next" value="/instruments/"' in html
+    bad = client.post(
+        "/accounts/profile/",
+        {
+            "real_name": "王芳",
+            "organisation": "星火科技",
+            "phone": "13900000000",
+            "organisation_credit_code": "91440300708461136U",
+            "preferred_language": "en",
+        },
+        HTTP_ACCEPT_LANGUAGE="zh-hans",
+    )
+    assert bad.status_code == 400 and "第 18 位应为 T" in bad.content.decode()
+    user.refresh_from_db()
+    assert user.real_name == "" and not user.profile_complete  # nothing half-saved
+    good = client.post(
+        "/accounts/profile/",
+        {
+            "real_name": "王芳",
+            "organisation": "星火科技",
+            "phone": "13900000000",
+            "organisation_credit_code": "91440300708461136T",
+            "preferred_language": "en",
+            "next": "/instruments/",
+        },
+    )
+    assert good.status_code == 302 and good["Location"] == "/instruments/"
+    user.refresh_from_db()
+    assert user.profile_complete and user.preferred_language == "en"
+    assert user.email_notifications is False  # an unticked box turns email notices off
+    offsite = client.post(
+        "/accounts/profile/",
+        {
+            "real_name": "王芳",
+            "organisation": "星火科技",
+            "phone": "13900000000",
+            "next": "https://evil.example/",
+        },
+    )
+    assert offsite["Location"] == "/accounts/profile/"
+
+
+def test_the_profile_page_needs_a_login(client, site_pages):
+    response = client.get("/accounts/profile/")
+    assert response.status_code == 302 and "/accounts/login/" in response["Location"]
 
 
 def test_login_and_logout_pages_work(client, site_pages):
@@ -146,3 +225,23 @@ def test_login_and_logout_pages_work(client, site_pages):
     assert good.status_code == 302
     assert client.post("/accounts/logout/").status_code == 302
     assert "登录" in client.get("/").content.decode()
+
+
+def test_the_terms_and_privacy_pages_are_there_in_each_language(client, site_tree):
+    from cms.models import LegalPage
+    from marketplace.accounts.models import PRIVACY_VERSION, TERMS_VERSION
+
+    versions = dict(LegalPage.objects.values_list("slug", "version"))
+    assert versions == {"terms": TERMS_VERSION, "privacy": PRIVACY_VERSION}
+    chinese = client.get("/privacy/", HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert "<h1>隐私政策</h1>" in chinese and "个人信息保护法" in chinese
+    assert "Privacy Policy" not in chinese
+    english = client.get("/privacy/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "<h1>Privacy Policy</h1>" in english and "Personal Information Protection Law" in english
+    assert "个人信息保护法" not in english
+    terms = client.get("/terms/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "<h1>Terms of Service</h1>" in terms
+    for language in ("zh-hans", "en"):
+        page = client.get("/accounts/register/", HTTP_ACCEPT_LANGUAGE=language).content.decode()
+        assert 'href="/terms/"' in page and 'href="/privacy/"' in page
+        assert 'name="consent"' in page

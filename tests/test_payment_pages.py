@@ -192,7 +192,7 @@ def test_the_sample_order_page_shows_the_transfer_and_accepts_the_quote_seen(cli
     client.post(f"/sample-orders/{order.pk}/pay/", {"method": "offline"})
     page = client.get(f"/sample-orders/{order.pk}/").content.decode()
     code = order.payments.get().reference_code
-    assert code in page and "农业银行" in page and "¥3000.00" in page
+    assert code in page and "农业银行" in page and "¥3,000.00" in page
 
 
 def test_the_money_pages_read_in_english(client, transfer):

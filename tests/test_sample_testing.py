@@ -4,6 +4,7 @@ and cancelled with the refund the policy gives; who may see and do what; the rep
 from __future__ import annotations
 
 import io
+import re
 from decimal import Decimal
 
 import pytest
@@ -207,8 +208,30 @@ def test_each_transition_notifies_the_other_side_once(lab):
     ]
     assert f"/sample-orders/{order.pk}/" in mail.outbox[0].body
     founder_mail = next(m for m in mail.outbox if m.to == ["founder@startup.example"])
+    # No preferred language: the site default, Chinese only.
     assert "送样检测已报价，请确认" in founder_mail.body
-    assert "Sample testing quoted; please accept or cancel" in founder_mail.body
+    assert "Sample testing quoted" not in founder_mail.body + founder_mail.subject
+
+
+def test_notice_emails_go_in_each_person_s_preferred_language(lab):
+    _, startup, manager = lab
+    startup.preferred_language = "en"
+    startup.save(update_fields=["preferred_language"])
+    manager.email_notifications = False
+    manager.save(update_fields=["email_notifications"])
+    order = ordered(lab)  # tells the manager: in-site only, email is off
+    services.quote(order, manager, Decimal("900.00"), 5)
+    mail.outbox.clear()
+    assert send_pending() == (1, 0)
+    (message,) = mail.outbox
+    assert message.to == ["founder@startup.example"]
+    assert message.subject.startswith("[Innovation Resource Sharing Platform] Sample testing")
+    assert f"Sample testing quoted; please accept or cancel: #{order.pk}" in message.body
+    # Only the data (the instrument's name, after "#") may be Chinese.
+    assert not re.search(
+        r"[\u4e00-\u9fff]", message.subject.split("#")[0] + message.body.split("#")[0]
+    )
+    assert Notification.objects.filter(user=manager).count() == 1
 
 
 class _HistoricalApps:
@@ -492,7 +515,7 @@ def test_the_api_refuses_a_traversal_file_name_with_a_clear_400(lab, in_lab, api
     )
     assert response.status_code == 400
     assert response.json()["code"] == "attachment_bad_name"
-    assert "path" in response.json()["errors"]["non_field_errors"][0]
+    assert "路径" in response.json()["errors"]["non_field_errors"][0]
     assert stored_files(settings) == []
     in_lab.refresh_from_db()
     assert in_lab.status == Status.SAMPLES_RECEIVED
@@ -507,7 +530,8 @@ def test_the_report_page_refuses_a_traversal_file_name_too(lab, in_lab, client, 
     )
     assert response.status_code == 302
     page = client.get(response["Location"]).content.decode()
-    assert "the file name must not contain a path" in page
+    assert "文件名不能包含路径" in page
+    assert "the file name must not contain a path" not in page  # one language at a time
     assert stored_files(settings) == []
     in_lab.refresh_from_db()
     assert in_lab.status == Status.SAMPLES_RECEIVED

@@ -93,7 +93,7 @@ def test_thirteen_four_hour_bookings_in_a_row_are_refused_after_the_limit():
     refusal = answers[4].json()
     assert refusal["code"] == "quota_bookings"
     assert "最多同时持有 4 个" in refusal["errors"]["non_field_errors"][0]
-    assert "at most 4 active bookings" in refusal["errors"]["non_field_errors"][0]
+    assert "at most" not in refusal["errors"]["non_field_errors"][0]  # one language
     assert Booking.objects.filter(user=hoarder, status=Status.CONFIRMED).count() == 4
     # Somebody else can still book the instrument.
     other = APIClient()
@@ -115,7 +115,7 @@ def test_hours_per_iso_week_in_shanghai_time():
     body = response.json()
     assert body["code"] == "quota_hours"
     assert "每人每周在本仪器上最多预约 8 小时" in body["errors"]["non_field_errors"][0]
-    assert "1 h left" in body["errors"]["non_field_errors"][0]
+    assert "还可预约 1 小时" in body["errors"]["non_field_errors"][0]
     assert book(client, instrument, monday + dt.timedelta(days=2), hours=1).status_code == 201
     # Sunday 19:00–23:00 is still this week; Monday 00:00 Shanghai (Sunday 16:00 UTC) is the
     # next ISO week, with its own 8 hours.

@@ -137,7 +137,7 @@ def test_healthz_tells_the_public_only_its_status(server):
 
 def test_the_calendar_token_never_reaches_the_access_log(server):
     user = {"username": "feed-owner", "email": "feed@example.org", "password": "Tulip-Harbour-42"}
-    response, body = request(server, "POST", "/api/v1/auth/register/", user)
+    response, body = request(server, "POST", "/api/v1/auth/register/", {**user, "consent": True})
     assert response.status == 201, body
     response, body = request(
         server, "POST", "/api/v1/auth/token/", {k: user[k] for k in ("username", "password")}

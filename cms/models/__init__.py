@@ -4,6 +4,7 @@ from .base import localized_list
 from .departments import Department, DepartmentAlias, NewsCategory
 from .pages import (
     HomePage,
+    LegalPage,
     NewsIndexPage,
     NewsPage,
     NewsPageTag,
@@ -29,6 +30,7 @@ __all__ = [
     "NewsPage",
     "NewsPageTag",
     "NoticeIndexPage",
+    "LegalPage",
     "NoticePage",
     "PolicyAttachment",
     "PolicyIndexPage",

@@ -6,12 +6,13 @@ from django.core.paginator import Paginator
 from django.db import models
 from django.utils import timezone
 from django.utils.http import urlencode
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from taggit.models import TaggedItemBase
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
-from wagtail.fields import StreamField
+from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page
 from wagtail.search import index
 
@@ -28,7 +29,12 @@ class HomePage(LocaleFallbackMixin, SeoMixin, Page):
     intro = models.TextField(_("导语"), blank=True)
 
     content_panels = [*Page.content_panels, FieldPanel("intro")]
-    subpage_types = ["cms.NewsIndexPage", "cms.NoticeIndexPage", "cms.PolicyIndexPage"]
+    subpage_types = [
+        "cms.NewsIndexPage",
+        "cms.NoticeIndexPage",
+        "cms.PolicyIndexPage",
+        "cms.LegalPage",
+    ]
     parent_page_types = ["wagtailcore.Page"]
 
     class Meta:
@@ -242,3 +248,42 @@ class NoticePage(SeoMixin, Page):
 
     def get_pub_date(self):
         return self.date
+
+
+class LegalPage(SeoMixin, Page):
+    """用户协议 / 隐私政策: a document people consent to when they register (PIPL). Both
+    languages are kept on the one page and the reader's is shown; `version` is what a consent
+    records (marketplace.accounts.models.TERMS_VERSION / PRIVACY_VERSION name the current)."""
+
+    version = models.CharField(_("版本"), max_length=20)
+    effective_date = models.DateField(_("生效日期"), default=timezone.localdate)
+    body = RichTextField(_("正文"))
+    title_en = models.CharField(_("英文标题"), max_length=255, blank=True)
+    body_en = RichTextField(_("英文正文"), blank=True)
+
+    content_panels = [
+        *Page.content_panels,
+        FieldPanel("version"),
+        FieldPanel("effective_date"),
+        FieldPanel("body"),
+        FieldPanel("title_en"),
+        FieldPanel("body_en"),
+    ]
+    search_fields = [*Page.search_fields, index.SearchField("body")]
+    parent_page_types = ["cms.HomePage"]
+    subpage_types: list[str] = []
+
+    class Meta:
+        verbose_name = _("协议与政策")
+
+    @property
+    def in_english(self) -> bool:
+        return bool((get_language() or "").startswith("en") and self.body_en)
+
+    @property
+    def reader_title(self) -> str:
+        return self.title_en if self.in_english and self.title_en else self.title
+
+    @property
+    def reader_body(self) -> str:
+        return self.body_en if self.in_english else self.body

@@ -105,6 +105,7 @@ TEMPLATES = [
                 "wagtail.contrib.settings.context_processors.settings",
                 "config.context_processors.site",
             ],
+            "builtins": ["marketplace.payments.templatetags.money_tags"],
         },
     },
 ]

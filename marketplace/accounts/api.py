@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib.auth import authenticate
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import prefetch_related_objects
@@ -25,6 +26,24 @@ class RegisterSerializer(serializers.Serializer):
     username = serializers.CharField(max_length=150)
     email = serializers.EmailField(max_length=254)
     password = serializers.CharField(write_only=True, max_length=128, trim_whitespace=False)
+    consent = serializers.BooleanField(
+        required=False,
+        default=False,
+        help_text="true: the person agrees to 用户协议 and 隐私政策 (required; the versions "
+        "and the time are recorded). Without it: 400 with errors.consent.",
+    )
+    real_name = serializers.CharField(max_length=100, required=False, allow_blank=True)
+    organisation = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    organisation_credit_code = serializers.CharField(
+        max_length=18,
+        required=False,
+        allow_blank=True,
+        help_text="统一社会信用代码 (18 characters)",
+    )
+    phone = serializers.CharField(max_length=32, required=False, allow_blank=True)
+    preferred_language = serializers.ChoiceField(
+        choices=[code for code, _name in settings.LANGUAGES], required=False, allow_blank=True
+    )
 
 
 class RegisteredSerializer(serializers.Serializer):
@@ -49,10 +68,24 @@ class MembershipSerializer(serializers.Serializer):
 class MeSerializer(serializers.ModelSerializer):
     institutions = MembershipSerializer(source="memberships", many=True)
     calendar_url = serializers.SerializerMethodField()
+    profile_complete = serializers.BooleanField(read_only=True)
 
     class Meta:
         model = User
-        fields = ["id", "username", "email", "institutions", "calendar_url"]
+        fields = [
+            "id",
+            "username",
+            "email",
+            "institutions",
+            "calendar_url",
+            "real_name",
+            "organisation",
+            "organisation_credit_code",
+            "phone",
+            "preferred_language",
+            "email_notifications",
+            "profile_complete",
+        ]
 
     def get_calendar_url(self, user: User) -> str:
         return calendar_url(user, self.context.get("request"))

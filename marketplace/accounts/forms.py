@@ -9,6 +9,7 @@ from django.template import loader
 from django.utils.translation import gettext_lazy as _
 
 from . import services
+from .models import User
 
 
 class RegistrationForm(forms.Form):
@@ -32,6 +33,10 @@ class RegistrationForm(forms.Form):
         strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
     )
+    consent = forms.BooleanField(
+        label=_("我已阅读并同意《用户协议》和《隐私政策》"),
+        error_messages={"required": _("注册须阅读并同意《用户协议》和《隐私政策》。")},
+    )
 
     def clean(self):
         cleaned = super().clean()
@@ -49,12 +54,37 @@ class RegistrationForm(forms.Form):
                 username=self.cleaned_data["username"],
                 email=self.cleaned_data["email"],
                 password=self.cleaned_data["password"],
+                consent=self.cleaned_data["consent"],
             )
         except ValidationError as exc:
             for field, messages in exc.message_dict.items():
                 for message in messages:
                     self.add_error(field if field in self.fields else None, message)
             return None
+
+
+class ProfileForm(forms.ModelForm):
+    """个人资料: who the person is to the institutions that approve their requests."""
+
+    class Meta:
+        model = User
+        fields = [
+            "real_name",
+            "organisation",
+            "organisation_credit_code",
+            "phone",
+            "preferred_language",
+            "email_notifications",
+        ]
+        help_texts = {
+            "organisation_credit_code": _("18 位，企业可在营业执照上找到；个人可不填。"),
+            "preferred_language": _("平台发给您的邮件使用此语言。"),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("real_name", "organisation", "phone"):
+            self.fields[name].required = True
 
 
 class PasswordResetForm(DjangoPasswordResetForm):

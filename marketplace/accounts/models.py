@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import secrets
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -17,11 +18,35 @@ def new_calendar_token() -> str:
     return secrets.token_urlsafe(24)
 
 
+# The versions of 用户协议 and 隐私政策 a registration consents to; raise one when its text
+# changes materially, so new consents name the text that was agreed to.
+TERMS_VERSION = "2026-12"
+PRIVACY_VERSION = "2026-12"
+
+
 class User(AbstractUser):
     """A person: an enterprise user, an institution member or a platform editor."""
 
     email = models.EmailField(_("电子邮箱"), blank=True)
     phone = models.CharField(_("手机号码"), max_length=32, blank=True)
+    # The profile institutions need to approve a booking or an application.
+    real_name = models.CharField(_("真实姓名"), max_length=100, blank=True)
+    organisation = models.CharField(_("所在单位"), max_length=200, blank=True)
+    organisation_credit_code = models.CharField(
+        _("单位统一社会信用代码"),
+        max_length=18,
+        blank=True,
+        validators=[validate_credit_code],
+    )
+    # Blank: the site default (settings.LANGUAGE_CODE) for emails.
+    preferred_language = models.CharField(
+        _("常用语言"), max_length=10, blank=True, choices=settings.LANGUAGES
+    )
+    email_notifications = models.BooleanField(_("接收邮件通知"), default=True)
+    # 用户协议 / 隐私政策 consent at registration (PIPL): the versions agreed to and when.
+    terms_version = models.CharField(_("用户协议版本"), max_length=20, blank=True)
+    privacy_version = models.CharField(_("隐私政策版本"), max_length=20, blank=True)
+    consented_at = models.DateTimeField(_("同意时间"), null=True, blank=True)
     # The secret in the user's iCalendar feed URL; issuing a new one revokes the old feed.
     calendar_token = models.CharField(
         _("日历订阅令牌"), max_length=64, unique=True, default=new_calendar_token, editable=False
@@ -41,6 +66,15 @@ class User(AbstractUser):
             from .tokens import revoke_tokens
 
             revoke_tokens(self)
+
+    @property
+    def profile_complete(self) -> bool:
+        """Real name, organisation and phone: what an institution needs to approve a request."""
+        return bool(self.real_name and self.organisation and self.phone)
+
+    @property
+    def email_language(self) -> str:
+        return self.preferred_language or settings.LANGUAGE_CODE
 
     def rotate_calendar_token(self) -> str:
         self.calendar_token = new_calendar_token()

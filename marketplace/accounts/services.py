@@ -7,18 +7,29 @@ from django.contrib.auth.models import Group
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .models import Institution, Membership, Role, User
+from .models import PRIVACY_VERSION, TERMS_VERSION, Institution, Membership, Role, User
 
 
 class AccountError(Exception):
     """A request that cannot be carried out; the message is for the person who asked."""
 
 
-def register_user(*, username: str, email: str, password: str) -> User:
-    """Create an enterprise user. Raises ValidationError with per-field messages."""
+PROFILE_FIELDS = ("real_name", "organisation", "organisation_credit_code", "phone")
+
+
+def register_user(
+    *, username: str, email: str, password: str, consent: bool = False, **profile
+) -> User:
+    """Create an enterprise user who consents to 用户协议 and 隐私政策 (the versions and the time
+    are recorded); `profile` may carry real_name, organisation, organisation_credit_code, phone
+    and preferred_language. Raises ValidationError with per-field messages."""
     errors: dict[str, list[str]] = {}
+    if consent is not True:
+        errors.setdefault("consent", []).append(_("注册须阅读并同意《用户协议》和《隐私政策》。"))
+    profile = {key: (value or "").strip() for key, value in profile.items() if value}
     user_model = get_user_model()
     username = (username or "").strip()
     email = (email or "").strip()
@@ -49,11 +60,27 @@ def register_user(*, username: str, email: str, password: str) -> User:
             validate_password(password, user_model(username=username, email=email))
         except ValidationError as exc:
             errors.setdefault("password", []).extend(exc.messages)
+    candidate = user_model(username=username, email=email, **profile)
+    try:
+        candidate.clean_fields(
+            exclude=[f.name for f in user_model._meta.fields if f.name not in profile]
+        )
+    except ValidationError as exc:
+        for field, messages in exc.message_dict.items():
+            errors.setdefault(field, []).extend(messages)
     if errors:
         raise ValidationError(errors)
     try:
         with transaction.atomic():
-            return user_model.objects.create_user(username=username, email=email, password=password)
+            return user_model.objects.create_user(
+                username=username,
+                email=email,
+                password=password,
+                terms_version=TERMS_VERSION,
+                privacy_version=PRIVACY_VERSION,
+                consented_at=timezone.now(),
+                **profile,
+            )
     except IntegrityError as exc:
         # Two registrations racing for the same name: the database's unique index decides.
         raise ValidationError({"username": [_("该用户名已被注册。")]}) from exc

@@ -11,6 +11,7 @@ urlpatterns = [
     path("login/", views.LoginView.as_view(), name="login"),
     path("logout/", views.LogoutView.as_view(), name="logout"),
     path("register/", views.register, name="register"),
+    path("profile/", views.profile, name="profile"),
     path("calendar-token/", views.rotate_calendar_token, name="calendar_token"),
     path("password/change/", views.PasswordChangeView.as_view(), name="password_change"),
     path(

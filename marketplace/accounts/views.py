@@ -11,10 +11,11 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from .forms import PasswordResetForm, RegistrationForm
+from .forms import PasswordResetForm, ProfileForm, RegistrationForm
 
 
 class LoginView(auth_views.LoginView):
@@ -50,6 +51,29 @@ def account(request):
         request,
         "registration/account.html",
         {"calendar_url": calendar_url(request.user, request)},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def profile(request):
+    """个人资料; a request that needs it sends the person here with `next`, and back after."""
+    form = ProfileForm(request.POST or None, instance=request.user)
+    next_url = request.POST.get("next") or request.GET.get("next") or ""
+    if not url_has_allowed_host_and_scheme(
+        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        next_url = ""
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("个人资料已保存。"))
+        return redirect(next_url or "accounts:profile")
+    status = 400 if request.method == "POST" else 200
+    return render(
+        request,
+        "registration/profile.html",
+        {"form": form, "next": next_url},
+        status=status,
     )
 
 

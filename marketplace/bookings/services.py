@@ -13,9 +13,11 @@ from django.conf import settings
 from django.db import IntegrityError, OperationalError, transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from marketplace import completions
 from marketplace.accounts import permissions
+from marketplace.accounts.profile import require_profile
 from marketplace.catalogue.models import Blackout, Instrument
 from marketplace.notifications.services import institution_members, notify
 from marketplace.payments import providers
@@ -28,7 +30,6 @@ from marketplace.workflow import (
     RuleError,
     StateMachine,
     atomic_action,
-    bilingual,
     other_side,
 )
 
@@ -100,7 +101,7 @@ def get_booking_for(user, booking_id: int) -> Booking:
     queryset = Booking.objects.visible_to(user).select_related("instrument__institution", "user")
     booking = queryset.filter(pk=booking_id).first()
     if booking is None:
-        raise NotFound(bilingual("预约不存在", "booking not found"))
+        raise NotFound(gettext("预约不存在"))
     if _overdue(booking, timezone.now()):
         expire_overdue_holds(ids=[booking.pk])
         booking = queryset.get(pk=booking_id)
@@ -143,10 +144,7 @@ def price_for(instrument: Instrument, user, minutes: int) -> tuple[Decimal, bool
         internal = False
     if rate is None:
         raise RuleError(
-            bilingual(
-                "该仪器机时价格面议，请先联系管理单位",
-                "machine time is priced on request; contact the institution",
-            ),
+            gettext("该仪器机时价格面议，请先联系管理单位"),
             "price_on_request",
         )
     amount = (rate * Decimal(minutes) / Decimal(60)).quantize(CENT, rounding=ROUND_HALF_UP)
@@ -181,10 +179,7 @@ def refund_amount_for(booking: Booking, at: dt.datetime) -> Decimal:
 def _require_aware(value: dt.datetime, name: str) -> dt.datetime:
     if timezone.is_naive(value):
         raise RuleError(
-            bilingual(
-                f"{name} 必须带时区偏移（例如 +08:00）",
-                f"{name} must include a UTC offset (e.g. +08:00)",
-            ),
+            gettext("%(name)s 必须带时区偏移（例如 +08:00）") % {"name": name},
             "naive_datetime",
         )
     return value
@@ -197,58 +192,44 @@ def check_rules(
     _require_aware(start, "start")
     _require_aware(end, "end")
     if end <= start:
-        raise RuleError(
-            bilingual("结束时间必须晚于开始时间", "end must be after start"), "end_before_start"
-        )
+        raise RuleError(gettext("结束时间必须晚于开始时间"), "end_before_start")
     if start < now:
-        raise RuleError(bilingual("不能预约过去的时间", "start is in the past"), "in_the_past")
+        raise RuleError(gettext("不能预约过去的时间"), "in_the_past")
     if (
         instrument.status != "in_service"
         or not instrument.offers_machine_time
         or not instrument.live
     ):
         raise RuleError(
-            bilingual("该仪器目前不接受机时预约", "the instrument does not take bookings now"),
+            gettext("该仪器目前不接受机时预约"),
             "not_in_service",
         )
     if instrument.training_required and not _has_training(user, instrument):
         raise RuleError(
-            bilingual(
-                "该仪器要求先参加上机培训", "this instrument requires training before booking"
-            ),
+            gettext("该仪器要求先参加上机培训"),
             "training_required",
         )
     minutes = (end - start).total_seconds() / 60
     if minutes < instrument.min_minutes:
         raise RuleError(
-            bilingual(
-                f"每次至少预约 {instrument.min_minutes} 分钟",
-                f"bookings must be at least {instrument.min_minutes} minutes",
-            ),
+            gettext("每次至少预约 %(min_minutes)s 分钟") % {"min_minutes": instrument.min_minutes},
             "too_short",
         )
     if minutes > instrument.max_minutes:
         raise RuleError(
-            bilingual(
-                f"每次最多预约 {instrument.max_minutes} 分钟",
-                f"bookings may be at most {instrument.max_minutes} minutes",
-            ),
+            gettext("每次最多预约 %(max_minutes)s 分钟") % {"max_minutes": instrument.max_minutes},
             "too_long",
         )
     if start < now + dt.timedelta(hours=instrument.min_notice_hours):
         raise RuleError(
-            bilingual(
-                f"须至少提前 {instrument.min_notice_hours} 小时预约",
-                f"book at least {instrument.min_notice_hours} hours ahead",
-            ),
+            gettext("须至少提前 %(min_notice_hours)s 小时预约")
+            % {"min_notice_hours": instrument.min_notice_hours},
             "min_notice",
         )
     if end > now + dt.timedelta(days=instrument.max_advance_days):
         raise RuleError(
-            bilingual(
-                f"最多提前 {instrument.max_advance_days} 天预约",
-                f"book at most {instrument.max_advance_days} days ahead",
-            ),
+            gettext("最多提前 %(max_advance_days)s 天预约")
+            % {"max_advance_days": instrument.max_advance_days},
             "advance_window",
         )
     zone = ZoneInfo(instrument.timezone)
@@ -267,17 +248,15 @@ def check_rules(
     )
     if interval is None:
         raise RuleError(
-            bilingual("不在仪器开放时间内", "outside the instrument's opening hours"),
+            gettext("不在仪器开放时间内"),
             "outside_opening_hours",
         )
     opening = dt.datetime.combine(local_start.date(), interval.start, tzinfo=zone)
     slot = dt.timedelta(minutes=instrument.slot_minutes)
     if (local_start - opening) % slot or (local_end - opening) % slot:
         raise RuleError(
-            bilingual(
-                f"须按 {instrument.slot_minutes} 分钟时段对齐",
-                f"start and end must be on {instrument.slot_minutes}-minute slot boundaries",
-            ),
+            gettext("须按 %(slot_minutes)s 分钟时段对齐")
+            % {"slot_minutes": instrument.slot_minutes},
             "slot_boundary",
         )
 
@@ -333,11 +312,10 @@ def _check_quotas(
     limit = instrument.booking_quota_active
     if mine.active().filter(end__gt=now).count() >= limit:
         raise RuleError(
-            bilingual(
-                f"每人在本仪器上最多同时持有 {limit} 个未完成的预约，请在已有预约完成或取消后再预约",
-                f"at most {limit} active bookings per person on this instrument; "
-                "book again once one is completed or cancelled",
-            ),
+            gettext(
+                "每人在本仪器上最多同时持有 %(limit)s 个未完成的预约，请在已有预约完成或取消后再预约"
+            )
+            % {"limit": limit},
             "quota_bookings",
         )
     zone = ZoneInfo(instrument.timezone)
@@ -361,12 +339,10 @@ def _check_quotas(
         left = max(dt.timedelta(hours=hours) - used, dt.timedelta())
         left_hours = f"{left.total_seconds() / 3600:g}"
         raise RuleError(
-            bilingual(
-                f"每人每周在本仪器上最多预约 {hours} 小时（{monday:%Y-%m-%d} 起的一周还可预约 "
-                f"{left_hours} 小时）",
-                f"at most {hours} hours per person per week on this instrument "
-                f"({left_hours} h left in the week of {monday:%Y-%m-%d})",
-            ),
+            gettext(
+                "每人每周在本仪器上最多预约 %(hours)s 小时（%(monday)s 起的一周还可预约 %(left_hours)s 小时）"
+            )
+            % {"hours": hours, "monday": f"{monday:%Y-%m-%d}", "left_hours": left_hours},
             "quota_hours",
         )
 
@@ -381,6 +357,7 @@ def request_booking(
     now: dt.datetime | None = None,
 ) -> Booking:
     """Reserve [start, end) on the instrument for the user, or refuse with a clear reason."""
+    require_profile(user)
     now = now or timezone.now()
     check_rules(instrument, user, start, end, now)
     price, internal = price_for(instrument, user, int((end - start).total_seconds() // 60))
@@ -401,7 +378,7 @@ def request_booking(
             _expire_overdue(instrument, start, end, now)
             if Blackout.objects.filter(instrument=instrument).overlapping(start, end).exists():
                 raise Conflict(
-                    bilingual("该时段仪器停机", "the instrument is unavailable (blackout) then"),
+                    gettext("该时段仪器停机"),
                     "blackout",
                 )
             if (
@@ -410,9 +387,7 @@ def request_booking(
                 .overlapping(start, end)
                 .exists()
             ):
-                raise Conflict(
-                    bilingual("该时段已被预约", "the slot is already booked"), "slot_taken"
-                )
+                raise Conflict(gettext("该时段已被预约"), "slot_taken")
             booking = Booking.objects.create(
                 instrument=instrument,
                 user=user,
@@ -427,12 +402,10 @@ def request_booking(
             _record(booking, "", user, "requested")
     except IntegrityError as exc:
         # PostgreSQL's exclusion constraint caught a concurrent overlapping insert.
-        raise Conflict(
-            bilingual("该时段已被预约", "the slot is already booked"), "slot_taken"
-        ) from exc
+        raise Conflict(gettext("该时段已被预约"), "slot_taken") from exc
     except OperationalError as exc:
         if "locked" in str(exc).lower():
-            raise Conflict(bilingual("系统繁忙，请重试", "busy, please retry"), "busy") from exc
+            raise Conflict(gettext("系统繁忙，请重试"), "busy") from exc
         raise
     return booking
 
@@ -468,16 +441,12 @@ def _locked(booking: Booking) -> Booking:
 
 def _require_member(user, booking: Booking) -> None:
     if not is_member(user, booking):
-        raise Forbidden(
-            bilingual(
-                "只有仪器管理单位可以执行此操作", "only the instrument's institution may do this"
-            )
-        )
+        raise Forbidden(gettext("只有仪器管理单位可以执行此操作"))
 
 
 def _require_owner(user, booking: Booking) -> None:
     if booking.user_id != user.pk:
-        raise Forbidden(bilingual("只有预约人可以付款", "only the booker pays"))
+        raise Forbidden(gettext("只有预约人可以付款"))
 
 
 def _expired_now(booking: Booking, now: dt.datetime) -> Refused | None:
@@ -485,7 +454,7 @@ def _expired_now(booking: Booking, now: dt.datetime) -> Refused | None:
     action that found it is refused: the caller returns the Refused from its atomic_action."""
     if _overdue(booking, now):
         _transition(booking, Status.EXPIRED, by=None, note="hold expired")
-        return Refused(Conflict(bilingual("预约保留已过期", "the hold has expired"), "expired"))
+        return Refused(Conflict(gettext("预约保留已过期"), "expired"))
     return None
 
 
@@ -493,7 +462,7 @@ def _refuse_if_started(booking: Booking, now: dt.datetime) -> None:
     """No approving, paying or confirming once the slot has begun."""
     if booking.start <= now:
         raise Conflict(
-            bilingual("预约时段已开始，不能再办理", "the booked slot has already started"),
+            gettext("预约时段已开始，不能再办理"),
             "started",
         )
 
@@ -509,7 +478,7 @@ def approve(booking: Booking, by) -> Booking | Refused:
     target = Status.AWAITING_PAYMENT if booking.price > 0 else Status.CONFIRMED
     if booking.status != Status.PENDING_APPROVAL:
         raise Conflict(
-            bilingual("只有待审核的预约可以审核通过", "only a pending booking can be approved"),
+            gettext("只有待审核的预约可以审核通过"),
             "transition_not_allowed",
         )
     return _transition(booking, target, by, "approved")
@@ -521,10 +490,10 @@ def reject(booking: Booking, by, reason: str) -> Booking:
     _require_member(by, booking)
     reason = (reason or "").strip()
     if not reason:
-        raise RuleError(bilingual("请填写拒绝原因", "a reason is required"), "reason_required")
+        raise RuleError(gettext("请填写拒绝原因"), "reason_required")
     if booking.status != Status.PENDING_APPROVAL:
         raise Conflict(
-            bilingual("只有待审核的预约可以拒绝", "only a pending booking can be rejected"),
+            gettext("只有待审核的预约可以拒绝"),
             "transition_not_allowed",
         )
     booking.reject_reason = reason[:500]
@@ -546,9 +515,7 @@ def pay(
         return refused
     _refuse_if_started(booking, now)
     if booking.status != Status.AWAITING_PAYMENT:
-        raise Conflict(
-            bilingual("当前状态无需付款", "nothing to pay in this state"), "transition_not_allowed"
-        )
+        raise Conflict(gettext("当前状态无需付款"), "transition_not_allowed")
     deadline = None
     if method == providers.OfflineBankTransfer.method:
         # A transfer takes days: the hold is extended once the payer chooses it.
@@ -570,16 +537,13 @@ def confirm_offline_payment(booking: Booking, by, reference: str) -> Booking | R
     _require_member(by, booking)
     if booking.user_id == by.pk:
         raise Forbidden(
-            bilingual(
-                "不能确认自己预约的付款，请由本单位其他成员确认",
-                "you cannot confirm payment of your own booking; another member confirms it",
-            ),
+            gettext("不能确认自己预约的付款，请由本单位其他成员确认"),
             "self_confirmation",
         )
     reference = (reference or "").strip()
     if not reference:
         raise RuleError(
-            bilingual("请填写转账凭证号", "a bank transfer reference is required"),
+            gettext("请填写转账凭证号"),
             "reference_required",
         )
     now = timezone.now()
@@ -591,7 +555,7 @@ def confirm_offline_payment(booking: Booking, by, reference: str) -> Booking | R
         return booking
     if booking.status != Status.AWAITING_PAYMENT:
         raise Conflict(
-            bilingual("当前状态不是待付款", "the booking is not awaiting payment"),
+            gettext("当前状态不是待付款"),
             "transition_not_allowed",
         )
     _refuse_if_started(booking, now)
@@ -618,7 +582,7 @@ def record_stripe_payment(booking: Booking, session_id: str, payment_intent: str
     payments.refund(
         booking,
         payment.amount,
-        note="预约已失效，款项退回 / booking no longer active",
+        note="booking no longer active",
         first=payment,
     )
     return booking
@@ -644,16 +608,16 @@ def cancel(
     reason = (reason or "").strip()[:500]
     if not roles & {permissions.Role.OWNER, permissions.Role.MEMBER}:
         if permissions.Role.MODERATOR not in roles:
-            raise Forbidden(bilingual("无权操作此预约", "not allowed on this booking"))
+            raise Forbidden(gettext("无权操作此预约"))
         if not reason:
             raise RuleError(
-                bilingual("平台取消须说明原因", "a moderator cancelling states a reason"),
+                gettext("平台取消须说明原因"),
                 "reason_required",
                 field="reason",
             )
     if booking.status not in (Status.PENDING_APPROVAL, Status.AWAITING_PAYMENT, Status.CONFIRMED):
         raise Conflict(
-            bilingual("当前状态不能取消", "cannot be cancelled in this state"),
+            gettext("当前状态不能取消"),
             "transition_not_allowed",
         )
     refund = (
@@ -672,12 +636,12 @@ def complete(booking: Booking, by, actual_minutes: int) -> Booking:
     _require_member(by, booking)
     if not isinstance(actual_minutes, int) or actual_minutes < 0 or actual_minutes > 24 * 60 * 7:
         raise RuleError(
-            bilingual("实际使用分钟数无效", "actual_minutes must be a whole number of minutes"),
+            gettext("实际使用分钟数无效"),
             "actual_minutes",
         )
     if booking.status != Status.CONFIRMED:
         raise Conflict(
-            bilingual("只有已确认的预约可以完成", "only a confirmed booking can be completed"),
+            gettext("只有已确认的预约可以完成"),
             "transition_not_allowed",
         )
     booking.actual_minutes = actual_minutes
@@ -692,10 +656,7 @@ def mark_no_show(booking: Booking, by) -> Booking:
     _require_member(by, booking)
     if booking.status != Status.CONFIRMED or booking.start > timezone.now():
         raise Conflict(
-            bilingual(
-                "只有已开始的已确认预约可标记未到场",
-                "only a confirmed booking that has started can be a no-show",
-            ),
+            gettext("只有已开始的已确认预约可标记未到场"),
             "transition_not_allowed",
         )
     return _transition(booking, Status.NO_SHOW, by, "no show")

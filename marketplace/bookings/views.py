@@ -21,6 +21,7 @@ from django.views.decorators.http import require_http_methods
 
 from marketplace.accounts.api import calendar_url
 from marketplace.accounts.permissions import is_member_of, member_institution_ids
+from marketplace.accounts.profile import profile_required
 from marketplace.catalogue.availability import free_intervals
 from marketplace.catalogue.models import Instrument, OpeningInterval, RefundTier
 from marketplace.payments.providers import online_payment_enabled
@@ -97,6 +98,7 @@ def _bookable_instrument(code: str, *, refunds: bool = True) -> Instrument:
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@profile_required
 def book(request: HttpRequest, code: str) -> HttpResponse:
     """Choose a start and a duration, see the price and refund deadlines, request it.
 

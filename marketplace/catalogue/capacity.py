@@ -10,8 +10,9 @@ from __future__ import annotations
 
 from django.db import transaction
 from django.db.models import F
+from django.utils.translation import gettext
 
-from marketplace.workflow import Conflict, Forbidden, RuleError, bilingual
+from marketplace.workflow import Conflict, Forbidden, RuleError
 
 from .models import Incubator, IncubatorCapacity
 from .permissions import ListingPermissionPolicy
@@ -47,10 +48,8 @@ def take_workstations(incubator: Incubator, count: int) -> int:
     left = min(capacity.workstations_vacant, total.get())
     if left < count:
         raise Conflict(
-            bilingual(
-                f"空余工位不足：申请分配 {count} 个，当前仅剩 {left} 个",
-                f"not enough vacant workstations: {count} requested, {left} left",
-            ),
+            gettext("空余工位不足：申请分配 %(count)s 个，当前仅剩 %(left)s 个")
+            % {"count": count, "left": left},
             "not_enough_workstations",
         )
     IncubatorCapacity.objects.filter(pk=capacity.pk).update(workstations_vacant=left - count)
@@ -68,21 +67,19 @@ def return_workstations(incubator: Incubator, count: int) -> int:
     return vacant
 
 
-def _count(value, field: str, total: int, label_zh: str, label_en: str) -> int:
+def _count(value, field: str, total: int, label) -> int:
     if isinstance(value, str):
         value = value.strip()
         value = int(value) if value.isdigit() else value
     if isinstance(value, bool) or not isinstance(value, int) or value < 0:
         raise RuleError(
-            bilingual(f"{label_zh}须为非负整数", f"{label_en} must be a whole number ≥ 0"),
+            gettext("%(label)s须为非负整数") % {"label": label},
             "vacancy_invalid",
             field=field,
         )
     if value > total:
         raise RuleError(
-            bilingual(
-                f"{label_zh}不能多于总数 {total}", f"{label_en} must not exceed the total {total}"
-            ),
+            gettext("%(label)s不能多于总数 %(total)s") % {"label": label, "total": total},
             "vacancy_above_total",
             field=field,
         )
@@ -95,23 +92,15 @@ def set_vacancy(incubator: Incubator, by, *, workstations, offices) -> Incubator
     if not ListingPermissionPolicy(Incubator).user_has_permission_for_instance(
         by, "change", incubator
     ):
-        raise Forbidden(
-            bilingual(
-                "只有载体所属机构可以修改空余数",
-                "only the incubator's institution may change its vacancies",
-            )
-        )
+        raise Forbidden(gettext("只有载体所属机构可以修改空余数"))
     incubator = Incubator.objects.get(pk=incubator.pk)  # the live totals
     workstations = _count(
         workstations,
         "workstations_vacant",
         incubator.workstations_total,
-        "空余工位",
-        "vacant workstations",
+        gettext("空余工位"),
     )
-    offices = _count(
-        offices, "offices_vacant", incubator.offices_total, "空余办公室", "vacant offices"
-    )
+    offices = _count(offices, "offices_vacant", incubator.offices_total, gettext("空余办公室"))
     capacity = _locked(incubator.pk)
     IncubatorCapacity.objects.filter(pk=capacity.pk).update(
         workstations_vacant=workstations, offices_vacant=offices

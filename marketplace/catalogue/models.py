@@ -18,6 +18,7 @@ from django.db.models import F
 from django.db.models.functions import Least
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey
 from modelcluster.models import ClusterableModel
@@ -32,6 +33,7 @@ from wagtail.models import (
 
 from marketplace.accounts.models import Institution
 from marketplace.accounts.validators import validate_code
+from marketplace.countries import country_name
 from marketplace.regions import Region
 
 from .vocabularies import (
@@ -251,6 +253,11 @@ class Instrument(Listing):
         return self.name
 
     @property
+    def origin_country_name(self) -> str:
+        """产地国别 as the country's name in the reader's language ("JP" → 日本 / Japan)."""
+        return country_name(self.origin_country)
+
+    @property
     def revisions(self):
         return self._revisions
 
@@ -357,6 +364,26 @@ class RefundTier(Orderable):
 
     def __str__(self) -> str:
         return f"≥{self.hours_before}h → {self.refund_percent}%"
+
+    @property
+    def sentence(self) -> str:
+        """The tier as a sentence in the reader's language (a 0-hour or 0 % tier reads right)."""
+        hours, percent = self.hours_before, self.refund_percent
+        if percent == 0:
+            if hours == 0:
+                return gettext("此后取消不退款")
+            return ngettext(
+                "开始前 %(hours)s 小时以上取消也不退款",
+                "开始前 %(hours)s 小时以上取消也不退款",
+                hours,
+            ) % {"hours": hours}
+        if hours == 0:
+            return gettext("开始前随时取消，退款 %(percent)s%%") % {"percent": percent}
+        return ngettext(
+            "开始前 %(hours)s 小时以上取消，退款 %(percent)s%%",
+            "开始前 %(hours)s 小时以上取消，退款 %(percent)s%%",
+            hours,
+        ) % {"hours": hours, "percent": percent}
 
 
 class BlackoutQuerySet(models.QuerySet):

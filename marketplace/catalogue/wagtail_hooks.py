@@ -16,6 +16,7 @@ from wagtail.admin.panels import (
     InlinePanel,
     MultiFieldPanel,
 )
+from wagtail.admin.ui.tables import StatusFlagColumn
 from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
@@ -28,6 +29,12 @@ from .permissions import ListingPermissionPolicy, is_platform_moderator, member_
 
 for _model in (Instrument, Incubator, Technology, Blackout):
     register_permission_policy(_model, ListingPermissionPolicy(_model), exact_class=True)
+
+
+# The listings' "live" flag as a word (已发布 / 草稿), never "True".
+LIVE_COLUMN = StatusFlagColumn(
+    "live", label=_("发布状态"), true_label=_("已发布"), false_label=_("草稿")
+)
 
 
 class ListingForm(WagtailAdminModelForm):
@@ -102,7 +109,7 @@ class InstrumentViewSet(InstitutionScopedViewSet):
     model = Instrument
     icon = "cogs"
     menu_label = _("仪器")
-    list_display = ["name", "code", "institution", "category", "status", "live"]
+    list_display = ["name", "code", "institution", "category", "status", LIVE_COLUMN]
     list_filter = ["category", "status", "live"]
     search_fields = ["name", "code", "model_number"]
     panels = [
@@ -173,7 +180,15 @@ class IncubatorViewSet(InstitutionScopedViewSet):
     model = Incubator
     icon = "home"
     menu_label = _("孵化载体")
-    list_display = ["name", "code", "institution", "type", "level", "workstations_vacant", "live"]
+    list_display = [
+        "name",
+        "code",
+        "institution",
+        "type",
+        "level",
+        "workstations_vacant",
+        LIVE_COLUMN,
+    ]
 
     def get_queryset(self, request):
         # The vacancy column reads the live counter row: fetch it with the listing.
@@ -208,7 +223,7 @@ class TechnologyViewSet(InstitutionScopedViewSet):
     model = Technology
     icon = "doc-full"
     menu_label = _("科技成果")
-    list_display = ["title", "code", "institution", "ip_type", "trl", "live"]
+    list_display = ["title", "code", "institution", "ip_type", "trl", LIVE_COLUMN]
     list_filter = ["ip_type", "ip_status", "live"]
     search_fields = ["title", "code", "field"]
     panels = [

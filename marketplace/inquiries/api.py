@@ -7,6 +7,7 @@ project's exception handler (config.api).
 from __future__ import annotations
 
 from django.db.models import Prefetch
+from django.utils.translation import gettext
 from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import serializers, status
 from rest_framework.permissions import IsAuthenticated
@@ -26,7 +27,7 @@ from marketplace.api import (
 from marketplace.catalogue.models import Technology
 from marketplace.catalogue.vocabularies import TransferMode
 from marketplace.money import money_json
-from marketplace.workflow import NotFound, bilingual
+from marketplace.workflow import NotFound
 
 from . import services
 from .actions import INQUIRY_ACTIONS
@@ -182,7 +183,7 @@ class TechnologyInquiryCreateView(APIView):
             Technology.objects.published().select_related("institution").filter(code=code).first()
         )
         if technology is None:
-            raise NotFound(bilingual("科技成果不存在", "technology not found"), "not_found")
+            raise NotFound(gettext("科技成果不存在"), "not_found")
         data = _validated(InquiryCreateSerializer, request)
         inquiry = services.open_inquiry(
             request.user, technology, data["message"], data["intended_mode"]

@@ -27,8 +27,10 @@ from zoneinfo import ZoneInfo
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from marketplace.accounts import permissions
+from marketplace.accounts.profile import require_profile
 from marketplace.catalogue.models import Technology
 from marketplace.catalogue.vocabularies import TransferMode
 from marketplace.money import MoneyError, yuan
@@ -39,7 +41,6 @@ from marketplace.workflow import (
     RuleError,
     StateMachine,
     WorkflowError,
-    bilingual,
 )
 
 from .models import Inquiry, InquiryMessage, Status
@@ -103,7 +104,7 @@ def get_inquiry_for(user, pk: int) -> Inquiry:
     """The inquiry if the user sent it or their institution owns the technology; else 404."""
     inquiry = Inquiry.objects.visible_to(user).for_pages().filter(pk=pk).first()
     if inquiry is None:
-        raise NotFound(bilingual("洽谈不存在", "inquiry not found"), "not_found")
+        raise NotFound(gettext("洽谈不存在"), "not_found")
     return inquiry
 
 
@@ -114,9 +115,7 @@ def _locked(inquiry: Inquiry) -> Inquiry:
 def _require_member(user, inquiry: Inquiry) -> None:
     if not is_institution_member(user, inquiry.technology):
         raise Forbidden(
-            bilingual(
-                "只有成果所属单位可以执行此操作", "only the technology's institution may do this"
-            ),
+            gettext("只有成果所属单位可以执行此操作"),
             "members_only",
         )
 
@@ -127,29 +126,25 @@ def _require_party(user, inquiry: Inquiry) -> bool:
         return True
     if inquiry.inquirer_id == user.pk:
         return False
-    raise Forbidden(
-        bilingual("只有洽谈双方可以执行此操作", "only the two parties may do this"), "parties_only"
-    )
+    raise Forbidden(gettext("只有洽谈双方可以执行此操作"), "parties_only")
 
 
 def _require_active(inquiry: Inquiry) -> None:
     if inquiry.status not in (Status.OPEN, Status.NEGOTIATING):
         raise Conflict(
-            bilingual(
-                f"洽谈已{inquiry.get_status_display()}，不能继续",
-                f"the inquiry is {inquiry.status}; nothing more can be added",
-            ),
+            gettext("洽谈已%(status)s，不能继续") % {"status": inquiry.get_status_display()},
             "inquiry_finished",
         )
 
 
-def _text(value: str, *, field: str, limit: int, required: bool, zh: str = "留言内容") -> str:
+def _text(value: str, *, field: str, limit: int, required: bool, label=None) -> str:
+    label = label or gettext("留言内容")
     value = (value or "").strip()
     if required and not value:
-        raise RuleError(bilingual(f"请填写{zh}", f"{field} is required"), f"{field}_required")
+        raise RuleError(gettext("请填写%(label)s") % {"label": label}, f"{field}_required")
     if len(value) > limit:
         raise RuleError(
-            bilingual(f"内容不能超过 {limit} 字", f"{field} may be at most {limit} characters"),
+            gettext("内容不能超过 %(limit)s 字") % {"limit": limit},
             f"{field}_too_long",
         )
     return value
@@ -160,21 +155,19 @@ def _text(value: str, *, field: str, limit: int, required: bool, zh: str = "留�
 
 def open_inquiry(user, technology: Technology, message: str, intended_mode: str) -> Inquiry:
     """Send an inquiry on a published technology; the institution's members are told."""
+    require_profile(user)
     if not technology.live:
-        raise NotFound(bilingual("科技成果不存在", "technology not found"), "not_found")
+        raise NotFound(gettext("科技成果不存在"), "not_found")
     if is_institution_member(user, technology):
         raise Forbidden(
-            bilingual("不能对本单位的成果发起洽谈", "you cannot inquire on your own listing"),
+            gettext("不能对本单位的成果发起洽谈"),
             "own_listing",
         )
     message = _text(message, field="message", limit=MAX_MESSAGE, required=True)
     if intended_mode not in technology.transfer_modes:
         offered = "、".join(str(label) for label in technology.transfer_mode_labels)
         raise RuleError(
-            bilingual(
-                f"该成果提供的转化方式为：{offered}",
-                f"intended_mode must be one of: {', '.join(technology.transfer_modes)}",
-            ),
+            gettext("该成果提供的转化方式为：%(offered)s") % {"offered": offered},
             "mode_not_offered",
         )
     try:
@@ -190,9 +183,7 @@ def open_inquiry(user, technology: Technology, message: str, intended_mode: str)
             INQUIRY_FLOW.record(inquiry, "", user, "opened")
     except IntegrityError as exc:
         raise Conflict(
-            bilingual(
-                "您对该成果已有进行中的洽谈", "you already have an open inquiry on this technology"
-            ),
+            gettext("您对该成果已有进行中的洽谈"),
             "already_open",
         ) from exc
     return inquiry
@@ -227,19 +218,13 @@ def _deal_amount(amount: str | int | Decimal) -> Decimal:
         value = yuan(amount if isinstance(amount, (int, Decimal)) else str(amount).strip())
     except (MoneyError, InvalidOperation):  # yuan() lets quantize overflow through (1e30)
         raise RuleError(
-            bilingual(
-                "成交金额须为最多两位小数的金额", "amount must be a decimal with at most two places"
-            ),
+            gettext("成交金额须为最多两位小数的金额"),
             "invalid_amount",
         ) from None
     if value < 0:
-        raise RuleError(
-            bilingual("成交金额不能为负数", "amount must not be negative"), "invalid_amount"
-        )
+        raise RuleError(gettext("成交金额不能为负数"), "invalid_amount")
     if value > MAX_DEAL_AMOUNT:
-        raise RuleError(
-            bilingual("成交金额超出合理范围", "amount is implausibly large"), "invalid_amount"
-        )
+        raise RuleError(gettext("成交金额超出合理范围"), "invalid_amount")
     return value
 
 
@@ -259,32 +244,27 @@ def record_deal(
         raise INQUIRY_FLOW.refuse(inquiry)
     if mode not in TransferMode.values:
         raise RuleError(
-            bilingual("请选择成交方式", f"mode must be one of: {', '.join(TransferMode.values)}"),
+            gettext("请选择成交方式：%(choices)s") % {"choices": ", ".join(TransferMode.values)},
             "invalid_mode",
         )
     value = _deal_amount(amount)
     if not isinstance(contract_date, dt.date) or isinstance(contract_date, dt.datetime):
-        raise RuleError(
-            bilingual("请填写合同签订日期", "contract_date is required"), "invalid_date"
-        )
+        raise RuleError(gettext("请填写合同签订日期"), "invalid_date")
     today = timezone.now().astimezone(SHANGHAI).date()
     if contract_date > today:
         raise RuleError(
-            bilingual("合同签订日期不能晚于今天", "contract_date must not be in the future"),
+            gettext("合同签订日期不能晚于今天"),
             "invalid_date",
         )
     if contract_date < inquiry.created_at.astimezone(SHANGHAI).date():
         raise RuleError(
-            bilingual("合同签订日期不能早于洽谈开始日期", "contract_date is before the inquiry"),
+            gettext("合同签订日期不能早于洽谈开始日期"),
             "invalid_date",
         )
     registration_no = (registration_no or "").strip()
     if registration_no and not REGISTRATION_NO.match(registration_no):
         raise RuleError(
-            bilingual(
-                "技术合同登记号只能包含字母、数字和连字符，最多 64 位",
-                "registration_no: letters, digits and hyphens, at most 64",
-            ),
+            gettext("技术合同登记号只能包含字母、数字和连字符，最多 64 位"),
             "invalid_registration_no",
         )
     inquiry.deal_mode = mode
@@ -309,7 +289,9 @@ def close(inquiry: Inquiry, by, reason: str = "") -> Inquiry:
     moderator = not party and permissions.is_platform_moderator(by)
     if not moderator:
         _require_party(by, inquiry)
-    reason = _text(reason, field="reason", limit=MAX_REASON, required=moderator, zh="关闭原因")
+    reason = _text(
+        reason, field="reason", limit=MAX_REASON, required=moderator, label=gettext("关闭原因")
+    )
     inquiry.closed_reason = reason
     return INQUIRY_FLOW.move(inquiry, Status.CLOSED, by, reason, update_fields=["closed_reason"])
 
@@ -324,13 +306,13 @@ def grant_details_access(inquiry: Inquiry, by) -> Inquiry:
     _require_member(by, inquiry)
     if not inquiry.technology.details_under_nda:
         raise RuleError(
-            bilingual("该成果的详细资料未设保密，无需开放", "the details are not under NDA"),
+            gettext("该成果的详细资料未设保密，无需开放"),
             "not_under_nda",
         )
     if inquiry.details_access_granted:
         return inquiry
     if inquiry.status == Status.CLOSED:
-        raise Conflict(bilingual("洽谈已关闭", "the inquiry is closed"), "transition_not_allowed")
+        raise Conflict(gettext("洽谈已关闭"), "transition_not_allowed")
     inquiry.details_access_granted_at = timezone.now()
     inquiry.details_access_granted_by = by
     inquiry.save(

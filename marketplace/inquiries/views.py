@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from marketplace.accounts.permissions import member_institution_ids
+from marketplace.accounts.profile import profile_required
 from marketplace.catalogue.models import Technology
 from marketplace.workflow import NotFound, WorkflowError
 from marketplace.workflow_pages import act_view
@@ -26,6 +27,7 @@ PAGE_SIZE = 30
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@profile_required
 def new(request: HttpRequest, code: str) -> HttpResponse:
     technology = get_object_or_404(
         Technology.objects.published().select_related("institution"), code=code

@@ -13,7 +13,8 @@ import logging
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext
 from django_tasks import task
 
 from .models import Notification
@@ -26,7 +27,8 @@ def notify(users, headline: tuple[str, str], subject: str, url: str) -> None:
     """One in-site notice (and one queued email) per distinct user; mail goes after commit.
 
     `headline` is (Chinese, English); each language's text is stored whole, so a page shows
-    the reader's and the email, whose reader's language we do not know, carries both."""
+    the reader's and the email goes in the person's preferred language (the site default when
+    they chose none). A person who turned email notices off gets the in-site notice only."""
     zh, en = headline
     recipients = {user.pk: user for user in users}
     Notification.objects.bulk_create(
@@ -36,7 +38,7 @@ def notify(users, headline: tuple[str, str], subject: str, url: str) -> None:
                 message=f"{zh}：{subject}"[:500],
                 message_en=f"{en}: {subject}"[:500],
                 url=url,
-                email=user.email,
+                email=user.email if getattr(user, "email_notifications", True) else "",
             )
             for user in recipients.values()
         ]
@@ -61,14 +63,13 @@ def send_pending(limit: int = 500) -> tuple[int, int]:
     pending = Notification.objects.filter(
         emailed_at__isnull=True, email_attempts__lt=MAX_ATTEMPTS
     ).exclude(email="")
-    for notice in pending.order_by("pk")[:limit]:
+    for notice in pending.select_related("user").order_by("pk")[:limit]:
+        language = notice.user.preferred_language or settings.LANGUAGE_CODE
+        text = notice.text_in(language)
+        with translation.override(language):
+            subject = gettext("[双创资源共享平台] %(headline)s") % {"headline": text[:60]}
         try:
-            send_mail(
-                f"[双创资源共享平台] {notice.message[:60]}",
-                f"{notice.message}\n{notice.message_en}\n\n{settings.SITE_URL}{notice.url}\n",
-                None,
-                [notice.email],
-            )
+            send_mail(subject, f"{text}\n\n{settings.SITE_URL}{notice.url}\n", None, [notice.email])
         except Exception:  # noqa: BLE001 — counted and retried later
             failed += 1
             Notification.objects.filter(pk=notice.pk).update(

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.http import FileResponse
+from django.utils.translation import gettext
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiParameter,
@@ -22,7 +23,7 @@ from rest_framework.views import APIView
 from marketplace.accounts.models import Institution
 from marketplace.api import WORKFLOW_ERRORS, DetailSerializer, Pagination
 from marketplace.uploads import RawNameMultiPartParser
-from marketplace.workflow import NotFound, RuleError, bilingual
+from marketplace.workflow import NotFound, RuleError
 
 from . import services
 from .models import Invoice, PaymentKind, PaymentStatus
@@ -69,9 +70,7 @@ def _institution_filter(request) -> int | None:
         else None
     )
     if institution is None:
-        raise RuleError(
-            bilingual("机构不存在", "unknown institution"), "institution", field="institution"
-        )
+        raise RuleError(gettext("机构不存在"), "institution", field="institution")
     return institution.pk
 
 
@@ -159,7 +158,7 @@ class VoucherView(APIView):
     def get(self, request, pk: int):
         payment = services.payment_for(request.user, pk)
         if not payment.voucher:
-            raise NotFound(bilingual("尚未上传转账凭证", "no voucher uploaded"))
+            raise NotFound(gettext("尚未上传转账凭证"))
         name = payment.voucher_name or f"voucher-{payment.pk}"
         extension = name[name.rfind(".") :].lower().replace(".jpeg", ".jpg")
         response = FileResponse(
@@ -231,7 +230,7 @@ class IssueInvoiceView(APIView):
         payment = services.payment_for(request.user, pk)
         invoice = Invoice.objects.filter(payment=payment).first()
         if invoice is None:
-            raise NotFound(bilingual("该付款未申请发票", "no invoice was asked for"))
+            raise NotFound(gettext("该付款未申请发票"))
         body = IssueInvoiceSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         services.issue_invoice(

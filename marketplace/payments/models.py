@@ -14,6 +14,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from marketplace.uploads import private_storage
+from marketplace.workflow import note_text
 
 
 class PaymentKind(models.TextChoices):
@@ -86,6 +87,7 @@ class Payment(models.Model):
         verbose_name=_("退款对应的付款"),
     )
     note = models.CharField(_("说明"), max_length=200, blank=True)
+
     # Who confirmed a transfer or completed a bank-transfer refund.
     settled_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -123,6 +125,11 @@ class Payment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.method} {self.amount} {self.currency} ({self.status})"
+
+    @property
+    def note_text(self) -> str:
+        """The note in the reader's language (system notes are stored as codes)."""
+        return note_text(self.note)
 
     @property
     def is_open_bank_refund(self) -> bool:

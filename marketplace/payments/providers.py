@@ -9,11 +9,12 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from marketplace.api import local_iso
 from marketplace.money import money_json
-from marketplace.workflow import RuleError, bilingual
+from marketplace.workflow import RuleError
 
 from . import services
 from .models import PaymentMethod
@@ -94,7 +95,8 @@ def provider_for(method: str) -> PaymentProvider:
     """The enabled provider of `method`; a 400 naming the field otherwise."""
     if method not in enabled_methods():
         raise RuleError(
-            bilingual("未启用该支付方式", f"choose one of: {', '.join(enabled_methods())}"),
+            gettext("未启用该支付方式，可选：%(choices)s")
+            % {"choices": ", ".join(enabled_methods())},
             "payment_method",
             field="method",
         )

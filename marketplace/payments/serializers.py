@@ -159,7 +159,7 @@ def payment_row(payment) -> dict:
         "has_voucher": bool(payment.voucher),
         "deadline": local_iso(payment.deadline),
         "refund_of": payment.refund_of_id,
-        "note": payment.note,
+        "note": payment.note_text,
         "payable": {"type": kind, "id": str(payable.pk), "url": payable.get_absolute_url()},
         "institution": institution.code,
         "payer": payable.user.get_full_name() or payable.user.username,

@@ -17,6 +17,7 @@ from django.core.exceptions import SuspiciousFileOperation
 from django.db import transaction
 from django.db.models import Q, Sum
 from django.utils.text import get_valid_filename
+from django.utils.translation import gettext
 from PIL import Image
 
 from marketplace.accounts.permissions import (
@@ -27,7 +28,7 @@ from marketplace.accounts.permissions import (
 )
 from marketplace.money import to_fen
 from marketplace.uploads import validate_pdf
-from marketplace.workflow import Conflict, Forbidden, NotFound, RuleError, bilingual
+from marketplace.workflow import Conflict, Forbidden, NotFound, RuleError
 
 from .models import (
     Invoice,
@@ -58,9 +59,7 @@ def platform_fee(amount: Decimal) -> Decimal:
 def connect_onboarding_link(institution, by, *, refresh_url: str, return_url: str) -> str:
     """A Stripe Connect onboarding link for the institution's manager (account made once)."""
     if not is_manager_of(by, institution.pk):
-        raise Forbidden(
-            bilingual("只有机构管理员可以设置收款账户", "only a manager sets up payouts")
-        )
+        raise Forbidden(gettext("只有机构管理员可以设置收款账户"))
     client = stripe_client()
     with transaction.atomic():
         institution = type(institution).objects.select_for_update().get(pk=institution.pk)
@@ -228,7 +227,7 @@ def refund_excess(payable, price: Decimal, *, late: Payment | None = None) -> li
     excess = kept_total(payable) - price
     if excess <= 0:
         return []
-    return refund(payable, excess, note="超额付款退回 / overpayment returned", first=late)
+    return refund(payable, excess, note="overpayment returned", first=late)
 
 
 def kept_total(payable) -> Decimal:
@@ -353,23 +352,21 @@ def complete_offline_refund(refund: Payment, by, reference: str) -> Payment:
     """A member of the institution that was paid records the bank transfer back to the payer."""
     refund = Payment.objects.select_for_update().get(pk=refund.pk)
     if not is_member_of(by, _receiving_institution_id(refund)):
-        raise Forbidden(
-            bilingual("只有收款机构的成员可以登记退款", "only the paid institution records it")
-        )
+        raise Forbidden(gettext("只有收款机构的成员可以登记退款"))
     reference = (reference or "").strip()
     if not reference:
         raise RuleError(
-            bilingual("请填写退款转账流水号", "the refund transfer reference is required"),
+            gettext("请填写退款转账流水号"),
             "reference_required",
             field="reference",
         )
     if refund.kind != PaymentKind.REFUND or refund.method != PaymentMethod.OFFLINE:
         raise Conflict(
-            bilingual("只有对公转账退款需要登记", "only bank-transfer refunds are recorded here"),
+            gettext("只有对公转账退款需要登记"),
             "not_offline_refund",
         )
     if refund.status != PaymentStatus.PENDING:
-        raise Conflict(bilingual("该退款已处理", "this refund is already settled"), "settled")
+        raise Conflict(gettext("该退款已处理"), "settled")
     refund.status = PaymentStatus.SUCCEEDED
     refund.reference = reference[:100]
     refund.settled_by = by
@@ -389,7 +386,7 @@ def validate_voucher(uploaded) -> str:
         return validate_pdf(uploaded)
     if "/" in name or "\\" in name or ".." in name or "\x00" in name:
         raise RuleError(
-            bilingual("文件名不能包含路径（/、\\ 或 ..）", "the file name must not contain a path"),
+            gettext("文件名不能包含路径（/、\\ 或 ..）"),
             "attachment_bad_name",
             field="file",
         )
@@ -397,10 +394,8 @@ def validate_voucher(uploaded) -> str:
     size = getattr(uploaded, "size", None)
     if size is None or size > limit:
         raise RuleError(
-            bilingual(
-                f"文件不能超过 {limit // (1024 * 1024) or 1} MB（{limit} 字节）",
-                f"the file must not be larger than {limit} bytes",
-            ),
+            gettext("文件不能超过 %(megabytes)s MB（%(limit)s 字节）")
+            % {"megabytes": limit // (1024 * 1024) or 1, "limit": limit},
             "attachment_too_large",
             field="file",
         )
@@ -412,7 +407,7 @@ def validate_voucher(uploaded) -> str:
             raise ValueError(image_format)
     except Exception:  # noqa: BLE001 — any decoding error means: not a real image
         raise RuleError(
-            bilingual("文件不是有效的 JPEG/PNG 图片", "the file is not a valid JPEG or PNG image"),
+            gettext("文件不是有效的 JPEG/PNG 图片"),
             "voucher_not_image",
             field="file",
         ) from None
@@ -432,14 +427,14 @@ def attach_voucher(payment: Payment, by, uploaded, payer_reference: str = "") ->
     payment = Payment.objects.select_for_update().get(pk=payment.pk)
     payable = payment.payable
     if getattr(payable, "user_id", None) != by.pk:
-        raise Forbidden(bilingual("只有付款人可以上传转账凭证", "only the payer uploads it"))
+        raise Forbidden(gettext("只有付款人可以上传转账凭证"))
     if payment.method != PaymentMethod.OFFLINE or payment.kind != PaymentKind.PAYMENT:
         raise Conflict(
-            bilingual("只有对公转账需要转账凭证", "only a bank transfer takes a voucher"),
+            gettext("只有对公转账需要转账凭证"),
             "not_offline_payment",
         )
     if payment.status != PaymentStatus.PENDING:
-        raise Conflict(bilingual("该付款已处理", "this payment is already settled"), "settled")
+        raise Conflict(gettext("该付款已处理"), "settled")
     previous = payment.voucher.name if payment.voucher else ""
     payment.voucher.save(safe_name, uploaded, save=False)
     payment.voucher_name = safe_name
@@ -471,13 +466,11 @@ def issue_invoice(invoice: Invoice, by, *, number: str, issued_on, uploaded=None
     """A member of the paid institution records the 发票 as issued (number, date, PDF)."""
     invoice = Invoice.objects.select_for_update().select_related("payment").get(pk=invoice.pk)
     if not is_member_of(by, _receiving_institution_id(invoice.payment)):
-        raise Forbidden(
-            bilingual("只有收款机构的成员可以登记发票", "only the paid institution records it")
-        )
+        raise Forbidden(gettext("只有收款机构的成员可以登记发票"))
     number = (number or "").strip()
     if not number:
         raise RuleError(
-            bilingual("请填写发票号码", "the invoice number is required"),
+            gettext("请填写发票号码"),
             "number_required",
             field="number",
         )
@@ -497,9 +490,7 @@ def issue_invoice(invoice: Invoice, by, *, number: str, issued_on, uploaded=None
 def set_payee(institution, by, *, account_name: str, bank: str, account_number: str):
     """The institution's manager sets where bank transfers go (户名, 开户行, 账号)."""
     if not is_manager_of(by, institution.pk):
-        raise Forbidden(
-            bilingual("只有机构管理员可以设置收款信息", "only a manager sets the payee details")
-        )
+        raise Forbidden(gettext("只有机构管理员可以设置收款信息"))
     institution.payee_account_name = account_name.strip()[:200]
     institution.payee_bank = bank.strip()[:200]
     institution.payee_account_number = account_number.strip()[:64]
@@ -540,7 +531,7 @@ def parse_month(value: str | None):
         following = dt.datetime(year + month // 12, month % 12 + 1, 1, tzinfo=SHANGHAI)
     except (ValueError, OverflowError):
         raise RuleError(
-            bilingual("月份格式应为 YYYY-MM", "month must look like 2026-12"),
+            gettext("月份格式应为 YYYY-MM"),
             "month",
             field="month",
         ) from None
@@ -565,7 +556,8 @@ def statement(
     if status:
         if status not in PaymentStatus.values:
             raise RuleError(
-                bilingual("状态无效", f"status must be one of {', '.join(PaymentStatus.values)}"),
+                gettext("状态无效，可选：%(choices)s")
+                % {"choices": ", ".join(PaymentStatus.values)},
                 "status",
                 field="status",
             )
@@ -603,7 +595,7 @@ def payment_for(user, pk: int) -> Payment:
     """A payment or refund the user may read, else NotFound (404)."""
     payment = visible_payments(user).filter(pk=pk).first()
     if payment is None:
-        raise NotFound(bilingual("付款记录不存在", "payment not found"))
+        raise NotFound(gettext("付款记录不存在"))
     return payment
 
 

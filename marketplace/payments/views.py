@@ -191,7 +191,7 @@ def _csv(institution: Institution, rows, month: str) -> HttpResponse:
                     row.payer_reference,
                     payable.user.get_full_name() or payable.user.username,
                     str(payable),
-                    row.note,
+                    row.note_text,
                 )
             ]
         )

@@ -7,6 +7,7 @@ institution (`comments`); the applicant's detail, every list and every notice le
 from __future__ import annotations
 
 from django.db.models import Prefetch
+from django.utils.translation import gettext
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiParameter,
@@ -32,7 +33,7 @@ from marketplace.api import (
 )
 from marketplace.catalogue.models import Incubator
 from marketplace.uploads import RawNameMultiPartParser, serve_private
-from marketplace.workflow import NotFound, bilingual
+from marketplace.workflow import NotFound
 
 from . import services
 from .actions import RESIDENCY_ACTIONS, ResidencyCommentRequestSerializer
@@ -200,7 +201,7 @@ class IncubatorApplicationsView(APIView):
             Incubator.objects.published().select_related("institution").filter(code=code).first()
         )
         if incubator is None:
-            raise NotFound(bilingual("孵化载体不存在", "incubator not found"), "not_found")
+            raise NotFound(gettext("孵化载体不存在"), "not_found")
         serializer = ResidencyApplicationUploadSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
@@ -300,7 +301,7 @@ class BusinessPlanView(APIView):
     def get(self, request, pk: int):
         application = services.get_application_for(request.user, pk)
         if not application.business_plan:
-            raise NotFound(bilingual("未上传商业计划书", "no business plan uploaded"), "not_found")
+            raise NotFound(gettext("未上传商业计划书"), "not_found")
         return serve_private(
             application.business_plan,
             application.business_plan_name or f"business-plan-{application.pk}.pdf",

@@ -10,8 +10,10 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from marketplace.accounts import permissions
+from marketplace.accounts.profile import require_profile
 from marketplace.catalogue import capacity
 from marketplace.catalogue.models import Incubator
 from marketplace.uploads import validate_pdf
@@ -21,7 +23,6 @@ from marketplace.workflow import (
     NotFound,
     RuleError,
     StateMachine,
-    bilingual,
 )
 
 from .models import (
@@ -107,17 +108,14 @@ def get_application_for(user, pk: int) -> Application:
     """The application if the user applied or reviews it; NotFound for everyone else."""
     application = Application.objects.visible_to(user).filter(pk=pk).first()
     if application is None:
-        raise NotFound(bilingual("入孵申请不存在", "application not found"), "not_found")
+        raise NotFound(gettext("入孵申请不存在"), "not_found")
     return application
 
 
 def _require_member(user, application: Application) -> None:
     if not is_member(user, application):
         raise Forbidden(
-            bilingual(
-                "只有孵化载体的管理单位可以执行此操作",
-                "only the incubator's institution may do this",
-            ),
+            gettext("只有孵化载体的管理单位可以执行此操作"),
             "members_only",
         )
 
@@ -143,7 +141,7 @@ def _clean(application: Application) -> None:
             for field, messages in exc.message_dict.items()
         ]
         raise RuleError(
-            bilingual("申请内容有误", "the application is not valid") + " — " + "; ".join(parts),
+            gettext("申请内容有误") + " — " + "; ".join(parts),
             "invalid_application",
         ) from None
 
@@ -153,10 +151,7 @@ def _refuse_if_already_applied(user, incubator: Incubator) -> None:
         incubator=incubator, applicant=user, status__in=OPEN_STATUSES
     ).exists():
         raise Conflict(
-            bilingual(
-                "您已向该载体提交了一份尚未结束的申请",
-                "you already have an open application to this incubator",
-            ),
+            gettext("您已向该载体提交了一份尚未结束的申请"),
             "already_applied",
         )
 
@@ -168,9 +163,10 @@ def submit_application(
     real PDF (checked before anything is stored). One open application per company user and
     incubator."""
     if not user.is_authenticated:
-        raise Forbidden(bilingual("请先登录", "log in first"), "login_required")
+        raise Forbidden(gettext("请先登录"), "login_required")
+    require_profile(user)
     if not incubator.live:
-        raise NotFound(bilingual("孵化载体不存在", "incubator not found"), "not_found")
+        raise NotFound(gettext("孵化载体不存在"), "not_found")
     values = {field: data.get(field) for field in FIELDS if data.get(field) is not None}
     values.setdefault("stage", Stage.IDEA)
     for field in ("company_name", "contact_name", "contact_phone", "business_summary"):
@@ -225,15 +221,13 @@ def accept(application: Application, by, workstations: int, reason: str = "") ->
     _require_member(by, application)
     if isinstance(workstations, bool) or not isinstance(workstations, int):
         raise RuleError(
-            bilingual("工位数必须是整数", "workstations must be a whole number"),
+            gettext("工位数必须是整数"),
             "workstations_invalid",
         )
     if not 1 <= workstations <= MAX_WORKSTATIONS:
         raise RuleError(
-            bilingual(
-                f"工位数须在 1 到 {MAX_WORKSTATIONS} 之间",
-                f"workstations must be between 1 and {MAX_WORKSTATIONS}",
-            ),
+            gettext("工位数须在 1 到 %(MAX_WORKSTATIONS)s 之间")
+            % {"MAX_WORKSTATIONS": MAX_WORKSTATIONS},
             "workstations_invalid",
         )
     reason = (reason or "").strip()[:500]
@@ -257,7 +251,7 @@ def reject(application: Application, by, reason: str) -> Application:
     _require_member(by, application)
     reason = (reason or "").strip()
     if not reason:
-        raise RuleError(bilingual("请填写不录取的原因", "a reason is required"), "reason_required")
+        raise RuleError(gettext("请填写不录取的原因"), "reason_required")
     application.decision_reason = reason[:500]
     return APPLICATION_FLOW.move(
         application, Status.REJECTED, by, reason, update_fields=["decision_reason"]
@@ -270,7 +264,7 @@ def withdraw(application: Application, by) -> Application:
     application = _locked(application)
     if not is_applicant(by, application):
         raise Forbidden(
-            bilingual("只有申请人可以撤回申请", "only the applicant may withdraw"),
+            gettext("只有申请人可以撤回申请"),
             "applicant_only",
         )
     if not APPLICATION_FLOW.allows(application.status, Status.WITHDRAWN):
@@ -306,13 +300,11 @@ def add_comment(application: Application, by, text: str) -> ApplicationComment:
     _require_member(by, application)
     text = (text or "").strip()
     if not text:
-        raise RuleError(bilingual("意见不能为空", "the comment is empty"), "comment_required")
+        raise RuleError(gettext("意见不能为空"), "comment_required")
     if len(text) > MAX_COMMENT_LENGTH:
         raise RuleError(
-            bilingual(
-                f"意见不能超过 {MAX_COMMENT_LENGTH} 字",
-                f"the comment must be at most {MAX_COMMENT_LENGTH} characters",
-            ),
+            gettext("意见不能超过 %(MAX_COMMENT_LENGTH)s 字")
+            % {"MAX_COMMENT_LENGTH": MAX_COMMENT_LENGTH},
             "comment_too_long",
         )
     return ApplicationComment.objects.create(application=application, author=by, text=text)

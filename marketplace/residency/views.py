@@ -17,6 +17,7 @@ from marketplace.accounts.permissions import (
     is_platform_moderator,
     member_institution_ids,
 )
+from marketplace.accounts.profile import profile_required
 from marketplace.catalogue.models import Incubator
 from marketplace.uploads import raw_upload_names, serve_private
 from marketplace.workflow import NotFound, WorkflowError
@@ -33,6 +34,7 @@ PAGE_SIZE = 30
 @raw_upload_names
 @login_required
 @require_http_methods(["GET", "POST"])
+@profile_required
 def apply(request: HttpRequest, code: str) -> HttpResponse:
     incubator = get_object_or_404(
         Incubator.objects.published().select_related("institution"), code=code

@@ -7,6 +7,7 @@ exception handler. The actions' endpoints are generated from the order's table o
 
 from __future__ import annotations
 
+from django.utils.translation import gettext
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import serializers, status
@@ -24,7 +25,7 @@ from marketplace.api import (
 )
 from marketplace.catalogue.models import Instrument
 from marketplace.uploads import RawNameMultiPartParser, serve_private
-from marketplace.workflow import NotFound, bilingual
+from marketplace.workflow import NotFound
 
 from . import services
 from .actions import SAMPLE_ORDER_ACTIONS
@@ -56,7 +57,7 @@ class InstrumentSampleOrdersView(APIView):
             Instrument.objects.published().select_related("institution").filter(code=code).first()
         )
         if instrument is None:
-            raise NotFound(bilingual("仪器不存在", "instrument not found"))
+            raise NotFound(gettext("仪器不存在"))
         data = SampleOrderRequestSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         order = services.request_order(request.user, instrument, **data.validated_data)
@@ -118,7 +119,7 @@ class ReportView(APIView):
     def get(self, request, pk: int):
         order = services.get_order_for(request.user, pk)
         if not order.report:
-            raise NotFound(bilingual("报告尚未出具", "no report yet"))
+            raise NotFound(gettext("报告尚未出具"))
         return serve_private(order.report, order.report_name or f"report-{order.pk}.pdf")
 
     @extend_schema(
@@ -137,11 +138,7 @@ class ReportView(APIView):
         uploaded = request.FILES.get("report")
         if uploaded is None:
             return Response(
-                {
-                    "errors": {
-                        "report": [bilingual("请上传 PDF 报告", "upload the report as a PDF")]
-                    }
-                },
+                {"errors": {"report": [gettext("请上传 PDF 报告")]}},
                 status=400,
             )
         services.deliver_report(order, request.user, uploaded)

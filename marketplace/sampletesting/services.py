@@ -10,10 +10,12 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django.db import transaction
+from django.utils.translation import gettext, gettext_lazy
 
 from marketplace import completions
 from marketplace.accounts import permissions
 from marketplace.accounts.permissions import member_institution_ids
+from marketplace.accounts.profile import require_profile
 from marketplace.catalogue.models import Instrument
 from marketplace.money import MoneyError, yuan
 from marketplace.notifications.services import institution_members, notify
@@ -27,7 +29,6 @@ from marketplace.workflow import (
     RuleError,
     StateMachine,
     atomic_action,
-    bilingual,
     other_side,
 )
 
@@ -93,7 +94,7 @@ def get_order_for(user, pk: int) -> SampleOrder:
     """The order if the user placed it or is a member of the instrument's institution."""
     order = SampleOrder.objects.visible_to(user).for_pages().filter(pk=pk).first()
     if order is None:
-        raise NotFound(bilingual("送样检测委托不存在", "sample-testing order not found"))
+        raise NotFound(gettext("送样检测委托不存在"))
     return order
 
 
@@ -107,16 +108,12 @@ def _locked(order: SampleOrder) -> SampleOrder:
 
 def _require_member(user, order: SampleOrder) -> None:
     if not is_member(user, order):
-        raise Forbidden(
-            bilingual(
-                "只有仪器管理单位可以执行此操作", "only the instrument's institution may do this"
-            )
-        )
+        raise Forbidden(gettext("只有仪器管理单位可以执行此操作"))
 
 
 def _require_owner(user, order: SampleOrder) -> None:
     if order.user_id != user.pk:
-        raise Forbidden(bilingual("只有委托人可以执行此操作", "only the requester may do this"))
+        raise Forbidden(gettext("只有委托人可以执行此操作"))
 
 
 def _require_status(order: SampleOrder, *statuses: str) -> None:
@@ -124,13 +121,14 @@ def _require_status(order: SampleOrder, *statuses: str) -> None:
         raise ORDER_FLOW.refuse(order)
 
 
-def _text(value, field: str, zh: str, en: str, max_length: int, *, required: bool = True) -> str:
+def _text(value, field: str, label, max_length: int, *, required: bool = True) -> str:
+    """The stripped text of a free-text input; `label` (lazy) names it in refusals."""
     text = (value or "").strip() if isinstance(value, str) else ""
     if required and not text:
-        raise RuleError(bilingual(f"请填写{zh}", f"{en} is required"), f"{field}_required")
+        raise RuleError(gettext("请填写%(label)s") % {"label": label}, f"{field}_required")
     if len(text) > max_length:
         raise RuleError(
-            bilingual(f"{zh}最多 {max_length} 字", f"{en} may be at most {max_length} characters"),
+            gettext("%(label)s最多 %(max_length)s 字") % {"label": label, "max_length": max_length},
             f"{field}_too_long",
         )
     return text
@@ -149,33 +147,27 @@ def request_order(
     notes: str = "",
 ) -> SampleOrder:
     """Ask the instrument's institution to test samples; it answers with a quote."""
+    require_profile(user)
     if not (instrument.live and instrument.offers_sample_testing):
         raise RuleError(
-            bilingual("该仪器不提供送样检测", "this instrument does not offer sample testing"),
+            gettext("该仪器不提供送样检测"),
             "no_sample_testing",
         )
     if instrument.status != "in_service":
         raise RuleError(
-            bilingual("该仪器目前不在服务状态", "the instrument is not in service now"),
+            gettext("该仪器目前不在服务状态"),
             "not_in_service",
         )
     if isinstance(sample_count, bool) or not isinstance(sample_count, int):
-        raise RuleError(
-            bilingual("样品数量须为整数", "sample_count must be a whole number"), "sample_count"
-        )
+        raise RuleError(gettext("样品数量须为整数"), "sample_count")
     if not 1 <= sample_count <= MAX_SAMPLES:
         raise RuleError(
-            bilingual(
-                f"样品数量须在 1 到 {MAX_SAMPLES} 之间",
-                f"sample_count must be between 1 and {MAX_SAMPLES}",
-            ),
+            gettext("样品数量须在 1 到 %(MAX_SAMPLES)s 之间") % {"MAX_SAMPLES": MAX_SAMPLES},
             "sample_count",
         )
-    description = _text(
-        sample_description, "sample_description", "样品描述", "sample_description", 4000
-    )
-    items = _text(test_items, "test_items", "检测项目", "test_items", 4000)
-    notes = _text(notes, "notes", "备注", "notes", 2000, required=False)
+    description = _text(sample_description, "sample_description", gettext_lazy("样品描述"), 4000)
+    items = _text(test_items, "test_items", gettext_lazy("检测项目"), 4000)
+    notes = _text(notes, "notes", gettext_lazy("备注"), 2000, required=False)
     with transaction.atomic():
         order = SampleOrder.objects.create(
             instrument=instrument,
@@ -196,14 +188,12 @@ def _price(value) -> Decimal:
         price = yuan(value if not isinstance(value, Decimal) else value)
     except MoneyError:
         raise RuleError(
-            bilingual(
-                "报价须为金额，最多两位小数", "price must be an amount with at most 2 decimals"
-            ),
+            gettext("报价须为金额，最多两位小数"),
             "price",
         ) from None
     if price < 0 or price > MAX_PRICE:
         raise RuleError(
-            bilingual(f"报价须在 0 到 {MAX_PRICE} 元之间", f"price must be 0–{MAX_PRICE} CNY"),
+            gettext("报价须在 0 到 %(MAX_PRICE)s 元之间") % {"MAX_PRICE": MAX_PRICE},
             "price",
         )
     return price
@@ -221,16 +211,14 @@ def quote(order: SampleOrder, by, price, turnaround_days: int, note: str = "") -
         or not 1 <= turnaround_days <= MAX_TURNAROUND_DAYS
     ):
         raise RuleError(
-            bilingual(
-                f"检测周期须为 1 到 {MAX_TURNAROUND_DAYS} 个工作日",
-                f"turnaround_days must be 1–{MAX_TURNAROUND_DAYS}",
-            ),
+            gettext("检测周期须为 1 到 %(MAX_TURNAROUND_DAYS)s 个工作日")
+            % {"MAX_TURNAROUND_DAYS": MAX_TURNAROUND_DAYS},
             "turnaround_days",
         )
     _require_status(order, Status.REQUESTED, Status.QUOTED)
     order.price = amount
     order.turnaround_days = turnaround_days
-    order.quote_note = _text(note, "note", "报价说明", "note", 500, required=False)
+    order.quote_note = _text(note, "note", gettext_lazy("报价说明"), 500, required=False)
     order.quote_version += 1
     return ORDER_FLOW.move(
         order,
@@ -250,10 +238,7 @@ def accept_quote(order: SampleOrder, by, *, version: int) -> SampleOrder:
     _require_status(order, Status.QUOTED)
     if version != order.quote_version:
         raise Conflict(
-            bilingual(
-                "报价已更新，请查看最新报价后再确认",
-                "the quote has changed since you saw it; review the new quote",
-            ),
+            gettext("报价已更新，请查看最新报价后再确认"),
             "stale_quote",
         )
     target = Status.AWAITING_PAYMENT if order.price > 0 else Status.CONFIRMED
@@ -265,7 +250,7 @@ def decline(order: SampleOrder, by, reason: str) -> tuple[SampleOrder, Decimal]:
     """The institution will not do this test; anything paid goes back in full."""
     order = _locked(order)
     _require_member(by, order)
-    reason = _text(reason, "reason", "谢绝原因", "reason", 500)
+    reason = _text(reason, "reason", gettext_lazy("谢绝原因"), 500)
     _require_status(order, Status.REQUESTED, Status.QUOTED, Status.AWAITING_PAYMENT)
     order.decline_reason = reason
     ORDER_FLOW.move(order, Status.DECLINED, by, reason, update_fields=["decline_reason"])
@@ -311,13 +296,10 @@ def confirm_offline_payment(order: SampleOrder, by, reference: str) -> SampleOrd
     _require_member(by, order)
     if order.user_id == by.pk:
         raise Forbidden(
-            bilingual(
-                "不能确认自己委托的付款，请由本单位其他成员确认",
-                "you cannot confirm payment of your own order; another member confirms it",
-            ),
+            gettext("不能确认自己委托的付款，请由本单位其他成员确认"),
             "self_confirmation",
         )
-    reference = _text(reference, "reference", "转账凭证号", "reference", 100)
+    reference = _text(reference, "reference", gettext_lazy("转账凭证号"), 100)
     if order.status in PAID_STATUSES and order.price and order.paid_amount >= order.price:
         late = payments.settle_offline(order, order.price, reference, by=by)
         payments.refund_excess(order, order.price, late=late)
@@ -355,7 +337,7 @@ def receive_samples(order: SampleOrder, by, note: str = "") -> SampleOrder:
     order = _locked(order)
     _require_member(by, order)
     _require_status(order, Status.CONFIRMED)
-    note = _text(note, "note", "说明", "note", 500, required=False)
+    note = _text(note, "note", gettext_lazy("说明"), 500, required=False)
     return ORDER_FLOW.move(order, Status.SAMPLES_RECEIVED, by, note or "samples received")
 
 
@@ -412,14 +394,11 @@ def cancel(order: SampleOrder, by, reason: str = "") -> tuple[SampleOrder, Decim
     if not member and not moderator:
         _require_owner(by, order)
     # A platform moderator cancels only with a stated reason (业务监管), refunding in full.
-    reason = _text(reason, "reason", "取消原因", "reason", 500, required=moderator)
+    reason = _text(reason, "reason", gettext_lazy("取消原因"), 500, required=moderator)
     member = member or moderator
     if not member and order.status == Status.SAMPLES_RECEIVED:
         raise Conflict(
-            bilingual(
-                "样品已接收，如需取消请联系检测机构",
-                "the samples are already in the lab; ask the institution to cancel",
-            ),
+            gettext("样品已接收，如需取消请联系检测机构"),
             "samples_received",
         )
     _require_status(order, *MEMBER_CANCELLABLE)

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from marketplace.accounts.permissions import is_platform_moderator, member_institution_ids
+from marketplace.accounts.profile import profile_required
 from marketplace.catalogue.models import Instrument
 from marketplace.payments.providers import online_payment_enabled
 from marketplace.uploads import raw_upload_names, serve_private
@@ -28,6 +29,7 @@ PAGE_SIZE = 50
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@profile_required
 def new(request: HttpRequest, code: str) -> HttpResponse:
     instrument = get_object_or_404(
         Instrument.objects.published().select_related("institution"),

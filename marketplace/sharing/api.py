@@ -5,6 +5,7 @@ in the project's exception handler."""
 
 from __future__ import annotations
 
+from django.utils.translation import gettext
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
 from rest_framework.permissions import IsAuthenticated
@@ -23,7 +24,7 @@ from marketplace.api import (
 )
 from marketplace.catalogue.models import Instrument
 from marketplace.money import money_json
-from marketplace.workflow import NotFound, bilingual
+from marketplace.workflow import NotFound
 
 from . import indicators, services
 from .models import Rating, ReviewStatus, Scope, UsageRecord
@@ -290,7 +291,7 @@ class InstitutionStatisticsView(APIView):
         year = _year(request)
         institution = Institution.objects.filter(code=code).first()
         if institution is None:
-            raise NotFound(bilingual("机构不存在", "institution not found"))
+            raise NotFound(gettext("机构不存在"))
         data = indicators.institution_indicators(institution, year)
         return Response(indicators_json(data, year=year, code=code, name=institution.name))
 
@@ -307,7 +308,7 @@ class InstrumentStatisticsView(APIView):
         year = _year(request)
         instrument = Instrument.objects.published().filter(code=code).first()
         if instrument is None:
-            raise NotFound(bilingual("仪器不存在", "instrument not found"))
+            raise NotFound(gettext("仪器不存在"))
         data = indicators.instrument_indicators(instrument, year)
         return Response(indicators_json(data, year=year, code=code, name=instrument.name))
 
@@ -325,7 +326,7 @@ class InstrumentRatingsView(APIView):
     def get(self, request, code: str):
         instrument = Instrument.objects.published().filter(code=code).first()
         if instrument is None:
-            raise NotFound(bilingual("仪器不存在", "instrument not found"))
+            raise NotFound(gettext("仪器不存在"))
         ratings = (
             Rating.objects.filter(record__instrument=instrument)
             .select_related("record__instrument")

@@ -11,6 +11,7 @@ import datetime as dt
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from marketplace.accounts import permissions
 from marketplace.bookings import services as bookings
@@ -19,7 +20,7 @@ from marketplace.catalogue.models import Blackout, Instrument
 from marketplace.catalogue.vocabularies import BlackoutKind
 from marketplace.notifications.services import institution_members, notify
 from marketplace.sampletesting.models import SampleOrder
-from marketplace.workflow import Conflict, Forbidden, NotFound, RuleError, bilingual
+from marketplace.workflow import Conflict, Forbidden, NotFound, RuleError
 
 from . import ledger
 from .models import MANUAL_KINDS, Rating, ReviewStatus, Source, UsageKind, UsageRecord
@@ -32,7 +33,7 @@ FULL_REFUND_REASON = "仪器停机，全额退款 / the instrument is down then:
 def _score(value, field: str) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 5:
         raise RuleError(
-            bilingual("评分须为 1 到 5 的整数", "a score is a whole number from 1 to 5"),
+            gettext("评分须为 1 到 5 的整数"),
             "score",
             field=field,
         )
@@ -42,12 +43,12 @@ def _score(value, field: str) -> int:
 def _text(value, field: str, *, required: bool) -> str:
     text = (value or "").strip() if isinstance(value, str) or value is None else None
     if text is None:
-        raise RuleError(bilingual("须为文本", "must be text"), "text", field=field)
+        raise RuleError(gettext("须为文本"), "text", field=field)
     if required and not text:
-        raise RuleError(bilingual("请填写内容", "this field is required"), "required", field=field)
+        raise RuleError(gettext("请填写内容"), "required", field=field)
     if len(text) > MAX_TEXT:
         raise RuleError(
-            bilingual(f"不能超过 {MAX_TEXT} 个字", f"at most {MAX_TEXT} characters"),
+            gettext("不能超过 %(MAX_TEXT)s 个字") % {"MAX_TEXT": MAX_TEXT},
             "too_long",
             field=field,
         )
@@ -64,7 +65,7 @@ def service_for(user, *, booking_id: int | None = None, order_id: int | None = N
     else:
         item = SampleOrder.objects.visible_to(user).filter(pk=order_id).first()
     if item is None:
-        raise NotFound(bilingual("服务不存在", "service not found"))
+        raise NotFound(gettext("服务不存在"))
     return item
 
 
@@ -86,12 +87,10 @@ def rate(user, item, *, timeliness, quality, attitude, comment="") -> Rating:
     """The user of a completed service rates it, once. Scores count at once; the comment is
     public only after a 资源审核员 approves it."""
     if item.user_id != user.pk:
-        raise Forbidden(
-            bilingual("只有服务的使用人可以评价", "only the service's user may rate it")
-        )
+        raise Forbidden(gettext("只有服务的使用人可以评价"))
     if item.status != "completed":
         raise Conflict(
-            bilingual("服务完成后才能评价", "a service can be rated once completed"),
+            gettext("服务完成后才能评价"),
             "not_completed",
         )
     scores = {
@@ -110,9 +109,7 @@ def rate(user, item, *, timeliness, quality, attitude, comment="") -> Rating:
         )
     record = UsageRecord.objects.select_for_update().get(pk=record.pk)
     if Rating.objects.filter(record=record).exists():
-        raise Conflict(
-            bilingual("该服务已评价过", "this service is already rated"), "already_rated"
-        )
+        raise Conflict(gettext("该服务已评价过"), "already_rated")
     rating = Rating.objects.create(
         record=record,
         user=user,
@@ -140,7 +137,7 @@ def rating_for_member(user, rating_id: int) -> Rating:
         or permissions.is_platform_moderator(user)
         or rating.user_id == user.pk
     ):
-        raise NotFound(bilingual("评价不存在", "rating not found"))
+        raise NotFound(gettext("评价不存在"))
     return rating
 
 
@@ -149,11 +146,9 @@ def reply(rating: Rating, by, text) -> Rating:
     """The institution answers publicly, once (shown after a 资源审核员 approves it)."""
     rating = Rating.objects.select_for_update().select_related("record").get(pk=rating.pk)
     if not permissions.is_member_of(by, rating.record.institution_id):
-        raise Forbidden(
-            bilingual("只有仪器管理单位可以回复", "only the instrument's institution may answer")
-        )
+        raise Forbidden(gettext("只有仪器管理单位可以回复"))
     if rating.reply:
-        raise Conflict(bilingual("已回复过该评价", "this rating is already answered"), "replied")
+        raise Conflict(gettext("已回复过该评价"), "replied")
     rating.reply = _text(text, "reply", required=True)
     rating.reply_status = ReviewStatus.PENDING
     rating.replied_by = by
@@ -166,12 +161,12 @@ def reply(rating: Rating, by, text) -> Rating:
 def review(rating: Rating, by, part: str, approve: bool) -> Rating:
     """A 资源审核员 makes the comment or the reply public, or keeps it hidden."""
     if not permissions.is_platform_moderator(by):
-        raise Forbidden(bilingual("只有资源审核员可以审核", "only a moderator reviews texts"))
+        raise Forbidden(gettext("只有资源审核员可以审核"))
     if part not in ("comment", "reply"):
-        raise RuleError(bilingual("审核对象无效", "part is comment or reply"), "part", field="part")
+        raise RuleError(gettext("审核对象无效"), "part", field="part")
     rating = Rating.objects.select_for_update().get(pk=rating.pk)
     if not getattr(rating, part):
-        raise Conflict(bilingual("没有需要审核的内容", "there is no text to review"), "no_text")
+        raise Conflict(gettext("没有需要审核的内容"), "no_text")
     setattr(rating, f"{part}_status", ReviewStatus.APPROVED if approve else ReviewStatus.REJECTED)
     rating.reviewed_by = by
     rating.save(update_fields=[f"{part}_status", "reviewed_by"])
@@ -183,10 +178,10 @@ def review(rating: Rating, by, part: str, approve: bool) -> Rating:
 
 def _aware(value, field: str) -> dt.datetime:
     if not isinstance(value, dt.datetime):
-        raise RuleError(bilingual("时间无效", "not a date and time"), "datetime", field=field)
+        raise RuleError(gettext("时间无效"), "datetime", field=field)
     if timezone.is_naive(value):
         raise RuleError(
-            bilingual("时间须带时区偏移（例如 +08:00）", "include a UTC offset (e.g. +08:00)"),
+            gettext("时间须带时区偏移（例如 +08:00）"),
             "naive_datetime",
             field=field,
         )
@@ -196,7 +191,7 @@ def _aware(value, field: str) -> dt.datetime:
 def instrument_for_member(user, code: str) -> Instrument:
     instrument = Instrument.objects.select_related("institution").filter(code=code).first()
     if instrument is None or not permissions.is_member_of(user, instrument.institution_id):
-        raise NotFound(bilingual("仪器不存在", "instrument not found"))
+        raise NotFound(gettext("仪器不存在"))
     return instrument
 
 
@@ -207,32 +202,23 @@ def record_usage(by, instrument: Instrument, kind: str, start, end, note: str = 
     Downtime also blocks new bookings of the period (a catalogue blackout) and tells the
     holders of the bookings it hits, offering them cancellation with a full refund."""
     if not permissions.is_member_of(by, instrument.institution_id):
-        raise Forbidden(
-            bilingual(
-                "只有仪器管理单位可以登记机时", "only the instrument's institution records usage"
-            )
-        )
+        raise Forbidden(gettext("只有仪器管理单位可以登记机时"))
     if kind not in MANUAL_KINDS:
         raise RuleError(
-            bilingual(
-                "类型须为内部科研使用、维护保养或故障停机",
-                "kind is research, maintenance or downtime",
-            ),
+            gettext("类型须为内部科研使用、维护保养或故障停机"),
             "kind",
             field="kind",
         )
     start, end = _aware(start, "start"), _aware(end, "end")
     if end <= start:
         raise RuleError(
-            bilingual("结束时间必须晚于开始时间", "end must be after start"),
+            gettext("结束时间必须晚于开始时间"),
             "end_before_start",
             field="end",
         )
     if end - start > dt.timedelta(days=MAX_MANUAL_DAYS):
         raise RuleError(
-            bilingual(
-                f"一次最多登记 {MAX_MANUAL_DAYS} 天", f"at most {MAX_MANUAL_DAYS} days at a time"
-            ),
+            gettext("一次最多登记 %(MAX_MANUAL_DAYS)s 天") % {"MAX_MANUAL_DAYS": MAX_MANUAL_DAYS},
             "too_long",
             field="end",
         )
@@ -296,7 +282,7 @@ def downtime_for(user, record_id: int) -> UsageRecord:
         .first()
     )
     if record is None or not user.is_authenticated:
-        raise NotFound(bilingual("停机记录不存在", "downtime not found"))
+        raise NotFound(gettext("停机记录不存在"))
     if permissions.is_member_of(user, record.institution_id) or (
         permissions.is_platform_moderator(user)
     ):
@@ -306,7 +292,7 @@ def downtime_for(user, record_id: int) -> UsageRecord:
         .overlapping(record.started_at, record.ended_at)
         .values("pk")
     ).exists():
-        raise NotFound(bilingual("停机记录不存在", "downtime not found"))
+        raise NotFound(gettext("停机记录不存在"))
     return record
 
 
@@ -318,7 +304,5 @@ def cancel_for_downtime(user, record: UsageRecord, booking_id: int):
         .first()
     )
     if booking is None:
-        raise NotFound(
-            bilingual("该停机时段内没有您的这项预约", "no such booking of yours in the downtime")
-        )
+        raise NotFound(gettext("该停机时段内没有您的这项预约"))
     return bookings.cancel(booking, user, FULL_REFUND_REASON, full_refund=True)

@@ -45,7 +45,14 @@ class Command(BaseCommand):
                 continue
             person = user_model.objects.filter(username=username).first()
             if person is None:
-                person = user_model.objects.create_user(username, email, PASSWORD)
+                person = user_model.objects.create_user(
+                    username,
+                    email,
+                    PASSWORD,
+                    real_name=username,
+                    organisation="演示单位",
+                    phone="13800000000",
+                )
             if role:
                 grant_role(username=username, institution_code=institution.code, role=role)
             created.append(username)
