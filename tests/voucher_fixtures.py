@@ -79,6 +79,8 @@ def instrument(**overrides):
         "max_minutes": 240,
         "min_notice_hours": 0,
         "max_advance_days": 60,
+        "max_active_bookings": 100,
+        "max_hours_per_week": 168,
     }
     values.update(overrides)
     made = InstrumentFactory(**values)
