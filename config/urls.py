@@ -48,6 +48,7 @@ api_patterns = [
     path("", include("marketplace.residency.urls_api")),
     path("", include("marketplace.inquiries.urls_api")),
     path("", include("marketplace.sharing.urls_api")),
+    path("", include("marketplace.vouchers.urls_api")),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"),
     path("search/", SearchView.as_view(), name="search"),

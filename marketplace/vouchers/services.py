@@ -77,6 +77,22 @@ def enterprise_of(user) -> Enterprise | None:
     return member.enterprise if member else None
 
 
+def balances_of(enterprise: Enterprise | None):
+    """The enterprise's balances, newest year first (none without an enterprise)."""
+    if enterprise is None:
+        return Balance.objects.none()
+    return (
+        Balance.objects.filter(enterprise=enterprise)
+        .select_related("programme")
+        .order_by("-year", "programme__name")
+    )
+
+
+def payable_model(name: str):
+    """The payable model of a model name a voucher can be used on, else None."""
+    return model_for(name) if name else None
+
+
 # --- Eligibility: apply, review, grant --------------------------------------------------------
 
 
