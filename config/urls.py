@@ -84,6 +84,7 @@ urlpatterns = [
     path("", include("marketplace.residency.urls")),
     path("", include("marketplace.inquiries.urls")),
     path("", include("marketplace.sharing.urls")),
+    path("", include("marketplace.vouchers.urls")),
     path("", include("marketplace.catalogue.urls")),
     path("", include("search.urls")),
     path("", include("cms.urls")),
