@@ -351,3 +351,29 @@ def test_the_ledger_check_exits_1_listing_a_difference(world, capsys):
     err = capsys.readouterr().err
     assert "available 4000.00 != ledger 4700.00" in err
     assert "Traceback" not in err
+
+
+def test_a_settlement_batch_exports_as_csv_and_xlsx_with_formulas_disarmed(world):
+    import csv
+    import io
+
+    from openpyxl import load_workbook
+
+    from marketplace.vouchers import exports
+
+    _prog, _founder, admin, made, member = world
+    made.institution.name = '=HYPERLINK("http://evil")'
+    made.institution.save()
+    completed_use(world, 8)
+    claim = services.gather_claim(made.institution, timezone.localdate(), member)
+    services.decide_line(claim.lines.get(), admin, approve=True)
+    batch = services.make_batch(admin)
+    data = exports.as_csv(batch)
+    assert data.startswith("\ufeff".encode())
+    table = list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
+    assert len(table) == 2
+    assert table[1][1] == '\'=HYPERLINK("http://evil")'
+    assert table[1][-1] == "300.00"
+    sheet = load_workbook(io.BytesIO(exports.as_xlsx(batch))).active
+    assert sheet.cell(2, 2).value.startswith("'=")
+    assert sheet.cell(2, 9).value == 300
