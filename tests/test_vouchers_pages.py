@@ -74,3 +74,26 @@ def test_the_enterprise_page_renders_in_english(world):
     page = client.get("/vouchers/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "Innovation vouchers" in page and "Movements" in page and "Voucher share" in page
     assert "额度流水" not in page and "可用余额" not in page
+
+
+def test_voucher_administrators_see_programmes_and_read_applications_in_the_admin(world):
+    from django.contrib.auth.models import Group
+
+    from marketplace.vouchers.groups import ensure_voucher_group
+    from marketplace.vouchers.models import Application
+
+    ensure_voucher_group()
+    group = Group.objects.get(name="创新券管理员")
+    assert group.permissions.filter(codename="change_programme").exists()
+    assert not group.permissions.filter(codename="change_application").exists()
+    _prog, _founder, _booking, client = world
+    client.force_login(vf.admin_user("another-admin"))
+    listing = client.get("/admin/snippets/vouchers/programme/")
+    assert listing.status_code == 200 and "云南省科技创新券 2026" in listing.content.decode()
+    application = Application.objects.get()
+    inspect = client.get(f"/admin/snippets/vouchers/application/inspect/{application.pk}/")
+    assert inspect.status_code == 200 and "材料齐全" in inspect.content.decode()
+    edit = client.get(f"/admin/snippets/vouchers/application/edit/{application.pk}/")
+    assert edit.status_code in (302, 403)  # read-only: reviews go through the services
+    application.refresh_from_db()
+    assert application.status == "approved"

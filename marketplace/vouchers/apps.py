@@ -11,11 +11,16 @@ class VouchersConfig(AppConfig):
     verbose_name = _("科技创新券")
 
     def ready(self):
+        from django.db.models.signals import post_migrate
+
         from marketplace.completions import completed
         from marketplace.payments.payables import register_cover
         from marketplace.workflow import ended
 
+        from .groups import ensure_voucher_group
         from .services import covered, on_service_completed, on_service_ended
+
+        post_migrate.connect(ensure_voucher_group, sender=self)
 
         register_cover(covered)
         completed.connect(on_service_completed, dispatch_uid="vouchers-spend")

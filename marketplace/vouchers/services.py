@@ -24,6 +24,7 @@ from marketplace.payments.payables import model_for, spec_for
 from marketplace.uploads import validate_pdf
 from marketplace.workflow import Conflict, Forbidden, NotFound, RuleError, bilingual
 
+from .groups import ADMINS_GROUP
 from .ledger import post
 from .models import (
     ZERO,
@@ -48,7 +49,6 @@ from .models import (
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 CENT = Decimal("0.01")
-ADMINS_GROUP = "创新券管理员"
 
 
 def is_voucher_admin(user) -> bool:
