@@ -97,3 +97,56 @@ def test_voucher_administrators_see_programmes_and_read_applications_in_the_admi
     assert edit.status_code in (302, 403)  # read-only: reviews go through the services
     application.refresh_from_db()
     assert application.status == "approved"
+
+
+def test_provider_claims_and_administrator_settles_through_the_pages(
+    world, django_assert_max_num_queries
+):
+    from django.test import Client
+    from django.utils import timezone
+
+    from marketplace.bookings import services as bookings
+    from marketplace.vouchers.models import ClaimLine, SettlementBatch
+
+    _prog, founder, booking, client = world
+    member = vf.member_of(booking.instrument.institution, "lab-manager")
+    client.post(f"/vouchers/checkout/bookings/{booking.pk}/use/")
+    bookings.pay(booking, founder, "offline", return_url="/")
+    bookings.confirm_offline_payment(booking, member, "BANK-P")
+    bookings.complete(booking, member, 120)
+
+    provider = Client()
+    provider.force_login(member)
+    with django_assert_max_num_queries(12):
+        page = provider.get("/vouchers/claims/")
+    assert "¥300.00" in page.content.decode()
+    month = f"{timezone.localdate():%Y-%m}"
+    bad = provider.post(
+        "/vouchers/claims/", {"institution": booking.instrument.institution_id, "month": "x"}
+    )
+    assert bad.status_code == 302 and not ClaimLine.objects.filter(claim__isnull=False).exists()
+    provider.post(
+        "/vouchers/claims/", {"institution": booking.instrument.institution_id, "month": month}
+    )
+    line = ClaimLine.objects.get()
+    assert line.status == "claimed"
+
+    assert client.get("/vouchers/settlement/").status_code == 404  # the founder is no admin
+    admin = Client()
+    admin.force_login(vf.admin_user("finance-admin"))
+    with django_assert_max_num_queries(12):
+        page = admin.get("/vouchers/settlement/")
+    assert f'id="approve-{line.pk}"' in page.content.decode()
+    admin.post("/vouchers/settlement/", {"action": "approve", "line": line.pk})
+    admin.post("/vouchers/settlement/", {"action": "batch"})
+    batch = SettlementBatch.objects.get()
+    exported = admin.get(f"/vouchers/settlement/{batch.pk}/batch.csv")
+    assert exported.status_code == 200 and "300.00" in exported.content.decode("utf-8-sig")
+    assert client.get(f"/vouchers/settlement/{batch.pk}/batch.csv").status_code == 404
+    admin.post("/vouchers/settlement/", {"action": "paid", "batch": batch.pk, "reference": "FIN-1"})
+    batch.refresh_from_db()
+    line.refresh_from_db()
+    assert batch.paid_reference == "FIN-1" and line.status == "paid"
+    from marketplace.vouchers.checks import ledger_differences
+
+    assert ledger_differences() == []

@@ -463,6 +463,19 @@ def on_service_completed(sender, item, by=None, **kwargs) -> None:
 # --- Settlement (兑现) -----------------------------------------------------------------------
 
 
+def parse_month(value: str) -> dt.date:
+    """'2026-12' → the first of that month; a RuleError naming `month` otherwise."""
+    try:
+        year, month = (int(part) for part in (value or "").split("-"))
+        return dt.date(year, month, 1)
+    except (ValueError, OverflowError):
+        raise RuleError(
+            bilingual("月份格式应为 YYYY-MM", "month must look like 2026-12"),
+            "month",
+            field="month",
+        ) from None
+
+
 def month_bounds(month: dt.date) -> tuple[dt.datetime, dt.datetime]:
     start = dt.datetime(month.year, month.month, 1, tzinfo=SHANGHAI)
     following = dt.datetime(
