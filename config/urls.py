@@ -54,7 +54,8 @@ api_patterns = [
     path("search/", SearchView.as_view(), name="search"),
     path("search/suggest/", SuggestView.as_view(), name="search_suggest"),
     *router.urls,
-    re_path(r"^.*$", api_not_found),
+    # (?s:…): a path with a newline in it is an unknown API path too, answered in JSON.
+    re_path(r"^(?s:.*)$", api_not_found),
 ]
 
 urlpatterns = [

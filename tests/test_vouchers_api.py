@@ -91,3 +91,10 @@ def test_the_schema_documents_the_voucher_endpoints(client):
     paths = client.get("/api/v1/schema/?format=json").json()["paths"]
     assert "/api/v1/vouchers/balances/" in paths
     assert "post" in paths["/api/v1/vouchers/checkout/{item}/{id}/use/"]
+
+
+def test_a_path_with_a_newline_is_a_json_404(world):
+    _prog, _founder, _booking, client = world
+    answer = client.get("/api/v1/vouchers/checkout/a%0Ab/false/")
+    assert answer.status_code == 404
+    assert answer["Content-Type"].startswith("application/json")
