@@ -54,8 +54,8 @@ api_patterns = [
     path("search/", SearchView.as_view(), name="search"),
     path("search/suggest/", SuggestView.as_view(), name="search_suggest"),
     *router.urls,
-    # (?s:…): a path with a newline in it is an unknown API path too, answered in JSON.
-    re_path(r"^(?s:.*)$", api_not_found),
+    # [\s\S]: a path with a newline in it is an unknown API path too, answered in JSON.
+    re_path(r"^[\s\S]*$", api_not_found),
 ]
 
 urlpatterns = [
