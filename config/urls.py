@@ -48,12 +48,14 @@ api_patterns = [
     path("", include("marketplace.residency.urls_api")),
     path("", include("marketplace.inquiries.urls_api")),
     path("", include("marketplace.sharing.urls_api")),
+    path("", include("marketplace.vouchers.urls_api")),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"),
     path("search/", SearchView.as_view(), name="search"),
     path("search/suggest/", SuggestView.as_view(), name="search_suggest"),
     *router.urls,
-    re_path(r"^.*$", api_not_found),
+    # [\s\S]: a path with a newline in it is an unknown API path too, answered in JSON.
+    re_path(r"^[\s\S]*$", api_not_found),
 ]
 
 urlpatterns = [
@@ -83,6 +85,7 @@ urlpatterns = [
     path("", include("marketplace.residency.urls")),
     path("", include("marketplace.inquiries.urls")),
     path("", include("marketplace.sharing.urls")),
+    path("", include("marketplace.vouchers.urls")),
     path("", include("marketplace.catalogue.urls")),
     path("", include("search.urls")),
     path("", include("cms.urls")),

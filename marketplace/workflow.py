@@ -16,6 +16,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db import models, transaction
+from django.dispatch import Signal
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -187,6 +188,13 @@ def other_side(owner, member_users: Iterable, by) -> list:
 
 Notifier = Callable[[models.Model, str, object], None]
 
+# A workflow item reached a final status other than "completed" (cancelled, expired, rejected,
+# declined, no-show): its service will not be delivered. Sent inside the transition's
+# transaction; sender: the item's model; kwargs: item, by. (A completed service is announced
+# by `marketplace.completions` instead.)
+ended = Signal()
+COMPLETED = "completed"
+
 
 class StateMachine:
     """An explicit table of allowed transitions and the one function that performs them."""
@@ -223,6 +231,8 @@ class StateMachine:
             from_status=from_status, to_status=obj.status, by=by, note=(note or "")[:500]
         )
         self.notifier(obj, from_status, by)
+        if from_status and not self.transitions.get(obj.status) and obj.status != COMPLETED:
+            ended.send(sender=type(obj), item=obj, by=by)
 
 
 # --- Actions: what a person can do to an item, declared once per workflow --------------------

@@ -13,6 +13,9 @@ from django.conf import settings
 
 ROOT = Path(settings.BASE_DIR)
 WORKFLOWS = {"bookings", "sampletesting", "residency", "inquiries"}
+# Apps beside the workflows: they may import the kernel and catalogue, and hear about the
+# workflows only through registrations and signals (neither side imports the other).
+BESIDE_WORKFLOWS = {"vouchers"}
 # The kernel every workflow builds on; it knows no workflow (payables register themselves).
 KERNEL = {"accounts", "notifications", "payments", "workflow", "workflow_pages", "api", "money"}
 KERNEL |= {"uploads", "regions", "csv_safety", "pdf_probe", "completions"}
@@ -149,3 +152,18 @@ def test_the_graph_sees_imports_inside_functions_and_relative_ones():
     assert "marketplace.payments.services" in edges["marketplace.bookings.services"]
     # bookings/apps.py imports its calendar module inside ready(), relatively.
     assert "marketplace.bookings.calendar" in edges["marketplace.bookings.apps"]
+
+
+def test_apps_beside_the_workflows_and_the_workflows_ignore_each_other():
+    offenders = [
+        f"{source} → {target}"
+        for source, targets in import_graph().items()
+        for target in targets
+        if source.startswith("marketplace.")
+        and target.startswith("marketplace.")
+        and (
+            (_part(source) in BESIDE_WORKFLOWS and _part(target) in WORKFLOWS)
+            or (_part(source) in WORKFLOWS and _part(target) in BESIDE_WORKFLOWS)
+        )
+    ]
+    assert offenders == []

@@ -24,6 +24,7 @@ INSTALLED_APPS = [
     "marketplace.sampletesting",
     "marketplace.residency",
     "marketplace.inquiries",
+    "marketplace.vouchers",
     "marketplace.oversight",
     "marketplace.sharing",
     "cms",

@@ -36,5 +36,6 @@ class BookingsConfig(AppConfig):
                 payer_lookup="booking__user",
                 institution_lookup="booking__instrument__institution_id",
                 code_prefix="B",
+                service_kind="machine_time",
             ),
         )

@@ -22,6 +22,7 @@ from marketplace.catalogue.models import Blackout, Instrument
 from marketplace.notifications.services import institution_members, notify
 from marketplace.payments import providers
 from marketplace.payments import services as payments
+from marketplace.payments.payables import payer_share
 from marketplace.workflow import (
     Conflict,
     Forbidden,
@@ -523,7 +524,8 @@ def pay(
         if booking.hold_expires_at is None or booking.hold_expires_at < deadline:
             booking.hold_expires_at = deadline
             booking.save(update_fields=["hold_expires_at", "updated_at"])
-    result = provider.start(booking, booking.price, return_url=return_url, deadline=deadline)
+    due = payer_share(booking, booking.price)
+    result = provider.start(booking, due, return_url=return_url, deadline=deadline)
     payments.request_invoice(result["payment"], invoice)
     return result
 
@@ -549,9 +551,10 @@ def confirm_offline_payment(booking: Booking, by, reference: str) -> Booking | R
     now = timezone.now()
     if refused := _expired_now(booking, now):
         return refused
-    if booking.status == Status.CONFIRMED and booking.paid_amount >= booking.price:
-        late = payments.settle_offline(booking, booking.price, reference, by=by)
-        payments.refund_excess(booking, booking.price, late=late)
+    due = payer_share(booking, booking.price)
+    if booking.status == Status.CONFIRMED and booking.paid_amount >= due:
+        late = payments.settle_offline(booking, due, reference, by=by)
+        payments.refund_excess(booking, due, late=late)
         return booking
     if booking.status != Status.AWAITING_PAYMENT:
         raise Conflict(
@@ -559,7 +562,7 @@ def confirm_offline_payment(booking: Booking, by, reference: str) -> Booking | R
             "transition_not_allowed",
         )
     _refuse_if_started(booking, now)
-    payments.settle_offline(booking, booking.price, reference, by=by)
+    payments.settle_offline(booking, due, reference, by=by)
     return _transition(booking, Status.CONFIRMED, by, f"offline payment {reference}")
 
 
@@ -572,11 +575,11 @@ def record_stripe_payment(booking: Booking, session_id: str, payment_intent: str
         return booking
     if booking.status == Status.AWAITING_PAYMENT:
         booking = _transition(booking, Status.CONFIRMED, None, "paid online")
-        payments.refund_excess(booking, booking.price, late=payment)
+        payments.refund_excess(booking, payer_share(booking, booking.price), late=payment)
         return booking
     if booking.status in (Status.CONFIRMED, Status.COMPLETED):
         # A second session paid before it could be expired: the excess goes back.
-        payments.refund_excess(booking, booking.price, late=payment)
+        payments.refund_excess(booking, payer_share(booking, booking.price), late=payment)
         return booking
     # Paid after the hold expired, or after a cancel or rejection: the money goes back.
     payments.refund(

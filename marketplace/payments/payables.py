@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from decimal import Decimal
 
 from django.db import models
 
@@ -32,13 +33,43 @@ class PayableSpec:
     institution_lookup: str = ""
     # The letter that starts its 汇款附言 (reference codes), e.g. "B" for bookings.
     code_prefix: str = "P"
+    # What kind of service it is, for subsidy programmes (创新券): "machine_time",
+    # "sample_testing", "technology_licence"; "" for none.
+    service_kind: str = ""
+    # Whether the payer may pay it now (a subsidy can be chosen only before paying).
+    awaiting_payment: Callable[[models.Model], bool] = lambda item: (
+        item.status == "awaiting_payment"
+    )
 
 
 _REGISTRY: dict[str, PayableSpec] = {}
+_MODELS: dict[str, type[models.Model]] = {}
+# Shares of a payable's price that someone other than the payer covers (an innovation
+# voucher, 创新券): callables payable → Decimal, registered by the apps that cover them.
+_COVERS: list[Callable[[models.Model], Decimal]] = []
 
 
 def register(model: type[models.Model], spec: PayableSpec) -> None:
     _REGISTRY[model._meta.model_name] = spec
+    _MODELS[model._meta.model_name] = model
+
+
+def model_for(name: str) -> type[models.Model] | None:
+    """The payable model registered under its model name ("booking"), else None."""
+    return _MODELS.get(name)
+
+
+def register_cover(cover: Callable[[models.Model], Decimal]) -> None:
+    """An app paying part of payables' prices (once, in ready())."""
+    if cover not in _COVERS:
+        _COVERS.append(cover)
+
+
+def payer_share(payable: models.Model, price: Decimal) -> Decimal:
+    """What the payer pays of `price`: the price less what registered covers pay for them.
+    The amount every payment method charges, settles and refunds against."""
+    covered = sum((cover(payable) for cover in _COVERS), Decimal("0.00"))
+    return max(price - covered, Decimal("0.00"))
 
 
 def spec_for(payable: models.Model) -> PayableSpec:

@@ -28,5 +28,6 @@ class SampleTestingConfig(AppConfig):
                 payer_lookup="sample_order__user",
                 institution_lookup="sample_order__instrument__institution_id",
                 code_prefix="S",
+                service_kind="sample_testing",
             ),
         )

@@ -21,6 +21,7 @@ from marketplace.money import MoneyError, yuan
 from marketplace.notifications.services import institution_members, notify
 from marketplace.payments import providers
 from marketplace.payments import services as payments
+from marketplace.payments.payables import payer_share
 from marketplace.uploads import validate_pdf
 from marketplace.workflow import (
     Conflict,
@@ -273,7 +274,7 @@ def pay(
     order = _locked(order)
     _require_owner(by, order)
     _require_status(order, Status.AWAITING_PAYMENT)
-    result = provider.start(order, order.price, return_url=return_url)
+    result = provider.start(order, payer_share(order, order.price), return_url=return_url)
     payments.request_invoice(result["payment"], invoice)
     return result
 
@@ -305,7 +306,7 @@ def confirm_offline_payment(order: SampleOrder, by, reference: str) -> SampleOrd
         payments.refund_excess(order, order.price, late=late)
         return order
     _require_status(order, Status.AWAITING_PAYMENT)
-    payments.settle_offline(order, order.price, reference, by=by)
+    payments.settle_offline(order, payer_share(order, order.price), reference, by=by)
     return ORDER_FLOW.move(order, Status.CONFIRMED, by, f"offline payment {reference}")
 
 
@@ -318,14 +319,14 @@ def record_stripe_payment(order: SampleOrder, session_id: str, payment_intent: s
         return order
     if order.status == Status.AWAITING_PAYMENT:
         order = ORDER_FLOW.move(order, Status.CONFIRMED, None, "paid online")
-        payments.refund_excess(order, order.price, late=payment)
+        payments.refund_excess(order, payer_share(order, order.price), late=payment)
         return order
     # Paid after the order was cancelled or declined: the money goes back.
     if order.status in (Status.CANCELLED, Status.DECLINED):
         payments.refund(order, payment.amount, first=payment)
     else:
         # A second attempt paid before it could be withdrawn: the excess goes back.
-        payments.refund_excess(order, order.price, late=payment)
+        payments.refund_excess(order, payer_share(order, order.price), late=payment)
     return order
 
 

@@ -1,0 +1,38 @@
+"""The 创新券管理员 group (voucher administrators) and its permissions, kept in place after
+migrate (post_migrate, idempotent: the models' permissions exist only after migrations; the
+data migration makes the group itself). Programmes are edited in the Wagtail admin;
+applications, claims and batches are read there and moved only through `services`."""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import Group, Permission
+from django.contrib.contenttypes.models import ContentType
+from django.db import transaction
+
+ADMINS_GROUP = "创新券管理员"
+EDITABLE = ("programme", "enterprise")
+READ_ONLY = ("application", "balance", "voucheruse", "claim", "claimline", "settlementbatch")
+
+
+@transaction.atomic
+def ensure_voucher_group(**kwargs) -> None:
+    group, _created = Group.objects.get_or_create(name=ADMINS_GROUP)
+    admin_type, _ = ContentType.objects.get_or_create(app_label="wagtailadmin", model="admin")
+    access_admin, _ = Permission.objects.get_or_create(
+        content_type=admin_type,
+        codename="access_admin",
+        defaults={"name": "Can access Wagtail admin"},
+    )
+    wanted = [access_admin]
+    for model_name, actions in [(name, ("add", "change", "view")) for name in EDITABLE] + [
+        (name, ("view",)) for name in READ_ONLY
+    ]:
+        content_type, _ = ContentType.objects.get_or_create(app_label="vouchers", model=model_name)
+        for action in actions:
+            permission, _ = Permission.objects.get_or_create(
+                content_type=content_type,
+                codename=f"{action}_{model_name}",
+                defaults={"name": f"Can {action} {model_name}"},
+            )
+            wanted.append(permission)
+    group.permissions.add(*wanted)
