@@ -4,6 +4,7 @@ refusals become 400/403/404/409 in the project's exception handler."""
 
 from __future__ import annotations
 
+from django.utils.translation import gettext
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
 from rest_framework.permissions import IsAuthenticated
@@ -12,7 +13,7 @@ from rest_framework.views import APIView
 
 from marketplace.api import WORKFLOW_ERRORS, MoneySerializer
 from marketplace.money import money_json
-from marketplace.workflow import NotFound, bilingual
+from marketplace.workflow import NotFound
 
 from . import services
 from .models import Balance
@@ -83,7 +84,7 @@ def item_for(user, item: str, pk: int):
     model = services.payable_model(ITEMS.get(item, ""))
     found = model.objects.filter(pk=pk, user=user).first() if model is not None else None
     if found is None:
-        raise NotFound(bilingual("未找到该服务", "not found"))
+        raise NotFound(gettext("未找到该服务"))
     return found
 
 

@@ -16,13 +16,14 @@ from zoneinfo import ZoneInfo
 from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from marketplace.accounts.permissions import is_member_of
 from marketplace.accounts.validators import is_valid_credit_code
 from marketplace.payments import services as payments
 from marketplace.payments.payables import model_for, spec_for
 from marketplace.uploads import validate_pdf
-from marketplace.workflow import Conflict, Forbidden, NotFound, RuleError, bilingual
+from marketplace.workflow import Conflict, Forbidden, NotFound, RuleError
 
 from .groups import ADMINS_GROUP
 from .ledger import post
@@ -61,7 +62,7 @@ def is_voucher_admin(user) -> bool:
 def _require_admin(user) -> None:
     if not is_voucher_admin(user):
         raise Forbidden(
-            bilingual("只有创新券管理员可以操作", "only a voucher administrator may do this"),
+            gettext("只有创新券管理员可以操作"),
             "not_voucher_admin",
         )
 
@@ -102,18 +103,16 @@ def apply(user, programme: Programme, *, name: str, credit_code: str, document) 
     name = (name or "").strip()[:200]
     credit_code = (credit_code or "").strip().upper()
     if not name:
-        raise RuleError(
-            bilingual("请填写企业名称", "the enterprise name is required"), field="name"
-        )
+        raise RuleError(gettext("请填写企业名称"), field="name")
     if not is_valid_credit_code(credit_code):
         raise RuleError(
-            bilingual("统一社会信用代码无效", "not a valid unified social credit code"),
+            gettext("统一社会信用代码无效"),
             "credit_code",
             field="credit_code",
         )
     if document is None:
         raise RuleError(
-            bilingual("请上传申请材料（PDF）", "the application document (PDF) is required"),
+            gettext("请上传申请材料（PDF）"),
             "document_required",
             field="document",
         )
@@ -123,7 +122,7 @@ def apply(user, programme: Programme, *, name: str, credit_code: str, document) 
     if programme.status != ProgrammeStatus.OPEN or not (
         programme.valid_from <= today <= programme.valid_to
     ):
-        raise Conflict(bilingual("该项目当前不受理申请", "the programme is not open"), "closed")
+        raise Conflict(gettext("该项目当前不受理申请"), "closed")
     enterprise, _created = Enterprise.objects.get_or_create(
         credit_code=credit_code, defaults={"name": name}
     )
@@ -132,7 +131,7 @@ def apply(user, programme: Programme, *, name: str, credit_code: str, document) 
         EnterpriseMember.objects.create(user=user, enterprise=enterprise)
     elif member.enterprise_id != enterprise.pk:
         raise Conflict(
-            bilingual("您已代表另一家企业申请", "you already act for another enterprise"),
+            gettext("您已代表另一家企业申请"),
             "other_enterprise",
         )
     year = today.year
@@ -142,7 +141,7 @@ def apply(user, programme: Programme, *, name: str, credit_code: str, document) 
         .exists()
     ):
         raise Conflict(
-            bilingual("本企业本年度已申请该项目", "already applied for this programme this year"),
+            gettext("本企业本年度已申请该项目"),
             "already_applied",
         )
     application = Application(programme=programme, enterprise=enterprise, applicant=user, year=year)
@@ -160,14 +159,14 @@ def review(application: Application, by, *, decision: str, comment: str = "") ->
     _require_admin(by)
     if decision not in Decision.values:
         raise RuleError(
-            bilingual("请选择审核结论", "decision must be approve or reject"),
+            gettext("请选择审核结论"),
             "decision",
             field="decision",
         )
     comment = (comment or "").strip()[:500]
     if decision == Decision.REJECT and not comment:
         raise RuleError(
-            bilingual("不通过须填写意见", "a rejection states a comment"),
+            gettext("不通过须填写意见"),
             "comment_required",
             field="comment",
         )
@@ -196,7 +195,7 @@ def review(application: Application, by, *, decision: str, comment: str = "") ->
         )
     else:
         raise Conflict(
-            bilingual("该申请已审核完毕", "this application is already decided"),
+            gettext("该申请已审核完毕"),
             "transition_not_allowed",
         )
     application.save()
@@ -218,11 +217,9 @@ def grant(programme: Programme, enterprise: Enterprise, year: int, *, by=None) -
     )
     balance = Balance.objects.select_for_update().get(pk=balance.pk)
     if balance.granted > 0:
-        raise Conflict(
-            bilingual("本年度额度已核定", "this year's balance is already granted"), "granted"
-        )
+        raise Conflict(gettext("本年度额度已核定"), "granted")
     if amount <= 0:
-        raise Conflict(bilingual("项目预算已用完", "the programme's budget is used up"), "budget")
+        raise Conflict(gettext("项目预算已用完"), "budget")
     post(MovementKind.GRANT, balance, amount, by=by, note=f"{enterprise.credit_code} {year}")
     return balance
 
@@ -303,28 +300,20 @@ def _check_use(item, user, *, lock: bool = False) -> tuple[Balance, Decimal]:
     """The balance to draw on and the voucher share; every guard refuses with a reason."""
     spec, kind, institution, category = _service_of(item)
     if item.user_id != user.pk:
-        raise Forbidden(bilingual("只有付款人可以使用创新券", "only the payer uses a voucher"))
+        raise Forbidden(gettext("只有付款人可以使用创新券"))
     enterprise = enterprise_of(user)
     if enterprise is None:
-        raise Conflict(
-            bilingual("您的企业尚未获得创新券", "your enterprise holds no voucher"), "no_voucher"
-        )
+        raise Conflict(gettext("您的企业尚未获得创新券"), "no_voucher")
     if not kind or not spec.awaiting_payment(item) or payments.kept_total(item) > 0:
-        raise Conflict(
-            bilingual("只能在付款前使用创新券", "a voucher is used before paying"), "not_payable"
-        )
+        raise Conflict(gettext("只能在付款前使用创新券"), "not_payable")
     if enterprise.institution_id == institution.pk or is_member_of(user, institution.pk):
         raise Conflict(
-            bilingual(
-                "不能在本单位的服务上使用创新券", "no voucher on your own institution's services"
-            ),
+            gettext("不能在本单位的服务上使用创新券"),
             "self_dealing",
         )
     candidates = list(_eligible_balances(enterprise, kind, institution, category, local_year()))
     if not candidates:
-        raise Conflict(
-            bilingual("该服务不在创新券支持范围内", "this service is not eligible"), "not_eligible"
-        )
+        raise Conflict(gettext("该服务不在创新券支持范围内"), "not_eligible")
     price = item.price or ZERO
     for balance in candidates:
         share = voucher_share(balance.programme, price)
@@ -333,7 +322,7 @@ def _check_use(item, user, *, lock: bool = False) -> tuple[Balance, Decimal]:
         if share > 0 and balance.available >= share:
             return balance, share
     raise Conflict(
-        bilingual("创新券余额不足", "the voucher balance does not cover this order"),
+        gettext("创新券余额不足"),
         "balance_insufficient",
     )
 
@@ -361,7 +350,7 @@ def use_voucher(item, user) -> VoucherUse:
     item = _locked_item(item)
     if active_use(item) is not None:
         raise Conflict(
-            bilingual("该服务已使用创新券", "a voucher is already used on this service"),
+            gettext("该服务已使用创新券"),
             "already_used",
         )
     balance, share = _check_use(item, user, lock=True)
@@ -395,18 +384,16 @@ def withdraw_voucher(item, user) -> None:
     """The payer changes their mind before paying: the reservation is released."""
     item = _locked_item(item)
     if item.user_id != user.pk:
-        raise Forbidden(bilingual("只有付款人可以操作", "only the payer may do this"))
+        raise Forbidden(gettext("只有付款人可以操作"))
     use = (
         VoucherUse.objects.select_for_update()
         .filter(item_type=item._meta.model_name, item_id=item.pk, status=UseStatus.COMMITTED)
         .first()
     )
     if use is None:
-        raise NotFound(bilingual("该服务未使用创新券", "no voucher is used on this service"))
+        raise NotFound(gettext("该服务未使用创新券"))
     if payments.kept_total(item) > 0 or not spec_for(item).awaiting_payment(item):
-        raise Conflict(
-            bilingual("已付款，不能撤回创新券", "paid already: the voucher stays"), "paid"
-        )
+        raise Conflict(gettext("已付款，不能撤回创新券"), "paid")
     _release(use, user, "withdrawn")
     payments.close_open_attempts(item)
 
@@ -470,7 +457,7 @@ def parse_month(value: str) -> dt.date:
         return dt.date(year, month, 1)
     except (ValueError, OverflowError):
         raise RuleError(
-            bilingual("月份格式应为 YYYY-MM", "month must look like 2026-12"),
+            gettext("月份格式应为 YYYY-MM"),
             "month",
             field="month",
         ) from None
@@ -488,13 +475,11 @@ def month_bounds(month: dt.date) -> tuple[dt.datetime, dt.datetime]:
 def gather_claim(institution, month: dt.date, by) -> Claim:
     """A provider's claim for a month: its open lines of services completed in that month."""
     if not is_member_of(by, institution.pk):
-        raise Forbidden(
-            bilingual("只有服务机构成员可以申请兑现", "only the provider's members claim")
-        )
+        raise Forbidden(gettext("只有服务机构成员可以申请兑现"))
     month = month.replace(day=1)
     start, following = month_bounds(month)
     if following > timezone.now() + dt.timedelta(days=31):
-        raise RuleError(bilingual("月份无效", "month is in the future"), "month", field="month")
+        raise RuleError(gettext("月份无效"), "month", field="month")
     lines = list(
         ClaimLine.objects.select_for_update()
         .filter(
@@ -507,9 +492,7 @@ def gather_claim(institution, month: dt.date, by) -> Claim:
         .order_by("pk")
     )
     if not lines:
-        raise Conflict(
-            bilingual("该月没有可申请兑现的服务", "nothing to claim for that month"), "empty"
-        )
+        raise Conflict(gettext("该月没有可申请兑现的服务"), "empty")
     claim = Claim.objects.create(institution=institution, month=month, submitted_by=by)
     for line in lines:
         balance = Balance.objects.select_for_update().get(pk=line.use.balance_id)
@@ -529,12 +512,12 @@ def decide_line(line: ClaimLine, by, *, approve: bool, comment: str = "") -> Cla
     comment = (comment or "").strip()[:500]
     if line.status != LineStatus.CLAIMED:
         raise Conflict(
-            bilingual("该明细不在待审核状态", "this line is not awaiting review"),
+            gettext("该明细不在待审核状态"),
             "transition_not_allowed",
         )
     if not approve and not comment:
         raise RuleError(
-            bilingual("驳回须填写意见", "a rejection states a comment"),
+            gettext("驳回须填写意见"),
             "comment_required",
             field="comment",
         )
@@ -571,7 +554,7 @@ def make_batch(by, claim_ids: list[int] | None = None) -> SettlementBatch:
         claims = claims.filter(pk__in=claim_ids)
     claims = list(claims.order_by("pk"))
     if not claims:
-        raise Conflict(bilingual("没有可结算的兑现申请", "no decided claims to settle"), "empty")
+        raise Conflict(gettext("没有可结算的兑现申请"), "empty")
     batch = SettlementBatch.objects.create(created_by=by)
     total = (
         ClaimLine.objects.filter(claim__in=claims, status=LineStatus.APPROVED).aggregate(
@@ -594,13 +577,13 @@ def mark_batch_paid(batch: SettlementBatch, by, reference: str) -> SettlementBat
     reference = (reference or "").strip()[:100]
     if not reference:
         raise RuleError(
-            bilingual("请填写付款凭证号", "the payment reference is required"),
+            gettext("请填写付款凭证号"),
             "reference_required",
             field="reference",
         )
     batch = SettlementBatch.objects.select_for_update().get(pk=batch.pk)
     if batch.is_paid:
-        raise Conflict(bilingual("该批次已兑付", "this batch is already paid"), "paid")
+        raise Conflict(gettext("该批次已兑付"), "paid")
     lines = ClaimLine.objects.select_for_update().filter(
         claim__batch=batch, status=LineStatus.APPROVED
     )
