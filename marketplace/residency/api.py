@@ -37,6 +37,7 @@ from marketplace.workflow import NotFound, bilingual
 from . import services
 from .actions import RESIDENCY_ACTIONS, ResidencyCommentRequestSerializer
 from .models import (
+    APPLICANT_FIELDS,
     MAX_SUMMARY_LENGTH,
     MAX_TEAM_SIZE,
     Application,
@@ -87,14 +88,7 @@ class ResidencyApplicationSerializer(serializers.ModelSerializer):
             "incubator",
             "incubator_name",
             "status",
-            "company_name",
-            "credit_code",
-            "contact_name",
-            "contact_phone",
-            "contact_email",
-            "team_size",
-            "stage",
-            "business_summary",
+            *APPLICANT_FIELDS,
             "has_business_plan",
             "business_plan_name",
             "workstations_allocated",

@@ -55,6 +55,19 @@ class ApplicationQuerySet(models.QuerySet):
         )
 
 
+# What an applicant fills in: the form, the API, the service and the oversight pages share it.
+APPLICANT_FIELDS = (
+    "company_name",
+    "credit_code",
+    "contact_name",
+    "contact_phone",
+    "contact_email",
+    "team_size",
+    "stage",
+    "business_summary",
+)
+
+
 class Application(models.Model):
     incubator = models.ForeignKey(
         Incubator,

@@ -25,6 +25,7 @@ from marketplace.workflow import (
 )
 
 from .models import (
+    APPLICANT_FIELDS,
     MAX_SUMMARY_LENGTH,
     OPEN_STATUSES,
     Application,
@@ -55,16 +56,7 @@ MESSAGES = {
 
 MAX_WORKSTATIONS = 10000
 MAX_COMMENT_LENGTH = 2000
-FIELDS = (
-    "company_name",
-    "credit_code",
-    "contact_name",
-    "contact_phone",
-    "contact_email",
-    "team_size",
-    "stage",
-    "business_summary",
-)
+FIELDS = APPLICANT_FIELDS
 
 
 def _notify(application: Application, from_status: str, by) -> None:
