@@ -78,6 +78,20 @@ def paginated(name: str, item_serializer: type[serializers.Serializer]):
     )
 
 
+def reason_serializer(
+    name: str, *, required: bool, label=None, max_length: int = 500
+) -> type[serializers.Serializer]:
+    """The input of a reject, decline, cancel or close: {"reason": "..."}; required or not.
+
+    `name` is the class name, so each workflow keeps its OpenAPI component."""
+    options = {"max_length": max_length}
+    if label is not None:
+        options["label"] = label
+    if not required:
+        options.update(required=False, allow_blank=True, default="")
+    return type(name, (serializers.Serializer,), {"reason": serializers.CharField(**options)})
+
+
 class TransitionSerializer(serializers.ModelSerializer):
     """A row of a workflow's transition log; a subclass names its model in Meta."""
 
@@ -136,7 +150,7 @@ def action_urlpatterns(
         schema = {
             "request": action.input,
             "responses": {200: action.response or detail_serializer, **WORKFLOW_ERRORS},
-            "summary": action.summary,
+            "summary": action.api_summary,
             "tags": tags,
         }
         if action.description:
@@ -149,7 +163,7 @@ def action_urlpatterns(
             {
                 "permission_classes": [IsAuthenticated],
                 "post": extend_schema(**schema)(post),
-                "__doc__": f"{action.summary}",
+                "__doc__": action.api_summary,
             },
         )
         patterns.append(
