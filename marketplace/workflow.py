@@ -12,10 +12,11 @@ import functools
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.db import models, transaction
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
+
+from marketplace.model_fields import optional_link
 
 
 def bilingual(zh: str, en: str) -> str:
@@ -91,14 +92,7 @@ class TransitionRecord(models.Model):
 
     from_status = models.CharField(_("原状态"), max_length=20, blank=True)
     to_status = models.CharField(_("新状态"), max_length=20)
-    by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        verbose_name=_("操作人"),
-    )
+    by = optional_link(_("操作人"))
     at = models.DateTimeField(_("时间"), auto_now_add=True)
     note = models.CharField(_("说明"), max_length=500, blank=True)
 

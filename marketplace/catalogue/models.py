@@ -32,6 +32,7 @@ from wagtail.models import (
 
 from marketplace.accounts.models import Institution
 from marketplace.accounts.validators import validate_code
+from marketplace.model_fields import optional_link
 from marketplace.regions import Region
 
 from .vocabularies import (
@@ -206,22 +207,8 @@ class Instrument(Listing):
             "同一用户在本仪器上每个自然周（周一至周日，北京时间）预约机时的上限；空为平台默认值。"
         ),
     )
-    photo = models.ForeignKey(
-        "wagtailimages.Image",
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        verbose_name=_("照片"),
-    )
-    manual = models.ForeignKey(
-        "wagtaildocs.Document",
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        verbose_name=_("附件（收费标准、样品要求等）"),
-    )
+    photo = optional_link(_("照片"), "wagtailimages.Image")
+    manual = optional_link(_("附件（收费标准、样品要求等）"), "wagtaildocs.Document")
     _revisions = GenericRelation("wagtailcore.Revision", related_query_name="instrument")
     workflow_states = GenericRelation(
         "wagtailcore.WorkflowState",
