@@ -92,6 +92,13 @@ def reason_serializer(
     return type(name, (serializers.Serializer,), {"reason": serializers.CharField(**options)})
 
 
+def validated(serializer_class: type[serializers.Serializer], data) -> dict:
+    """`data` through `serializer_class`; a 400 with the field errors if it breaks a rule."""
+    body = serializer_class(data=data)
+    body.is_valid(raise_exception=True)
+    return body.validated_data
+
+
 class TransitionSerializer(serializers.ModelSerializer):
     """A row of a workflow's transition log; a subclass names its model in Meta."""
 
@@ -102,6 +109,18 @@ class TransitionSerializer(serializers.ModelSerializer):
 
     def get_at(self, obj) -> str:
         return local_iso(obj.at)
+
+
+def item_urlpatterns(prefix: str, name: str, list_view, detail_view, action_patterns) -> list:
+    """A workflow's API: GET (and POST) `{prefix}/` as `{name}-list`, GET `{prefix}/<pk>/` as
+    `{name}-detail`, then the action endpoints (`action_urlpatterns`)."""
+    from django.urls import path
+
+    return [
+        path(f"{prefix}/", list_view.as_view(), name=f"{name}-list"),
+        path(f"{prefix}/<int:pk>/", detail_view.as_view(), name=f"{name}-detail"),
+        *action_patterns,
+    ]
 
 
 # --- A workflow's action endpoints, generated from its table of actions ---------------------
@@ -136,11 +155,7 @@ def action_urlpatterns(
 
         def post(self, request, pk: int, _action=action):
             item = workflow.get_for(request.user, pk)
-            data = {}
-            if _action.input is not None:
-                body = _action.input(data=request.data)
-                body.is_valid(raise_exception=True)
-                data = body.validated_data
+            data = {} if _action.input is None else validated(_action.input, request.data)
             result = _action.perform(item, request.user, data, request)
             show = (lambda obj: detail(obj, request.user)) if detail_for_user else detail
             if _action.respond is not None:

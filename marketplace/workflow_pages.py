@@ -12,6 +12,23 @@ from django.views.decorators.http import require_POST
 from marketplace.workflow import NotFound, RuleError, Workflow, WorkflowError
 
 
+def page_urls(views, mine: str, queue: str = "", *, item_pages=()) -> list:
+    """A workflow's pages: `mine` lists the person's items and holds each item at
+    `mine<pk>/`; `queue` (default `mine` + "queue/") is the institution's queue; each of
+    `item_pages` is (route below the item, view, name); POST `…/<pk>/<action>/` acts.
+
+    `views` is the workflow's views module, with `mine`, `queue`, `detail` and `act`."""
+    from django.urls import path
+
+    return [
+        path(mine, views.mine, name="mine"),
+        path(queue or f"{mine}queue/", views.queue, name="queue"),
+        path(f"{mine}<int:pk>/", views.detail, name="detail"),
+        *(path(f"{mine}<int:pk>/{route}", view, name=name) for route, view, name in item_pages),
+        path(f"{mine}<int:pk>/<str:action>/", views.act, name="act"),
+    ]
+
+
 def validated_input(action, request: HttpRequest) -> dict:
     """The form's fields through the action's serializer: the same rules as the API."""
     if action.input is None:

@@ -183,7 +183,7 @@ def book(request: HttpRequest, code: str) -> HttpResponse:
 
 
 @login_required
-def my_bookings(request: HttpRequest) -> HttpResponse:
+def mine(request: HttpRequest) -> HttpResponse:
     mine = Booking.objects.filter(user=request.user)
     services.expire_visible_overdue(mine)
     bookings = mine.select_related("instrument").order_by("-start")[:200]

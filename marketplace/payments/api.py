@@ -20,7 +20,8 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from marketplace.accounts.models import Institution
-from marketplace.api import WORKFLOW_ERRORS, DetailSerializer, Pagination
+from marketplace.api import WORKFLOW_ERRORS, DetailSerializer, validated
+from marketplace.api_views import ListView, list_schema
 from marketplace.uploads import RawNameMultiPartParser
 from marketplace.workflow import NotFound, RuleError, bilingual
 
@@ -75,63 +76,55 @@ def _institution_filter(request) -> int | None:
     return institution.pk
 
 
-class _StatementView(APIView):
-    permission_classes = [IsAuthenticated]
+STATEMENT_RESPONSES = {
+    200: STATEMENT,
+    400: WORKFLOW_ERRORS[400],
+    401: DetailSerializer,
+    404: DetailSerializer,
+}
+
+
+class _StatementView(ListView):
     kind: str | None = None
 
-    def get(self, request):
-        rows = services.statement(
+    def rows(self, request):
+        return services.statement(
             request.user,
             month=request.query_params.get("month"),
             status=request.query_params.get("status"),
             kind=self.kind,
             institution_id=_institution_filter(request),
         )
-        paginator = Pagination()
-        page = paginator.paginate_queryset(rows, request, view=self)
-        response = paginator.get_paginated_response([payment_row(row) for row in page])
-        response.data["totals"] = totals_json(services.totals(rows))
-        return response
+
+    def show(self, page) -> list:
+        return [payment_row(row) for row in page]
+
+    def more(self, rows) -> dict:
+        return {"totals": totals_json(services.totals(rows))}
 
 
+@list_schema(
+    parameters=STATEMENT_FILTERS,
+    responses=STATEMENT_RESPONSES,
+    summary="收支明细 / payments and refunds, with totals",
+    operation_id="payments_list",
+    tags=TAGS,
+)
 class PaymentListView(_StatementView):
     """Payments and refunds: a payer sees theirs, a member their institutions' (the ledger)."""
 
-    @extend_schema(
-        parameters=STATEMENT_FILTERS,
-        responses={
-            200: STATEMENT,
-            400: WORKFLOW_ERRORS[400],
-            401: DetailSerializer,
-            404: DetailSerializer,
-        },
-        summary="收支明细 / payments and refunds, with totals",
-        operation_id="payments_list",
-        tags=TAGS,
-    )
-    def get(self, request):
-        return super().get(request)
 
-
+@list_schema(
+    parameters=STATEMENT_FILTERS,
+    responses=STATEMENT_RESPONSES,
+    summary="退款记录 / refunds, with totals",
+    operation_id="refunds_list",
+    tags=TAGS,
+)
 class RefundListView(_StatementView):
     """Refunds only, with their status and transfer reference."""
 
     kind = PaymentKind.REFUND
-
-    @extend_schema(
-        parameters=STATEMENT_FILTERS,
-        responses={
-            200: STATEMENT,
-            400: WORKFLOW_ERRORS[400],
-            401: DetailSerializer,
-            404: DetailSerializer,
-        },
-        summary="退款记录 / refunds, with totals",
-        operation_id="refunds_list",
-        tags=TAGS,
-    )
-    def get(self, request):
-        return super().get(request)
 
 
 VOUCHER_TYPES = {".pdf": "application/pdf", ".png": "image/png", ".jpg": "image/jpeg"}
@@ -180,14 +173,8 @@ class VoucherView(APIView):
     )
     def post(self, request, pk: int):
         payment = services.payment_for(request.user, pk)
-        body = VoucherUploadSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
-        services.attach_voucher(
-            payment,
-            request.user,
-            body.validated_data["file"],
-            body.validated_data["payer_reference"],
-        )
+        body = validated(VoucherUploadSerializer, request.data)
+        services.attach_voucher(payment, request.user, body["file"], body["payer_reference"])
         return Response(payment_row(services.statement(request.user).get(pk=payment.pk)))
 
 
@@ -205,9 +192,8 @@ class CompleteRefundView(APIView):
     )
     def post(self, request, pk: int):
         refund = services.payment_for(request.user, pk)
-        body = CompleteRefundSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
-        services.complete_offline_refund(refund, request.user, body.validated_data["reference"])
+        body = validated(CompleteRefundSerializer, request.data)
+        services.complete_offline_refund(refund, request.user, body["reference"])
         return Response(payment_row(services.statement(request.user).get(pk=refund.pk)))
 
 
@@ -232,14 +218,13 @@ class IssueInvoiceView(APIView):
         invoice = Invoice.objects.filter(payment=payment).first()
         if invoice is None:
             raise NotFound(bilingual("该付款未申请发票", "no invoice was asked for"))
-        body = IssueInvoiceSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
+        body = validated(IssueInvoiceSerializer, request.data)
         services.issue_invoice(
             invoice,
             request.user,
-            number=body.validated_data["number"],
-            issued_on=body.validated_data["issued_on"],
-            uploaded=body.validated_data.get("pdf"),
+            number=body["number"],
+            issued_on=body["issued_on"],
+            uploaded=body.get("pdf"),
         )
         return Response(payment_row(services.statement(request.user).get(pk=payment.pk)))
 
@@ -260,9 +245,9 @@ class PayeeView(APIView):
         institution = Institution.objects.for_member(request.user).filter(code=code).first()
         if institution is None:
             return Response({"detail": "机构不存在 / institution not found"}, status=404)
-        body = PayeeUpdateSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
-        services.set_payee(institution, request.user, **body.validated_data)
+        services.set_payee(
+            institution, request.user, **validated(PayeeUpdateSerializer, request.data)
+        )
         return Response(
             {
                 "account_name": institution.payee_account_name,

@@ -24,12 +24,12 @@ from marketplace.accounts.validators import validate_credit_code
 from marketplace.api import (
     WORKFLOW_ERRORS,
     DetailSerializer,
-    Pagination,
     TransitionSerializer,
     action_urlpatterns,
     local_iso,
-    paginated,
+    validated,
 )
+from marketplace.api_views import ListView, list_schema
 from marketplace.catalogue.models import Incubator
 from marketplace.uploads import RawNameMultiPartParser, serve_private
 from marketplace.workflow import NotFound, bilingual
@@ -195,42 +195,33 @@ class IncubatorApplicationsView(APIView):
         )
         if incubator is None:
             raise NotFound(bilingual("孵化载体不存在", "incubator not found"), "not_found")
-        serializer = ResidencyApplicationUploadSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        data = dict(serializer.validated_data)
+        data = dict(validated(ResidencyApplicationUploadSerializer, request.data))
         business_plan = data.pop("business_plan", None)
         application = services.submit_application(request.user, incubator, data, business_plan)
         return Response(_detail(application, request.user), status=status.HTTP_201_CREATED)
 
 
-class ApplicationListView(APIView):
-    permission_classes = [IsAuthenticated]
+@list_schema(
+    "ResidencyPaginatedApplicationList",
+    ResidencyApplicationSerializer,
+    parameters=[
+        OpenApiParameter("status", str, enum=Status.values, required=False),
+        OpenApiParameter("page", int, required=False),
+        OpenApiParameter("page_size", int, required=False),
+    ],
+    summary="入孵申请列表 / residency applications (own, or the institution's)",
+    operation_id="residency_applications_list",
+    tags=TAGS,
+)
+class ApplicationListView(ListView):
+    serializer_class = ResidencyApplicationSerializer
 
-    @extend_schema(
-        parameters=[
-            OpenApiParameter("status", str, enum=Status.values, required=False),
-            OpenApiParameter("page", int, required=False),
-            OpenApiParameter("page_size", int, required=False),
-        ],
-        responses={
-            200: paginated("ResidencyPaginatedApplicationList", ResidencyApplicationSerializer),
-            401: DetailSerializer,
-            404: DetailSerializer,
-        },
-        summary="入孵申请列表 / residency applications (own, or the institution's)",
-        operation_id="residency_applications_list",
-        tags=TAGS,
-    )
-    def get(self, request):
+    def rows(self, request):
         applications = Application.objects.visible_to(request.user).order_by("-created_at", "-pk")
         wanted = request.query_params.get("status")
         if wanted in Status.values:
             applications = applications.filter(status=wanted)
-        paginator = Pagination()
-        page = paginator.paginate_queryset(applications, request, view=self)
-        return paginator.get_paginated_response(
-            ResidencyApplicationSerializer(page, many=True).data
-        )
+        return applications
 
 
 class ApplicationDetailView(APIView):
@@ -251,12 +242,6 @@ class ApplicationDetailView(APIView):
         return Response(_detail(application, request.user))
 
 
-def _validated(request, serializer_class) -> dict:
-    serializer = serializer_class(data=request.data)
-    serializer.is_valid(raise_exception=True)
-    return serializer.validated_data
-
-
 class CommentsView(APIView):
     permission_classes = [IsAuthenticated]
 
@@ -272,7 +257,7 @@ class CommentsView(APIView):
         comment = services.add_comment(
             application,
             request.user,
-            _validated(request, ResidencyCommentRequestSerializer)["text"],
+            validated(ResidencyCommentRequestSerializer, request.data)["text"],
         )
         return Response(ResidencyCommentSerializer(comment).data, status=status.HTTP_201_CREATED)
 

@@ -18,10 +18,10 @@ from rest_framework.views import APIView
 from marketplace.api import (
     WORKFLOW_ERRORS,
     DetailSerializer,
-    Pagination,
     action_urlpatterns,
-    paginated,
+    validated,
 )
+from marketplace.api_views import ListView, list_schema
 from marketplace.catalogue.models import Instrument
 from marketplace.uploads import RawNameMultiPartParser, serve_private
 from marketplace.workflow import NotFound, bilingual
@@ -57,34 +57,24 @@ class InstrumentSampleOrdersView(APIView):
         )
         if instrument is None:
             raise NotFound(bilingual("仪器不存在", "instrument not found"))
-        data = SampleOrderRequestSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        order = services.request_order(request.user, instrument, **data.validated_data)
+        data = validated(SampleOrderRequestSerializer, request.data)
+        order = services.request_order(request.user, instrument, **data)
         return Response(order_detail(order), status=status.HTTP_201_CREATED)
 
 
-class SampleOrderListView(APIView):
-    permission_classes = [IsAuthenticated]
+@list_schema(
+    "PaginatedSampleOrderList",
+    SampleOrderSerializer,
+    summary="我的送样检测与本单位的委托 / My and my institution's sample-testing orders",
+    operation_id="sample_orders_list",
+    tags=TAGS,
+)
+class SampleOrderListView(ListView):
+    serializer_class = SampleOrderSerializer
 
-    @extend_schema(
-        responses={
-            200: paginated("PaginatedSampleOrderList", SampleOrderSerializer),
-            401: DetailSerializer,
-            404: DetailSerializer,
-        },
-        summary="我的送样检测与本单位的委托 / My and my institution's sample-testing orders",
-        operation_id="sample_orders_list",
-        tags=TAGS,
-    )
-    def get(self, request):
-        orders = (
-            SampleOrder.objects.visible_to(request.user)
-            .select_related("instrument")
-            .order_by("-created_at", "-pk")
-        )
-        paginator = Pagination()
-        page = paginator.paginate_queryset(orders, request, view=self)
-        return paginator.get_paginated_response(SampleOrderSerializer(page, many=True).data)
+    def rows(self, request):
+        visible = SampleOrder.objects.visible_to(request.user)
+        return visible.select_related("instrument").order_by("-created_at", "-pk")
 
 
 class SampleOrderDetailView(APIView):
