@@ -48,6 +48,9 @@ def workflow_error_response(exc) -> Response:
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
+# What reading something answers besides 200: not signed in, or not there (or not yours).
+READ_ERRORS = {401: DetailSerializer, 404: DetailSerializer}
+
 # The refusals a workflow action can answer with (marketplace.workflow → exception_handler).
 WORKFLOW_ERRORS = {
     400: ErrorSerializer,
@@ -61,6 +64,15 @@ WORKFLOW_ERRORS = {
 def local_iso(moment) -> str | None:
     """A stored (UTC) moment as ISO 8601 with the +08:00 offset, as API.md promises."""
     return moment.astimezone(SHANGHAI).isoformat() if moment else None
+
+
+def file_download(*media_types: str) -> dict:
+    """The responses of a file download: the bytes (as any of `media_types`), 401 and 404."""
+    from drf_spectacular.types import OpenApiTypes
+    from drf_spectacular.utils import OpenApiResponse
+
+    files = {(200, media): OpenApiResponse(OpenApiTypes.BINARY) for media in media_types}
+    return {**files, **READ_ERRORS}
 
 
 def paginated(name: str, item_serializer: type[serializers.Serializer]):

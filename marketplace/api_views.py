@@ -8,7 +8,7 @@ from rest_framework import serializers
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.views import APIView
 
-from marketplace.api import DetailSerializer, Pagination, paginated
+from marketplace.api import READ_ERRORS, Pagination, paginated
 
 
 # GET: a signed-in person's rows, a page at a time ({"count", "next", "previous", "results"}).
@@ -42,9 +42,5 @@ def list_schema(page_name: str | None = None, item_serializer=None, *, responses
     `item_serializer` items as component `page_name`, or `responses` as given; 401 and 404."""
 
     if responses is None:
-        responses = {
-            200: paginated(page_name, item_serializer),
-            401: DetailSerializer,
-            404: DetailSerializer,
-        }
+        responses = {200: paginated(page_name, item_serializer), **READ_ERRORS}
     return extend_schema_view(get=extend_schema(responses=responses, **schema))

@@ -62,6 +62,19 @@ class Forbidden(WorkflowError):
     http_status = 403
 
 
+def require(allowed: bool, zh: str, en: str, code: str | None = None) -> None:
+    """Forbidden (403) with the message `zh / en` unless `allowed`."""
+    if not allowed:
+        raise Forbidden(bilingual(zh, en), code)
+
+
+def locked(item, *related: str):
+    """`item` read again with its row locked until the transaction ends (callers run inside
+    `atomic_action`), with `related` rows joined."""
+    manager = type(item)._default_manager
+    return manager.select_for_update().select_related(*related).get(pk=item.pk)
+
+
 class Refused:
     """A refusal decided after writing something that must stay written (a hold found expired
     is saved as expired, and its parties told, although the action asked for is refused).

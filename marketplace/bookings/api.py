@@ -12,8 +12,8 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from marketplace.api import (
+    READ_ERRORS,
     WORKFLOW_ERRORS,
-    DetailSerializer,
     action_urlpatterns,
     validated,
 )
@@ -100,7 +100,7 @@ class BookingDetailView(APIView):
     permission_classes = [IsAuthenticated]
 
     @extend_schema(
-        responses={200: BookingDetailSerializer, 401: DetailSerializer, 404: DetailSerializer},
+        responses={200: BookingDetailSerializer, **READ_ERRORS},
         tags=["bookings"],
     )
     def get(self, request, pk: int):

@@ -29,7 +29,9 @@ from marketplace.workflow import (
     StateMachine,
     atomic_action,
     bilingual,
+    locked,
     other_side,
+    require,
 )
 
 from .models import (
@@ -459,25 +461,19 @@ def _transition(booking: Booking, to: str, by, note: str = "") -> Booking:
 
 
 def _locked(booking: Booking) -> Booking:
-    return (
-        Booking.objects.select_for_update()
-        .select_related("instrument__institution", "user")
-        .get(pk=booking.pk)
-    )
+    return locked(booking, "instrument__institution", "user")
 
 
 def _require_member(user, booking: Booking) -> None:
-    if not is_member(user, booking):
-        raise Forbidden(
-            bilingual(
-                "只有仪器管理单位可以执行此操作", "only the instrument's institution may do this"
-            )
-        )
+    require(
+        is_member(user, booking),
+        "只有仪器管理单位可以执行此操作",
+        "only the instrument's institution may do this",
+    )
 
 
 def _require_owner(user, booking: Booking) -> None:
-    if booking.user_id != user.pk:
-        raise Forbidden(bilingual("只有预约人可以付款", "only the booker pays"))
+    require(booking.user_id == user.pk, "只有预约人可以付款", "only the booker pays")
 
 
 def _expired_now(booking: Booking, now: dt.datetime) -> Refused | None:

@@ -14,8 +14,8 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from marketplace.api import (
+    READ_ERRORS,
     WORKFLOW_ERRORS,
-    DetailSerializer,
     MoneySerializer,
     TransitionSerializer,
     action_urlpatterns,
@@ -204,7 +204,7 @@ class InquiryDetailView(APIView):
     permission_classes = [IsAuthenticated]
 
     @extend_schema(
-        responses={200: InquiryDetailSerializer, 401: DetailSerializer, 404: DetailSerializer},
+        responses={200: InquiryDetailSerializer, **READ_ERRORS},
         summary="洽谈详情与留言 / An inquiry with its thread and history",
         operation_id="inquiries_retrieve",
         tags=TAGS,

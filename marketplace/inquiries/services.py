@@ -40,6 +40,7 @@ from marketplace.workflow import (
     StateMachine,
     WorkflowError,
     bilingual,
+    require,
 )
 
 from .models import Inquiry, InquiryMessage, Status
@@ -112,13 +113,12 @@ def _locked(inquiry: Inquiry) -> Inquiry:
 
 
 def _require_member(user, inquiry: Inquiry) -> None:
-    if not is_institution_member(user, inquiry.technology):
-        raise Forbidden(
-            bilingual(
-                "只有成果所属单位可以执行此操作", "only the technology's institution may do this"
-            ),
-            "members_only",
-        )
+    require(
+        is_institution_member(user, inquiry.technology),
+        "只有成果所属单位可以执行此操作",
+        "only the technology's institution may do this",
+        "members_only",
+    )
 
 
 def _require_party(user, inquiry: Inquiry) -> bool:

@@ -7,10 +7,8 @@ institution (`comments`); the applicant's detail, every list and every notice le
 from __future__ import annotations
 
 from django.db.models import Prefetch
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiParameter,
-    OpenApiResponse,
     extend_schema,
 )
 from rest_framework import serializers, status
@@ -22,10 +20,11 @@ from rest_framework.views import APIView
 
 from marketplace.accounts.validators import validate_credit_code
 from marketplace.api import (
+    READ_ERRORS,
     WORKFLOW_ERRORS,
-    DetailSerializer,
     TransitionSerializer,
     action_urlpatterns,
+    file_download,
     local_iso,
     validated,
 )
@@ -228,11 +227,7 @@ class ApplicationDetailView(APIView):
     permission_classes = [IsAuthenticated]
 
     @extend_schema(
-        responses={
-            200: ResidencyApplicationDetailSerializer,
-            401: DetailSerializer,
-            404: DetailSerializer,
-        },
+        responses={200: ResidencyApplicationDetailSerializer, **READ_ERRORS},
         summary="入孵申请详情 / one residency application with its history",
         operation_id="residency_applications_retrieve",
         tags=TAGS,
@@ -267,11 +262,7 @@ class BusinessPlanView(APIView):
     content_negotiation_class = _IgnoreAccept
 
     @extend_schema(
-        responses={
-            (200, "application/pdf"): OpenApiResponse(OpenApiTypes.BINARY),
-            401: DetailSerializer,
-            404: DetailSerializer,
-        },
+        responses=file_download("application/pdf"),
         summary="下载商业计划书 / download the business plan (applicant or members)",
         operation_id="residency_applications_business_plan",
         tags=TAGS,

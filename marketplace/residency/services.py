@@ -22,6 +22,8 @@ from marketplace.workflow import (
     RuleError,
     StateMachine,
     bilingual,
+    locked,
+    require,
 )
 
 from .models import (
@@ -104,22 +106,16 @@ def get_application_for(user, pk: int) -> Application:
 
 
 def _require_member(user, application: Application) -> None:
-    if not is_member(user, application):
-        raise Forbidden(
-            bilingual(
-                "只有孵化载体的管理单位可以执行此操作",
-                "only the incubator's institution may do this",
-            ),
-            "members_only",
-        )
+    require(
+        is_member(user, application),
+        "只有孵化载体的管理单位可以执行此操作",
+        "only the incubator's institution may do this",
+        "members_only",
+    )
 
 
 def _locked(application: Application) -> Application:
-    return (
-        Application.objects.select_for_update()
-        .select_related("incubator__institution", "applicant")
-        .get(pk=application.pk)
-    )
+    return locked(application, "incubator__institution", "applicant")
 
 
 # --- Applying ------------------------------------------------------------------------------

@@ -7,8 +7,7 @@ exception handler. The actions' endpoints are generated from the order's table o
 
 from __future__ import annotations
 
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
+from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.parsers import JSONParser
 from rest_framework.permissions import IsAuthenticated
@@ -16,9 +15,10 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from marketplace.api import (
+    READ_ERRORS,
     WORKFLOW_ERRORS,
-    DetailSerializer,
     action_urlpatterns,
+    file_download,
     validated,
 )
 from marketplace.api_views import ListView, list_schema
@@ -81,7 +81,7 @@ class SampleOrderDetailView(APIView):
     permission_classes = [IsAuthenticated]
 
     @extend_schema(
-        responses={200: SampleOrderDetailSerializer, 401: DetailSerializer, 404: DetailSerializer},
+        responses={200: SampleOrderDetailSerializer, **READ_ERRORS},
         operation_id="sample_orders_retrieve",
         tags=TAGS,
     )
@@ -96,11 +96,7 @@ class ReportView(APIView):
     parser_classes = [RawNameMultiPartParser, JSONParser]
 
     @extend_schema(
-        responses={
-            (200, "application/pdf"): OpenApiResponse(OpenApiTypes.BINARY),
-            401: DetailSerializer,
-            404: DetailSerializer,
-        },
+        responses=file_download("application/pdf"),
         summary="下载检测报告 / download the test report",
         operation_id="sample_orders_report_download",
         tags=TAGS,

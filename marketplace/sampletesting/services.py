@@ -28,7 +28,9 @@ from marketplace.workflow import (
     StateMachine,
     atomic_action,
     bilingual,
+    locked,
     other_side,
+    require,
 )
 
 from .models import SampleOrder, Status
@@ -98,25 +100,19 @@ def get_order_for(user, pk: int) -> SampleOrder:
 
 
 def _locked(order: SampleOrder) -> SampleOrder:
-    return (
-        SampleOrder.objects.select_for_update()
-        .select_related("instrument__institution", "user")
-        .get(pk=order.pk)
-    )
+    return locked(order, "instrument__institution", "user")
 
 
 def _require_member(user, order: SampleOrder) -> None:
-    if not is_member(user, order):
-        raise Forbidden(
-            bilingual(
-                "只有仪器管理单位可以执行此操作", "only the instrument's institution may do this"
-            )
-        )
+    require(
+        is_member(user, order),
+        "只有仪器管理单位可以执行此操作",
+        "only the instrument's institution may do this",
+    )
 
 
 def _require_owner(user, order: SampleOrder) -> None:
-    if order.user_id != user.pk:
-        raise Forbidden(bilingual("只有委托人可以执行此操作", "only the requester may do this"))
+    require(order.user_id == user.pk, "只有委托人可以执行此操作", "only the requester may do this")
 
 
 def _require_status(order: SampleOrder, *statuses: str) -> None:
