@@ -247,13 +247,16 @@ def private_storage() -> PrivateStorage:
     return _PRIVATE
 
 
-def serve_private(field_file, download_name: str) -> FileResponse:
-    """The file as a PDF download. Callers have already checked that the user may have it."""
+def serve_private(
+    field_file, download_name: str, content_type: str = "application/pdf"
+) -> FileResponse:
+    """The file as a download (a PDF unless said otherwise). Callers have already checked
+    that the user may have it."""
     response = FileResponse(
         field_file.open("rb"),
         as_attachment=True,
         filename=download_name,
-        content_type="application/pdf",
+        content_type=content_type,
     )
     response["X-Content-Type-Options"] = "nosniff"
     return response

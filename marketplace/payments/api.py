@@ -6,10 +6,8 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.http import FileResponse
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiParameter,
-    OpenApiResponse,
     extend_schema,
     inline_serializer,
 )
@@ -20,9 +18,9 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from marketplace.accounts.models import Institution
-from marketplace.api import WORKFLOW_ERRORS, DetailSerializer, validated
+from marketplace.api import READ_ERRORS, WORKFLOW_ERRORS, file_download, validated
 from marketplace.api_views import ListView, list_schema
-from marketplace.uploads import RawNameMultiPartParser
+from marketplace.uploads import RawNameMultiPartParser, serve_private
 from marketplace.workflow import NotFound, RuleError, bilingual
 
 from . import services
@@ -76,12 +74,7 @@ def _institution_filter(request) -> int | None:
     return institution.pk
 
 
-STATEMENT_RESPONSES = {
-    200: STATEMENT,
-    400: WORKFLOW_ERRORS[400],
-    401: DetailSerializer,
-    404: DetailSerializer,
-}
+STATEMENT_RESPONSES = {200: STATEMENT, 400: WORKFLOW_ERRORS[400], **READ_ERRORS}
 
 
 class _StatementView(ListView):
@@ -130,6 +123,15 @@ class RefundListView(_StatementView):
 VOUCHER_TYPES = {".pdf": "application/pdf", ".png": "image/png", ".jpg": "image/jpeg"}
 
 
+def voucher_download(payment) -> FileResponse:
+    """The payment's transfer voucher (PDF, PNG or JPEG, by its name) as a download; callers
+    have checked that there is one and that the user may have it."""
+    name = payment.voucher_name or f"voucher-{payment.pk}"
+    extension = name[name.rfind(".") :].lower().replace(".jpeg", ".jpg")
+    content_type = VOUCHER_TYPES.get(extension, "application/octet-stream")
+    return serve_private(payment.voucher, name, content_type)
+
+
 class VoucherView(APIView):
     """POST: the payer uploads the transfer voucher and their reference. GET: the payer or a
     member of the paid institution downloads it (private)."""
@@ -138,13 +140,7 @@ class VoucherView(APIView):
     parser_classes = [RawNameMultiPartParser, JSONParser]
 
     @extend_schema(
-        responses={
-            (200, "application/pdf"): OpenApiResponse(OpenApiTypes.BINARY),
-            (200, "image/png"): OpenApiResponse(OpenApiTypes.BINARY),
-            (200, "image/jpeg"): OpenApiResponse(OpenApiTypes.BINARY),
-            401: DetailSerializer,
-            404: DetailSerializer,
-        },
+        responses=file_download("application/pdf", "image/png", "image/jpeg"),
         summary="下载转账凭证 / download the transfer voucher",
         operation_id="payments_voucher_download",
         tags=TAGS,
@@ -153,16 +149,7 @@ class VoucherView(APIView):
         payment = services.payment_for(request.user, pk)
         if not payment.voucher:
             raise NotFound(bilingual("尚未上传转账凭证", "no voucher uploaded"))
-        name = payment.voucher_name or f"voucher-{payment.pk}"
-        extension = name[name.rfind(".") :].lower().replace(".jpeg", ".jpg")
-        response = FileResponse(
-            payment.voucher.open("rb"),
-            as_attachment=True,
-            filename=name,
-            content_type=VOUCHER_TYPES.get(extension, "application/octet-stream"),
-        )
-        response["X-Content-Type-Options"] = "nosniff"
-        return response
+        return voucher_download(payment)
 
     @extend_schema(
         request={"multipart/form-data": VoucherUploadSerializer},

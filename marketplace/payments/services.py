@@ -169,21 +169,28 @@ def new_reference_code(payable) -> str:
     return f"{spec_for(payable).code_prefix}{payable.pk:06d}-{suffix}"
 
 
-def pending_offline_payment(payable, amount: Decimal, *, deadline=None) -> Payment:
-    """The payer chose bank transfer: one pending offline row with its 汇款附言, however often
-    they choose it; open Stripe sessions are expired."""
+def _pending_offline(payable, amount: Decimal, **fields) -> tuple[Payment, bool]:
+    """The payable's pending bank-transfer payment, or a new one with its 汇款附言; created?"""
     payment = payable.payments.filter(
         kind=PaymentKind.PAYMENT, method=PaymentMethod.OFFLINE, status=PaymentStatus.PENDING
     ).first()
-    if payment is None:
-        payment = payable.payments.create(
-            kind=PaymentKind.PAYMENT,
-            method=PaymentMethod.OFFLINE,
-            amount=amount,
-            reference_code=new_reference_code(payable),
-            deadline=deadline,
-        )
-    elif payment.deadline != deadline or payment.amount != amount:
+    if payment is not None:
+        return payment, False
+    payment = payable.payments.create(
+        kind=PaymentKind.PAYMENT,
+        method=PaymentMethod.OFFLINE,
+        amount=amount,
+        reference_code=new_reference_code(payable),
+        **fields,
+    )
+    return payment, True
+
+
+def pending_offline_payment(payable, amount: Decimal, *, deadline=None) -> Payment:
+    """The payer chose bank transfer: one pending offline row with its 汇款附言, however often
+    they choose it; open Stripe sessions are expired."""
+    payment, created = _pending_offline(payable, amount, deadline=deadline)
+    if not created and (payment.deadline != deadline or payment.amount != amount):
         payment.deadline = deadline
         payment.amount = amount
         payment.save(update_fields=["deadline", "amount", "updated_at"])
@@ -193,16 +200,7 @@ def pending_offline_payment(payable, amount: Decimal, *, deadline=None) -> Payme
 
 def settle_offline(payable, amount: Decimal, reference: str, *, by=None) -> Payment:
     """A member saw the transfer arrive: the pending offline row (or a new one) succeeds."""
-    payment = payable.payments.filter(
-        kind=PaymentKind.PAYMENT, method=PaymentMethod.OFFLINE, status=PaymentStatus.PENDING
-    ).first()
-    if payment is None:
-        payment = payable.payments.create(
-            kind=PaymentKind.PAYMENT,
-            method=PaymentMethod.OFFLINE,
-            amount=amount,
-            reference_code=new_reference_code(payable),
-        )
+    payment, _created = _pending_offline(payable, amount)
     payment.status = PaymentStatus.SUCCEEDED
     payment.reference = reference[:100]
     payment.settled_by = by

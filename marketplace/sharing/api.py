@@ -5,7 +5,7 @@ in the project's exception handler."""
 
 from __future__ import annotations
 
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import serializers, status
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
@@ -345,35 +345,37 @@ def _rate(request, *, booking_id=None, order_id=None):
     return Response(rating_json(rating), status=status.HTTP_201_CREATED)
 
 
-RATE_SCHEMA = {
-    "request": RateInput,
-    "responses": {201: RatingSerializer, **WORKFLOW_ERRORS},
-    "tags": TAGS,
-}
-
-
-class BookingRatingView(APIView):
-    permission_classes = [IsAuthenticated]
-
-    @extend_schema(
-        summary="评价已完成的机时预约（每项一次）/ rate a completed booking (once)",
-        operation_id="bookings_rate",
-        **RATE_SCHEMA,
+def _rate_schema(summary: str, operation_id: str):
+    """Documents a rating view's POST."""
+    return extend_schema_view(
+        post=extend_schema(
+            request=RateInput,
+            responses={201: RatingSerializer, **WORKFLOW_ERRORS},
+            summary=summary,
+            operation_id=operation_id,
+            tags=TAGS,
+        )
     )
-    def post(self, request, pk: int):
-        return _rate(request, booking_id=pk)
 
 
-class SampleOrderRatingView(APIView):
+class _RateView(APIView):
     permission_classes = [IsAuthenticated]
+    rated = ""  # the keyword of services.service_for naming the rated item
 
-    @extend_schema(
-        summary="评价已完成的送样检测（每项一次）/ rate a completed sample order (once)",
-        operation_id="sample_orders_rate",
-        **RATE_SCHEMA,
-    )
     def post(self, request, pk: int):
-        return _rate(request, order_id=pk)
+        return _rate(request, **{self.rated: pk})
+
+
+@_rate_schema("评价已完成的机时预约（每项一次）/ rate a completed booking (once)", "bookings_rate")
+class BookingRatingView(_RateView):
+    rated = "booking_id"
+
+
+@_rate_schema(
+    "评价已完成的送样检测（每项一次）/ rate a completed sample order (once)", "sample_orders_rate"
+)
+class SampleOrderRatingView(_RateView):
+    rated = "order_id"
 
 
 class RatingReplyView(APIView):
