@@ -61,6 +61,22 @@ class TooManyUploads(RuleError):
     http_status = 429
 
 
+def check_size(uploaded, field: str | None = None) -> None:
+    """Refuses an upload larger than ATTACHMENT_MAX_BYTES, or of unknown size (400, naming
+    `field` if given)."""
+    limit = settings.ATTACHMENT_MAX_BYTES
+    size = getattr(uploaded, "size", None)
+    if size is None or size > limit:
+        raise RuleError(
+            bilingual(
+                f"文件不能超过 {limit // (1024 * 1024) or 1} MB（{limit} 字节）",
+                f"the file must not be larger than {limit} bytes",
+            ),
+            "attachment_too_large",
+            field=field,
+        )
+
+
 def validate_pdf(uploaded, *, user=None) -> str:
     """Return a safe file name for `uploaded`, or raise RuleError if it is not an acceptable PDF.
 
@@ -84,16 +100,7 @@ def validate_pdf(uploaded, *, user=None) -> str:
             bilingual("只接受 PDF 文件（.pdf）", "only PDF files (.pdf) are accepted"),
             "attachment_not_pdf",
         )
-    limit = settings.ATTACHMENT_MAX_BYTES
-    size = getattr(uploaded, "size", None)
-    if size is None or size > limit:
-        raise RuleError(
-            bilingual(
-                f"文件不能超过 {limit // (1024 * 1024) or 1} MB（{limit} 字节）",
-                f"the file must not be larger than {limit} bytes",
-            ),
-            "attachment_too_large",
-        )
+    check_size(uploaded)
     if not _has_pdf_signature(uploaded):
         raise _not_a_pdf()
     if user is not None and getattr(user, "is_authenticated", False):

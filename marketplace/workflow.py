@@ -68,6 +68,14 @@ def require(allowed: bool, zh: str, en: str, code: str | None = None) -> None:
         raise Forbidden(bilingual(zh, en), code)
 
 
+def required_text(value, zh: str, en: str, code: str, *, field: str | None = None) -> str:
+    """`value` without surrounding blanks; a RuleError (400) `zh / en` if nothing is left."""
+    text = (value or "").strip()
+    if not text:
+        raise RuleError(bilingual(zh, en), code, field=field)
+    return text
+
+
 def locked(item, *related: str):
     """`item` read again with its row locked until the transaction ends (callers run inside
     `atomic_action`), with `related` rows joined."""

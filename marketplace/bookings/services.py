@@ -32,6 +32,7 @@ from marketplace.workflow import (
     locked,
     other_side,
     require,
+    required_text,
 )
 
 from .models import (
@@ -515,9 +516,7 @@ def approve(booking: Booking, by) -> Booking | Refused:
 def reject(booking: Booking, by, reason: str) -> Booking:
     booking = _locked(booking)
     _require_member(by, booking)
-    reason = (reason or "").strip()
-    if not reason:
-        raise RuleError(bilingual("请填写拒绝原因", "a reason is required"), "reason_required")
+    reason = required_text(reason, "请填写拒绝原因", "a reason is required", "reason_required")
     if booking.status != Status.PENDING_APPROVAL:
         raise Conflict(
             bilingual("只有待审核的预约可以拒绝", "only a pending booking can be rejected"),
@@ -572,12 +571,9 @@ def confirm_offline_payment(booking: Booking, by, reference: str) -> Booking | R
             ),
             "self_confirmation",
         )
-    reference = (reference or "").strip()
-    if not reference:
-        raise RuleError(
-            bilingual("请填写转账凭证号", "a bank transfer reference is required"),
-            "reference_required",
-        )
+    reference = required_text(
+        reference, "请填写转账凭证号", "a bank transfer reference is required", "reference_required"
+    )
     now = timezone.now()
     if refused := _expired_now(booking, now):
         return refused

@@ -26,8 +26,15 @@ from marketplace.accounts.permissions import (
     member_institution_ids,
 )
 from marketplace.money import to_fen
-from marketplace.uploads import validate_pdf
-from marketplace.workflow import Conflict, Forbidden, NotFound, RuleError, bilingual
+from marketplace.uploads import check_size, validate_pdf
+from marketplace.workflow import (
+    Conflict,
+    NotFound,
+    RuleError,
+    bilingual,
+    require,
+    required_text,
+)
 
 from .models import (
     Invoice,
@@ -57,10 +64,11 @@ def platform_fee(amount: Decimal) -> Decimal:
 
 def connect_onboarding_link(institution, by, *, refresh_url: str, return_url: str) -> str:
     """A Stripe Connect onboarding link for the institution's manager (account made once)."""
-    if not is_manager_of(by, institution.pk):
-        raise Forbidden(
-            bilingual("只有机构管理员可以设置收款账户", "only a manager sets up payouts")
-        )
+    require(
+        is_manager_of(by, institution.pk),
+        "只有机构管理员可以设置收款账户",
+        "only a manager sets up payouts",
+    )
     client = stripe_client()
     with transaction.atomic():
         institution = type(institution).objects.select_for_update().get(pk=institution.pk)
@@ -350,17 +358,18 @@ def _receiving_institution_id(payment: Payment) -> int:
 def complete_offline_refund(refund: Payment, by, reference: str) -> Payment:
     """A member of the institution that was paid records the bank transfer back to the payer."""
     refund = Payment.objects.select_for_update().get(pk=refund.pk)
-    if not is_member_of(by, _receiving_institution_id(refund)):
-        raise Forbidden(
-            bilingual("只有收款机构的成员可以登记退款", "only the paid institution records it")
-        )
-    reference = (reference or "").strip()
-    if not reference:
-        raise RuleError(
-            bilingual("请填写退款转账流水号", "the refund transfer reference is required"),
-            "reference_required",
-            field="reference",
-        )
+    require(
+        is_member_of(by, _receiving_institution_id(refund)),
+        "只有收款机构的成员可以登记退款",
+        "only the paid institution records it",
+    )
+    reference = required_text(
+        reference,
+        "请填写退款转账流水号",
+        "the refund transfer reference is required",
+        "reference_required",
+        field="reference",
+    )
     if refund.kind != PaymentKind.REFUND or refund.method != PaymentMethod.OFFLINE:
         raise Conflict(
             bilingual("只有对公转账退款需要登记", "only bank-transfer refunds are recorded here"),
@@ -391,17 +400,7 @@ def validate_voucher(uploaded) -> str:
             "attachment_bad_name",
             field="file",
         )
-    limit = settings.ATTACHMENT_MAX_BYTES
-    size = getattr(uploaded, "size", None)
-    if size is None or size > limit:
-        raise RuleError(
-            bilingual(
-                f"文件不能超过 {limit // (1024 * 1024) or 1} MB（{limit} 字节）",
-                f"the file must not be larger than {limit} bytes",
-            ),
-            "attachment_too_large",
-            field="file",
-        )
+    check_size(uploaded, field="file")
     try:
         with Image.open(uploaded) as image:
             image_format = (image.format or "").upper()
@@ -429,8 +428,11 @@ def attach_voucher(payment: Payment, by, uploaded, payer_reference: str = "") ->
     safe_name = validate_voucher(uploaded)
     payment = Payment.objects.select_for_update().get(pk=payment.pk)
     payable = payment.payable
-    if getattr(payable, "user_id", None) != by.pk:
-        raise Forbidden(bilingual("只有付款人可以上传转账凭证", "only the payer uploads it"))
+    require(
+        getattr(payable, "user_id", None) == by.pk,
+        "只有付款人可以上传转账凭证",
+        "only the payer uploads it",
+    )
     if payment.method != PaymentMethod.OFFLINE or payment.kind != PaymentKind.PAYMENT:
         raise Conflict(
             bilingual("只有对公转账需要转账凭证", "only a bank transfer takes a voucher"),
@@ -468,17 +470,18 @@ def request_invoice(payment_id: int, data: dict | None) -> Invoice | None:
 def issue_invoice(invoice: Invoice, by, *, number: str, issued_on, uploaded=None) -> Invoice:
     """A member of the paid institution records the 发票 as issued (number, date, PDF)."""
     invoice = Invoice.objects.select_for_update().select_related("payment").get(pk=invoice.pk)
-    if not is_member_of(by, _receiving_institution_id(invoice.payment)):
-        raise Forbidden(
-            bilingual("只有收款机构的成员可以登记发票", "only the paid institution records it")
-        )
-    number = (number or "").strip()
-    if not number:
-        raise RuleError(
-            bilingual("请填写发票号码", "the invoice number is required"),
-            "number_required",
-            field="number",
-        )
+    require(
+        is_member_of(by, _receiving_institution_id(invoice.payment)),
+        "只有收款机构的成员可以登记发票",
+        "only the paid institution records it",
+    )
+    number = required_text(
+        number,
+        "请填写发票号码",
+        "the invoice number is required",
+        "number_required",
+        field="number",
+    )
     if uploaded is not None:
         safe_name = validate_pdf(uploaded)
         invoice.pdf.save(safe_name, uploaded, save=False)
@@ -494,10 +497,11 @@ def issue_invoice(invoice: Invoice, by, *, number: str, issued_on, uploaded=None
 @transaction.atomic
 def set_payee(institution, by, *, account_name: str, bank: str, account_number: str):
     """The institution's manager sets where bank transfers go (户名, 开户行, 账号)."""
-    if not is_manager_of(by, institution.pk):
-        raise Forbidden(
-            bilingual("只有机构管理员可以设置收款信息", "only a manager sets the payee details")
-        )
+    require(
+        is_manager_of(by, institution.pk),
+        "只有机构管理员可以设置收款信息",
+        "only a manager sets the payee details",
+    )
     institution.payee_account_name = account_name.strip()[:200]
     institution.payee_bank = bank.strip()[:200]
     institution.payee_account_number = account_number.strip()[:64]

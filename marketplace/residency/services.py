@@ -24,6 +24,7 @@ from marketplace.workflow import (
     bilingual,
     locked,
     require,
+    required_text,
 )
 
 from .models import (
@@ -243,9 +244,7 @@ def accept(application: Application, by, workstations: int, reason: str = "") ->
 def reject(application: Application, by, reason: str) -> Application:
     application = _locked(application)
     _require_member(by, application)
-    reason = (reason or "").strip()
-    if not reason:
-        raise RuleError(bilingual("请填写不录取的原因", "a reason is required"), "reason_required")
+    reason = required_text(reason, "请填写不录取的原因", "a reason is required", "reason_required")
     application.decision_reason = reason[:500]
     return APPLICATION_FLOW.move(
         application, Status.REJECTED, by, reason, update_fields=["decision_reason"]
@@ -292,9 +291,7 @@ def add_comment(application: Application, by, text: str) -> ApplicationComment:
     """An internal note for the reviewers; the applicant never sees it, nobody is notified."""
     application = _locked(application)
     _require_member(by, application)
-    text = (text or "").strip()
-    if not text:
-        raise RuleError(bilingual("意见不能为空", "the comment is empty"), "comment_required")
+    text = required_text(text, "意见不能为空", "the comment is empty", "comment_required")
     if len(text) > MAX_COMMENT_LENGTH:
         raise RuleError(
             bilingual(

@@ -277,24 +277,32 @@ def _sample_order_record(order: SampleOrder, by=None) -> UsageRecord:
     )
 
 
+def where_and_when(instrument, at) -> dict:
+    """A usage record's copy of the instrument's place (institution, 州/市, category) and the
+    period (year, month, Asia/Shanghai) of `at`."""
+    year, month = local_period(at)
+    return {
+        "instrument": instrument,
+        "institution_id": instrument.institution_id,
+        "region": instrument.institution.region,
+        "category": instrument.category,
+        "at": at,
+        "year": year,
+        "month": month,
+    }
+
+
 def _service_record(item, source: str, at, answered, by, **fields) -> UsageRecord:
     """The usage record of a completed booking or sample order (`item`): served at `at`,
     first answered by the institution at `answered`, net income of its payments."""
     instrument = item.instrument
-    year, month = local_period(at)
     return UsageRecord.objects.create(
-        instrument=instrument,
-        institution_id=instrument.institution_id,
-        region=instrument.institution.region,
-        category=instrument.category,
+        **where_and_when(instrument, at),
         kind=UsageKind.SERVICE,
         source=source,
         user_id=item.user_id,
         external=not is_internal(item.user_id, instrument.institution_id),
         income=max(paid_total(item.payments.all()), ZERO),
-        at=at,
-        year=year,
-        month=month,
         response_minutes=_minutes_between(item.created_at, answered),
         recorded_by=by,
         **fields,
