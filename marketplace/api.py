@@ -48,6 +48,9 @@ def workflow_error_response(exc) -> Response:
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
+# What reading something answers besides 200: not signed in, or not there (or not yours).
+READ_ERRORS = {401: DetailSerializer, 404: DetailSerializer}
+
 # The refusals a workflow action can answer with (marketplace.workflow → exception_handler).
 WORKFLOW_ERRORS = {
     400: ErrorSerializer,
@@ -61,6 +64,15 @@ WORKFLOW_ERRORS = {
 def local_iso(moment) -> str | None:
     """A stored (UTC) moment as ISO 8601 with the +08:00 offset, as API.md promises."""
     return moment.astimezone(SHANGHAI).isoformat() if moment else None
+
+
+def file_download(*media_types: str) -> dict:
+    """The responses of a file download: the bytes (as any of `media_types`), 401 and 404."""
+    from drf_spectacular.types import OpenApiTypes
+    from drf_spectacular.utils import OpenApiResponse
+
+    files = {(200, media): OpenApiResponse(OpenApiTypes.BINARY) for media in media_types}
+    return {**files, **READ_ERRORS}
 
 
 def paginated(name: str, item_serializer: type[serializers.Serializer]):
@@ -78,6 +90,27 @@ def paginated(name: str, item_serializer: type[serializers.Serializer]):
     )
 
 
+def reason_serializer(
+    name: str, *, required: bool, label=None, max_length: int = 500
+) -> type[serializers.Serializer]:
+    """The input of a reject, decline, cancel or close: {"reason": "..."}; required or not.
+
+    `name` is the class name, so each workflow keeps its OpenAPI component."""
+    options = {"max_length": max_length}
+    if label is not None:
+        options["label"] = label
+    if not required:
+        options.update(required=False, allow_blank=True, default="")
+    return type(name, (serializers.Serializer,), {"reason": serializers.CharField(**options)})
+
+
+def validated(serializer_class: type[serializers.Serializer], data) -> dict:
+    """`data` through `serializer_class`; a 400 with the field errors if it breaks a rule."""
+    body = serializer_class(data=data)
+    body.is_valid(raise_exception=True)
+    return body.validated_data
+
+
 class TransitionSerializer(serializers.ModelSerializer):
     """A row of a workflow's transition log; a subclass names its model in Meta."""
 
@@ -90,6 +123,18 @@ class TransitionSerializer(serializers.ModelSerializer):
 
     def get_at(self, obj) -> str:
         return local_iso(obj.at)
+
+
+def item_urlpatterns(prefix: str, name: str, list_view, detail_view, action_patterns) -> list:
+    """A workflow's API: GET (and POST) `{prefix}/` as `{name}-list`, GET `{prefix}/<pk>/` as
+    `{name}-detail`, then the action endpoints (`action_urlpatterns`)."""
+    from django.urls import path
+
+    return [
+        path(f"{prefix}/", list_view.as_view(), name=f"{name}-list"),
+        path(f"{prefix}/<int:pk>/", detail_view.as_view(), name=f"{name}-detail"),
+        *action_patterns,
+    ]
 
 
 # --- A workflow's action endpoints, generated from its table of actions ---------------------
@@ -124,11 +169,7 @@ def action_urlpatterns(
 
         def post(self, request, pk: int, _action=action):
             item = workflow.get_for(request.user, pk)
-            data = {}
-            if _action.input is not None:
-                body = _action.input(data=request.data)
-                body.is_valid(raise_exception=True)
-                data = body.validated_data
+            data = {} if _action.input is None else validated(_action.input, request.data)
             result = _action.perform(item, request.user, data, request)
             show = (lambda obj: detail(obj, request.user)) if detail_for_user else detail
             if _action.respond is not None:
@@ -138,7 +179,7 @@ def action_urlpatterns(
         schema = {
             "request": action.input,
             "responses": {200: action.response or detail_serializer, **WORKFLOW_ERRORS},
-            "summary": action.summary,
+            "summary": action.api_summary,
             "tags": tags,
         }
         if action.description:
@@ -151,7 +192,7 @@ def action_urlpatterns(
             {
                 "permission_classes": [IsAuthenticated],
                 "post": extend_schema(**schema)(post),
-                "__doc__": f"{action.summary}",
+                "__doc__": action.api_summary,
             },
         )
         patterns.append(

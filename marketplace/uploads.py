@@ -62,6 +62,20 @@ class TooManyUploads(RuleError):
     http_status = 429
 
 
+def check_size(uploaded, field: str | None = None) -> None:
+    """Refuses an upload larger than ATTACHMENT_MAX_BYTES, or of unknown size (400, naming
+    `field` if given)."""
+    limit = settings.ATTACHMENT_MAX_BYTES
+    size = getattr(uploaded, "size", None)
+    if size is None or size > limit:
+        raise RuleError(
+            gettext("文件不能超过 %(megabytes)s MB（%(limit)s 字节）")
+            % {"megabytes": limit // (1024 * 1024) or 1, "limit": limit},
+            "attachment_too_large",
+            field=field,
+        )
+
+
 def validate_pdf(uploaded, *, user=None) -> str:
     """Return a safe file name for `uploaded`, or raise RuleError if it is not an acceptable PDF.
 
@@ -85,14 +99,7 @@ def validate_pdf(uploaded, *, user=None) -> str:
             gettext("只接受 PDF 文件（.pdf）"),
             "attachment_not_pdf",
         )
-    limit = settings.ATTACHMENT_MAX_BYTES
-    size = getattr(uploaded, "size", None)
-    if size is None or size > limit:
-        raise RuleError(
-            gettext("文件不能超过 %(megabytes)s MB（%(limit)s 字节）")
-            % {"megabytes": limit // (1024 * 1024) or 1, "limit": limit},
-            "attachment_too_large",
-        )
+    check_size(uploaded)
     if not _has_pdf_signature(uploaded):
         raise _not_a_pdf()
     if user is not None and getattr(user, "is_authenticated", False):
@@ -239,13 +246,16 @@ def private_storage() -> PrivateStorage:
     return _PRIVATE
 
 
-def serve_private(field_file, download_name: str) -> FileResponse:
-    """The file as a PDF download. Callers have already checked that the user may have it."""
+def serve_private(
+    field_file, download_name: str, content_type: str = "application/pdf"
+) -> FileResponse:
+    """The file as a download (a PDF unless said otherwise). Callers have already checked
+    that the user may have it."""
     response = FileResponse(
         field_file.open("rb"),
         as_attachment=True,
         filename=download_name,
-        content_type="application/pdf",
+        content_type=content_type,
     )
     response["X-Content-Type-Options"] = "nosniff"
     return response

@@ -14,13 +14,14 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.conf import settings
 from django.db import models, transaction
 from django.dispatch import Signal
+from django.utils import translation
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from marketplace import money
+from marketplace.model_fields import optional_link
 
 # Notes the system writes into a log (transition or refund) are stored as these codes and shown
 # in the reader's language; a note a person typed (a reason) is shown as typed. The two old
@@ -105,6 +106,27 @@ class Forbidden(WorkflowError):
     http_status = 403
 
 
+def require(allowed: bool, message: str, code: str | None = None) -> None:
+    """Forbidden (403) with `message` (already translated) unless `allowed`."""
+    if not allowed:
+        raise Forbidden(message, code)
+
+
+def required_text(value, message: str, code: str, *, field: str | None = None) -> str:
+    """`value` without surrounding blanks; a RuleError (400) with `message` if nothing is left."""
+    text = (value or "").strip()
+    if not text:
+        raise RuleError(message, code, field=field)
+    return text
+
+
+def locked(item, *related: str):
+    """`item` read again with its row locked until the transaction ends (callers run inside
+    `atomic_action`), with `related` rows joined."""
+    manager = type(item)._default_manager
+    return manager.select_for_update().select_related(*related).get(pk=item.pk)
+
+
 class Refused:
     """A refusal decided after writing something that must stay written (a hold found expired
     is saved as expired, and its parties told, although the action asked for is refused).
@@ -135,14 +157,7 @@ class TransitionRecord(models.Model):
 
     from_status = models.CharField(_("原状态"), max_length=20, blank=True)
     to_status = models.CharField(_("新状态"), max_length=20)
-    by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        verbose_name=_("操作人"),
-    )
+    by = optional_link(_("操作人"))
     at = models.DateTimeField(_("时间"), auto_now_add=True)
     note = models.CharField(_("说明"), max_length=500, blank=True)
 
@@ -238,6 +253,9 @@ class StateMachine:
 # --- Actions: what a person can do to an item, declared once per workflow --------------------
 
 
+FROM_NAME = "<from the name>"
+
+
 @dataclass(frozen=True)
 class Action:
     """One thing a person can do to a workflow item, declared once in the workflow's table.
@@ -247,24 +265,55 @@ class Action:
     the service behind it still checks everything (a flag is a hint, the service the rule).
     """
 
+    # The first five are given in this order: Action("approve", _("审核通过"), call(…), …).
     name: str  # the HTML form's action, e.g. "confirm_offline_payment"
     label: str  # the button, e.g. _("确认到账")
     # Calls one service: perform(item, user, validated input, request) → item, dict or tuple.
     perform: Callable
     roles: frozenset  # who is offered it: Role values of marketplace.accounts.permissions
-    statuses: frozenset  # the statuses in which it is offered
+    statuses: frozenset  # the statuses in which it is offered (or one status)
     input: type | None = None  # a DRF serializer: the input rules of both doors
-    api_path: str | None = None  # "confirm-offline-payment"; None: pages only
+    # "confirm-offline-payment"; by default the name with dashes; None: pages only
+    api_path: str | None = FROM_NAME
     style: str = "primary"  # primary | danger | secondary
     # Extra condition on the item (e.g. a no-show only once the slot has started).
     offered_if: Callable | None = None
     # An API answer other than the item's detail: respond(item detail, result) → dict.
     respond: Callable | None = None
-    summary: str = ""  # the API operation's summary
+    summary: str = ""  # the API operation's summary (default: "label / name in words")
     description: str = ""  # the API operation's description (default: the summary)
     request_component: str | None = None  # the OpenAPI component name of `input`
     response: object = None  # the OpenAPI response of 200 (default: the detail serializer)
     confirm: str = ""  # text of a confirmation step before the form is sent
+
+    def __post_init__(self):
+        # A table says `statuses=Status.X` for one status, or any collection of them.
+        statuses = self.statuses
+        if isinstance(statuses, str):
+            statuses = {statuses}
+        object.__setattr__(self, "statuses", frozenset(statuses))
+        object.__setattr__(self, "roles", frozenset(self.roles))
+        if self.api_path == FROM_NAME:
+            object.__setattr__(self, "api_path", self.name.replace("_", "-"))
+
+    @property
+    def api_summary(self) -> str:
+        """The API operation's summary: given, or the label (in Chinese) and the name."""
+        if self.summary:
+            return self.summary
+        with translation.override(None):
+            return f"{self.label} / {self.name.replace('_', ' ')}"
+
+
+def call(service: Callable, *fields: str, **named_fields: str) -> Callable:
+    """An action's `perform` for the usual service: service(item, by, data[field], …,
+    name=data[field], …) — e.g. `call(services.reject, "reason")`."""
+
+    def perform(item, by, data, request):
+        named = {name: data[field] for name, field in named_fields.items()}
+        return service(item, by, *(data[field] for field in fields), **named)
+
+    return perform
 
 
 class Workflow:

@@ -4,12 +4,87 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from marketplace.accounts.permissions import is_platform_moderator, member_institution_ids
 from marketplace.workflow import NotFound, RuleError, Workflow, WorkflowError
+
+
+def page_urls(views, mine: str, queue: str = "", *, item_pages=()) -> list:
+    """A workflow's pages: `mine` lists the person's items and holds each item at
+    `mine<pk>/`; `queue` (default `mine` + "queue/") is the institution's queue; each of
+    `item_pages` is (route below the item, view, name); POST `…/<pk>/<action>/` acts.
+
+    `views` is the workflow's views module, with `mine`, `queue`, `detail` and `act`."""
+    from django.urls import path
+
+    return [
+        path(mine, views.mine, name="mine"),
+        path(queue or f"{mine}queue/", views.queue, name="queue"),
+        path(f"{mine}<int:pk>/", views.detail, name="detail"),
+        *(path(f"{mine}<int:pk>/{route}", view, name=name) for route, view, name in item_pages),
+        path(f"{mine}<int:pk>/<str:action>/", views.act, name="act"),
+    ]
+
+
+def page_of(request: HttpRequest, rows, size: int):
+    """The `?page=` page of `rows`, `size` rows a page (a bad or too large number: the last)."""
+    return Paginator(rows, size).get_page(request.GET.get("page"))
+
+
+def item_or_404(workflow: Workflow, request: HttpRequest, pk: int):
+    """The workflow's item `pk` if the person may see it; else 404, as if it did not exist."""
+    try:
+        return workflow.get_for(request.user, pk)
+    except NotFound:
+        raise Http404 from None
+
+
+def require_queue_reader(user) -> None:
+    """Queues are for members of an institution and for platform moderators; others get 404."""
+    if not (member_institution_ids(user) or is_platform_moderator(user)):
+        raise Http404
+
+
+def status_filter(request: HttpRequest, rows, statuses, default=None) -> tuple:
+    """A queue's `?status=`: the rows in that status (or, when none or an unknown one is
+    asked, in the `default` statuses, all if None), and the filter's context for the page."""
+    wanted = request.GET.get("status", "")
+    if wanted in statuses.values:
+        rows = rows.filter(status=wanted)
+    else:
+        wanted = ""
+        if default is not None:
+            rows = rows.filter(status__in=default)
+    context = {
+        "statuses": statuses.choices,
+        "wanted": wanted,
+        "query_prefix": urlencode({"status": wanted}) if wanted else "",
+    }
+    return rows, context
+
+
+def create_page(request: HttpRequest, form, create, *, template, context, done, detail):
+    """A page that starts a workflow item: GET shows `form`; a valid POST calls
+    `create(cleaned_data)` (→ the new item), says `done` and goes to its `detail` page; a
+    refusal shows on the form, and a POST that created nothing answers 400."""
+    if request.method == "POST" and form.is_valid():
+        try:
+            item = create(form.cleaned_data)
+        except NotFound:
+            raise Http404 from None
+        except WorkflowError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, done)
+            return redirect(detail, pk=item.pk)
+    status = 400 if request.method == "POST" else 200
+    return render(request, template, {**context, "form": form}, status=status)
 
 
 def validated_input(action, request: HttpRequest) -> dict:

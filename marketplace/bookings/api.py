@@ -12,12 +12,12 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from marketplace.api import (
+    READ_ERRORS,
     WORKFLOW_ERRORS,
-    DetailSerializer,
-    Pagination,
     action_urlpatterns,
-    paginated,
+    validated,
 )
+from marketplace.api_views import ListView, list_schema
 from marketplace.catalogue.models import Instrument
 
 from . import services
@@ -60,25 +60,16 @@ def _queryset():
     )
 
 
-class BookingListView(APIView):
-    permission_classes = [IsAuthenticated]
+@list_schema(
+    "PaginatedBookingList", BookingSerializer, operation_id="bookings_list", tags=["bookings"]
+)
+class BookingListView(ListView):
+    serializer_class = BookingSerializer
 
-    @extend_schema(
-        responses={
-            200: paginated("PaginatedBookingList", BookingSerializer),
-            401: DetailSerializer,
-            404: DetailSerializer,
-        },
-        operation_id="bookings_list",
-        tags=["bookings"],
-    )
-    def get(self, request):
+    def rows(self, request):
         visible = Booking.objects.visible_to(request.user)
         services.expire_visible_overdue(visible)
-        bookings = visible.select_related("instrument").order_by("-start", "-pk")
-        paginator = Pagination()
-        page = paginator.paginate_queryset(bookings, request, view=self)
-        return paginator.get_paginated_response(BookingSerializer(page, many=True).data)
+        return visible.select_related("instrument").order_by("-start", "-pk")
 
     @extend_schema(
         request=BookingRequestSerializer,
@@ -87,13 +78,12 @@ class BookingListView(APIView):
         tags=["bookings"],
     )
     def post(self, request):
-        data = BookingRequestSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
+        data = validated(BookingRequestSerializer, request.data)
         instrument = (
             Instrument.objects.published()
             .select_related("institution")
             .prefetch_related("opening_hours")
-            .filter(code=data.validated_data["instrument"])
+            .filter(code=data["instrument"])
             .first()
         )
         if instrument is None:
@@ -101,11 +91,7 @@ class BookingListView(APIView):
                 {"errors": {"instrument": ["仪器不存在 / unknown instrument"]}}, status=400
             )
         booking = services.request_booking(
-            request.user,
-            instrument,
-            data.validated_data["start"],
-            data.validated_data["end"],
-            data.validated_data["purpose"],
+            request.user, instrument, data["start"], data["end"], data["purpose"]
         )
         return Response(BookingSerializer(booking).data, status=status.HTTP_201_CREATED)
 
@@ -114,7 +100,7 @@ class BookingDetailView(APIView):
     permission_classes = [IsAuthenticated]
 
     @extend_schema(
-        responses={200: BookingDetailSerializer, 401: DetailSerializer, 404: DetailSerializer},
+        responses={200: BookingDetailSerializer, **READ_ERRORS},
         tags=["bookings"],
     )
     def get(self, request, pk: int):

@@ -14,13 +14,10 @@ def booking_events(user):
         .order_by("start")
     )
     for booking in bookings:
-        yield CalendarEvent(
-            uid=f"booking-{booking.pk}@shuangchuang",
-            start=booking.start,
-            end=booking.end,
-            summary=f"{booking.instrument.name}（{booking.get_status_display()}）",
-            location=booking.instrument.location or booking.instrument.institution.name,
-            description=booking.purpose,
+        yield _event(
+            booking,
+            f"{booking.instrument.name}（{booking.get_status_display()}）",
+            booking.instrument.location or booking.instrument.institution.name,
         )
 
 
@@ -33,14 +30,22 @@ def instrument_events(instrument):
         .order_by("start")
     )
     for booking in bookings:
-        yield CalendarEvent(
-            uid=f"booking-{booking.pk}@shuangchuang",
-            start=booking.start,
-            end=booking.end,
-            summary=f"#{booking.pk} {booking.user.get_username()}（{booking.get_status_display()}）",
-            location=instrument.location,
-            description=booking.purpose,
+        yield _event(
+            booking,
+            f"#{booking.pk} {booking.user.get_username()}（{booking.get_status_display()}）",
+            instrument.location,
         )
+
+
+def _event(booking: Booking, summary: str, location: str) -> CalendarEvent:
+    return CalendarEvent(
+        uid=f"booking-{booking.pk}@shuangchuang",
+        start=booking.start,
+        end=booking.end,
+        summary=summary,
+        location=location,
+        description=booking.purpose,
+    )
 
 
 def instrument_calendar(request, code: str):

@@ -9,13 +9,13 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from marketplace.accounts import permissions
 from marketplace.catalogue.models import Instrument
+from marketplace.model_fields import person
 from marketplace.payments.models import paid_total
 from marketplace.workflow import TransitionRecord
 
@@ -53,12 +53,7 @@ class Booking(models.Model):
     instrument = models.ForeignKey(
         Instrument, on_delete=models.PROTECT, related_name="bookings", verbose_name=_("仪器")
     )
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        related_name="bookings",
-        verbose_name=_("预约人"),
-    )
+    user = person(_("预约人"), "bookings")
     start = models.DateTimeField(_("开始时间"))
     end = models.DateTimeField(_("结束时间"))
     purpose = models.CharField(_("用途"), max_length=500, blank=True)

@@ -31,7 +31,10 @@ from marketplace.workflow import (
     RuleError,
     StateMachine,
     atomic_action,
+    locked,
     other_side,
+    require,
+    required_text,
 )
 
 from .models import (
@@ -433,21 +436,15 @@ def _transition(booking: Booking, to: str, by, note: str = "") -> Booking:
 
 
 def _locked(booking: Booking) -> Booking:
-    return (
-        Booking.objects.select_for_update()
-        .select_related("instrument__institution", "user")
-        .get(pk=booking.pk)
-    )
+    return locked(booking, "instrument__institution", "user")
 
 
 def _require_member(user, booking: Booking) -> None:
-    if not is_member(user, booking):
-        raise Forbidden(gettext("只有仪器管理单位可以执行此操作"))
+    require(is_member(user, booking), gettext("只有仪器管理单位可以执行此操作"))
 
 
 def _require_owner(user, booking: Booking) -> None:
-    if booking.user_id != user.pk:
-        raise Forbidden(gettext("只有预约人可以付款"))
+    require(booking.user_id == user.pk, "只有预约人可以付款", "only the booker pays")
 
 
 def _expired_now(booking: Booking, now: dt.datetime) -> Refused | None:
@@ -489,9 +486,7 @@ def approve(booking: Booking, by) -> Booking | Refused:
 def reject(booking: Booking, by, reason: str) -> Booking:
     booking = _locked(booking)
     _require_member(by, booking)
-    reason = (reason or "").strip()
-    if not reason:
-        raise RuleError(gettext("请填写拒绝原因"), "reason_required")
+    reason = required_text(reason, gettext("请填写拒绝原因"), "reason_required")
     if booking.status != Status.PENDING_APPROVAL:
         raise Conflict(
             gettext("只有待审核的预约可以拒绝"),
@@ -542,12 +537,7 @@ def confirm_offline_payment(booking: Booking, by, reference: str) -> Booking | R
             gettext("不能确认自己预约的付款，请由本单位其他成员确认"),
             "self_confirmation",
         )
-    reference = (reference or "").strip()
-    if not reference:
-        raise RuleError(
-            gettext("请填写转账凭证号"),
-            "reference_required",
-        )
+    reference = required_text(reference, gettext("请填写转账凭证号"), "reference_required")
     now = timezone.now()
     if refused := _expired_now(booking, now):
         return refused

@@ -2,16 +2,16 @@
 
 from django.urls import path
 
+from marketplace.workflow_pages import page_urls
+
 from . import views
 
 app_name = "bookings"
 
 urlpatterns = [
-    path("bookings/", views.my_bookings, name="mine"),
-    path("bookings/queue/", views.queue, name="queue"),
-    path("bookings/<int:pk>/", views.detail, name="detail"),
-    path("bookings/<int:pk>/cancel/confirm/", views.cancel_confirm, name="cancel_confirm"),
-    path("bookings/<int:pk>/<str:action>/", views.act, name="act"),
+    *page_urls(
+        views, "bookings/", item_pages=[("cancel/confirm/", views.cancel_confirm, "cancel_confirm")]
+    ),
     path("instruments/<str:code>/book/", views.book, name="book"),
     path("instruments/<str:code>/calendar/", views.calendar, name="calendar"),
 ]

@@ -9,7 +9,6 @@ from zoneinfo import ZoneInfo
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -25,8 +24,8 @@ from marketplace.accounts.profile import profile_required
 from marketplace.catalogue.availability import free_intervals
 from marketplace.catalogue.models import Instrument, OpeningInterval, RefundTier
 from marketplace.payments.providers import online_payment_enabled
-from marketplace.workflow import NotFound, WorkflowError
-from marketplace.workflow_pages import act_view
+from marketplace.workflow import WorkflowError
+from marketplace.workflow_pages import act_view, item_or_404, page_of, status_filter
 
 from . import services
 from .actions import BOOKING_ACTIONS
@@ -193,7 +192,7 @@ def book(request: HttpRequest, code: str) -> HttpResponse:
 
 
 @login_required
-def my_bookings(request: HttpRequest) -> HttpResponse:
+def mine(request: HttpRequest) -> HttpResponse:
     mine = Booking.objects.filter(user=request.user)
     services.expire_visible_overdue(mine)
     bookings = mine.select_related("instrument").order_by("-start")[:200]
@@ -209,25 +208,10 @@ def queue(request: HttpRequest) -> HttpResponse:
         raise Http404
     services.expire_visible_overdue(Booking.objects.filter(instrument__institution_id__in=ids))
     bookings = Booking.objects.filter(instrument__institution_id__in=ids)
-    wanted = request.GET.get("status", "")
-    if wanted in Status.values:
-        bookings = bookings.filter(status=wanted)
-    else:
-        wanted = ""
-        bookings = bookings.filter(status__in=ACTIVE_STATUSES)
+    bookings, filters = status_filter(request, bookings, Status, ACTIVE_STATUSES)
     bookings = bookings.select_related("instrument", "user").order_by("start", "pk")
-    page = Paginator(bookings, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(
-        request,
-        "bookings/queue.html",
-        {
-            "bookings": page,
-            "page": page,
-            "statuses": Status.choices,
-            "wanted": wanted,
-            "query_prefix": urlencode({"status": wanted}) if wanted else "",
-        },
-    )
+    page = page_of(request, bookings, PAGE_SIZE)
+    return render(request, "bookings/queue.html", {"bookings": page, "page": page, **filters})
 
 
 def _booker(booking: Booking) -> dict:
@@ -267,10 +251,7 @@ def _detail_context(request: HttpRequest, booking: Booking) -> dict:
 
 @login_required
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
-    try:
-        booking = services.get_booking_for(request.user, pk)
-    except NotFound:
-        raise Http404 from None
+    booking = item_or_404(BOOKING_ACTIONS, request, pk)
     transitions = (
         BookingTransition.objects.filter(booking=booking).select_related("by").order_by("at", "pk")
     )
@@ -290,10 +271,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
 def cancel_confirm(request: HttpRequest, pk: int) -> HttpResponse:
     """The step before cancelling: what will be refunded if the booking is cancelled now
     (the same rule the cancel service applies), and the button that does it."""
-    try:
-        booking = services.get_booking_for(request.user, pk)
-    except NotFound:
-        raise Http404 from None
+    booking = item_or_404(BOOKING_ACTIONS, request, pk)
     context = _detail_context(request, booking)
     if not context["can"].get("cancel"):
         messages.error(request, _("当前状态不能取消。"))

@@ -95,10 +95,7 @@ def set_vacancy(incubator: Incubator, by, *, workstations, offices) -> Incubator
         raise Forbidden(gettext("只有载体所属机构可以修改空余数"))
     incubator = Incubator.objects.get(pk=incubator.pk)  # the live totals
     workstations = _count(
-        workstations,
-        "workstations_vacant",
-        incubator.workstations_total,
-        gettext("空余工位"),
+        workstations, "workstations_vacant", incubator.workstations_total, gettext("空余工位")
     )
     offices = _count(offices, "offices_vacant", incubator.offices_total, gettext("空余办公室"))
     capacity = _locked(incubator.pk)

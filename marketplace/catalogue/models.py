@@ -34,6 +34,7 @@ from wagtail.models import (
 from marketplace.accounts.models import Institution
 from marketplace.accounts.validators import validate_code
 from marketplace.countries import country_name
+from marketplace.model_fields import optional_link
 from marketplace.regions import Region
 
 from .vocabularies import (
@@ -126,6 +127,19 @@ class Listing(
         return reverse(f"catalogue:{self._meta.model_name}_detail", args=[self.code])
 
 
+def _moderation_relations(name: str) -> tuple[GenericRelation, GenericRelation]:
+    """A listing's revisions and its moderation workflow states, queryable as `name`."""
+    revisions = GenericRelation("wagtailcore.Revision", related_query_name=name)
+    states = GenericRelation(
+        "wagtailcore.WorkflowState",
+        content_type_field="base_content_type",
+        object_id_field="object_id",
+        related_query_name=name,
+        for_concrete_model=False,
+    )
+    return revisions, states
+
+
 class Instrument(Listing):
     """大型科学仪器: a shared large instrument with prices and machine-time booking rules."""
 
@@ -208,30 +222,9 @@ class Instrument(Listing):
             "同一用户在本仪器上每个自然周（周一至周日，北京时间）预约机时的上限；空为平台默认值。"
         ),
     )
-    photo = models.ForeignKey(
-        "wagtailimages.Image",
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        verbose_name=_("照片"),
-    )
-    manual = models.ForeignKey(
-        "wagtaildocs.Document",
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        verbose_name=_("附件（收费标准、样品要求等）"),
-    )
-    _revisions = GenericRelation("wagtailcore.Revision", related_query_name="instrument")
-    workflow_states = GenericRelation(
-        "wagtailcore.WorkflowState",
-        content_type_field="base_content_type",
-        object_id_field="object_id",
-        related_query_name="instrument",
-        for_concrete_model=False,
-    )
+    photo = optional_link(_("照片"), "wagtailimages.Image")
+    manual = optional_link(_("附件（收费标准、样品要求等）"), "wagtaildocs.Document")
+    _revisions, workflow_states = _moderation_relations("instrument")
 
     class Meta:
         verbose_name = _("仪器")
@@ -478,24 +471,10 @@ class Incubator(Listing):
     focus_industries = models.JSONField(_("重点产业"), default=list, blank=True)
     description = models.TextField(_("简介"), max_length=20000, blank=True)
     website = models.URLField(_("网站"), max_length=500, blank=True)
-    photo = models.ForeignKey(
-        "wagtailimages.Image",
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        verbose_name=_("照片"),
-    )
-    _revisions = GenericRelation("wagtailcore.Revision", related_query_name="incubator")
+    photo = optional_link(_("照片"), "wagtailimages.Image")
+    _revisions, workflow_states = _moderation_relations("incubator")
 
     objects = IncubatorQuerySet.as_manager()
-    workflow_states = GenericRelation(
-        "wagtailcore.WorkflowState",
-        content_type_field="base_content_type",
-        object_id_field="object_id",
-        related_query_name="incubator",
-        for_concrete_model=False,
-    )
 
     class Meta:
         verbose_name = _("孵化载体")
@@ -620,14 +599,7 @@ class Technology(Listing):
     mode_joint_development = models.BooleanField(_("合作开发"), default=False)
     asking_price = money_field(_("转让报价（元，空为面议）"))
     inventors = models.JSONField(_("完成人"), default=list, blank=True)
-    _revisions = GenericRelation("wagtailcore.Revision", related_query_name="technology")
-    workflow_states = GenericRelation(
-        "wagtailcore.WorkflowState",
-        content_type_field="base_content_type",
-        object_id_field="object_id",
-        related_query_name="technology",
-        for_concrete_model=False,
-    )
+    _revisions, workflow_states = _moderation_relations("technology")
 
     class Meta:
         verbose_name = _("科技成果")

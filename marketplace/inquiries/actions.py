@@ -8,14 +8,14 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from marketplace.accounts.permissions import Role, roles_of
-from marketplace.workflow import Action, Workflow
+from marketplace.api import reason_serializer
+from marketplace.workflow import Action, Workflow, call
 
 from . import services
 from .models import ACTIVE_STATUSES, Inquiry, Status
 
 OWNER = frozenset({Role.OWNER})
 MEMBER = frozenset({Role.MEMBER})
-ACTIVE = frozenset(ACTIVE_STATUSES)
 
 
 class InquiryReplySerializer(serializers.Serializer):
@@ -35,10 +35,9 @@ class InquiryAgreeSerializer(serializers.Serializer):
     )
 
 
-class InquiryCloseSerializer(serializers.Serializer):
-    reason = serializers.CharField(
-        max_length=services.MAX_REASON, required=False, allow_blank=True, default=""
-    )
+InquiryCloseSerializer = reason_serializer(
+    "InquiryCloseSerializer", required=False, max_length=services.MAX_REASON
+)
 
 
 def _roles(user, inquiry: Inquiry) -> frozenset:
@@ -56,62 +55,24 @@ INQUIRY_ACTIONS = Workflow(
     get_for=services.get_inquiry_for,
     roles_of=_roles,
     actions=[
-        Action(
-            name="reply",
-            label=_("回复"),
-            perform=lambda inquiry, by, data, request: services.post_message(
-                inquiry, by, data["message"]
-            ),
-            roles=OWNER | MEMBER,
-            statuses=ACTIVE,
-            input=InquiryReplySerializer,
-            api_path="reply",
-            summary="回复 / Post to the thread",
-            description="Members of the technology's institution reply; the inquirer posts to "
-            "the same thread through this endpoint too. The institution's first reply moves "
-            "open → negotiating. 409 once the inquiry is agreed or closed.",
-        ),
-        Action(
-            name="agree",
-            label=_("记录成交"),
-            perform=lambda inquiry, by, data, request: services.record_deal(
-                inquiry,
-                by,
-                data["mode"],
-                data["amount"],
-                data["contract_date"],
-                data["registration_no"],
-            ),
-            roles=MEMBER,
-            statuses=frozenset({Status.NEGOTIATING}),
-            input=InquiryAgreeSerializer,
-            api_path="agree",
-            summary="记录成交 / Record the deal",
-            description="Members only (403 for the inquirer); negotiating → agreed, else 409.",
-        ),
-        Action(
-            name="close",
-            label=_("关闭洽谈"),
-            perform=lambda inquiry, by, data, request: services.close(inquiry, by, data["reason"]),
-            roles=OWNER | MEMBER | frozenset({Role.MODERATOR}),
-            statuses=ACTIVE,
-            input=InquiryCloseSerializer,
-            api_path="close",
-            style="secondary",
-            summary="关闭洽谈 / Close without a deal",
-            description="Either side, with an optional reason; 409 once agreed or closed.",
-        ),
-        Action(
-            name="grant",
-            label=_("向意向方开放详细资料"),
-            perform=lambda inquiry, by, data, request: services.grant_details_access(inquiry, by),
-            roles=MEMBER,
-            statuses=frozenset({Status.OPEN, Status.NEGOTIATING, Status.AGREED}),
-            offered_if=_nda_not_yet_opened,
-            api_path="grant-details",
-            summary="开放详细资料 / Grant access to the NDA details",
-            description="Members only; 400 when the technology's details are not under NDA, "
-            "409 when the inquiry is closed. Granting twice changes nothing.",
-        ),
+        Action("reply", _("回复"), call(services.post_message, "message"), OWNER | MEMBER,
+               ACTIVE_STATUSES, input=InquiryReplySerializer, summary="回复 / Post to the thread",
+               description="Members of the technology's institution reply; the inquirer posts "
+               "to the same thread through this endpoint too. The institution's first reply "
+               "moves open → negotiating. 409 once the inquiry is agreed or closed."),
+        Action("agree", _("记录成交"),
+               call(services.record_deal, "mode", "amount", "contract_date", "registration_no"),
+               MEMBER, Status.NEGOTIATING, input=InquiryAgreeSerializer,
+               summary="记录成交 / Record the deal",
+               description="Members only (403 for the inquirer); negotiating → agreed, else 409."),
+        Action("close", _("关闭洽谈"), call(services.close, "reason"),
+               OWNER | MEMBER | {Role.MODERATOR}, ACTIVE_STATUSES, input=InquiryCloseSerializer,
+               style="secondary", summary="关闭洽谈 / Close without a deal",
+               description="Either side, with an optional reason; 409 once agreed or closed."),
+        Action("grant", _("向意向方开放详细资料"), call(services.grant_details_access), MEMBER,
+               {Status.OPEN, Status.NEGOTIATING, Status.AGREED}, offered_if=_nda_not_yet_opened,
+               api_path="grant-details", summary="开放详细资料 / Grant access to the NDA details",
+               description="Members only; 400 when the technology's details are not under NDA, "
+               "409 when the inquiry is closed. Granting twice changes nothing."),
     ],
-)
+)  # fmt: skip

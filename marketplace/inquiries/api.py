@@ -15,15 +15,15 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from marketplace.api import (
+    READ_ERRORS,
     WORKFLOW_ERRORS,
-    DetailSerializer,
     MoneySerializer,
-    Pagination,
     TransitionSerializer,
     action_urlpatterns,
     local_iso,
-    paginated,
+    validated,
 )
+from marketplace.api_views import ListView, list_schema
 from marketplace.catalogue.models import Technology
 from marketplace.catalogue.vocabularies import TransferMode
 from marketplace.money import money_json
@@ -158,13 +158,6 @@ def inquiry_detail(inquiry: Inquiry, user) -> dict:
     return InquiryDetailSerializer(inquiry, context={"user": user}).data
 
 
-def _validated(serializer_class, request):
-    data = request.data if isinstance(request.data, dict) else {}
-    serializer = serializer_class(data=data)
-    serializer.is_valid(raise_exception=True)
-    return serializer.validated_data
-
-
 class TechnologyInquiryCreateView(APIView):
     permission_classes = [IsAuthenticated]
 
@@ -184,7 +177,8 @@ class TechnologyInquiryCreateView(APIView):
         )
         if technology is None:
             raise NotFound(gettext("科技成果不存在"), "not_found")
-        data = _validated(InquiryCreateSerializer, request)
+        body = request.data if isinstance(request.data, dict) else {}
+        data = validated(InquiryCreateSerializer, body)
         inquiry = services.open_inquiry(
             request.user, technology, data["message"], data["intended_mode"]
         )
@@ -192,33 +186,26 @@ class TechnologyInquiryCreateView(APIView):
         return Response(InquirySerializer(inquiry).data, status=status.HTTP_201_CREATED)
 
 
-class InquiryListView(APIView):
-    permission_classes = [IsAuthenticated]
+@list_schema(
+    "InquiryPaginatedList",
+    InquirySerializer,
+    summary="我的洽谈 / Inquiries I sent or my institution received",
+    operation_id="inquiries_list",
+    tags=TAGS,
+)
+class InquiryListView(ListView):
+    serializer_class = InquirySerializer
 
-    @extend_schema(
-        responses={
-            200: paginated("InquiryPaginatedList", InquirySerializer),
-            401: DetailSerializer,
-            404: DetailSerializer,
-        },
-        summary="我的洽谈 / Inquiries I sent or my institution received",
-        operation_id="inquiries_list",
-        tags=TAGS,
-    )
-    def get(self, request):
-        inquiries = (
-            Inquiry.objects.visible_to(request.user).for_pages().order_by("-updated_at", "-pk")
-        )
-        paginator = Pagination()
-        page = paginator.paginate_queryset(inquiries, request, view=self)
-        return paginator.get_paginated_response(InquirySerializer(page, many=True).data)
+    def rows(self, request):
+        visible = Inquiry.objects.visible_to(request.user)
+        return visible.for_pages().order_by("-updated_at", "-pk")
 
 
 class InquiryDetailView(APIView):
     permission_classes = [IsAuthenticated]
 
     @extend_schema(
-        responses={200: InquiryDetailSerializer, 401: DetailSerializer, 404: DetailSerializer},
+        responses={200: InquiryDetailSerializer, **READ_ERRORS},
         summary="洽谈详情与留言 / An inquiry with its thread and history",
         operation_id="inquiries_retrieve",
         tags=TAGS,

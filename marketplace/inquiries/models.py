@@ -7,12 +7,12 @@ partial index keeps it so on both SQLite and PostgreSQL.
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from marketplace.catalogue.models import Technology
 from marketplace.catalogue.vocabularies import TransferMode
+from marketplace.model_fields import optional_link, person
 from marketplace.workflow import TransitionRecord
 
 
@@ -44,12 +44,7 @@ class Inquiry(models.Model):
     technology = models.ForeignKey(
         Technology, on_delete=models.PROTECT, related_name="inquiries", verbose_name=_("科技成果")
     )
-    inquirer = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        related_name="inquiries",
-        verbose_name=_("意向方"),
-    )
+    inquirer = person(_("意向方"), "inquiries")
     intended_mode = models.CharField(_("意向转化方式"), max_length=32, choices=TransferMode.choices)
     message = models.TextField(_("洽谈意向"), max_length=4000)
     status = models.CharField(
@@ -64,14 +59,7 @@ class Inquiry(models.Model):
     contract_date = models.DateField(_("合同签订日期"), null=True, blank=True)
     contract_registration_no = models.CharField(_("技术合同登记号"), max_length=64, blank=True)
     details_access_granted_at = models.DateTimeField(_("详细资料开放时间"), null=True, blank=True)
-    details_access_granted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        verbose_name=_("详细资料开放人"),
-    )
+    details_access_granted_by = optional_link(_("详细资料开放人"))
     closed_reason = models.CharField(_("关闭原因"), max_length=500, blank=True)
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
@@ -125,12 +113,7 @@ class InquiryMessage(models.Model):
     inquiry = models.ForeignKey(
         Inquiry, on_delete=models.CASCADE, related_name="messages", verbose_name=_("意向洽谈")
     )
-    author = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        related_name="+",
-        verbose_name=_("发言人"),
-    )
+    author = person(_("发言人"))
     body = models.TextField(_("内容"), max_length=4000)
     created_at = models.DateTimeField(_("发送时间"), auto_now_add=True)
 

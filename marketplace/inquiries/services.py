@@ -41,6 +41,7 @@ from marketplace.workflow import (
     RuleError,
     StateMachine,
     WorkflowError,
+    require,
 )
 
 from .models import Inquiry, InquiryMessage, Status
@@ -113,11 +114,11 @@ def _locked(inquiry: Inquiry) -> Inquiry:
 
 
 def _require_member(user, inquiry: Inquiry) -> None:
-    if not is_institution_member(user, inquiry.technology):
-        raise Forbidden(
-            gettext("只有成果所属单位可以执行此操作"),
-            "members_only",
-        )
+    require(
+        is_institution_member(user, inquiry.technology),
+        gettext("只有成果所属单位可以执行此操作"),
+        "members_only",
+    )
 
 
 def _require_party(user, inquiry: Inquiry) -> bool:

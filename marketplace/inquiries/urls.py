@@ -2,14 +2,13 @@
 
 from django.urls import path
 
+from marketplace.workflow_pages import page_urls
+
 from . import views
 
 app_name = "inquiries"
 
 urlpatterns = [
-    path("inquiries/", views.mine, name="mine"),
-    path("inquiries/queue/", views.queue, name="queue"),
-    path("inquiries/<int:pk>/", views.detail, name="detail"),
-    path("inquiries/<int:pk>/<str:action>/", views.act, name="act"),
+    *page_urls(views, "inquiries/"),
     path("technologies/<str:code>/inquire/", views.new, name="new"),
 ]

@@ -2,6 +2,8 @@
 
 from django.urls import path
 
+from marketplace.api import item_urlpatterns
+
 from . import api
 
 urlpatterns = [
@@ -10,7 +12,7 @@ urlpatterns = [
         api.TechnologyInquiryCreateView.as_view(),
         name="technology-inquiries",
     ),
-    path("inquiries/", api.InquiryListView.as_view(), name="inquiry-list"),
-    path("inquiries/<int:pk>/", api.InquiryDetailView.as_view(), name="inquiry-detail"),
-    *api.action_patterns,
+    *item_urlpatterns(
+        "inquiries", "inquiry", api.InquiryListView, api.InquiryDetailView, api.action_patterns
+    ),
 ]

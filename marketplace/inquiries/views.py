@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -15,7 +14,7 @@ from marketplace.accounts.permissions import member_institution_ids
 from marketplace.accounts.profile import profile_required
 from marketplace.catalogue.models import Technology
 from marketplace.workflow import NotFound, WorkflowError
-from marketplace.workflow_pages import act_view
+from marketplace.workflow_pages import act_view, create_page, item_or_404, page_of
 
 from . import services
 from .actions import INQUIRY_ACTIONS
@@ -32,32 +31,17 @@ def new(request: HttpRequest, code: str) -> HttpResponse:
     technology = get_object_or_404(
         Technology.objects.published().select_related("institution"), code=code
     )
-    form = InquiryForm(request.POST or None, technology=technology)
-    if request.method == "POST" and form.is_valid():
-        try:
-            inquiry = services.open_inquiry(
-                request.user,
-                technology,
-                form.cleaned_data["message"],
-                form.cleaned_data["intended_mode"],
-            )
-        except NotFound:
-            raise Http404 from None
-        except WorkflowError as exc:
-            form.add_error(None, exc.message)
-        else:
-            messages.success(request, _("意向洽谈已发送，成果单位回复后会通知您。"))
-            return redirect("inquiries:detail", pk=inquiry.pk)
-    return render(
+    return create_page(
         request,
-        "inquiries/new.html",
-        {"technology": technology, "form": form},
-        status=400 if request.method == "POST" else 200,
+        InquiryForm(request.POST or None, technology=technology),
+        lambda data: services.open_inquiry(
+            request.user, technology, data["message"], data["intended_mode"]
+        ),
+        template="inquiries/new.html",
+        context={"technology": technology},
+        done=_("意向洽谈已发送，成果单位回复后会通知您。"),
+        detail="inquiries:detail",
     )
-
-
-def _page(request: HttpRequest, inquiries):
-    return Paginator(inquiries, PAGE_SIZE).get_page(request.GET.get("page"))
 
 
 @login_required
@@ -65,7 +49,7 @@ def mine(request: HttpRequest) -> HttpResponse:
     inquiries = (
         Inquiry.objects.filter(inquirer=request.user).for_pages().order_by("-updated_at", "-pk")
     )
-    page = _page(request, inquiries)
+    page = page_of(request, inquiries, PAGE_SIZE)
     return render(request, "inquiries/mine.html", {"inquiries": page, "page": page})
 
 
@@ -88,7 +72,7 @@ def queue(request: HttpRequest) -> HttpResponse:
         .for_pages()
         .order_by("-updated_at", "-pk")
     )
-    page = _page(request, inquiries)
+    page = page_of(request, inquiries, PAGE_SIZE)
     return render(
         request,
         "inquiries/queue.html",
@@ -103,10 +87,7 @@ def queue(request: HttpRequest) -> HttpResponse:
 
 
 def _visible(request: HttpRequest, pk: int) -> Inquiry:
-    try:
-        return services.get_inquiry_for(request.user, pk)
-    except NotFound:
-        raise Http404 from None
+    return item_or_404(INQUIRY_ACTIONS, request, pk)
 
 
 def _render_detail(

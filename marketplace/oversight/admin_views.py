@@ -19,7 +19,7 @@ from wagtail.permissions import register_permission_policy
 from marketplace.accounts.permissions import MODERATORS_GROUP, is_platform_moderator
 from marketplace.bookings.models import Booking
 from marketplace.inquiries.models import Inquiry
-from marketplace.residency.models import Application
+from marketplace.residency.models import APPLICANT_FIELDS, Application
 from marketplace.sampletesting.models import SampleOrder
 
 
@@ -107,14 +107,7 @@ class ApplicationOversight(OversightViewSet):
     inspect_view_fields = [
         "incubator",
         "applicant",
-        "company_name",
-        "credit_code",
-        "contact_name",
-        "contact_phone",
-        "contact_email",
-        "team_size",
-        "stage",
-        "business_summary",
+        *APPLICANT_FIELDS,
         "status",
         "workstations_allocated",
         "decision_reason",

@@ -7,10 +7,8 @@ from __future__ import annotations
 from django.conf import settings
 from django.http import FileResponse
 from django.utils.translation import gettext
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiParameter,
-    OpenApiResponse,
     extend_schema,
     inline_serializer,
 )
@@ -21,8 +19,14 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from marketplace.accounts.models import Institution
-from marketplace.api import WORKFLOW_ERRORS, DetailSerializer, Pagination
-from marketplace.uploads import RawNameMultiPartParser
+from marketplace.api import (
+    READ_ERRORS,
+    WORKFLOW_ERRORS,
+    file_download,
+    validated,
+)
+from marketplace.api_views import ListView, list_schema
+from marketplace.uploads import RawNameMultiPartParser, serve_private
 from marketplace.workflow import NotFound, RuleError
 
 from . import services
@@ -74,66 +78,62 @@ def _institution_filter(request) -> int | None:
     return institution.pk
 
 
-class _StatementView(APIView):
-    permission_classes = [IsAuthenticated]
+STATEMENT_RESPONSES = {200: STATEMENT, 400: WORKFLOW_ERRORS[400], **READ_ERRORS}
+
+
+class _StatementView(ListView):
     kind: str | None = None
 
-    def get(self, request):
-        rows = services.statement(
+    def rows(self, request):
+        return services.statement(
             request.user,
             month=request.query_params.get("month"),
             status=request.query_params.get("status"),
             kind=self.kind,
             institution_id=_institution_filter(request),
         )
-        paginator = Pagination()
-        page = paginator.paginate_queryset(rows, request, view=self)
-        response = paginator.get_paginated_response([payment_row(row) for row in page])
-        response.data["totals"] = totals_json(services.totals(rows))
-        return response
+
+    def show(self, page) -> list:
+        return [payment_row(row) for row in page]
+
+    def more(self, rows) -> dict:
+        return {"totals": totals_json(services.totals(rows))}
 
 
+@list_schema(
+    parameters=STATEMENT_FILTERS,
+    responses=STATEMENT_RESPONSES,
+    summary="收支明细 / payments and refunds, with totals",
+    operation_id="payments_list",
+    tags=TAGS,
+)
 class PaymentListView(_StatementView):
     """Payments and refunds: a payer sees theirs, a member their institutions' (the ledger)."""
 
-    @extend_schema(
-        parameters=STATEMENT_FILTERS,
-        responses={
-            200: STATEMENT,
-            400: WORKFLOW_ERRORS[400],
-            401: DetailSerializer,
-            404: DetailSerializer,
-        },
-        summary="收支明细 / payments and refunds, with totals",
-        operation_id="payments_list",
-        tags=TAGS,
-    )
-    def get(self, request):
-        return super().get(request)
 
-
+@list_schema(
+    parameters=STATEMENT_FILTERS,
+    responses=STATEMENT_RESPONSES,
+    summary="退款记录 / refunds, with totals",
+    operation_id="refunds_list",
+    tags=TAGS,
+)
 class RefundListView(_StatementView):
     """Refunds only, with their status and transfer reference."""
 
     kind = PaymentKind.REFUND
 
-    @extend_schema(
-        parameters=STATEMENT_FILTERS,
-        responses={
-            200: STATEMENT,
-            400: WORKFLOW_ERRORS[400],
-            401: DetailSerializer,
-            404: DetailSerializer,
-        },
-        summary="退款记录 / refunds, with totals",
-        operation_id="refunds_list",
-        tags=TAGS,
-    )
-    def get(self, request):
-        return super().get(request)
-
 
 VOUCHER_TYPES = {".pdf": "application/pdf", ".png": "image/png", ".jpg": "image/jpeg"}
+
+
+def voucher_download(payment) -> FileResponse:
+    """The payment's transfer voucher (PDF, PNG or JPEG, by its name) as a download; callers
+    have checked that there is one and that the user may have it."""
+    name = payment.voucher_name or f"voucher-{payment.pk}"
+    extension = name[name.rfind(".") :].lower().replace(".jpeg", ".jpg")
+    content_type = VOUCHER_TYPES.get(extension, "application/octet-stream")
+    return serve_private(payment.voucher, name, content_type)
 
 
 class VoucherView(APIView):
@@ -144,13 +144,7 @@ class VoucherView(APIView):
     parser_classes = [RawNameMultiPartParser, JSONParser]
 
     @extend_schema(
-        responses={
-            (200, "application/pdf"): OpenApiResponse(OpenApiTypes.BINARY),
-            (200, "image/png"): OpenApiResponse(OpenApiTypes.BINARY),
-            (200, "image/jpeg"): OpenApiResponse(OpenApiTypes.BINARY),
-            401: DetailSerializer,
-            404: DetailSerializer,
-        },
+        responses=file_download("application/pdf", "image/png", "image/jpeg"),
         summary="下载转账凭证 / download the transfer voucher",
         operation_id="payments_voucher_download",
         tags=TAGS,
@@ -159,16 +153,7 @@ class VoucherView(APIView):
         payment = services.payment_for(request.user, pk)
         if not payment.voucher:
             raise NotFound(gettext("尚未上传转账凭证"))
-        name = payment.voucher_name or f"voucher-{payment.pk}"
-        extension = name[name.rfind(".") :].lower().replace(".jpeg", ".jpg")
-        response = FileResponse(
-            payment.voucher.open("rb"),
-            as_attachment=True,
-            filename=name,
-            content_type=VOUCHER_TYPES.get(extension, "application/octet-stream"),
-        )
-        response["X-Content-Type-Options"] = "nosniff"
-        return response
+        return voucher_download(payment)
 
     @extend_schema(
         request={"multipart/form-data": VoucherUploadSerializer},
@@ -179,14 +164,8 @@ class VoucherView(APIView):
     )
     def post(self, request, pk: int):
         payment = services.payment_for(request.user, pk)
-        body = VoucherUploadSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
-        services.attach_voucher(
-            payment,
-            request.user,
-            body.validated_data["file"],
-            body.validated_data["payer_reference"],
-        )
+        body = validated(VoucherUploadSerializer, request.data)
+        services.attach_voucher(payment, request.user, body["file"], body["payer_reference"])
         return Response(payment_row(services.statement(request.user).get(pk=payment.pk)))
 
 
@@ -204,9 +183,8 @@ class CompleteRefundView(APIView):
     )
     def post(self, request, pk: int):
         refund = services.payment_for(request.user, pk)
-        body = CompleteRefundSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
-        services.complete_offline_refund(refund, request.user, body.validated_data["reference"])
+        body = validated(CompleteRefundSerializer, request.data)
+        services.complete_offline_refund(refund, request.user, body["reference"])
         return Response(payment_row(services.statement(request.user).get(pk=refund.pk)))
 
 
@@ -231,14 +209,13 @@ class IssueInvoiceView(APIView):
         invoice = Invoice.objects.filter(payment=payment).first()
         if invoice is None:
             raise NotFound(gettext("该付款未申请发票"))
-        body = IssueInvoiceSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
+        body = validated(IssueInvoiceSerializer, request.data)
         services.issue_invoice(
             invoice,
             request.user,
-            number=body.validated_data["number"],
-            issued_on=body.validated_data["issued_on"],
-            uploaded=body.validated_data.get("pdf"),
+            number=body["number"],
+            issued_on=body["issued_on"],
+            uploaded=body.get("pdf"),
         )
         return Response(payment_row(services.statement(request.user).get(pk=payment.pk)))
 
@@ -259,9 +236,9 @@ class PayeeView(APIView):
         institution = Institution.objects.for_member(request.user).filter(code=code).first()
         if institution is None:
             return Response({"detail": "机构不存在 / institution not found"}, status=404)
-        body = PayeeUpdateSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
-        services.set_payee(institution, request.user, **body.validated_data)
+        services.set_payee(
+            institution, request.user, **validated(PayeeUpdateSerializer, request.data)
+        )
         return Response(
             {
                 "account_name": institution.payee_account_name,

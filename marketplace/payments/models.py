@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from marketplace.model_fields import optional_link, served_item
 from marketplace.uploads import private_storage
 from marketplace.workflow import note_text
 
@@ -42,20 +42,8 @@ class Payment(models.Model):
     """A payment or a refund of a booking or of a sample-testing order; several per item are
     normal. Exactly one of `booking` and `sample_order` is set: the item paid for."""
 
-    booking = models.ForeignKey(
-        "bookings.Booking",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="payments",
-    )
-    sample_order = models.ForeignKey(
-        "sampletesting.SampleOrder",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="payments",
-    )
+    booking = served_item("bookings.Booking", "payments")
+    sample_order = served_item("sampletesting.SampleOrder", "payments")
     kind = models.CharField(max_length=10, choices=PaymentKind.choices, default=PaymentKind.PAYMENT)
     method = models.CharField(max_length=10, choices=PaymentMethod.choices)
     status = models.CharField(
@@ -89,14 +77,7 @@ class Payment(models.Model):
     note = models.CharField(_("说明"), max_length=200, blank=True)
 
     # Who confirmed a transfer or completed a bank-transfer refund.
-    settled_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        verbose_name=_("确认人"),
-    )
+    settled_by = optional_link(_("确认人"))
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -190,14 +171,7 @@ class Invoice(models.Model):
         _("发票文件"), upload_to=invoice_upload_to, storage=private_storage, blank=True
     )
     pdf_name = models.CharField(_("发票文件名"), max_length=200, blank=True)
-    issued_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        verbose_name=_("开票登记人"),
-    )
+    issued_by = optional_link(_("开票登记人"))
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

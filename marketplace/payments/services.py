@@ -27,8 +27,14 @@ from marketplace.accounts.permissions import (
     member_institution_ids,
 )
 from marketplace.money import to_fen
-from marketplace.uploads import validate_pdf
-from marketplace.workflow import Conflict, Forbidden, NotFound, RuleError
+from marketplace.uploads import check_size, validate_pdf
+from marketplace.workflow import (
+    Conflict,
+    NotFound,
+    RuleError,
+    require,
+    required_text,
+)
 
 from .models import (
     Invoice,
@@ -58,8 +64,7 @@ def platform_fee(amount: Decimal) -> Decimal:
 
 def connect_onboarding_link(institution, by, *, refresh_url: str, return_url: str) -> str:
     """A Stripe Connect onboarding link for the institution's manager (account made once)."""
-    if not is_manager_of(by, institution.pk):
-        raise Forbidden(gettext("只有机构管理员可以设置收款账户"))
+    require(is_manager_of(by, institution.pk), gettext("只有机构管理员可以设置收款账户"))
     client = stripe_client()
     with transaction.atomic():
         institution = type(institution).objects.select_for_update().get(pk=institution.pk)
@@ -168,21 +173,28 @@ def new_reference_code(payable) -> str:
     return f"{spec_for(payable).code_prefix}{payable.pk:06d}-{suffix}"
 
 
-def pending_offline_payment(payable, amount: Decimal, *, deadline=None) -> Payment:
-    """The payer chose bank transfer: one pending offline row with its 汇款附言, however often
-    they choose it; open Stripe sessions are expired."""
+def _pending_offline(payable, amount: Decimal, **fields) -> tuple[Payment, bool]:
+    """The payable's pending bank-transfer payment, or a new one with its 汇款附言; created?"""
     payment = payable.payments.filter(
         kind=PaymentKind.PAYMENT, method=PaymentMethod.OFFLINE, status=PaymentStatus.PENDING
     ).first()
-    if payment is None:
-        payment = payable.payments.create(
-            kind=PaymentKind.PAYMENT,
-            method=PaymentMethod.OFFLINE,
-            amount=amount,
-            reference_code=new_reference_code(payable),
-            deadline=deadline,
-        )
-    elif payment.deadline != deadline or payment.amount != amount:
+    if payment is not None:
+        return payment, False
+    payment = payable.payments.create(
+        kind=PaymentKind.PAYMENT,
+        method=PaymentMethod.OFFLINE,
+        amount=amount,
+        reference_code=new_reference_code(payable),
+        **fields,
+    )
+    return payment, True
+
+
+def pending_offline_payment(payable, amount: Decimal, *, deadline=None) -> Payment:
+    """The payer chose bank transfer: one pending offline row with its 汇款附言, however often
+    they choose it; open Stripe sessions are expired."""
+    payment, created = _pending_offline(payable, amount, deadline=deadline)
+    if not created and (payment.deadline != deadline or payment.amount != amount):
         payment.deadline = deadline
         payment.amount = amount
         payment.save(update_fields=["deadline", "amount", "updated_at"])
@@ -192,16 +204,7 @@ def pending_offline_payment(payable, amount: Decimal, *, deadline=None) -> Payme
 
 def settle_offline(payable, amount: Decimal, reference: str, *, by=None) -> Payment:
     """A member saw the transfer arrive: the pending offline row (or a new one) succeeds."""
-    payment = payable.payments.filter(
-        kind=PaymentKind.PAYMENT, method=PaymentMethod.OFFLINE, status=PaymentStatus.PENDING
-    ).first()
-    if payment is None:
-        payment = payable.payments.create(
-            kind=PaymentKind.PAYMENT,
-            method=PaymentMethod.OFFLINE,
-            amount=amount,
-            reference_code=new_reference_code(payable),
-        )
+    payment, _created = _pending_offline(payable, amount)
     payment.status = PaymentStatus.SUCCEEDED
     payment.reference = reference[:100]
     payment.settled_by = by
@@ -351,15 +354,16 @@ def _receiving_institution_id(payment: Payment) -> int:
 def complete_offline_refund(refund: Payment, by, reference: str) -> Payment:
     """A member of the institution that was paid records the bank transfer back to the payer."""
     refund = Payment.objects.select_for_update().get(pk=refund.pk)
-    if not is_member_of(by, _receiving_institution_id(refund)):
-        raise Forbidden(gettext("只有收款机构的成员可以登记退款"))
-    reference = (reference or "").strip()
-    if not reference:
-        raise RuleError(
-            gettext("请填写退款转账流水号"),
-            "reference_required",
-            field="reference",
-        )
+    require(
+        is_member_of(by, _receiving_institution_id(refund)),
+        gettext("只有收款机构的成员可以登记退款"),
+    )
+    reference = required_text(
+        reference,
+        gettext("请填写退款转账流水号"),
+        "reference_required",
+        field="reference",
+    )
     if refund.kind != PaymentKind.REFUND or refund.method != PaymentMethod.OFFLINE:
         raise Conflict(
             gettext("只有对公转账退款需要登记"),
@@ -390,15 +394,7 @@ def validate_voucher(uploaded) -> str:
             "attachment_bad_name",
             field="file",
         )
-    limit = settings.ATTACHMENT_MAX_BYTES
-    size = getattr(uploaded, "size", None)
-    if size is None or size > limit:
-        raise RuleError(
-            gettext("文件不能超过 %(megabytes)s MB（%(limit)s 字节）")
-            % {"megabytes": limit // (1024 * 1024) or 1, "limit": limit},
-            "attachment_too_large",
-            field="file",
-        )
+    check_size(uploaded, field="file")
     try:
         with Image.open(uploaded) as image:
             image_format = (image.format or "").upper()
@@ -426,8 +422,7 @@ def attach_voucher(payment: Payment, by, uploaded, payer_reference: str = "") ->
     safe_name = validate_voucher(uploaded)
     payment = Payment.objects.select_for_update().get(pk=payment.pk)
     payable = payment.payable
-    if getattr(payable, "user_id", None) != by.pk:
-        raise Forbidden(gettext("只有付款人可以上传转账凭证"))
+    require(getattr(payable, "user_id", None) == by.pk, gettext("只有付款人可以上传转账凭证"))
     if payment.method != PaymentMethod.OFFLINE or payment.kind != PaymentKind.PAYMENT:
         raise Conflict(
             gettext("只有对公转账需要转账凭证"),
@@ -465,15 +460,16 @@ def request_invoice(payment_id: int, data: dict | None) -> Invoice | None:
 def issue_invoice(invoice: Invoice, by, *, number: str, issued_on, uploaded=None) -> Invoice:
     """A member of the paid institution records the 发票 as issued (number, date, PDF)."""
     invoice = Invoice.objects.select_for_update().select_related("payment").get(pk=invoice.pk)
-    if not is_member_of(by, _receiving_institution_id(invoice.payment)):
-        raise Forbidden(gettext("只有收款机构的成员可以登记发票"))
-    number = (number or "").strip()
-    if not number:
-        raise RuleError(
-            gettext("请填写发票号码"),
-            "number_required",
-            field="number",
-        )
+    require(
+        is_member_of(by, _receiving_institution_id(invoice.payment)),
+        gettext("只有收款机构的成员可以登记发票"),
+    )
+    number = required_text(
+        number,
+        gettext("请填写发票号码"),
+        "number_required",
+        field="number",
+    )
     if uploaded is not None:
         safe_name = validate_pdf(uploaded)
         invoice.pdf.save(safe_name, uploaded, save=False)
@@ -489,8 +485,7 @@ def issue_invoice(invoice: Invoice, by, *, number: str, issued_on, uploaded=None
 @transaction.atomic
 def set_payee(institution, by, *, account_name: str, bank: str, account_number: str):
     """The institution's manager sets where bank transfers go (户名, 开户行, 账号)."""
-    if not is_manager_of(by, institution.pk):
-        raise Forbidden(gettext("只有机构管理员可以设置收款信息"))
+    require(is_manager_of(by, institution.pk), gettext("只有机构管理员可以设置收款信息"))
     institution.payee_account_name = account_name.strip()[:200]
     institution.payee_bank = bank.strip()[:200]
     institution.payee_account_number = account_number.strip()[:64]

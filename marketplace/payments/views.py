@@ -8,9 +8,8 @@ import csv
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.db.models import Q
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -20,9 +19,10 @@ from marketplace.accounts.models import Institution
 from marketplace.accounts.permissions import is_manager_of
 from marketplace.csv_safety import neutralise
 from marketplace.workflow import NotFound, RuleError, WorkflowError
+from marketplace.workflow_pages import page_of
 
 from . import services
-from .api import VOUCHER_TYPES
+from .api import voucher_download
 from .models import PaymentStatus
 from .payables import registered
 
@@ -44,16 +44,7 @@ def voucher(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "GET":
         if not payment.voucher:
             raise Http404
-        name = payment.voucher_name or f"voucher-{payment.pk}"
-        extension = name[name.rfind(".") :].lower().replace(".jpeg", ".jpg")
-        response = FileResponse(
-            payment.voucher.open("rb"),
-            as_attachment=True,
-            filename=name,
-            content_type=VOUCHER_TYPES.get(extension, "application/octet-stream"),
-        )
-        response["X-Content-Type-Options"] = "nosniff"
-        return response
+        return voucher_download(payment)
     uploaded = request.FILES.get("file")
     try:
         if uploaded is None:
@@ -102,19 +93,20 @@ def history(request: HttpRequest) -> HttpResponse:
     for spec in registered():
         mine |= Q(**{spec.payer_lookup: request.user})
     rows = services.statement(request.user, month=month, status=status).filter(mine)
-    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(
-        request,
-        "payments/history.html",
-        {
-            "page": page,
-            "totals": services.totals(rows),
-            "month": month,
-            "status": status,
-            "statuses": PaymentStatus.choices,
-            "error": error,
-        },
-    )
+    context = _statement(request, rows, month, status, error)
+    return render(request, "payments/history.html", context)
+
+
+def _statement(request: HttpRequest, rows, month: str, status: str, error) -> dict:
+    """What a statement page shows: a page of `rows`, their totals and the filters."""
+    return {
+        "page": page_of(request, rows, PAGE_SIZE),
+        "totals": services.totals(rows),
+        "month": month,
+        "status": status,
+        "statuses": PaymentStatus.choices,
+        "error": error,
+    }
 
 
 def _institution_or_404(user, code: str) -> Institution:
@@ -135,18 +127,12 @@ def ledger(request: HttpRequest, code: str) -> HttpResponse:
     )
     if request.GET.get("format") == "csv":
         return _csv(institution, rows, month)
-    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "payments/ledger.html",
         {
             "institution": institution,
-            "page": page,
-            "totals": services.totals(rows),
-            "month": month,
-            "status": status,
-            "statuses": PaymentStatus.choices,
-            "error": error,
+            **_statement(request, rows, month, status, error),
             "is_manager": is_manager_of(request.user, institution.pk),
         },
     )

@@ -8,10 +8,8 @@ from __future__ import annotations
 
 from django.db.models import Prefetch
 from django.utils.translation import gettext
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiParameter,
-    OpenApiResponse,
     extend_schema,
 )
 from rest_framework import serializers, status
@@ -23,14 +21,15 @@ from rest_framework.views import APIView
 
 from marketplace.accounts.validators import validate_credit_code
 from marketplace.api import (
+    READ_ERRORS,
     WORKFLOW_ERRORS,
-    DetailSerializer,
-    Pagination,
     TransitionSerializer,
     action_urlpatterns,
+    file_download,
     local_iso,
-    paginated,
+    validated,
 )
+from marketplace.api_views import ListView, list_schema
 from marketplace.catalogue.models import Incubator
 from marketplace.uploads import RawNameMultiPartParser, serve_private
 from marketplace.workflow import NotFound
@@ -38,6 +37,7 @@ from marketplace.workflow import NotFound
 from . import services
 from .actions import RESIDENCY_ACTIONS, ResidencyCommentRequestSerializer
 from .models import (
+    APPLICANT_FIELDS,
     MAX_SUMMARY_LENGTH,
     MAX_TEAM_SIZE,
     Application,
@@ -88,14 +88,7 @@ class ResidencyApplicationSerializer(serializers.ModelSerializer):
             "incubator",
             "incubator_name",
             "status",
-            "company_name",
-            "credit_code",
-            "contact_name",
-            "contact_phone",
-            "contact_email",
-            "team_size",
-            "stage",
-            "business_summary",
+            *APPLICANT_FIELDS,
             "has_business_plan",
             "business_plan_name",
             "workstations_allocated",
@@ -202,53 +195,40 @@ class IncubatorApplicationsView(APIView):
         )
         if incubator is None:
             raise NotFound(gettext("孵化载体不存在"), "not_found")
-        serializer = ResidencyApplicationUploadSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        data = dict(serializer.validated_data)
+        data = dict(validated(ResidencyApplicationUploadSerializer, request.data))
         business_plan = data.pop("business_plan", None)
         application = services.submit_application(request.user, incubator, data, business_plan)
         return Response(_detail(application, request.user), status=status.HTTP_201_CREATED)
 
 
-class ApplicationListView(APIView):
-    permission_classes = [IsAuthenticated]
+@list_schema(
+    "ResidencyPaginatedApplicationList",
+    ResidencyApplicationSerializer,
+    parameters=[
+        OpenApiParameter("status", str, enum=Status.values, required=False),
+        OpenApiParameter("page", int, required=False),
+        OpenApiParameter("page_size", int, required=False),
+    ],
+    summary="入孵申请列表 / residency applications (own, or the institution's)",
+    operation_id="residency_applications_list",
+    tags=TAGS,
+)
+class ApplicationListView(ListView):
+    serializer_class = ResidencyApplicationSerializer
 
-    @extend_schema(
-        parameters=[
-            OpenApiParameter("status", str, enum=Status.values, required=False),
-            OpenApiParameter("page", int, required=False),
-            OpenApiParameter("page_size", int, required=False),
-        ],
-        responses={
-            200: paginated("ResidencyPaginatedApplicationList", ResidencyApplicationSerializer),
-            401: DetailSerializer,
-            404: DetailSerializer,
-        },
-        summary="入孵申请列表 / residency applications (own, or the institution's)",
-        operation_id="residency_applications_list",
-        tags=TAGS,
-    )
-    def get(self, request):
+    def rows(self, request):
         applications = Application.objects.visible_to(request.user).order_by("-created_at", "-pk")
         wanted = request.query_params.get("status")
         if wanted in Status.values:
             applications = applications.filter(status=wanted)
-        paginator = Pagination()
-        page = paginator.paginate_queryset(applications, request, view=self)
-        return paginator.get_paginated_response(
-            ResidencyApplicationSerializer(page, many=True).data
-        )
+        return applications
 
 
 class ApplicationDetailView(APIView):
     permission_classes = [IsAuthenticated]
 
     @extend_schema(
-        responses={
-            200: ResidencyApplicationDetailSerializer,
-            401: DetailSerializer,
-            404: DetailSerializer,
-        },
+        responses={200: ResidencyApplicationDetailSerializer, **READ_ERRORS},
         summary="入孵申请详情 / one residency application with its history",
         operation_id="residency_applications_retrieve",
         tags=TAGS,
@@ -256,12 +236,6 @@ class ApplicationDetailView(APIView):
     def get(self, request, pk: int):
         application = services.get_application_for(request.user, pk)
         return Response(_detail(application, request.user))
-
-
-def _validated(request, serializer_class) -> dict:
-    serializer = serializer_class(data=request.data)
-    serializer.is_valid(raise_exception=True)
-    return serializer.validated_data
 
 
 class CommentsView(APIView):
@@ -279,7 +253,7 @@ class CommentsView(APIView):
         comment = services.add_comment(
             application,
             request.user,
-            _validated(request, ResidencyCommentRequestSerializer)["text"],
+            validated(ResidencyCommentRequestSerializer, request.data)["text"],
         )
         return Response(ResidencyCommentSerializer(comment).data, status=status.HTTP_201_CREATED)
 
@@ -289,11 +263,7 @@ class BusinessPlanView(APIView):
     content_negotiation_class = _IgnoreAccept
 
     @extend_schema(
-        responses={
-            (200, "application/pdf"): OpenApiResponse(OpenApiTypes.BINARY),
-            401: DetailSerializer,
-            404: DetailSerializer,
-        },
+        responses=file_download("application/pdf"),
         summary="下载商业计划书 / download the business plan (applicant or members)",
         operation_id="residency_applications_business_plan",
         tags=TAGS,

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from marketplace.uploads import validate_pdf
 from marketplace.workflow import RuleError
 
-from .models import Application
+from .models import APPLICANT_FIELDS, Application
 
 
 class ApplicationForm(forms.ModelForm):
@@ -22,16 +22,7 @@ class ApplicationForm(forms.ModelForm):
 
     class Meta:
         model = Application
-        fields = [
-            "company_name",
-            "credit_code",
-            "contact_name",
-            "contact_phone",
-            "contact_email",
-            "team_size",
-            "stage",
-            "business_summary",
-        ]
+        fields = list(APPLICANT_FIELDS)
         widgets = {"business_summary": forms.Textarea(attrs={"rows": 8})}
 
     def clean_business_plan(self):

@@ -3,13 +3,13 @@ internally, accepts with workstations or rejects with a reason; the company move
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from marketplace.accounts.validators import validate_credit_code
 from marketplace.catalogue.models import Incubator
+from marketplace.model_fields import optional_link, person
 from marketplace.uploads import private_storage
 from marketplace.workflow import TransitionRecord
 
@@ -55,6 +55,19 @@ class ApplicationQuerySet(models.QuerySet):
         )
 
 
+# What an applicant fills in: the form, the API, the service and the oversight pages share it.
+APPLICANT_FIELDS = (
+    "company_name",
+    "credit_code",
+    "contact_name",
+    "contact_phone",
+    "contact_email",
+    "team_size",
+    "stage",
+    "business_summary",
+)
+
+
 class Application(models.Model):
     incubator = models.ForeignKey(
         Incubator,
@@ -62,12 +75,7 @@ class Application(models.Model):
         related_name="applications",
         verbose_name=_("孵化载体"),
     )
-    applicant = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        related_name="residency_applications",
-        verbose_name=_("申请人"),
-    )
+    applicant = person(_("申请人"), "residency_applications")
     company_name = models.CharField(_("企业（团队）名称"), max_length=200)
     credit_code = models.CharField(
         _("统一社会信用代码"),
@@ -140,13 +148,7 @@ class ApplicationComment(models.Model):
     applicant (not on their pages, not in the API, not in any notice)."""
 
     application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="comments")
-    author = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        verbose_name=_("作者"),
-    )
+    author = optional_link(_("作者"), blank=False)
     text = models.TextField(_("内部意见"), max_length=2000)
     created_at = models.DateTimeField(_("时间"), auto_now_add=True)
 

@@ -23,9 +23,13 @@ from marketplace.workflow import (
     NotFound,
     RuleError,
     StateMachine,
+    locked,
+    require,
+    required_text,
 )
 
 from .models import (
+    APPLICANT_FIELDS,
     MAX_SUMMARY_LENGTH,
     OPEN_STATUSES,
     Application,
@@ -56,16 +60,7 @@ MESSAGES = {
 
 MAX_WORKSTATIONS = 10000
 MAX_COMMENT_LENGTH = 2000
-FIELDS = (
-    "company_name",
-    "credit_code",
-    "contact_name",
-    "contact_phone",
-    "contact_email",
-    "team_size",
-    "stage",
-    "business_summary",
-)
+FIELDS = APPLICANT_FIELDS
 
 
 def _notify(application: Application, from_status: str, by) -> None:
@@ -113,19 +108,15 @@ def get_application_for(user, pk: int) -> Application:
 
 
 def _require_member(user, application: Application) -> None:
-    if not is_member(user, application):
-        raise Forbidden(
-            gettext("只有孵化载体的管理单位可以执行此操作"),
-            "members_only",
-        )
+    require(
+        is_member(user, application),
+        gettext("只有孵化载体的管理单位可以执行此操作"),
+        "members_only",
+    )
 
 
 def _locked(application: Application) -> Application:
-    return (
-        Application.objects.select_for_update()
-        .select_related("incubator__institution", "applicant")
-        .get(pk=application.pk)
-    )
+    return locked(application, "incubator__institution", "applicant")
 
 
 # --- Applying ------------------------------------------------------------------------------
@@ -249,9 +240,7 @@ def accept(application: Application, by, workstations: int, reason: str = "") ->
 def reject(application: Application, by, reason: str) -> Application:
     application = _locked(application)
     _require_member(by, application)
-    reason = (reason or "").strip()
-    if not reason:
-        raise RuleError(gettext("请填写不录取的原因"), "reason_required")
+    reason = required_text(reason, gettext("请填写不录取的原因"), "reason_required")
     application.decision_reason = reason[:500]
     return APPLICATION_FLOW.move(
         application, Status.REJECTED, by, reason, update_fields=["decision_reason"]
@@ -298,9 +287,7 @@ def add_comment(application: Application, by, text: str) -> ApplicationComment:
     """An internal note for the reviewers; the applicant never sees it, nobody is notified."""
     application = _locked(application)
     _require_member(by, application)
-    text = (text or "").strip()
-    if not text:
-        raise RuleError(gettext("意见不能为空"), "comment_required")
+    text = required_text(text, gettext("意见不能为空"), "comment_required")
     if len(text) > MAX_COMMENT_LENGTH:
         raise RuleError(
             gettext("意见不能超过 %(MAX_COMMENT_LENGTH)s 字")

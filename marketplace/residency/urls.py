@@ -2,19 +2,18 @@
 
 from django.urls import path
 
+from marketplace.workflow_pages import page_urls
+
 from . import views
 
 app_name = "residency"
 
 urlpatterns = [
     path("incubators/<str:code>/apply/", views.apply, name="apply"),
-    path("residency/applications/", views.mine, name="mine"),
-    path("residency/queue/", views.queue, name="queue"),
-    path("residency/applications/<int:pk>/", views.detail, name="detail"),
-    path(
-        "residency/applications/<int:pk>/business-plan/",
-        views.business_plan,
-        name="business_plan",
+    *page_urls(
+        views,
+        "residency/applications/",
+        "residency/queue/",
+        item_pages=[("business-plan/", views.business_plan, "business_plan")],
     ),
-    path("residency/applications/<int:pk>/<str:action>/", views.act, name="act"),
 ]

@@ -2,6 +2,8 @@
 
 from django.urls import path
 
+from marketplace.api import item_urlpatterns
+
 from . import api
 
 urlpatterns = [
@@ -10,8 +12,13 @@ urlpatterns = [
         api.IncubatorApplicationsView.as_view(),
         name="incubator-applications",
     ),
-    path("applications/", api.ApplicationListView.as_view(), name="application-list"),
-    path("applications/<int:pk>/", api.ApplicationDetailView.as_view(), name="application-detail"),
+    *item_urlpatterns(
+        "applications",
+        "application",
+        api.ApplicationListView,
+        api.ApplicationDetailView,
+        api.action_patterns,
+    ),
     path(
         "applications/<int:pk>/comments/", api.CommentsView.as_view(), name="application-comments"
     ),
@@ -20,5 +27,4 @@ urlpatterns = [
         api.BusinessPlanView.as_view(),
         name="application-business-plan",
     ),
-    *api.action_patterns,
 ]

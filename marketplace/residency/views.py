@@ -4,11 +4,9 @@ the services, and anything the user may not see answers 404."""
 
 from __future__ import annotations
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -20,8 +18,14 @@ from marketplace.accounts.permissions import (
 from marketplace.accounts.profile import profile_required
 from marketplace.catalogue.models import Incubator
 from marketplace.uploads import raw_upload_names, serve_private
-from marketplace.workflow import NotFound, WorkflowError
-from marketplace.workflow_pages import act_view
+from marketplace.workflow_pages import (
+    act_view,
+    create_page,
+    item_or_404,
+    page_of,
+    require_queue_reader,
+    status_filter,
+)
 
 from . import services
 from .actions import RESIDENCY_ACTIONS
@@ -40,29 +44,17 @@ def apply(request: HttpRequest, code: str) -> HttpResponse:
         Incubator.objects.published().select_related("institution"), code=code
     )
     form = ApplicationForm(request.POST or None, request.FILES or None)
-    status = 200
-    if request.method == "POST":
-        if form.is_valid():
-            try:
-                application = services.submit_application(
-                    request.user,
-                    incubator,
-                    form.service_data(),
-                    form.cleaned_data.get("business_plan"),
-                )
-            except WorkflowError as exc:
-                form.add_error(None, exc.message)
-            else:
-                messages.success(request, _("入孵申请已提交，请留意审核通知。"))
-                return redirect("residency:detail", pk=application.pk)
-        status = 400
-    return render(
-        request, "residency/apply.html", {"incubator": incubator, "form": form}, status=status
+    return create_page(
+        request,
+        form,
+        lambda data: services.submit_application(
+            request.user, incubator, form.service_data(), data.get("business_plan")
+        ),
+        template="residency/apply.html",
+        context={"incubator": incubator},
+        done=_("入孵申请已提交，请留意审核通知。"),
+        detail="residency:detail",
     )
-
-
-def _page(request: HttpRequest, applications):
-    return Paginator(applications, PAGE_SIZE).get_page(request.GET.get("page"))
 
 
 @login_required
@@ -72,45 +64,28 @@ def mine(request: HttpRequest) -> HttpResponse:
         .select_related("incubator")
         .order_by("-created_at", "-pk")
     )
-    page = _page(request, applications)
+    page = page_of(request, applications, PAGE_SIZE)
     return render(request, "residency/mine.html", {"applications": page, "page": page})
 
 
 @login_required
 def queue(request: HttpRequest) -> HttpResponse:
     """Applications to the member's institutions' incubators, filterable by status."""
-    if not (member_institution_ids(request.user) or is_platform_moderator(request.user)):
-        raise Http404
+    require_queue_reader(request.user)
     applications = for_institution_members(
         Application.objects.all(), request.user, institution="incubator__institution_id"
     )
-    wanted = request.GET.get("status", "")
-    if wanted in Status.values:
-        applications = applications.filter(status=wanted)
-    else:
-        wanted = ""
+    applications, filters = status_filter(request, applications, Status)
     applications = applications.select_related("incubator", "applicant").order_by(
         "-created_at", "-pk"
     )
-    page = _page(request, applications)
-    return render(
-        request,
-        "residency/queue.html",
-        {
-            "applications": page,
-            "page": page,
-            "statuses": Status.choices,
-            "wanted": wanted,
-            "query_prefix": f"status={wanted}" if wanted else "",
-        },
-    )
+    page = page_of(request, applications, PAGE_SIZE)
+    context = {"applications": page, "page": page, **filters}
+    return render(request, "residency/queue.html", context)
 
 
 def _application_or_404(request: HttpRequest, pk: int) -> Application:
-    try:
-        return services.get_application_for(request.user, pk)
-    except NotFound:
-        raise Http404 from None
+    return item_or_404(RESIDENCY_ACTIONS, request, pk)
 
 
 @login_required

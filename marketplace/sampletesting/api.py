@@ -8,8 +8,7 @@ exception handler. The actions' endpoints are generated from the order's table o
 from __future__ import annotations
 
 from django.utils.translation import gettext
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
+from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.parsers import JSONParser
 from rest_framework.permissions import IsAuthenticated
@@ -17,12 +16,13 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from marketplace.api import (
+    READ_ERRORS,
     WORKFLOW_ERRORS,
-    DetailSerializer,
-    Pagination,
     action_urlpatterns,
-    paginated,
+    file_download,
+    validated,
 )
+from marketplace.api_views import ListView, list_schema
 from marketplace.catalogue.models import Instrument
 from marketplace.uploads import RawNameMultiPartParser, serve_private
 from marketplace.workflow import NotFound
@@ -58,41 +58,31 @@ class InstrumentSampleOrdersView(APIView):
         )
         if instrument is None:
             raise NotFound(gettext("仪器不存在"))
-        data = SampleOrderRequestSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        order = services.request_order(request.user, instrument, **data.validated_data)
+        data = validated(SampleOrderRequestSerializer, request.data)
+        order = services.request_order(request.user, instrument, **data)
         return Response(order_detail(order), status=status.HTTP_201_CREATED)
 
 
-class SampleOrderListView(APIView):
-    permission_classes = [IsAuthenticated]
+@list_schema(
+    "PaginatedSampleOrderList",
+    SampleOrderSerializer,
+    summary="我的送样检测与本单位的委托 / My and my institution's sample-testing orders",
+    operation_id="sample_orders_list",
+    tags=TAGS,
+)
+class SampleOrderListView(ListView):
+    serializer_class = SampleOrderSerializer
 
-    @extend_schema(
-        responses={
-            200: paginated("PaginatedSampleOrderList", SampleOrderSerializer),
-            401: DetailSerializer,
-            404: DetailSerializer,
-        },
-        summary="我的送样检测与本单位的委托 / My and my institution's sample-testing orders",
-        operation_id="sample_orders_list",
-        tags=TAGS,
-    )
-    def get(self, request):
-        orders = (
-            SampleOrder.objects.visible_to(request.user)
-            .select_related("instrument")
-            .order_by("-created_at", "-pk")
-        )
-        paginator = Pagination()
-        page = paginator.paginate_queryset(orders, request, view=self)
-        return paginator.get_paginated_response(SampleOrderSerializer(page, many=True).data)
+    def rows(self, request):
+        visible = SampleOrder.objects.visible_to(request.user)
+        return visible.select_related("instrument").order_by("-created_at", "-pk")
 
 
 class SampleOrderDetailView(APIView):
     permission_classes = [IsAuthenticated]
 
     @extend_schema(
-        responses={200: SampleOrderDetailSerializer, 401: DetailSerializer, 404: DetailSerializer},
+        responses={200: SampleOrderDetailSerializer, **READ_ERRORS},
         operation_id="sample_orders_retrieve",
         tags=TAGS,
     )
@@ -107,11 +97,7 @@ class ReportView(APIView):
     parser_classes = [RawNameMultiPartParser, JSONParser]
 
     @extend_schema(
-        responses={
-            (200, "application/pdf"): OpenApiResponse(OpenApiTypes.BINARY),
-            401: DetailSerializer,
-            404: DetailSerializer,
-        },
+        responses=file_download("application/pdf"),
         summary="下载检测报告 / download the test report",
         operation_id="sample_orders_report_download",
         tags=TAGS,

@@ -10,12 +10,12 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from marketplace.accounts import permissions
 from marketplace.catalogue.models import Instrument
+from marketplace.model_fields import person
 from marketplace.uploads import private_storage
 from marketplace.workflow import TransitionRecord
 
@@ -69,12 +69,7 @@ class SampleOrder(models.Model):
     instrument = models.ForeignKey(
         Instrument, on_delete=models.PROTECT, related_name="sample_orders", verbose_name=_("仪器")
     )
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        related_name="sample_orders",
-        verbose_name=_("委托人"),
-    )
+    user = person(_("委托人"), "sample_orders")
     sample_count = models.PositiveIntegerField(_("样品数量"))
     sample_description = models.TextField(_("样品描述"), max_length=4000)
     test_items = models.TextField(_("检测项目"), max_length=4000)

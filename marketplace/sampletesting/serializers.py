@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from marketplace.api import MoneySerializer, TransitionSerializer, local_iso
+from marketplace.api import MoneySerializer, TransitionSerializer, local_iso, reason_serializer
 from marketplace.money import money_json
 from marketplace.payments.models import Payment
 from marketplace.payments.serializers import PayRequestSerializer
@@ -98,12 +98,8 @@ class AcceptQuoteSerializer(serializers.Serializer):
     quote_version = serializers.IntegerField(min_value=1, label=_("报价版本"))
 
 
-class ReasonSerializer(serializers.Serializer):
-    reason = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
-
-
-class RequiredReasonSerializer(serializers.Serializer):
-    reason = serializers.CharField(max_length=500)
+ReasonSerializer = reason_serializer("ReasonSerializer", required=False)
+RequiredReasonSerializer = reason_serializer("RequiredReasonSerializer", required=True)
 
 
 class ReferenceSerializer(serializers.Serializer):

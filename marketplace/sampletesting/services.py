@@ -30,7 +30,9 @@ from marketplace.workflow import (
     RuleError,
     StateMachine,
     atomic_action,
+    locked,
     other_side,
+    require,
 )
 
 from .models import SampleOrder, Status
@@ -100,21 +102,15 @@ def get_order_for(user, pk: int) -> SampleOrder:
 
 
 def _locked(order: SampleOrder) -> SampleOrder:
-    return (
-        SampleOrder.objects.select_for_update()
-        .select_related("instrument__institution", "user")
-        .get(pk=order.pk)
-    )
+    return locked(order, "instrument__institution", "user")
 
 
 def _require_member(user, order: SampleOrder) -> None:
-    if not is_member(user, order):
-        raise Forbidden(gettext("只有仪器管理单位可以执行此操作"))
+    require(is_member(user, order), gettext("只有仪器管理单位可以执行此操作"))
 
 
 def _require_owner(user, order: SampleOrder) -> None:
-    if order.user_id != user.pk:
-        raise Forbidden(gettext("只有委托人可以执行此操作"))
+    require(order.user_id == user.pk, "只有委托人可以执行此操作", "only the requester may do this")
 
 
 def _require_status(order: SampleOrder, *statuses: str) -> None:

@@ -2,6 +2,8 @@
 
 from django.urls import path
 
+from marketplace.api import item_urlpatterns
+
 from . import api
 
 urlpatterns = [
@@ -10,10 +12,12 @@ urlpatterns = [
         api.InstrumentSampleOrdersView.as_view(),
         name="instrument-sample-orders",
     ),
-    path("sample-orders/", api.SampleOrderListView.as_view(), name="sample-order-list"),
-    path(
-        "sample-orders/<int:pk>/", api.SampleOrderDetailView.as_view(), name="sample-order-detail"
-    ),
     path("sample-orders/<int:pk>/report/", api.ReportView.as_view(), name="sample-order-report"),
-    *api.action_patterns,
+    *item_urlpatterns(
+        "sample-orders",
+        "sample-order",
+        api.SampleOrderListView,
+        api.SampleOrderDetailView,
+        api.action_patterns,
+    ),
 ]

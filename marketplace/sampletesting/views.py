@@ -3,21 +3,25 @@ actions. Each POST calls one service; permissions live in the services."""
 
 from __future__ import annotations
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from marketplace.accounts.permissions import is_platform_moderator, member_institution_ids
+from marketplace.accounts.permissions import is_platform_moderator
 from marketplace.accounts.profile import profile_required
 from marketplace.catalogue.models import Instrument
 from marketplace.payments.providers import online_payment_enabled
 from marketplace.uploads import raw_upload_names, serve_private
-from marketplace.workflow import NotFound, WorkflowError
-from marketplace.workflow_pages import act_view
+from marketplace.workflow_pages import (
+    act_view,
+    create_page,
+    item_or_404,
+    page_of,
+    require_queue_reader,
+    status_filter,
+)
 
 from . import services
 from .actions import SAMPLE_ORDER_ACTIONS
@@ -36,25 +40,15 @@ def new(request: HttpRequest, code: str) -> HttpResponse:
         code=code,
         offers_sample_testing=True,
     )
-    form = SampleOrderForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            order = services.request_order(request.user, instrument, **form.cleaned_data)
-        except WorkflowError as exc:
-            form.add_error(None, exc.message)
-        else:
-            messages.success(request, _("送样检测委托已提交，请等待报价。"))
-            return redirect("sampletesting:detail", pk=order.pk)
-    return render(
+    return create_page(
         request,
-        "sampletesting/new.html",
-        {"instrument": instrument, "form": form},
-        status=400 if request.method == "POST" else 200,
+        SampleOrderForm(request.POST or None),
+        lambda data: services.request_order(request.user, instrument, **data),
+        template="sampletesting/new.html",
+        context={"instrument": instrument},
+        done=_("送样检测委托已提交，请等待报价。"),
+        detail="sampletesting:detail",
     )
-
-
-def _page(request: HttpRequest, orders):
-    return Paginator(orders, PAGE_SIZE).get_page(request.GET.get("page"))
 
 
 @login_required
@@ -63,42 +57,27 @@ def mine(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "sampletesting/list.html",
-        {"page": _page(request, orders.order_by("-created_at", "-pk")), "queue": False},
+        {
+            "page": page_of(request, orders.order_by("-created_at", "-pk"), PAGE_SIZE),
+            "queue": False,
+        },
     )
 
 
 @login_required
 def queue(request: HttpRequest) -> HttpResponse:
     """Orders on the member's institutions' instruments; open ones unless a status is asked."""
-    if not (member_institution_ids(request.user) or is_platform_moderator(request.user)):
-        raise Http404
+    require_queue_reader(request.user)
     orders = SampleOrder.objects.for_institution_members(request.user).select_related(
         "instrument", "user"
     )
-    wanted = request.GET.get("status", "")
-    if wanted in Status.values:
-        orders = orders.filter(status=wanted)
-    else:
-        wanted = ""
-        orders = orders.filter(status__in=OPEN_STATUSES)
-    return render(
-        request,
-        "sampletesting/list.html",
-        {
-            "page": _page(request, orders.order_by("created_at", "pk")),
-            "queue": True,
-            "statuses": Status.choices,
-            "wanted": wanted,
-            "query_prefix": f"status={wanted}" if wanted else "",
-        },
-    )
+    orders, filters = status_filter(request, orders, Status, OPEN_STATUSES)
+    page = page_of(request, orders.order_by("created_at", "pk"), PAGE_SIZE)
+    return render(request, "sampletesting/list.html", {"page": page, "queue": True, **filters})
 
 
 def _order_or_404(request: HttpRequest, pk: int) -> SampleOrder:
-    try:
-        return services.get_order_for(request.user, pk)
-    except NotFound:
-        raise Http404 from None
+    return item_or_404(SAMPLE_ORDER_ACTIONS, request, pk)
 
 
 @login_required

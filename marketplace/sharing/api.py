@@ -6,7 +6,7 @@ in the project's exception handler."""
 from __future__ import annotations
 
 from django.utils.translation import gettext
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import serializers, status
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
@@ -18,10 +18,11 @@ from marketplace.api import (
     DetailSerializer,
     ErrorSerializer,
     MoneySerializer,
-    Pagination,
     local_iso,
     paginated,
+    validated,
 )
+from marketplace.api_views import ListView, list_schema
 from marketplace.catalogue.models import Instrument
 from marketplace.money import money_json
 from marketplace.workflow import NotFound
@@ -313,67 +314,69 @@ class InstrumentStatisticsView(APIView):
         return Response(indicators_json(data, year=year, code=code, name=instrument.name))
 
 
-class InstrumentRatingsView(APIView):
-    @extend_schema(
-        responses={
-            200: paginated("PaginatedServiceRatingList", RatingSerializer),
-            404: DetailSerializer,
-        },
-        summary="仪器的用户评价（公开的文字经审核）/ an instrument's ratings",
-        operation_id="instrument_ratings_list",
-        tags=TAGS,
-    )
-    def get(self, request, code: str):
+@list_schema(
+    responses={
+        200: paginated("PaginatedServiceRatingList", RatingSerializer),
+        404: DetailSerializer,
+    },
+    summary="仪器的用户评价（公开的文字经审核）/ an instrument's ratings",
+    operation_id="instrument_ratings_list",
+    tags=TAGS,
+)
+class InstrumentRatingsView(ListView):
+    permission_classes = APIView.permission_classes  # public
+
+    def rows(self, request, code: str):
         instrument = Instrument.objects.published().filter(code=code).first()
         if instrument is None:
             raise NotFound(gettext("仪器不存在"))
-        ratings = (
+        return (
             Rating.objects.filter(record__instrument=instrument)
             .select_related("record__instrument")
             .order_by("-created_at", "-pk")
         )
-        paginator = Pagination()
-        page = paginator.paginate_queryset(ratings, request, view=self)
-        return paginator.get_paginated_response([rating_json(r, public=True) for r in page])
+
+    def show(self, page) -> list:
+        return [rating_json(rating, public=True) for rating in page]
 
 
 def _rate(request, *, booking_id=None, order_id=None):
     item = services.service_for(request.user, booking_id=booking_id, order_id=order_id)
-    body = RateInput(data=request.data)
-    body.is_valid(raise_exception=True)
-    rating = services.rate(request.user, item, **body.validated_data)
+    rating = services.rate(request.user, item, **validated(RateInput, request.data))
     return Response(rating_json(rating), status=status.HTTP_201_CREATED)
 
 
-RATE_SCHEMA = {
-    "request": RateInput,
-    "responses": {201: RatingSerializer, **WORKFLOW_ERRORS},
-    "tags": TAGS,
-}
-
-
-class BookingRatingView(APIView):
-    permission_classes = [IsAuthenticated]
-
-    @extend_schema(
-        summary="评价已完成的机时预约（每项一次）/ rate a completed booking (once)",
-        operation_id="bookings_rate",
-        **RATE_SCHEMA,
+def _rate_schema(summary: str, operation_id: str):
+    """Documents a rating view's POST."""
+    return extend_schema_view(
+        post=extend_schema(
+            request=RateInput,
+            responses={201: RatingSerializer, **WORKFLOW_ERRORS},
+            summary=summary,
+            operation_id=operation_id,
+            tags=TAGS,
+        )
     )
-    def post(self, request, pk: int):
-        return _rate(request, booking_id=pk)
 
 
-class SampleOrderRatingView(APIView):
+class _RateView(APIView):
     permission_classes = [IsAuthenticated]
+    rated = ""  # the keyword of services.service_for naming the rated item
 
-    @extend_schema(
-        summary="评价已完成的送样检测（每项一次）/ rate a completed sample order (once)",
-        operation_id="sample_orders_rate",
-        **RATE_SCHEMA,
-    )
     def post(self, request, pk: int):
-        return _rate(request, order_id=pk)
+        return _rate(request, **{self.rated: pk})
+
+
+@_rate_schema("评价已完成的机时预约（每项一次）/ rate a completed booking (once)", "bookings_rate")
+class BookingRatingView(_RateView):
+    rated = "booking_id"
+
+
+@_rate_schema(
+    "评价已完成的送样检测（每项一次）/ rate a completed sample order (once)", "sample_orders_rate"
+)
+class SampleOrderRatingView(_RateView):
+    rated = "order_id"
 
 
 class RatingReplyView(APIView):
@@ -388,11 +391,8 @@ class RatingReplyView(APIView):
     )
     def post(self, request, pk: int):
         rating = services.rating_for_member(request.user, pk)
-        body = ReplyInput(data=request.data)
-        body.is_valid(raise_exception=True)
-        return Response(
-            rating_json(services.reply(rating, request.user, body.validated_data["reply"]))
-        )
+        text = validated(ReplyInput, request.data)["reply"]
+        return Response(rating_json(services.reply(rating, request.user, text)))
 
 
 class RatingReviewView(APIView):
@@ -407,35 +407,28 @@ class RatingReviewView(APIView):
     )
     def post(self, request, pk: int):
         rating = services.rating_for_member(request.user, pk)
-        body = ReviewInput(data=request.data)
-        body.is_valid(raise_exception=True)
-        rating = services.review(
-            rating, request.user, body.validated_data["part"], body.validated_data["approve"]
-        )
+        body = validated(ReviewInput, request.data)
+        rating = services.review(rating, request.user, body["part"], body["approve"])
         return Response(rating_json(rating))
 
 
-class InstrumentUsageView(APIView):
+@list_schema(
+    "PaginatedUsageRecordList",
+    UsageRecordSerializer,
+    summary="仪器使用记录（本单位成员）/ an instrument's usage records (members)",
+    operation_id="instrument_usage_list",
+    tags=TAGS,
+)
+class InstrumentUsageView(ListView):
     """GET the instrument's usage records; POST records time used outside the platform."""
 
-    permission_classes = [IsAuthenticated]
-
-    @extend_schema(
-        responses={
-            200: paginated("PaginatedUsageRecordList", UsageRecordSerializer),
-            401: DetailSerializer,
-            404: DetailSerializer,
-        },
-        summary="仪器使用记录（本单位成员）/ an instrument's usage records (members)",
-        operation_id="instrument_usage_list",
-        tags=TAGS,
-    )
-    def get(self, request, code: str):
+    def rows(self, request, code: str):
         instrument = services.instrument_for_member(request.user, code)
         records = UsageRecord.objects.filter(instrument=instrument).select_related("instrument")
-        paginator = Pagination()
-        page = paginator.paginate_queryset(records.order_by("-at", "-pk"), request, view=self)
-        return paginator.get_paginated_response([usage_json(r) for r in page])
+        return records.order_by("-at", "-pk")
+
+    def show(self, page) -> list:
+        return [usage_json(record) for record in page]
 
     @extend_schema(
         request=UsageInput,
@@ -446,9 +439,7 @@ class InstrumentUsageView(APIView):
     )
     def post(self, request, code: str):
         instrument = services.instrument_for_member(request.user, code)
-        body = UsageInput(data=request.data)
-        body.is_valid(raise_exception=True)
-        data = body.validated_data
+        data = validated(UsageInput, request.data)
         record = services.record_usage(
             request.user, instrument, data["kind"], data["start"], data["end"], data.get("note", "")
         )
@@ -467,11 +458,8 @@ class DowntimeCancelView(APIView):
     )
     def post(self, request, pk: int):
         record = services.downtime_for(request.user, pk)
-        body = CancelInput(data=request.data)
-        body.is_valid(raise_exception=True)
-        booking, refund = services.cancel_for_downtime(
-            request.user, record, body.validated_data["booking"]
-        )
+        wanted = validated(CancelInput, request.data)["booking"]
+        booking, refund = services.cancel_for_downtime(request.user, record, wanted)
         return Response(
             {"booking": booking.pk, "status": booking.status, "refund": money_json(refund)}
         )

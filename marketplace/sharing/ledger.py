@@ -56,33 +56,22 @@ def record_booking(booking: Booking, by=None) -> UsageRecord | None:
         return None
     if UsageRecord.objects.filter(booking=booking).exists():
         return None
-    instrument = booking.instrument
     answered = (
         booking.transitions.filter(from_status=BookingStatus.PENDING_APPROVAL)
         .order_by("at")
         .values_list("at", flat=True)
         .first()
     )
-    year, month = local_period(booking.start)
-    record = UsageRecord.objects.create(
-        instrument=instrument,
-        institution_id=instrument.institution_id,
-        region=instrument.institution.region,
-        category=instrument.category,
-        kind=UsageKind.SERVICE,
-        source=Source.BOOKING,
+    record = _service_record(
+        booking,
+        Source.BOOKING,
+        booking.start,
+        answered,
+        by,
         booking=booking,
-        user_id=booking.user_id,
-        external=not is_internal(booking.user_id, instrument.institution_id),
         minutes=booking.actual_minutes,
-        income=max(paid_total(booking.payments.all()), ZERO),
         started_at=booking.start,
         ended_at=booking.start + dt.timedelta(minutes=booking.actual_minutes),
-        at=booking.start,
-        year=year,
-        month=month,
-        response_minutes=_minutes_between(booking.created_at, answered),
-        recorded_by=by,
     )
     apply_record(record)
     return record
@@ -280,28 +269,43 @@ def _record_missing_sample_orders() -> int:
 
 
 def _sample_order_record(order: SampleOrder, by=None) -> UsageRecord:
-    instrument = order.instrument
     transitions = list(order.transitions.order_by("at", "pk").values("from_status", "at"))
     answered = next((t["at"] for t in transitions if t["from_status"] == "requested"), None)
     completed_at = transitions[-1]["at"] if transitions else order.updated_at
-    year, month = local_period(completed_at)
+    return _service_record(
+        order, Source.SAMPLE_ORDER, completed_at, answered, by, sample_order=order, minutes=0
+    )
+
+
+def where_and_when(instrument, at) -> dict:
+    """A usage record's copy of the instrument's place (institution, 州/市, category) and the
+    period (year, month, Asia/Shanghai) of `at`."""
+    year, month = local_period(at)
+    return {
+        "instrument": instrument,
+        "institution_id": instrument.institution_id,
+        "region": instrument.institution.region,
+        "category": instrument.category,
+        "at": at,
+        "year": year,
+        "month": month,
+    }
+
+
+def _service_record(item, source: str, at, answered, by, **fields) -> UsageRecord:
+    """The usage record of a completed booking or sample order (`item`): served at `at`,
+    first answered by the institution at `answered`, net income of its payments."""
+    instrument = item.instrument
     return UsageRecord.objects.create(
-        instrument=instrument,
-        institution_id=instrument.institution_id,
-        region=instrument.institution.region,
-        category=instrument.category,
+        **where_and_when(instrument, at),
         kind=UsageKind.SERVICE,
-        source=Source.SAMPLE_ORDER,
-        sample_order=order,
-        user_id=order.user_id,
-        external=not is_internal(order.user_id, instrument.institution_id),
-        minutes=0,
-        income=max(paid_total(order.payments.all()), ZERO),
-        at=completed_at,
-        year=year,
-        month=month,
-        response_minutes=_minutes_between(order.created_at, answered),
+        source=source,
+        user_id=item.user_id,
+        external=not is_internal(item.user_id, instrument.institution_id),
+        income=max(paid_total(item.payments.all()), ZERO),
+        response_minutes=_minutes_between(item.created_at, answered),
         recorded_by=by,
+        **fields,
     )
 
 

@@ -14,12 +14,12 @@ from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from marketplace.accounts.models import Institution
 from marketplace.catalogue.models import Instrument
+from marketplace.model_fields import optional_link, person, served_item
 from marketplace.regions import Region
 
 
@@ -58,28 +58,9 @@ class UsageRecord(models.Model):
     category = models.CharField(_("仪器分类"), max_length=32)
     kind = models.CharField(_("类型"), max_length=16, choices=UsageKind.choices)
     source = models.CharField(_("来源"), max_length=16, choices=Source.choices)
-    booking = models.OneToOneField(
-        "bookings.Booking",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="usage_record",
-    )
-    sample_order = models.OneToOneField(
-        "sampletesting.SampleOrder",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="usage_record",
-    )
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="usage_records",
-        verbose_name=_("服务对象"),
-    )
+    booking = served_item("bookings.Booking", "usage_record", models.OneToOneField)
+    sample_order = served_item("sampletesting.SampleOrder", "usage_record", models.OneToOneField)
+    user = person(_("服务对象"), "usage_records", null=True, blank=True)
     external = models.BooleanField(_("对外服务"), default=False)
     minutes = models.PositiveIntegerField(_("机时（分钟）"))
     income = models.DecimalField(
@@ -94,14 +75,7 @@ class UsageRecord(models.Model):
     # Minutes from the request to the institution's first answer (approval, rejection, quote).
     response_minutes = models.PositiveIntegerField(_("响应时间（分钟）"), null=True, blank=True)
     note = models.CharField(_("说明"), max_length=500, blank=True)
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        verbose_name=_("登记人"),
-    )
+    recorded_by = optional_link(_("登记人"))
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
 
     objects = UsageRecordQuerySet.as_manager()
@@ -163,12 +137,7 @@ class Rating(models.Model):
     record = models.OneToOneField(
         UsageRecord, on_delete=models.PROTECT, related_name="rating", verbose_name=_("服务")
     )
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        related_name="service_ratings",
-        verbose_name=_("评价人"),
-    )
+    user = person(_("评价人"), "service_ratings")
     timeliness = models.PositiveSmallIntegerField(_("及时性"), choices=score_choices)
     quality = models.PositiveSmallIntegerField(_("服务质量"), choices=score_choices)
     attitude = models.PositiveSmallIntegerField(_("服务态度"), choices=score_choices)
@@ -180,23 +149,9 @@ class Rating(models.Model):
     reply_status = models.CharField(
         _("回复审核"), max_length=10, choices=ReviewStatus.choices, blank=True
     )
-    replied_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        verbose_name=_("回复人"),
-    )
+    replied_by = optional_link(_("回复人"))
     replied_at = models.DateTimeField(_("回复时间"), null=True, blank=True)
-    reviewed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        verbose_name=_("审核人"),
-    )
+    reviewed_by = optional_link(_("审核人"))
     created_at = models.DateTimeField(_("评价时间"), auto_now_add=True)
 
     objects = RatingQuerySet.as_manager()

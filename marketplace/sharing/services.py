@@ -223,20 +223,13 @@ def record_usage(by, instrument: Instrument, kind: str, start, end, note: str = 
             field="end",
         )
     note = _text(note, "note", required=False)[:500]
-    year, month = ledger.local_period(start)
     record = UsageRecord.objects.create(
-        instrument=instrument,
-        institution_id=instrument.institution_id,
-        region=instrument.institution.region,
-        category=instrument.category,
+        **ledger.where_and_when(instrument, start),
         kind=kind,
         source=Source.MANUAL,
         minutes=int((end - start).total_seconds() // 60),
         started_at=start,
         ended_at=end,
-        at=start,
-        year=year,
-        month=month,
         note=note,
         recorded_by=by,
     )
