@@ -23,19 +23,14 @@ _ALTERNATES = "cms:alternates:v1:{generation}:{key}:{host}"
 _GENERATION = "cms:alternates-generation:v1"
 
 
-def site_for_request(request) -> Site | None:
-    """As Site.find_for_request, from the per-process cache."""
-    hostname = split_domain_port(request._get_raw_host())[0]
-    port = request.get_port()
+def _site_key(request) -> str:
+    return _KEY.format(host=split_domain_port(request._get_raw_host())[0], port=request.get_port())
+
+
+def _remember_site(key: str, site: Site | None) -> None:
     local = caches["local"]
-    key = _KEY.format(host=hostname, port=port)
-    found = local.get(key)
-    if found is None:
-        found = Site._find_for_request(request) or False
-        local.set(key, found, _SECONDS)
-        hosts = local.get(_HOSTS) or set()
-        local.set(_HOSTS, hosts | {key}, _SECONDS)
-    return found or None
+    local.set(key, site or False, _SECONDS)
+    local.set(_HOSTS, (local.get(_HOSTS) or set()) | {key}, _SECONDS)
 
 
 def alternates_key(page, request) -> str:
@@ -67,13 +62,19 @@ class SiteLookupMiddleware:
     def __call__(self, request):
         if request.path.startswith(("/admin/", "/django-admin/", "/api/", "/static/")):
             return self.get_response(request)
-        request._wagtail_site = site_for_request(request)
-        # the root paths only when cached: a page that never needs them (the catalogue's
-        # own views) pays nothing; whatever Wagtail read during the request is kept after
-        paths = caches["local"].get(_ROOT_PATHS)
+        # Both only when cached: a page that never needs them (the catalogue's and the
+        # workflows' own views) pays nothing; what Wagtail read during the request is kept after.
+        local = caches["local"]
+        key = _site_key(request)
+        site = local.get(key)
+        if site is not None:
+            request._wagtail_site = site or None
+        paths = local.get(_ROOT_PATHS)
         if paths is not None:
             request._wagtail_cached_site_root_paths = paths
         response = self.get_response(request)
+        if site is None and hasattr(request, "_wagtail_site"):
+            _remember_site(key, request._wagtail_site)
         if paths is None and hasattr(request, "_wagtail_cached_site_root_paths"):
-            caches["local"].set(_ROOT_PATHS, request._wagtail_cached_site_root_paths, _SECONDS)
+            local.set(_ROOT_PATHS, request._wagtail_cached_site_root_paths, _SECONDS)
         return response

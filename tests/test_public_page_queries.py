@@ -88,7 +88,7 @@ def test_cms_pages(client, site_pages, django_assert_num_queries):
     policy = PolicyPage.objects.live().annotate(n=Count("responsibilities")).order_by("-n").first()
     department = Department.objects.annotate(n=Count("responsibilities")).order_by("-n").first()
     for url, queries in (
-        ("/", 7),
+        ("/", 6),
         (NewsIndexPage.objects.get().url, 10),
         (NewsPage.objects.live().first().url, 7),
         (NoticeIndexPage.objects.get().url, 6),
