@@ -155,7 +155,14 @@ def test_one_slot_booked_through_two_servers_at_once_is_booked_once(servers, boo
 
     a, b = servers
     instrument, startup, _manager, day = booking_world
-    rival = User.objects.create_user("rival", "rival@startup.example", PASSWORD)
+    rival = User.objects.create_user(
+        "rival",
+        "rival@startup.example",
+        PASSWORD,
+        real_name="对手",
+        organisation="测试科技有限公司",
+        phone="13800000001",
+    )
     startup.set_password(PASSWORD)
     startup.save()
     sessions = []

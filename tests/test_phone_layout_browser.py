@@ -17,7 +17,10 @@ from tests.factories import (
 )
 from tests.test_booking_browser import browser, sign_in  # noqa: F401
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
 PHONE = {"width": 375, "height": 667}
 
 
