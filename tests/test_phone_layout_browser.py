@@ -19,7 +19,7 @@ from tests.test_booking_browser import browser, sign_in  # noqa: F401
 
 pytestmark = [
     pytest.mark.browser,
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.django_db(transaction=True),
 ]
 PHONE = {"width": 375, "height": 667}
 
