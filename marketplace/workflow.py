@@ -40,6 +40,7 @@ SYSTEM_NOTES = {
     "no show": _("未到场"),
     "overpayment returned": _("超额付款退回"),
     "booking no longer active": _("预约已失效，款项退回"),
+    "order no longer active": _("委托已失效，款项退回"),
     "超额付款退回 / overpayment returned": _("超额付款退回"),
     "预约已失效，款项退回 / booking no longer active": _("预约已失效，款项退回"),
 }

@@ -3,6 +3,7 @@ and cancelled with the refund the policy gives; who may see and do what; the rep
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import re
 from decimal import Decimal
@@ -10,6 +11,7 @@ from decimal import Decimal
 import pytest
 from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 from pypdf import PdfWriter
 from rest_framework.authtoken.models import Token
 
@@ -89,6 +91,9 @@ def walk_to(lab, status: str) -> SampleOrder:
     order = services.accept_quote(order, startup, version=1)
     if status == Status.AWAITING_PAYMENT:
         return order
+    if status == Status.EXPIRED:
+        run_out_hold(order)
+        return services.get_order_for(startup, order.pk)
     order = services.confirm_offline_payment(order, manager, "BANK-1")
     if status == Status.CONFIRMED:
         return order
@@ -99,6 +104,19 @@ def walk_to(lab, status: str) -> SampleOrder:
     if status == Status.REPORT_DELIVERED:
         return order
     return services.complete(order, startup)
+
+
+def run_out_hold(order: SampleOrder) -> None:
+    SampleOrder.objects.filter(pk=order.pk).update(
+        hold_expires_at=timezone.now() - dt.timedelta(minutes=1)
+    )
+
+
+def expire(order: SampleOrder) -> None:
+    """The only way to expired: the payment hold runs out (found on the next read)."""
+    run_out_hold(order)
+    if not services.HOLDS.expire_overdue(ids=[order.pk]):
+        raise services.ORDER_FLOW.refuse(order)
 
 
 def attempt(lab, order: SampleOrder, target: str) -> None:
@@ -113,6 +131,7 @@ def attempt(lab, order: SampleOrder, target: str) -> None:
         Status.COMPLETED: lambda: services.complete(order, startup),
         Status.DECLINED: lambda: services.decline(order, manager, "不做"),
         Status.CANCELLED: lambda: services.cancel(order, manager),
+        Status.EXPIRED: lambda: expire(order),
     }
     moves[target]()
 
@@ -593,8 +612,9 @@ def test_the_order_list_endpoint_makes_a_fixed_number_of_queries(
     for _ in range(5):
         ordered(lab)
     founder = token_client(api_client, startup)
-    # token and user, moderator group, memberships, count, page
-    with django_assert_num_queries(5):
+    # token and user, moderator group, memberships, the overdue holds to expire (none), count,
+    # page
+    with django_assert_num_queries(6):
         response = founder.get("/api/v1/sample-orders/")
     assert response.json()["count"] == 5
 
@@ -672,13 +692,13 @@ def test_my_orders_and_the_queue_make_a_fixed_number_of_queries(
         ordered(lab)
     client.force_login(startup)
     # session, user, count, page, and the Wagtail user bar's two permission lookups
-    # + the header's unread-notices badge (issue 15)
-    with django_assert_num_queries(7):
+    # + the header's unread-notices badge (issue 15) + the overdue holds to expire (issue 13)
+    with django_assert_num_queries(8):
         assert client.get("/sample-orders/").status_code == 200
     client.force_login(manager)
     # ... plus memberships and the moderator group check
-    # + the header's unread-notices badge (issue 15)
-    with django_assert_num_queries(9):
+    # + the header's unread-notices badge (issue 15) + the overdue holds to expire (issue 13)
+    with django_assert_num_queries(10):
         assert client.get("/sample-orders/queue/").status_code == 200
 
 

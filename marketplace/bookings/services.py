@@ -20,7 +20,7 @@ from marketplace.accounts import permissions
 from marketplace.accounts.profile import require_profile
 from marketplace.catalogue.models import Blackout, Instrument
 from marketplace.notifications.services import institution_members, notify
-from marketplace.payments import providers
+from marketplace.payments import holds, providers
 from marketplace.payments import services as payments
 from marketplace.payments.payables import payer_share
 from marketplace.workflow import (
@@ -106,29 +106,12 @@ def get_booking_for(user, booking_id: int) -> Booking:
     booking = queryset.filter(pk=booking_id).first()
     if booking is None:
         raise NotFound(gettext("预约不存在"))
-    if _overdue(booking, timezone.now()):
-        expire_overdue_holds(ids=[booking.pk])
-        booking = queryset.get(pk=booking_id)
-    return booking
-
-
-def _overdue(booking: Booking, now: dt.datetime) -> bool:
-    return bool(
-        booking.status in (Status.PENDING_APPROVAL, Status.AWAITING_PAYMENT)
-        and booking.hold_expires_at
-        and booking.hold_expires_at <= now
-    )
+    return HOLDS.fresh(booking, queryset)
 
 
 def expire_visible_overdue(queryset) -> int:
     """Lazily expire the overdue holds among `queryset` (a list about to be shown)."""
-    ids = list(
-        queryset.filter(
-            status__in=[Status.PENDING_APPROVAL, Status.AWAITING_PAYMENT],
-            hold_expires_at__lte=timezone.now(),
-        ).values_list("pk", flat=True)[:200]
-    )
-    return expire_overdue_holds(ids=ids) if ids else 0
+    return HOLDS.expire_listed(queryset)
 
 
 # --- Prices and refunds --------------------------------------------------------------------
@@ -293,13 +276,8 @@ def _hold_deadline(status: str, now: dt.datetime, start: dt.datetime) -> dt.date
     if status == Status.PENDING_APPROVAL:
         return min(now + dt.timedelta(hours=settings.BOOKING_APPROVAL_WINDOW_HOURS), start)
     if status == Status.AWAITING_PAYMENT:
-        return min(now + dt.timedelta(minutes=settings.BOOKING_PAYMENT_HOLD_MINUTES), start)
+        return holds.payment_deadline(now, not_after=start)
     return None
-
-
-def _offline_deadline(booking: Booking, now: dt.datetime) -> dt.datetime:
-    """A bank transfer gets OFFLINE_PAYMENT_HOLD_HOURS from when it is chosen, not past start."""
-    return min(now + dt.timedelta(hours=settings.OFFLINE_PAYMENT_HOLD_HOURS), booking.start)
 
 
 def _check_quotas(
@@ -447,13 +425,19 @@ def _require_owner(user, booking: Booking) -> None:
     require(booking.user_id == user.pk, "只有预约人可以付款", "only the booker pays")
 
 
-def _expired_now(booking: Booking, now: dt.datetime) -> Refused | None:
-    """A hold whose time ran out is saved as expired (and both sides told) even though the
-    action that found it is refused: the caller returns the Refused from its atomic_action."""
-    if _overdue(booking, now):
-        _transition(booking, Status.EXPIRED, by=None, note="hold expired")
-        return Refused(Conflict(gettext("预约保留已过期"), "expired"))
-    return None
+def _expire(booking: Booking) -> Booking:
+    return _transition(booking, Status.EXPIRED, by=None, note="hold expired")
+
+
+# Requests and unpaid approvals hold the slot until their time runs out (the payments
+# kernel's holds: lazily expired on read, a late action refused with 409 expired).
+HOLDS = holds.Holds(
+    Booking,
+    statuses=(Status.PENDING_APPROVAL, Status.AWAITING_PAYMENT),
+    expire=_expire,
+    message=lambda: gettext("预约保留已过期"),
+)
+_expired_now = HOLDS.refused_if_overdue
 
 
 def _refuse_if_started(booking: Booking, now: dt.datetime) -> None:
@@ -515,10 +499,7 @@ def pay(
     deadline = None
     if method == providers.OfflineBankTransfer.method:
         # A transfer takes days: the hold is extended once the payer chooses it.
-        deadline = _offline_deadline(booking, now)
-        if booking.hold_expires_at is None or booking.hold_expires_at < deadline:
-            booking.hold_expires_at = deadline
-            booking.save(update_fields=["hold_expires_at", "updated_at"])
+        deadline = holds.hold_for_bank_transfer(booking, now, not_after=booking.start)
     due = payer_share(booking, booking.price)
     result = provider.start(booking, due, return_url=return_url, deadline=deadline)
     payments.request_invoice(result["payment"], invoice)
@@ -658,22 +639,4 @@ def mark_no_show(booking: Booking, by) -> Booking:
 def expire_overdue_holds(now: dt.datetime | None = None, *, ids: list[int] | None = None) -> int:
     """Bookkeeping for holds whose time ran out (the periodic task, its command, and lazily
     the pages and API that are about to show them)."""
-    now = now or timezone.now()
-    count = 0
-    if ids is None:
-        ids = list(
-            Booking.objects.filter(
-                Q(status__in=[Status.PENDING_APPROVAL, Status.AWAITING_PAYMENT])
-                & Q(hold_expires_at__lte=now)
-            ).values_list("pk", flat=True)
-        )
-    for pk in ids:
-        with transaction.atomic():
-            booking = Booking.objects.select_for_update().get(pk=pk)
-            if (
-                booking.status in (Status.PENDING_APPROVAL, Status.AWAITING_PAYMENT)
-                and booking.hold_expires_at <= now
-            ):
-                _transition(booking, Status.EXPIRED, None, "hold expired")
-                count += 1
-    return count
+    return HOLDS.expire_overdue(now, ids=ids)

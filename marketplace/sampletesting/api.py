@@ -75,6 +75,7 @@ class SampleOrderListView(ListView):
 
     def rows(self, request):
         visible = SampleOrder.objects.visible_to(request.user)
+        services.expire_visible_overdue(visible)
         return visible.select_related("instrument").order_by("-created_at", "-pk")
 
 

@@ -30,6 +30,8 @@ class Status(models.TextChoices):
     COMPLETED = "completed", _("已完成")
     DECLINED = "declined", _("已谢绝")
     CANCELLED = "cancelled", _("已取消")
+    # The accepted quote was not paid before its hold ran out.
+    EXPIRED = "expired", _("已过期")
 
 
 OPEN_STATUSES = (
@@ -85,6 +87,9 @@ class SampleOrder(models.Model):
     quote_note = models.CharField(_("报价说明"), max_length=500, blank=True)
     # Bumped by every quote: accepting names the version the requester saw.
     quote_version = models.PositiveIntegerField(_("报价版本"), default=0)
+    # Until when an accepted quote waits for its payment (the payments kernel's holds: short
+    # while paying online, OFFLINE_PAYMENT_HOLD_HOURS once bank transfer is chosen).
+    hold_expires_at = models.DateTimeField(_("付款截止"), null=True, blank=True)
     decline_reason = models.CharField(_("谢绝原因"), max_length=500, blank=True)
     report = models.FileField(
         _("检测报告"), storage=private_storage, upload_to=report_upload_to, blank=True

@@ -38,6 +38,7 @@ class SampleOrderSerializer(serializers.ModelSerializer):
     price = serializers.SerializerMethodField()
     created_at = serializers.SerializerMethodField()
     has_report = serializers.SerializerMethodField()
+    hold_expires_at = serializers.SerializerMethodField()
 
     class Meta:
         model = SampleOrder
@@ -56,6 +57,8 @@ class SampleOrderSerializer(serializers.ModelSerializer):
             "quote_version",
             "decline_reason",
             "has_report",
+            # Until when an accepted quote waits for its payment (null when not awaiting it).
+            "hold_expires_at",
             "created_at",
         ]
 
@@ -68,6 +71,9 @@ class SampleOrderSerializer(serializers.ModelSerializer):
 
     def get_has_report(self, obj) -> bool:
         return bool(obj.report)
+
+    def get_hold_expires_at(self, obj) -> str | None:
+        return local_iso(obj.hold_expires_at)
 
 
 class SampleOrderDetailSerializer(SampleOrderSerializer):

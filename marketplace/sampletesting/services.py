@@ -10,6 +10,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext, gettext_lazy
 
 from marketplace import completions
@@ -19,7 +20,7 @@ from marketplace.accounts.profile import require_profile
 from marketplace.catalogue.models import Instrument
 from marketplace.money import MoneyError, yuan
 from marketplace.notifications.services import institution_members, notify
-from marketplace.payments import providers
+from marketplace.payments import holds, providers
 from marketplace.payments import services as payments
 from marketplace.payments.payables import payer_share
 from marketplace.uploads import validate_pdf
@@ -27,6 +28,7 @@ from marketplace.workflow import (
     Conflict,
     Forbidden,
     NotFound,
+    Refused,
     RuleError,
     StateMachine,
     atomic_action,
@@ -51,13 +53,19 @@ TRANSITIONS: dict[str, set[str]] = {
         Status.DECLINED,
         Status.CANCELLED,
     },
-    Status.AWAITING_PAYMENT: {Status.CONFIRMED, Status.DECLINED, Status.CANCELLED},
+    Status.AWAITING_PAYMENT: {
+        Status.CONFIRMED,
+        Status.DECLINED,
+        Status.CANCELLED,
+        Status.EXPIRED,
+    },
     Status.CONFIRMED: {Status.SAMPLES_RECEIVED, Status.CANCELLED},
     Status.SAMPLES_RECEIVED: {Status.REPORT_DELIVERED, Status.CANCELLED},
     Status.REPORT_DELIVERED: {Status.COMPLETED},
     Status.COMPLETED: set(),
     Status.DECLINED: set(),
     Status.CANCELLED: set(),
+    Status.EXPIRED: set(),
 }
 
 MESSAGES = {
@@ -70,6 +78,7 @@ MESSAGES = {
     Status.COMPLETED: ("送样检测已完成", "Sample testing completed"),
     Status.DECLINED: ("送样检测委托被谢绝", "Sample-testing request declined"),
     Status.CANCELLED: ("送样检测已取消", "Sample-testing order cancelled"),
+    Status.EXPIRED: ("送样检测付款已过期", "Sample-testing payment hold expired"),
 }
 
 
@@ -84,6 +93,34 @@ def _notify(order: SampleOrder, from_status: str, by) -> None:
 
 ORDER_FLOW = StateMachine(TRANSITIONS, _notify)
 
+# Statuses after which nothing may be paid any more.
+ENDED_UNPAID = (Status.DECLINED, Status.CANCELLED, Status.EXPIRED)
+
+
+def _move(order: SampleOrder, to: str, by, note: str = "", *, update_fields=()) -> SampleOrder:
+    """ORDER_FLOW.move, keeping the payment hold: it runs only while awaiting payment (the
+    short hold from the accept), and an order that ended unpaid withdraws open attempts."""
+    if ORDER_FLOW.allows(order.status, to) and to != Status.AWAITING_PAYMENT:
+        order.hold_expires_at = None
+    order = ORDER_FLOW.move(order, to, by, note, update_fields=["hold_expires_at", *update_fields])
+    if to in ENDED_UNPAID:
+        payments.close_open_attempts(order)
+    return order
+
+
+def _expire(order: SampleOrder) -> SampleOrder:
+    return _move(order, Status.EXPIRED, None, "hold expired")
+
+
+# An accepted quote waits for its payment until the hold runs out (the payments kernel's
+# holds, as for bookings): lazily expired on read, a late pay or confirmation is a 409.
+HOLDS = holds.Holds(
+    SampleOrder,
+    statuses=(Status.AWAITING_PAYMENT,),
+    expire=_expire,
+    message=lambda: gettext("送样检测付款已过期，请重新委托"),
+)
+
 
 # --- Who may see and do what ---------------------------------------------------------------
 
@@ -95,10 +132,17 @@ def is_member(user, order: SampleOrder) -> bool:
 
 def get_order_for(user, pk: int) -> SampleOrder:
     """The order if the user placed it or is a member of the instrument's institution."""
-    order = SampleOrder.objects.visible_to(user).for_pages().filter(pk=pk).first()
+    queryset = SampleOrder.objects.visible_to(user).for_pages()
+    order = queryset.filter(pk=pk).first()
     if order is None:
         raise NotFound(gettext("送样检测委托不存在"))
-    return order
+    # A hold that ran out is expired here, on read: every page and API answer shows it.
+    return HOLDS.fresh(order, queryset)
+
+
+def expire_visible_overdue(queryset) -> int:
+    """Lazily expire the overdue holds among `queryset` (a list about to be shown)."""
+    return HOLDS.expire_listed(queryset)
 
 
 def _locked(order: SampleOrder) -> SampleOrder:
@@ -238,8 +282,10 @@ def accept_quote(order: SampleOrder, by, *, version: int) -> SampleOrder:
             gettext("报价已更新，请查看最新报价后再确认"),
             "stale_quote",
         )
-    target = Status.AWAITING_PAYMENT if order.price > 0 else Status.CONFIRMED
-    return ORDER_FLOW.move(order, target, by, "quote accepted")
+    if order.price > 0:
+        order.hold_expires_at = holds.payment_deadline(timezone.now())
+        return _move(order, Status.AWAITING_PAYMENT, by, "quote accepted")
+    return _move(order, Status.CONFIRMED, by, "quote accepted")
 
 
 @atomic_action
@@ -250,7 +296,7 @@ def decline(order: SampleOrder, by, reason: str) -> tuple[SampleOrder, Decimal]:
     reason = _text(reason, "reason", gettext_lazy("谢绝原因"), 500)
     _require_status(order, Status.REQUESTED, Status.QUOTED, Status.AWAITING_PAYMENT)
     order.decline_reason = reason
-    ORDER_FLOW.move(order, Status.DECLINED, by, reason, update_fields=["decline_reason"])
+    _move(order, Status.DECLINED, by, reason, update_fields=["decline_reason"])
     refund = payments.kept_total(order)
     payments.refund(order, refund)
     return order, refund
@@ -259,18 +305,36 @@ def decline(order: SampleOrder, by, reason: str) -> tuple[SampleOrder, Decimal]:
 # --- Paying --------------------------------------------------------------------------------
 
 
+def _refuse_if_expired(order: SampleOrder) -> Refused | None:
+    """A hold that ran out is saved as expired and the action refused (409 expired); an
+    order expired earlier is refused the same way."""
+    if refused := HOLDS.refused_if_overdue(order):
+        return refused
+    if order.status == Status.EXPIRED:
+        raise Conflict(HOLDS.message(), "expired")
+    return None
+
+
 @atomic_action
 def pay(
     order: SampleOrder, by, method: str, *, return_url: str, invoice: dict | None = None
-) -> dict:
+) -> dict | Refused:
     """The requester pays the accepted quote by `method`: a Checkout URL or transfer
-    instructions (payee, 汇款附言, amount), from the payments app's provider; optionally
-    asking for a 发票."""
+    instructions (payee, 汇款附言, amount, deadline), from the payments app's provider;
+    optionally asking for a 发票. Choosing bank transfer extends the hold to
+    OFFLINE_PAYMENT_HOLD_HOURS; paying online keeps the short one."""
     provider = providers.provider_for(method)
     order = _locked(order)
     _require_owner(by, order)
+    if refused := _refuse_if_expired(order):
+        return refused
     _require_status(order, Status.AWAITING_PAYMENT)
-    result = provider.start(order, payer_share(order, order.price), return_url=return_url)
+    deadline = None
+    if method == providers.OfflineBankTransfer.method:
+        deadline = holds.hold_for_bank_transfer(order, timezone.now())
+    result = provider.start(
+        order, payer_share(order, order.price), return_url=return_url, deadline=deadline
+    )
     payments.request_invoice(result["payment"], invoice)
     return result
 
@@ -285,10 +349,11 @@ PAID_STATUSES = (
 
 
 @atomic_action
-def confirm_offline_payment(order: SampleOrder, by, reference: str) -> SampleOrder:
+def confirm_offline_payment(order: SampleOrder, by, reference: str) -> SampleOrder | Refused:
     """A member saw the transfer arrive — not for an order they placed themselves (another
-    member confirms). A transfer that arrives for an order already paid (by card, say) is
-    recorded and sent back at once as an over-payment, as for bookings — not refused."""
+    member confirms), not once the hold ran out (409 expired). A transfer that arrives for an
+    order already paid (by card, say) is recorded and sent back at once as an over-payment,
+    as for bookings — not refused."""
     order = _locked(order)
     _require_member(by, order)
     if order.user_id == by.pk:
@@ -297,13 +362,15 @@ def confirm_offline_payment(order: SampleOrder, by, reference: str) -> SampleOrd
             "self_confirmation",
         )
     reference = _text(reference, "reference", gettext_lazy("转账凭证号"), 100)
+    if refused := _refuse_if_expired(order):
+        return refused
     if order.status in PAID_STATUSES and order.price and order.paid_amount >= order.price:
         late = payments.settle_offline(order, order.price, reference, by=by)
         payments.refund_excess(order, order.price, late=late)
         return order
     _require_status(order, Status.AWAITING_PAYMENT)
     payments.settle_offline(order, payer_share(order, order.price), reference, by=by)
-    return ORDER_FLOW.move(order, Status.CONFIRMED, by, f"offline payment {reference}")
+    return _move(order, Status.CONFIRMED, by, f"offline payment {reference}")
 
 
 @atomic_action
@@ -314,12 +381,12 @@ def record_stripe_payment(order: SampleOrder, session_id: str, payment_intent: s
     if payment is None:
         return order
     if order.status == Status.AWAITING_PAYMENT:
-        order = ORDER_FLOW.move(order, Status.CONFIRMED, None, "paid online")
+        order = _move(order, Status.CONFIRMED, None, "paid online")
         payments.refund_excess(order, payer_share(order, order.price), late=payment)
         return order
-    # Paid after the order was cancelled or declined: the money goes back.
-    if order.status in (Status.CANCELLED, Status.DECLINED):
-        payments.refund(order, payment.amount, first=payment)
+    # Paid after the order was cancelled, declined or its hold ran out: the money goes back.
+    if order.status in ENDED_UNPAID:
+        payments.refund(order, payment.amount, note="order no longer active", first=payment)
     else:
         # A second attempt paid before it could be withdrawn: the excess goes back.
         payments.refund_excess(order, payer_share(order, order.price), late=payment)
@@ -335,7 +402,7 @@ def receive_samples(order: SampleOrder, by, note: str = "") -> SampleOrder:
     _require_member(by, order)
     _require_status(order, Status.CONFIRMED)
     note = _text(note, "note", gettext_lazy("说明"), 500, required=False)
-    return ORDER_FLOW.move(order, Status.SAMPLES_RECEIVED, by, note or "samples received")
+    return _move(order, Status.SAMPLES_RECEIVED, by, note or "samples received")
 
 
 def deliver_report(order: SampleOrder, by, uploaded) -> SampleOrder:
@@ -401,6 +468,6 @@ def cancel(order: SampleOrder, by, reason: str = "") -> tuple[SampleOrder, Decim
     _require_status(order, *MEMBER_CANCELLABLE)
     # The policy (module docstring): whoever may still cancel gets everything paid back.
     refund = payments.kept_total(order)
-    ORDER_FLOW.move(order, Status.CANCELLED, by, reason or "cancelled")
+    _move(order, Status.CANCELLED, by, reason or "cancelled")
     payments.refund(order, refund)
     return order, refund

@@ -53,7 +53,9 @@ def new(request: HttpRequest, code: str) -> HttpResponse:
 
 @login_required
 def mine(request: HttpRequest) -> HttpResponse:
-    orders = SampleOrder.objects.filter(user=request.user).select_related("instrument")
+    orders = SampleOrder.objects.filter(user=request.user)
+    services.expire_visible_overdue(orders)
+    orders = orders.select_related("instrument")
     return render(
         request,
         "sampletesting/list.html",
@@ -68,9 +70,9 @@ def mine(request: HttpRequest) -> HttpResponse:
 def queue(request: HttpRequest) -> HttpResponse:
     """Orders on the member's institutions' instruments; open ones unless a status is asked."""
     require_queue_reader(request.user)
-    orders = SampleOrder.objects.for_institution_members(request.user).select_related(
-        "instrument", "user"
-    )
+    orders = SampleOrder.objects.for_institution_members(request.user)
+    services.expire_visible_overdue(orders)
+    orders = orders.select_related("instrument", "user")
     orders, filters = status_filter(request, orders, Status, OPEN_STATUSES)
     page = page_of(request, orders.order_by("created_at", "pk"), PAGE_SIZE)
     return render(request, "sampletesting/list.html", {"page": page, "queue": True, **filters})
