@@ -179,8 +179,11 @@ def test_ledger_totals_equal_the_sum_of_the_rows_and_filters_hold(lab, settings)
     for hhmm in (("09:00", "10:00"), ("10:00", "11:00"), ("14:00", "16:00")):
         pk = booked_and_approved(lab, hhmm)
         api(startup).post(f"/api/v1/bookings/{pk}/pay/", {"method": "offline"}, format="json")
+        # Each transfer has its own bank reference (one already recorded is refused).
         member.post(
-            f"/api/v1/bookings/{pk}/confirm-offline-payment/", {"reference": "R"}, format="json"
+            f"/api/v1/bookings/{pk}/confirm-offline-payment/",
+            {"reference": f"R-{hhmm[0]}"},
+            format="json",
         )
     last = pk
     api(manager).post(f"/api/v1/bookings/{last}/cancel/", {"reason": "停电"}, format="json")

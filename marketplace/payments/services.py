@@ -202,8 +202,36 @@ def pending_offline_payment(payable, amount: Decimal, *, deadline=None) -> Payme
     return payment
 
 
+def _refuse_recorded_reference(payable, reference: str) -> None:
+    """One bank transfer is one payment: a reference already recorded as received by the same
+    institution (for this payable or another) is a 409, before anything is written. The
+    institution's row lock makes two members confirming the same reference at once take
+    turns."""
+    institution = spec_for(payable).institution(payable)
+    type(institution).objects.select_for_update().filter(pk=institution.pk).exists()
+    received_here = Q(pk__in=[])
+    for spec in registered():
+        received_here |= Q(**{spec.institution_lookup: institution.pk})
+    recorded = Payment.objects.filter(
+        received_here,
+        kind=PaymentKind.PAYMENT,
+        method=PaymentMethod.OFFLINE,
+        status=PaymentStatus.SUCCEEDED,
+        reference__iexact=reference,
+    )
+    if recorded.exists():
+        raise Conflict(
+            gettext("该转账流水号已登记过，同一笔转账不能确认两次，请核对后再填写"),
+            "duplicate_reference",
+            field="reference",
+        )
+
+
 def settle_offline(payable, amount: Decimal, reference: str, *, by=None) -> Payment:
-    """A member saw the transfer arrive: the pending offline row (or a new one) succeeds."""
+    """A member saw the transfer arrive: the pending offline row (or a new one) succeeds.
+    A reference the institution already recorded is refused (409 duplicate_reference)."""
+    reference = reference.strip()[:100]
+    _refuse_recorded_reference(payable, reference)
     payment, _created = _pending_offline(payable, amount)
     payment.status = PaymentStatus.SUCCEEDED
     payment.reference = reference[:100]
