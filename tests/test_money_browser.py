@@ -1,6 +1,7 @@
 """The bank-transfer journey in real headless Chromium (issue 13): book → approve → the payer
 sees payee and 汇款附言 → uploads the voucher → another member confirms → the payer cancels →
-a member records the refund → the payer sees it refunded."""
+a member records the refund → the payer sees it refunded; and the same for a sample-testing
+order."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from PIL import Image
 
 from marketplace.bookings.models import Booking
 from marketplace.catalogue.models import RefundTier
+from marketplace.sampletesting.models import SampleOrder
 from tests.factories import (
     InstitutionFactory,
     InstrumentFactory,
@@ -142,3 +144,98 @@ def test_the_bank_transfer_journey_ends_with_the_refund_seen_by_the_payer(live_s
     founder.close()
     booking.refresh_from_db()
     assert booking.paid_amount == Decimal("0.00")
+
+
+def test_the_sample_order_bank_transfer_journey_ends_with_the_refund_seen_by_the_payer(
+    live_server,
+    browser,  # noqa: F811
+):
+    """The same journey for a sample-testing order: request → quote → accept → bank transfer
+    with payee, 汇款附言 and deadline → voucher → another member confirms → the requester
+    cancels → a member records the refund → the requester sees it refunded."""
+    institution = InstitutionFactory(
+        code="YLU",
+        name="云岭理工大学",
+        payee_account_name="云岭理工大学",
+        payee_bank="中国工商银行昆明分行",
+        payee_account_number="2502 0000 1234 5678",
+    )
+    InstrumentFactory(
+        institution=institution,
+        code="YLU-XRD-01",
+        name="X射线衍射仪",
+        offers_sample_testing=True,
+        price_per_sample=Decimal("300.00"),
+    )
+    UserFactory(username="founder")
+    manager = UserFactory(username="labmanager")
+    MembershipFactory(user=manager, institution=institution, role="manager")
+    colleague = UserFactory(username="labstaff")
+    MembershipFactory(user=colleague, institution=institution, role="staff")
+    base = live_server.url
+
+    founder, page = as_user(browser, base, "founder")
+    page.goto(f"{base}/instruments/YLU-XRD-01/sample-order/")
+    page.fill("#id_sample_count", "3")
+    page.fill("#id_sample_description", "锂电池正极粉末，每份 2 g")
+    page.fill("#id_test_items", "物相分析")
+    submit(page, "#submit-order")
+    order = SampleOrder.objects.get()
+
+    lab, lab_page = as_user(browser, base, "labmanager")
+    lab_page.goto(f"{base}/sample-orders/{order.pk}/")
+    lab_page.fill("#id_price", "900.00")
+    lab_page.fill("#id_turnaround_days", "5")
+    submit(lab_page, "#quote")
+
+    page.goto(f"{base}/sample-orders/{order.pk}/")
+    submit(page, "#accept-quote")
+    submit(page, "#pay-offline")
+    assert page.inner_text("#order-status") == "待付款"
+    assert page.inner_text("#payee-bank") == "中国工商银行昆明分行"
+    assert page.inner_text("#payee-account") == "2502 0000 1234 5678"
+    assert page.inner_text("#transfer-amount") == "¥900.00 CNY"
+    code = page.inner_text("#reference-code")
+    assert code.startswith(f"S{order.pk:06d}-")
+    order.refresh_from_db()
+    deadline = order.hold_expires_at.astimezone(SHANGHAI).strftime("%Y-%m-%d %H:%M")
+    assert page.inner_text("#transfer-deadline") == deadline
+    page.set_input_files(
+        "#voucher-file", {"name": "网银回单.png", "mimeType": "image/png", "buffer": png_bytes()}
+    )
+    page.fill("#payer-reference-input", "ICBC-20261207-0077")
+    submit(page, "#upload-voucher")
+    assert page.inner_text("#payer-reference") == "ICBC-20261207-0077"
+
+    staff, staff_page = as_user(browser, base, "labstaff")
+    staff_page.goto(f"{base}/sample-orders/{order.pk}/")
+    assert staff_page.inner_text("#reference-code") == code
+    with staff_page.expect_download() as download:
+        staff_page.click("#voucher-link")
+    with open(download.value.path(), "rb") as handle:
+        assert handle.read(4) == b"\x89PNG"
+    staff_page.fill("#reference", "到账-0077")
+    submit(staff_page, "#confirm-payment")
+    assert staff_page.inner_text("#order-status") == "待送样"
+
+    page.goto(f"{base}/sample-orders/{order.pk}/")
+    page.fill("#cancel-reason", "改用其他检测方法")
+    submit(page, "#cancel")
+    assert page.inner_text("#order-status") == "已取消"
+    refund = order.payments.get(kind="refund")
+    assert page.inner_text(f"#refund-{refund.pk} .refund-status") == "处理中"
+
+    lab_page.goto(f"{base}/sample-orders/{order.pk}/")
+    lab_page.fill(f"#refund-reference-{refund.pk}", "退款-ICBC-9900")
+    submit(lab_page, f"#refund-{refund.pk} .record-refund")
+    lab.close()
+    staff.close()
+
+    page.goto(f"{base}/sample-orders/{order.pk}/")
+    assert page.inner_text(f"#refund-{refund.pk} .refund-status") == "成功"
+    assert "退款-ICBC-9900" in page.inner_text(f"#refund-{refund.pk}")
+    page.goto(f"{base}/payments/")
+    assert "退款-ICBC-9900" in page.content()
+    founder.close()
+    order.refresh_from_db()
+    assert order.paid_amount == Decimal("0.00")
