@@ -369,6 +369,17 @@ def test_the_offline_answer_carries_payee_reference_amount_and_a_72_hour_deadlin
     assert dt.datetime.fromisoformat(answer["deadline"]) == booking.hold_expires_at
 
 
+def test_a_bank_transfer_hold_never_runs_past_the_slot_start(approved, settings):
+    booking, startup, _manager, _colleague = approved
+    soon = timezone.now() + dt.timedelta(hours=settings.OFFLINE_PAYMENT_HOLD_HOURS / 2)
+    type(booking).objects.filter(pk=booking.pk).update(start=soon, end=soon + dt.timedelta(hours=2))
+    answer = services.pay(booking, startup, "offline", return_url="https://x.example/b")
+    booking.refresh_from_db()
+    assert booking.hold_expires_at == booking.start == soon
+    assert dt.datetime.fromisoformat(answer["deadline"]) == soon
+    assert Payment.objects.get(pk=answer["payment"]).deadline == soon
+
+
 def test_a_hold_that_ran_out_reads_expired_everywhere_and_a_late_confirmation_is_409(
     approved, client
 ):

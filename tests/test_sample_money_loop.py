@@ -21,6 +21,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from PIL import Image
 
+from marketplace.payments import payables
 from marketplace.payments import services as payments
 from marketplace.payments.models import Payment
 from marketplace.sampletesting import services
@@ -143,6 +144,43 @@ def test_an_accepted_quote_is_held_briefly_and_bank_transfer_extends_the_hold(
     shown = timezone.localtime(awaiting.hold_expires_at).strftime("%Y-%m-%d %H:%M")
     assert f'<dd id="transfer-deadline">{shown}</dd>' in page
     assert answer["reference_code"] in page and "2502 0000 1234 5678" in page
+
+
+def test_choosing_bank_transfer_again_does_not_hold_the_order_for_ever(lab, awaiting, settings):
+    """The offline hold counts from the first time bank transfer was chosen."""
+    _instrument, startup, _manager, _colleague = lab
+    first = services.pay(awaiting, startup, "offline", return_url="https://x.example/s")
+    # As if bank transfer had been chosen two days ago.
+    two_days_ago = timezone.now() - dt.timedelta(days=2)
+    held_until = two_days_ago + dt.timedelta(hours=settings.OFFLINE_PAYMENT_HOLD_HOURS)
+    Payment.objects.filter(pk=first["payment"]).update(created_at=two_days_ago, deadline=held_until)
+    SampleOrder.objects.filter(pk=awaiting.pk).update(hold_expires_at=held_until)
+    again = services.pay(awaiting, startup, "offline", return_url="https://x.example/s")
+    awaiting.refresh_from_db()
+    assert again["reference_code"] == first["reference_code"]
+    assert awaiting.hold_expires_at == held_until
+    assert dt.datetime.fromisoformat(again["deadline"]) == awaiting.hold_expires_at
+
+
+def test_a_late_transfer_on_an_order_a_subsidy_partly_covers_is_refunded_not_refused(
+    lab, awaiting, monkeypatch
+):
+    """The requester owes the quote less what a subsidy (创新券) covers: a second transfer of
+    that share is an over-payment sent back, as for bookings — not a 409."""
+    _instrument, startup, _manager, colleague = lab
+    covers = [lambda order: Decimal("600.00") if order.pk == awaiting.pk else Decimal("0.00")]
+    monkeypatch.setattr(payables, "_COVERS", covers)
+    answer = services.pay(awaiting, startup, "offline", return_url="https://x.example/s")
+    assert answer["amount"] == {"amount": "300.00", "currency": "CNY"}
+    services.confirm_offline_payment(awaiting, colleague, "ICBC-SHARE-1")
+    awaiting.refresh_from_db()
+    assert (awaiting.status, awaiting.paid_amount) == (Status.CONFIRMED, Decimal("300.00"))
+    services.confirm_offline_payment(awaiting, colleague, "ICBC-SHARE-2")
+    late = awaiting.payments.get(reference="ICBC-SHARE-2")
+    assert (late.status, late.amount) == ("succeeded", Decimal("300.00"))
+    refund = awaiting.payments.get(kind="refund")
+    assert (refund.refund_of, refund.amount, refund.status) == (late, Decimal("300.00"), "pending")
+    assert payments.kept_total(awaiting) == Decimal("300.00")
 
 
 @pytest.mark.stripe

@@ -21,6 +21,8 @@ from django.utils import timezone
 
 from marketplace.workflow import Conflict, Refused
 
+from .models import PaymentKind, PaymentMethod
+
 LAZY_BATCH = 200
 
 
@@ -42,8 +44,16 @@ def hold_for_bank_transfer(
     payable: models.Model, now: dt.datetime, not_after: dt.datetime | None = None
 ) -> dt.datetime:
     """The payer chose bank transfer: the hold is extended to the offline length (never
-    shortened); the deadline the payer is shown. The caller holds the payable's row lock."""
-    deadline = offline_deadline(now, not_after)
+    shortened), counted from the first time they chose it — choosing it again does not hold
+    the payable for ever; the deadline the payer is shown. The caller holds the payable's row
+    lock."""
+    first_chosen = (
+        payable.payments.filter(kind=PaymentKind.PAYMENT, method=PaymentMethod.OFFLINE)
+        .order_by("created_at")
+        .values_list("created_at", flat=True)
+        .first()
+    )
+    deadline = offline_deadline(min(first_chosen or now, now), not_after)
     if payable.hold_expires_at is None or payable.hold_expires_at < deadline:
         payable.hold_expires_at = deadline
         payable.save(update_fields=["hold_expires_at", "updated_at"])

@@ -364,12 +364,14 @@ def confirm_offline_payment(order: SampleOrder, by, reference: str) -> SampleOrd
     reference = _text(reference, "reference", gettext_lazy("转账凭证号"), 100)
     if refused := _refuse_if_expired(order):
         return refused
-    if order.status in PAID_STATUSES and order.price and order.paid_amount >= order.price:
-        late = payments.settle_offline(order, order.price, reference, by=by)
-        payments.refund_excess(order, order.price, late=late)
+    # What the requester pays: the quote less what a subsidy (创新券) covers, as for bookings.
+    due = payer_share(order, order.price or Decimal("0.00"))
+    if order.status in PAID_STATUSES and due > 0 and order.paid_amount >= due:
+        late = payments.settle_offline(order, due, reference, by=by)
+        payments.refund_excess(order, due, late=late)
         return order
     _require_status(order, Status.AWAITING_PAYMENT)
-    payments.settle_offline(order, payer_share(order, order.price), reference, by=by)
+    payments.settle_offline(order, due, reference, by=by)
     return _move(order, Status.CONFIRMED, by, f"offline payment {reference}")
 
 
