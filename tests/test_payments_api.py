@@ -84,7 +84,7 @@ def test_the_bank_transfer_journey_through_the_api(lab):
         {"file": png_upload(), "payer_reference": "ICBC-0001"},
         format="multipart",
     )
-    assert upload.status_code == 200, upload.json()
+    assert upload.status_code == 201, upload.json()
     assert (upload.json()["has_voucher"], upload.json()["payer_reference"]) == (True, "ICBC-0001")
 
     ledger = member.get("/api/v1/payments/").json()

@@ -415,10 +415,10 @@ def test_the_sample_bank_transfer_journey_through_the_api(lab):
     assert answer["deadline"]
     upload = payer.post(
         f"/api/v1/payments/{answer['payment']}/voucher/",
-        {"file": png_upload(), "payer_reference": "ICBC-S-0001"},
+        {"file": png_upload(), "reference": "ICBC-S-0001"},  # API.md's name
         format="multipart",
     )
-    assert upload.status_code == 200, upload.content
+    assert upload.status_code == 201, upload.content
     (row,) = member.get("/api/v1/payments/").json()["results"]
     assert (row["reference_code"], row["payer_reference"], row["has_voucher"]) == (
         answer["reference_code"],

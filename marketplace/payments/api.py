@@ -157,7 +157,7 @@ class VoucherView(APIView):
 
     @extend_schema(
         request={"multipart/form-data": VoucherUploadSerializer},
-        responses={200: PaymentRowSerializer, **WORKFLOW_ERRORS},
+        responses={201: PaymentRowSerializer, **WORKFLOW_ERRORS},
         summary="上传转账凭证 / upload the transfer voucher (payer)",
         operation_id="payments_voucher_upload",
         tags=TAGS,
@@ -165,8 +165,12 @@ class VoucherView(APIView):
     def post(self, request, pk: int):
         payment = services.payment_for(request.user, pk)
         body = validated(VoucherUploadSerializer, request.data)
-        services.attach_voucher(payment, request.user, body["file"], body["payer_reference"])
-        return Response(payment_row(services.statement(request.user).get(pk=payment.pk)))
+        reference = body["reference"] or body["payer_reference"]
+        services.attach_voucher(payment, request.user, body["file"], reference)
+        return Response(
+            payment_row(services.statement(request.user).get(pk=payment.pk)),
+            status=201,  # API.md: the voucher is a new upload
+        )
 
 
 class CompleteRefundView(APIView):

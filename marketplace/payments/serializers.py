@@ -98,6 +98,11 @@ class TotalsSerializer(serializers.Serializer):
 
 class VoucherUploadSerializer(serializers.Serializer):
     file = serializers.FileField(help_text="转账凭证: PDF, JPEG or PNG")
+    # The payer's own transfer number: `reference` as API.md names it; `payer_reference`, the
+    # name the payment row answers with, is accepted too.
+    reference = serializers.CharField(
+        max_length=100, required=False, allow_blank=True, default="", label=_("付款方转账流水号")
+    )
     payer_reference = serializers.CharField(
         max_length=100, required=False, allow_blank=True, default="", label=_("付款方转账流水号")
     )
