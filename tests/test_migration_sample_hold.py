@@ -13,19 +13,11 @@ from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone
 
+from tests.test_migration_payments_move import _migrate
+
 pytestmark = pytest.mark.django_db(transaction=True)
 
 BEFORE = [("sampletesting", "0002_sample_order_quote_version")]
-
-
-def _migrate(targets):
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    executor.migrate(targets)
-    executor.loader.build_graph()
-    named = {app for app, _name in targets}
-    at = [leaf for leaf in executor.loader.graph.leaf_nodes() if leaf[0] not in named]
-    return executor.loader.project_state(at + targets).apps
 
 
 def test_orders_awaiting_payment_get_the_bank_transfer_hold_and_others_none(settings):

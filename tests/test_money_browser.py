@@ -47,14 +47,73 @@ def submit(page, selector):
         page.click(selector)
 
 
-def test_the_bank_transfer_journey_ends_with_the_refund_seen_by_the_payer(live_server, browser):  # noqa: F811
-    institution = InstitutionFactory(
+def payee_institution():
+    return InstitutionFactory(
         code="YLU",
         name="云岭理工大学",
         payee_account_name="云岭理工大学",
         payee_bank="中国工商银行昆明分行",
         payee_account_number="2502 0000 1234 5678",
     )
+
+
+def lab_people(institution) -> None:
+    """The founder who pays, the lab's manager, and a staff member who confirms."""
+    UserFactory(username="founder")
+    manager = UserFactory(username="labmanager")
+    MembershipFactory(user=manager, institution=institution, role="manager")
+    colleague = UserFactory(username="labstaff")
+    MembershipFactory(user=colleague, institution=institution, role="staff")
+
+
+def transfer_with_voucher(page, *, amount: str, code_prefix: str, payer_reference: str) -> str:
+    """On the pay page after choosing bank transfer: payee, amount, 汇款附言 and deadline are
+    shown; the payer uploads a voucher with their reference. The 汇款附言."""
+    assert page.inner_text("#payee-bank") == "中国工商银行昆明分行"
+    assert page.inner_text("#payee-account") == "2502 0000 1234 5678"
+    assert page.inner_text("#transfer-amount") == amount
+    code = page.inner_text("#reference-code")
+    assert code.startswith(code_prefix)
+    assert page.inner_text("#transfer-deadline")
+    page.set_input_files(
+        "#voucher-file", {"name": "网银回单.png", "mimeType": "image/png", "buffer": png_bytes()}
+    )
+    page.fill("#payer-reference-input", payer_reference)
+    submit(page, "#upload-voucher")
+    assert page.inner_text("#payer-reference") == payer_reference
+    return code
+
+
+def another_member_confirms(browser, base, url, code, reference):  # noqa: F811
+    """A staff member sees the 汇款附言, downloads the voucher and confirms the transfer."""
+    staff, staff_page = as_user(browser, base, "labstaff")
+    staff_page.goto(url)
+    assert staff_page.inner_text("#reference-code") == code
+    with staff_page.expect_download() as download:
+        staff_page.click("#voucher-link")
+    with open(download.value.path(), "rb") as handle:
+        assert handle.read(4) == b"\x89PNG"
+    staff_page.fill("#reference", reference)
+    submit(staff_page, "#confirm-payment")
+    return staff, staff_page
+
+
+def refund_recorded_and_seen(page, lab_page, base, url, refund, reference) -> None:
+    """A member records the bank-transfer refund; the payer sees it succeeded, with its
+    reference, on the item's page and in their payment history."""
+    assert page.inner_text(f"#refund-{refund.pk} .refund-status") == "处理中"
+    lab_page.goto(url)
+    lab_page.fill(f"#refund-reference-{refund.pk}", reference)
+    submit(lab_page, f"#refund-{refund.pk} .record-refund")
+    page.goto(url)
+    assert page.inner_text(f"#refund-{refund.pk} .refund-status") == "成功"
+    assert reference in page.inner_text(f"#refund-{refund.pk}")
+    page.goto(f"{base}/payments/")
+    assert reference in page.content()
+
+
+def test_the_bank_transfer_journey_ends_with_the_refund_seen_by_the_payer(live_server, browser):  # noqa: F811
+    institution = payee_institution()
     instrument = InstrumentFactory(
         institution=institution,
         code="YLU-SEM-01",
@@ -71,11 +130,7 @@ def test_the_bank_transfer_journey_ends_with_the_refund_seen_by_the_payer(live_s
             instrument=instrument, weekday=weekday, start=dt.time(0, 0), end=dt.time(23, 30)
         )
     RefundTier.objects.create(instrument=instrument, hours_before=0, refund_percent=100)
-    UserFactory(username="founder")
-    manager = UserFactory(username="labmanager")
-    MembershipFactory(user=manager, institution=institution, role="manager")
-    colleague = UserFactory(username="labstaff")
-    MembershipFactory(user=colleague, institution=institution, role="staff")
+    lab_people(institution)
     base = live_server.url
     day = dt.datetime.now(SHANGHAI).date() + dt.timedelta(days=2)
     start = dt.datetime.combine(day, dt.time(10, 0), tzinfo=SHANGHAI)
@@ -96,52 +151,27 @@ def test_the_bank_transfer_journey_ends_with_the_refund_seen_by_the_payer(live_s
     submit(lab_page, "#approve")
     assert lab_page.inner_text("#booking-status") == "待付款"
 
-    page.goto(f"{base}/bookings/{booking.pk}/")
+    url = f"{base}/bookings/{booking.pk}/"
+    page.goto(url)
     submit(page, "#pay-offline")
-    assert page.inner_text("#payee-bank") == "中国工商银行昆明分行"
-    assert page.inner_text("#payee-account") == "2502 0000 1234 5678"
-    assert page.inner_text("#transfer-amount") == "¥450.00 CNY"
-    code = page.inner_text("#reference-code")
-    assert code.startswith(f"B{booking.pk:06d}-")
-    assert page.inner_text("#transfer-deadline")
-    page.set_input_files(
-        "#voucher-file", {"name": "网银回单.png", "mimeType": "image/png", "buffer": png_bytes()}
+    code = transfer_with_voucher(
+        page,
+        amount="¥450.00 CNY",
+        code_prefix=f"B{booking.pk:06d}-",
+        payer_reference="ICBC-20261207-0042",
     )
-    page.fill("#payer-reference-input", "ICBC-20261207-0042")
-    submit(page, "#upload-voucher")
-    assert page.inner_text("#payer-reference") == "ICBC-20261207-0042"
-
-    staff, staff_page = as_user(browser, base, "labstaff")
-    staff_page.goto(f"{base}/bookings/{booking.pk}/")
-    assert staff_page.inner_text("#reference-code") == code
-    with staff_page.expect_download() as download:
-        staff_page.click("#voucher-link")
-    with open(download.value.path(), "rb") as handle:
-        assert handle.read(4) == b"\x89PNG"
-    staff_page.fill("#reference", "到账-0042")
-    submit(staff_page, "#confirm-payment")
+    staff, staff_page = another_member_confirms(browser, base, url, code, "到账-0042")
     assert staff_page.inner_text("#booking-status") == "已确认"
 
-    page.goto(f"{base}/bookings/{booking.pk}/")
+    page.goto(url)
     submit(page, "#cancel")  # the confirmation page names the refund before anything happens
     assert page.inner_text("#refund-amount").startswith("¥")
     submit(page, "#confirm-cancel")
     assert page.inner_text("#booking-status") == "已取消"
     refund = booking.payments.get(kind="refund")
-    assert page.inner_text(f"#refund-{refund.pk} .refund-status") == "处理中"
-
-    lab_page.goto(f"{base}/bookings/{booking.pk}/")
-    lab_page.fill(f"#refund-reference-{refund.pk}", "退款-ICBC-7788")
-    submit(lab_page, f"#refund-{refund.pk} .record-refund")
-    lab.close()
-    staff.close()
-
-    page.goto(f"{base}/bookings/{booking.pk}/")
-    assert page.inner_text(f"#refund-{refund.pk} .refund-status") == "成功"
-    assert "退款-ICBC-7788" in page.inner_text(f"#refund-{refund.pk}")
-    page.goto(f"{base}/payments/")
-    assert "退款-ICBC-7788" in page.content()
-    founder.close()
+    refund_recorded_and_seen(page, lab_page, base, url, refund, "退款-ICBC-7788")
+    for context in (lab, staff, founder):
+        context.close()
     booking.refresh_from_db()
     assert booking.paid_amount == Decimal("0.00")
 
@@ -153,13 +183,7 @@ def test_the_sample_order_bank_transfer_journey_ends_with_the_refund_seen_by_the
     """The same journey for a sample-testing order: request → quote → accept → bank transfer
     with payee, 汇款附言 and deadline → voucher → another member confirms → the requester
     cancels → a member records the refund → the requester sees it refunded."""
-    institution = InstitutionFactory(
-        code="YLU",
-        name="云岭理工大学",
-        payee_account_name="云岭理工大学",
-        payee_bank="中国工商银行昆明分行",
-        payee_account_number="2502 0000 1234 5678",
-    )
+    institution = payee_institution()
     InstrumentFactory(
         institution=institution,
         code="YLU-XRD-01",
@@ -167,11 +191,7 @@ def test_the_sample_order_bank_transfer_journey_ends_with_the_refund_seen_by_the
         offers_sample_testing=True,
         price_per_sample=Decimal("300.00"),
     )
-    UserFactory(username="founder")
-    manager = UserFactory(username="labmanager")
-    MembershipFactory(user=manager, institution=institution, role="manager")
-    colleague = UserFactory(username="labstaff")
-    MembershipFactory(user=colleague, institution=institution, role="staff")
+    lab_people(institution)
     base = live_server.url
 
     founder, page = as_user(browser, base, "founder")
@@ -188,54 +208,30 @@ def test_the_sample_order_bank_transfer_journey_ends_with_the_refund_seen_by_the
     lab_page.fill("#id_turnaround_days", "5")
     submit(lab_page, "#quote")
 
-    page.goto(f"{base}/sample-orders/{order.pk}/")
+    url = f"{base}/sample-orders/{order.pk}/"
+    page.goto(url)
     submit(page, "#accept-quote")
     submit(page, "#pay-offline")
     assert page.inner_text("#order-status") == "待付款"
-    assert page.inner_text("#payee-bank") == "中国工商银行昆明分行"
-    assert page.inner_text("#payee-account") == "2502 0000 1234 5678"
-    assert page.inner_text("#transfer-amount") == "¥900.00 CNY"
-    code = page.inner_text("#reference-code")
-    assert code.startswith(f"S{order.pk:06d}-")
+    code = transfer_with_voucher(
+        page,
+        amount="¥900.00 CNY",
+        code_prefix=f"S{order.pk:06d}-",
+        payer_reference="ICBC-20261207-0077",
+    )
     order.refresh_from_db()
     deadline = order.hold_expires_at.astimezone(SHANGHAI).strftime("%Y-%m-%d %H:%M")
     assert page.inner_text("#transfer-deadline") == deadline
-    page.set_input_files(
-        "#voucher-file", {"name": "网银回单.png", "mimeType": "image/png", "buffer": png_bytes()}
-    )
-    page.fill("#payer-reference-input", "ICBC-20261207-0077")
-    submit(page, "#upload-voucher")
-    assert page.inner_text("#payer-reference") == "ICBC-20261207-0077"
-
-    staff, staff_page = as_user(browser, base, "labstaff")
-    staff_page.goto(f"{base}/sample-orders/{order.pk}/")
-    assert staff_page.inner_text("#reference-code") == code
-    with staff_page.expect_download() as download:
-        staff_page.click("#voucher-link")
-    with open(download.value.path(), "rb") as handle:
-        assert handle.read(4) == b"\x89PNG"
-    staff_page.fill("#reference", "到账-0077")
-    submit(staff_page, "#confirm-payment")
+    staff, staff_page = another_member_confirms(browser, base, url, code, "到账-0077")
     assert staff_page.inner_text("#order-status") == "待送样"
 
-    page.goto(f"{base}/sample-orders/{order.pk}/")
+    page.goto(url)
     page.fill("#cancel-reason", "改用其他检测方法")
     submit(page, "#cancel")
     assert page.inner_text("#order-status") == "已取消"
     refund = order.payments.get(kind="refund")
-    assert page.inner_text(f"#refund-{refund.pk} .refund-status") == "处理中"
-
-    lab_page.goto(f"{base}/sample-orders/{order.pk}/")
-    lab_page.fill(f"#refund-reference-{refund.pk}", "退款-ICBC-9900")
-    submit(lab_page, f"#refund-{refund.pk} .record-refund")
-    lab.close()
-    staff.close()
-
-    page.goto(f"{base}/sample-orders/{order.pk}/")
-    assert page.inner_text(f"#refund-{refund.pk} .refund-status") == "成功"
-    assert "退款-ICBC-9900" in page.inner_text(f"#refund-{refund.pk}")
-    page.goto(f"{base}/payments/")
-    assert "退款-ICBC-9900" in page.content()
-    founder.close()
+    refund_recorded_and_seen(page, lab_page, base, url, refund, "退款-ICBC-9900")
+    for context in (lab, staff, founder):
+        context.close()
     order.refresh_from_db()
     assert order.paid_amount == Decimal("0.00")

@@ -19,7 +19,6 @@ import pytest
 from django.core.files import File
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
-from PIL import Image
 
 from marketplace.payments import payables
 from marketplace.payments import services as payments
@@ -40,16 +39,11 @@ from tests.test_money_loop import (  # noqa: F401 — fixtures
     stripe_says,
     webhook,
 )
+from tests.test_payments_api import png_upload
 
 pytestmark = pytest.mark.django_db
 
 PRICE = Decimal("900.00")
-
-
-def png_upload(name="回单.png", extra=b"") -> SimpleUploadedFile:
-    buffer = io.BytesIO()
-    Image.new("RGB", (8, 8), (20, 120, 200)).save(buffer, format="PNG")
-    return SimpleUploadedFile(name, buffer.getvalue() + extra, content_type="image/png")
 
 
 @pytest.fixture
@@ -99,6 +93,12 @@ def run_out(order: SampleOrder) -> None:
     SampleOrder.objects.filter(pk=order.pk).update(
         hold_expires_at=timezone.now() - dt.timedelta(minutes=1)
     )
+
+
+def paid_at_stripe(client, capture, stripe_says, session: dict, event_id: str) -> None:
+    """Stripe now says the session is paid, and its checkout.session.completed arrives."""
+    stripe_says[session["session_id"]] = f"pi_{event_id}"
+    webhook(client, capture, event_id, "checkout.session.completed", {"id": session["session_id"]})
 
 
 def near(value: dt.datetime, expected: dt.datetime) -> bool:
@@ -253,14 +253,7 @@ def test_a_card_payment_arriving_after_the_hold_ran_out_goes_back(
     session = services.pay(awaiting, startup, "stripe", return_url="https://x.example/s")
     run_out(awaiting)
     assert services.get_order_for(startup, awaiting.pk).status == Status.EXPIRED
-    stripe_says[session["session_id"]] = "pi_after_hold"
-    webhook(
-        client,
-        django_capture_on_commit_callbacks,
-        "evt_late",
-        "checkout.session.completed",
-        {"id": session["session_id"]},
-    )
+    paid_at_stripe(client, django_capture_on_commit_callbacks, stripe_says, session, "evt_late")
     refund = Payment.objects.get(sample_order=awaiting, kind="refund")
     assert (refund.refund_of_id, refund.amount, refund.status) == (
         session["payment"],
@@ -288,24 +281,11 @@ def test_a_second_session_expires_the_first_and_a_late_payment_of_it_is_refunded
     second = services.pay(awaiting, startup, "stripe", return_url="https://x.example/s")
     assert expired_at_stripe == [first["session_id"]]
     assert Payment.objects.get(pk=first["payment"]).status == "cancelled"
-    stripe_says[second["session_id"]] = "pi_second"
-    webhook(
-        client,
-        django_capture_on_commit_callbacks,
-        "evt_s2",
-        "checkout.session.completed",
-        {"id": second["session_id"]},
-    )
+    paid_at_stripe(client, django_capture_on_commit_callbacks, stripe_says, second, "evt_s2")
     awaiting.refresh_from_db()
     assert awaiting.status == Status.CONFIRMED
-    stripe_says[first["session_id"]] = "pi_first"  # paid before Stripe could expire it
-    webhook(
-        client,
-        django_capture_on_commit_callbacks,
-        "evt_s1",
-        "checkout.session.completed",
-        {"id": first["session_id"]},
-    )
+    # The first session had been paid before Stripe could expire it: its event arrives late.
+    paid_at_stripe(client, django_capture_on_commit_callbacks, stripe_says, first, "evt_s1")
     refund = Payment.objects.get(sample_order=awaiting, kind="refund")
     assert (refund.refund_of_id, refund.amount, refund.status) == (
         first["payment"],
@@ -332,14 +312,7 @@ def test_card_then_transfer_withdraws_the_session_and_a_late_card_payment_goes_b
     assert expired_at_stripe == [card["session_id"]]
     assert Payment.objects.get(pk=card["payment"]).status == "cancelled"
     services.confirm_offline_payment(awaiting, colleague, "ICBC-S-01")
-    stripe_says[card["session_id"]] = "pi_card"
-    webhook(
-        client,
-        django_capture_on_commit_callbacks,
-        "evt_card_s",
-        "checkout.session.completed",
-        {"id": card["session_id"]},
-    )
+    paid_at_stripe(client, django_capture_on_commit_callbacks, stripe_says, card, "evt_card_s")
     refund = Payment.objects.get(sample_order=awaiting, kind="refund")
     assert (refund.refund_of_id, refund.method, refund.amount, refund.status) == (
         card["payment"],
