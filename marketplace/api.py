@@ -125,44 +125,58 @@ class TransitionSerializer(serializers.ModelSerializer):
         return local_iso(obj.at)
 
 
-def item_urlpatterns(prefix: str, name: str, list_view, detail_view, action_patterns) -> list:
-    """A workflow's API: GET (and POST) `{prefix}/` as `{name}-list`, GET `{prefix}/<pk>/` as
-    `{name}-detail`, then the action endpoints (`action_urlpatterns`)."""
-    from django.urls import path
+def workflow_urlpatterns(
+    workflow, prefix: str, list_view, detail, detail_serializer, *, tags, **names
+) -> list:
+    """A workflow's API from its declaration: GET (and POST) `{prefix}/` (`list_view`), GET
+    `{prefix}/<pk>/` — the item `workflow.get_for(user, pk)` finds, as `detail(item, user)`
+    shows it — then POST `{prefix}/<pk>/{action.api_path}/` for every action of `workflow`
+    that has one; the routes are named after the workflow (`sample-order-list`, …).
 
-    return [
-        path(f"{prefix}/", list_view.as_view(), name=f"{name}-list"),
-        path(f"{prefix}/<int:pk>/", detail_view.as_view(), name=f"{name}-detail"),
-        *action_patterns,
-    ]
-
-
-# --- A workflow's action endpoints, generated from its table of actions ---------------------
-
-
-def action_urlpatterns(
-    workflow,
-    *,
-    prefix: str,
-    detail,
-    detail_serializer,
-    tags,
-    operation_id=None,
-    detail_for_user: bool = False,
-):
-    """POST `{prefix}/<pk>/{action.api_path}/` for every action of `workflow` that has one.
-
-    `detail(item)` answers with the item as the API shows it after the action — or
-    `detail(item, user)` with `detail_for_user`, where what is shown depends on who asks; an
-    action's `respond(detail, result, item)` may wrap it (a cancel answers with the refund too).
-    `operation_id(action)` names the OpenAPI operation where a workflow had named them.
+    `names` name the OpenAPI operations where a workflow had named them: `operation_prefix`
+    ("sample_orders" → sample_orders_retrieve, sample_orders_quote, …) and `detail_summary`.
+    An action's `respond(show, result, item)` may wrap the detail (a cancel answers with the
+    refund too).
     """
     from django.urls import path
     from drf_spectacular.utils import extend_schema
     from rest_framework.permissions import IsAuthenticated
     from rest_framework.views import APIView
 
-    patterns = []
+    name = workflow.name.replace("_", "-")
+    operation_prefix = names.get("operation_prefix")
+
+    def schema(responses, operation: str, summary: str | None) -> dict:
+        schema = {"responses": responses, "tags": tags}
+        if summary:
+            schema["summary"] = summary
+        if operation_prefix is not None:
+            schema["operation_id"] = f"{operation_prefix}_{operation.replace('-', '_')}"
+        return schema
+
+    def view(class_name: str, method: str, function, documented: dict, doc=None):
+        return type(
+            f"{workflow.name.title().replace('_', '')}{class_name}View",
+            (APIView,),
+            {
+                "permission_classes": [IsAuthenticated],
+                method: extend_schema(**documented)(function),
+                "__doc__": doc,
+            },
+        ).as_view()
+
+    def get(self, request, pk: int):
+        return Response(detail(workflow.get_for(request.user, pk), request.user))
+
+    detail_schema = schema(
+        {200: detail_serializer, **READ_ERRORS}, "retrieve", names.get("detail_summary")
+    )
+    patterns = [
+        path(f"{prefix}/", list_view.as_view(), name=f"{name}-list"),
+        path(
+            f"{prefix}/<int:pk>/", view("Detail", "get", get, detail_schema), name=f"{name}-detail"
+        ),
+    ]
     for action in workflow.actions.values():
         if action.api_path is None:
             continue
@@ -171,34 +185,27 @@ def action_urlpatterns(
             item = workflow.get_for(request.user, pk)
             data = {} if _action.input is None else validated(_action.input, request.data)
             result = _action.perform(item, request.user, data, request)
-            show = (lambda obj: detail(obj, request.user)) if detail_for_user else detail
-            if _action.respond is not None:
-                return Response(_action.respond(show, result, item))
-            return Response(show(item))
+            if _action.respond is None:
+                return Response(detail(item, request.user))
+            return Response(_action.respond(lambda obj: detail(obj, request.user), result, item))
 
-        schema = {
+        responses = {200: action.response or detail_serializer, **WORKFLOW_ERRORS}
+        documented = {
             "request": action.input,
-            "responses": {200: action.response or detail_serializer, **WORKFLOW_ERRORS},
-            "summary": action.api_summary,
-            "tags": tags,
+            **schema(responses, action.api_path, action.api_summary),
         }
         if action.description:
-            schema["description"] = action.description
-        if operation_id is not None:
-            schema["operation_id"] = operation_id(action)
-        view = type(
-            f"{workflow.name.title()}{action.name.title().replace('_', '')}View",
-            (APIView,),
-            {
-                "permission_classes": [IsAuthenticated],
-                "post": extend_schema(**schema)(post),
-                "__doc__": action.api_summary,
-            },
-        )
+            documented["description"] = action.description
         patterns.append(
             path(
                 f"{prefix}/<int:pk>/{action.api_path}/",
-                view.as_view(),
+                view(
+                    action.name.title().replace("_", ""),
+                    "post",
+                    post,
+                    documented,
+                    action.api_summary,
+                ),
                 name=f"{workflow.name}-{action.api_path}",
             )
         )

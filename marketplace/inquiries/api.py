@@ -15,13 +15,12 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from marketplace.api import (
-    READ_ERRORS,
     WORKFLOW_ERRORS,
     MoneySerializer,
     TransitionSerializer,
-    action_urlpatterns,
     local_iso,
     validated,
+    workflow_urlpatterns,
 )
 from marketplace.api_views import ListView, list_schema
 from marketplace.catalogue.models import Technology
@@ -201,25 +200,14 @@ class InquiryListView(ListView):
         return visible.for_pages().order_by("-updated_at", "-pk")
 
 
-class InquiryDetailView(APIView):
-    permission_classes = [IsAuthenticated]
-
-    @extend_schema(
-        responses={200: InquiryDetailSerializer, **READ_ERRORS},
-        summary="洽谈详情与留言 / An inquiry with its thread and history",
-        operation_id="inquiries_retrieve",
-        tags=TAGS,
-    )
-    def get(self, request, pk: int):
-        return Response(inquiry_detail(services.get_inquiry_for(request.user, pk), request.user))
-
-
-action_patterns = action_urlpatterns(
+# GET and POST {prefix}/, GET {prefix}/<pk>/ and its actions (included by urls_api).
+urlpatterns = workflow_urlpatterns(
     INQUIRY_ACTIONS,
-    prefix="inquiries",
-    detail=inquiry_detail,
-    detail_serializer=InquiryDetailSerializer,
+    "inquiries",
+    InquiryListView,
+    inquiry_detail,
+    InquiryDetailSerializer,
     tags=TAGS,
-    operation_id=lambda action: f"inquiries_{action.api_path.replace('-', '_')}",
-    detail_for_user=True,
+    operation_prefix="inquiries",
+    detail_summary="洽谈详情与留言 / An inquiry with its thread and history",
 )

@@ -21,13 +21,12 @@ from rest_framework.views import APIView
 
 from marketplace.accounts.validators import validate_credit_code
 from marketplace.api import (
-    READ_ERRORS,
     WORKFLOW_ERRORS,
     TransitionSerializer,
-    action_urlpatterns,
     file_download,
     local_iso,
     validated,
+    workflow_urlpatterns,
 )
 from marketplace.api_views import ListView, list_schema
 from marketplace.catalogue.models import Incubator
@@ -153,7 +152,7 @@ def _detail_queryset():
     )
 
 
-def _detail(application: Application, user) -> dict:
+def application_detail(application: Application, user) -> dict:
     application = _detail_queryset().get(pk=application.pk)
     data = ResidencyApplicationDetailSerializer(application).data
     if services.reads_comments(user, application):
@@ -198,7 +197,9 @@ class IncubatorApplicationsView(APIView):
         data = dict(validated(ResidencyApplicationUploadSerializer, request.data))
         business_plan = data.pop("business_plan", None)
         application = services.submit_application(request.user, incubator, data, business_plan)
-        return Response(_detail(application, request.user), status=status.HTTP_201_CREATED)
+        return Response(
+            application_detail(application, request.user), status=status.HTTP_201_CREATED
+        )
 
 
 @list_schema(
@@ -222,20 +223,6 @@ class ApplicationListView(ListView):
         if wanted in Status.values:
             applications = applications.filter(status=wanted)
         return applications
-
-
-class ApplicationDetailView(APIView):
-    permission_classes = [IsAuthenticated]
-
-    @extend_schema(
-        responses={200: ResidencyApplicationDetailSerializer, **READ_ERRORS},
-        summary="入孵申请详情 / one residency application with its history",
-        operation_id="residency_applications_retrieve",
-        tags=TAGS,
-    )
-    def get(self, request, pk: int):
-        application = services.get_application_for(request.user, pk)
-        return Response(_detail(application, request.user))
 
 
 class CommentsView(APIView):
@@ -278,12 +265,14 @@ class BusinessPlanView(APIView):
         )
 
 
-action_patterns = action_urlpatterns(
+# GET and POST {prefix}/, GET {prefix}/<pk>/ and its actions (included by urls_api).
+urlpatterns = workflow_urlpatterns(
     RESIDENCY_ACTIONS,
-    prefix="applications",
-    detail=_detail,
-    detail_serializer=ResidencyApplicationDetailSerializer,
+    "applications",
+    ApplicationListView,
+    application_detail,
+    ResidencyApplicationDetailSerializer,
     tags=TAGS,
-    operation_id=lambda action: f"residency_applications_{action.name}",
-    detail_for_user=True,
+    operation_prefix="residency_applications",
+    detail_summary="入孵申请详情 / one residency application with its history",
 )

@@ -133,6 +133,6 @@ def detail_queryset():
     )
 
 
-def order_detail(order: SampleOrder) -> dict:
+def order_detail(order: SampleOrder, user=None) -> dict:
     """The order as the API shows it, with its log and payments."""
     return SampleOrderDetailSerializer(detail_queryset().get(pk=order.pk)).data
