@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from zoneinfo import ZoneInfo
 
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
@@ -66,6 +68,15 @@ def local_iso(moment) -> str | None:
     return moment.astimezone(SHANGHAI).isoformat() if moment else None
 
 
+@extend_schema_field(OpenApiTypes.STR)
+class LocalTimeField(serializers.ReadOnlyField):
+    """A stored moment of the object as `local_iso` shows it (+08:00); None stays None
+    (say `allow_null=True` where it may be missing, so the schema says so)."""
+
+    def to_representation(self, value) -> str | None:
+        return local_iso(value)
+
+
 def file_download(*media_types: str) -> dict:
     """The responses of a file download: the bytes (as any of `media_types`), 401 and 404."""
     from drf_spectacular.types import OpenApiTypes
@@ -114,15 +125,12 @@ def validated(serializer_class: type[serializers.Serializer], data) -> dict:
 class TransitionSerializer(serializers.ModelSerializer):
     """A row of a workflow's transition log; a subclass names its model in Meta."""
 
-    at = serializers.SerializerMethodField()
+    at = LocalTimeField()
     # System notes are stored as codes; the API shows them in the request's language.
     note = serializers.CharField(source="note_text", read_only=True)
 
     class Meta:
         fields = ["from_status", "to_status", "at", "note"]
-
-    def get_at(self, obj) -> str:
-        return local_iso(obj.at)
 
 
 def workflow_urlpatterns(

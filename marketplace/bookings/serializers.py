@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
-from marketplace.api import MoneySerializer, TransitionSerializer, local_iso
+from marketplace.api import LocalTimeField, MoneySerializer, TransitionSerializer
 from marketplace.money import money_json
 
 from .models import Booking, BookingTransition
@@ -19,9 +19,9 @@ class BookingSerializer(serializers.ModelSerializer):
     instrument = serializers.CharField(source="instrument.code")
     instrument_name = serializers.CharField(source="instrument.name")
     price = serializers.SerializerMethodField()
-    start = serializers.SerializerMethodField()
-    end = serializers.SerializerMethodField()
-    hold_expires_at = serializers.SerializerMethodField()
+    start = LocalTimeField()
+    end = LocalTimeField()
+    hold_expires_at = LocalTimeField(allow_null=True)
 
     class Meta:
         model = Booking
@@ -42,15 +42,6 @@ class BookingSerializer(serializers.ModelSerializer):
 
     def get_price(self, obj) -> MoneySerializer:
         return money_json(obj.price)
-
-    def get_start(self, obj) -> str:
-        return local_iso(obj.start)
-
-    def get_end(self, obj) -> str:
-        return local_iso(obj.end)
-
-    def get_hold_expires_at(self, obj) -> str | None:
-        return local_iso(obj.hold_expires_at)
 
 
 class BookingDetailSerializer(BookingSerializer):

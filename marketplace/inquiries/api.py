@@ -16,9 +16,9 @@ from rest_framework.views import APIView
 
 from marketplace.api import (
     WORKFLOW_ERRORS,
+    LocalTimeField,
     MoneySerializer,
     TransitionSerializer,
-    local_iso,
     validated,
     workflow_urlpatterns,
 )
@@ -40,7 +40,7 @@ class InquiryMessageSerializer(serializers.ModelSerializer):
     from_institution = serializers.SerializerMethodField(
         help_text="true when a member of the technology's institution wrote it"
     )
-    created_at = serializers.SerializerMethodField()
+    created_at = LocalTimeField()
 
     class Meta:
         model = InquiryMessage
@@ -50,9 +50,6 @@ class InquiryMessageSerializer(serializers.ModelSerializer):
         # Members may not inquire on their own listings, so anyone but the inquirer speaks for
         # the institution.
         return obj.author_id != obj.inquiry.inquirer_id
-
-    def get_created_at(self, obj) -> str:
-        return local_iso(obj.created_at)
 
 
 class InquiryTransitionSerializer(TransitionSerializer):
@@ -79,8 +76,8 @@ class InquirySerializer(serializers.ModelSerializer):
     deal = serializers.SerializerMethodField()
     details_under_nda = serializers.BooleanField(source="technology.details_under_nda")
     details_access_granted = serializers.BooleanField()
-    created_at = serializers.SerializerMethodField()
-    updated_at = serializers.SerializerMethodField()
+    created_at = LocalTimeField()
+    updated_at = LocalTimeField()
 
     class Meta:
         model = Inquiry
@@ -112,12 +109,6 @@ class InquirySerializer(serializers.ModelSerializer):
             "contract_date": obj.contract_date.isoformat(),
             "registration_no": obj.contract_registration_no,
         }
-
-    def get_created_at(self, obj) -> str:
-        return local_iso(obj.created_at)
-
-    def get_updated_at(self, obj) -> str:
-        return local_iso(obj.updated_at)
 
 
 class InquiryDetailSerializer(InquirySerializer):

@@ -22,9 +22,9 @@ from rest_framework.views import APIView
 from marketplace.accounts.validators import validate_credit_code
 from marketplace.api import (
     WORKFLOW_ERRORS,
+    LocalTimeField,
     TransitionSerializer,
     file_download,
-    local_iso,
     validated,
     workflow_urlpatterns,
 )
@@ -59,7 +59,7 @@ class ResidencyTransitionSerializer(TransitionSerializer):
 
 class ResidencyCommentSerializer(serializers.ModelSerializer):
     author = serializers.SerializerMethodField()
-    created_at = serializers.SerializerMethodField()
+    created_at = LocalTimeField()
 
     class Meta:
         model = ApplicationComment
@@ -68,17 +68,14 @@ class ResidencyCommentSerializer(serializers.ModelSerializer):
     def get_author(self, obj) -> str | None:
         return obj.author.get_username() if obj.author else None
 
-    def get_created_at(self, obj) -> str:
-        return local_iso(obj.created_at)
-
 
 class ResidencyApplicationSerializer(serializers.ModelSerializer):
     incubator = serializers.CharField(source="incubator.code")
     incubator_name = serializers.CharField(source="incubator.name")
     has_business_plan = serializers.SerializerMethodField()
-    created_at = serializers.SerializerMethodField()
-    updated_at = serializers.SerializerMethodField()
-    moved_in_at = serializers.SerializerMethodField()
+    created_at = LocalTimeField()
+    updated_at = LocalTimeField()
+    moved_in_at = LocalTimeField(allow_null=True)
 
     class Meta:
         model = Application
@@ -99,15 +96,6 @@ class ResidencyApplicationSerializer(serializers.ModelSerializer):
 
     def get_has_business_plan(self, obj) -> bool:
         return bool(obj.business_plan)
-
-    def get_created_at(self, obj) -> str:
-        return local_iso(obj.created_at)
-
-    def get_updated_at(self, obj) -> str:
-        return local_iso(obj.updated_at)
-
-    def get_moved_in_at(self, obj) -> str | None:
-        return local_iso(obj.moved_in_at)
 
 
 class ResidencyApplicationDetailSerializer(ResidencyApplicationSerializer):

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from marketplace.api import MoneySerializer, TransitionSerializer, local_iso, reason_serializer
+from marketplace.api import LocalTimeField, MoneySerializer, TransitionSerializer, reason_serializer
 from marketplace.money import money_json
 from marketplace.payments.models import Payment
 from marketplace.payments.serializers import PayRequestSerializer
@@ -36,7 +36,7 @@ class SampleOrderSerializer(serializers.ModelSerializer):
     instrument = serializers.CharField(source="instrument.code")
     instrument_name = serializers.CharField(source="instrument.name")
     price = serializers.SerializerMethodField()
-    created_at = serializers.SerializerMethodField()
+    created_at = LocalTimeField()
     has_report = serializers.SerializerMethodField()
 
     class Meta:
@@ -62,9 +62,6 @@ class SampleOrderSerializer(serializers.ModelSerializer):
     @extend_schema_field(MoneySerializer(allow_null=True))
     def get_price(self, obj):
         return money_json(obj.price)
-
-    def get_created_at(self, obj) -> str:
-        return local_iso(obj.created_at)
 
     def get_has_report(self, obj) -> bool:
         return bool(obj.report)
