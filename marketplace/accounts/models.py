@@ -24,6 +24,12 @@ TERMS_VERSION = "2026-12"
 PRIVACY_VERSION = "2026-12"
 
 
+# What a person tells the institutions about themselves (个人资料), then how they are told
+# things: the profile page and the API's /me edit the same fields, in this order.
+PROFILE_FIELDS = ("real_name", "organisation", "organisation_credit_code", "phone")
+SETTINGS_FIELDS = ("preferred_language", "email_notifications")
+
+
 class User(AbstractUser):
     """A person: an enterprise user, an institution member or a platform editor."""
 
@@ -97,6 +103,19 @@ class InstitutionQuerySet(models.QuerySet):
         if not user.is_authenticated:
             return self.none()
         return self.filter(memberships__user=user).distinct()
+
+
+# What an institution publishes about itself besides its name, type and region: the catalogue
+# import fills these and the API shows them, in this order.
+INSTITUTION_DETAILS = (
+    "credit_code",
+    "address",
+    "website",
+    "description",
+    "contact_name",
+    "contact_email",
+    "contact_phone",
+)
 
 
 class Institution(models.Model):
