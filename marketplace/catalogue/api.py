@@ -21,7 +21,7 @@ from rest_framework import exceptions, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from marketplace.accounts.models import Institution
+from marketplace.accounts.models import INSTITUTION_DETAILS, Institution
 from marketplace.api import DetailSerializer, ErrorSerializer, MoneySerializer
 from marketplace.money import money_json
 
@@ -48,13 +48,7 @@ class InstitutionSerializer(serializers.ModelSerializer):
             "type_name",
             "region",
             "region_name",
-            "credit_code",
-            "address",
-            "website",
-            "description",
-            "contact_name",
-            "contact_email",
-            "contact_phone",
+            *INSTITUTION_DETAILS,
             "url",
         ]
 
