@@ -162,11 +162,9 @@ class TechnologyInquiryCreateView(APIView):
         tags=TAGS,
     )
     def post(self, request, code: str):
-        technology = (
-            Technology.objects.published().select_related("institution").filter(code=code).first()
+        technology = Technology.objects.published_or_raise(
+            code, NotFound(gettext("科技成果不存在"), "not_found")
         )
-        if technology is None:
-            raise NotFound(gettext("科技成果不存在"), "not_found")
         body = request.data if isinstance(request.data, dict) else {}
         data = validated(InquiryCreateSerializer, body)
         inquiry = services.open_inquiry(

@@ -177,11 +177,9 @@ class IncubatorApplicationsView(APIView):
         tags=TAGS,
     )
     def post(self, request, code: str):
-        incubator = (
-            Incubator.objects.published().select_related("institution").filter(code=code).first()
+        incubator = Incubator.objects.published_or_raise(
+            code, NotFound(gettext("孵化载体不存在"), "not_found")
         )
-        if incubator is None:
-            raise NotFound(gettext("孵化载体不存在"), "not_found")
         data = dict(validated(ResidencyApplicationUploadSerializer, request.data))
         business_plan = data.pop("business_plan", None)
         application = services.submit_application(request.user, incubator, data, business_plan)

@@ -52,11 +52,7 @@ class InstrumentSampleOrdersView(APIView):
         tags=TAGS,
     )
     def post(self, request, code: str):
-        instrument = (
-            Instrument.objects.published().select_related("institution").filter(code=code).first()
-        )
-        if instrument is None:
-            raise NotFound(gettext("仪器不存在"))
+        instrument = Instrument.objects.published_or_raise(code, NotFound(gettext("仪器不存在")))
         data = validated(SampleOrderRequestSerializer, request.data)
         order = services.request_order(request.user, instrument, **data)
         return Response(order_detail(order), status=status.HTTP_201_CREATED)
