@@ -134,15 +134,24 @@ class TransitionSerializer(serializers.ModelSerializer):
 
 
 def workflow_urlpatterns(
-    workflow, prefix: str, list_view, detail, detail_serializer, *, tags, **names
+    workflow,
+    prefix: str,
+    list_view,
+    detail,
+    detail_serializer,
+    *,
+    tags,
+    operation_prefix: str | None = None,
+    detail_summary: str | None = None,
 ) -> list:
     """A workflow's API from its declaration: GET (and POST) `{prefix}/` (`list_view`), GET
     `{prefix}/<pk>/` — the item `workflow.get_for(user, pk)` finds, as `detail(item, user)`
     shows it — then POST `{prefix}/<pk>/{action.api_path}/` for every action of `workflow`
     that has one; the routes are named after the workflow (`sample-order-list`, …).
 
-    `names` name the OpenAPI operations where a workflow had named them: `operation_prefix`
-    ("sample_orders" → sample_orders_retrieve, sample_orders_quote, …) and `detail_summary`.
+    `operation_prefix` names the OpenAPI operations where a workflow had named them
+    ("sample_orders" → sample_orders_retrieve, sample_orders_quote, …); `detail_summary` is
+    the detail's summary.
     An action's `respond(show, result, item)` may wrap the detail (a cancel answers with the
     refund too).
     """
@@ -152,7 +161,6 @@ def workflow_urlpatterns(
     from rest_framework.views import APIView
 
     name = workflow.name.replace("_", "-")
-    operation_prefix = names.get("operation_prefix")
 
     def schema(responses, operation: str, summary: str | None) -> dict:
         schema = {"responses": responses, "tags": tags}
@@ -176,9 +184,7 @@ def workflow_urlpatterns(
     def get(self, request, pk: int):
         return Response(detail(workflow.get_for(request.user, pk), request.user))
 
-    detail_schema = schema(
-        {200: detail_serializer, **READ_ERRORS}, "retrieve", names.get("detail_summary")
-    )
+    detail_schema = schema({200: detail_serializer, **READ_ERRORS}, "retrieve", detail_summary)
     patterns = [
         path(f"{prefix}/", list_view.as_view(), name=f"{name}-list"),
         path(
