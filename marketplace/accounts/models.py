@@ -9,6 +9,7 @@ from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from marketplace.model_fields import Timestamped
 from marketplace.regions import Region
 
 from .validators import validate_code, validate_credit_code
@@ -118,7 +119,7 @@ INSTITUTION_DETAILS = (
 )
 
 
-class Institution(models.Model):
+class Institution(Timestamped):
     """A university, institute, incubator operator or enterprise that lists resources."""
 
     code = models.CharField(_("机构编码"), max_length=64, unique=True, validators=[validate_code])
@@ -143,8 +144,6 @@ class Institution(models.Model):
     payee_account_name = models.CharField(_("收款户名"), max_length=200, blank=True)
     payee_bank = models.CharField(_("开户行"), max_length=200, blank=True)
     payee_account_number = models.CharField(_("收款账号"), max_length=64, blank=True)
-    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 
     objects = InstitutionQuerySet.as_manager()
 
