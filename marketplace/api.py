@@ -10,6 +10,8 @@ from rest_framework import serializers
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 
+from marketplace.money import money_json
+
 
 class Pagination(PageNumberPagination):
     """`?page=N&page_size=M` (M ≤ 100) → {"count", "next", "previous", "results"}."""
@@ -75,6 +77,15 @@ class LocalTimeField(serializers.ReadOnlyField):
 
     def to_representation(self, value) -> str | None:
         return local_iso(value)
+
+
+@extend_schema_field(MoneySerializer)
+class MoneyField(serializers.ReadOnlyField):
+    """A stored amount of the object as `money_json` shows it ({"amount", "currency"}); None
+    stays None (say `allow_null=True` where it may be missing, so the schema says so)."""
+
+    def to_representation(self, value) -> dict | None:
+        return money_json(value)
 
 
 def file_download(*media_types: str) -> dict:

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
-from marketplace.api import LocalTimeField, MoneySerializer, TransitionSerializer
-from marketplace.money import money_json
+from marketplace.api import LocalTimeField, MoneyField, TransitionSerializer
 
 from .models import Booking, BookingTransition
 
@@ -18,7 +17,7 @@ class BookingTransitionSerializer(TransitionSerializer):
 class BookingSerializer(serializers.ModelSerializer):
     instrument = serializers.CharField(source="instrument.code")
     instrument_name = serializers.CharField(source="instrument.name")
-    price = serializers.SerializerMethodField()
+    price = MoneyField()
     start = LocalTimeField()
     end = LocalTimeField()
     hold_expires_at = LocalTimeField(allow_null=True)
@@ -39,9 +38,6 @@ class BookingSerializer(serializers.ModelSerializer):
             "reject_reason",
             "actual_minutes",
         ]
-
-    def get_price(self, obj) -> MoneySerializer:
-        return money_json(obj.price)
 
 
 class BookingDetailSerializer(BookingSerializer):

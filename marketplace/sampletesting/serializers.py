@@ -4,11 +4,9 @@ from __future__ import annotations
 
 from django.db.models import Prefetch
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from marketplace.api import LocalTimeField, MoneySerializer, TransitionSerializer, reason_serializer
-from marketplace.money import money_json
+from marketplace.api import LocalTimeField, MoneyField, TransitionSerializer, reason_serializer
 from marketplace.payments.models import Payment
 from marketplace.payments.serializers import PayRequestSerializer
 
@@ -22,20 +20,17 @@ class SampleOrderTransitionSerializer(TransitionSerializer):
 
 
 class SampleOrderPaymentSerializer(serializers.ModelSerializer):
-    amount = serializers.SerializerMethodField()
+    amount = MoneyField()
 
     class Meta:
         model = Payment
         fields = ["kind", "method", "status", "amount", "reference"]
 
-    def get_amount(self, obj) -> MoneySerializer:
-        return money_json(obj.amount)
-
 
 class SampleOrderSerializer(serializers.ModelSerializer):
     instrument = serializers.CharField(source="instrument.code")
     instrument_name = serializers.CharField(source="instrument.name")
-    price = serializers.SerializerMethodField()
+    price = MoneyField(allow_null=True)
     created_at = LocalTimeField()
     has_report = serializers.SerializerMethodField()
 
@@ -58,10 +53,6 @@ class SampleOrderSerializer(serializers.ModelSerializer):
             "has_report",
             "created_at",
         ]
-
-    @extend_schema_field(MoneySerializer(allow_null=True))
-    def get_price(self, obj):
-        return money_json(obj.price)
 
     def get_has_report(self, obj) -> bool:
         return bool(obj.report)
