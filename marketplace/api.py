@@ -4,9 +4,13 @@ from __future__ import annotations
 
 from zoneinfo import ZoneInfo
 
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
+
+from marketplace.money import money_json
 
 
 class Pagination(PageNumberPagination):
@@ -66,6 +70,24 @@ def local_iso(moment) -> str | None:
     return moment.astimezone(SHANGHAI).isoformat() if moment else None
 
 
+@extend_schema_field(OpenApiTypes.STR)
+class LocalTimeField(serializers.ReadOnlyField):
+    """A stored moment of the object as `local_iso` shows it (+08:00); None stays None
+    (say `allow_null=True` where it may be missing, so the schema says so)."""
+
+    def to_representation(self, value) -> str | None:
+        return local_iso(value)
+
+
+@extend_schema_field(MoneySerializer)
+class MoneyField(serializers.ReadOnlyField):
+    """A stored amount of the object as `money_json` shows it ({"amount", "currency"}); None
+    stays None (say `allow_null=True` where it may be missing, so the schema says so)."""
+
+    def to_representation(self, value) -> dict | None:
+        return money_json(value)
+
+
 def file_download(*media_types: str) -> dict:
     """The responses of a file download: the bytes (as any of `media_types`), 401 and 404."""
     from drf_spectacular.types import OpenApiTypes
@@ -114,55 +136,72 @@ def validated(serializer_class: type[serializers.Serializer], data) -> dict:
 class TransitionSerializer(serializers.ModelSerializer):
     """A row of a workflow's transition log; a subclass names its model in Meta."""
 
-    at = serializers.SerializerMethodField()
+    at = LocalTimeField()
     # System notes are stored as codes; the API shows them in the request's language.
     note = serializers.CharField(source="note_text", read_only=True)
 
     class Meta:
         fields = ["from_status", "to_status", "at", "note"]
 
-    def get_at(self, obj) -> str:
-        return local_iso(obj.at)
 
-
-def item_urlpatterns(prefix: str, name: str, list_view, detail_view, action_patterns) -> list:
-    """A workflow's API: GET (and POST) `{prefix}/` as `{name}-list`, GET `{prefix}/<pk>/` as
-    `{name}-detail`, then the action endpoints (`action_urlpatterns`)."""
-    from django.urls import path
-
-    return [
-        path(f"{prefix}/", list_view.as_view(), name=f"{name}-list"),
-        path(f"{prefix}/<int:pk>/", detail_view.as_view(), name=f"{name}-detail"),
-        *action_patterns,
-    ]
-
-
-# --- A workflow's action endpoints, generated from its table of actions ---------------------
-
-
-def action_urlpatterns(
+def workflow_urlpatterns(
     workflow,
-    *,
     prefix: str,
+    list_view,
     detail,
     detail_serializer,
+    *,
     tags,
-    operation_id=None,
-    detail_for_user: bool = False,
-):
-    """POST `{prefix}/<pk>/{action.api_path}/` for every action of `workflow` that has one.
+    operation_prefix: str | None = None,
+    detail_summary: str | None = None,
+) -> list:
+    """A workflow's API from its declaration: GET (and POST) `{prefix}/` (`list_view`), GET
+    `{prefix}/<pk>/` — the item `workflow.get_for(user, pk)` finds, as `detail(item, user)`
+    shows it — then POST `{prefix}/<pk>/{action.api_path}/` for every action of `workflow`
+    that has one; the routes are named after the workflow (`sample-order-list`, …).
 
-    `detail(item)` answers with the item as the API shows it after the action — or
-    `detail(item, user)` with `detail_for_user`, where what is shown depends on who asks; an
-    action's `respond(detail, result, item)` may wrap it (a cancel answers with the refund too).
-    `operation_id(action)` names the OpenAPI operation where a workflow had named them.
+    `operation_prefix` names the OpenAPI operations where a workflow had named them
+    ("sample_orders" → sample_orders_retrieve, sample_orders_quote, …); `detail_summary` is
+    the detail's summary.
+    An action's `respond(show, result, item)` may wrap the detail (a cancel answers with the
+    refund too).
     """
     from django.urls import path
     from drf_spectacular.utils import extend_schema
     from rest_framework.permissions import IsAuthenticated
     from rest_framework.views import APIView
 
-    patterns = []
+    name = workflow.name.replace("_", "-")
+
+    def schema(responses, operation: str, summary: str | None) -> dict:
+        schema = {"responses": responses, "tags": tags}
+        if summary:
+            schema["summary"] = summary
+        if operation_prefix is not None:
+            schema["operation_id"] = f"{operation_prefix}_{operation.replace('-', '_')}"
+        return schema
+
+    def view(class_name: str, method: str, function, documented: dict, doc=None):
+        return type(
+            f"{workflow.name.title().replace('_', '')}{class_name}View",
+            (APIView,),
+            {
+                "permission_classes": [IsAuthenticated],
+                method: extend_schema(**documented)(function),
+                "__doc__": doc,
+            },
+        ).as_view()
+
+    def get(self, request, pk: int):
+        return Response(detail(workflow.get_for(request.user, pk), request.user))
+
+    detail_schema = schema({200: detail_serializer, **READ_ERRORS}, "retrieve", detail_summary)
+    patterns = [
+        path(f"{prefix}/", list_view.as_view(), name=f"{name}-list"),
+        path(
+            f"{prefix}/<int:pk>/", view("Detail", "get", get, detail_schema), name=f"{name}-detail"
+        ),
+    ]
     for action in workflow.actions.values():
         if action.api_path is None:
             continue
@@ -171,34 +210,27 @@ def action_urlpatterns(
             item = workflow.get_for(request.user, pk)
             data = {} if _action.input is None else validated(_action.input, request.data)
             result = _action.perform(item, request.user, data, request)
-            show = (lambda obj: detail(obj, request.user)) if detail_for_user else detail
-            if _action.respond is not None:
-                return Response(_action.respond(show, result, item))
-            return Response(show(item))
+            if _action.respond is None:
+                return Response(detail(item, request.user))
+            return Response(_action.respond(lambda obj: detail(obj, request.user), result, item))
 
-        schema = {
+        responses = {200: action.response or detail_serializer, **WORKFLOW_ERRORS}
+        documented = {
             "request": action.input,
-            "responses": {200: action.response or detail_serializer, **WORKFLOW_ERRORS},
-            "summary": action.api_summary,
-            "tags": tags,
+            **schema(responses, action.api_path, action.api_summary),
         }
         if action.description:
-            schema["description"] = action.description
-        if operation_id is not None:
-            schema["operation_id"] = operation_id(action)
-        view = type(
-            f"{workflow.name.title()}{action.name.title().replace('_', '')}View",
-            (APIView,),
-            {
-                "permission_classes": [IsAuthenticated],
-                "post": extend_schema(**schema)(post),
-                "__doc__": action.api_summary,
-            },
-        )
+            documented["description"] = action.description
         patterns.append(
             path(
                 f"{prefix}/<int:pk>/{action.api_path}/",
-                view.as_view(),
+                view(
+                    action.name.title().replace("_", ""),
+                    "post",
+                    post,
+                    documented,
+                    action.api_summary,
+                ),
                 name=f"{workflow.name}-{action.api_path}",
             )
         )

@@ -4,6 +4,17 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Timestamped(models.Model):
+    """When a row was made (创建时间) and last changed (更新时间)."""
+
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    class Meta:
+        abstract = True
 
 
 def optional_link(verbose_name, to=settings.AUTH_USER_MODEL, **options) -> models.ForeignKey:

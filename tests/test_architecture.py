@@ -168,3 +168,47 @@ def test_apps_beside_the_workflows_and_the_workflows_ignore_each_other():
         )
     ]
     assert offenders == []
+
+
+def test_no_import_circles_across_packages_at_most_one():
+    """Circles that run between packages (e.g. search ↔ cms) count too: one at the most."""
+    assert len(_cycles(import_graph(), "")) <= 1
+
+
+# The layers of docs/architecture.md, lowest first: a module may import its own layer and the
+# ones below. `marketplace` itself (the package) and its small shared modules are the kernel.
+LAYERS = {
+    "kernel": KERNEL | {"countries", "marketplace"},
+    "catalogue": {"catalogue", "search"},
+    "workflows": WORKFLOWS | BESIDE_WORKFLOWS,
+    "top": {"sharing", "oversight", "workspace", "demo", "cms"},
+    "wiring": {"config"},
+}
+LAYER_OF = {part: rank for rank, parts in enumerate(LAYERS.values()) for part in parts}
+# Today's imports that run back up: search indexes and facets the CMS's pages (search.documents,
+# search.facets, search.signals → cms.models), imported inside functions.
+MAX_IMPORTS_UP = 5
+
+
+def imports_up() -> list[str]:
+    return [
+        f"{source} → {target}"
+        for source, targets in sorted(import_graph().items())
+        for target in sorted(targets)
+        if LAYER_OF[_part(target)] > LAYER_OF[_part(source)]
+    ]
+
+
+def test_every_module_has_a_layer():
+    modules = {*import_graph(), *(t for targets in import_graph().values() for t in targets)}
+    assert sorted({_part(module) for module in modules} - LAYER_OF.keys()) == []
+
+
+def test_few_imports_run_back_up_from_a_lower_layer_to_a_higher_one():
+    assert len(imports_up()) <= MAX_IMPORTS_UP, imports_up()
+
+
+def test_the_layer_check_sees_an_import_up():
+    """A kernel module importing a workflow would be counted (the check is not vacuous)."""
+    assert LAYER_OF[_part("marketplace.bookings.services")] > LAYER_OF[_part("marketplace.api")]
+    assert LAYER_OF[_part("config.api")] > LAYER_OF[_part("search.documents")]

@@ -11,7 +11,7 @@ from rest_framework.authtoken.models import Token
 
 from marketplace.bookings import services
 from marketplace.payments import webhooks
-from marketplace.payments.models import Payment, StripeEvent
+from marketplace.payments.models import Payment, PaymentMethod, StripeEvent
 from tests.booking_fixtures import at
 
 pytestmark = pytest.mark.django_db
@@ -184,7 +184,7 @@ def test_paying_online_from_the_booking_page_redirects_to_stripe_checkout(client
     response = client.post(f"/bookings/{booking.pk}/pay/", {"method": "stripe"})
     assert response.status_code == 302
     assert response["Location"].startswith("https://")
-    assert Payment.objects.get(booking=booking).method == "stripe"
+    assert Payment.objects.get(booking=booking).method == PaymentMethod.STRIPE
 
 
 @pytest.mark.stripe

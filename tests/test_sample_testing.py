@@ -17,7 +17,7 @@ from rest_framework.authtoken.models import Token
 
 from marketplace.notifications.models import Notification
 from marketplace.notifications.services import send_pending
-from marketplace.payments.models import Payment
+from marketplace.payments.models import Payment, PaymentMethod
 from marketplace.sampletesting import services
 from marketplace.sampletesting.models import SampleOrder, SampleOrderTransition, Status
 from marketplace.sampletesting.services import TRANSITIONS
@@ -790,7 +790,7 @@ def test_paying_online_from_the_order_page_redirects_to_stripe_checkout(
     response = client.post(f"/sample-orders/{awaiting_payment.pk}/pay/", {"method": "stripe"})
     assert response.status_code == 302
     assert response["Location"].startswith("http")
-    assert Payment.objects.get(sample_order=awaiting_payment).method == "stripe"
+    assert Payment.objects.get(sample_order=awaiting_payment).method == PaymentMethod.STRIPE
 
 
 def test_without_stripe_the_order_page_offers_only_bank_transfer(

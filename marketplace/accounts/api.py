@@ -18,7 +18,7 @@ from rest_framework.views import APIView
 from marketplace.api import DetailSerializer, ErrorSerializer
 
 from . import services
-from .models import User
+from .models import PROFILE_FIELDS, SETTINGS_FIELDS, User
 from .tokens import issue_token
 
 
@@ -78,12 +78,8 @@ class MeSerializer(serializers.ModelSerializer):
             "email",
             "institutions",
             "calendar_url",
-            "real_name",
-            "organisation",
-            "organisation_credit_code",
-            "phone",
-            "preferred_language",
-            "email_notifications",
+            *PROFILE_FIELDS,
+            *SETTINGS_FIELDS,
             "profile_complete",
         ]
 

@@ -9,7 +9,7 @@ from django.template import loader
 from django.utils.translation import gettext_lazy as _
 
 from . import services
-from .models import User
+from .models import PROFILE_FIELDS, SETTINGS_FIELDS, User
 
 
 class RegistrationForm(forms.Form):
@@ -68,14 +68,7 @@ class ProfileForm(forms.ModelForm):
 
     class Meta:
         model = User
-        fields = [
-            "real_name",
-            "organisation",
-            "organisation_credit_code",
-            "phone",
-            "preferred_language",
-            "email_notifications",
-        ]
+        fields = [*PROFILE_FIELDS, *SETTINGS_FIELDS]
         help_texts = {
             "organisation_credit_code": _("18 位，企业可在营业执照上找到；个人可不填。"),
             "preferred_language": _("平台发给您的邮件使用此语言。"),

@@ -9,6 +9,7 @@ from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from marketplace.model_fields import Timestamped
 from marketplace.regions import Region
 
 from .validators import validate_code, validate_credit_code
@@ -22,6 +23,12 @@ def new_calendar_token() -> str:
 # changes materially, so new consents name the text that was agreed to.
 TERMS_VERSION = "2026-12"
 PRIVACY_VERSION = "2026-12"
+
+
+# What a person tells the institutions about themselves (个人资料), then how they are told
+# things: the profile page and the API's /me edit the same fields, in this order.
+PROFILE_FIELDS = ("real_name", "organisation", "organisation_credit_code", "phone")
+SETTINGS_FIELDS = ("preferred_language", "email_notifications")
 
 
 class User(AbstractUser):
@@ -99,7 +106,20 @@ class InstitutionQuerySet(models.QuerySet):
         return self.filter(memberships__user=user).distinct()
 
 
-class Institution(models.Model):
+# What an institution publishes about itself besides its name, type and region: the catalogue
+# import fills these and the API shows them, in this order.
+INSTITUTION_DETAILS = (
+    "credit_code",
+    "address",
+    "website",
+    "description",
+    "contact_name",
+    "contact_email",
+    "contact_phone",
+)
+
+
+class Institution(Timestamped):
     """A university, institute, incubator operator or enterprise that lists resources."""
 
     code = models.CharField(_("机构编码"), max_length=64, unique=True, validators=[validate_code])
@@ -124,8 +144,6 @@ class Institution(models.Model):
     payee_account_name = models.CharField(_("收款户名"), max_length=200, blank=True)
     payee_bank = models.CharField(_("开户行"), max_length=200, blank=True)
     payee_account_number = models.CharField(_("收款账号"), max_length=64, blank=True)
-    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 
     objects = InstitutionQuerySet.as_manager()
 

@@ -17,9 +17,6 @@ class AccountError(Exception):
     """A request that cannot be carried out; the message is for the person who asked."""
 
 
-PROFILE_FIELDS = ("real_name", "organisation", "organisation_credit_code", "phone")
-
-
 def register_user(
     *, username: str, email: str, password: str, consent: bool = False, **profile
 ) -> User:

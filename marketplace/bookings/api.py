@@ -7,21 +7,16 @@ import datetime as dt
 from django.db.models import Prefetch
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
-from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
 from marketplace.api import (
-    READ_ERRORS,
     WORKFLOW_ERRORS,
-    action_urlpatterns,
     validated,
 )
 from marketplace.api_views import ListView, list_schema
 from marketplace.catalogue.models import Instrument
 
 from . import services
-from .actions import BOOKING_ACTIONS
 from .models import Booking, BookingTransition
 from .serializers import BookingDetailSerializer, BookingSerializer
 
@@ -96,25 +91,5 @@ class BookingListView(ListView):
         return Response(BookingSerializer(booking).data, status=status.HTTP_201_CREATED)
 
 
-class BookingDetailView(APIView):
-    permission_classes = [IsAuthenticated]
-
-    @extend_schema(
-        responses={200: BookingDetailSerializer, **READ_ERRORS},
-        tags=["bookings"],
-    )
-    def get(self, request, pk: int):
-        return Response(_detail(services.get_booking_for(request.user, pk)))
-
-
-def _detail(booking: Booking) -> dict:
+def booking_detail(booking: Booking, user=None) -> dict:
     return BookingDetailSerializer(_queryset().get(pk=booking.pk)).data
-
-
-action_patterns = action_urlpatterns(
-    BOOKING_ACTIONS,
-    prefix="bookings",
-    detail=_detail,
-    detail_serializer=BookingDetailSerializer,
-    tags=["bookings"],
-)

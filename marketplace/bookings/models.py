@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from marketplace.accounts import permissions
 from marketplace.catalogue.models import Instrument
-from marketplace.model_fields import person
+from marketplace.model_fields import Timestamped, person
 from marketplace.payments.models import paid_total
 from marketplace.workflow import TransitionRecord
 
@@ -49,7 +49,7 @@ class BookingQuerySet(models.QuerySet):
         )
 
 
-class Booking(models.Model):
+class Booking(Timestamped):
     instrument = models.ForeignKey(
         Instrument, on_delete=models.PROTECT, related_name="bookings", verbose_name=_("仪器")
     )
@@ -63,8 +63,6 @@ class Booking(models.Model):
     hold_expires_at = models.DateTimeField(_("保留截止"), null=True, blank=True)
     reject_reason = models.CharField(_("拒绝原因"), max_length=500, blank=True)
     actual_minutes = models.PositiveIntegerField(_("实际使用（分钟）"), null=True, blank=True)
-    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 
     objects = BookingQuerySet.as_manager()
 

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
-from marketplace.api import MoneySerializer, TransitionSerializer, local_iso
-from marketplace.money import money_json
+from marketplace.api import LocalTimeField, MoneyField, TransitionSerializer
 
 from .models import Booking, BookingTransition
 
@@ -18,10 +17,10 @@ class BookingTransitionSerializer(TransitionSerializer):
 class BookingSerializer(serializers.ModelSerializer):
     instrument = serializers.CharField(source="instrument.code")
     instrument_name = serializers.CharField(source="instrument.name")
-    price = serializers.SerializerMethodField()
-    start = serializers.SerializerMethodField()
-    end = serializers.SerializerMethodField()
-    hold_expires_at = serializers.SerializerMethodField()
+    price = MoneyField()
+    start = LocalTimeField()
+    end = LocalTimeField()
+    hold_expires_at = LocalTimeField(allow_null=True)
 
     class Meta:
         model = Booking
@@ -39,18 +38,6 @@ class BookingSerializer(serializers.ModelSerializer):
             "reject_reason",
             "actual_minutes",
         ]
-
-    def get_price(self, obj) -> MoneySerializer:
-        return money_json(obj.price)
-
-    def get_start(self, obj) -> str:
-        return local_iso(obj.start)
-
-    def get_end(self, obj) -> str:
-        return local_iso(obj.end)
-
-    def get_hold_expires_at(self, obj) -> str | None:
-        return local_iso(obj.hold_expires_at)
 
 
 class BookingDetailSerializer(BookingSerializer):

@@ -1,11 +1,15 @@
 """Bookings API routes, included under /api/v1/."""
 
-from marketplace.api import item_urlpatterns
+from marketplace.api import workflow_urlpatterns
 
 from . import api
+from .actions import BOOKING_ACTIONS
 
-urlpatterns = [
-    *item_urlpatterns(
-        "bookings", "booking", api.BookingListView, api.BookingDetailView, api.action_patterns
-    ),
-]
+urlpatterns = workflow_urlpatterns(
+    BOOKING_ACTIONS,
+    "bookings",
+    api.BookingListView,
+    api.booking_detail,
+    api.BookingDetailSerializer,
+    tags=["bookings"],
+)

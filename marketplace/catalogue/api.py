@@ -21,8 +21,8 @@ from rest_framework import exceptions, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from marketplace.accounts.models import Institution
-from marketplace.api import DetailSerializer, ErrorSerializer, MoneySerializer
+from marketplace.accounts.models import INSTITUTION_DETAILS, Institution
+from marketplace.api import DetailSerializer, ErrorSerializer, MoneyField, MoneySerializer
 from marketplace.money import money_json
 
 from .availability import AvailabilityRangeError, availability_json, parse_range
@@ -48,13 +48,7 @@ class InstitutionSerializer(serializers.ModelSerializer):
             "type_name",
             "region",
             "region_name",
-            "credit_code",
-            "address",
-            "website",
-            "description",
-            "contact_name",
-            "contact_email",
-            "contact_phone",
+            *INSTITUTION_DETAILS,
             "url",
         ]
 
@@ -117,7 +111,7 @@ class InstrumentSerializer(serializers.ModelSerializer):
     region = serializers.CharField(source="institution.region")
     category_name = serializers.CharField(source="get_category_display")
     model = serializers.CharField(source="model_number")
-    original_value = serializers.SerializerMethodField()
+    original_value = MoneyField()
     service_modes = serializers.ListField(child=serializers.CharField())
     pricing = serializers.SerializerMethodField()
     url = serializers.CharField(source="get_absolute_url")
@@ -142,10 +136,6 @@ class InstrumentSerializer(serializers.ModelSerializer):
             "status",
             "url",
         ]
-
-    @extend_schema_field(MoneySerializer)
-    def get_original_value(self, obj):
-        return money_json(obj.original_value)
 
     @extend_schema_field(PricingSerializer)
     def get_pricing(self, obj):
@@ -234,7 +224,7 @@ class TechnologySerializer(serializers.ModelSerializer):
     region = serializers.CharField(source="institution.region")
     ip_type_name = serializers.CharField(source="get_ip_type_display")
     transfer_modes = serializers.ListField(child=serializers.CharField())
-    asking_price = serializers.SerializerMethodField()
+    asking_price = MoneyField(allow_null=True)
     url = serializers.CharField(source="get_absolute_url")
 
     class Meta:
@@ -253,10 +243,6 @@ class TechnologySerializer(serializers.ModelSerializer):
             "asking_price",
             "url",
         ]
-
-    @extend_schema_field(MoneySerializer(allow_null=True))
-    def get_asking_price(self, obj):
-        return money_json(obj.asking_price)
 
 
 class TechnologyDetailSerializer(TechnologySerializer):

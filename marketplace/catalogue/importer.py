@@ -24,7 +24,7 @@ from django.db import transaction
 from django.utils import timezone
 from jsonschema import Draft202012Validator, FormatChecker
 
-from marketplace.accounts.models import Institution
+from marketplace.accounts.models import INSTITUTION_DETAILS, Institution
 from marketplace.accounts.validators import is_valid_credit_code
 from search.bulk import insert_rows
 
@@ -488,18 +488,7 @@ def _dec(value) -> Decimal | None:
     return None if value is None else Decimal(value)
 
 
-INSTITUTION_FIELDS = [
-    "name",
-    "type",
-    "region",
-    "credit_code",
-    "address",
-    "website",
-    "description",
-    "contact_name",
-    "contact_email",
-    "contact_phone",
-]
+INSTITUTION_FIELDS = ["name", "type", "region", *INSTITUTION_DETAILS]
 
 
 def _institution_values(record: dict) -> dict:

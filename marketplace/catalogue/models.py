@@ -86,6 +86,14 @@ class ListingQuerySet(models.QuerySet):
     def published(self):
         return self.filter(live=True)
 
+    def published_or_raise(self, code: str, missing: Exception):
+        """The published listing `code` with its institution (what a workflow starts on);
+        raises `missing` (the workflow's NotFound, say) when there is none."""
+        listing = self.published().select_related("institution").filter(code=code).first()
+        if listing is None:
+            raise missing
+        return listing
+
 
 class Listing(
     WorkflowMixin, DraftStateMixin, LockableMixin, RevisionMixin, PreviewableMixin, ClusterableModel

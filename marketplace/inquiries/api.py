@@ -15,13 +15,12 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from marketplace.api import (
-    READ_ERRORS,
     WORKFLOW_ERRORS,
+    LocalTimeField,
     MoneySerializer,
     TransitionSerializer,
-    action_urlpatterns,
-    local_iso,
     validated,
+    workflow_urlpatterns,
 )
 from marketplace.api_views import ListView, list_schema
 from marketplace.catalogue.models import Technology
@@ -41,7 +40,7 @@ class InquiryMessageSerializer(serializers.ModelSerializer):
     from_institution = serializers.SerializerMethodField(
         help_text="true when a member of the technology's institution wrote it"
     )
-    created_at = serializers.SerializerMethodField()
+    created_at = LocalTimeField()
 
     class Meta:
         model = InquiryMessage
@@ -51,9 +50,6 @@ class InquiryMessageSerializer(serializers.ModelSerializer):
         # Members may not inquire on their own listings, so anyone but the inquirer speaks for
         # the institution.
         return obj.author_id != obj.inquiry.inquirer_id
-
-    def get_created_at(self, obj) -> str:
-        return local_iso(obj.created_at)
 
 
 class InquiryTransitionSerializer(TransitionSerializer):
@@ -80,8 +76,8 @@ class InquirySerializer(serializers.ModelSerializer):
     deal = serializers.SerializerMethodField()
     details_under_nda = serializers.BooleanField(source="technology.details_under_nda")
     details_access_granted = serializers.BooleanField()
-    created_at = serializers.SerializerMethodField()
-    updated_at = serializers.SerializerMethodField()
+    created_at = LocalTimeField()
+    updated_at = LocalTimeField()
 
     class Meta:
         model = Inquiry
@@ -113,12 +109,6 @@ class InquirySerializer(serializers.ModelSerializer):
             "contract_date": obj.contract_date.isoformat(),
             "registration_no": obj.contract_registration_no,
         }
-
-    def get_created_at(self, obj) -> str:
-        return local_iso(obj.created_at)
-
-    def get_updated_at(self, obj) -> str:
-        return local_iso(obj.updated_at)
 
 
 class InquiryDetailSerializer(InquirySerializer):
@@ -172,11 +162,9 @@ class TechnologyInquiryCreateView(APIView):
         tags=TAGS,
     )
     def post(self, request, code: str):
-        technology = (
-            Technology.objects.published().select_related("institution").filter(code=code).first()
+        technology = Technology.objects.published_or_raise(
+            code, NotFound(gettext("科技成果不存在"), "not_found")
         )
-        if technology is None:
-            raise NotFound(gettext("科技成果不存在"), "not_found")
         body = request.data if isinstance(request.data, dict) else {}
         data = validated(InquiryCreateSerializer, body)
         inquiry = services.open_inquiry(
@@ -201,25 +189,14 @@ class InquiryListView(ListView):
         return visible.for_pages().order_by("-updated_at", "-pk")
 
 
-class InquiryDetailView(APIView):
-    permission_classes = [IsAuthenticated]
-
-    @extend_schema(
-        responses={200: InquiryDetailSerializer, **READ_ERRORS},
-        summary="洽谈详情与留言 / An inquiry with its thread and history",
-        operation_id="inquiries_retrieve",
-        tags=TAGS,
-    )
-    def get(self, request, pk: int):
-        return Response(inquiry_detail(services.get_inquiry_for(request.user, pk), request.user))
-
-
-action_patterns = action_urlpatterns(
+# GET and POST {prefix}/, GET {prefix}/<pk>/ and its actions (included by urls_api).
+urlpatterns = workflow_urlpatterns(
     INQUIRY_ACTIONS,
-    prefix="inquiries",
-    detail=inquiry_detail,
-    detail_serializer=InquiryDetailSerializer,
+    "inquiries",
+    InquiryListView,
+    inquiry_detail,
+    InquiryDetailSerializer,
     tags=TAGS,
-    operation_id=lambda action: f"inquiries_{action.api_path.replace('-', '_')}",
-    detail_for_user=True,
+    operation_prefix="inquiries",
+    detail_summary="洽谈详情与留言 / An inquiry with its thread and history",
 )

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from marketplace.catalogue.models import Technology
 from marketplace.catalogue.vocabularies import TransferMode
-from marketplace.model_fields import optional_link, person
+from marketplace.model_fields import Timestamped, optional_link, person
 from marketplace.workflow import TransitionRecord
 
 
@@ -40,7 +40,7 @@ class InquiryQuerySet(models.QuerySet):
         return self.select_related("technology__institution", "inquirer")
 
 
-class Inquiry(models.Model):
+class Inquiry(Timestamped):
     technology = models.ForeignKey(
         Technology, on_delete=models.PROTECT, related_name="inquiries", verbose_name=_("科技成果")
     )
@@ -61,8 +61,6 @@ class Inquiry(models.Model):
     details_access_granted_at = models.DateTimeField(_("详细资料开放时间"), null=True, blank=True)
     details_access_granted_by = optional_link(_("详细资料开放人"))
     closed_reason = models.CharField(_("关闭原因"), max_length=500, blank=True)
-    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 
     objects = InquiryQuerySet.as_manager()
 

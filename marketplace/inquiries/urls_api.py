@@ -2,8 +2,6 @@
 
 from django.urls import path
 
-from marketplace.api import item_urlpatterns
-
 from . import api
 
 urlpatterns = [
@@ -12,7 +10,5 @@ urlpatterns = [
         api.TechnologyInquiryCreateView.as_view(),
         name="technology-inquiries",
     ),
-    *item_urlpatterns(
-        "inquiries", "inquiry", api.InquiryListView, api.InquiryDetailView, api.action_patterns
-    ),
+    *api.urlpatterns,
 ]

@@ -21,13 +21,12 @@ from rest_framework.views import APIView
 
 from marketplace.accounts.validators import validate_credit_code
 from marketplace.api import (
-    READ_ERRORS,
     WORKFLOW_ERRORS,
+    LocalTimeField,
     TransitionSerializer,
-    action_urlpatterns,
     file_download,
-    local_iso,
     validated,
+    workflow_urlpatterns,
 )
 from marketplace.api_views import ListView, list_schema
 from marketplace.catalogue.models import Incubator
@@ -60,7 +59,7 @@ class ResidencyTransitionSerializer(TransitionSerializer):
 
 class ResidencyCommentSerializer(serializers.ModelSerializer):
     author = serializers.SerializerMethodField()
-    created_at = serializers.SerializerMethodField()
+    created_at = LocalTimeField()
 
     class Meta:
         model = ApplicationComment
@@ -69,17 +68,14 @@ class ResidencyCommentSerializer(serializers.ModelSerializer):
     def get_author(self, obj) -> str | None:
         return obj.author.get_username() if obj.author else None
 
-    def get_created_at(self, obj) -> str:
-        return local_iso(obj.created_at)
-
 
 class ResidencyApplicationSerializer(serializers.ModelSerializer):
     incubator = serializers.CharField(source="incubator.code")
     incubator_name = serializers.CharField(source="incubator.name")
     has_business_plan = serializers.SerializerMethodField()
-    created_at = serializers.SerializerMethodField()
-    updated_at = serializers.SerializerMethodField()
-    moved_in_at = serializers.SerializerMethodField()
+    created_at = LocalTimeField()
+    updated_at = LocalTimeField()
+    moved_in_at = LocalTimeField(allow_null=True)
 
     class Meta:
         model = Application
@@ -100,15 +96,6 @@ class ResidencyApplicationSerializer(serializers.ModelSerializer):
 
     def get_has_business_plan(self, obj) -> bool:
         return bool(obj.business_plan)
-
-    def get_created_at(self, obj) -> str:
-        return local_iso(obj.created_at)
-
-    def get_updated_at(self, obj) -> str:
-        return local_iso(obj.updated_at)
-
-    def get_moved_in_at(self, obj) -> str | None:
-        return local_iso(obj.moved_in_at)
 
 
 class ResidencyApplicationDetailSerializer(ResidencyApplicationSerializer):
@@ -153,7 +140,7 @@ def _detail_queryset():
     )
 
 
-def _detail(application: Application, user) -> dict:
+def application_detail(application: Application, user) -> dict:
     application = _detail_queryset().get(pk=application.pk)
     data = ResidencyApplicationDetailSerializer(application).data
     if services.reads_comments(user, application):
@@ -190,15 +177,15 @@ class IncubatorApplicationsView(APIView):
         tags=TAGS,
     )
     def post(self, request, code: str):
-        incubator = (
-            Incubator.objects.published().select_related("institution").filter(code=code).first()
+        incubator = Incubator.objects.published_or_raise(
+            code, NotFound(gettext("孵化载体不存在"), "not_found")
         )
-        if incubator is None:
-            raise NotFound(gettext("孵化载体不存在"), "not_found")
         data = dict(validated(ResidencyApplicationUploadSerializer, request.data))
         business_plan = data.pop("business_plan", None)
         application = services.submit_application(request.user, incubator, data, business_plan)
-        return Response(_detail(application, request.user), status=status.HTTP_201_CREATED)
+        return Response(
+            application_detail(application, request.user), status=status.HTTP_201_CREATED
+        )
 
 
 @list_schema(
@@ -222,20 +209,6 @@ class ApplicationListView(ListView):
         if wanted in Status.values:
             applications = applications.filter(status=wanted)
         return applications
-
-
-class ApplicationDetailView(APIView):
-    permission_classes = [IsAuthenticated]
-
-    @extend_schema(
-        responses={200: ResidencyApplicationDetailSerializer, **READ_ERRORS},
-        summary="入孵申请详情 / one residency application with its history",
-        operation_id="residency_applications_retrieve",
-        tags=TAGS,
-    )
-    def get(self, request, pk: int):
-        application = services.get_application_for(request.user, pk)
-        return Response(_detail(application, request.user))
 
 
 class CommentsView(APIView):
@@ -278,12 +251,14 @@ class BusinessPlanView(APIView):
         )
 
 
-action_patterns = action_urlpatterns(
+# GET and POST {prefix}/, GET {prefix}/<pk>/ and its actions (included by urls_api).
+urlpatterns = workflow_urlpatterns(
     RESIDENCY_ACTIONS,
-    prefix="applications",
-    detail=_detail,
-    detail_serializer=ResidencyApplicationDetailSerializer,
+    "applications",
+    ApplicationListView,
+    application_detail,
+    ResidencyApplicationDetailSerializer,
     tags=TAGS,
-    operation_id=lambda action: f"residency_applications_{action.name}",
-    detail_for_user=True,
+    operation_prefix="residency_applications",
+    detail_summary="入孵申请详情 / one residency application with its history",
 )

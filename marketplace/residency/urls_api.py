@@ -2,8 +2,6 @@
 
 from django.urls import path
 
-from marketplace.api import item_urlpatterns
-
 from . import api
 
 urlpatterns = [
@@ -12,13 +10,7 @@ urlpatterns = [
         api.IncubatorApplicationsView.as_view(),
         name="incubator-applications",
     ),
-    *item_urlpatterns(
-        "applications",
-        "application",
-        api.ApplicationListView,
-        api.ApplicationDetailView,
-        api.action_patterns,
-    ),
+    *api.urlpatterns,
     path(
         "applications/<int:pk>/comments/", api.CommentsView.as_view(), name="application-comments"
     ),

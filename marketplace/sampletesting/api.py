@@ -16,11 +16,10 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from marketplace.api import (
-    READ_ERRORS,
     WORKFLOW_ERRORS,
-    action_urlpatterns,
     file_download,
     validated,
+    workflow_urlpatterns,
 )
 from marketplace.api_views import ListView, list_schema
 from marketplace.catalogue.models import Instrument
@@ -53,11 +52,7 @@ class InstrumentSampleOrdersView(APIView):
         tags=TAGS,
     )
     def post(self, request, code: str):
-        instrument = (
-            Instrument.objects.published().select_related("institution").filter(code=code).first()
-        )
-        if instrument is None:
-            raise NotFound(gettext("仪器不存在"))
+        instrument = Instrument.objects.published_or_raise(code, NotFound(gettext("仪器不存在")))
         data = validated(SampleOrderRequestSerializer, request.data)
         order = services.request_order(request.user, instrument, **data)
         return Response(order_detail(order), status=status.HTTP_201_CREATED)
@@ -77,18 +72,6 @@ class SampleOrderListView(ListView):
         visible = SampleOrder.objects.visible_to(request.user)
         services.expire_visible_overdue(visible)
         return visible.select_related("instrument").order_by("-created_at", "-pk")
-
-
-class SampleOrderDetailView(APIView):
-    permission_classes = [IsAuthenticated]
-
-    @extend_schema(
-        responses={200: SampleOrderDetailSerializer, **READ_ERRORS},
-        operation_id="sample_orders_retrieve",
-        tags=TAGS,
-    )
-    def get(self, request, pk: int):
-        return Response(order_detail(services.get_order_for(request.user, pk)))
 
 
 class ReportView(APIView):
@@ -132,11 +115,13 @@ class ReportView(APIView):
         return Response(order_detail(order))
 
 
-action_patterns = action_urlpatterns(
+# GET and POST {prefix}/, GET {prefix}/<pk>/ and its actions (included by urls_api).
+urlpatterns = workflow_urlpatterns(
     SAMPLE_ORDER_ACTIONS,
-    prefix="sample-orders",
-    detail=order_detail,
-    detail_serializer=SampleOrderDetailSerializer,
+    "sample-orders",
+    SampleOrderListView,
+    order_detail,
+    SampleOrderDetailSerializer,
     tags=TAGS,
-    operation_id=lambda action: f"sample_orders_{action.name}",
+    operation_prefix="sample_orders",
 )

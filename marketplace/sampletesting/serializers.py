@@ -4,11 +4,9 @@ from __future__ import annotations
 
 from django.db.models import Prefetch
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from marketplace.api import MoneySerializer, TransitionSerializer, local_iso, reason_serializer
-from marketplace.money import money_json
+from marketplace.api import LocalTimeField, MoneyField, TransitionSerializer, reason_serializer
 from marketplace.payments.models import Payment
 from marketplace.payments.serializers import PayRequestSerializer
 
@@ -22,21 +20,18 @@ class SampleOrderTransitionSerializer(TransitionSerializer):
 
 
 class SampleOrderPaymentSerializer(serializers.ModelSerializer):
-    amount = serializers.SerializerMethodField()
+    amount = MoneyField()
 
     class Meta:
         model = Payment
         fields = ["kind", "method", "status", "amount", "reference"]
 
-    def get_amount(self, obj) -> MoneySerializer:
-        return money_json(obj.amount)
-
 
 class SampleOrderSerializer(serializers.ModelSerializer):
     instrument = serializers.CharField(source="instrument.code")
     instrument_name = serializers.CharField(source="instrument.name")
-    price = serializers.SerializerMethodField()
-    created_at = serializers.SerializerMethodField()
+    price = MoneyField(allow_null=True)
+    created_at = LocalTimeField()
     has_report = serializers.SerializerMethodField()
     hold_expires_at = serializers.SerializerMethodField()
 
@@ -61,13 +56,6 @@ class SampleOrderSerializer(serializers.ModelSerializer):
             "hold_expires_at",
             "created_at",
         ]
-
-    @extend_schema_field(MoneySerializer(allow_null=True))
-    def get_price(self, obj):
-        return money_json(obj.price)
-
-    def get_created_at(self, obj) -> str:
-        return local_iso(obj.created_at)
 
     def get_has_report(self, obj) -> bool:
         return bool(obj.report)
@@ -139,6 +127,6 @@ def detail_queryset():
     )
 
 
-def order_detail(order: SampleOrder) -> dict:
+def order_detail(order: SampleOrder, user=None) -> dict:
     """The order as the API shows it, with its log and payments."""
     return SampleOrderDetailSerializer(detail_queryset().get(pk=order.pk)).data

@@ -2,8 +2,6 @@
 
 from django.urls import path
 
-from marketplace.api import item_urlpatterns
-
 from . import api
 
 urlpatterns = [
@@ -13,11 +11,5 @@ urlpatterns = [
         name="instrument-sample-orders",
     ),
     path("sample-orders/<int:pk>/report/", api.ReportView.as_view(), name="sample-order-report"),
-    *item_urlpatterns(
-        "sample-orders",
-        "sample-order",
-        api.SampleOrderListView,
-        api.SampleOrderDetailView,
-        api.action_patterns,
-    ),
+    *api.urlpatterns,
 ]
