@@ -192,7 +192,7 @@ def measure(rounds: int, rebuild: bool = True) -> dict:
 def raw_bodies(engine) -> dict:
     """The request bodies the engine sends for each query of the mix (and for its forgiving
     retry), built once: what a client would send with no application in between."""
-    from search.analysis import relaxed_query
+    from search.analysis import relaxed_query, relaxing_helps
     from search.query import parse_request
 
     bodies = {}
@@ -200,7 +200,7 @@ def raw_bodies(engine) -> dict:
         request = parse_request({"q": q})
         parsed = request.parsed()
         body = [engine.request_body(engine.build_search(parsed, request))]
-        if not parsed.empty:
+        if not parsed.empty and relaxing_helps(parsed, relaxed_query(parsed)):
             relaxed = engine.build_search(relaxed_query(parsed), request, relaxed=True)
             body.append(engine.request_body(relaxed))
         bodies[q] = body

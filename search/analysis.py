@@ -498,6 +498,13 @@ def relaxed_query(parsed: ParsedQuery) -> ParsedQuery:
     return ParsedQuery(parsed.text, terms)
 
 
+def relaxing_helps(parsed: ParsedQuery, relaxed: ParsedQuery) -> bool:
+    """Whether the forgiving query can find what the exact one did not: not when it has one
+    term and no alternative was added (smdj, a code): "any term" of one term is that term,
+    and the retry would only run the same statements again."""
+    return len(parsed.terms) > 1 or relaxed.terms != parsed.terms
+
+
 # --- highlighting ---------------------------------------------------------------------------
 
 
