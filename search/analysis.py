@@ -431,7 +431,10 @@ def _term(word: str) -> Term | None:
                 _add(alternatives, Phrase(tuple(tokens(chinese))))
                 for synonym in synonyms(chinese):
                     _add(alternatives, Phrase(tuple(tokens(synonym))))
-        if len(compact) <= 8:
+        # initials, unless the letters spell two or more full syllables (dianjing is
+        # 电镜, not d-i-a-n-j-i-n-g: eight one-letter initials match a third of the titles
+        # and made PostgreSQL recheck thousands of rows, docs/performance.md)
+        if len(compact) <= 8 and not (syllables and len(syllables) >= 2):
             alternatives.append(Phrase(tuple(compact), fields=(INITIALS,)))
     return Term(word, alternatives[:MAX_ALTERNATIVES])
 
@@ -493,6 +496,13 @@ def relaxed_query(parsed: ParsedQuery) -> ParsedQuery:
             alternatives.append(Phrase((first[0][:4],), prefix=True))
         terms.append(Term(term.text, alternatives))
     return ParsedQuery(parsed.text, terms)
+
+
+def relaxing_helps(parsed: ParsedQuery, relaxed: ParsedQuery) -> bool:
+    """Whether the forgiving query can find what the exact one did not: not when it has one
+    term and no alternative was added (smdj, a code): "any term" of one term is that term,
+    and the retry would only run the same statements again."""
+    return len(parsed.terms) > 1 or relaxed.terms != parsed.terms
 
 
 # --- highlighting ---------------------------------------------------------------------------

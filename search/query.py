@@ -6,7 +6,14 @@ from dataclasses import dataclass, field
 
 from django.utils.translation import gettext_lazy as _
 
-from .analysis import MAX_QUERY_CHARS, ParsedQuery, highlight, parse_query, relaxed_query
+from .analysis import (
+    MAX_QUERY_CHARS,
+    ParsedQuery,
+    highlight,
+    parse_query,
+    relaxed_query,
+    relaxing_helps,
+)
 from .facets import FACETS
 
 SORTS = ("relevance", "newest", "price")
@@ -137,8 +144,8 @@ def run(engine, request: SearchRequest) -> SearchResult:
     """Search with the exact query; if that finds nothing, with the forgiving one."""
     parsed = request.parsed()
     result = engine.search(parsed, request)
-    if result.count == 0 and not parsed.empty:
-        relaxed = relaxed_query(parsed)
+    relaxed = relaxed_query(parsed) if result.count == 0 and not parsed.empty else None
+    if relaxed is not None and relaxing_helps(parsed, relaxed):
         retry = engine.search(relaxed, request, relaxed=True)
         if retry.count:
             retry.relaxed = True

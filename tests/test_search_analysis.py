@@ -7,6 +7,7 @@ from search.analysis import (
     parse_query,
     pinyin_tokens,
     relaxed_query,
+    relaxing_helps,
     segment,
     split_pinyin,
     synonyms,
@@ -102,6 +103,27 @@ def test_very_long_query_is_truncated():
 def test_relaxed_query_adds_two_character_pieces_for_typos():
     [term] = relaxed_query(parse_query("扫描电境")).terms
     assert ("扫", "描") in [alt.tokens for alt in term.alternatives]
+
+
+def test_the_forgiving_retry_runs_only_when_it_can_find_more():
+    for query, helps in (
+        ("smdj", False),
+        ("TEM-99", False),
+        ("扫描电境", True),
+        ("新材料 茶", True),
+    ):
+        parsed = parse_query(query)
+        assert relaxing_helps(parsed, relaxed_query(parsed)) is helps, query
+
+
+def test_full_pinyin_of_several_syllables_is_not_also_initials():
+    def initials(query):
+        [term] = parse_query(query).terms
+        return [alt.tokens for alt in term.alternatives if alt.fields == (INITIALS,)]
+
+    assert initials("dianjing") == []
+    assert initials("smdj") == [tuple("smdj")]
+    assert initials("sao") == [tuple("sao")]  # one syllable: may be initials too
 
 
 def test_highlight_marks_matches_and_escapes_html():

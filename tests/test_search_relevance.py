@@ -8,6 +8,9 @@ from search.relevance import evaluate, load_judgements, ndcg, recall
 
 pytestmark = pytest.mark.django_db
 
+# the forms issue 16 asked for: English, codes, full pinyin and mixed
+NEW_FORMS = {"english", "code", "full-pinyin", "mixed"}
+
 
 @pytest.fixture(autouse=True)
 def _database_engine(settings):
@@ -22,7 +25,8 @@ def test_metrics_on_a_hand_computed_example():
 
 def test_judged_set_is_large_and_varied():
     judged = load_judgements()
-    assert len(judged) >= 40
+    assert len(judged) >= 86  # the 56 earlier queries and at least 30 more (issue 16)
+    assert len([q for q in judged if q["type"] in NEW_FORMS]) >= 30
     types = {item["type"] for item in judged}
     assert {"pinyin", "initials", "synonym", "model", "misspelling", "abbreviation"} <= types
 
@@ -38,5 +42,6 @@ def test_demo_data_meets_the_relevance_target(django_capture_on_commit_callbacks
 
     indexing.rebuild(database_engine())  # the importer writes in bulk, without signals
     result = evaluate(database_engine())
-    assert result.ndcg >= 0.85
-    assert result.recall >= 0.85
+    # issue 16: nDCG@10 ≥ 0.95 on the whole set (0.985–0.986 measured, docs/performance.md)
+    assert result.ndcg >= 0.95
+    assert result.recall >= 0.9

@@ -91,6 +91,12 @@ class PgQuery:
     where_params: list[str]
     rank: str
     rank_params: list[str]
+    # (term number, condition, its tsquery texts): each term's condition on the title and
+    # body (exact in the GIN index, no recheck) and on the alias, each scanned on its own
+    # (see DatabaseEngine._pg_ids)
+    branches: tuple[tuple[int, str, tuple[str, ...]], ...] = ()
+    terms: int = 0
+    relaxed: bool = False
 
 
 @lru_cache(maxsize=1 << 18)
@@ -204,7 +210,16 @@ class FacetArrays:
     def sync(self, cursor) -> None:
         """One tiny query when nothing changed; otherwise the (id, stamp) pairs, then the
         rows that are new or different."""
-        cursor.execute(f"SELECT stamp FROM {SearchIndexState._meta.db_table}")  # noqa: S608
+        table = SearchIndexState._meta.db_table
+        if connection.vendor == "postgresql":
+            # the transaction's `SET LOCAL enable_seqscan = off` (see _index_scans) rides
+            # on this statement: one round trip fewer per search
+            cursor.execute(
+                f"SELECT (SELECT stamp FROM {table} LIMIT 1), "  # noqa: S608
+                "set_config('enable_seqscan', 'off', true)"
+            )
+        else:
+            cursor.execute(f"SELECT stamp FROM {table}")  # noqa: S608
         found = cursor.fetchone()
         state = found[0] if found else None
         if state == self.state and self.state is not None:
@@ -419,7 +434,16 @@ class DatabaseEngine:
             ]
             if prefix:
                 lexemes[-1] = f"'{db_token(grams[-1])}':*{weights}"
-            return "(" + " <-> ".join(lexemes) + ")"
+            # In the title and the body a phrase is all of its tokens, not their sequence:
+            # a sequence (<->) makes the GIN index ask for a recheck, which for the body
+            # detoasts and decompresses the row's body vector, and the recheck flag is per
+            # heap page, so a few title phrases made most of a wide match read its bodies
+            # (docs/performance.md). The tokens are overlapping CJK bigrams or a few
+            # English words, so "all of them" differs from "in sequence" rarely and only
+            # in long texts. The alias keeps sequences (pinyin syllables, initials) and
+            # needs a recheck anyway (weights), but only reads its own, small vector.
+            joiner = " <-> " if column == ALIAS_VECTOR else " & "
+            return "(" + joiner.join(lexemes) + ")"
 
         # per term, per column: the term's phrases in that column as one tsquery
         per_term: list[dict[str, str]] = []
@@ -457,7 +481,23 @@ class DatabaseEngine:
             "to_tsquery('simple'::regconfig, %s), 1)"
             for column in whole
         )
-        return PgQuery(where, where_params, rank, list(whole.values()))
+        branches = []
+        for number, term in enumerate(per_term):
+            exact = [column for column in (TITLE_VECTOR, BODY_VECTOR) if column in term]
+            if exact:
+                condition = " OR ".join(match.format(column=column) for column in exact)
+                branches.append((number, condition, tuple(term[column] for column in exact)))
+            if ALIAS_VECTOR in term:
+                branches.append((number, match.format(column=ALIAS_VECTOR), (term[ALIAS_VECTOR],)))
+        return PgQuery(
+            where,
+            where_params,
+            rank,
+            list(whole.values()),
+            branches=tuple(branches),
+            terms=len(per_term),
+            relaxed=relaxed,
+        )
 
     def _scored(self, cursor, expression: str) -> list:
         """(score, id) of the rows matching an expression; lower score ranks first."""
@@ -485,11 +525,7 @@ class DatabaseEngine:
         if not expression:
             return np.zeros(0, np.int64)
         if connection.vendor == "postgresql":
-            cursor.execute(
-                f"SELECT string_agg(id::text, ',') FROM {VECTOR_TABLE} "  # noqa: S608
-                f"WHERE {expression.where}",
-                expression.where_params,
-            )
+            return self._pg_ids(cursor, expression)
         else:
             cursor.execute(
                 f"SELECT group_concat(rowid) FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s",  # noqa: S608
@@ -497,6 +533,39 @@ class DatabaseEngine:
             )
         text = cursor.fetchone()[0]
         return np.fromstring(text, dtype=np.int64, sep=",") if text else np.zeros(0, np.int64)
+
+    @staticmethod
+    def _pg_ids(cursor, expression: PgQuery) -> np.ndarray:
+        """Every matching id on PostgreSQL: one statement, per term one bitmap scan of the
+        title and body (exact: no sequence, no weight, so the GIN index needs no recheck
+        and no body vector is read) and one of the alias (rechecked, in-row), combined here
+        (a term: any of its scans; the query: every term, or any when relaxed). In one OR
+        with the alias, the alias's recheck flags (per heap page) made the body vectors of
+        those pages be read and decompressed."""
+        parts = [
+            f"SELECT {number}, string_agg(id::text, ',') FROM {VECTOR_TABLE} "  # noqa: S608
+            f"WHERE {condition}"
+            for number, condition, _queries in expression.branches
+        ]
+        cursor.execute(
+            " UNION ALL ".join(parts),
+            [query for *_rest, queries in expression.branches for query in queries],
+        )
+        found: dict[int, list[np.ndarray]] = {}
+        for number, text in cursor.fetchall():
+            if text:
+                found.setdefault(number, []).append(np.fromstring(text, dtype=np.int64, sep=","))
+        per_term = [np.unique(np.concatenate(arrays)) for arrays in found.values()]
+        if not per_term:
+            return np.zeros(0, np.int64)
+        if expression.relaxed:
+            return np.unique(np.concatenate(per_term))
+        if len(per_term) < expression.terms:
+            return np.zeros(0, np.int64)
+        ids = per_term[0]
+        for other in per_term[1:]:
+            ids = np.intersect1d(ids, other, assume_unique=True)
+        return ids
 
     def _expression(self, parsed: ParsedQuery, relaxed: bool, fields=None) -> str | PgQuery | None:
         if connection.vendor == "postgresql":
@@ -508,8 +577,8 @@ class DatabaseEngine:
     ) -> SearchResult:
         arrays = self.arrays
         wanted = request.offset + request.page_size
-        with _index_scans() as cursor:
-            arrays.sync(cursor)
+        with _index_scans(set_here=False) as cursor:
+            arrays.sync(cursor)  # the first statement: it also turns the sequential scans off
             selected = arrays.selected(request.filters)
             if parsed.empty:
                 matched = arrays.alive
@@ -520,7 +589,11 @@ class DatabaseEngine:
                 # Every match as one string of ids (cheap); a narrow query is then scored
                 # in full, a wide one (more than RANK_ALL) from bounded candidates.
                 ids = self._ids(cursor, expression)
-                wide = len(ids) > RANK_ALL
+                # PostgreSQL always ranks from the name fields: ts_rank over the body
+                # detoasts and decompresses every matching row's body vector, 60–70% of
+                # a narrow search's time (docs/performance.md); body-only matches follow
+                # newest first, as they do for a wide query on SQLite
+                wide = len(ids) > RANK_ALL or connection.vendor == "postgresql"
                 rows = [] if wide or not len(ids) else self._scored(cursor, expression)
                 matched = arrays.mask(ids)
                 chosen = matched if selected is None else matched & selected
@@ -640,7 +713,7 @@ class DatabaseEngine:
 
 
 @contextlib.contextmanager
-def _index_scans():
+def _index_scans(set_here: bool = True):
     """A cursor for the statements of one search. On PostgreSQL they run in a transaction
     with `enable_seqscan` off: for a wide match (检测, 40% of the rows) the planner estimates
     that reading the whole table is cheaper than the bitmap of the GIN indexes and then
@@ -652,7 +725,8 @@ def _index_scans():
         return
     # savepoint=False: inside a caller's transaction this adds no savepoint round trips
     with transaction.atomic(savepoint=False), connection.cursor() as cursor:
-        cursor.execute("SET LOCAL enable_seqscan = off")
+        if set_here:  # otherwise the caller's first statement does (FacetArrays.sync)
+            cursor.execute("SET LOCAL enable_seqscan = off")
         yield cursor
 
 
