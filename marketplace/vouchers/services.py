@@ -14,7 +14,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from zoneinfo import ZoneInfo
 
 from django.db import transaction
-from django.db.models import Sum
+from django.db.models import Count, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext
 
@@ -26,7 +26,7 @@ from marketplace.uploads import validate_pdf
 from marketplace.workflow import Conflict, Forbidden, NotFound, RuleError
 
 from .groups import ADMINS_GROUP
-from .ledger import post
+from .ledger import post, programme_totals, zero_totals
 from .models import (
     ZERO,
     Account,
@@ -205,6 +205,45 @@ def review(application: Application, by, *, decision: str, comment: str = "") ->
     if application.status == ApplicationStatus.APPROVED:
         grant(application.programme, application.enterprise, application.year, by=by)
     return application
+
+
+PENDING = (ApplicationStatus.SUBMITTED, ApplicationStatus.PREFECTURE_APPROVED)
+
+
+def open_programmes():
+    """The programmes accepting applications today."""
+    today = timezone.localdate()
+    return Programme.objects.filter(
+        status=ProgrammeStatus.OPEN, valid_from__lte=today, valid_to__gte=today
+    ).order_by("valid_to", "pk")
+
+
+def applications_of(user):
+    """The applications the user may read: their enterprise's, and their own."""
+    if not user.is_authenticated:
+        return Application.objects.none()
+    mine = Q(applicant=user) | Q(enterprise__members__user=user)
+    return Application.objects.filter(mine).distinct()
+
+
+def pending_applications(user):
+    """Applications awaiting a review (州市 or 省), oldest first — voucher administrators only."""
+    _require_admin(user)
+    return Application.objects.filter(status__in=PENDING).order_by("created_at", "pk")
+
+
+def readable_application(user, pk: int) -> Application:
+    """The application, for its enterprise's people and the voucher administrators; else a
+    NotFound (no hint that it exists)."""
+    rows = Application.objects.all() if is_voucher_admin(user) else applications_of(user)
+    found = (
+        rows.select_related("programme", "enterprise", "applicant", "prefecture_by", "province_by")
+        .filter(pk=pk)
+        .first()
+    )
+    if found is None:
+        raise NotFound(gettext("未找到该申请"))
+    return found
 
 
 def grant(programme: Programme, enterprise: Enterprise, year: int, *, by=None) -> Balance:
@@ -445,6 +484,30 @@ def on_service_completed(sender, item, by=None, **kwargs) -> None:
     ClaimLine.objects.create(
         use=use, institution_id=use.institution_id, amount=use.share, evidence=_evidence(item)
     )
+
+
+# --- The administrators' programme dashboard ---------------------------------------------------
+
+
+def programme_dashboard(user, *, top: int = 10) -> dict:
+    """Every programme's budget, granted, committed, spent, settled and available (budget less
+    committed and spent), live from the ledger, and the providers delivering the most
+    voucher-subsidised services (spent, whether claimed or settled since). Four queries."""
+    _require_admin(user)
+    programmes = list(Programme.objects.order_by("-valid_from", "pk"))
+    totals = programme_totals([programme.pk for programme in programmes])
+    rows = []
+    for programme in programmes:
+        figures = totals.get(programme.pk) or zero_totals()
+        available = programme.budget - figures["committed"] - figures["spent"]
+        rows.append({"programme": programme, **figures, "available": available})
+    providers = list(
+        ClaimLine.objects.exclude(status=LineStatus.REJECTED)
+        .values("institution", "institution__name")
+        .annotate(total=Sum("amount"), services=Count("pk"))
+        .order_by("-total", "institution__name")[:top]
+    )
+    return {"programmes": rows, "providers": providers}
 
 
 # --- Settlement (兑现) -----------------------------------------------------------------------
