@@ -153,9 +153,7 @@ def test_only_administrators_review_and_only_the_enterprise_reads_its_applicatio
     assert Client().get("/vouchers/review/").status_code == 302  # to the sign-in page
 
 
-def test_the_dashboard_shows_the_ledger_figures_and_top_providers(
-    prog, django_assert_num_queries
-):
+def test_the_dashboard_shows_the_ledger_figures_and_top_providers(prog, django_assert_num_queries):
     admin = vf.admin_user()
     founder = UserFactory(username="founder")
     vf.approved_enterprise(prog, founder, admin)
