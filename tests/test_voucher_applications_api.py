@@ -130,3 +130,16 @@ def test_a_rejection_needs_a_comment(prog):
     assert application.status == "submitted"
     rejected = admin.post(url, {"decision": "reject", "comment": "材料不全"}, format="json")
     assert rejected.status_code == 200 and rejected.json()["status"] == "rejected"
+
+
+def test_the_schema_documents_the_application_endpoints(client):
+    schema = client.get("/api/v1/schema/?format=json").json()
+    paths = schema["paths"]
+    create = paths["/api/v1/vouchers/applications/"]["post"]
+    assert set(create["requestBody"]["content"]) == {"multipart/form-data"}
+    assert set(create["responses"]) >= {"201", "400", "401", "409"}
+    review = paths["/api/v1/vouchers/applications/{pk}/review/"]["post"]
+    assert review["operationId"] == "vouchers_applications_review"
+    assert "/api/v1/vouchers/applications/pending/" in paths
+    components = schema["components"]["schemas"]
+    assert "VoucherReviewInputRequest" in components and "ReviewInputRequest" in components

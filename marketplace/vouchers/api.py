@@ -127,50 +127,49 @@ class CheckoutView(APIView):
         return Response(checkout_json(services.quote(found, request.user)))
 
 
-class UseView(APIView):
-    permission_classes = [IsAuthenticated]
+def checkout_action(service, summary: str, operation_id: str) -> type[APIView]:
+    """POST …/use/ or …/withdraw/: the service on the payer's item, answered with its
+    checkout share as it now stands."""
 
-    @extend_schema(
-        parameters=[ITEM],
-        request=None,
-        responses={200: CheckoutSerializer, **WORKFLOW_ERRORS},
-        summary="使用创新券（付款前）/ use the voucher (before paying)",
-        operation_id="vouchers_use",
-        tags=TAGS,
-    )
-    def post(self, request, item: str, pk: int):
-        found = item_for(request.user, item, pk)
-        services.use_voucher(found, request.user)
-        return Response(checkout_json(services.quote(found, request.user)))
+    class CheckoutActionView(APIView):
+        permission_classes = [IsAuthenticated]
+
+        @extend_schema(
+            parameters=[ITEM],
+            request=None,
+            responses={200: CheckoutSerializer, **WORKFLOW_ERRORS},
+            summary=summary,
+            operation_id=operation_id,
+            tags=TAGS,
+        )
+        def post(self, request, item: str, pk: int):
+            found = item_for(request.user, item, pk)
+            service(found, request.user)
+            return Response(checkout_json(services.quote(found, request.user)))
+
+    return CheckoutActionView
 
 
-class WithdrawView(APIView):
-    permission_classes = [IsAuthenticated]
-
-    @extend_schema(
-        parameters=[ITEM],
-        request=None,
-        responses={200: CheckoutSerializer, **WORKFLOW_ERRORS},
-        summary="撤回创新券（付款前）/ withdraw the voucher (before paying)",
-        operation_id="vouchers_withdraw",
-        tags=TAGS,
-    )
-    def post(self, request, item: str, pk: int):
-        found = item_for(request.user, item, pk)
-        services.withdraw_voucher(found, request.user)
-        return Response(checkout_json(services.quote(found, request.user)))
+UseView = checkout_action(
+    services.use_voucher, "使用创新券（付款前）/ use the voucher (before paying)", "vouchers_use"
+)
+WithdrawView = checkout_action(
+    services.withdraw_voucher,
+    "撤回创新券（付款前）/ withdraw the voucher (before paying)",
+    "vouchers_withdraw",
+)
 
 
 # --- Eligibility applications ----------------------------------------------------------------
 
 
-class ReviewLevelSerializer(serializers.Serializer):
+class VoucherReviewLevelSerializer(serializers.Serializer):
     decision = serializers.ChoiceField(choices=Decision.choices, allow_blank=True)
     comment = serializers.CharField(allow_blank=True)
     at = serializers.DateTimeField(allow_null=True)
 
 
-class ApplicationSerializer(serializers.Serializer):
+class VoucherApplicationSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     programme = serializers.CharField()
     enterprise = serializers.CharField()
@@ -180,18 +179,18 @@ class ApplicationSerializer(serializers.Serializer):
     status_label = serializers.CharField()
     document_name = serializers.CharField()
     created_at = serializers.DateTimeField()
-    prefecture = ReviewLevelSerializer()
-    province = ReviewLevelSerializer()
+    prefecture = VoucherReviewLevelSerializer()
+    province = VoucherReviewLevelSerializer()
 
 
-class ApplyInput(serializers.Serializer):
+class VoucherApplyInput(serializers.Serializer):
     programme = serializers.IntegerField(min_value=1, max_value=2**31 - 1)
     name = serializers.CharField(max_length=200)
     credit_code = serializers.CharField(max_length=18)
     document = serializers.FileField()
 
 
-class ReviewInput(serializers.Serializer):
+class VoucherReviewInput(serializers.Serializer):
     decision = serializers.ChoiceField(choices=Decision.choices)
     comment = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
 
@@ -228,7 +227,7 @@ class ApplicationsView(APIView):
     parser_classes = [RawNameMultiPartParser, JSONParser]
 
     @extend_schema(
-        responses={200: ApplicationSerializer(many=True), **WORKFLOW_ERRORS},
+        responses={200: VoucherApplicationSerializer(many=True), **WORKFLOW_ERRORS},
         summary="本企业的创新券资格申请 / my enterprise's eligibility applications",
         operation_id="vouchers_applications_list",
         tags=TAGS,
@@ -238,14 +237,14 @@ class ApplicationsView(APIView):
         return Response(applications_json(rows))
 
     @extend_schema(
-        request={"multipart/form-data": ApplyInput},
-        responses={201: ApplicationSerializer, **WORKFLOW_ERRORS},
+        request={"multipart/form-data": VoucherApplyInput},
+        responses={201: VoucherApplicationSerializer, **WORKFLOW_ERRORS},
         summary="申请创新券（上传 PDF 材料）/ apply for a voucher (with a PDF)",
         operation_id="vouchers_applications_create",
         tags=TAGS,
     )
     def post(self, request):
-        body = ApplyInput(data=request.data)
+        body = VoucherApplyInput(data=request.data)
         body.is_valid(raise_exception=True)
         data = body.validated_data
         programme = services.open_programmes().filter(pk=data["programme"]).first()
@@ -265,7 +264,7 @@ class PendingApplicationsView(APIView):
     permission_classes = [IsAuthenticated]
 
     @extend_schema(
-        responses={200: ApplicationSerializer(many=True), **WORKFLOW_ERRORS},
+        responses={200: VoucherApplicationSerializer(many=True), **WORKFLOW_ERRORS},
         summary="待审核的资格申请（先到先审）/ applications awaiting review, oldest first",
         operation_id="vouchers_applications_pending",
         tags=TAGS,
@@ -278,15 +277,15 @@ class ReviewView(APIView):
     permission_classes = [IsAuthenticated]
 
     @extend_schema(
-        request=ReviewInput,
-        responses={200: ApplicationSerializer, **WORKFLOW_ERRORS},
+        request=VoucherReviewInput,
+        responses={200: VoucherApplicationSerializer, **WORKFLOW_ERRORS},
         summary="审核资格申请（先州市后省级）/ review an application (州市, then 省)",
         operation_id="vouchers_applications_review",
         tags=TAGS,
     )
     def post(self, request, pk: int):
         application = services.readable_application(request.user, pk)
-        body = ReviewInput(data=request.data)
+        body = VoucherReviewInput(data=request.data)
         body.is_valid(raise_exception=True)
         reviewed = services.review(application, request.user, **body.validated_data)
         return Response(application_json(reviewed))
