@@ -7,13 +7,10 @@ without the service's transaction and must overdraw, or the tests could not catc
 
 from __future__ import annotations
 
-import json
-import subprocess
-import sys
-
 import pytest
 from django.db import connection
 
+from tests import race_probe
 from tests.voucher_race import race
 
 N = 20
@@ -29,15 +26,7 @@ def assert_exactly_four(outcome: dict) -> None:
 
 
 def run_probe(cli_env, *extra) -> dict:
-    result = subprocess.run(
-        [sys.executable, "-m", "tests.voucher_race", str(N), *extra],
-        env=cli_env,
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
-    assert result.returncode == 0, result.stderr[-3000:]
-    return json.loads(result.stdout.strip().splitlines()[-1])
+    return race_probe.run_probe("tests.voucher_race", cli_env, N, *extra)
 
 
 def test_sqlite_twenty_simultaneous_uses_of_the_last_thousand_yuan_let_exactly_four_through(
