@@ -138,7 +138,7 @@ def test_the_schema_documents_the_application_endpoints(client):
     create = paths["/api/v1/vouchers/applications/"]["post"]
     assert set(create["requestBody"]["content"]) == {"multipart/form-data"}
     assert set(create["responses"]) >= {"201", "400", "401", "409"}
-    review = paths["/api/v1/vouchers/applications/{pk}/review/"]["post"]
+    review = paths["/api/v1/vouchers/applications/{id}/review/"]["post"]
     assert review["operationId"] == "vouchers_applications_review"
     assert "/api/v1/vouchers/applications/pending/" in paths
     components = schema["components"]["schemas"]

@@ -152,6 +152,13 @@ def apply(user, programme: Programme, *, name: str, credit_code: str, document) 
     return application
 
 
+# The review each pending status awaits: (the level's field prefix, the status it approves to).
+REVIEW_LEVELS = {
+    ApplicationStatus.SUBMITTED: ("prefecture", ApplicationStatus.PREFECTURE_APPROVED),
+    ApplicationStatus.PREFECTURE_APPROVED: ("province", ApplicationStatus.APPROVED),
+}
+
+
 @transaction.atomic
 def review(application: Application, by, *, decision: str, comment: str = "") -> Application:
     """The next review: 州市 on a submitted application, 省 on one the 州市 approved; the
@@ -171,33 +178,21 @@ def review(application: Application, by, *, decision: str, comment: str = "") ->
             field="comment",
         )
     application = Application.objects.select_for_update().get(pk=application.pk)
-    now = timezone.now()
     from_status = application.status
-    if application.status == ApplicationStatus.SUBMITTED:
-        application.prefecture_decision = decision
-        application.prefecture_comment = comment
-        application.prefecture_by = by
-        application.prefecture_at = now
-        application.status = (
-            ApplicationStatus.PREFECTURE_APPROVED
-            if decision == Decision.APPROVE
-            else ApplicationStatus.REJECTED
-        )
-    elif application.status == ApplicationStatus.PREFECTURE_APPROVED:
-        application.province_decision = decision
-        application.province_comment = comment
-        application.province_by = by
-        application.province_at = now
-        application.status = (
-            ApplicationStatus.APPROVED
-            if decision == Decision.APPROVE
-            else ApplicationStatus.REJECTED
-        )
-    else:
+    if from_status not in REVIEW_LEVELS:
         raise Conflict(
             gettext("该申请已审核完毕"),
             "transition_not_allowed",
         )
+    level, approved = REVIEW_LEVELS[from_status]
+    for field, value in (
+        ("decision", decision),
+        ("comment", comment),
+        ("by", by),
+        ("at", timezone.now()),
+    ):
+        setattr(application, f"{level}_{field}", value)
+    application.status = approved if decision == Decision.APPROVE else ApplicationStatus.REJECTED
     application.save()
     application.transitions.create(
         from_status=from_status, to_status=application.status, by=by, note=comment
@@ -507,6 +502,8 @@ def programme_dashboard(user, *, top: int = 10) -> dict:
         .annotate(total=Sum("amount"), services=Count("pk"))
         .order_by("-total", "institution__name")[:top]
     )
+    for row in providers:  # SQLite's sums lose the decimal places
+        row["total"] = row["total"].quantize(CENT)
     return {"programmes": rows, "providers": providers}
 
 
@@ -514,24 +511,21 @@ def programme_dashboard(user, *, top: int = 10) -> dict:
 
 
 def parse_month(value: str) -> dt.date:
-    """'2026-12' → the first of that month; a RuleError naming `month` otherwise."""
-    try:
-        year, month = (int(part) for part in (value or "").split("-"))
-        return dt.date(year, month, 1)
-    except (ValueError, OverflowError):
+    """'2026-12' → the first of that month; a RuleError naming `month` otherwise (the
+    payments statement's parser, which also allows an empty value)."""
+    bounds = payments.parse_month(value)
+    if bounds is None:
         raise RuleError(
             gettext("月份格式应为 YYYY-MM"),
             "month",
             field="month",
-        ) from None
+        )
+    return bounds[0].date()
 
 
 def month_bounds(month: dt.date) -> tuple[dt.datetime, dt.datetime]:
-    start = dt.datetime(month.year, month.month, 1, tzinfo=SHANGHAI)
-    following = dt.datetime(
-        month.year + month.month // 12, month.month % 12 + 1, 1, tzinfo=SHANGHAI
-    )
-    return start, following
+    """The first moment of `month` and of the next, in Asia/Shanghai."""
+    return payments.parse_month(f"{month.year:04d}-{month.month:02d}")
 
 
 @transaction.atomic
