@@ -1,26 +1,15 @@
 """No double booking under concurrency: 50 simultaneous overlapping requests, exactly one wins."""
 
-import json
-import subprocess
-import sys
-
 import pytest
 
+from tests import race_probe
 from tests.booking_race import race
 
 N = 50
 
 
 def run_probe(cli_env, *extra):
-    result = subprocess.run(
-        [sys.executable, "-m", "tests.booking_race", str(N), *extra],
-        env=cli_env,
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
-    assert result.returncode == 0, result.stderr[-3000:]
-    return json.loads(result.stdout.strip().splitlines()[-1])
+    return race_probe.run_probe("tests.booking_race", cli_env, N, *extra)
 
 
 def test_sqlite_serializes_fifty_overlapping_requests(cli_env):

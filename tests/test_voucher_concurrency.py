@@ -1,75 +1,59 @@
 """The balance never goes below zero under concurrency: twenty people of one enterprise use
-its voucher at the same moment on ¥1,000 left; exactly the affordable four get it (PostgreSQL,
-threads with a connection each, released together by a barrier)."""
+its voucher at the same moment on ¥1,000 left; exactly the affordable four get it — on
+PostgreSQL (row lock on the balance) and on a file-backed SQLite database (BEGIN IMMEDIATE
+transactions queueing on the busy timeout), real threads with a connection each, released
+together by a barrier (`tests/voucher_race.py`). The negative controls run the same race
+without the service's transaction and must overdraw, or the tests could not catch it."""
 
 from __future__ import annotations
 
-import threading
-from decimal import Decimal
-
 import pytest
-from django.db import connection, connections
+from django.db import connection
 
-from marketplace.vouchers import services
-from marketplace.vouchers.checks import ledger_differences
-from marketplace.vouchers.models import Balance, EnterpriseMember, UseStatus, VoucherUse
-from marketplace.workflow import Conflict
-from tests import voucher_fixtures as vf
-from tests.factories import UserFactory
+from tests import race_probe
+from tests.voucher_race import race
 
 N = 20
 
 
+def assert_exactly_four(outcome: dict) -> None:
+    assert outcome["errors"] == []  # never "database is locked" or any other failure
+    assert outcome["outcomes"] == N
+    assert (outcome["ok"], outcome["insufficient"]) == (4, N - 4), outcome
+    assert outcome["uses"] == 4
+    assert (outcome["available"], outcome["committed"]) == ("0.00", "1000.00")
+    assert outcome["ledger"] == []
+
+
+def run_probe(cli_env, *extra) -> dict:
+    return race_probe.run_probe("tests.voucher_race", cli_env, N, *extra)
+
+
+def test_sqlite_twenty_simultaneous_uses_of_the_last_thousand_yuan_let_exactly_four_through(
+    cli_env,
+):
+    outcome = run_probe(cli_env)
+    assert outcome["vendor"] == "sqlite"
+    assert_exactly_four(outcome)
+
+
+def test_sqlite_negative_control_without_the_transaction_overdraws(cli_env):
+    outcome = run_probe(cli_env, "--unsafe")
+    assert outcome["vendor"] == "sqlite"
+    assert outcome["ok"] > 4 or outcome["ledger"] != [], outcome
+
+
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
-def test_twenty_simultaneous_uses_of_the_last_thousand_yuan_let_exactly_four_through():
+def test_postgresql_twenty_simultaneous_uses_of_the_last_thousand_yuan_let_exactly_four_through():
     assert connection.vendor == "postgresql"
-    admin = vf.admin_user()
-    # ¥1,000 a year; each booking is ¥500 (one hour), half of it the voucher's: ¥250.
-    prog = vf.programme(enterprise_annual_cap=Decimal("1000.00"), order_cap=Decimal("1000.00"))
-    founder = UserFactory(username="founder")
-    application = vf.approved_enterprise(prog, founder, admin)
-    made = vf.instrument(price_hourly=Decimal("500.00"))
-    people = [founder]
-    for index in range(1, N):
-        person = UserFactory(username=f"staff{index}")
-        EnterpriseMember.objects.create(user=person, enterprise=application.enterprise)
-        people.append(person)
-    items = [
-        vf.book(made, person, days_ahead=3 + index // 10, hour=8 + index % 10, hours=1)
-        for index, person in enumerate(people)
-    ]
-    barrier = threading.Barrier(N)
-    outcomes: list[str] = []
-    lock = threading.Lock()
+    outcome = race(N)
+    assert outcome["vendor"] == "postgresql"
+    assert_exactly_four(outcome)
 
-    def attempt(item, person):
-        try:
-            barrier.wait(timeout=60)
-            services.use_voucher(item, person)
-            outcome = "ok"
-        except Conflict as refusal:
-            outcome = refusal.code
-        except Exception as error:  # noqa: BLE001 — reported, and fails the test below
-            outcome = f"error: {error!r}"
-        finally:
-            connections.close_all()
-        with lock:
-            outcomes.append(outcome)
 
-    threads = [
-        threading.Thread(target=attempt, args=(item, person))
-        for item, person in zip(items, people, strict=True)
-    ]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-
-    assert sorted(set(outcomes)) == ["balance_insufficient", "ok"], outcomes
-    assert outcomes.count("ok") == 4
-    assert outcomes.count("balance_insufficient") == N - 4
-    balance = Balance.objects.get(programme=prog)
-    assert (balance.available, balance.committed) == (Decimal("0.00"), Decimal("1000.00"))
-    assert VoucherUse.objects.filter(status=UseStatus.COMMITTED).count() == 4
-    assert ledger_differences() == []
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_postgresql_negative_control_without_the_row_lock_overdraws():
+    outcome = race(N, unsafe=True)
+    assert outcome["ok"] > 4 or outcome["ledger"] != [], outcome

@@ -1,5 +1,7 @@
-"""创新券 API under /api/v1/vouchers/: the enterprise's balances, and at checkout the voucher
-share of a booking or sample order, using it and withdrawing it. Thin views over `services`;
+"""创新券 API under /api/v1/vouchers/: eligibility applications (apply with a PDF, read one's
+own, the administrators' queue and their two-level review), the enterprise's balances, and at
+checkout the voucher share of a booking or sample order, using it and withdrawing it. Thin
+views over `services`;
 refusals become 400/403/404/409 in the project's exception handler."""
 
 from __future__ import annotations
@@ -7,16 +9,18 @@ from __future__ import annotations
 from django.utils.translation import gettext
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
+from rest_framework.parsers import JSONParser
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from marketplace.api import WORKFLOW_ERRORS, MoneySerializer
+from marketplace.api import WORKFLOW_ERRORS, MoneySerializer, local_iso
 from marketplace.money import money_json
-from marketplace.workflow import NotFound
+from marketplace.uploads import RawNameMultiPartParser
+from marketplace.workflow import NotFound, RuleError
 
 from . import services
-from .models import Balance
+from .models import Application, ApplicationStatus, Balance, Decision
 
 TAGS = ["vouchers"]
 # The API's names of the payables a voucher can be used on → their model names.
@@ -123,35 +127,165 @@ class CheckoutView(APIView):
         return Response(checkout_json(services.quote(found, request.user)))
 
 
-class UseView(APIView):
+def checkout_action(service, summary: str, operation_id: str) -> type[APIView]:
+    """POST …/use/ or …/withdraw/: the service on the payer's item, answered with its
+    checkout share as it now stands."""
+
+    class CheckoutActionView(APIView):
+        permission_classes = [IsAuthenticated]
+
+        @extend_schema(
+            parameters=[ITEM],
+            request=None,
+            responses={200: CheckoutSerializer, **WORKFLOW_ERRORS},
+            summary=summary,
+            operation_id=operation_id,
+            tags=TAGS,
+        )
+        def post(self, request, item: str, pk: int):
+            found = item_for(request.user, item, pk)
+            service(found, request.user)
+            return Response(checkout_json(services.quote(found, request.user)))
+
+    return CheckoutActionView
+
+
+UseView = checkout_action(
+    services.use_voucher, "使用创新券（付款前）/ use the voucher (before paying)", "vouchers_use"
+)
+WithdrawView = checkout_action(
+    services.withdraw_voucher,
+    "撤回创新券（付款前）/ withdraw the voucher (before paying)",
+    "vouchers_withdraw",
+)
+
+
+# --- Eligibility applications ----------------------------------------------------------------
+
+
+class VoucherReviewLevelSerializer(serializers.Serializer):
+    decision = serializers.ChoiceField(choices=Decision.choices, allow_blank=True)
+    comment = serializers.CharField(allow_blank=True)
+    at = serializers.DateTimeField(allow_null=True)
+
+
+class VoucherApplicationSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    programme = serializers.CharField()
+    enterprise = serializers.CharField()
+    credit_code = serializers.CharField()
+    year = serializers.IntegerField()
+    status = serializers.ChoiceField(choices=ApplicationStatus.choices)
+    status_label = serializers.CharField()
+    document_name = serializers.CharField()
+    created_at = serializers.DateTimeField()
+    prefecture = VoucherReviewLevelSerializer()
+    province = VoucherReviewLevelSerializer()
+
+
+class VoucherApplyInput(serializers.Serializer):
+    programme = serializers.IntegerField(min_value=1, max_value=2**31 - 1)
+    name = serializers.CharField(max_length=200)
+    credit_code = serializers.CharField(max_length=18)
+    document = serializers.FileField()
+
+
+class VoucherReviewInput(serializers.Serializer):
+    decision = serializers.ChoiceField(choices=Decision.choices)
+    comment = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
+
+
+def application_json(application: Application) -> dict:
+    def level(prefix: str) -> dict:
+        return {
+            "decision": getattr(application, f"{prefix}_decision"),
+            "comment": getattr(application, f"{prefix}_comment"),
+            "at": local_iso(getattr(application, f"{prefix}_at")),
+        }
+
+    return {
+        "id": application.pk,
+        "programme": application.programme.name,
+        "enterprise": application.enterprise.name,
+        "credit_code": application.enterprise.credit_code,
+        "year": application.year,
+        "status": application.status,
+        "status_label": application.get_status_display(),
+        "document_name": application.document_name,
+        "created_at": local_iso(application.created_at),
+        "prefecture": level("prefecture"),
+        "province": level("province"),
+    }
+
+
+def applications_json(rows) -> list[dict]:
+    return [application_json(row) for row in rows.select_related("programme", "enterprise")[:200]]
+
+
+class ApplicationsView(APIView):
+    permission_classes = [IsAuthenticated]
+    parser_classes = [RawNameMultiPartParser, JSONParser]
+
+    @extend_schema(
+        responses={200: VoucherApplicationSerializer(many=True), **WORKFLOW_ERRORS},
+        summary="本企业的创新券资格申请 / my enterprise's eligibility applications",
+        operation_id="vouchers_applications_list",
+        tags=TAGS,
+    )
+    def get(self, request):
+        rows = services.applications_of(request.user).order_by("-created_at", "-pk")
+        return Response(applications_json(rows))
+
+    @extend_schema(
+        request={"multipart/form-data": VoucherApplyInput},
+        responses={201: VoucherApplicationSerializer, **WORKFLOW_ERRORS},
+        summary="申请创新券（上传 PDF 材料）/ apply for a voucher (with a PDF)",
+        operation_id="vouchers_applications_create",
+        tags=TAGS,
+    )
+    def post(self, request):
+        body = VoucherApplyInput(data=request.data)
+        body.is_valid(raise_exception=True)
+        data = body.validated_data
+        programme = services.open_programmes().filter(pk=data["programme"]).first()
+        if programme is None:
+            raise RuleError(gettext("该项目当前不受理申请"), "programme", field="programme")
+        application = services.apply(
+            request.user,
+            programme,
+            name=data["name"],
+            credit_code=data["credit_code"],
+            document=data["document"],
+        )
+        return Response(application_json(application), status=201)
+
+
+class PendingApplicationsView(APIView):
     permission_classes = [IsAuthenticated]
 
     @extend_schema(
-        parameters=[ITEM],
-        request=None,
-        responses={200: CheckoutSerializer, **WORKFLOW_ERRORS},
-        summary="使用创新券（付款前）/ use the voucher (before paying)",
-        operation_id="vouchers_use",
+        responses={200: VoucherApplicationSerializer(many=True), **WORKFLOW_ERRORS},
+        summary="待审核的资格申请（先到先审）/ applications awaiting review, oldest first",
+        operation_id="vouchers_applications_pending",
         tags=TAGS,
     )
-    def post(self, request, item: str, pk: int):
-        found = item_for(request.user, item, pk)
-        services.use_voucher(found, request.user)
-        return Response(checkout_json(services.quote(found, request.user)))
+    def get(self, request):
+        return Response(applications_json(services.pending_applications(request.user)))
 
 
-class WithdrawView(APIView):
+class ReviewView(APIView):
     permission_classes = [IsAuthenticated]
 
     @extend_schema(
-        parameters=[ITEM],
-        request=None,
-        responses={200: CheckoutSerializer, **WORKFLOW_ERRORS},
-        summary="撤回创新券（付款前）/ withdraw the voucher (before paying)",
-        operation_id="vouchers_withdraw",
+        request=VoucherReviewInput,
+        responses={200: VoucherApplicationSerializer, **WORKFLOW_ERRORS},
+        summary="审核资格申请（先州市后省级）/ review an application (州市, then 省)",
+        operation_id="vouchers_applications_review",
         tags=TAGS,
     )
-    def post(self, request, item: str, pk: int):
-        found = item_for(request.user, item, pk)
-        services.withdraw_voucher(found, request.user)
-        return Response(checkout_json(services.quote(found, request.user)))
+    def post(self, request, pk: int):
+        application = services.readable_application(request.user, pk)
+        body = VoucherReviewInput(data=request.data)
+        body.is_valid(raise_exception=True)
+        reviewed = services.review(application, request.user, **body.validated_data)
+        return Response(application_json(reviewed))

@@ -14,7 +14,7 @@ from decimal import Decimal
 
 from django.db.models import Sum
 
-from .ledger import FIGURE
+from .ledger import FIGURE, programme_totals
 from .models import (
     ZERO,
     Account,
@@ -41,7 +41,7 @@ def ledger_differences() -> list[str]:
     unbalanced = Posting.objects.values("movement").annotate(total=Sum("amount")).order_by()
     for row in unbalanced.exclude(total=0):
         problems.append(f"movement {row['movement']}: postings sum to {row['total']}")
-    by_account = _sums(Posting.objects.all(), "programme", "account")
+    totals = programme_totals()
     by_balance = _sums(Posting.objects.all(), "balance", "account")
     lines = _sums(ClaimLine.objects.exclude(status=LineStatus.REJECTED), "use__balance__programme")
     paid = _sums(ClaimLine.objects.filter(status=LineStatus.PAID), "use__balance__programme")
@@ -49,13 +49,10 @@ def ledger_differences() -> list[str]:
         VoucherUse.objects.filter(status=UseStatus.COMMITTED), "balance__programme", field="share"
     )
     for programme in Programme.objects.order_by("pk"):
-
-        def account(name, pk=programme.pk):
-            return by_account.get((pk, name), ZERO)
-
-        granted = -account(Account.BUDGET)
-        available, committed = account(Account.AVAILABLE), account(Account.COMMITTED)
-        spent = account(Account.SPENT) + account(Account.CLAIMED) + account(Account.SETTLED)
+        figures = totals.get(programme.pk, {})
+        granted, available = figures.get("granted", ZERO), figures.get("available", ZERO)
+        committed, spent = figures.get("committed", ZERO), figures.get("spent", ZERO)
+        settled = figures.get("settled", ZERO)
         label = f"programme {programme.pk} {programme.name}"
         if granted != available + committed + spent:
             problems.append(
@@ -70,10 +67,9 @@ def ledger_differences() -> list[str]:
                 f"{label}: reserved uses {reserved.get((programme.pk,), ZERO)}"
                 f" != committed {committed}"
             )
-        if paid.get((programme.pk,), ZERO) != account(Account.SETTLED):
+        if paid.get((programme.pk,), ZERO) != settled:
             problems.append(
-                f"{label}: paid lines {paid.get((programme.pk,), ZERO)}"
-                f" != settled {account(Account.SETTLED)}"
+                f"{label}: paid lines {paid.get((programme.pk,), ZERO)} != settled {settled}"
             )
         if granted > programme.budget:
             problems.append(f"{label}: granted {granted} exceeds the budget {programme.budget}")

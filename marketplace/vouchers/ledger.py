@@ -6,7 +6,9 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from .models import Account, Balance, Movement, MovementKind, Posting
+from django.db.models import Sum
+
+from .models import ZERO, Account, Balance, Movement, MovementKind, Posting
 
 # Each movement: (account debited, account credited); a release also comes from a claim.
 FLOWS: dict[str, tuple[str, str]] = {
@@ -72,3 +74,24 @@ def post(
         setattr(balance, figure, getattr(balance, figure) + change)
     balance.save(update_fields=["granted", "available", "committed", "spent", "updated_at"])
     return movement
+
+
+def zero_totals() -> dict[str, Decimal]:
+    return dict.fromkeys(("granted", "available", "committed", "spent", "settled"), ZERO)
+
+
+def programme_totals(programme_ids=None) -> dict[int, dict[str, Decimal]]:
+    """Each programme's figures from its postings (one query): granted, available, committed,
+    spent (delivered, whether claimed and settled since or not) and settled."""
+    rows = Posting.objects.all()
+    if programme_ids is not None:
+        rows = rows.filter(programme__in=programme_ids)
+    totals: dict[int, dict[str, Decimal]] = {}
+    for row in rows.values("programme", "account").annotate(total=Sum("amount")).order_by():
+        figures = totals.setdefault(row["programme"], zero_totals())
+        amount = row["total"] or ZERO
+        figure = FIGURE[row["account"]]
+        figures[figure] += -amount if row["account"] == Account.BUDGET else amount
+        if row["account"] == Account.SETTLED:
+            figures["settled"] += amount
+    return totals

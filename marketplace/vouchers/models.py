@@ -17,6 +17,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from marketplace.accounts.validators import validate_credit_code
+from marketplace.model_fields import optional_link, person
 from marketplace.uploads import private_storage
 from marketplace.workflow import TransitionRecord
 
@@ -166,12 +167,7 @@ class Application(models.Model):
     enterprise = models.ForeignKey(
         Enterprise, on_delete=models.PROTECT, related_name="applications", verbose_name=_("企业")
     )
-    applicant = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        related_name="voucher_applications",
-        verbose_name=_("申请人"),
-    )
+    applicant = person(_("申请人"), "voucher_applications")
     year = models.PositiveIntegerField(_("年度"))
     document = models.FileField(
         _("申请材料"), upload_to=document_upload_to, storage=private_storage
@@ -188,19 +184,13 @@ class Application(models.Model):
         _("州市审核结论"), max_length=10, choices=Decision.choices, blank=True
     )
     prefecture_comment = models.CharField(_("州市审核意见"), max_length=500, blank=True)
-    prefecture_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-        related_name="+", verbose_name=_("州市审核人"),
-    )  # fmt: skip
+    prefecture_by = optional_link(_("州市审核人"))
     prefecture_at = models.DateTimeField(_("州市审核时间"), null=True, blank=True)
     province_decision = models.CharField(
         _("省级审核结论"), max_length=10, choices=Decision.choices, blank=True
     )
     province_comment = models.CharField(_("省级审核意见"), max_length=500, blank=True)
-    province_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-        related_name="+", verbose_name=_("省级审核人"),
-    )  # fmt: skip
+    province_by = optional_link(_("省级审核人"))
     province_at = models.DateTimeField(_("省级审核时间"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -287,12 +277,7 @@ class VoucherUse(models.Model):
         related_name="voucher_uses",
         verbose_name=_("服务机构"),
     )
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        related_name="voucher_uses",
-        verbose_name=_("使用人"),
-    )
+    user = person(_("使用人"), "voucher_uses")
     price = _money(_("服务金额"))
     share = _money(_("创新券抵扣"))
     payer_share = _money(_("自付金额"))
@@ -344,9 +329,7 @@ class Claim(models.Model):
     status = models.CharField(
         _("状态"), max_length=10, choices=ClaimStatus.choices, default=ClaimStatus.SUBMITTED
     )
-    submitted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    submitted_by = optional_link(_("提交人"))
     batch = models.ForeignKey(
         "SettlementBatch",
         null=True,
@@ -391,10 +374,8 @@ class ClaimLine(models.Model):
         _("状态"), max_length=10, choices=LineStatus.choices, default=LineStatus.OPEN
     )
     comment = models.CharField(_("审核意见"), max_length=500, blank=True)
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    decided_at = models.DateTimeField(null=True, blank=True)
+    decided_by = optional_link(_("审核人"))
+    decided_at = models.DateTimeField(_("审核时间"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -412,9 +393,7 @@ class ClaimLine(models.Model):
 class SettlementBatch(models.Model):
     """Approved claims paid together by the finance office, exported and marked paid."""
 
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    created_by = optional_link(_("创建人"))
     created_at = models.DateTimeField(auto_now_add=True)
     total = _money(_("合计"), default=ZERO)
     paid_reference = models.CharField(_("付款凭证号"), max_length=100, blank=True)
@@ -464,9 +443,7 @@ class Movement(models.Model):
         ClaimLine, null=True, blank=True, on_delete=models.PROTECT, related_name="movements"
     )
     amount = _money(_("金额"))
-    by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    by = optional_link(_("操作人"))
     note = models.CharField(max_length=200, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 

@@ -14,7 +14,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from zoneinfo import ZoneInfo
 
 from django.db import transaction
-from django.db.models import Sum
+from django.db.models import Count, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext
 
@@ -26,7 +26,7 @@ from marketplace.uploads import validate_pdf
 from marketplace.workflow import Conflict, Forbidden, NotFound, RuleError
 
 from .groups import ADMINS_GROUP
-from .ledger import post
+from .ledger import post, programme_totals, zero_totals
 from .models import (
     ZERO,
     Account,
@@ -152,6 +152,13 @@ def apply(user, programme: Programme, *, name: str, credit_code: str, document) 
     return application
 
 
+# The review each pending status awaits: (the level's field prefix, the status it approves to).
+REVIEW_LEVELS = {
+    ApplicationStatus.SUBMITTED: ("prefecture", ApplicationStatus.PREFECTURE_APPROVED),
+    ApplicationStatus.PREFECTURE_APPROVED: ("province", ApplicationStatus.APPROVED),
+}
+
+
 @transaction.atomic
 def review(application: Application, by, *, decision: str, comment: str = "") -> Application:
     """The next review: 州市 on a submitted application, 省 on one the 州市 approved; the
@@ -171,33 +178,21 @@ def review(application: Application, by, *, decision: str, comment: str = "") ->
             field="comment",
         )
     application = Application.objects.select_for_update().get(pk=application.pk)
-    now = timezone.now()
     from_status = application.status
-    if application.status == ApplicationStatus.SUBMITTED:
-        application.prefecture_decision = decision
-        application.prefecture_comment = comment
-        application.prefecture_by = by
-        application.prefecture_at = now
-        application.status = (
-            ApplicationStatus.PREFECTURE_APPROVED
-            if decision == Decision.APPROVE
-            else ApplicationStatus.REJECTED
-        )
-    elif application.status == ApplicationStatus.PREFECTURE_APPROVED:
-        application.province_decision = decision
-        application.province_comment = comment
-        application.province_by = by
-        application.province_at = now
-        application.status = (
-            ApplicationStatus.APPROVED
-            if decision == Decision.APPROVE
-            else ApplicationStatus.REJECTED
-        )
-    else:
+    if from_status not in REVIEW_LEVELS:
         raise Conflict(
             gettext("该申请已审核完毕"),
             "transition_not_allowed",
         )
+    level, approved = REVIEW_LEVELS[from_status]
+    for field, value in (
+        ("decision", decision),
+        ("comment", comment),
+        ("by", by),
+        ("at", timezone.now()),
+    ):
+        setattr(application, f"{level}_{field}", value)
+    application.status = approved if decision == Decision.APPROVE else ApplicationStatus.REJECTED
     application.save()
     application.transitions.create(
         from_status=from_status, to_status=application.status, by=by, note=comment
@@ -205,6 +200,45 @@ def review(application: Application, by, *, decision: str, comment: str = "") ->
     if application.status == ApplicationStatus.APPROVED:
         grant(application.programme, application.enterprise, application.year, by=by)
     return application
+
+
+PENDING = (ApplicationStatus.SUBMITTED, ApplicationStatus.PREFECTURE_APPROVED)
+
+
+def open_programmes():
+    """The programmes accepting applications today."""
+    today = timezone.localdate()
+    return Programme.objects.filter(
+        status=ProgrammeStatus.OPEN, valid_from__lte=today, valid_to__gte=today
+    ).order_by("valid_to", "pk")
+
+
+def applications_of(user):
+    """The applications the user may read: their enterprise's, and their own."""
+    if not user.is_authenticated:
+        return Application.objects.none()
+    mine = Q(applicant=user) | Q(enterprise__members__user=user)
+    return Application.objects.filter(mine).distinct()
+
+
+def pending_applications(user):
+    """Applications awaiting a review (州市 or 省), oldest first — voucher administrators only."""
+    _require_admin(user)
+    return Application.objects.filter(status__in=PENDING).order_by("created_at", "pk")
+
+
+def readable_application(user, pk: int) -> Application:
+    """The application, for its enterprise's people and the voucher administrators; else a
+    NotFound (no hint that it exists)."""
+    rows = Application.objects.all() if is_voucher_admin(user) else applications_of(user)
+    found = (
+        rows.select_related("programme", "enterprise", "applicant", "prefecture_by", "province_by")
+        .filter(pk=pk)
+        .first()
+    )
+    if found is None:
+        raise NotFound(gettext("未找到该申请"))
+    return found
 
 
 def grant(programme: Programme, enterprise: Enterprise, year: int, *, by=None) -> Balance:
@@ -447,28 +481,51 @@ def on_service_completed(sender, item, by=None, **kwargs) -> None:
     )
 
 
+# --- The administrators' programme dashboard ---------------------------------------------------
+
+
+def programme_dashboard(user, *, top: int = 10) -> dict:
+    """Every programme's budget, granted, committed, spent, settled and available (budget less
+    committed and spent), live from the ledger, and the providers delivering the most
+    voucher-subsidised services (spent, whether claimed or settled since). Four queries."""
+    _require_admin(user)
+    programmes = list(Programme.objects.order_by("-valid_from", "pk"))
+    totals = programme_totals([programme.pk for programme in programmes])
+    rows = []
+    for programme in programmes:
+        figures = totals.get(programme.pk) or zero_totals()
+        available = programme.budget - figures["committed"] - figures["spent"]
+        rows.append({"programme": programme, **figures, "available": available})
+    providers = list(
+        ClaimLine.objects.exclude(status=LineStatus.REJECTED)
+        .values("institution", "institution__name")
+        .annotate(total=Sum("amount"), services=Count("pk"))
+        .order_by("-total", "institution__name")[:top]
+    )
+    for row in providers:  # SQLite's sums lose the decimal places
+        row["total"] = row["total"].quantize(CENT)
+    return {"programmes": rows, "providers": providers}
+
+
 # --- Settlement (兑现) -----------------------------------------------------------------------
 
 
 def parse_month(value: str) -> dt.date:
-    """'2026-12' → the first of that month; a RuleError naming `month` otherwise."""
-    try:
-        year, month = (int(part) for part in (value or "").split("-"))
-        return dt.date(year, month, 1)
-    except (ValueError, OverflowError):
+    """'2026-12' → the first of that month; a RuleError naming `month` otherwise (the
+    payments statement's parser, which also allows an empty value)."""
+    bounds = payments.parse_month(value)
+    if bounds is None:
         raise RuleError(
             gettext("月份格式应为 YYYY-MM"),
             "month",
             field="month",
-        ) from None
+        )
+    return bounds[0].date()
 
 
 def month_bounds(month: dt.date) -> tuple[dt.datetime, dt.datetime]:
-    start = dt.datetime(month.year, month.month, 1, tzinfo=SHANGHAI)
-    following = dt.datetime(
-        month.year + month.month // 12, month.month % 12 + 1, 1, tzinfo=SHANGHAI
-    )
-    return start, following
+    """The first moment of `month` and of the next, in Asia/Shanghai."""
+    return payments.parse_month(f"{month.year:04d}-{month.month:02d}")
 
 
 @transaction.atomic

@@ -5,6 +5,17 @@ from django.urls import path
 from . import api
 
 urlpatterns = [
+    path("vouchers/applications/", api.ApplicationsView.as_view(), name="voucher-applications"),
+    path(
+        "vouchers/applications/pending/",
+        api.PendingApplicationsView.as_view(),
+        name="voucher-applications-pending",
+    ),
+    path(
+        "vouchers/applications/<int:pk>/review/",
+        api.ReviewView.as_view(),
+        name="voucher-application-review",
+    ),
     path("vouchers/balances/", api.BalancesView.as_view(), name="voucher-balances"),
     path(
         "vouchers/checkout/<str:item>/<int:pk>/",

@@ -12,10 +12,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from marketplace.accounts.models import Institution
-from marketplace.workflow import NotFound, WorkflowError
+from marketplace.sharing import charts
+from marketplace.uploads import raw_upload_names, serve_private
+from marketplace.workflow import Forbidden, NotFound, WorkflowError
+from marketplace.workflow_pages import create_page
 
 from . import exports, services
 from .api import item_for
+from .forms import ApplicationForm
 from .models import ClaimLine, LineStatus, Movement, SettlementBatch, VoucherUse
 
 
@@ -70,6 +74,100 @@ def mine(request: HttpRequest) -> HttpResponse:
             "movements": movements if enterprise else [],
         },
     )
+
+
+@raw_upload_names
+@login_required
+@require_http_methods(["GET", "POST"])
+def apply(request: HttpRequest) -> HttpResponse:
+    """The enterprise applies to a programme with its PDF, and sees its applications."""
+    form = ApplicationForm(request.POST or None, request.FILES or None)
+    return create_page(
+        request,
+        form,
+        lambda data: services.apply(request.user, **data),
+        template="vouchers/apply.html",
+        context={
+            "applications": services.applications_of(request.user)
+            .select_related("programme", "enterprise")
+            .order_by("-created_at", "-pk")[:50]
+        },
+        done=_("申请已提交，等待州市审核。"),
+        detail="vouchers:application",
+    )
+
+
+def _application_or_404(request: HttpRequest, pk: int):
+    try:
+        return services.readable_application(request.user, pk)
+    except NotFound as error:
+        raise Http404(error.message) from error
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def application(request: HttpRequest, pk: int) -> HttpResponse:
+    """One application: its status and both reviews; a voucher administrator reviews it here
+    (州市 first, then 省), each with a comment and a decision."""
+    found = _application_or_404(request, pk)
+    is_admin = services.is_voucher_admin(request.user)
+    if request.method == "POST":
+        try:
+            services.review(
+                found,
+                request.user,
+                decision=request.POST.get("decision", ""),
+                comment=request.POST.get("comment", ""),
+            )
+        except WorkflowError as refusal:
+            messages.error(request, refusal.message)
+        else:
+            messages.success(request, _("审核意见已保存。"))
+            return redirect("vouchers:review")
+        return redirect("vouchers:application", pk=pk)
+    return render(
+        request,
+        "vouchers/application.html",
+        {
+            "application": found,
+            "can_review": is_admin and found.status in services.PENDING,
+            "transitions": found.transitions.select_related("by").order_by("at", "pk"),
+        },
+    )
+
+
+@login_required
+def document(request: HttpRequest, pk: int) -> HttpResponse:
+    found = _application_or_404(request, pk)
+    return serve_private(found.document, found.document_name)
+
+
+@login_required
+def review(request: HttpRequest) -> HttpResponse:
+    """The voucher administrators' queue: applications awaiting 州市 or 省 review, oldest
+    first."""
+    try:
+        pending = services.pending_applications(request.user)
+    except Forbidden as error:
+        raise Http404(error.message) from error
+    return render(
+        request,
+        "vouchers/review.html",
+        {"applications": pending.select_related("programme", "enterprise", "applicant")[:200]},
+    )
+
+
+@login_required
+def dashboard(request: HttpRequest) -> HttpResponse:
+    """The administrators' programme dashboard: budget, committed, spent and available live
+    from the ledger, the top providers, and a server-rendered SVG chart with its table."""
+    try:
+        shown = services.programme_dashboard(request.user)
+    except Forbidden as error:
+        raise Http404(error.message) from error
+    providers = shown["providers"]
+    chart = charts.hbar_chart([(row["institution__name"], row["total"]) for row in providers])
+    return render(request, "vouchers/dashboard.html", {**shown, "providers_chart": chart})
 
 
 @login_required
