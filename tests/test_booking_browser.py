@@ -76,6 +76,8 @@ def test_book_approve_and_pay_offline_in_the_browser(live_server, browser):
     page = context.new_page()
     sign_in(page, base, "founder")
     page.goto(f"{base}/instruments/YLU-SEM-01/")
+    page.click("#booking-calendar")
+    page.wait_for_url("**/calendar/")
     page.locator("a.slot").nth(2).click()
     page.wait_for_url("**/book/**")
     assert "¥450.00" in page.content()
