@@ -1,17 +1,13 @@
 """The main pages in real Chromium, checked by axe-core (bundled by axe-playwright-python):
 no serious or critical accessibility violation, in Chinese and in English."""
 
-import datetime as dt
-from decimal import Decimal
-
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 
+from tests import voucher_fixtures as vf
 from tests.factories import (
     IncubatorFactory,
     InstitutionFactory,
-    InstrumentFactory,
-    OpeningIntervalFactory,
     TechnologyFactory,
     UserFactory,
 )
@@ -44,17 +40,7 @@ def test_the_main_pages_have_no_serious_accessibility_violations(
 ):
     settings.SEARCH_ENGINE = "database"
     institution = InstitutionFactory(code="YLU", name="云岭理工大学")
-    instrument = InstrumentFactory(
-        institution=institution,
-        code="YLU-SEM-01",
-        name="场发射扫描电子显微镜",
-        min_notice_hours=0,
-        price_hourly=Decimal("450.00"),
-    )
-    for weekday in range(7):
-        OpeningIntervalFactory(
-            instrument=instrument, weekday=weekday, start=dt.time(8, 0), end=dt.time(17, 0)
-        )
+    vf.instrument(institution=institution, code="YLU-SEM-01", name="场发射扫描电子显微镜")
     IncubatorFactory(institution=institution, code="MAKER", name="春城众创空间")
     TechnologyFactory(institution=institution, code="TECH-1", title="植物提取工艺")
     from search.engines import database_engine

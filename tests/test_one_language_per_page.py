@@ -13,7 +13,6 @@ from __future__ import annotations
 import ast
 import datetime as dt
 import re
-from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -22,21 +21,15 @@ from django.db import models
 from django.utils import timezone
 
 from marketplace.bookings import services as bookings
-from marketplace.inquiries.services import open_inquiry, post_message
-from marketplace.residency.services import add_comment, start_review, submit_application
-from marketplace.sampletesting.services import quote, request_order
 from tests import voucher_fixtures as vf
 from tests.booking_fixtures import at
-from tests.factories import (
-    IncubatorFactory,
-    InstitutionFactory,
-    InstrumentFactory,
-    MembershipFactory,
-    OpeningIntervalFactory,
-    TechnologyFactory,
-    UserFactory,
+from tests.factories import UserFactory
+from tests.test_workflow_pages_in_english import (  # noqa: F401 — chinese_world: a fixture
+    ALLOWED_ON_CHINESE_PAGES,
+    LATIN_WORD,
+    _VisibleText,
+    chinese_world,
 )
-from tests.test_workflow_pages_in_english import ALLOWED_ON_CHINESE_PAGES, LATIN_WORD, _VisibleText
 
 pytestmark = pytest.mark.django_db
 
@@ -156,30 +149,22 @@ def data_words() -> tuple[set[str], set[str], str]:
 
 
 @pytest.fixture
-def world(site_pages):
+def world(site_pages, chinese_world):  # noqa: F811
+    """The workflow pages' Chinese world (a sample order, a residency application and an
+    inquiry at 云岭理工大学), plus a bookable instrument with a booking awaiting payment, an
+    approved voucher enterprise, a platform moderator and the departments migrate made."""
     from cms.models.departments import Department
-    from marketplace.catalogue.models import RefundTier
+    from marketplace.catalogue.models import Institution, RefundTier
 
-    institution = InstitutionFactory(code="YLU", name="云岭理工大学")
-    founder = UserFactory(username="chuangke", real_name="王芳", organisation="星火科技")
-    manager = UserFactory(username="guanli", real_name="李明", organisation="云岭理工大学")
-    MembershipFactory(user=manager, institution=institution, role="manager")
-    instrument = InstrumentFactory(
-        institution=institution,
+    founder, manager, order, application, inquiry = chinese_world
+    instrument = vf.instrument(
+        institution=Institution.objects.get(code="YLU"),
         code="SEM-8010",
         name="场发射扫描电镜",
         origin_country="JP",
         approval_required=True,
-        min_notice_hours=0,
         max_advance_days=30,
-        slot_minutes=30,
-        min_minutes=60,
-        max_minutes=240,
     )
-    for weekday in range(7):
-        OpeningIntervalFactory(
-            instrument=instrument, weekday=weekday, start=dt.time(8, 30), end=dt.time(17, 30)
-        )
     RefundTier.objects.create(instrument=instrument, hours_before=24, refund_percent=100)
     RefundTier.objects.create(instrument=instrument, hours_before=0, refund_percent=0)
     day = timezone.localdate() + dt.timedelta(days=3)
@@ -187,43 +172,18 @@ def world(site_pages):
         founder, instrument, at(day, "09:00"), at(day, "11:00"), purpose="形貌观察"
     )
     bookings.approve(booking, manager)
-    order = request_order(
-        founder, instrument, sample_count=2, sample_description="正极粉末", test_items="物相分析"
-    )
-    quote(order, manager, Decimal("3280000.00"), 4, "含检测报告")
-    incubator = IncubatorFactory(institution=institution, code="MAKER", name="春城众创空间")
-    application = submit_application(
-        founder,
-        incubator,
-        {
-            "company_name": "星火科技有限公司",
-            "contact_name": "王芳",
-            "contact_phone": "13800000000",
-            "team_size": 4,
-            "business_summary": "灌溉传感器",
-        },
-    )
-    start_review(application, manager)
-    add_comment(application, manager, "内部意见")
-    technology = TechnologyFactory(
-        institution=institution, code="TECH-1", title="植物提取工艺", summary="绿色工艺"
-    )
-    inquiry = open_inquiry(founder, technology, "许可条件？", "license")
-    post_message(inquiry, manager, "五年")
     admin = vf.admin_user()
     vf.approved_enterprise(vf.programme(), founder, admin)
-    moderator = UserFactory(username="moderator", is_superuser=True, is_staff=True)
-    department = Department.objects.order_by("pk").first()
     return {
         "founder": founder,
         "manager": manager,
         "admin": admin,
-        "moderator": moderator,
+        "moderator": UserFactory(username="moderator", is_superuser=True, is_staff=True),
         "booking": booking,
         "order": order,
         "application": application,
         "inquiry": inquiry,
-        "department": department,
+        "department": Department.objects.order_by("pk").first(),
     }
 
 
@@ -244,6 +204,7 @@ def pages_of(world) -> dict[str | None, list[str]]:
             *cms_pages,
             "/instruments/",
             "/instruments/SEM-8010/",
+            "/instruments/XRD-1/",
             "/instruments/SEM-8010/calendar/",
             "/incubators/",
             "/incubators/MAKER/",
