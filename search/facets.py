@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from marketplace.catalogue.vocabularies import (
     IncubatorLevel,
@@ -22,12 +23,21 @@ from marketplace.catalogue.vocabularies import (
 )
 from marketplace.regions import Region
 
+# The kinds as tabs and facets: a class of results ("Instruments").
 KIND_LABELS = {
-    "instrument": _("仪器"),
+    "instrument": pgettext_lazy("plural", "仪器"),
     "incubator": _("孵化载体"),
     "technology": _("科技成果"),
     "news": _("新闻动态"),
     "policy": _("政策文件"),
+}
+# The kind of one result, beside its title ("Instrument").
+KIND_NAMES = {
+    "instrument": _("仪器"),
+    "incubator": pgettext_lazy("one item", "孵化载体"),
+    "technology": pgettext_lazy("one item", "科技成果"),
+    "news": pgettext_lazy("one item", "新闻动态"),
+    "policy": pgettext_lazy("one item", "政策文件"),
 }
 
 # (upper bound exclusive or None, value, label); prices in CNY yuan, each kind its own price:

@@ -50,7 +50,7 @@ def result_line(kind: str, details: dict) -> list[str]:
             parts.append(_("送样 %(price)s/样") % {"price": yuan(details["price_per_sample"])})
         modes = [_label(ServiceMode, mode) for mode in details.get("service_modes") or []]
         if modes:
-            parts.append("、".join(modes))
+            parts.append(_("、").join(modes))
     elif kind == "incubator":
         if details.get("level"):
             parts.append(_label(IncubatorLevel, details["level"]))
@@ -64,7 +64,7 @@ def result_line(kind: str, details: dict) -> list[str]:
             parts.append(f"TRL {details['trl']}")
         modes = [_label(TransferMode, mode) for mode in details.get("transfer_modes") or []]
         if modes:
-            parts.append("、".join(modes))
+            parts.append(_("、").join(modes))
         if details.get("asking_price") is not None:
             parts.append(_("报价 %(price)s") % {"price": yuan(details["asking_price"])})
         else:

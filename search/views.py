@@ -10,7 +10,7 @@ from django.shortcuts import render
 from marketplace.accounts.models import Institution
 
 from .engines import get_engine
-from .facets import FACETS, KIND_LABELS, labelled
+from .facets import FACETS, KIND_LABELS, KIND_NAMES, labelled
 from .query import SearchError, SearchRequest, parse_request, run
 from .results import result_line
 
@@ -116,6 +116,6 @@ def site_search(request: HttpRequest) -> HttpResponse:
             "next_url": _link(params, page=str(page + 1)) if page < pages else "",
             "suggestions": suggestions,
             "institutions": institutions,
-            "kind_labels": KIND_LABELS,
+            "kind_names": KIND_NAMES,
         },
     )

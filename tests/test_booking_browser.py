@@ -76,6 +76,8 @@ def test_book_approve_and_pay_offline_in_the_browser(live_server, browser):
     page = context.new_page()
     sign_in(page, base, "founder")
     page.goto(f"{base}/instruments/YLU-SEM-01/")
+    page.click("#booking-calendar")
+    page.wait_for_url("**/calendar/")
     page.locator("a.slot").nth(2).click()
     page.wait_for_url("**/book/**")
     assert "¥450.00" in page.content()
@@ -191,12 +193,19 @@ def test_choose_a_later_start_and_a_longer_stay_and_get_exactly_that(live_server
     assert (booking.start, booking.end) == (chosen, chosen + dt.timedelta(minutes=120))
     assert booking.price == Decimal("900.00")
     assert booking.purpose == "锂电池正极材料物相分析"
+    # The booking's own page gives the chosen time in Shanghai time.
+    assert f"{day:%Y-%m-%d} 08:30–10:30" in page.inner_text("main")
     context.close()
 
     context = browser.new_context(locale="zh-CN")
     page = context.new_page()
     sign_in(page, base, "labmanager")
+    local, utc = f"{day:%Y-%m-%d} 08:30", f"{day:%Y-%m-%d} 00:30"
+    # The manager's notice of the request, then the booking page, in Shanghai time.
+    page.goto(f"{base}/notifications/")
+    assert f"X射线衍射仪 {local}" in page.inner_text("main")
     page.goto(f"{base}/bookings/{booking.pk}/")
+    assert f"{day:%Y-%m-%d} 08:30–10:30" in page.inner_text("main")
     page.click("#approve")
     page.wait_for_load_state()
     assert page.inner_text("#booking-status") == "待付款"
@@ -206,13 +215,13 @@ def test_choose_a_later_start_and_a_longer_stay_and_get_exactly_that(live_server
     page = context.new_page()
     sign_in(page, base, "founder")
     page.goto(f"{base}/notifications/")
-    local, utc = f"{day:%Y-%m-%d} 08:30", f"{day:%Y-%m-%d} 00:30"
     assert f"预约已通过审核，请付款：X射线衍射仪 {local}" in page.inner_text("main")
     context.close()
 
     notices = list(Notification.objects.order_by("pk"))
     assert len(notices) == 2  # the request to the manager, the approval to the founder
     assert all(local in n.message and utc not in n.message for n in notices)
+    assert all(local in n.message_en and utc not in n.message_en for n in notices)
     assert sorted(message.to[0] for message in mail.outbox) == [
         "founder@startup.example",
         "lab@ylu.example",

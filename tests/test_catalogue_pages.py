@@ -48,7 +48,7 @@ def test_lists_page_by_20_and_keep_filters_in_page_links(client):
     assert second.count('<li>\n    <h2><a href="/technologies/') == 5
 
 
-def test_instrument_detail_shows_prices_rules_and_a_week_of_free_slots(client):
+def test_instrument_detail_shows_prices_rules_and_leads_to_the_one_calendar(client):
     instrument = InstrumentFactory(name="场发射扫描电子显微镜", min_notice_hours=0)
     today = timezone.localdate()
     OpeningIntervalFactory(
@@ -63,8 +63,17 @@ def test_instrument_detail_shows_prices_rules_and_a_week_of_free_slots(client):
     assert "场发射扫描电子显微镜" in html
     assert "450.00" in html and "260.00" in html
     assert "按 30 分钟为一个时段预约" in html
-    assert "09:00–11:00" in html
-    assert (today + dt.timedelta(days=2)).strftime("%Y-%m-%d") in html
+    assert "09:00–11:00" in html  # the opening hours among the rules
+    # One way to pick a slot: the page has no slot table of its own, it leads to the calendar,
+    # where that day's free time is offered start by start.
+    calendar = f"/instruments/{instrument.code}/calendar/"
+    assert 'class="slot"' not in html
+    assert f'href="{calendar}" id="booking-calendar"' in html
+    assert f'id="book-instrument" href="{calendar}"' in html
+    day = today + dt.timedelta(days=2)
+    week = client.get(calendar, {"week": day.isoformat()}, HTTP_ACCEPT_LANGUAGE="zh-hans")
+    week = week.content.decode()
+    assert f"{day:%Y-%m-%d}T09:00:00+08:00" in week.replace("%3A", ":").replace("%2B", "+")
 
 
 def test_incubator_detail_has_vacancies_and_an_svg_map_pin(client):

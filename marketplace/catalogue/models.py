@@ -18,7 +18,7 @@ from django.db.models import F
 from django.db.models.functions import Least
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext, ngettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey
 from modelcluster.models import ClusterableModel
@@ -236,7 +236,7 @@ class Instrument(Listing):
 
     class Meta:
         verbose_name = _("仪器")
-        verbose_name_plural = _("仪器")
+        verbose_name_plural = pgettext_lazy("plural", "仪器")
         ordering = ["code"]
         indexes = [
             models.Index(fields=["live", "category"]),

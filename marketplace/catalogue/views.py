@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from urllib.parse import urlencode
 
 from django.core.paginator import Paginator
@@ -10,11 +9,9 @@ from django.db.models import Count, Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from marketplace.accounts.models import Institution
-from marketplace.catalogue.availability import free_intervals
 from marketplace.catalogue.filters import CHOICE_FILTERS, FilterError, apply_filters
 from marketplace.catalogue.models import (
     Incubator,
@@ -109,26 +106,6 @@ def listing_list(request: HttpRequest, kind: str) -> HttpResponse:
     )
 
 
-def _week_of_free_slots(instrument: Instrument) -> list[dict]:
-    """The next seven days of bookable time, grouped by day, for the detail page."""
-    now = timezone.now()
-    first = timezone.localdate(now)
-    last = first + dt.timedelta(days=6)
-    free = free_intervals(instrument, first, last, now=now)
-    days = []
-    for offset in range(7):
-        day = first + dt.timedelta(days=offset)
-        shortest = dt.timedelta(minutes=instrument.min_minutes)
-        intervals = [
-            # A link books the shortest allowed stay from the start of the free time.
-            {"start": i.start, "end": i.end, "booking_end": i.start + shortest}
-            for i in free
-            if timezone.localdate(i.start) == day and i.end - i.start >= shortest
-        ]
-        days.append({"date": day, "intervals": intervals})
-    return days
-
-
 def instrument_detail(request: HttpRequest, code: str) -> HttpResponse:
     instrument = get_object_or_404(
         Instrument.objects.published()
@@ -144,7 +121,7 @@ def instrument_detail(request: HttpRequest, code: str) -> HttpResponse:
     return render(
         request,
         "catalogue/instrument_detail.html",
-        {"listing": instrument, "week": _week_of_free_slots(instrument)},
+        {"listing": instrument},
     )
 
 

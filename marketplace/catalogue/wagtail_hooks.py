@@ -7,6 +7,7 @@ from functools import wraps
 from django.contrib.admin.utils import unquote
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from wagtail import hooks
 from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.panels import (
@@ -108,7 +109,7 @@ class InstitutionScopedViewSet(SnippetViewSet):
 class InstrumentViewSet(InstitutionScopedViewSet):
     model = Instrument
     icon = "cogs"
-    menu_label = _("仪器")
+    menu_label = pgettext_lazy("plural", "仪器")
     list_display = ["name", "code", "institution", "category", "status", LIVE_COLUMN]
     list_filter = ["category", "status", "live"]
     search_fields = ["name", "code", "model_number"]

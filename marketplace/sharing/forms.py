@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from .ledger import SHANGHAI
@@ -54,4 +55,7 @@ class UsageForm(forms.Form):
 
     def __init__(self, *args, instruments=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["instrument"].choices = [(i.code, f"{i.name}（{i.code}）") for i in instruments]
+        self.fields["instrument"].choices = [
+            (i.code, gettext("%(name)s（%(code)s）") % {"name": i.name, "code": i.code})
+            for i in instruments
+        ]
