@@ -7,6 +7,7 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+from django.core import mail
 from django.utils import timezone
 from rest_framework.authtoken.models import Token
 
@@ -65,9 +66,12 @@ def mark_downtime(client, world, start, hours=4):
     )
 
 
-def test_downtime_tells_the_holders_it_hits_and_blocks_the_period(api_client, hit):
+def test_downtime_tells_the_holders_it_hits_and_blocks_the_period(
+    api_client, hit, django_capture_on_commit_callbacks
+):
     world, booking, untouched, start = hit
-    response = mark_downtime(api_client, world, start)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = mark_downtime(api_client, world, start)
     assert response.status_code == 201, response.json()
     assert response.json()["minutes"] == 240
     record = UsageRecord.objects.get(kind="downtime")
@@ -75,6 +79,10 @@ def test_downtime_tells_the_holders_it_hits_and_blocks_the_period(api_client, hi
     assert "全额退款" in notice.message
     assert notice.url == f"/statistics/downtime/{record.pk}/"
     assert not Notification.objects.filter(user=world.other_outsider).exists()
+    # The holder also gets it by email, and only the holder.
+    assert [m.to for m in mail.outbox] == [[world.outsider.email]]
+    assert "全额退款" in mail.outbox[0].body
+    assert f"/statistics/downtime/{record.pk}/" in mail.outbox[0].body
     assert (
         Blackout.objects.filter(instrument=world.instrument)
         .overlapping(booking.start, booking.end)

@@ -250,3 +250,50 @@ def test_manual_usage_is_refused_clearly(api_client):
         )
     assert refused.value.field == "kind"
     assert UsageRecord.objects.count() == 0
+
+
+def test_cancelled_bookings_add_no_hours_and_part_of_a_day_counts_to_the_minute():
+    world = make_world()
+    # External service: 50 minutes of a booked hour.
+    completed_booking(world, world.outsider, shanghai(2025, 9, 1), 50)
+    # Held slots that were never used: they count in the rates, never in the hours.
+    for status, day in (("cancelled", 2), ("no_show", 3)):
+        BookingFactory(
+            instrument=world.instrument,
+            user=world.outsider,
+            start=shanghai(2025, 9, day),
+            end=shanghai(2025, 9, day, 12),
+            status=status,
+        )
+    # Internal research for part of a day, 09:00–13:20; maintenance for 25 minutes.
+    services.record_usage(
+        world.manager,
+        world.instrument,
+        "research",
+        shanghai(2025, 9, 4, 9),
+        shanghai(2025, 9, 4, 13, 20),
+    )
+    services.record_usage(
+        world.manager,
+        world.instrument,
+        "maintenance",
+        shanghai(2025, 9, 5, 17, 35),
+        shanghai(2025, 9, 5, 18),
+    )
+    assert UsageRecord.objects.filter(booking__isnull=False).count() == 1
+    data = indicators.instrument_indicators(world.instrument, 2025)
+    assert data["effective_hours"] == Decimal("5.2")  # 50 + 260 = 310 minutes
+    assert data["external_hours"] == Decimal("0.8")  # 50 minutes
+    assert data["research_hours"] == Decimal("4.3")
+    assert data["maintenance_hours"] == Decimal("0.4")
+    assert data["share_rate"] == Decimal("16.1")  # 50 / 310
+    assert data["services"] == 1
+    assert data["cancellation_rate"] == Decimal("33.3")  # 1 of the 3 held slots
+    assert data["no_show_rate"] == Decimal("50.0")  # 1 of the 2 reached
+    september = indicators.monthly(Scope.INSTRUMENT, str(world.instrument.pk), 2025)[8]
+    assert (september.effective_minutes, september.maintenance_minutes) == (310, 25)
+    # The nightly rebuild agrees to the minute.
+    running = counters(indicators.year_tally(Scope.INSTRUMENT, str(world.instrument.pk), 2025))
+    call_command("rebuild_sharing_stats", verbosity=0)
+    rebuilt = counters(indicators.year_tally(Scope.INSTRUMENT, str(world.instrument.pk), 2025))
+    assert rebuilt == running
