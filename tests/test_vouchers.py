@@ -377,3 +377,25 @@ def test_a_settlement_batch_exports_as_csv_and_xlsx_with_formulas_disarmed(world
     sheet = load_workbook(io.BytesIO(exports.as_xlsx(batch))).active
     assert sheet.cell(2, 2).value.startswith("'=")
     assert sheet.cell(2, 9).value == 300
+
+
+@pytest.mark.parametrize("value", ["", "x", "2026-13", "2026-12-01", "9999-12", "0-1"])
+def test_a_bad_month_is_refused_naming_the_field(value):
+    from marketplace.vouchers.services import month_bounds, parse_month
+    from marketplace.workflow import RuleError
+
+    with pytest.raises(RuleError) as refusal:
+        month_bounds(parse_month(value))
+    assert refusal.value.field == "month"
+
+
+def test_a_month_runs_from_its_first_moment_in_shanghai():
+    import datetime as dt
+
+    from marketplace.vouchers.services import SHANGHAI, month_bounds, parse_month
+
+    assert parse_month("2026-12") == dt.date(2026, 12, 1)
+    assert month_bounds(dt.date(2026, 12, 1)) == (
+        dt.datetime(2026, 12, 1, tzinfo=SHANGHAI),
+        dt.datetime(2027, 1, 1, tzinfo=SHANGHAI),
+    )

@@ -107,14 +107,7 @@ class Enterprise(models.Model):
     )
     # The enterprise's own institution on the platform, if it provides services itself:
     # vouchers are never used on its services (self-dealing).
-    institution = models.ForeignKey(
-        "accounts.Institution",
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        verbose_name=_("本企业的服务机构"),
-    )
+    institution = optional_link(_("本企业的服务机构"), "accounts.Institution")
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

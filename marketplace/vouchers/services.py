@@ -273,15 +273,8 @@ def _service_of(item):
 
 
 def _eligible_balances(enterprise: Enterprise, kind: str, institution, category: str, year: int):
-    today = timezone.localdate()
     balances = (
-        Balance.objects.filter(
-            enterprise=enterprise,
-            year=year,
-            programme__status=ProgrammeStatus.OPEN,
-            programme__valid_from__lte=today,
-            programme__valid_to__gte=today,
-        )
+        Balance.objects.filter(enterprise=enterprise, year=year, programme__in=open_programmes())
         .select_related("programme")
         .prefetch_related("programme__institutions")
         .order_by("programme__valid_to", "pk")
