@@ -372,3 +372,46 @@ def test_the_admin_dashboard_counts_are_in_chinese_for_chinese_readers(client, s
     assert not re.search(r"\b(Pages?|Images?|Documents?)\b", chinese)
     english = visible_text(client.get("/admin/", HTTP_ACCEPT_LANGUAGE="en").content.decode())
     assert "0 Images" in english and "0 Documents" in english
+
+
+def test_every_admin_listing_shows_words_not_true_or_false(client, world):
+    """Each snippet listing of the admin (instruments, incubators, technologies, departments,
+    vouchers…), with the world's rows in it, shows flags as words."""
+    from django.urls import reverse
+    from wagtail.snippets.models import get_snippet_models
+
+    client.force_login(world["moderator"])
+    shown = {}
+    for model in get_snippet_models():
+        url = reverse(model.snippet_viewset.get_url_name("list"))
+        response = client.get(url, HTTP_ACCEPT_LANGUAGE="zh-hans")
+        assert response.status_code == 200, url
+        text = visible_text(response.content.decode())
+        shown[model.__name__] = re.findall(r"\b(?:True|False|None)\b", text)
+    assert {name: words for name, words in shown.items() if words} == {}
+    assert {"Instrument", "Programme", "Department"} <= set(shown)
+
+
+def test_english_names_one_item_in_the_singular_and_punctuates_in_ascii(client, world, settings):
+    from search.engines import database_engine
+    from search.indexing import rebuild
+
+    settings.SEARCH_ENGINE = "database"
+    rebuild(database_engine())
+    html = client.get("/search/", {"q": "场发射扫描电镜"}, HTTP_ACCEPT_LANGUAGE="en").content
+    html = html.decode()
+    assert '<a href="/instruments/SEM-8010/">场发射扫描电镜</a>' in html
+    assert '<span class="meta">Instrument</span>' in html  # the hit's kind
+    assert (
+        '?q=%E5%9C%BA%E5%8F%91%E5%B0%84%E6%89%AB%E6%8F%8F%E7%94%B5%E9%95%9C&amp;kind=instrument">Instruments <span class="count">1</span>'
+        in html
+    )  # the tab
+    assert '<span class="meta">Instruments</span>' not in html
+    detail = visible_text(
+        client.get("/instruments/SEM-8010/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    )
+    assert (
+        "Cancellation refunds: Cancel at least 24 hours before the start: 100% refund; "
+        "No refund for later cancellations" in detail
+    )
+    assert "Opening hours: " in detail and "or more hours" not in detail
