@@ -33,7 +33,7 @@ class SampleOrderSerializer(serializers.ModelSerializer):
     price = MoneyField(allow_null=True)
     created_at = LocalTimeField()
     has_report = serializers.SerializerMethodField()
-    hold_expires_at = serializers.SerializerMethodField()
+    hold_expires_at = LocalTimeField(allow_null=True)
 
     class Meta:
         model = SampleOrder
@@ -59,9 +59,6 @@ class SampleOrderSerializer(serializers.ModelSerializer):
 
     def get_has_report(self, obj) -> bool:
         return bool(obj.report)
-
-    def get_hold_expires_at(self, obj) -> str | None:
-        return local_iso(obj.hold_expires_at)
 
 
 class SampleOrderDetailSerializer(SampleOrderSerializer):

@@ -11,8 +11,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from marketplace import charts
 from marketplace.accounts.models import Institution
-from marketplace.sharing import charts
 from marketplace.uploads import raw_upload_names, serve_private
 from marketplace.workflow import Forbidden, NotFound, WorkflowError
 from marketplace.workflow_pages import create_page
