@@ -279,6 +279,11 @@ def run(*, bookings: int, listings: int, quick: bool) -> str:
     started = time.perf_counter()
     call_command("rebuild_sharing_stats", verbosity=0, stdout=io.StringIO())
     rebuild_s = time.perf_counter() - started
+    if connection.vendor == "postgresql":
+        # What autovacuum does soon after a rebuild: statistics for the new summary rows (the
+        # planner otherwise guesses one instrument row and walks them all for a dashboard).
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE sharing_tally")
     records, tallies = UsageRecord.objects.count(), Tally.objects.count()
 
     client = Client()
@@ -290,13 +295,13 @@ def run(*, bookings: int, listings: int, quick: bool) -> str:
     n = 20 if quick else 100
     # Rendered unless the row says otherwise: the anonymous page cache is off (a hit is one
     # query whatever the history); "body rendered" clears the statistics body cache first;
-    # "page cache hit" is what an anonymous visitor gets once someone has seen the page.
+    # "page cache hit" is what an anonymous visitor gets once someone has seen the page (the
+    # statistics page is not in the page cache: its body cache serves that purpose).
     settings.PAGE_CACHE_SECONDS = 3600
     RENDERED, COLD, HIT = "rendered", "cold", "hit"
     endpoints = [
         ("public statistics page /statistics/, body from its 5-minute cache", client, "/statistics/?year=2025", RENDERED),
         ("public statistics page, body rendered (cache cleared before each)", client, "/statistics/?year=2025", COLD),
-        ("public statistics page, anonymous page cache hit", client, "/statistics/?year=2025", HIT),
         ("API /api/v1/statistics/", client, "/api/v1/statistics/?year=2025", RENDERED),
         ("API institution indicators", client, f"/api/v1/statistics/institutions/{code}/?year=2025", RENDERED),
         (f"institution page ({per_institution} instruments, with its summary), rendered", client, f"/institutions/{code}/", RENDERED),
