@@ -1,18 +1,22 @@
 """Open-sharing benchmark: the statistics pages over a generated history, against the floor.
 
-    .venv/bin/python bench/sharing.py                          # temporary SQLite, 1,000,000 bookings
-    .venv/bin/python bench/sharing.py --bookings 200000        # a smaller history
     .venv/bin/python bench/sharing.py --database-url postgres://user:pw@host/postgres
-    .venv/bin/python bench/sharing.py --quick                  # smoke run, docs untouched
+                                          # the documented run: 100,000 listings, 1,000,000 bookings
+    .venv/bin/python bench/sharing.py --database-url … --bookings 200000 --listings 40000
+    .venv/bin/python bench/sharing.py     # temporary SQLite (bookings bulk-written, then recorded)
+    .venv/bin/python bench/sharing.py --database-url … --quick   # smoke run, docs untouched
 
-A fresh, migrated database gets 500 institutions in the 16 州/市, 40,000 instruments and
-N completed bookings spread over 2025 (a third by members of the owning institution), written
-with bulk_create, the way a platform that had no ledger yet would hold them. Then
-`rebuild_sharing_stats` records them and builds the summary tables (timed). The pages are
-timed in-process with Django's test client (DEBUG off) against the bench-only constant-JSON
-floor view through the same client and middleware, as bench/bookings.py does. Queries per
-request are counted with CaptureQueriesContext. A full run rewrites the marked section of
-docs/performance.md for its database.
+A fresh, migrated database (created next to the one in the URL, dropped afterwards) gets 500
+institutions in the 16 州/市 and N instruments (bulk_create), then the history of 2025: on
+PostgreSQL the bookings (88 % completed, 9 % cancelled, 3 % no-shows; a third by members of
+the owning institution), the usage records the ledger writes on completion and a rating on
+every fifth, all with COPY; on SQLite the bookings only, which `rebuild_sharing_stats` then
+records. `rebuild_sharing_stats` (the nightly task) rebuilds the summary tables (timed).
+The requests run in-process with Django's test client (DEBUG off, the whole middleware
+stack): per request 5 warm-up rounds, then N rounds of the bench-only constant-JSON floor view
+followed by the request, so both meet the machine in the same state (as bench/pages.py does).
+Queries per request are counted with CaptureQueriesContext. A full run rewrites the marked
+section of docs/performance.md for its database.
 """
 
 from __future__ import annotations
