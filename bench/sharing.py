@@ -329,6 +329,8 @@ def run(*, bookings: int, listings: int, quick: bool) -> str:
             raise SystemExit(f"{response.status_code} from {url}")
         if mode == HIT and response.get("X-Page-Cache") != "hit":
             raise SystemExit(f"{url}: not served from the page cache")
+        if who is client:
+            client.cookies.clear()  # an anonymous visitor with no cookies, as bench/pages.py
         return elapsed, len(captured)
 
     load_before = os.getloadavg()[0]
