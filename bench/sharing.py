@@ -316,7 +316,7 @@ def run(*, bookings: int, listings: int, quick: bool) -> str:
         ("yearly export XLSX", member, f"/statistics/institution/{pk}/evaluation.xlsx?year=2025", RENDERED),
     ]  # fmt: skip
 
-    def one(who, url, mode=RENDERED) -> tuple[float, int]:
+    def one(who, url, mode=RENDERED, warm_up=False) -> tuple[float, int]:
         settings.PAGE_CACHE_ENABLED = mode == HIT
         if mode == COLD:
             cache.clear()
@@ -327,7 +327,7 @@ def run(*, bookings: int, listings: int, quick: bool) -> str:
             elapsed = (time.perf_counter() - started) * 1000
         if response.status_code != 200:
             raise SystemExit(f"{response.status_code} from {url}")
-        if mode == HIT and response.get("X-Page-Cache") != "hit":
+        if mode == HIT and not warm_up and response.get("X-Page-Cache") != "hit":
             raise SystemExit(f"{url}: not served from the page cache")
         if who is client:
             client.cookies.clear()  # an anonymous visitor with no cookies, as bench/pages.py
@@ -338,7 +338,7 @@ def run(*, bookings: int, listings: int, quick: bool) -> str:
     for name, who, url, mode in endpoints:
         for _ in range(5):
             one(client, "/bench/floor")
-            one(who, url, mode)
+            one(who, url, mode, warm_up=True)
         floor, page, queries = [], [], 0
         # Each round: the floor, then the page, so both meet the machine in the same state.
         for _ in range(n):
