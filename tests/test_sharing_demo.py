@@ -5,19 +5,17 @@ ratings on the instrument page, the institution page and the public statistics p
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal
 
 import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
 from marketplace.accounts.models import User
-from marketplace.bookings import services as bookings
 from marketplace.catalogue.models import Instrument
 from marketplace.demo import load_demo_catalogue
 from marketplace.sharing.indicators import current_year
 from marketplace.sharing.ledger import SHANGHAI
-from tests.factories import BookingFactory
+from tests.sharing_fixtures import World, completed_booking
 
 pytestmark = pytest.mark.django_db
 
@@ -31,18 +29,11 @@ def test_completed_demo_bookings_show_hours_sharing_rate_and_ratings(client, set
     sem = Instrument.objects.get(code="YLU-SEM-01")
     # Today in Beijing, so this year's figures (completing does not wait for the slot).
     today = timezone.now().astimezone(SHANGHAI).replace(hour=0, minute=0, second=0, microsecond=0)
-    done = []
-    for user, hour, minutes in ((founder, 8, 150), (manager, 14, 90)):
-        start = today + dt.timedelta(hours=hour)
-        booking = BookingFactory(
-            instrument=sem,
-            user=user,
-            start=start,
-            end=start + dt.timedelta(hours=3),
-            status="confirmed",
-            price=Decimal("0.00"),
-        )
-        done.append(bookings.complete(booking, manager, minutes))
+    demo = World(sem.institution, sem, manager, outsider=founder, other_outsider=None)
+    done = [
+        completed_booking(demo, user, today + dt.timedelta(hours=hour), minutes)
+        for user, hour, minutes in ((founder, 8, 150), (manager, 14, 90))
+    ]
     client.force_login(founder)
     response = client.post(
         f"/statistics/rate/booking/{done[0].pk}/",

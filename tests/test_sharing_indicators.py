@@ -23,6 +23,23 @@ def counters(tally: Tally) -> dict:
     return {name: getattr(tally, name) for name in COUNTERS}
 
 
+def manual(world, kind: str, start, end):
+    """Machine time the institution's manager records by hand on the world's instrument."""
+    return services.record_usage(world.manager, world.instrument, kind, start, end)
+
+
+def unused_bookings(world, month: int, statuses_and_days) -> None:
+    """The outsider's bookings of 2025 that never became a service (one hour each)."""
+    for status, day in statuses_and_days:
+        BookingFactory(
+            instrument=world.instrument,
+            user=world.outsider,
+            start=shanghai(2025, month, day),
+            end=shanghai(2025, month, day, 10),
+            status=status,
+        )
+
+
 def test_completing_a_booking_records_its_actual_hours_side_and_net_income():
     world = make_world()
     # External: 2½ hours used, 450 paid.
@@ -63,20 +80,8 @@ def test_completing_a_booking_records_its_actual_hours_side_and_net_income():
 def test_research_use_counts_as_effective_time_maintenance_and_downtime_do_not():
     world = make_world()
     completed_booking(world, world.outsider, shanghai(2025, 5, 6), 120)
-    services.record_usage(
-        world.manager,
-        world.instrument,
-        "research",
-        shanghai(2025, 5, 7, 9),
-        shanghai(2025, 5, 7, 13),
-    )
-    services.record_usage(
-        world.manager,
-        world.instrument,
-        "maintenance",
-        shanghai(2025, 5, 8, 9),
-        shanghai(2025, 5, 8, 10, 30),
-    )
+    manual(world, "research", shanghai(2025, 5, 7, 9), shanghai(2025, 5, 7, 13))
+    manual(world, "maintenance", shanghai(2025, 5, 8, 9), shanghai(2025, 5, 8, 10, 30))
     tally = indicators.year_tally(Scope.INSTRUMENT, str(world.instrument.pk), 2025)
     assert tally.effective_minutes == 120 + 240
     assert tally.external_minutes == 120
@@ -122,14 +127,7 @@ def test_cancellation_and_no_show_rates_of_the_bookings_of_the_year():
     completed_booking(world, world.outsider, shanghai(2025, 2, 3), 60)
     completed_booking(world, world.outsider, shanghai(2025, 2, 4), 60)
     completed_booking(world, world.outsider, shanghai(2025, 2, 5), 60)
-    for status, day in (("cancelled", 6), ("no_show", 7), ("rejected", 10), ("expired", 11)):
-        BookingFactory(
-            instrument=world.instrument,
-            user=world.outsider,
-            start=shanghai(2025, 2, day),
-            end=shanghai(2025, 2, day, 10),
-            status=status,
-        )
+    unused_bookings(world, 2, (("cancelled", 6), ("no_show", 7), ("rejected", 10), ("expired", 11)))
     data = indicators.institution_indicators(world.institution, 2025)
     # Held: 3 completed + 1 cancelled + 1 no-show (rejected and expired never held the slot).
     assert data["cancellation_rate"] == Decimal("20.0")
@@ -257,29 +255,10 @@ def test_cancelled_bookings_add_no_hours_and_part_of_a_day_counts_to_the_minute(
     # External service: 50 minutes of a booked hour.
     completed_booking(world, world.outsider, shanghai(2025, 9, 1), 50)
     # Held slots that were never used: they count in the rates, never in the hours.
-    for status, day in (("cancelled", 2), ("no_show", 3)):
-        BookingFactory(
-            instrument=world.instrument,
-            user=world.outsider,
-            start=shanghai(2025, 9, day),
-            end=shanghai(2025, 9, day, 12),
-            status=status,
-        )
+    unused_bookings(world, 9, (("cancelled", 2), ("no_show", 3)))
     # Internal research for part of a day, 09:00–13:20; maintenance for 25 minutes.
-    services.record_usage(
-        world.manager,
-        world.instrument,
-        "research",
-        shanghai(2025, 9, 4, 9),
-        shanghai(2025, 9, 4, 13, 20),
-    )
-    services.record_usage(
-        world.manager,
-        world.instrument,
-        "maintenance",
-        shanghai(2025, 9, 5, 17, 35),
-        shanghai(2025, 9, 5, 18),
-    )
+    manual(world, "research", shanghai(2025, 9, 4, 9), shanghai(2025, 9, 4, 13, 20))
+    manual(world, "maintenance", shanghai(2025, 9, 5, 17, 35), shanghai(2025, 9, 5, 18))
     assert UsageRecord.objects.filter(booking__isnull=False).count() == 1
     data = indicators.instrument_indicators(world.instrument, 2025)
     assert data["effective_hours"] == Decimal("5.2")  # 50 + 260 = 310 minutes

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 from django import forms
+from django.forms.utils import flatatt
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -43,8 +46,27 @@ class LocalDateTimeField(forms.DateTimeField):
         return moment.replace(tzinfo=None).replace(tzinfo=SHANGHAI)
 
 
+class ManyOptionsSelect(forms.Select):
+    """A plain <select> (no option groups) built in Python. Django renders every option
+    through a template, about half a millisecond each: the usage form lists all of an
+    institution's instruments, hundreds at scale (docs/performance.md, issue 19)."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        chosen = set(self.format_value(value))
+        options = format_html_join(
+            "",
+            '<option value="{}"{}>{}</option>',
+            (
+                (option, mark_safe(" selected") if str(option) in chosen else "", label)  # noqa: S308
+                for option, label in self.choices
+            ),
+        )
+        final = flatatt(self.build_attrs(self.attrs, {**(attrs or {}), "name": name}))
+        return format_html("<select{}>{}</select>", final, options)
+
+
 class UsageForm(forms.Form):
-    instrument = forms.ChoiceField(label=_("仪器"))
+    instrument = forms.ChoiceField(label=_("仪器"), widget=ManyOptionsSelect)
     kind = forms.ChoiceField(
         label=_("类型"),
         choices=[(k.value, k.label) for k in UsageKind if k != UsageKind.SERVICE],

@@ -16,7 +16,6 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from marketplace.accounts import permissions
 from marketplace.accounts.models import Institution
-from marketplace.catalogue.models import Instrument
 from marketplace.workflow import NotFound, WorkflowError
 
 from . import charts, exports, indicators, services
@@ -103,7 +102,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     institution = _institution_for(request.user, request.GET.get("institution"))
     year = indicators.year_of(request.GET.get("year"))
     member = permissions.is_member_of(request.user, institution.pk)
-    instruments = list(Instrument.objects.filter(institution=institution).order_by("code"))
+    instruments = indicators.dashboard_instruments(institution)
     form = UsageForm(request.POST if request.method == "POST" else None, instruments=instruments)
     if request.method == "POST":
         if not member:
