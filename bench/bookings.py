@@ -29,7 +29,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 DOCS = ROOT / "docs" / "performance.md"
-MARK = "<!-- bench:bookings:{family}:{edge} -->"
+MARK = "<!-- bench:{name}:{family}:{edge} -->"
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -282,10 +282,14 @@ def run(*, quick: bool) -> str:
     return "\n".join(lines)
 
 
-def write_docs(report: str, family: str) -> None:
-    start, end = MARK.format(family=family, edge="start"), MARK.format(family=family, edge="end")
+def write_docs(
+    report: str, family: str, *, name: str = "bookings", heading: str = "Bookings"
+) -> None:
+    """Replace (or append) the section of docs/performance.md marked for `name` and `family`."""
+    start = MARK.format(name=name, family=family, edge="start")
+    end = MARK.format(name=name, family=family, edge="end")
     title = {"sqlite": "SQLite", "postgresql": "PostgreSQL"}[family]
-    section = f"{start}\n## Bookings on {title}\n\n{report}\n{end}"
+    section = f"{start}\n## {heading} on {title}\n\n{report}\n{end}"
     text = DOCS.read_text(encoding="utf-8") if DOCS.exists() else "# Performance\n"
     if start in text and end in text:
         before, rest = text.split(start, 1)
