@@ -26,7 +26,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.bookings import percentile, prepare_database, write_docs  # noqa: E402
+from bench.bookings import bench_instruments, percentile, prepare_database, write_docs  # noqa: E402
 
 
 def main() -> None:
@@ -69,24 +69,7 @@ def seed(n_instruments: int, monday: dt.date):
     member = User.objects.create_user("floor-member", "m@example.org", "x")
     Membership.objects.create(user=member, institution=institution, role="manager")
     booker = User.objects.create_user("floor-booker", "b@example.org", "x")
-    Instrument.objects.bulk_create(
-        Instrument(
-            code=f"FLOOR-{i:04d}",
-            institution=institution,
-            name=f"基准仪器 {i}",
-            category="analytical",
-            original_value=Decimal("1000000.00"),
-            offers_machine_time=True,
-            price_hourly=Decimal("300.00"),
-            slot_minutes=30,
-            min_minutes=30,
-            max_minutes=240,
-            min_notice_hours=0,
-            max_advance_days=366,
-            live=True,
-        )
-        for i in range(n_instruments)
-    )
+    Instrument.objects.bulk_create(bench_instruments(institution, "FLOOR-{:04d}", n_instruments))
     instruments = list(Instrument.objects.filter(institution=institution).order_by("code"))
     hours = [(d, dt.time(8, 30), dt.time(12, 0)) for d in range(6)]
     hours += [(d, dt.time(14, 0), dt.time(17, 30)) for d in range(5)]

@@ -130,16 +130,13 @@ action_patterns = action_urlpatterns(
 class FloorSerializer(serializers.Serializer):
     """An institution's floor: every instrument's free machine time over (at most) a week."""
 
-    class InstrumentFreeSerializer(serializers.Serializer):
+    class InstrumentFreeSerializer(AvailabilitySerializer):
         code = serializers.CharField()
         name = serializers.CharField()
         published = serializers.BooleanField()
         status = serializers.CharField()
         offers_machine_time = serializers.BooleanField()
-        timezone = serializers.CharField()
-        slot_minutes = serializers.IntegerField()
         free_minutes = serializers.IntegerField()
-        free = AvailabilitySerializer.FreeSerializer(many=True)
 
     institution = InstitutionRefSerializer()
     start = serializers.DateField()
