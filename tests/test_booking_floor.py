@@ -253,6 +253,17 @@ def test_the_manager_reads_the_floor_page(client, floor):
     assert "Free machine time of every instrument" in english
 
 
+def test_the_workspace_links_members_to_their_floor(client, floor):
+    client.force_login(floor["manager"])
+    html = client.get("/workspace/", HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert (
+        'href="/institutions/YLU/availability/" class="floor-link">云岭理工大学 全部仪器空闲机时'
+        in html
+    )
+    client.force_login(floor["startup"])
+    assert "floor-link" not in client.get("/workspace/").content.decode()
+
+
 def test_the_floor_page_refuses_outsiders_and_sends_visitors_to_sign_in(client, floor):
     url = "/institutions/YLU/availability/"
     assert client.get(url).status_code == 302
