@@ -77,7 +77,7 @@ def floor(booking_world):
     OpeningIntervalFactory(
         instrument=ftir, weekday=5, start=dt.time(10, 0), end=dt.time(12, 45)
     )  # 12:45 is not on a 30-minute boundary from 10:00: the last quarter hour is not a slot
-    Instrument.objects.filter(pk=old.pk).update(status="out_of_service")
+    Instrument.objects.filter(pk=old.pk).update(status="under_maintenance")
     Instrument.objects.filter(pk=samples.pk).update(offers_machine_time=False)
     Instrument.objects.filter(pk=draft.pk).update(live=False)
     rival = add_instruments(InstitutionFactory(code="RIVAL"), 1)[0]
@@ -146,7 +146,7 @@ def test_every_instrument_shows_the_free_slots_its_own_availability_shows(api_cl
     assert [(i["start"], i["end"]) for i in rows["YLU-I001"]["free"] if saturday in i["start"]] == [
         (f"{saturday}T10:00:00+08:00", f"{saturday}T12:30:00+08:00")
     ]
-    assert rows["YLU-I002"]["free"] == [] and rows["YLU-I002"]["status"] == "out_of_service"
+    assert rows["YLU-I002"]["free"] == [] and rows["YLU-I002"]["status"] == "under_maintenance"
     assert rows["YLU-I003"]["free"] == [] and rows["YLU-I003"]["offers_machine_time"] is False
 
 
@@ -248,6 +248,7 @@ def test_the_manager_reads_the_floor_page(client, floor):
     assert 'href="/instruments/YLU-SEM/calendar/"' in sem_row
     assert f'datetime="{tuesday:%Y-%m-%d}"' in html
     assert "不提供机时" in html.split('id="instrument-YLU-I003"')[1].split("</tr>")[0]
+    assert "维修维护中" in html.split('id="instrument-YLU-I002"')[1].split("</tr>")[0]
     assert f"start={floor['monday'] + dt.timedelta(weeks=1)}" in html  # the next week's link
     english = client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "Free machine time of every instrument" in english
