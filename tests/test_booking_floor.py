@@ -180,6 +180,7 @@ def test_members_and_moderators_see_the_floor_others_are_refused(api_client, flo
     assert refused.status_code == 403
     assert "成员" in refused.json()["detail"]
     assert api_client.get("/api/v1/institutions/NOPE/availability/").status_code == 404
+    assert api_client.get("/api/v1/institutions/Y%00LU/availability/").status_code == 404
     staff = UserFactory()
     MembershipFactory(user=staff, institution=floor["institution"], role="staff")
     api_client.force_authenticate(staff)

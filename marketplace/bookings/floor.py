@@ -106,7 +106,12 @@ def floor_availability(
     NotFound (404) for an unknown institution or a visitor who is not signed in; Forbidden (403)
     for a signed-in person who is neither a member of the institution nor a moderator.
     """
-    institution = Institution.objects.filter(code=code).only("pk", "code", "name").first()
+    # A NUL byte cannot be in a code (PostgreSQL refuses it in a query: that would be a 500).
+    institution = (
+        Institution.objects.filter(code=code).only("pk", "code", "name").first()
+        if "\x00" not in code
+        else None
+    )
     if institution is None or not user.is_authenticated:
         raise NotFound(_("没有这个机构。"), "not_found")
     require(
