@@ -436,13 +436,16 @@ def calendar(request: HttpRequest, code: str) -> HttpResponse:
 
 def _floor_cells(row: floor_service.FloorRow, days: list[dt.date]) -> list[str]:
     """A row of the floor table: each day's free intervals as "09:00–12:00" in the
-    instrument's wall-clock time, joined (the template only prints them)."""
+    instrument's wall-clock time, joined, "—" for none (the template only prints them: a
+    floor of 1,000 instruments has 7,000 cells)."""
     zone = ZoneInfo(row.instrument.timezone)
     by_day: dict[dt.date, list[str]] = {}
     for interval in row.free:
         start, end = interval.start.astimezone(zone), interval.end.astimezone(zone)
-        by_day.setdefault(start.date(), []).append(f"{start:%H:%M}–{end:%H:%M}")
-    return [" ".join(by_day.get(day, ())) for day in days]
+        by_day.setdefault(start.date(), []).append(
+            f"{start.hour:02d}:{start.minute:02d}–{end.hour:02d}:{end.minute:02d}"
+        )
+    return [" ".join(by_day.get(day, ())) or "—" for day in days]
 
 
 @login_required
