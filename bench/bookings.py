@@ -29,13 +29,41 @@ from urllib.parse import urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 DOCS = ROOT / "docs" / "performance.md"
-MARK = "<!-- bench:bookings:{family}:{edge} -->"
+MARK = "<!-- bench:{name}:{family}:{edge} -->"
 
 
 def percentile(values: list[float], q: float) -> float:
     ordered = sorted(values)
     index = max(0, min(len(ordered) - 1, round(q * (len(ordered) - 1))))
     return ordered[index]
+
+
+def bench_instruments(institution, code: str, count: int) -> list:
+    """`count` unsaved published instruments of `institution` (codes `code`.format(i)) that
+    book machine time in 30-minute slots, up to a year ahead, with no notice."""
+    from decimal import Decimal
+
+    from marketplace.catalogue.models import Instrument
+
+    return [
+        Instrument(
+            code=code.format(i),
+            institution=institution,
+            name=f"基准仪器 {i}",
+            category="analytical",
+            original_value=Decimal("1000000.00"),
+            offers_machine_time=True,
+            price_hourly=Decimal("300.00"),
+            slot_minutes=30,
+            min_minutes=30,
+            max_minutes=240,
+            min_notice_hours=0,
+            max_advance_days=366,
+            approval_required=True,
+            live=True,
+        )
+        for i in range(count)
+    ]
 
 
 def prepare_database(url: str | None) -> tuple[str, callable]:
@@ -121,25 +149,7 @@ def run(*, quick: bool) -> str:
     users = [User(username=f"bench-user-{i}", email=f"u{i}@example.org") for i in range(200)]
     User.objects.bulk_create(users)
     users = list(User.objects.filter(username__startswith="bench-user-"))
-    instruments = [
-        Instrument(
-            code=f"BENCH-{i:03d}",
-            institution=institution,
-            name=f"基准仪器 {i}",
-            category="analytical",
-            original_value=Decimal("1000000.00"),
-            offers_machine_time=True,
-            price_hourly=Decimal("300.00"),
-            slot_minutes=30,
-            min_minutes=30,
-            max_minutes=240,
-            min_notice_hours=0,
-            max_advance_days=366,
-            approval_required=True,
-            live=True,
-        )
-        for i in range(n_instruments)
-    ]
+    instruments = bench_instruments(institution, "BENCH-{:03d}", n_instruments)
     Instrument.objects.bulk_create(instruments)
     instruments = list(Instrument.objects.order_by("code"))
     OpeningInterval.objects.bulk_create(
@@ -282,10 +292,14 @@ def run(*, quick: bool) -> str:
     return "\n".join(lines)
 
 
-def write_docs(report: str, family: str) -> None:
-    start, end = MARK.format(family=family, edge="start"), MARK.format(family=family, edge="end")
+def write_docs(
+    report: str, family: str, *, name: str = "bookings", heading: str = "Bookings"
+) -> None:
+    """Replace (or append) the section of docs/performance.md marked for `name` and `family`."""
+    start = MARK.format(name=name, family=family, edge="start")
+    end = MARK.format(name=name, family=family, edge="end")
     title = {"sqlite": "SQLite", "postgresql": "PostgreSQL"}[family]
-    section = f"{start}\n## Bookings on {title}\n\n{report}\n{end}"
+    section = f"{start}\n## {heading} on {title}\n\n{report}\n{end}"
     text = DOCS.read_text(encoding="utf-8") if DOCS.exists() else "# Performance\n"
     if start in text and end in text:
         before, rest = text.split(start, 1)

@@ -5,17 +5,26 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db.models import Prefetch
-from drf_spectacular.utils import extend_schema
+from django.utils import timezone
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
+from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
+from rest_framework.views import APIView
 
 from marketplace.api import (
     WORKFLOW_ERRORS,
+    DetailSerializer,
+    ErrorSerializer,
     validated,
 )
 from marketplace.api_views import ListView, list_schema
+from marketplace.catalogue.api import AvailabilitySerializer, InstitutionRefSerializer
+from marketplace.catalogue.availability import intervals_json
 from marketplace.catalogue.models import Instrument
 
+from . import floor as floor_service
 from . import services
 from .models import Booking, BookingTransition
 from .serializers import BookingDetailSerializer, BookingSerializer
@@ -93,3 +102,77 @@ class BookingListView(ListView):
 
 def booking_detail(booking: Booking, user=None) -> dict:
     return BookingDetailSerializer(_queryset().get(pk=booking.pk)).data
+
+
+class FloorSerializer(serializers.Serializer):
+    """An institution's floor: every instrument's free machine time over (at most) a week."""
+
+    class InstrumentFreeSerializer(AvailabilitySerializer):
+        code = serializers.CharField()
+        name = serializers.CharField()
+        published = serializers.BooleanField()
+        status = serializers.CharField()
+        offers_machine_time = serializers.BooleanField()
+        free_minutes = serializers.IntegerField()
+
+    institution = InstitutionRefSerializer()
+    start = serializers.DateField()
+    end = serializers.DateField()
+    instruments = InstrumentFreeSerializer(many=True)
+
+
+def floor_json(floor: floor_service.Floor) -> dict:
+    return {
+        "institution": {"code": floor.institution.code, "name": floor.institution.name},
+        "start": floor.first.isoformat(),
+        "end": floor.last.isoformat(),
+        "instruments": [
+            {
+                "code": row.instrument.code,
+                "name": row.instrument.name,
+                "published": row.instrument.live,
+                "status": row.instrument.status,
+                "offers_machine_time": row.instrument.offers_machine_time,
+                "timezone": row.instrument.timezone,
+                "slot_minutes": row.instrument.slot_minutes,
+                "free_minutes": row.free_minutes,
+                "free": intervals_json(row.free, row.instrument.timezone),
+            }
+            for row in floor.rows
+        ],
+    }
+
+
+class FloorView(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter(
+                "start",
+                OpenApiTypes.DATE,
+                description="第一天 / first day (with end; neither: this week, Monday–Sunday)",
+            ),
+            OpenApiParameter(
+                "end", OpenApiTypes.DATE, description="最后一天 / last day (≤ 7 days)"
+            ),
+        ],
+        responses={
+            200: FloorSerializer,
+            400: ErrorSerializer,
+            401: DetailSerializer,
+            403: DetailSerializer,
+            404: DetailSerializer,
+        },
+        summary="机构全部仪器的空闲机时 / free machine time of every instrument of an institution",
+        description="本机构成员与审核员可用 / for the institution's members and moderators; "
+        "403 for other signed-in people.",
+        tags=["bookings"],
+    )
+    def get(self, request, code: str):
+        first, last = floor_service.floor_range(
+            request.query_params.get("start"), request.query_params.get("end"), now=timezone.now()
+        )
+        return Response(
+            floor_json(floor_service.floor_availability(request.user, code, first, last))
+        )

@@ -14,4 +14,5 @@ urlpatterns = [
     ),
     path("instruments/<str:code>/book/", views.book, name="book"),
     path("instruments/<str:code>/calendar/", views.calendar, name="calendar"),
+    path("institutions/<str:code>/availability/", views.floor, name="floor"),
 ]

@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -27,6 +28,7 @@ from marketplace.payments.providers import online_payment_enabled
 from marketplace.workflow import WorkflowError
 from marketplace.workflow_pages import act_view, item_or_404, page_of, status_filter
 
+from . import floor as floor_service
 from . import services
 from .actions import BOOKING_ACTIONS
 from .models import ACTIVE_STATUSES, Booking, BookingTransition, Status
@@ -427,6 +429,64 @@ def calendar(request: HttpRequest, code: str) -> HttpResponse:
             if next_month <= window_end
             else "",
             "feeds": _feeds(request, instrument),
+        },
+        status=400 if error else 200,
+    )
+
+
+def _floor_cells(row: floor_service.FloorRow, days: list[dt.date]) -> list[str]:
+    """A row of the floor table: each day's free intervals as "09:00–12:00" in the
+    instrument's wall-clock time, joined, "—" for none (the template only prints them: a
+    floor of 1,000 instruments has 7,000 cells)."""
+    zone = ZoneInfo(row.instrument.timezone)
+    by_day: dict[dt.date, list[str]] = {}
+    for interval in row.free:
+        start, end = interval.start.astimezone(zone), interval.end.astimezone(zone)
+        by_day.setdefault(start.date(), []).append(
+            f"{start.hour:02d}:{start.minute:02d}–{end.hour:02d}:{end.minute:02d}"
+        )
+    return [" ".join(by_day.get(day, ())) or "—" for day in days]
+
+
+@login_required
+def floor(request: HttpRequest, code: str) -> HttpResponse:
+    """The institution's whole floor for its members (and moderators): a week of every
+    instrument's free machine time, one row per instrument, previous/next week links."""
+    now = timezone.now()
+    error = None
+    try:
+        first, last = floor_service.floor_range(
+            request.GET.get("start"), request.GET.get("end"), now=now
+        )
+    except WorkflowError as exc:
+        error = exc.message
+        first, last = floor_service.week_of(now.astimezone(SHANGHAI).date())
+    try:
+        floor = floor_service.floor_availability(request.user, code, first, last, now=now)
+    except WorkflowError as exc:
+        if exc.http_status == 404:
+            raise Http404(exc.message) from None
+        raise PermissionDenied(exc.message) from None
+    days = [first + dt.timedelta(days=n) for n in range((last - first).days + 1)]
+    week = dt.timedelta(weeks=1)
+    here = reverse("bookings:floor", args=[code])
+    return render(
+        request,
+        "bookings/floor.html",
+        {
+            "floor": floor,
+            "error": error,
+            "days": days,
+            "rows": [
+                {
+                    "instrument": row.instrument,
+                    "cells": _floor_cells(row, days),
+                    "hours": round(row.free_minutes / 60, 1),
+                }
+                for row in floor.rows
+            ],
+            "previous_url": f"{here}?{urlencode({'start': first - week, 'end': last - week})}",
+            "next_url": f"{here}?{urlencode({'start': first + week, 'end': last + week})}",
         },
         status=400 if error else 200,
     )

@@ -184,6 +184,8 @@ class _Collector:
     def __init__(self, data: dict) -> None:
         self.data = data
         self.errors: list[RecordError] = []
+        # Today once per file, not per record (100,000 zone look-ups on a large import).
+        self.today = timezone.localdate()
 
     def add(self, kind: str, index: int | None, field_path: str, message: str) -> None:
         code = None
@@ -352,7 +354,7 @@ def _check_instrument(record: dict, index: int, collector: _Collector) -> None:
             day = datetime.date.fromisoformat(commissioned)
         except ValueError:
             day = None
-        if day and day > timezone.localdate():
+        if day and day > collector.today:
             collector.add(
                 "instruments",
                 index,

@@ -15,6 +15,10 @@ PROGRESS_FROM = 1000  # records; smaller files finish before a bar would be usef
 
 class Command(BaseCommand):
     help = "导入资源目录 / Import a catalogue file (institutions, instruments, incubators, technologies)."
+    # A data command: Django's system checks (URL configuration, admin, templates …) took
+    # seconds of every run, a large share of an unchanged re-import, and check nothing the
+    # import relies on; `manage.py check` and the servers still run them.
+    requires_system_checks = []
 
     def add_arguments(self, parser):
         parser.add_argument("file", help="catalogue JSON file (see data/catalogue.schema.json)")
