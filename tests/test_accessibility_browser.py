@@ -78,3 +78,58 @@ def test_the_main_pages_have_no_serious_accessibility_violations(
         found += serious_violations(page)
     context.close()
     assert found == [], "\n".join(found)
+
+
+def _wider_than(page, width: int) -> int:
+    """How far the page scrolls sideways at this width (0: it fits)."""
+    return page.evaluate("document.documentElement.scrollWidth") - width
+
+
+@pytest.mark.parametrize("language", ["zh-CN", "en-US"])
+def test_the_managers_and_voucher_pages_are_accessible_and_fit_a_phone(
+    live_server,
+    browser,  # noqa: F811
+    site_pages,
+    language,
+):
+    """The pages added for managers (the institution floor, the sharing dashboard) and for
+    vouchers (apply, review, the programme dashboard, claims, settlement): axe-core finds no
+    serious violation, and at 375 px none of them scrolls sideways."""
+    institution = InstitutionFactory(code="YLU", name="云岭理工大学")
+    for n in range(3):
+        vf.instrument(institution=institution, code=f"YLU-SEM-0{n}", name=f"扫描电镜{n}")
+    vf.member_of(institution, "ylu-manager")
+    admin = vf.admin_user()
+    programme = vf.programme()
+    vf.approved_enterprise(programme, UserFactory(username="founder"), admin)
+    from marketplace.vouchers import services
+
+    services.apply(
+        UserFactory(username="waiting"),
+        programme,
+        name="滇池材料有限公司",
+        credit_code=vf.enterprise_code(2),
+        document=vf.pdf_upload("licence.pdf"),
+    )
+    base = live_server.url
+    found, wide = [], []
+    for username, paths in [
+        (
+            "ylu-manager",
+            ["/institutions/YLU/availability/", "/statistics/institution/", "/vouchers/claims/"],
+        ),
+        ("voucher-admin", ["/vouchers/review/", "/vouchers/dashboard/", "/vouchers/settlement/"]),
+        ("founder", ["/vouchers/", "/vouchers/apply/"]),
+    ]:
+        context = browser.new_context(locale=language, viewport={"width": 375, "height": 667})
+        page = context.new_page()
+        sign_in(page, base, username)
+        for path in paths:
+            response = page.goto(f"{base}{path}")
+            assert response.status == 200, path
+            found += serious_violations(page)
+            if _wider_than(page, 375) > 0:
+                wide.append(f"{path} scrolls {_wider_than(page, 375)} px sideways at 375 px")
+        context.close()
+    assert found == [], "\n".join(found)
+    assert wide == [], "\n".join(wide)
