@@ -17,6 +17,7 @@ from marketplace.bookings.models import Booking
 from marketplace.bookings.models import Status as BookingStatus
 from marketplace.inquiries.models import Inquiry
 from marketplace.inquiries.models import Status as InquiryStatus
+from marketplace.payments.payables import holds_of
 from marketplace.residency.models import OPEN_STATUSES as RESIDENCY_OPEN
 from marketplace.residency.models import Application
 from marketplace.residency.models import Status as ResidencyStatus
@@ -87,7 +88,8 @@ WAITING_SHOWN = 10
 def workspace(request: HttpRequest) -> HttpResponse:
     """Counts per workflow (one aggregate query each, plus the user's memberships) and, for a
     member, the items that wait for the institution, oldest first with their age (one more
-    query per workflow)."""
+    query per workflow). Payment holds that ran out are expired first (one query per workflow
+    with holds, more only when some did run out)."""
     institutions = member_institution_ids(request.user)
     rows = []
     waiting_items = []
@@ -103,6 +105,13 @@ def workspace(request: HttpRequest) -> HttpResponse:
         detail_url,
         listing,
     ) in WORKFLOWS:
+        if holds := holds_of(model):
+            # A hold that ran out is counted as expired, not as waiting (as the lists show it).
+            holds.expire_listed(
+                model.objects.filter(
+                    Q(**{owner: request.user}) | Q(**{f"{institution}__in": institutions})
+                )
+            )
         counts = model.objects.aggregate(
             mine=Count("pk", filter=Q(**{owner: request.user})),
             mine_open=Count("pk", filter=Q(**{owner: request.user, "status__in": mine_open})),

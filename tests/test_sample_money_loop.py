@@ -235,6 +235,26 @@ def test_a_confirmation_that_finds_the_hold_run_out_expires_it_and_is_refused(la
     assert not awaiting.payments.filter(status="succeeded").exists()
 
 
+def test_the_periodic_sweep_expires_sample_orders_nobody_reads(lab, awaiting):
+    """`expire_bookings` (every 5 minutes) sweeps every payable's holds, not only bookings':
+    an order whose hold ran out is expired, the requester told, though no page showed it."""
+    from django.core.management import call_command
+
+    from marketplace.notifications.models import Notification
+
+    _instrument, startup, _manager, _colleague = lab
+    run_out(awaiting)
+    told = Notification.objects.filter(user=startup, url=awaiting.get_absolute_url())
+    before = told.count()
+    out = io.StringIO()
+    call_command("expire_bookings", stdout=out)
+    awaiting.refresh_from_db()
+    assert awaiting.status == Status.EXPIRED
+    assert awaiting.transitions.last().to_status == Status.EXPIRED
+    assert told.count() == before + 1
+    assert "sampleorder 1" in out.getvalue()
+
+
 def test_a_hold_still_running_is_not_expired_by_reading(lab, awaiting):
     _instrument, startup, _manager, _colleague = lab
     assert services.get_order_for(startup, awaiting.pk).status == Status.AWAITING_PAYMENT

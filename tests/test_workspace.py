@@ -67,7 +67,8 @@ def test_the_manager_sees_what_waits_for_the_institution_in_a_fixed_number_of_qu
     # three workflows that have some (3), the institutions whose ledgers are linked (1,
     # issue 13), Wagtail user bar (2)
     # + the header's unread-notices badge (issue 15)
-    with django_assert_num_queries(14):
+    # + one look for run-out payment holds per workflow with holds (bookings, sample orders)
+    with django_assert_num_queries(16):
         html = client.get("/workspace/").content.decode()
     assert 'href="/institutions/YLU/ledger/"' in html
     # issue 19: the institution's sharing dashboard, one link per institution, no extra query
@@ -130,3 +131,27 @@ def test_the_dashboard_link_from_the_workspace_opens_the_members_dashboard(
     response = client.get(link.group(1))
     assert response.status_code == 200
     assert manager.memberships.get().institution.name in response.content.decode()
+
+
+def test_a_payment_hold_that_ran_out_is_not_counted_as_waiting(client, busy_institution):
+    """The founder accepted a quote and never paid: once the hold runs out the order is
+    expired, and neither side's workspace counts it as open any more."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from marketplace.sampletesting.models import SampleOrder, Status
+    from marketplace.sampletesting.services import accept_quote
+
+    founder, manager = busy_institution
+    quoted = SampleOrder.objects.get(status=Status.QUOTED)
+    accept_quote(quoted, founder, version=quoted.quote_version)
+    SampleOrder.objects.filter(pk=quoted.pk).update(
+        hold_expires_at=timezone.now() - dt.timedelta(minutes=1)
+    )
+    client.force_login(manager)
+    html = client.get("/workspace/").content.decode()
+    assert '<a href="/sample-orders/queue/"><span class="badge badge-warn">1</span></a>' in html
+    assert SampleOrder.objects.get(pk=quoted.pk).status == Status.EXPIRED
+    client.force_login(founder)
+    assert '<a href="/sample-orders/">1 / 2</a>' in client.get("/workspace/").content.decode()

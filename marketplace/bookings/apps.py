@@ -19,7 +19,7 @@ class BookingsConfig(AppConfig):
         from .calendar import booking_events
         from .models import Booking
         from .queries import active_intervals
-        from .services import record_stripe_payment
+        from .services import HOLDS, record_stripe_payment
 
         BUSY_SOURCES.append(active_intervals)
         EVENT_SOURCES.append(booking_events)
@@ -32,6 +32,7 @@ class BookingsConfig(AppConfig):
                 institution=lambda booking: booking.instrument.institution,
                 reference=lambda booking: (f"预约号 #{booking.pk}", f"booking #{booking.pk}"),
                 on_stripe_paid=record_stripe_payment,
+                holds=HOLDS,
                 field="booking",
                 payer_lookup="booking__user",
                 institution_lookup="booking__instrument__institution_id",

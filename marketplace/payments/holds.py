@@ -22,6 +22,7 @@ from django.utils import timezone
 from marketplace.workflow import Conflict, Refused
 
 from .models import PaymentKind, PaymentMethod
+from .payables import registered
 
 LAZY_BATCH = 200
 
@@ -128,3 +129,14 @@ class Holds:
 
     def _overdue_rows(self, queryset, now: dt.datetime):
         return queryset.filter(status__in=self.statuses, hold_expires_at__lte=now).order_by()
+
+
+def expire_every_overdue(now: dt.datetime | None = None) -> dict[str, int]:
+    """The periodic sweep: expire the overdue holds of every registered payable (bookings,
+    sample-testing orders, …); how many expired, by model name."""
+    now = now or timezone.now()
+    return {
+        spec.holds.model._meta.model_name: spec.holds.expire_overdue(now)
+        for spec in registered()
+        if spec.holds is not None
+    }

@@ -11,8 +11,19 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Protocol
 
 from django.db import models
+
+
+class Holds(Protocol):
+    """What the registry needs of a workflow's payment holds (payments.holds.Holds)."""
+
+    model: type[models.Model]
+
+    def expire_overdue(self, now=None, *, ids=None) -> int: ...
+
+    def expire_listed(self, queryset) -> int: ...
 
 
 @dataclass(frozen=True)
@@ -40,6 +51,9 @@ class PayableSpec:
     awaiting_payment: Callable[[models.Model], bool] = lambda item: (
         item.status == "awaiting_payment"
     )
+    # Its payment holds (payments.holds.Holds), if an unpaid item waits for its money for a
+    # limited time: the periodic sweep and every list that counts open items expire them.
+    holds: Holds | None = None
 
 
 _REGISTRY: dict[str, PayableSpec] = {}
@@ -78,3 +92,9 @@ def spec_for(payable: models.Model) -> PayableSpec:
 
 def registered() -> list[PayableSpec]:
     return list(_REGISTRY.values())
+
+
+def holds_of(model: type[models.Model]) -> Holds | None:
+    """The payment holds registered for `model`, or None if it has none (or is no payable)."""
+    spec = _REGISTRY.get(model._meta.model_name)
+    return spec.holds if spec is not None else None

@@ -12,7 +12,7 @@ class SampleTestingConfig(AppConfig):
         from marketplace.payments.payables import PayableSpec, register
 
         from .models import SampleOrder
-        from .services import record_stripe_payment
+        from .services import HOLDS, record_stripe_payment
 
         register(
             SampleOrder,
@@ -24,6 +24,7 @@ class SampleTestingConfig(AppConfig):
                     f"sample-testing order #{order.pk}",
                 ),
                 on_stripe_paid=record_stripe_payment,
+                holds=HOLDS,
                 field="sample_order",
                 payer_lookup="sample_order__user",
                 institution_lookup="sample_order__instrument__institution_id",

@@ -1,9 +1,11 @@
-"""expire_bookings: mark holds whose time ran out as expired (run every few minutes)."""
+"""expire_bookings: mark payment holds whose time ran out as expired — bookings and every other
+registered payable (sample-testing orders) — and retry unsent notice emails (run every few
+minutes). The name stays for the cron lines that already call it."""
 
 from django.core.management.base import BaseCommand
 
-from marketplace.bookings.services import expire_overdue_holds
 from marketplace.notifications.services import send_pending
+from marketplace.payments.holds import expire_every_overdue
 
 
 class Command(BaseCommand):
@@ -12,6 +14,7 @@ class Command(BaseCommand):
     )
 
     def handle(self, *args, **options):
-        count = expire_overdue_holds()
+        expired = expire_every_overdue()
         sent, failed = send_pending()
-        self.stdout.write(f"expired {count} booking hold(s); emails sent {sent}, failed {failed}")
+        counts = ", ".join(f"{name} {count}" for name, count in sorted(expired.items()))
+        self.stdout.write(f"expired holds: {counts}; emails sent {sent}, failed {failed}")
