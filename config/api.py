@@ -111,4 +111,4 @@ def api_not_found(request, *args, **kwargs):
     """Any /api/v1/ path that matches no route: a JSON 404, like every other API answer."""
     from django.http import JsonResponse
 
-    return JsonResponse({"detail": "未找到 / not found"}, status=404)
+    return JsonResponse({"detail": _("未找到")}, status=404)

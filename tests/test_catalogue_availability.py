@@ -4,6 +4,7 @@ import datetime as dt
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.utils import translation
 
 from marketplace.catalogue.availability import (
     AvailabilityRangeError,
@@ -145,7 +146,7 @@ def test_a_naive_now_is_refused(instrument):
     ],
 )
 def test_bad_ranges_are_refused(start, end, message):
-    with pytest.raises(AvailabilityRangeError, match=message):
+    with translation.override("en"), pytest.raises(AvailabilityRangeError, match=message):
         parse_range(start, end)
 
 

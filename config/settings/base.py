@@ -161,6 +161,16 @@ USE_I18N = True
 TIME_ZONE = "Asia/Shanghai"
 USE_TZ = True
 WAGTAIL_CONTENT_LANGUAGES = LANGUAGES
+# The one language management commands write their help, output and errors in (the site's, by
+# default: the people who run them run the site); `--language` changes it for one run
+# (marketplace/commands.py).
+COMMAND_LANGUAGE = env_str("COMMAND_LANGUAGE", LANGUAGE_CODE)
+if COMMAND_LANGUAGE not in dict(LANGUAGES):
+    from django.core.exceptions import ImproperlyConfigured
+
+    raise ImproperlyConfigured(
+        f"COMMAND_LANGUAGE must be one of {', '.join(dict(LANGUAGES))}, got {COMMAND_LANGUAGE!r}"
+    )
 
 # --- Static and media -----------------------------------------------------------------------
 STATIC_URL = "/static/"

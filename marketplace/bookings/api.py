@@ -6,6 +6,7 @@ import datetime as dt
 
 from django.db.models import Prefetch
 from django.utils import timezone
+from django.utils.translation import gettext
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
@@ -42,13 +43,9 @@ class BookingRequestSerializer(serializers.Serializer):
         try:
             moment = dt.datetime.fromisoformat(value)
         except ValueError:
-            raise serializers.ValidationError(
-                "不是有效的 ISO 8601 时间 / not an ISO 8601 datetime"
-            ) from None
+            raise serializers.ValidationError(gettext("不是有效的 ISO 8601 时间")) from None
         if moment.tzinfo is None or moment.utcoffset() is None:
-            raise serializers.ValidationError(
-                "时间必须带时区偏移（例如 +08:00）/ must include a UTC offset (e.g. +08:00)"
-            )
+            raise serializers.ValidationError(gettext("时间须带时区偏移（例如 +08:00）"))
         return moment
 
     def validate_start(self, value):
@@ -91,9 +88,7 @@ class BookingListView(ListView):
             .first()
         )
         if instrument is None:
-            return Response(
-                {"errors": {"instrument": ["仪器不存在 / unknown instrument"]}}, status=400
-            )
+            return Response({"errors": {"instrument": [gettext("仪器不存在")]}}, status=400)
         booking = services.request_booking(
             request.user, instrument, data["start"], data["end"], data["purpose"]
         )

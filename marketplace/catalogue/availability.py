@@ -21,6 +21,7 @@ from zoneinfo import ZoneInfo
 from django.db.models import CharField
 from django.db.models.functions import Cast
 from django.utils import timezone
+from django.utils.translation import gettext
 
 UTC = dt.UTC
 MAX_RANGE_DAYS = 62
@@ -53,27 +54,21 @@ def parse_range(
 ) -> tuple[dt.date, dt.date]:
     """`start`/`end` as YYYY-MM-DD, end inclusive, at most `max_days` (62) days."""
     if not start or not end:
-        raise AvailabilityRangeError(
-            "start 和 end 均为必填（YYYY-MM-DD）/ start and end are required"
-        )
+        raise AvailabilityRangeError(gettext("start 和 end 均为必填（YYYY-MM-DD）"))
     try:
         first = dt.date.fromisoformat(start)
         last = dt.date.fromisoformat(end)
     except ValueError:
-        raise AvailabilityRangeError(
-            "日期格式应为 YYYY-MM-DD 且为真实日期 / dates must be real dates as YYYY-MM-DD"
-        ) from None
+        raise AvailabilityRangeError(gettext("日期格式应为 YYYY-MM-DD 且为真实日期")) from None
     if not (EARLIEST_DATE <= first <= LATEST_DATE and EARLIEST_DATE <= last <= LATEST_DATE):
         raise AvailabilityRangeError(
-            f"日期须在 {EARLIEST_DATE} 至 {LATEST_DATE} 之间"
-            f" / dates must lie between {EARLIEST_DATE} and {LATEST_DATE}"
+            gettext("日期须在 %(earliest)s 至 %(latest)s 之间")
+            % {"earliest": EARLIEST_DATE, "latest": LATEST_DATE}
         )
     if last < first:
-        raise AvailabilityRangeError("end 不能早于 start / end must not be before start")
+        raise AvailabilityRangeError(gettext("end 不能早于 start"))
     if (last - first).days + 1 > max_days:
-        raise AvailabilityRangeError(
-            f"查询范围最多 {max_days} 天 / the range may span at most {max_days} days"
-        )
+        raise AvailabilityRangeError(gettext("查询范围最多 %(days)s 天") % {"days": max_days})
     return first, last
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.db.models import Q, QuerySet
+from django.utils.translation import gettext
 
 from marketplace.regions import Region
 
@@ -108,8 +109,8 @@ def apply_filters(kind: str, queryset: QuerySet, params) -> tuple[QuerySet, dict
             continue
         if value not in spec.choices.values:
             errors[name] = [
-                f"未知取值 / unknown value {value[:50]!r}; "
-                f"允许 / allowed: {', '.join(spec.choices.values)}"
+                gettext("未知取值 %(value)s；可选：%(allowed)s")
+                % {"value": repr(value[:50]), "allowed": ", ".join(spec.choices.values)}
             ]
             continue
         queryset = spec.apply(queryset, value)
@@ -121,7 +122,7 @@ def apply_filters(kind: str, queryset: QuerySet, params) -> tuple[QuerySet, dict
     query = (params.get("q") or "").strip()
     if query:
         if len(query) > 100:
-            errors["q"] = ["搜索词最长 100 个字符 / q may be at most 100 characters"]
+            errors["q"] = [gettext("搜索词最长 100 个字符")]
         else:
             queryset = _search(SEARCH_FIELDS[kind])(queryset, query)
             applied["q"] = query
@@ -132,7 +133,7 @@ def apply_filters(kind: str, queryset: QuerySet, params) -> tuple[QuerySet, dict
                 continue
             number = _int_in(value, 1, 9)
             if number is None:
-                errors[name] = ["应为 1–9 的整数 / must be an integer from 1 to 9"]
+                errors[name] = [gettext("应为 1–9 的整数")]
             else:
                 queryset = queryset.filter(**{condition: number})
                 applied[name] = value

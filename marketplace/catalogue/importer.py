@@ -22,6 +22,8 @@ from pathlib import Path
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext, pgettext_lazy
+from django.utils.translation import gettext_lazy as _
 from jsonschema import Draft202012Validator, FormatChecker
 
 from marketplace.accounts.models import INSTITUTION_DETAILS, Institution
@@ -49,6 +51,10 @@ BATCH = 2000
 
 @dataclass(frozen=True)
 class RecordError:
+    """One error, located as API.md fixes it (`record <kind>[<index>] (<code>): <field>:`, in
+    the file's own words whatever the language), with its message in the language active when
+    it was found: the command's, or the caller's."""
+
     kind: str
     index: int | None
     code: str | None
@@ -79,8 +85,13 @@ class ImportReport:
 
     def summary_lines(self) -> list[str]:
         return [
-            f"{kind}: {self.created[kind]} created, {self.updated[kind]} updated, "
-            f"{self.unchanged[kind]} unchanged"
+            gettext("%(kind)s：新建 %(created)s，更新 %(updated)s，未变 %(unchanged)s")
+            % {
+                "kind": kind,
+                "created": self.created[kind],
+                "updated": self.updated[kind],
+                "unchanged": self.unchanged[kind],
+            }
             for kind in KINDS
         ]
 
@@ -93,47 +104,53 @@ def read_catalogue_file(path: str | Path) -> object:
     try:
         raw = Path(path).read_bytes()
     except FileNotFoundError:
-        raise CatalogueFileError(f"文件不存在 / file not found: {path}") from None
+        raise CatalogueFileError(gettext("文件不存在：%(path)s") % {"path": path}) from None
     except IsADirectoryError:
-        raise CatalogueFileError(f"这是一个目录 / is a directory: {path}") from None
+        raise CatalogueFileError(gettext("这是一个目录：%(path)s") % {"path": path}) from None
     except PermissionError:
-        raise CatalogueFileError(f"无权读取 / permission denied: {path}") from None
+        raise CatalogueFileError(gettext("无权读取：%(path)s") % {"path": path}) from None
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise CatalogueFileError(f"文件不是 UTF-8 编码 / not UTF-8 (byte {exc.start})") from None
+        raise CatalogueFileError(
+            gettext("文件不是 UTF-8 编码（第 %(byte)s 字节）") % {"byte": exc.start}
+        ) from None
     try:
         return json.loads(text)
     except json.JSONDecodeError as exc:
+        # exc.msg is the json module's own English words ("Expecting value"): the position
+        # is what points at the fault.
         raise CatalogueFileError(
-            f"JSON 格式错误 / invalid JSON: {exc.msg} (line {exc.lineno}, column {exc.colno})"
+            gettext("JSON 格式错误：第 %(line)s 行第 %(column)s 列")
+            % {"line": exc.lineno, "column": exc.colno}
         ) from None
 
 
 # --- Validation --------------------------------------------------------------------------------
 
+# Lazy: each is read in the language active when an error is found.
 _MESSAGES = {
-    "required": "缺少必填字段 / is required",
-    "enum": "取值不在允许范围内 / must be one of {allowed}",
-    "const": "取值必须是 {allowed} / must be {allowed}",
-    "maxLength": "过长（最多 {limit} 个字符）/ longer than {limit} characters",
-    "minLength": "不能为空 / must not be empty",
-    "pattern": "格式不正确 / has an invalid format",
-    "format": "不是有效的{zh} / is not a valid {en}",
-    "type": "类型错误，应为 {what} / must be of type {what}",
-    "minimum": "不能小于 {limit} / must be at least {limit}",
-    "maximum": "不能大于 {limit} / must be at most {limit}",
-    "maxItems": "条目过多（最多 {limit} 条）/ more than {limit} items",
-    "minItems": "至少需要 {limit} 条 / needs at least {limit} items",
-    "uniqueItems": "含有重复条目 / has duplicate items",
-    "additionalProperties": "不允许的字段 / is not an allowed field",
-    "dependentRequired": "须同时提供 {what} / requires {what}",
-    "anyOf": "取值无效 / is not valid",
+    "required": _("缺少必填字段"),
+    "enum": _("取值不在允许范围内，可选：%(allowed)s"),
+    "const": _("取值必须是 %(allowed)s"),
+    "maxLength": _("过长（最多 %(limit)s 个字符）"),
+    "minLength": _("不能为空"),
+    "pattern": _("格式不正确"),
+    "format": _("不是有效的%(what)s"),
+    "type": _("类型错误，应为 %(what)s"),
+    "minimum": _("不能小于 %(limit)s"),
+    "maximum": _("不能大于 %(limit)s"),
+    "maxItems": _("条目过多（最多 %(limit)s 条）"),
+    "minItems": _("至少需要 %(limit)s 条"),
+    "uniqueItems": _("含有重复条目"),
+    "additionalProperties": _("不允许的字段"),
+    "dependentRequired": _("须同时提供 %(what)s"),
+    "anyOf": _("取值无效"),
 }
 _FORMAT_NAMES = {
-    "date": ("日期", "date"),
-    "email": ("邮箱地址", "email address"),
-    "uri": ("网址", "URL"),
+    "date": pgettext_lazy("import format", "日期"),
+    "email": pgettext_lazy("import format", "邮箱地址"),
+    "uri": pgettext_lazy("import format", "网址"),
 }
 
 
@@ -150,23 +167,26 @@ def _schema_message(error) -> tuple[str, str]:
         suffix = ",".join(extras)
         message = _MESSAGES["additionalProperties"]
     elif validator == "dependentRequired":
-        message = _MESSAGES["dependentRequired"].format(what=", ".join(error.validator_value))
+        message = _MESSAGES["dependentRequired"] % {"what": ", ".join(error.validator_value)}
     elif validator in ("enum", "const"):
         allowed = error.validator_value
         allowed = ", ".join(map(str, allowed)) if isinstance(allowed, list) else str(allowed)
-        message = _MESSAGES[validator].format(allowed=allowed)
+        message = _MESSAGES[validator] % {"allowed": allowed}
     elif validator in ("maxLength", "minimum", "maximum", "maxItems", "minItems"):
-        message = _MESSAGES[validator].format(limit=error.validator_value)
+        message = _MESSAGES[validator] % {"limit": error.validator_value}
     elif validator == "format":
-        zh, en = _FORMAT_NAMES.get(error.validator_value, (error.validator_value,) * 2)
-        message = _MESSAGES["format"].format(zh=zh, en=en)
+        what = _FORMAT_NAMES.get(error.validator_value, error.validator_value)
+        message = _MESSAGES["format"] % {"what": what}
     elif validator == "type":
         what = error.validator_value
-        message = _MESSAGES["type"].format(what=what if isinstance(what, str) else "/".join(what))
+        message = _MESSAGES["type"] % {"what": what if isinstance(what, str) else "/".join(what)}
     elif validator == "pattern" and error.schema.get("description", "").startswith("Decimal"):
-        message = "金额格式不正确（最多两位小数的非负数字字符串）/ must be a decimal string with at most two decimals"
+        message = gettext("金额格式不正确（最多两位小数的非负数字字符串）")
+    elif validator in _MESSAGES:
+        message = str(_MESSAGES[validator])
     else:
-        message = _MESSAGES.get(validator, error.message)
+        # A keyword the schema may gain later: jsonschema's own (English) words beat nothing.
+        message = error.message
     return suffix, message
 
 
@@ -249,8 +269,8 @@ def _semantic_errors(data: dict, collector: _Collector, schema_failed: set) -> N
                     kind,
                     index,
                     "code",
-                    f"编码重复（与 {other_kind}[{other_index}] 相同）/ duplicate code "
-                    f"(same as {other_kind}[{other_index}])",
+                    gettext("编码重复（与 %(other)s 相同）")
+                    % {"other": f"{other_kind}[{other_index}]"},
                 )
             else:
                 seen_codes[code] = (kind, index)
@@ -278,7 +298,7 @@ def _semantic_errors(data: dict, collector: _Collector, schema_failed: set) -> N
                     kind,
                     index,
                     "institution",
-                    f"机构“{ref}”不存在（文件和数据库中都没有）/ unknown institution {ref!r}",
+                    gettext("机构“%(code)s”不存在（文件和数据库中都没有）") % {"code": ref},
                 )
 
     credit_codes: dict[str, int] = {}
@@ -296,14 +316,15 @@ def _semantic_errors(data: dict, collector: _Collector, schema_failed: set) -> N
                     "institutions",
                     index,
                     "credit_code",
-                    "统一社会信用代码校验位错误 / check digit does not match (GB 32100-2015)",
+                    gettext("统一社会信用代码校验位错误（GB 32100-2015）"),
                 )
             elif credit in credit_codes:
                 collector.add(
                     "institutions",
                     index,
                     "credit_code",
-                    f"统一社会信用代码与 institutions[{credit_codes[credit]}] 重复 / duplicate credit code",
+                    gettext("统一社会信用代码与 %(other)s 重复")
+                    % {"other": f"institutions[{credit_codes[credit]}]"},
                 )
             else:
                 credit_codes[credit] = index
@@ -316,7 +337,7 @@ def _semantic_errors(data: dict, collector: _Collector, schema_failed: set) -> N
                 "institutions",
                 credit_codes[credit],
                 "credit_code",
-                f"统一社会信用代码已被机构“{code}”使用 / credit code already used by {code}",
+                gettext("统一社会信用代码已被机构“%(code)s”使用") % {"code": code},
             )
 
     for index, record in enumerate(data.get("instruments", []) or []):
@@ -332,6 +353,10 @@ def _semantic_errors(data: dict, collector: _Collector, schema_failed: set) -> N
             )
 
 
+def _too_large(limit) -> str:
+    return gettext("数值过大，最大为 %(limit)s") % {"limit": limit}
+
+
 def _check_money(value, kind, index, field_path, collector) -> None:
     if isinstance(value, str):
         try:
@@ -339,7 +364,7 @@ def _check_money(value, kind, index, field_path, collector) -> None:
         except ArithmeticError:
             return  # the schema's pattern already reported it
         if amount.is_finite() and amount > MAX_MONEY:
-            collector.add(kind, index, field_path, f"金额过大 / must be at most {MAX_MONEY}")
+            collector.add(kind, index, field_path, _too_large(MAX_MONEY))
 
 
 def _check_instrument(record: dict, index: int, collector: _Collector) -> None:
@@ -359,7 +384,7 @@ def _check_instrument(record: dict, index: int, collector: _Collector) -> None:
                 "instruments",
                 index,
                 "commissioned_on",
-                "启用日期不能晚于今天 / must not be in the future",
+                gettext("启用日期不能晚于今天"),
             )
     booking = record.get("booking")
     if not isinstance(booking, dict):
@@ -384,7 +409,7 @@ def _check_instrument(record: dict, index: int, collector: _Collector) -> None:
                     "instruments",
                     index,
                     f"booking.opening_hours[{position}].end",
-                    "结束时间必须晚于开始时间 / must be after start",
+                    gettext("结束时间必须晚于开始时间"),
                 )
                 continue
             if isinstance(weekday, int):
@@ -397,7 +422,8 @@ def _check_instrument(record: dict, index: int, collector: _Collector) -> None:
                     "instruments",
                     index,
                     f"booking.opening_hours[{p2}]",
-                    f"与 opening_hours[{p1}] 在同一天重叠 / overlaps opening_hours[{p1}] on weekday {weekday}",
+                    gettext("与 %(other)s 在同一天（weekday %(weekday)s）重叠")
+                    % {"other": f"opening_hours[{p1}]", "weekday": weekday},
                 )
     slot, low, high = (
         booking.get("slot_minutes"),
@@ -410,7 +436,7 @@ def _check_instrument(record: dict, index: int, collector: _Collector) -> None:
                 "instruments",
                 index,
                 "booking.min_minutes",
-                "最短预约时长不能大于最长预约时长 / must not exceed max_minutes",
+                gettext("最短预约时长不能大于最长预约时长 max_minutes"),
             )
         for name, value in (("min_minutes", low), ("max_minutes", high)):
             if value % slot:
@@ -418,7 +444,7 @@ def _check_instrument(record: dict, index: int, collector: _Collector) -> None:
                     "instruments",
                     index,
                     f"booking.{name}",
-                    f"须为时段粒度 {slot} 分钟的整数倍 / must be a multiple of slot_minutes ({slot})",
+                    gettext("须为时段粒度 slot_minutes（%(slot)s 分钟）的整数倍") % {"slot": slot},
                 )
     tiers = booking.get("refund_policy")
     if isinstance(tiers, list):
@@ -429,7 +455,8 @@ def _check_instrument(record: dict, index: int, collector: _Collector) -> None:
                 "instruments",
                 index,
                 "booking.refund_policy",
-                f"提前小时数重复 / hours_before values must be distinct: {sorted(duplicates)}",
+                gettext("提前小时数 hours_before 重复：%(values)s")
+                % {"values": ", ".join(map(str, sorted(duplicates)))},
             )
 
 
@@ -440,30 +467,24 @@ def _check_incubator(record: dict, index: int, collector: _Collector) -> None:
     ):
         v, t = record.get(vacant), record.get(total)
         if isinstance(v, int) and v > MAX_INT:
-            collector.add("incubators", index, vacant, f"数值过大 / must be at most {MAX_INT}")
+            collector.add("incubators", index, vacant, _too_large(MAX_INT))
         if isinstance(t, int) and t > MAX_INT:
-            collector.add("incubators", index, total, f"数值过大 / must be at most {MAX_INT}")
+            collector.add("incubators", index, total, _too_large(MAX_INT))
         if isinstance(v, int) and v > (t if isinstance(t, int) else 0):
             collector.add(
-                "incubators", index, vacant, f"不能多于 {total} / must not exceed {total}"
+                "incubators", index, vacant, gettext("不能多于 %(total)s") % {"total": total}
             )
     companies = record.get("incubated_companies")
     if isinstance(companies, int) and companies > MAX_INT:
-        collector.add(
-            "incubators", index, "incubated_companies", f"数值过大 / must be at most {MAX_INT}"
-        )
+        collector.add("incubators", index, "incubated_companies", _too_large(MAX_INT))
     area = record.get("floor_area_m2")
     if isinstance(area, int | float) and not isinstance(area, bool) and area >= 10**10:
-        collector.add("incubators", index, "floor_area_m2", "数值过大 / must be below 10000000000")
+        collector.add("incubators", index, "floor_area_m2", _too_large(10**10 - 1))
 
 
 def validate_catalogue(data: object) -> list[RecordError]:
     if not isinstance(data, dict):
-        return [
-            RecordError(
-                "", None, None, "", "文件顶层必须是 JSON 对象 / top level must be a JSON object"
-            )
-        ]
+        return [RecordError("", None, None, "", gettext("文件顶层必须是 JSON 对象"))]
     collector = _Collector(data)
     _schema_errors(data, collector)
     for kind in KINDS:

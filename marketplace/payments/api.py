@@ -239,7 +239,7 @@ class PayeeView(APIView):
     def put(self, request, code: str):
         institution = Institution.objects.for_member(request.user).filter(code=code).first()
         if institution is None:
-            return Response({"detail": "机构不存在 / institution not found"}, status=404)
+            return Response({"detail": gettext("机构不存在")}, status=404)
         services.set_payee(
             institution, request.user, **validated(PayeeUpdateSerializer, request.data)
         )
@@ -269,14 +269,10 @@ class StripeConnectView(APIView):
     def post(self, request, code: str):
         institution = Institution.objects.for_member(request.user).filter(code=code).first()
         if institution is None:
-            return Response({"detail": "机构不存在 / institution not found"}, status=404)
+            return Response({"detail": gettext("机构不存在")}, status=404)
         if not settings.STRIPE_SECRET_KEY:
             return Response(
-                {
-                    "errors": {
-                        "non_field_errors": ["未启用在线支付 / online payment is not configured"]
-                    }
-                },
+                {"errors": {"non_field_errors": [gettext("未启用在线支付")]}},
                 status=400,
             )
         back = request.build_absolute_uri(f"/institutions/{institution.code}/")

@@ -55,8 +55,8 @@ class OfflineBankTransfer(PaymentProvider):
             "reference_code": code,
             "amount": money_json(payment.amount),
             "deadline": local_iso(payment.deadline),
-            "instructions": f"请向 {name} 对公转账并在附言中注明 {code} / "
-            f"pay {name} by bank transfer quoting {code}",
+            "instructions": gettext("请向 %(payee)s 对公转账并在附言中注明 %(reference)s")
+            % {"payee": name, "reference": code},
         }
 
 
