@@ -5,7 +5,8 @@ A command writes its help, its output and its errors in one language: settings.C
 names for a single run. Messages are gettext strings with the Chinese source, as everywhere
 else; the language is switched on around the whole run, so a service's refusal raised inside
 it reads in the same language as the command's own lines. The help is written in
-COMMAND_LANGUAGE: `--help` is answered before `--language` is read.
+COMMAND_LANGUAGE, and so is a refusal of the arguments themselves: argparse answers both before
+`--language` is read. argparse's and Django's own words ("usage:", "--verbosity") stay theirs.
 """
 
 from __future__ import annotations
@@ -29,6 +30,11 @@ class Command(BaseCommand):
                 help=gettext("输出与错误信息所用的语言（默认 %(default)s）"),
             )
         return parser
+
+    def run_from_argv(self, argv):
+        # From the command line, arguments are parsed (and refused) before `execute`.
+        with translation.override(settings.COMMAND_LANGUAGE):
+            super().run_from_argv(argv)
 
     def execute(self, *args, **options):
         with translation.override(options.get("language") or settings.COMMAND_LANGUAGE):

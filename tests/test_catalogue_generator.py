@@ -168,14 +168,19 @@ def test_the_file_is_json_with_one_record_per_line(catalogue):
     ],
 )
 def test_bad_numbers_are_refused_with_a_clear_message(options):
-    with pytest.raises(CommandError, match=" / "):
+    # In the command language (Chinese by default), and in English when asked.
+    with pytest.raises(CommandError, match="须为|不能为负数|至少为 1"):
         generated_text(**options)
+    with pytest.raises(CommandError, match="must be|must not be negative"):
+        generated_text(language="en", **options)
 
 
 def test_an_unwritable_output_path_is_a_command_error(tmp_path):
     with pytest.raises(CommandError, match="cannot write"):
-        call_command("generate_catalogue", output=str(tmp_path / "missing" / "out.json"))
-    with pytest.raises(CommandError, match="is a directory"):
+        call_command(
+            "generate_catalogue", output=str(tmp_path / "missing" / "out.json"), language="en"
+        )
+    with pytest.raises(CommandError, match="这是一个目录"):
         call_command("generate_catalogue", output=str(tmp_path))
 
 

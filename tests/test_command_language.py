@@ -151,3 +151,54 @@ def test_help_is_written_in_one_language(cli_env):
     assert "Import a catalogue file" not in chinese
     assert "Import a catalogue file" in english and "validate and count, write nothing" in english
     assert not CJK.search(english)
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [
+        ("zh-hans", "已失效的付款保留：booking 0, sampleorder 0；邮件发送 0，失败 0"),
+        ("en", "expired holds: booking 0, sampleorder 0; emails sent 0, failed 0"),
+    ],
+)
+def test_expire_bookings_reports_in_the_chosen_language(language, expected):
+    out = io.StringIO()
+    call_command("expire_bookings", language=language, stdout=out)
+    assert out.getvalue().strip() == expected  # the payables by their model names
+
+
+@pytest.mark.parametrize(
+    ("language", "refusal", "report"),
+    [
+        ("zh-hans", "未配置 STRIPE_SECRET_KEY", "已到账 0，退款已发出或已核对 0，出错 0"),
+        ("en", "STRIPE_SECRET_KEY is not set", "paid: 0, refunds sent or checked: 0, errors: 0"),
+    ],
+)
+def test_reconcile_payments_speaks_the_chosen_language(language, refusal, report, settings):
+    settings.STRIPE_SECRET_KEY = ""
+    with pytest.raises(CommandError) as refused:
+        call_command("reconcile_payments", language=language)
+    assert str(refused.value) == refusal
+    settings.STRIPE_SECRET_KEY = "sk_test_unused"  # nothing pending: Stripe is never asked
+    out = io.StringIO()
+    call_command("reconcile_payments", language=language, stdout=out)
+    assert out.getvalue().strip() == report
+
+
+def test_every_project_command_takes_the_language_option():
+    """Each of the project's own commands is built on marketplace.commands.Command."""
+    from django.core.management import get_commands, load_command_class
+
+    from marketplace.commands import Command as ProjectCommand
+
+    ours = {
+        name: app
+        for name, app in get_commands().items()
+        if app.split(".")[0] in {"marketplace", "cms", "search"}
+    }
+    assert {"import_catalogue", "reconcile_payments", "expire_bookings"} <= ours.keys()
+    plain = [
+        name
+        for name, app in ours.items()
+        if not isinstance(load_command_class(app, name), ProjectCommand)
+    ]
+    assert plain == []

@@ -334,7 +334,7 @@ def test_commands_report_a_dead_search_server_without_a_traceback(catalogue, set
             "rebuild_search_index", "--engine", "elasticsearch", "--no-progress", stdout=quiet
         )
     IndexOperation.objects.create(key=f"instrument:{catalogue['sem'].pk}")
-    with pytest.raises(CommandError, match="kept for later"):
+    with pytest.raises(CommandError, match="更新已保留待下次投递"):
         call_command("drain_search_index", "--force", stdout=quiet)
     assert IndexOperation.objects.get().attempts == 1
 

@@ -1,22 +1,24 @@
 """import_policy: a plain-text policy document in, a structured draft PolicyPage out, a report."""
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from cms.importer.service import PolicyImportError, import_policy, read_policy_file
+from marketplace.commands import Command as BaseCommand
 
 
 class Command(BaseCommand):
-    help = "导入政策文件纯文本，生成结构化的政策文件页（默认为草稿） / Import a policy text file."
+    help = gettext_lazy("导入政策文件纯文本，生成结构化的政策文件页（默认为草稿）")
 
     def add_arguments(self, parser):
-        parser.add_argument("file", help="UTF-8 或 GB18030 编码的纯文本文件")
-        parser.add_argument("--title", help="页面标题（默认取印发通知的标题）")
-        parser.add_argument("--publish", action="store_true", help="导入后直接发布")
+        parser.add_argument("file", help=_("UTF-8 或 GB18030 编码的纯文本文件"))
+        parser.add_argument("--title", help=_("页面标题（默认取印发通知的标题）"))
+        parser.add_argument("--publish", action="store_true", help=_("导入后直接发布"))
         parser.add_argument(
             "--allow-duplicate",
             action="store_true",
-            help="即使同样的文本已导入过，也再建一个新页面",
+            help=_("即使同样的文本已导入过，也再建一个新页面"),
         )
 
     def handle(self, *args, **options):

@@ -2,28 +2,33 @@
 
 from __future__ import annotations
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
+from marketplace.commands import Command as BaseCommand
 from search.engines import database_engine, get_engine
 from search.query import SearchUnavailable
 from search.relevance import JUDGED_QUERIES, evaluate, load_judgements
 
 
 class Command(BaseCommand):
-    help = (
-        "用评测查询集评估搜索相关性 / Print nDCG@10 and recall@10 of each engine over "
-        "search/data/judged_queries.json (run on the demo data: load_demo, rebuild_search_index)."
+    help = _(
+        "用评测查询集 search/data/judged_queries.json 评估每个引擎的 nDCG@10 和 recall@10"
+        "（在演示数据上运行：load_demo、rebuild_search_index）"
     )
 
     def add_arguments(self, parser):
         parser.add_argument("--engine", choices=["all", "database", "elasticsearch"], default="all")
-        parser.add_argument("--verbose-queries", action="store_true", help="one line per query")
+        parser.add_argument("--verbose-queries", action="store_true", help=gettext("每个查询一行"))
 
     def handle(self, *args, engine="all", verbose_queries=False, **options):
         try:
             judgements = load_judgements()
         except (OSError, ValueError, KeyError) as error:
-            raise CommandError(f"cannot read {JUDGED_QUERIES}: {error}") from error
+            raise CommandError(
+                gettext("无法读取 %(path)s：%(error)s") % {"path": JUDGED_QUERIES, "error": error}
+            ) from error
         engines = []
         if engine in ("all", "database"):
             engines.append(database_engine())
@@ -31,7 +36,9 @@ class Command(BaseCommand):
         if engine in ("all", "elasticsearch"):
             if configured is database_engine():
                 if engine == "elasticsearch":
-                    raise CommandError("Elasticsearch is not configured (set ELASTICSEARCH_URL).")
+                    raise CommandError(
+                        gettext("未配置 Elasticsearch（请设置 ELASTICSEARCH_URL）。")
+                    )
             else:
                 engines.append(configured)
         for target in engines:
@@ -40,8 +47,9 @@ class Command(BaseCommand):
             except SearchUnavailable as error:
                 raise CommandError(f"{target.name}: {error}") from error
             self.stdout.write(
-                f"{target.name}: {len(result.rows)} queries  "
-                f"nDCG@10 {result.ndcg:.3f}  recall@10 {result.recall:.3f}"
+                gettext("%(engine)s：%(count)s 个查询")
+                % {"engine": target.name, "count": len(result.rows)}
+                + f"  nDCG@10 {result.ndcg:.3f}  recall@10 {result.recall:.3f}"
             )
             for name, (count, ndcg, recall) in result.by_type().items():
                 self.stdout.write(

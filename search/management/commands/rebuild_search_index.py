@@ -2,29 +2,28 @@
 
 from __future__ import annotations
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from tqdm import tqdm
 
+from marketplace.commands import Command as BaseCommand
 from search import documents, indexing
 from search.engines import database_engine, get_engine
 from search.query import SearchUnavailable
 
 
 class Command(BaseCommand):
-    help = (
-        "重建搜索索引（带进度条；Elasticsearch 上建新索引后切换别名，不中断搜索）/ Rebuild the "
-        "search indexes with a progress bar; on Elasticsearch a new index replaces the old one "
-        "by an alias swap, with no downtime."
-    )
+    help = _("重建搜索索引（带进度条；Elasticsearch 上建新索引后切换别名，不中断搜索）")
 
     def add_arguments(self, parser):
         parser.add_argument(
             "--engine",
             choices=["all", "database", "elasticsearch"],
             default="all",
-            help="which index to rebuild (default: the database one and the configured engine)",
+            help=gettext("重建哪个索引（默认：数据库索引和已配置的引擎）"),
         )
-        parser.add_argument("--no-progress", action="store_true", help="no progress bar")
+        parser.add_argument("--no-progress", action="store_true", help=gettext("不显示进度条"))
 
     def handle(self, *args, engine="all", no_progress=False, **options):
         configured = get_engine()
@@ -34,7 +33,7 @@ class Command(BaseCommand):
         if engine in ("all", "elasticsearch") and configured is not database_engine():
             targets.append(configured)
         if engine == "elasticsearch" and len(targets) == 0:
-            raise CommandError("Elasticsearch is not configured (set ELASTICSEARCH_URL).")
+            raise CommandError(gettext("未配置 Elasticsearch（请设置 ELASTICSEARCH_URL）。"))
         total = documents.count_all()
         for target in targets:
             bar = tqdm(
@@ -50,5 +49,8 @@ class Command(BaseCommand):
                 raise CommandError(f"{target.name}: {error}") from error
             finally:
                 bar.close()
-            self.stdout.write(f"{target.name}: {count} documents indexed")
-        self.stdout.write(self.style.SUCCESS("搜索索引已重建 / search index rebuilt"))
+            self.stdout.write(
+                gettext("%(engine)s：已索引 %(count)s 个文档")
+                % {"engine": target.name, "count": count}
+            )
+        self.stdout.write(self.style.SUCCESS(gettext("搜索索引已重建")))

@@ -6,10 +6,13 @@ a manager of the demo university (YLU) who answers — enough to walk every work
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from marketplace.accounts.models import Institution
 from marketplace.accounts.services import grant_role
+from marketplace.commands import Command as BaseCommand
 
 USERNAME = "admin"
 PASSWORD = "shuangchuang-demo"  # noqa: S105 — printed on purpose: local demo accounts
@@ -22,21 +25,17 @@ PEOPLE = [
 
 
 class Command(BaseCommand):
-    help = "创建本地演示账号 / Create the local demo accounts (DEBUG only)."
+    help = _("创建本地演示账号（仅限 DEBUG）")
 
     def handle(self, *args, **options):
         if not settings.DEBUG:
-            raise CommandError(
-                "演示账号只能在本地开发环境（DEBUG）中创建。 Demo accounts are for DEBUG only."
-            )
+            raise CommandError(gettext("演示账号只能在本地开发环境（DEBUG）中创建。"))
         user_model = get_user_model()
         user = user_model.objects.filter(username=USERNAME).first()
         if user is None:
             user = user_model.objects.create_superuser(USERNAME, "admin@localhost", PASSWORD)
         elif not user.check_password(PASSWORD):
-            self.stdout.write(
-                "演示管理员已存在且密码已修改 / demo admin exists with a changed password"
-            )
+            self.stdout.write(gettext("演示管理员已存在且密码已修改"))
             return
         institution = Institution.objects.filter(code=DEMO_INSTITUTION).first()
         created = []
@@ -58,8 +57,8 @@ class Command(BaseCommand):
             created.append(username)
         self.stdout.write(
             self.style.WARNING(
-                f"演示账号（仅限本地使用）/ demo accounts, local use only: "
-                f"{USERNAME} / {PASSWORD}  → /admin/"
+                gettext("演示账号（仅限本地使用）：%(account)s  → /admin/")
+                % {"account": f"{USERNAME} / {PASSWORD}"}
             )
         )
         for username in created:

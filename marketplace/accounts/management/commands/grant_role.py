@@ -1,13 +1,15 @@
 """grant_role USERNAME INSTITUTION_CODE {manager|staff}: let a user act for an institution."""
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
+from django.utils.translation import gettext_lazy as _
 
 from marketplace.accounts.models import Role
 from marketplace.accounts.services import AccountError, grant_role
+from marketplace.commands import Command as BaseCommand
 
 
 class Command(BaseCommand):
-    help = "授予用户机构角色 / Grant a user a role (manager or staff) in an institution."
+    help = _("授予用户机构角色（manager 或 staff）")
 
     def add_arguments(self, parser):
         parser.add_argument("username")

@@ -7,9 +7,12 @@ import io
 import os
 from pathlib import Path
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from marketplace.catalogue.generator import dump_catalogue, generate_catalogue
+from marketplace.commands import Command as BaseCommand
 
 MAX_RECORDS = 10_000_000  # far above any benchmark; guards against a typo eating all memory
 
@@ -19,12 +22,12 @@ def record_count(value: str) -> int:
         number = int(value)
     except ValueError:
         raise argparse.ArgumentTypeError(
-            f"须为非负整数 / must be a non-negative integer, got {value!r}"
+            gettext("须为非负整数，收到 %(value)s") % {"value": repr(value)}
         ) from None
     if number < 0:
-        raise argparse.ArgumentTypeError(f"不能为负数 / must not be negative, got {number}")
+        raise argparse.ArgumentTypeError(gettext("不能为负数，收到 %(value)s") % {"value": number})
     if number > MAX_RECORDS:
-        raise argparse.ArgumentTypeError(f"最多 {MAX_RECORDS} / at most {MAX_RECORDS}")
+        raise argparse.ArgumentTypeError(gettext("最多 %(limit)s") % {"limit": MAX_RECORDS})
     return number
 
 
@@ -32,44 +35,42 @@ def seed_value(value: str) -> int:
     try:
         return int(value)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"须为整数 / must be an integer, got {value!r}") from None
+        raise argparse.ArgumentTypeError(
+            gettext("须为整数，收到 %(value)s") % {"value": repr(value)}
+        ) from None
 
 
 class Command(BaseCommand):
-    help = (
-        "生成可重复的模拟资源目录（导入格式）/ Generate a deterministic synthetic catalogue "
-        "in the import_catalogue format. Same arguments and seed, same bytes."
-    )
+    help = _("生成可重复的模拟资源目录（import_catalogue 的格式）：参数和种子相同，输出逐字节相同")
 
     def add_arguments(self, parser):
         parser.add_argument(
-            "--instruments", type=record_count, default=300, help="仪器数量 / number of instruments"
+            "--instruments", type=record_count, default=300, help=gettext("生成的仪器数量")
         )
         parser.add_argument(
             "--incubators",
             type=record_count,
             default=100,
-            help="孵化载体数量 / number of incubators",
+            help=gettext("孵化载体数量"),
         )
         parser.add_argument(
             "--technologies",
             type=record_count,
             default=200,
-            help="科技成果数量 / number of technologies",
+            help=gettext("科技成果数量"),
         )
         parser.add_argument(
             "--institutions",
             type=record_count,
             default=None,
-            help="机构数量，默认约每 200 条一个 / number of institutions (default: one per ~200 "
-            "listings, at least 16)",
+            help=gettext("机构数量，默认约每 200 条一个，至少 16 个"),
         )
-        parser.add_argument("--seed", type=seed_value, default=1, help="随机种子 / random seed")
+        parser.add_argument("--seed", type=seed_value, default=1, help=gettext("随机种子"))
         parser.add_argument(
             "--output",
             "-o",
             default=None,
-            help="输出文件，默认标准输出 / output file (default: standard output)",
+            help=gettext("输出文件，默认标准输出"),
         )
 
     def handle(
@@ -91,23 +92,26 @@ class Command(BaseCommand):
         except argparse.ArgumentTypeError as exc:
             raise CommandError(str(exc)) from None
         if sizes["institutions"] == 0 and any(sizes.values()):
-            raise CommandError(
-                "至少需要一个机构 / --institutions must be at least 1 when there are listings"
-            )
+            raise CommandError(gettext("有资源条目时 --institutions 至少为 1"))
         data = generate_catalogue(seed=seed, **sizes)
         if output is None:
             self._write_stdout(data)
             return
         path = Path(output)
         if path.is_dir():
-            raise CommandError(f"这是一个目录 / is a directory: {output}")
+            raise CommandError(gettext("这是一个目录：%(path)s") % {"path": output})
         try:
             with path.open("w", encoding="utf-8", newline="\n") as out:
                 dump_catalogue(data, out)
         except OSError as exc:
-            raise CommandError(f"无法写入 / cannot write {output}: {exc.strerror or exc}") from None
+            raise CommandError(
+                gettext("无法写入 %(path)s：%(reason)s")
+                % {"path": output, "reason": exc.strerror or exc}
+            ) from None
         total = sum(len(records) for records in data.values())
-        self.stderr.write(f"{total} records written to {output}")
+        self.stderr.write(
+            gettext("已写入 %(count)s 条到 %(path)s") % {"count": total, "path": output}
+        )
 
     def _write_stdout(self, data: dict) -> None:
         # Piped output must be UTF-8 whatever the locale; a text stream without a byte buffer

@@ -1,16 +1,20 @@
 """Record every completed service that has no usage record yet and recompute all sums."""
 
-from django.core.management.base import BaseCommand
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
+from marketplace.commands import Command as BaseCommand
 from marketplace.sharing.ledger import rebuild
 
 
 class Command(BaseCommand):
-    help = "补记历史服务记录并重算开放共享统计 / record past services and rebuild the sums"
+    help = _("补记历史服务记录并重算开放共享统计")
 
     def handle(self, *args, **options):
         result = rebuild()
         self.stdout.write(
-            f"bookings recorded: {result['bookings']}, sample orders recorded: "
-            f"{result['sample_orders']}, tally rows: {result['tallies']}"
+            gettext(
+                "补记机时预约 %(bookings)s 条、送样检测 %(sample_orders)s 条；统计行 %(tallies)s"
+            )
+            % result
         )
