@@ -6,6 +6,7 @@ import datetime
 from pathlib import Path
 
 from django.db import transaction
+from django.utils.translation import gettext
 
 from .importer.service import import_policy, read_policy_file
 from .models import (
@@ -100,7 +101,7 @@ def load_demo_pages() -> int:
     """
     home = HomePage.objects.order_by("path").first()
     if home is None:
-        raise SiteTreeMissing("站点中没有双创专区首页；请先运行 migrate。")
+        raise SiteTreeMissing(gettext("站点中没有双创专区首页；请先运行 migrate。"))
     news_index = _column(home, NewsIndexPage, title="双创动态", slug="news")
     categories = {}
     for order, (name, slug) in enumerate(DEMO_CATEGORIES):

@@ -24,8 +24,8 @@ from marketplace import money
 from marketplace.model_fields import optional_link
 
 # Notes the system writes into a log (transition or refund) are stored as these codes and shown
-# in the reader's language; a note a person typed (a reason) is shown as typed. The two old
-# bilingual refund notes are still in existing rows, so they map too.
+# in the reader's language; a note a person typed (a reason) is shown as typed. The three old
+# bilingual notes are still in existing rows, so they map too.
 SYSTEM_NOTES = {
     "requested": _("已提交"),
     "opened": _("发起洽谈"),
@@ -41,6 +41,8 @@ SYSTEM_NOTES = {
     "overpayment returned": _("超额付款退回"),
     "booking no longer active": _("预约已失效，款项退回"),
     "order no longer active": _("委托已失效，款项退回"),
+    "downtime refund": _("仪器停机，全额退款"),
+    "仪器停机，全额退款 / the instrument is down then: full refund": _("仪器停机，全额退款"),
     "超额付款退回 / overpayment returned": _("超额付款退回"),
     "预约已失效，款项退回 / booking no longer active": _("预约已失效，款项退回"),
 }

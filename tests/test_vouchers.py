@@ -379,6 +379,42 @@ def test_a_settlement_batch_exports_as_csv_and_xlsx_with_formulas_disarmed(world
     assert sheet.cell(2, 9).value == 300
 
 
+@pytest.mark.parametrize(
+    ("language", "columns"),
+    [
+        (
+            "zh-hans",
+            ["结算批次", "服务机构", "统一社会信用代码", "月份", "明细", "服务", "企业", "服务完成"]
+            + ["兑付金额（元）"],
+        ),
+        (
+            "en",
+            ["Settlement batch", "Providing institution", "Unified social credit code", "Month"]
+            + ["Line", "Service", "Enterprise", "Completed", "Amount (CNY)"],
+        ),
+    ],
+)
+def test_settlement_export_columns_are_named_in_the_exporters_language(world, language, columns):
+    import csv
+    import io
+
+    from django.utils import translation
+    from openpyxl import load_workbook
+
+    from marketplace.vouchers import exports
+
+    _prog, _founder, admin, made, member = world
+    completed_use(world, 8)
+    claim = services.gather_claim(made.institution, timezone.localdate(), member)
+    services.decide_line(claim.lines.get(), admin, approve=True)
+    batch = services.make_batch(admin)
+    with translation.override(language):
+        data, book = exports.as_csv(batch), exports.as_xlsx(batch)
+    assert next(csv.reader(io.StringIO(data.decode("utf-8-sig")))) == columns
+    sheet = load_workbook(io.BytesIO(book)).active
+    assert [cell.value for cell in sheet[1]] == columns
+
+
 @pytest.mark.parametrize("value", ["", "x", "2026-13", "2026-12-01", "9999-12", "0-1"])
 def test_a_bad_month_is_refused_naming_the_field(value):
     from marketplace.vouchers.services import month_bounds, parse_month

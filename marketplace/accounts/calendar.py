@@ -8,6 +8,8 @@ from datetime import UTC, datetime
 
 import icalendar
 from django.http import Http404, HttpRequest, HttpResponse
+from django.utils import translation
+from django.utils.translation import gettext
 from django.views.decorators.http import require_GET
 
 from .models import User
@@ -62,7 +64,11 @@ def user_calendar(request: HttpRequest) -> HttpResponse:
     user = User.objects.filter(calendar_token=token, is_active=True).first() if token else None
     if user is None:
         raise Http404
-    body = render_calendar(f"{user.username} 的预约", events_for_user(user))
+    # A calendar app asks, not a person: the feed is in its owner's preferred language.
+    with translation.override(user.email_language):
+        name = gettext("%(user)s 的预约") % {"user": user.username}
+        body = render_calendar(name, events_for_user(user))
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    response["Content-Language"] = user.email_language
     response["Content-Disposition"] = 'inline; filename="bookings.ics"'
     return response

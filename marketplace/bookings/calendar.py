@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from django.utils.translation import gettext
+
 from marketplace.accounts.calendar import CalendarEvent
 
 from .models import ACTIVE_STATUSES, Booking, Status
@@ -16,7 +18,8 @@ def booking_events(user):
     for booking in bookings:
         yield _event(
             booking,
-            f"{booking.instrument.name}（{booking.get_status_display()}）",
+            gettext("%(instrument)s（%(status)s）")
+            % {"instrument": booking.instrument.name, "status": booking.get_status_display()},
             booking.instrument.location or booking.instrument.institution.name,
         )
 
@@ -32,7 +35,12 @@ def instrument_events(instrument):
     for booking in bookings:
         yield _event(
             booking,
-            f"#{booking.pk} {booking.user.get_username()}（{booking.get_status_display()}）",
+            gettext("#%(id)s %(user)s（%(status)s）")
+            % {
+                "id": booking.pk,
+                "user": booking.user.get_username(),
+                "status": booking.get_status_display(),
+            },
             instrument.location,
         )
 
@@ -51,6 +59,7 @@ def _event(booking: Booking, summary: str, location: str) -> CalendarEvent:
 def instrument_calendar(request, code: str):
     """The instrument's bookings for its institution's members, by their calendar token."""
     from django.http import Http404, HttpResponse
+    from django.utils import translation
 
     from marketplace.accounts.calendar import render_calendar
     from marketplace.accounts.models import User
@@ -62,7 +71,11 @@ def instrument_calendar(request, code: str):
     instrument = Instrument.objects.filter(code=code).select_related("institution").first()
     if user is None or instrument is None or not is_member_of(user, instrument.institution_id):
         raise Http404
-    body = render_calendar(f"{instrument.name} 预约", instrument_events(instrument))
+    # A calendar app asks, not a person: the feed is in its owner's preferred language.
+    with translation.override(user.email_language):
+        name = gettext("%(instrument)s 的预约") % {"instrument": instrument.name}
+        body = render_calendar(name, instrument_events(instrument))
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    response["Content-Language"] = user.email_language
     response["Content-Disposition"] = f'inline; filename="{instrument.code}.ics"'
     return response

@@ -76,6 +76,7 @@ class BlackoutKind(models.TextChoices):
     MAINTENANCE = "maintenance", _("维护保养")
     HOLIDAY = "holiday", _("节假日")
     OTHER = "other", _("其他")
+    DOWNTIME = "downtime", _("故障停机")  # recorded with the usage (marketplace/sharing)
 
 
 WEEKDAYS = [

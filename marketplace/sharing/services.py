@@ -27,7 +27,8 @@ from .models import MANUAL_KINDS, Rating, ReviewStatus, Source, UsageKind, Usage
 
 MAX_TEXT = 1000
 MAX_MANUAL_DAYS = 31
-FULL_REFUND_REASON = "仪器停机，全额退款 / the instrument is down then: full refund"
+# A system note (marketplace.workflow.SYSTEM_NOTES): shown in the reader's language.
+FULL_REFUND_REASON = "downtime refund"
 
 
 def _score(value, field: str) -> int:
@@ -239,8 +240,8 @@ def record_usage(by, instrument: Instrument, kind: str, start, end, note: str = 
             instrument=instrument,
             starts_at=start,
             ends_at=end,
-            kind=BlackoutKind.OTHER,
-            reason=(note or "故障停机 / downtime")[:200],
+            kind=BlackoutKind.DOWNTIME,
+            reason=note[:200],
         )
         holders = {booking.user for booking in affected_bookings(record)}
         if holders:

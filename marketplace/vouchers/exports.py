@@ -8,6 +8,7 @@ import csv
 import io
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
@@ -15,17 +16,20 @@ from marketplace.csv_safety import neutralise
 
 from .models import ClaimLine, LineStatus, SettlementBatch
 
-HEADER = [
-    "结算批次 / batch",
-    "服务机构 / provider",
-    "统一社会信用代码 / credit code",
-    "月份 / month",
-    "明细 / line",
-    "服务 / service",
-    "企业 / enterprise",
-    "服务完成 / completed",
-    "兑付金额（元）/ amount (CNY)",
-]
+
+def header() -> list[str]:
+    """The column names in the language of the person exporting."""
+    return [
+        _("结算批次"),
+        _("服务机构"),
+        _("统一社会信用代码"),
+        _("月份"),
+        _("明细"),
+        _("服务"),
+        _("企业"),
+        _("服务完成"),
+        _("兑付金额（元）"),
+    ]
 
 
 def rows(batch: SettlementBatch) -> list[list]:
@@ -60,7 +64,7 @@ def as_csv(batch: SettlementBatch) -> bytes:
     out = io.StringIO()
     out.write("\ufeff")
     writer = csv.writer(out)
-    writer.writerow(HEADER)
+    writer.writerow(header())
     for row in rows(batch):
         writer.writerow(_safe(row))
     return out.getvalue().encode("utf-8")
@@ -70,7 +74,7 @@ def as_xlsx(batch: SettlementBatch) -> bytes:
     book = Workbook()
     sheet = book.active
     sheet.title = f"batch-{batch.pk}"
-    sheet.append(HEADER)
+    sheet.append(header())
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     for row in rows(batch):

@@ -14,6 +14,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from marketplace.accounts.validators import validate_credit_code
@@ -115,7 +116,10 @@ class Enterprise(models.Model):
         verbose_name_plural = _("企业")
 
     def __str__(self) -> str:
-        return f"{self.name}（{self.credit_code}）"
+        return gettext("%(name)s（%(credit_code)s）") % {
+            "name": self.name,
+            "credit_code": self.credit_code,
+        }
 
 
 class EnterpriseMember(models.Model):
