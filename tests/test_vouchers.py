@@ -349,8 +349,13 @@ def test_the_ledger_check_exits_1_listing_a_difference(world, capsys):
         call_command("check_voucher_ledger")
     assert exited.value.code == 1
     err = capsys.readouterr().err
-    assert "available 4000.00 != ledger 4700.00" in err
+    assert "可用 4000.00 ≠ 台账 4700.00" in err  # the command language: the site's, by default
     assert "Traceback" not in err
+    with pytest.raises(SystemExit):
+        call_command("check_voucher_ledger", language="en")
+    err = capsys.readouterr().err
+    assert "available 4000.00 != ledger 4700.00" in err
+    assert "difference in the voucher ledger" in err
 
 
 def test_a_settlement_batch_exports_as_csv_and_xlsx_with_formulas_disarmed(world):

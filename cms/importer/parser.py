@@ -11,6 +11,8 @@ import datetime
 import re
 from dataclasses import dataclass, field
 
+from django.utils.translation import gettext
+
 from .departments import DepartmentResolver
 
 CN_DIGITS = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
@@ -382,17 +384,18 @@ def parse_note(
 
 def _check_text(text: str) -> None:
     if not text.strip():
-        raise PolicyParseError("文件为空，没有可导入的内容。")
+        raise PolicyParseError(gettext("文件为空，没有可导入的内容。"))
     if len(text) > MAX_TEXT_CHARS:
         raise PolicyParseError(
-            f"文本过长（{len(text)} 字），超过 {MAX_TEXT_CHARS} 字的上限，不像一份政策文件。"
+            gettext("文本过长（%(count)s 字），超过 %(limit)s 字的上限，不像一份政策文件。")
+            % {"count": len(text), "limit": MAX_TEXT_CHARS}
         )
     control = sum(1 for c in text if ord(c) < 32 and c not in "\n\r\t\f")
     if "\x00" in text or control > len(text) / 100:
-        raise PolicyParseError("文件含有二进制内容，不是纯文本。")
+        raise PolicyParseError(gettext("文件含有二进制内容，不是纯文本。"))
     cjk = sum(1 for c in text if "\u4e00" <= c <= "\u9fff")
     if cjk < 20:
-        raise PolicyParseError("文件中几乎没有中文内容，不像一份政策文件。")
+        raise PolicyParseError(gettext("文件中几乎没有中文内容，不像一份政策文件。"))
 
 
 def repair_scraping_damage(text: str, policy: ParsedPolicy) -> str:

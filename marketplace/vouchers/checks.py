@@ -13,6 +13,7 @@ from collections import defaultdict
 from decimal import Decimal
 
 from django.db.models import Sum
+from django.utils.translation import gettext, pgettext_lazy
 
 from .ledger import FIGURE, programme_totals
 from .models import (
@@ -27,6 +28,14 @@ from .models import (
     VoucherUse,
 )
 
+# The balance's figures by name, in the reader's (the command's) language.
+FIGURE_NAMES = {
+    "granted": pgettext_lazy("ledger figure", "核定"),
+    "available": pgettext_lazy("ledger figure", "可用"),
+    "committed": pgettext_lazy("ledger figure", "占用"),
+    "spent": pgettext_lazy("ledger figure", "已使用"),
+}
+
 
 def _sums(queryset, *keys, field: str = "amount") -> dict:
     return {
@@ -40,7 +49,10 @@ def ledger_differences() -> list[str]:
     problems: list[str] = []
     unbalanced = Posting.objects.values("movement").annotate(total=Sum("amount")).order_by()
     for row in unbalanced.exclude(total=0):
-        problems.append(f"movement {row['movement']}: postings sum to {row['total']}")
+        problems.append(
+            gettext("流水 %(id)s：分录合计 %(total)s，不为零")
+            % {"id": row["movement"], "total": row["total"]}
+        )
     totals = programme_totals()
     by_balance = _sums(Posting.objects.all(), "balance", "account")
     lines = _sums(ClaimLine.objects.exclude(status=LineStatus.REJECTED), "use__balance__programme")
@@ -53,26 +65,38 @@ def ledger_differences() -> list[str]:
         granted, available = figures.get("granted", ZERO), figures.get("available", ZERO)
         committed, spent = figures.get("committed", ZERO), figures.get("spent", ZERO)
         settled = figures.get("settled", ZERO)
-        label = f"programme {programme.pk} {programme.name}"
+        values = {
+            "label": gettext("创新券项目 %(id)s %(name)s")
+            % {"id": programme.pk, "name": programme.name},
+            "granted": granted,
+            "available": available,
+            "committed": committed,
+            "spent": spent,
+            "settled": settled,
+            "difference": granted - available - committed - spent,
+            "claims": lines.get((programme.pk,), ZERO),
+            "reserved": reserved.get((programme.pk,), ZERO),
+            "paid": paid.get((programme.pk,), ZERO),
+            "budget": programme.budget,
+        }
         if granted != available + committed + spent:
             problems.append(
-                f"{label}: granted {granted} != available {available} + committed {committed}"
-                f" + spent {spent} (difference {granted - available - committed - spent})"
+                gettext(
+                    "%(label)s：核定 %(granted)s ≠ 可用 %(available)s + 占用 %(committed)s"
+                    " + 已使用 %(spent)s（相差 %(difference)s）"
+                )
+                % values
             )
-        claims = lines.get((programme.pk,), ZERO)
-        if claims != spent:
-            problems.append(f"{label}: claims {claims} != spent {spent}")
-        if reserved.get((programme.pk,), ZERO) != committed:
+        if values["claims"] != spent:
+            problems.append(gettext("%(label)s：申报 %(claims)s ≠ 已使用 %(spent)s") % values)
+        if values["reserved"] != committed:
             problems.append(
-                f"{label}: reserved uses {reserved.get((programme.pk,), ZERO)}"
-                f" != committed {committed}"
+                gettext("%(label)s：预留的使用 %(reserved)s ≠ 占用 %(committed)s") % values
             )
-        if paid.get((programme.pk,), ZERO) != settled:
-            problems.append(
-                f"{label}: paid lines {paid.get((programme.pk,), ZERO)} != settled {settled}"
-            )
+        if values["paid"] != settled:
+            problems.append(gettext("%(label)s：已兑付明细 %(paid)s ≠ 已结算 %(settled)s") % values)
         if granted > programme.budget:
-            problems.append(f"{label}: granted {granted} exceeds the budget {programme.budget}")
+            problems.append(gettext("%(label)s：核定 %(granted)s 超出预算 %(budget)s") % values)
     for balance in Balance.objects.order_by("pk"):
         figures: dict[str, Decimal] = defaultdict(lambda: ZERO)
         for code in Account.values:
@@ -81,9 +105,17 @@ def ledger_differences() -> list[str]:
         for figure in ("granted", "available", "committed", "spent"):
             if getattr(balance, figure) != figures[figure]:
                 problems.append(
-                    f"balance {balance.pk}: {figure} {getattr(balance, figure)}"
-                    f" != ledger {figures[figure]}"
+                    gettext("余额 %(id)s：%(figure)s %(value)s ≠ 台账 %(ledger)s")
+                    % {
+                        "id": balance.pk,
+                        "figure": FIGURE_NAMES[figure],
+                        "value": getattr(balance, figure),
+                        "ledger": figures[figure],
+                    }
                 )
             if getattr(balance, figure) < 0:
-                problems.append(f"balance {balance.pk}: {figure} is negative")
+                problems.append(
+                    gettext("余额 %(id)s：%(figure)s 为负数")
+                    % {"id": balance.pk, "figure": FIGURE_NAMES[figure]}
+                )
     return problems
