@@ -31,6 +31,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -87,8 +88,28 @@ def percentile(values: list[float], pct: float) -> float:
     return ordered[index]
 
 
-def measure(rounds: int, rebuild: bool = True) -> dict:
-    """Runs inside Django (the --measure mode of this script)."""
+class CpuClock:
+    """CPU time spent on a search, whatever the machine's load: this thread's (which on SQLite
+    includes the database's work) plus, on PostgreSQL, that of the connection's server
+    process on this machine; read from /proc/…/schedstat (nanoseconds on a core). Where the
+    server is elsewhere or /proc is missing, only this thread's CPU time is counted."""
+
+    def __init__(self, connection) -> None:
+        self.paths = [f"/proc/self/task/{threading.get_native_id()}/schedstat"]
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_backend_pid()")
+                self.paths.append(f"/proc/{cursor.fetchone()[0]}/schedstat")
+        self.paths = [path for path in self.paths if Path(path).exists()]
+
+    def __call__(self) -> float:
+        """Seconds on a core so far (thread, plus server process)."""
+        if not self.paths:
+            return time.thread_time()
+        return sum(int(Path(path).read_text().split()[0]) for path in self.paths) / 1e9
+
+
+def django_setup() -> None:
     # this file is bench/search.py: its folder must not shadow the `search` app
     here = Path(__file__).resolve().parent
     sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != here]
@@ -97,6 +118,80 @@ def measure(rounds: int, rebuild: bool = True) -> dict:
     import django
 
     django.setup()
+
+
+def profile(repeat: int, queries: list[str]) -> None:
+    """Where a search's time goes, per query of the mix (the --profile mode, run against the
+    database of DATABASE_URL as it is): the median of `repeat` runs of the whole search and of
+    each SQL statement it sends, and what remains in this process (parsing, facet arithmetic,
+    highlighting). Printed as a table; with PROFILE_CPROFILE=1 also cProfile's top functions."""
+    django_setup()
+    from django.db import connection
+
+    from search.engines import database_engine
+    from search.query import parse_request, run
+
+    engine = database_engine()
+    for q in queries:  # warm up: facet arrays, jieba, vocabulary
+        run(engine, parse_request({"q": q}))
+    print(
+        f"load {os.getloadavg()[0]:.1f}, {engine.document_count():,} documents, "
+        f"{connection.vendor}; ms, median of {repeat}; cpu = on a core (this thread and, on "
+        "PostgreSQL, the server process)"
+    )
+    clock = CpuClock(connection)
+    print(
+        f"{'query':<24} {'total':>8} {'cpu':>8} {'sql':>8} {'python':>8}  statements (ms, median)"
+    )
+    for q in queries:
+        totals, cpu, per_statement = [], [], []
+        for _ in range(repeat):
+            times: list[tuple[str, float]] = []
+
+            def timed(execute, sql, params, many, context, times=times):
+                started = time.perf_counter()
+                try:
+                    return execute(sql, params, many, context)
+                finally:
+                    times.append((sql, time.perf_counter() - started))
+
+            on_core = clock()
+            started = time.perf_counter()
+            with connection.execute_wrapper(timed):
+                run(engine, parse_request({"q": q}))
+            totals.append(time.perf_counter() - started)
+            cpu.append(clock() - on_core)
+            per_statement.append(times)
+        total = statistics.median(totals) * 1000
+        counts = {len(times) for times in per_statement}
+        columns = max(counts)
+        medians = [
+            statistics.median(t[i][1] for t in per_statement if len(t) > i) * 1000
+            for i in range(columns)
+        ]
+        labels = [re.sub(r"\s+", " ", sql)[:40] for sql, _t in per_statement[0]]
+        sql = sum(medians)
+        print(
+            f"{q or '(empty)':<24} {total:8.1f} {statistics.median(cpu) * 1000:8.1f} "
+            f"{sql:8.1f} {total - sql:8.1f}  "
+            + "; ".join(f"{m:.1f} {label}" for m, label in zip(medians, labels, strict=False))
+        )
+    if os.environ.get("PROFILE_CPROFILE"):
+        import cProfile
+        import pstats
+
+        profiler = cProfile.Profile()
+        profiler.enable()
+        for _ in range(repeat):
+            for q in queries:
+                run(engine, parse_request({"q": q}))
+        profiler.disable()
+        pstats.Stats(profiler).sort_stats("cumulative").print_stats(40)
+
+
+def measure(rounds: int, rebuild: bool = True) -> dict:
+    """Runs inside Django (the --measure mode of this script)."""
+    django_setup()
     from django.db import connection, transaction
     from django.test.utils import CaptureQueriesContext
 
@@ -136,11 +231,16 @@ def measure(rounds: int, rebuild: bool = True) -> dict:
                 and not item["sql"].startswith("RELEASE SAVEPOINT")
             ]
         load = [os.getloadavg()[0]]
+        clock = CpuClock(connection) if engine.name == "database" else None
+        cpu = []
         for _ in range(rounds):
             for q in QUERIES:
+                on_core = clock() if clock else 0
                 started = time.perf_counter()
                 run(engine, parse_request({"q": q}))
                 timings.append(time.perf_counter() - started)
+                if clock:
+                    cpu.append(clock() - on_core)
                 if bodies:
                     # the floor, interleaved so that both meet the node in the same state:
                     # the same request bodies sent raw through the client (and the
@@ -182,6 +282,9 @@ def measure(rounds: int, rebuild: bool = True) -> dict:
             "queries_per_search": f"{min(queries)}–{max(queries)}",
             "load_average": f"{min(load):.1f}–{max(load):.1f}",
         }
+        if cpu:
+            row["cpu_p50_ms"] = statistics.median(cpu) * 1000
+            row["cpu_p95_ms"] = percentile(cpu, 95) * 1000
         if floor:
             row["floor_p50_ms"] = statistics.median(floor) * 1000
             row["floor_p95_ms"] = percentile(floor, 95) * 1000
@@ -229,13 +332,16 @@ def markdown(listings: int, result: dict) -> str:
         "facet filters; SQL statements per search counted on the database connection. Same "
         "requests sent raw: the floor, interleaved with the engine's own searches — for "
         "Elasticsearch the same request bodies through the same client, for the database "
-        "engine the SQL statements the search ran, sent raw on the same connection. Load "
-        "average: the 1-minute load of the machine (2 cores, shared) during the rounds.",
+        "engine the SQL statements the search ran, sent raw on the same connection. CPU per "
+        "search: time on a core (this process's thread and, on PostgreSQL, its server "
+        "process; /proc schedstat), which the machine's load does not inflate: on a loaded "
+        "machine the rest of the wall time is waiting for a core. Load average: the 1-minute "
+        "load of the machine (2 cores, shared) during the rounds.",
         "",
         "| engine | documents | indexing docs/s | search p50 | search p95 | filtered p95 "
         "| suggest p50 / p95 | SQL per search | same requests sent raw, p50 / p95 "
-        "| load average |",
-        "|---|---|---|---|---|---|---|---|---|---|",
+        "| CPU per search, p50 / p95 | load average |",
+        "|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for name, row in result["engines"].items():
         floor = (
@@ -243,13 +349,16 @@ def markdown(listings: int, result: dict) -> str:
             if "floor_p50_ms" in row
             else "—"
         )
+        cpu = (
+            f"{row['cpu_p50_ms']:.1f} / {row['cpu_p95_ms']:.1f} ms" if "cpu_p50_ms" in row else "—"
+        )
         lines.append(
             f"| {name} | {row['documents']:,} "
             f"| {f'{rate:.0f}' if (rate := row['docs_per_second']) else '— (not rebuilt)'} "
             f"| {row['search_p50_ms']:.1f} ms | {row['search_p95_ms']:.1f} ms "
             f"| {row['filtered_p95_ms']:.1f} ms "
             f"| {row.get('suggest_p50_ms', 0):.1f} / {row['suggest_p95_ms']:.1f} ms "
-            f"| {row.get('queries_per_search', '—')} | {floor} "
+            f"| {row.get('queries_per_search', '—')} | {floor} | {cpu} "
             f"| {row.get('load_average', '—')} |"
         )
     relevance = result.get("relevance")
@@ -292,8 +401,19 @@ def main() -> None:
         help="measure the embedded index the import built (no timed rebuild; with --reuse "
         "or --imported)",
     )
+    parser.add_argument(
+        "--profile",
+        type=int,
+        default=0,
+        metavar="N",
+        help="no set-up: against the database of DATABASE_URL as it is, the median of N runs "
+        "of each query of the mix, split into its SQL statements and the rest",
+    )
     parser.add_argument("--measure", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.profile:
+        profile(args.profile, QUERIES)
+        return
     if args.measure:
         print(json.dumps(measure(args.rounds, rebuild=not args.no_rebuild)))
         return
@@ -338,6 +458,7 @@ def main() -> None:
         output = output.stdout
     result = json.loads(output.strip().splitlines()[-1])
     result["database"] = "PostgreSQL" if args.database_url else "SQLite"
+    log(json.dumps(result["engines"], ensure_ascii=False))
     command = f"bench/search.py --listings {n}"
     if args.reuse:
         command += " --reuse FILE"

@@ -86,6 +86,20 @@ def test_pinyin_and_initials_find_names(catalogue):
     assert codes("daiwen")[0] == "T-OCR"
 
 
+def test_a_wide_match_is_ranked_by_name_matches_then_shorter_title(catalogue, monkeypatch):
+    """Above RANK_ALL matches the database's own ranking is skipped (docs/performance.md,
+    bounded name ranking): what matches in a name comes first, the shorter title first,
+    body-only matches after; the count and the filters are those of the exact ranking."""
+    from search.backends import database
+
+    narrow = {q: search(q).count for q in ("培养箱", "质谱")}
+    monkeypatch.setattr(database, "RANK_ALL", 0)
+    assert codes("培养箱") == ["YLU-CO2-01", "QJ-SI-01"]  # the second has it in its text only
+    assert codes("质谱")[:2] == ["YLU-HRMS-01", "QJ-LCMS-01"]  # 高分辨质谱仪 is shorter
+    assert {q: search(q).count for q in narrow} == narrow
+    assert codes("培养箱", kind="instrument", region="530300") == ["QJ-SI-01"]
+
+
 def test_one_character_typo_falls_back_to_similar_results(catalogue):
     result = search("扫描电境")
     assert result.relaxed

@@ -77,9 +77,17 @@ PG_COLUMNS = {
 PG_RANK_WEIGHTS = "{0.3, 0.5, 0.1, 1.0}"
 
 _LETTERS = "abcdefghijklmnop"
-# A query matching more rows than this is "wide": its page is ranked from bounded candidates
-# (the rows matching in a name field) instead of scoring every match (docs/performance.md).
-RANK_ALL = 3000
+# A query matching more rows than this (on PostgreSQL: more rows in a name field) is "wide":
+# the database's own ranking (bm25, ts_rank) costs 2–6 µs a row, so a wide query's page is
+# ranked here instead, from what the id collection already tells (docs/performance.md,
+# "bounded name ranking"): the weights of the name fields each row matched, then the
+# shorter title, then newest first. The judged queries never reach the bound.
+RANK_ALL = 1000
+# What a match in each field counts in that ranking: the name fields as in FIELD_WEIGHTS,
+# the body nothing (body-only matches follow newest first). PostgreSQL has one vector for
+# pinyin, initials and codes, counted as pinyin.
+NAME_WEIGHTS = {TITLE: 10.0, BODY: 0.0, PINYIN: 5.0, INITIALS: 3.0, CODES: 10.0}
+PG_NAME_WEIGHTS = {TITLE_VECTOR: 10.0, ALIAS_VECTOR: 5.0, BODY_VECTOR: 0.0}
 
 
 @dataclass(frozen=True)
@@ -91,10 +99,10 @@ class PgQuery:
     where_params: list[str]
     rank: str
     rank_params: list[str]
-    # (term number, condition, its tsquery texts): each term's condition on the title and
-    # body (exact in the GIN index, no recheck) and on the alias, each scanned on its own
-    # (see DatabaseEngine._pg_ids)
-    branches: tuple[tuple[int, str, tuple[str, ...]], ...] = ()
+    # (term number, name weight, condition, its tsquery text): each term's condition on the
+    # title, the body (both exact in the GIN index, no recheck) and the alias, each scanned
+    # on its own (see DatabaseEngine._matches)
+    branches: tuple[tuple[int, float, str, str], ...] = ()
     terms: int = 0
     relaxed: bool = False
 
@@ -172,6 +180,8 @@ class FacetArrays:
         self.keys: dict[int, str] = {}
         self.dates = np.zeros(0, dtype=np.int64)
         self.prices = np.zeros(0, dtype=np.float64)
+        # characters in each row's title: the tie-break of the bounded name ranking
+        self.title_lengths = np.zeros(0, dtype=np.int64)
         self._positions: dict[str, np.ndarray] = {}
         self.lock = threading.Lock()
         self._grow(64)
@@ -191,6 +201,7 @@ class FacetArrays:
             self.codes[name] = np.concatenate([old, np.full(extra, fill, dtype=dtype)])
         self.dates = np.concatenate([self.dates, np.zeros(extra, dtype=np.int64)])
         self.prices = np.concatenate([self.prices, np.full(extra, np.inf)])
+        self.title_lengths = np.concatenate([self.title_lengths, np.zeros(extra, dtype=np.int64)])
         self.size = size
 
     def _code(self, name: str, value: str) -> int:
@@ -212,11 +223,12 @@ class FacetArrays:
         rows that are new or different."""
         table = SearchIndexState._meta.db_table
         if connection.vendor == "postgresql":
-            # the transaction's `SET LOCAL enable_seqscan = off` (see _index_scans) rides
-            # on this statement: one round trip fewer per search
+            # the transaction's settings (see _index_scans) ride on this statement: one
+            # round trip fewer per search
             cursor.execute(
                 f"SELECT (SELECT stamp FROM {table} LIMIT 1), "  # noqa: S608
-                "set_config('enable_seqscan', 'off', true)"
+                "set_config('enable_seqscan', 'off', true), "
+                "set_config('max_parallel_workers_per_gather', '0', true)"
             )
         else:
             cursor.execute(f"SELECT stamp FROM {table}")  # noqa: S608
@@ -237,18 +249,19 @@ class FacetArrays:
                 chunk = changed[start : start + 5000]
                 marks = ", ".join(["%s"] * len(chunk))
                 cursor.execute(
-                    f"SELECT id, stamp, key, date, price, facet_values FROM {doc_table} "  # noqa: S608
-                    f"WHERE id IN ({marks})",
+                    "SELECT id, stamp, key, date, price, facet_values, length(title) "  # noqa: S608
+                    f"FROM {doc_table} WHERE id IN ({marks})",
                     chunk,
                 )
-                for row_id, stamp, key, day, price, values in cursor.fetchall():
-                    self._load(row_id, stamp, key, day, price, values)
+                for row in cursor.fetchall():
+                    self._load(*row)
             self._positions = {}
             self.state = state
 
-    def _load(self, row_id, stamp, key, day, price, values) -> None:
+    def _load(self, row_id, stamp, key, day, price, values, title_length) -> None:
         self._clear(row_id)
         self.alive[row_id] = True
+        self.title_lengths[row_id] = title_length or 0
         self.stamps[row_id] = stamp
         self.keys[row_id] = key
         if isinstance(day, str):
@@ -481,20 +494,17 @@ class DatabaseEngine:
             "to_tsquery('simple'::regconfig, %s), 1)"
             for column in whole
         )
-        branches = []
-        for number, term in enumerate(per_term):
-            exact = [column for column in (TITLE_VECTOR, BODY_VECTOR) if column in term]
-            if exact:
-                condition = " OR ".join(match.format(column=column) for column in exact)
-                branches.append((number, condition, tuple(term[column] for column in exact)))
-            if ALIAS_VECTOR in term:
-                branches.append((number, match.format(column=ALIAS_VECTOR), (term[ALIAS_VECTOR],)))
+        branches = tuple(
+            (number, PG_NAME_WEIGHTS[column], match.format(column=column), query)
+            for number, term in enumerate(per_term)
+            for column, query in term.items()
+        )
         return PgQuery(
             where,
             where_params,
             rank,
             list(whole.values()),
-            branches=tuple(branches),
+            branches=branches,
             terms=len(per_term),
             relaxed=relaxed,
         )
@@ -520,52 +530,79 @@ class DatabaseEngine:
             )
         return cursor.fetchall()
 
-    def _ids(self, cursor, expression: str) -> np.ndarray:
-        """Every matching row id, as one comma-separated string parsed by numpy."""
-        if not expression:
-            return np.zeros(0, np.int64)
-        if connection.vendor == "postgresql":
-            return self._pg_ids(cursor, expression)
-        else:
-            cursor.execute(
-                f"SELECT group_concat(rowid) FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s",  # noqa: S608
-                [expression],
-            )
-        text = cursor.fetchone()[0]
-        return np.fromstring(text, dtype=np.int64, sep=",") if text else np.zeros(0, np.int64)
+    def _fts5_branches(self, parsed: ParsedQuery, relaxed: bool) -> list | None:
+        """(term number, name weight, FTS5 query) for each term and each column it may
+        match in: the id collection scans them one by one (see _matches). None when a term
+        can match nowhere and every term is needed."""
+        branches = []
+        for number, term in enumerate(parsed.terms):
+            one = ParsedQuery(parsed.text, [term])
+            found = [
+                (number, NAME_WEIGHTS[field], query)
+                for field in (TITLE, BODY, CODES, PINYIN, INITIALS)
+                if (query := self._fts5_expression(one, relaxed, (field,)))
+            ]
+            if not found and not relaxed:
+                return None
+            branches += found
+        return branches
 
-    @staticmethod
-    def _pg_ids(cursor, expression: PgQuery) -> np.ndarray:
-        """Every matching id on PostgreSQL: one statement, per term one bitmap scan of the
-        title and body (exact: no sequence, no weight, so the GIN index needs no recheck
-        and no body vector is read) and one of the alias (rechecked, in-row), combined here
-        (a term: any of its scans; the query: every term, or any when relaxed). In one OR
-        with the alias, the alias's recheck flags (per heap page) made the body vectors of
-        those pages be read and decompressed."""
-        parts = [
-            f"SELECT {number}, string_agg(id::text, ',') FROM {VECTOR_TABLE} "  # noqa: S608
-            f"WHERE {condition}"
-            for number, condition, _queries in expression.branches
-        ]
+    def _matches(self, cursor, parsed: ParsedQuery, relaxed: bool, expression):
+        """Every matching row id (sorted) and, for each, the weight of the name fields it
+        matches in (NAME_WEIGHTS, summed over the terms): one statement, a scan per term and
+        column (UNION ALL, each id list one comma-separated string parsed by numpy),
+        combined here — a term matches in any of its columns, the query needs every term
+        (any when relaxed).
+
+        On PostgreSQL the title and the body are exact in the GIN index (no sequence, no
+        weight: no recheck, no body vector read), the alias is rechecked in-row; scanned
+        together in one OR, the alias's recheck flags (per heap page) made the body vectors
+        of those pages be read and decompressed. On SQLite the per-column scans cost about
+        what one scan of the whole expression does, and they replace the bm25 of a wide
+        query's name matches (2–3 µs a row, 4–19 ms for the wide queries of the bench)."""
+        empty = np.zeros(0, np.int64), np.zeros(0)
+        if connection.vendor == "postgresql":
+            if expression is None:
+                return empty
+            branches = [(n, weight, cond, (q,)) for n, weight, cond, q in expression.branches]
+            terms = expression.terms
+            scan = "SELECT {}, string_agg(id::text, ',') FROM " + VECTOR_TABLE + " WHERE {}"  # noqa: S608
+        else:
+            found = self._fts5_branches(parsed, relaxed)
+            if not found:
+                return empty
+            branches = [(n, weight, f"{FTS_TABLE} MATCH %s", (q,)) for n, weight, q in found]
+            terms = len({number for number, *_rest in found})
+            scan = "SELECT {}, group_concat(rowid) FROM " + FTS_TABLE + " WHERE {}"  # noqa: S608
+        # the branch's number is a literal (ours, not the user's); the queries are parameters
         cursor.execute(
-            " UNION ALL ".join(parts),
-            [query for *_rest, queries in expression.branches for query in queries],
+            " UNION ALL ".join(
+                scan.format(index, condition)
+                for index, (*_rest, condition, _queries) in enumerate(branches)
+            ),
+            [query for *_rest, queries in branches for query in queries],
         )
-        found: dict[int, list[np.ndarray]] = {}
-        for number, text in cursor.fetchall():
+        found: list[tuple[int, float, np.ndarray]] = []
+        for index, text in cursor.fetchall():
             if text:
-                found.setdefault(number, []).append(np.fromstring(text, dtype=np.int64, sep=","))
-        per_term = [np.unique(np.concatenate(arrays)) for arrays in found.values()]
-        if not per_term:
-            return np.zeros(0, np.int64)
-        if expression.relaxed:
-            return np.unique(np.concatenate(per_term))
-        if len(per_term) < expression.terms:
-            return np.zeros(0, np.int64)
-        ids = per_term[0]
-        for other in per_term[1:]:
-            ids = np.intersect1d(ids, other, assume_unique=True)
-        return ids
+                number, weight, *_rest = branches[index]
+                found.append((number, weight, np.fromstring(text, dtype=np.int64, sep=",")))
+        if not found or (not relaxed and len({number for number, *_ in found}) < terms):
+            return empty
+        # as boolean masks over the row ids (sorting and merging id lists cost more)
+        size = max(self.arrays.size, *(int(ids.max()) + 1 for *_rest, ids in found))
+        per_term: dict[int, np.ndarray] = {}
+        weights = np.zeros(size)
+        for number, weight, ids in found:
+            per_term.setdefault(number, np.zeros(size, dtype=bool))[ids] = True
+            if weight:
+                weights[ids] += weight
+        masks = iter(per_term.values())
+        matched = next(masks)
+        for mask in masks:
+            matched = matched | mask if relaxed else matched & mask
+        ids = np.flatnonzero(matched)
+        return ids, weights[ids]
 
     def _expression(self, parsed: ParsedQuery, relaxed: bool, fields=None) -> str | PgQuery | None:
         if connection.vendor == "postgresql":
@@ -586,36 +623,57 @@ class DatabaseEngine:
                 page = self._in_order(arrays, request.sort, chosen, wanted)
             else:
                 expression = self._expression(parsed, relaxed)
-                # Every match as one string of ids (cheap); a narrow query is then scored
-                # in full, a wide one (more than RANK_ALL) from bounded candidates.
-                ids = self._ids(cursor, expression)
-                # PostgreSQL always ranks from the name fields: ts_rank over the body
-                # detoasts and decompresses every matching row's body vector, 60–70% of
-                # a narrow search's time (docs/performance.md); body-only matches follow
-                # newest first, as they do for a wide query on SQLite
-                wide = len(ids) > RANK_ALL or connection.vendor == "postgresql"
-                rows = [] if wide or not len(ids) else self._scored(cursor, expression)
+                ids, names = self._matches(cursor, parsed, relaxed, expression)
                 matched = arrays.mask(ids)
                 chosen = matched if selected is None else matched & selected
+                # The database ranks a narrow query: SQLite every match (bm25), PostgreSQL
+                # the name matches (ts_rank over the in-row title and alias vectors; over
+                # the body it detoasts and decompresses every body vector), body-only
+                # matches following newest first. A wide one is ranked here (RANK_ALL).
+                postgres = connection.vendor == "postgresql"
+                ranked = np.count_nonzero(names) if postgres else len(ids)
                 if request.sort in ("newest", "price"):
                     page = self._in_order(arrays, request.sort, chosen, wanted)
-                elif wide:
-                    # the best-scored documents are those matching in a name field (title,
-                    # pinyin, codes): score only those, the rest follow newest first
-                    names = self._expression(parsed, relaxed, (TITLE, PINYIN, INITIALS, CODES))
-                    rows = self._scored(cursor, names)
+                elif 0 < ranked <= RANK_ALL:
+                    if postgres:
+                        fields = (TITLE, PINYIN, INITIALS, CODES)
+                        rows = self._scored(cursor, self._expression(parsed, relaxed, fields))
+                    else:
+                        rows = self._scored(cursor, expression)
                     page = self._ranked(arrays, rows, chosen, wanted)
                     if len(page) < wanted:
                         rest = chosen.copy()
                         rest[page] = False
                         page += self._in_order(arrays, "newest", rest, wanted - len(page))
                 else:
-                    page = self._ranked(arrays, rows, chosen, wanted)
+                    page = self._by_names(arrays, ids, names, chosen, wanted)
             count = int(np.count_nonzero(chosen))
             page = page[request.offset : wanted]
             hits = self._hits(cursor, page)
         facets = arrays.counts(matched, request.filters)
         return SearchResult(count=count, hits=hits, facets=facets, engine=self.name)
+
+    @staticmethod
+    def _by_names(
+        arrays: FacetArrays, ids: np.ndarray, names: np.ndarray, chosen: np.ndarray, wanted: int
+    ) -> list:
+        """The first `wanted` chosen rows of a wide match, without the database's ranking:
+        most name-field weight first (NAME_WEIGHTS), then the shorter title (the query is
+        more of it), then newest; body-only matches newest first. One integer key per row
+        and a partial sort: 1–3 ms for 40,000 matches."""
+        keep = ids < arrays.size
+        ids, names = ids[keep], names[keep]
+        keep = chosen[ids]
+        ids, names = ids[keep], names[keep]
+        if not len(ids):
+            return []
+        lengths = np.where(names > 0, np.minimum(arrays.title_lengths[ids], 1023), 0)
+        newest = np.minimum(arrays.position("newest")[ids], (1 << 32) - 1)
+        key = -np.round(names * 10).astype(np.int64) * (1 << 42) + lengths * (1 << 32) + newest
+        if len(key) > wanted:
+            part = np.argpartition(key, wanted - 1)[:wanted]
+            ids, key = ids[part], key[part]
+        return ids[np.argsort(key, kind="stable")].tolist()
 
     @staticmethod
     def _in_order(arrays: FacetArrays, sort: str, chosen: np.ndarray, wanted: int) -> list:
@@ -718,7 +776,10 @@ def _index_scans(set_here: bool = True):
     with `enable_seqscan` off: for a wide match (检测, 40% of the rows) the planner estimates
     that reading the whole table is cheaper than the bitmap of the GIN indexes and then
     evaluates every vector of every row — ten times slower than the bitmap, which for a
-    one-token term needs no recheck at all (docs/performance.md, "Search on PostgreSQL")."""
+    one-token term needs no recheck at all (docs/performance.md, "Search on PostgreSQL").
+    And without parallel workers: the id collection (a UNION ALL of bitmap scans) was
+    planned as a Gather over a Parallel Append, and starting and waiting for two workers
+    took 70 ms of a statement whose own work was 2 ms (sanqi, at a load of 7)."""
     if connection.vendor != "postgresql":
         with connection.cursor() as cursor:
             yield cursor
@@ -727,6 +788,7 @@ def _index_scans(set_here: bool = True):
     with transaction.atomic(savepoint=False), connection.cursor() as cursor:
         if set_here:  # otherwise the caller's first statement does (FacetArrays.sync)
             cursor.execute("SET LOCAL enable_seqscan = off")
+            cursor.execute("SET LOCAL max_parallel_workers_per_gather = 0")
         yield cursor
 
 
