@@ -49,8 +49,10 @@ class InstitutionSerializer(serializers.ModelSerializer):
             "region",
             "region_name",
             *INSTITUTION_DETAILS,
+            "instrument_count",
             "url",
         ]
+        extra_kwargs = {"instrument_count": {"help_text": "开放仪器数 / published instruments"}}
 
     def get_url(self, obj) -> str:
         return f"/institutions/{obj.code}/"

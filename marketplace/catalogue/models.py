@@ -242,6 +242,13 @@ class Instrument(Listing):
             models.Index(fields=["live", "category"]),
             models.Index(fields=["live", "code"]),
             *_live_indexes("instrument", ["category", "institution", "code"]),
+            # One institution's published instruments in list order: its stored count's
+            # recount, `?institution=` lists and the institution's page.
+            models.Index(
+                fields=["institution", "code"],
+                condition=models.Q(live=True),
+                name="instrument_live_institution",
+            ),
         ]
         constraints = [
             models.CheckConstraint(
@@ -252,6 +259,13 @@ class Instrument(Listing):
 
     def __str__(self) -> str:
         return self.name
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        instance = super().from_db(db, field_names, values)
+        # The institution the row had: moving the instrument recounts the one it left too.
+        instance._loaded_institution_id = instance.__dict__.get("institution_id")
+        return instance
 
     @property
     def origin_country_name(self) -> str:
