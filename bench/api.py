@@ -274,17 +274,20 @@ def run(*, rounds: int, only: str | None) -> tuple[str, list[tuple]]:
         f"with {QUEUE_PENDING:,} pending requests. In-process test client, DEBUG off, page cache "
         f"off; {rounds} rounds per request after {WARMUP} warm-up rounds, each the floor (constant "
         "JSON view) then the request; detail requests cycle through 10 listings. Goal: p95 ≤ "
-        f"{GOAL}× the floor's p95 ({QUEUE_GOAL}× for the approval queue).",
+        f"{GOAL}× the floor ({QUEUE_GOAL}× for the approval queue); a ratio above it is in bold.",
         "",
         "| request | floor p50 / p95 ms | p50 ms | p95 ms | queries | p50 vs floor p50 "
-        "| p95 vs floor p95 | goal |",
-        "|---|---:|---:|---:|---:|---:|---:|---|",
+        "| p95 vs floor p95 | p95 vs floor p50 |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for label, f50, f95, p50, p95, queries, goal in rows:
-        ratio = p95 / f95
+
+        def shown(ratio: float, goal: int = goal) -> str:
+            return f"{ratio:.0f}×" if ratio <= goal else f"**{ratio:.0f}×**"
+
         lines.append(
             f"| {label} | {f50:.2f} / {f95:.2f} | {p50:.1f} | {p95:.1f} | {queries} | "
-            f"{p50 / f50:.0f}× | {ratio:.0f}× | {'met' if ratio <= goal else f'**missed** (≤ {goal}×)'} |"
+            f"{p50 / f50:.0f}× | {shown(p95 / f95)} | {shown(p95 / f50)} |"
         )
     return "\n".join(lines) + "\n", rows
 
