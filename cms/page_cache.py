@@ -68,3 +68,30 @@ def purge(*tags: str) -> None:
     """
     if tags:
         transaction.on_commit(lambda: bump_now(*tags))
+
+
+class TagVersioned:
+    """Small values kept in the page cache's store while `tag` keeps its version: the
+    catalogue lists' totals (marketplace/catalogue/paging.py) under `listings`, registered by
+    `cms.signals.connect_page_cache_purges`. A change that bumps the tag makes them stale on
+    every app server at once, as it does the pages."""
+
+    def __init__(self, tag: str) -> None:
+        self.tag = tag
+
+    def get(self, key: str) -> tuple[str, object | None]:
+        """(the tag's version now, the value filed under it or None); one cache read."""
+        cache = page_cache()
+        version_key = tag_key(self.tag)
+        found = cache.get_many([version_key, key])
+        version = found.get(version_key)
+        if version is None:
+            cache.add(version_key, new_version(), timeout=None)
+            return cache.get(version_key), None
+        entry = found.get(key)
+        return version, (entry[1] if entry is not None and entry[0] == version else None)
+
+    def set(self, key: str, version: str, value: object) -> None:
+        """File `value` under the version read before it was computed: if the tag moved on
+        meanwhile, it is never served."""
+        page_cache().set(key, (version, value), settings.PAGE_CACHE_SECONDS)

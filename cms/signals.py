@@ -175,6 +175,12 @@ def connect_page_cache_purges() -> None:
         on((*rows, published, unpublished), _listing_changed, model, model._meta.label)
     on(rows, _institution_changed, Institution, "institution")
     catalogue_imported.connect(_catalogue_imported, dispatch_uid="page-cache-import")
+    # The lists' totals are kept under the same `listings` version the lists' pages are.
+    from marketplace.catalogue import paging
+
+    from .page_cache import LISTINGS, TagVersioned
+
+    paging.count_store = TagVersioned(LISTINGS)
     vacancy_changed.connect(_vacancy_changed, dispatch_uid="page-cache-vacancy")
     for model in (Booking, Blackout):
         on(rows, _instrument_time_changed, model, model._meta.label)

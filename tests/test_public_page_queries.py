@@ -56,7 +56,7 @@ def pinned(client, url, queries, django_assert_num_queries):
         ("/instruments/?region=530100&category=analytical", 2),
         ("/incubators/", 2),
         ("/technologies/", 2),
-        ("/institutions/", 3),
+        ("/institutions/", 2),
         # the same on PostgreSQL: its `enable_seqscan = off` rides on the index-stamp statement
         ("/search/?q=显微镜", 6),
     ],

@@ -265,6 +265,10 @@ PAGE_CACHE_ENABLED = env_bool("PAGE_CACHE", True)
 PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 120)
 # s-maxage for a reverse proxy or CDN in front (it hears of no purge, so keep this short).
 PAGE_CACHE_PROXY_SECONDS = env_int("PAGE_CACHE_PROXY_SECONDS", 30)
+# The catalogue lists' totals (`count`) kept in the page cache's store under the `listings`
+# tag's version (marketplace/catalogue/paging.py): counted once per catalogue change, not per
+# request. CATALOGUE_COUNT_CACHE=0 counts on every request.
+CATALOGUE_COUNT_CACHE = env_bool("CATALOGUE_COUNT_CACHE", True)
 
 # --- Background tasks -----------------------------------------------------------------------
 # TASK_BACKEND=immediate (runs inline; the embedded default for `make run`) or database (a

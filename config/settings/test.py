@@ -23,3 +23,5 @@ SEARCH_ENGINE = env_str("SEARCH_ENGINE", "database")
 # (tests/test_page_cache.py) turn it on and run the commit callbacks; PAGE_CACHE=1 turns it on
 # for every test.
 PAGE_CACHE_ENABLED = env_bool("PAGE_CACHE", False)
+# The lists' cached totals likewise (purged on commit); tests/test_catalogue_counts_cached.py.
+CATALOGUE_COUNT_CACHE = env_bool("CATALOGUE_COUNT_CACHE", False)

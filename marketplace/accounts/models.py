@@ -144,6 +144,8 @@ class Institution(Timestamped):
     payee_account_name = models.CharField(_("收款户名"), max_length=200, blank=True)
     payee_bank = models.CharField(_("开户行"), max_length=200, blank=True)
     payee_account_number = models.CharField(_("收款账号"), max_length=64, blank=True)
+    # Published instruments, kept by marketplace.catalogue.counts (never counted per view).
+    instrument_count = models.PositiveIntegerField(_("开放仪器数"), default=0, editable=False)
 
     objects = InstitutionQuerySet.as_manager()
 

@@ -21,22 +21,30 @@ from rest_framework import exceptions, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from marketplace.accounts.models import INSTITUTION_DETAILS, Institution
-from marketplace.api import DetailSerializer, ErrorSerializer, MoneyField, MoneySerializer
+from marketplace.accounts.models import INSTITUTION_DETAILS, Institution, InstitutionType
+from marketplace.api import (
+    ChoiceLabelField,
+    DetailSerializer,
+    ErrorSerializer,
+    MoneyField,
+    MoneySerializer,
+)
 from marketplace.money import money_json
+from marketplace.regions import Region
 
 from .availability import AvailabilityRangeError, availability_json, parse_range
 from .filters import CHOICE_FILTERS, FilterError, apply_filters
 from .models import Incubator, Instrument, OpeningInterval, RefundTier, Technology
 from .paging import CataloguePagination
+from .vocabularies import IncubatorLevel, IncubatorType, InstrumentCategory, IpType
 
 # Any path segment: a code that cannot exist is a JSON 404 from the view, not a routing miss.
 CODE_REGEX = r"[^/]+"
 
 
 class InstitutionSerializer(serializers.ModelSerializer):
-    region_name = serializers.CharField(source="get_region_display")
-    type_name = serializers.CharField(source="get_type_display")
+    region_name = ChoiceLabelField(Region, source="region")
+    type_name = ChoiceLabelField(InstitutionType, source="type")
     url = serializers.SerializerMethodField()
 
     class Meta:
@@ -49,8 +57,10 @@ class InstitutionSerializer(serializers.ModelSerializer):
             "region",
             "region_name",
             *INSTITUTION_DETAILS,
+            "instrument_count",
             "url",
         ]
+        extra_kwargs = {"instrument_count": {"help_text": "开放仪器数 / published instruments"}}
 
     def get_url(self, obj) -> str:
         return f"/institutions/{obj.code}/"
@@ -109,7 +119,7 @@ class BookingRulesSerializer(serializers.Serializer):
 class InstrumentSerializer(serializers.ModelSerializer):
     institution = InstitutionRefSerializer()
     region = serializers.CharField(source="institution.region")
-    category_name = serializers.CharField(source="get_category_display")
+    category_name = ChoiceLabelField(InstrumentCategory, source="category")
     model = serializers.CharField(source="model_number")
     original_value = MoneyField()
     service_modes = serializers.ListField(child=serializers.CharField())
@@ -168,9 +178,9 @@ class InstrumentDetailSerializer(InstrumentSerializer):
 
 class IncubatorSerializer(serializers.ModelSerializer):
     institution = InstitutionRefSerializer()
-    type_name = serializers.CharField(source="get_type_display")
-    level_name = serializers.CharField(source="get_level_display")
-    region_name = serializers.CharField(source="get_region_display")
+    type_name = ChoiceLabelField(IncubatorType, source="type")
+    level_name = ChoiceLabelField(IncubatorLevel, source="level")
+    region_name = ChoiceLabelField(Region, source="region")
     floor_area_m2 = serializers.DecimalField(max_digits=12, decimal_places=2, allow_null=True)
     url = serializers.CharField(source="get_absolute_url")
     # Live counters (catalogue.IncubatorCapacity), not revisioned listing fields.
@@ -222,7 +232,7 @@ class IncubatorDetailSerializer(IncubatorSerializer):
 class TechnologySerializer(serializers.ModelSerializer):
     institution = InstitutionRefSerializer()
     region = serializers.CharField(source="institution.region")
-    ip_type_name = serializers.CharField(source="get_ip_type_display")
+    ip_type_name = ChoiceLabelField(IpType, source="ip_type")
     transfer_modes = serializers.ListField(child=serializers.CharField())
     asking_price = MoneyField(allow_null=True)
     url = serializers.CharField(source="get_absolute_url")

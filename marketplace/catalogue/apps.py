@@ -14,3 +14,11 @@ class CatalogueConfig(AppConfig):
         from .groups import ensure_catalogue_groups
 
         post_migrate.connect(ensure_catalogue_groups, sender=self)
+
+        from django.db.models.signals import post_delete, post_save
+
+        from .counts import instrument_deleted, instrument_saved
+        from .models import Instrument
+
+        post_save.connect(instrument_saved, sender=Instrument, dispatch_uid="instrument-count")
+        post_delete.connect(instrument_deleted, sender=Instrument, dispatch_uid="instrument-count")

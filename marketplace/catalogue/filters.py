@@ -66,6 +66,14 @@ def _institution_region(queryset: QuerySet, value: str) -> QuerySet:
     return queryset.filter(institution__in=Institution.objects.filter(region=value).values("pk"))
 
 
+def _one_institution(queryset: QuerySet, code: str) -> QuerySet:
+    """Listings of one institution: its id looked up inside the query, so the listing's
+    (institution, code) index serves the list in order, instead of a join on every row."""
+    from marketplace.accounts.models import Institution
+
+    return queryset.filter(institution__in=Institution.objects.filter(code=code).values("pk"))
+
+
 INSTRUMENT_FILTERS = {
     "region": _choice("region", Region, _institution_region),
     "category": _choice("category", InstrumentCategory, lambda qs, v: qs.filter(category=v)),
@@ -117,7 +125,7 @@ def apply_filters(kind: str, queryset: QuerySet, params) -> tuple[QuerySet, dict
         applied[name] = value
     institution = (params.get("institution") or "").strip()
     if institution:
-        queryset = queryset.filter(institution__code=institution)
+        queryset = _one_institution(queryset, institution)
         applied["institution"] = institution
     query = (params.get("q") or "").strip()
     if query:

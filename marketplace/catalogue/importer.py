@@ -31,6 +31,7 @@ from marketplace.accounts.validators import is_valid_credit_code
 from search.bulk import insert_rows
 
 from .capacity import clamp_to_totals
+from .counts import recount_instruments
 from .models import (
     Incubator,
     IncubatorCapacity,
@@ -838,6 +839,10 @@ def import_catalogue(
             )
             for kind in LISTING_KINDS:
                 _write_listings(kind, data.get(kind, []), institution_ids, report, tick)
+            if report.created["instruments"] or report.updated["instruments"]:
+                # Bulk writes send no post_save: every institution's count, in one statement
+                # (an updated instrument may have left an institution the file does not name).
+                recount_instruments()
             if dry_run:
                 raise _DryRunRollback
     except _DryRunRollback:

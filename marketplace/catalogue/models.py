@@ -76,9 +76,11 @@ def _live_indexes(kind: str, filtered: list[str]) -> list[models.Index]:
     (region filters go through the institutions of the region) and code.
     """
     live = models.Q(live=True)
+    # PostgreSQL reads a deep page's ids (OFFSET 10,000 on the code order) from the index alone
+    # only when the index holds the id too (SQLite's indexes always carry the rowid).
     return [
-        models.Index(fields=["code"], condition=live, name=f"{kind}_live_code"),
-        models.Index(fields=filtered, condition=live, name=f"{kind}_live_filtered"),
+        models.Index(fields=["code"], condition=live, include=["id"], name=f"{kind}_live_code"),
+        models.Index(fields=filtered, condition=live, include=["id"], name=f"{kind}_live_filtered"),
     ]
 
 
@@ -241,7 +243,16 @@ class Instrument(Listing):
         indexes = [
             models.Index(fields=["live", "category"]),
             models.Index(fields=["live", "code"]),
-            *_live_indexes("instrument", ["category", "institution", "code"]),
+            # category first, then the list's order: a category (+ region) filter's deep page is
+            # an ordered walk of the index, the institution tested in it.
+            *_live_indexes("instrument", ["category", "code", "institution"]),
+            # One institution's published instruments in list order: its stored count's
+            # recount, `?institution=` lists and the institution's page.
+            models.Index(
+                fields=["institution", "code"],
+                condition=models.Q(live=True),
+                name="instrument_live_institution",
+            ),
         ]
         constraints = [
             models.CheckConstraint(
@@ -252,6 +263,13 @@ class Instrument(Listing):
 
     def __str__(self) -> str:
         return self.name
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        instance = super().from_db(db, field_names, values)
+        # The institution the row had: moving the instrument recounts the one it left too.
+        instance._loaded_institution_id = instance.__dict__.get("institution_id")
+        return instance
 
     @property
     def origin_country_name(self) -> str:

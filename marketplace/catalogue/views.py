@@ -5,7 +5,7 @@ from __future__ import annotations
 from urllib.parse import urlencode
 
 from django.core.paginator import Paginator
-from django.db.models import Count, Prefetch
+from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -148,18 +148,9 @@ def institution_list(request: HttpRequest) -> HttpResponse:
     region = request.GET.get("region", "")
     if region in Region.values:
         institutions = institutions.filter(region=region)
+    # Each institution's published instruments are its stored `instrument_count`
+    # (marketplace.catalogue.counts), not counted per view: the count and the page.
     page = Paginator(institutions, PAGE_SIZE).get_page(request.GET.get("page"))
-    # Live instruments counted for this page's institutions only (an index range each), not
-    # annotated over every institution and all 40,000 instruments before the page is cut.
-    counts = dict(
-        Instrument.objects.published()
-        .filter(institution__in=[institution.pk for institution in page])
-        .values_list("institution")
-        .annotate(n=Count("pk"))
-        .order_by()
-    )
-    for institution in page:
-        institution.instrument_count = counts.get(institution.pk, 0)
     return render(
         request,
         "marketplace/institution_list.html",

@@ -1,0 +1,337 @@
+"""API benchmark at catalogue scale: every catalogue list, filtered list, deep page, detail,
+availability and search request of the API (and the list pages beside them), plus the
+approval queue with 10,000 pending requests, each interleaved with the floor.
+
+    # once: a database holding the generated catalogue (100,000 listings)
+    manage.py migrate && manage.py generate_catalogue --instruments 40000 --incubators 20000 \
+        --technologies 40000 --seed 20260101 -o catalogue.json \
+        && manage.py import_catalogue catalogue.json --no-progress
+    .venv/bin/python bench/api.py --database-url postgres://user:pw@host/db   # or sqlite:///…
+    .venv/bin/python bench/api.py --database-url … --quick                   # docs untouched
+
+In-process, as bench/pages.py and bench/floor.py: Django's test client, DEBUG off, the whole
+middleware stack, the page cache off (what is measured is the work, not a hit). For every
+request, N rounds of two requests in a row — the floor (a bare view returning constant JSON,
+bench/lib/floor_urls.py), then the request — so both meet the machine in the same state.
+Queries per request are counted with CaptureQueriesContext. The first run on a database adds
+the approval queue (one institution, 100 instruments, 10,000 pending bookings; kept for the
+next runs). A full run rewrites the marked section of docs/performance.md for its database.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import platform
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+DOCS = ROOT / "docs" / "performance.md"
+MARK = "<!-- bench:api:{family}:{edge} -->"
+WARMUP = 5
+QUEUE_INSTITUTION = "BENCH-QUEUE"
+QUEUE_PENDING = 10_000
+# Goals of issue 17, as multiples of the floor: the approval queue 20×, the rest 10×.
+GOAL = 10
+QUEUE_GOAL = 20
+
+
+def percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    index = max(0, min(len(ordered) - 1, round(q * (len(ordered) - 1))))
+    return ordered[index]
+
+
+def seed_queue() -> None:
+    """One institution with 100 instruments and 10,000 pending requests on them (once)."""
+    from decimal import Decimal
+
+    from django.utils import timezone
+
+    from bench.bookings import bench_instruments
+    from marketplace.accounts.models import Institution, Membership, User
+    from marketplace.bookings.models import Booking, Status
+    from marketplace.catalogue.models import Instrument
+
+    if Institution.objects.filter(code=QUEUE_INSTITUTION).exists():
+        return
+    institution = Institution.objects.create(
+        code=QUEUE_INSTITUTION, name="基准审批队列研究院", type="university", region="530100"
+    )
+    manager = User.objects.create_user("bench-queue-manager", "q@example.org", "x")
+    Membership.objects.create(user=manager, institution=institution, role="manager")
+    users = User.objects.bulk_create(
+        User(username=f"bench-queue-user-{i}", email=f"q{i}@example.org") for i in range(200)
+    )
+    users = list(User.objects.filter(username__startswith="bench-queue-user-"))
+    Instrument.objects.bulk_create(bench_instruments(institution, "BENCHQ-{:03d}", 100))
+    instruments = list(Instrument.objects.filter(institution=institution).order_by("code"))
+    zone = dt.timezone(dt.timedelta(hours=8))
+    first = dt.datetime.combine(
+        timezone.localdate() + dt.timedelta(days=2), dt.time(8, 0), tzinfo=zone
+    )
+    rows = []
+    for k in range(QUEUE_PENDING):
+        slot = k // len(instruments)
+        start = first + dt.timedelta(days=slot // 24, minutes=30 * (slot % 24))
+        rows.append(
+            Booking(
+                instrument=instruments[k % len(instruments)],
+                user=users[k % len(users)],
+                start=start,
+                end=start + dt.timedelta(minutes=30),
+                status=Status.PENDING_APPROVAL,
+                price=Decimal("150.00"),
+                # Far enough that no run of the bench sees them expire.
+                hold_expires_at=timezone.now() + dt.timedelta(days=3650),
+            )
+        )
+    Booking.objects.bulk_create(rows, batch_size=2000)
+
+
+def plan() -> list[tuple[str, list[str], bool]]:
+    """(label, paths cycled through, signed in as the queue's manager)."""
+    from django.utils import timezone
+
+    from marketplace.accounts.models import Institution
+    from marketplace.catalogue.models import Incubator, Instrument, Technology
+
+    def spread(model, n=10) -> list[str]:
+        codes = model.objects.published().order_by("code").values_list("code", flat=True)
+        total = codes.count()
+        return [codes[i * total // n] for i in range(n)]
+
+    instruments = spread(Instrument)
+    institutions = list(
+        Institution.objects.order_by("code").values_list("code", flat=True)[::50][:10]
+    )
+    big = (
+        Institution.objects.exclude(code=QUEUE_INSTITUTION)
+        .order_by("-instrument_count" if _has_count() else "code")
+        .values_list("code", flat=True)
+        .first()
+    )
+    start = timezone.localdate() + dt.timedelta(days=1)
+    end = start + dt.timedelta(days=13)
+    api = "/api/v1"
+    return [
+        ("API institutions list", [f"{api}/institutions/"], False),
+        ("API institutions list, last page", [f"{api}/institutions/?page=26"], False),
+        ("API institution detail", [f"{api}/institutions/{c}/" for c in institutions], False),
+        ("API instruments list", [f"{api}/instruments/"], False),
+        (
+            "API instruments, region + category",
+            [f"{api}/instruments/?region=530100&category=analytical"],
+            False,
+        ),
+        (
+            "API instruments, region + category + service mode",
+            [f"{api}/instruments/?region=532300&category=analytical&service_mode=sample_testing"],
+            False,
+        ),
+        (
+            "API instruments, region + category, page 500",
+            [f"{api}/instruments/?region=530100&category=analytical&page=500"],
+            False,
+        ),
+        ("API instruments, one institution", [f"{api}/instruments/?institution={big}"], False),
+        ("API instruments, page 500", [f"{api}/instruments/?page=500"], False),
+        ("API instruments, page 1,900", [f"{api}/instruments/?page=1900"], False),
+        ("API instruments, page_size=100", [f"{api}/instruments/?page_size=100"], False),
+        ("API instruments, q=显微镜", [f"{api}/instruments/?q=显微镜"], False),
+        ("API instrument detail", [f"{api}/instruments/{c}/" for c in instruments], False),
+        (
+            "API instrument availability (14 days)",
+            [f"{api}/instruments/{c}/availability/?start={start}&end={end}" for c in instruments],
+            False,
+        ),
+        ("API incubators list", [f"{api}/incubators/"], False),
+        (
+            "API incubators, region + type",
+            [f"{api}/incubators/?region=530100&type=maker_space"],
+            False,
+        ),
+        ("API incubators, page 500", [f"{api}/incubators/?page=500"], False),
+        ("API incubator detail", [f"{api}/incubators/{c}/" for c in spread(Incubator)], False),
+        ("API technologies list", [f"{api}/technologies/"], False),
+        (
+            "API technologies, region + IP type + TRL ≥ 5",
+            [f"{api}/technologies/?region=530100&ip_type=invention_patent&trl_min=5"],
+            False,
+        ),
+        ("API technologies, page 500", [f"{api}/technologies/?page=500"], False),
+        (
+            "API technology detail",
+            [f"{api}/technologies/{c}/" for c in spread(Technology)],
+            False,
+        ),
+        ("API search q=显微镜", [f"{api}/search/?q=显微镜"], False),
+        (
+            "API search q=显微镜, kind + region",
+            [f"{api}/search/?q=显微镜&kind=instrument&region=530100"],
+            False,
+        ),
+        ("page /institutions/", ["/institutions/"], False),
+        (
+            "page /instruments/, region + category",
+            ["/instruments/?region=530100&category=analytical"],
+            False,
+        ),
+        ("page /instruments/, page 500", ["/instruments/?page=500"], False),
+        (f"approval queue page, {QUEUE_PENDING:,} pending", ["/bookings/queue/"], True),
+    ]
+
+
+def _has_count() -> bool:
+    from marketplace.accounts.models import Institution
+
+    return any(f.name == "instrument_count" for f in Institution._meta.get_fields())
+
+
+def run(*, rounds: int, only: str | None) -> tuple[str, list[tuple]]:
+    import django
+    from django.conf import settings
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    from marketplace.accounts.models import Institution, User
+
+    settings.PAGE_CACHE_ENABLED = False
+    seed_queue()
+    anonymous = Client(HTTP_ACCEPT_LANGUAGE="zh-hans")
+    member = Client(HTTP_ACCEPT_LANGUAGE="zh-hans")
+    member.force_login(User.objects.get(username="bench-queue-manager"))
+
+    def one(client, path: str) -> tuple[float, int]:
+        connection.queries_log.clear()  # the log holds 9,000: a full one miscounts
+        with CaptureQueriesContext(connection) as captured:
+            started = time.perf_counter()
+            response = client.get(path)
+            elapsed = (time.perf_counter() - started) * 1000
+        if response.status_code != 200:
+            raise SystemExit(f"{path}: HTTP {response.status_code} {response.content[:300]!r}")
+        return elapsed, len(captured)
+
+    load_before = os.getloadavg()[0]
+    rows = []
+    for label, paths, signed_in in plan():
+        if only and only not in label:
+            continue
+        client = member if signed_in else anonymous
+        for i in range(WARMUP):
+            one(client, "/bench/floor")
+            one(client, paths[i % len(paths)])
+        floor, timed, queries = [], [], set()
+        for i in range(rounds):
+            floor.append(one(client, "/bench/floor")[0])
+            ms, n = one(client, paths[i % len(paths)])
+            timed.append(ms)
+            queries.add(n)
+        goal = QUEUE_GOAL if "queue" in label else GOAL
+        row = (
+            label,
+            statistics.median(floor),
+            percentile(floor, 0.95),
+            statistics.median(timed),
+            percentile(timed, 0.95),
+            "–".join(str(n) for n in sorted({min(queries), max(queries)})),
+            goal,
+        )
+        rows.append(row)
+        print(
+            f"{label}: p50 {row[3]:.1f} ms, p95 {row[4]:.1f} ms, floor {row[1]:.2f}/{row[2]:.2f},"
+            f" {row[5]} queries, p95/floor p95 {row[4] / row[2]:.1f}×",
+            flush=True,
+        )
+    load_after = os.getloadavg()[0]
+
+    database = (
+        f"SQLite {__import__('sqlite3').sqlite_version}"
+        if connection.vendor == "sqlite"
+        else f"PostgreSQL {connection.cursor().connection.info.server_version}"
+    )
+    from marketplace.catalogue.models import Incubator, Instrument, Technology
+
+    sizes = {m.__name__: m.objects.count() for m in (Instrument, Incubator, Technology)}
+    live = {m.__name__: m.objects.published().count() for m in (Instrument, Incubator, Technology)}
+    lines = [
+        f"Measured {time.strftime('%Y-%m-%d %H:%M', time.gmtime())} UTC with `bench/api.py` "
+        f"({platform.machine()}, {os.cpu_count()} logical cores, shared; Python "
+        f"{platform.python_version()}, Django {django.get_version()}, {database}); 1-minute load "
+        f"average {load_before:.1f} before and {load_after:.1f} after.",
+        "",
+        f"Data: {sum(sizes.values()):,} listings from `generate_catalogue --seed 20260101` "
+        f"({sizes['Instrument']:,} instruments, {sizes['Incubator']:,} incubators, "
+        f"{sizes['Technology']:,} technologies; published {live['Instrument']:,} / "
+        f"{live['Incubator']:,} / {live['Technology']:,}), "
+        f"{Institution.objects.count():,} institutions, and the approval queue of one institution "
+        f"with {QUEUE_PENDING:,} pending requests. In-process test client, DEBUG off, page cache "
+        f"off; {rounds} rounds per request after {WARMUP} warm-up rounds, each the floor (constant "
+        "JSON view) then the request; detail requests cycle through 10 listings. Goal: p95 ≤ "
+        f"{GOAL}× the floor ({QUEUE_GOAL}× for the approval queue); a ratio above it is in bold.",
+        "",
+        "| request | floor p50 / p95 ms | p50 ms | p95 ms | queries | p50 vs floor p50 "
+        "| p95 vs floor p95 | p95 vs floor p50 |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for label, f50, f95, p50, p95, queries, goal in rows:
+
+        def shown(ratio: float, goal: int = goal) -> str:
+            return f"{ratio:.0f}×" if ratio <= goal else f"**{ratio:.0f}×**"
+
+        lines.append(
+            f"| {label} | {f50:.2f} / {f95:.2f} | {p50:.1f} | {p95:.1f} | {queries} | "
+            f"{p50 / f50:.0f}× | {shown(p95 / f95)} | {shown(p95 / f50)} |"
+        )
+    return "\n".join(lines) + "\n", rows
+
+
+def write_docs(report: str, family: str) -> None:
+    start = MARK.format(family=family, edge="start")
+    end = MARK.format(family=family, edge="end")
+    title = {"sqlite": "SQLite", "postgresql": "PostgreSQL"}[family]
+    section = f"{start}\n## API at 100,000 listings on {title}\n\n{report}{end}"
+    text = DOCS.read_text(encoding="utf-8")
+    if start in text and end in text:
+        before, rest = text.split(start, 1)
+        _old, after = rest.split(end, 1)
+        text = before + section + after
+    else:
+        text = text.rstrip() + "\n\n" + section + "\n"
+    DOCS.write_text(text, encoding="utf-8")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument(
+        "--database-url", required=True, help="a database holding the generated catalogue"
+    )
+    parser.add_argument("--rounds", type=int, default=100)
+    parser.add_argument("--quick", action="store_true", help="20 rounds, docs untouched")
+    parser.add_argument("--only", help="only the requests whose label contains this")
+    parser.add_argument("--no-docs", action="store_true")
+    args = parser.parse_args()
+    os.environ["DATABASE_URL"] = args.database_url
+    os.environ["DJANGO_SETTINGS_MODULE"] = "bench.lib.settings"
+    os.environ["PAGE_CACHE"] = "0"
+    for name in ("ELASTICSEARCH_URL", "STRIPE_API_BASE", "STRIPE_SECRET_KEY"):
+        os.environ.pop(name, None)
+    import django
+
+    django.setup()
+    report, _rows = run(rounds=20 if args.quick else args.rounds, only=args.only)
+    print(report)
+    if not (args.quick or args.no_docs or args.only):
+        from django.db import connection
+
+        write_docs(report, "sqlite" if connection.vendor == "sqlite" else "postgresql")
+
+
+if __name__ == "__main__":
+    main()
