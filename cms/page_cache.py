@@ -60,6 +60,28 @@ def bump_now(*tags: str) -> None:
         page_cache().set_many({tag_key(tag): new_version() for tag in set(tags)}, timeout=None)
 
 
+# What this process keeps of the rows the ``site`` and ``cms`` tags cover, in its own memory
+# for a minute (the "local" cache: the site identity, Sites and root paths, locales, hreflang
+# links), is dropped when it sees one of those tags' versions change. A purge made on another
+# server reaches this one through the shared versions; without this, the first page this
+# server rendered after that purge would carry its old copy into the shared cache, and every
+# server would serve it until the page expired.
+_LOCAL_TAGS = (SITE, CMS)
+_seen_versions: dict[str, str] = {}
+
+
+def forget_local_copies_if_purged(versions: dict[str, str | None]) -> None:
+    """Call before rendering a page filed under `versions` (tag → current version)."""
+    changed = False
+    for tag in _LOCAL_TAGS:
+        version = versions.get(tag)
+        if version is not None and _seen_versions.get(tag) != version:
+            _seen_versions[tag] = version
+            changed = True
+    if changed:
+        caches["local"].clear()
+
+
 def purge(*tags: str) -> None:
     """Bump `tags` once the current transaction commits (at once outside a transaction).
 

@@ -22,6 +22,10 @@ small middleware on Django's cache API with:
   database table by default, Redis with PAGE_CACHE_URL): every app server sees one purge at
   once, a page rendered by one server serves all of them, and a flood of distinct search
   URLs culls other pages, never the throttle counters in "default".
+- **Per-process copies**: before rendering a miss, a server that sees a new version of the
+  ``site`` or ``cms`` tag drops what it keeps of those rows in its own memory (the "local"
+  cache), so a purge made on another server is not undone by this one rendering old values
+  into the shared cache (cms/page_cache.forget_local_copies_if_purged).
 - **Headers**: a kept page says `Cache-Control: public, max-age=0, s-maxage=N` and
   `Vary: Cookie, Accept-Language`, so a reverse proxy or CDN may keep it N seconds
   (PAGE_CACHE_PROXY_SECONDS) for cookie-less visitors while browsers always ask again; every
@@ -162,6 +166,7 @@ class AnonymousPageCacheMiddleware:
 
         if None in versions:
             versions = self._start_versions(cache, tag_keys, versions)
+        page_cache.forget_local_copies_if_purged(dict(zip(tags, versions, strict=True)))
         response = self.get_response(request)
         if _storable(request, response):
             _public_headers(response)

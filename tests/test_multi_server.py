@@ -1,10 +1,14 @@
 """Two app servers, one database (issue 17): what one server learns, the other knows.
 
-Two real gunicorn processes serve the test database. A visitor signs in through one and acts
-through the other; wrong passwords spread over both servers add up to one lockout; two people
-booking the same slot through different servers get one booking and one 409. Nothing here
-may live in a server's memory: sessions, django-axes' failure counts and the booking
-constraint are all in PostgreSQL (docs/deploy.md, "Measured multi-server run").
+Two real gunicorn processes serve the test database. A visitor fetches the login form from one
+and signs in through the other (the CSRF token and the session cross), then acts through the
+first; wrong passwords spread over both servers add up to one lockout; the API's sign-up
+throttle counts requests through both servers together; two people booking the same slot
+through different servers get one booking and one 409; a page one server cached is served by
+the other, and a purge made elsewhere is never undone by a server rendering the page from what
+it kept in its own memory. Nothing here may live in a server's memory: sessions, django-axes'
+failure counts, the booking constraint, throttles and the page cache are all in PostgreSQL
+(docs/deploy.md, "Measured multi-server run").
 """
 
 from __future__ import annotations
@@ -32,10 +36,14 @@ PASSWORD = "correct-horse-battery-9"
 LOGIN = "/accounts/login/"
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+def _listening_socket() -> socket.socket:
+    """A socket already bound to a free port and listening, handed to gunicorn (fd://): no
+    other process can take the port between choosing it and the server starting."""
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    sock.listen(128)
+    sock.set_inheritable(True)
+    return sock
 
 
 def _database_url() -> str:
@@ -56,12 +64,14 @@ def servers(transactional_db, tmp_path):
         "TASK_BACKEND": "immediate",
         "SEARCH_ENGINE": "database",
         "ELASTICSEARCH_URL": "",
-        "PAGE_CACHE": "0",
+        # On: the anonymous page cache is one of the things the servers must share.
+        "PAGE_CACHE": "1",
     }
-    procs, urls = [], []
+    procs, urls, logs = [], [], []
     for name in ("a", "b"):
-        port = _free_port()
+        sock = _listening_socket()
         log = (tmp_path / f"gunicorn-{name}.log").open("wb")
+        logs.append(log)
         procs.append(
             subprocess.Popen(  # noqa: S603 — our interpreter, our app
                 [
@@ -72,7 +82,7 @@ def servers(transactional_db, tmp_path):
                     "config/gunicorn.py",
                     "config.wsgi:application",
                     "--bind",
-                    f"127.0.0.1:{port}",
+                    f"fd://{sock.fileno()}",
                     "--workers",
                     "1",
                 ],
@@ -80,33 +90,49 @@ def servers(transactional_db, tmp_path):
                 env=env,
                 stdout=log,
                 stderr=subprocess.STDOUT,
+                pass_fds=(sock.fileno(),),
             )
         )
-        urls.append(f"http://127.0.0.1:{port}")
+        urls.append(f"http://127.0.0.1:{sock.getsockname()[1]}")
+        sock.close()
     try:
-        deadline = time.monotonic() + 120
-        for url in urls:
-            while True:
-                try:
-                    if requests.get(f"{url}/healthz", timeout=10).status_code < 600:
-                        break
-                except (requests.ConnectionError, requests.Timeout):
-                    pass
-                assert time.monotonic() < deadline, "an app server did not start"
+        deadline = time.monotonic() + 180
+        for url, proc, name in zip(urls, procs, ("a", "b"), strict=True):
+            while not _answers(url):
+                if proc.poll() is not None or time.monotonic() > deadline:
+                    log = (tmp_path / f"gunicorn-{name}.log").read_text(errors="replace")
+                    pytest.fail(f"app server {name} did not start:\n{log[-3000:]}")
                 time.sleep(0.3)
         yield urls
     finally:
         for proc in procs:
             proc.terminate()
         for proc in procs:
-            proc.wait(timeout=20)
+            try:
+                proc.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait(timeout=10)
+        for log in logs:
+            log.close()
 
 
-def login(session: requests.Session, base: str, password: str) -> requests.Response:
+def _answers(url: str) -> bool:
+    try:
+        return requests.get(f"{url}/healthz", timeout=10).status_code < 600
+    except (requests.ConnectionError, requests.Timeout):
+        return False
+
+
+def login(
+    session: requests.Session, base: str, password: str, post_to: str | None = None
+) -> requests.Response:
+    """The login form from `base`, filled in and sent to `post_to` (the same server unless
+    given)."""
     page = session.get(base + LOGIN, timeout=10)
     token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text).group(1)
     return session.post(
-        base + LOGIN,
+        (post_to or base) + LOGIN,
         data={"username": "founder", "password": password, "csrfmiddlewaretoken": token},
         headers={"Referer": base + LOGIN},
         allow_redirects=False,
@@ -140,12 +166,15 @@ def test_signed_in_through_one_server_act_through_the_other(servers, booking_wor
     visitor = requests.Session()
 
     assert me(visitor, b) in (401, 403)
-    assert login(visitor, a, PASSWORD).status_code == 302
-    # Server B has never seen this visitor: the session it reads is the one A wrote.
-    response = visitor.get(b + "/api/v1/me/", timeout=10)
+    # The form (its CSRF cookie and token) comes from A; B checks them and signs the visitor in.
+    signed_in = login(visitor, a, PASSWORD, post_to=b)
+    assert signed_in.status_code == 302, signed_in.text[:500]
+    # A has never seen this visitor sign in: the session it reads is the one B wrote.
+    response = visitor.get(a + "/api/v1/me/", timeout=10)
     assert response.status_code == 200
     assert response.json()["username"] == "founder"
-    created = book(visitor, b, instrument, day)
+    # The CSRF token B rotated at sign-in is accepted by A for a write.
+    created = book(visitor, a, instrument, day)
     assert created.status_code == 201, created.text
     assert Booking.objects.filter(instrument=instrument, user=startup).count() == 1
 
@@ -211,3 +240,54 @@ def test_wrong_passwords_through_both_servers_add_up_to_one_lockout(servers, boo
         assert response.status_code == 429
         assert me(visitor, base) in (401, 403)
     assert not Booking.objects.exists()
+
+
+def test_the_sign_up_throttle_counts_requests_through_both_servers_together(servers):
+    from marketplace.accounts.api import AuthThrottle
+
+    a, b = servers
+    limit = AuthThrottle().num_requests
+    # Alternate: each server alone sees only half the limit.
+    for attempt in range(limit):
+        response = requests.post(
+            (a, b)[attempt % 2] + "/api/v1/auth/register/", json={}, timeout=10
+        )
+        assert response.status_code == 400, (attempt, response.status_code)
+    for base in (a, b):
+        response = requests.post(base + "/api/v1/auth/register/", json={}, timeout=10)
+        assert response.status_code == 429
+        assert int(response.headers["Retry-After"]) > 0
+
+
+def test_a_page_cached_by_one_server_is_purged_for_both_and_rendered_fresh(servers, site_tree):
+    from wagtail.models import Site
+
+    from cms.models import SiteSettings
+
+    a, b = servers
+    row = SiteSettings.for_site(Site.objects.get(is_default_site=True))
+    row.icp_record = "滇ICP备11111111号-1"
+    row.save()
+
+    def home(base: str) -> requests.Response:
+        # One public name for both, as behind the proxy (the page cache keys on the host).
+        return requests.get(base + "/", headers={"Host": "localhost"}, timeout=20)
+
+    first = home(b)
+    assert first.headers["X-Page-Cache"] == "miss"
+    assert "滇ICP备11111111号-1" in first.text
+    # A never rendered the home page: it serves B's copy from the shared cache.
+    shared = home(a)
+    assert shared.headers["X-Page-Cache"] == "hit"
+    assert shared.text == first.text
+
+    # An administrator changes the filing number (here, in this process; A or B alike). B still
+    # holds the old site identity in its own memory; the purge must reach that too, or B would
+    # render the old number into the shared cache for every server.
+    row.icp_record = "滇ICP备22222222号-2"
+    row.save()
+    for base in (b, a):
+        page = home(base)
+        assert "滇ICP备22222222号-2" in page.text, base
+        assert "滇ICP备11111111号-1" not in page.text, base
+    assert home(a).headers["X-Page-Cache"] == "hit"
