@@ -22,7 +22,7 @@ from marketplace.notifications.services import institution_members, notify
 from marketplace.sampletesting.models import SampleOrder
 from marketplace.workflow import Conflict, Forbidden, NotFound, RuleError
 
-from . import ledger
+from . import freshness, ledger
 from .models import MANUAL_KINDS, Rating, ReviewStatus, Source, UsageKind, UsageRecord
 
 MAX_TEXT = 1000
@@ -170,6 +170,7 @@ def review(rating: Rating, by, part: str, approve: bool) -> Rating:
     setattr(rating, f"{part}_status", ReviewStatus.APPROVED if approve else ReviewStatus.REJECTED)
     rating.reviewed_by = by
     rating.save(update_fields=[f"{part}_status", "reviewed_by"])
+    freshness.public_text_changed(rating.record)
     return rating
 
 
