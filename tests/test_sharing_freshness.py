@@ -226,3 +226,23 @@ def test_a_figure_of_one_institution_keeps_another_institutions_indicators_cache
     )
     with django_assert_num_queries(2 + 3 + 5):  # + the rates, the records, the cache's write
         api.get(url)
+
+
+def test_the_dashboard_shows_a_new_rating_and_its_answer_after_each_commit(client, commit):
+    world = make_world()
+    done = completed_booking(world, world.outsider, shanghai(2025, 3, 10), 60)
+    client.force_login(world.manager)
+    url = "/statistics/institution/?year=2025"
+    assert "暂无评价" in read(client, url)[1]
+    assert "暂无评价" in read(client, url)[1]  # from the cache now
+
+    rating = commit(
+        lambda: services.rate(
+            world.outsider, done, timeliness=5, quality=5, attitude=4, comment="很专业"
+        )
+    )
+    html = read(client, url)[1]
+    assert "很专业" in html and "暂无评价" not in html
+
+    commit(lambda: services.reply(rating, world.manager, "感谢反馈"))
+    assert "感谢反馈" in read(client, url)[1]

@@ -8,7 +8,8 @@ versions to the anonymous page cache's tags (cms/page_cache.py) that name what m
 - ``sharing-figures``: every province-wide figure — /statistics/, the home page's 数据概览,
   the statistics API's body, the province median of the dashboard;
 - ``sharing-institution:PK``: one institution's indicators (its sums, and its bookings'
-  cancellation and no-show rates, which move with any booking of its instruments);
+  cancellation and no-show rates, which move with any booking of its instruments) and its
+  dashboard's ratings (`rating_text_changed`: an answer given, a text reviewed);
 - ``instrument:CODE`` / ``institution:CODE``: the catalogue pages with the summary.
 
 A rebuild (no record named) renews ``sharing-figures`` and ``catalogue`` (every catalogue page,
@@ -82,9 +83,10 @@ def on_figures_changed(sender, record=None, **kwargs) -> None:
     forget_overview()
 
 
-def public_text_changed(record) -> None:
-    """A rating's comment or answer made public or hidden: the pages showing the summary."""
-    page_cache.purge(*(tag for tag in _record_tags(record) if ":" in tag and "sharing" not in tag))
+def rating_text_changed(record) -> None:
+    """A rating's comment or answer given, made public or hidden: the pages showing the
+    summary and the institution's dashboard."""
+    page_cache.purge(*(tag for tag in _record_tags(record) if tag != FIGURES))
 
 
 def on_booking_changed(sender, instance, **kwargs) -> None:

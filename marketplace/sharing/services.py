@@ -154,6 +154,7 @@ def reply(rating: Rating, by, text) -> Rating:
     rating.replied_by = by
     rating.replied_at = timezone.now()
     rating.save(update_fields=["reply", "reply_status", "replied_by", "replied_at"])
+    freshness.rating_text_changed(rating.record)
     return rating
 
 
@@ -170,7 +171,7 @@ def review(rating: Rating, by, part: str, approve: bool) -> Rating:
     setattr(rating, f"{part}_status", ReviewStatus.APPROVED if approve else ReviewStatus.REJECTED)
     rating.reviewed_by = by
     rating.save(update_fields=[f"{part}_status", "reviewed_by"])
-    freshness.public_text_changed(rating.record)
+    freshness.rating_text_changed(rating.record)
     return rating
 
 

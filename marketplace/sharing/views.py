@@ -132,11 +132,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
                     % {"hours": record.hours, "kind": record.get_kind_display()},
                 )
                 return redirect(f"{request.path}?institution={institution.pk}&year={year}")
-    ratings = (
-        Rating.objects.filter(record__institution=institution)
-        .select_related("record__instrument", "user")
-        .order_by("-created_at")[:20]
-    )
+    panel = _institution_panel(institution, year)
     return render(
         request,
         "sharing/dashboard.html",
@@ -146,17 +142,42 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "year": year,
             "years": indicators.years_with_data(),
             "member": member,
-            "data": indicators.institution_figures(institution, year),
+            "data": panel["data"],
             "board": indicators.dashboard(institution, year, page.object_list),
             "page": page,
             "page_query": f"institution={institution.pk}&year={year}",
             "form": form,
-            "ratings": ratings,
+            "ratings": panel["ratings"],
             "reply_form": ReplyForm(),
-            "recent": UsageRecord.objects.filter(institution=institution)
-            .exclude(kind=UsageKind.SERVICE)
-            .select_related("instrument")[:10],
+            "recent": panel["recent"],
         },
+    )
+
+
+def _institution_panel(institution: Institution, year: int) -> dict:
+    """The dashboard's indicators, latest ratings and recorded machine time, kept in the shared
+    cache until the institution's figures, ratings or answers move (freshness.py): finding an
+    institution's ratings joins every rating to its record (70 ms at 1,000,000 bookings)."""
+
+    def compute() -> dict:
+        return {
+            "data": indicators.institution_indicators(institution, year),
+            "ratings": list(
+                Rating.objects.filter(record__institution=institution)
+                .select_related("record__instrument", "user")
+                .order_by("-created_at")[:20]
+            ),
+            "recent": list(
+                UsageRecord.objects.filter(institution=institution)
+                .exclude(kind=UsageKind.SERVICE)
+                .select_related("instrument")[:10]
+            ),
+        }
+
+    return freshness.cached(
+        f"dashboard:{institution.pk}:{year}",
+        (freshness.FIGURES, freshness.institution_tag(institution.pk)),
+        compute,
     )
 
 
