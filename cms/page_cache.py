@@ -16,6 +16,8 @@ Tags:
   home (figures), search, sitemap — a listing approved, changed, unpublished or deleted.
 - ``catalogue``: every catalogue page, lists and details — an institution changed (its name is
   on every listing of it).
+- ``sharing-figures``: the open-sharing figures (/statistics/, the home page's 数据概览) — a
+  usage record or rating applied, the nightly rebuild (marketplace/sharing/freshness.py).
 - ``instrument:CODE`` / ``incubator:CODE`` / ``technology:CODE`` / ``institution:CODE``: one
   detail page — that listing changed, or (instruments) a booking or blackout changed its free
   time.
@@ -33,6 +35,7 @@ SITE = "site"
 CMS = "cms"
 LISTINGS = "listings"
 CATALOGUE = "catalogue"
+FIGURES = "sharing-figures"
 
 _TAG_PREFIX = "pagecache:tag:"
 

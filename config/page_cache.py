@@ -6,7 +6,8 @@ instruments" at once. Why not wagtail-cache: its releases require Wagtail < 8. S
 small middleware on Django's cache API with:
 
 - **Which requests**: GET/HEAD of a public page (an allow-list of URL names below: Wagtail
-  pages, catalogue lists and details, institutions, departments, search, feeds, sitemap),
+  pages, catalogue lists and details, institutions, departments, search, feeds, sitemap, the
+  open-sharing statistics),
   with no session cookie, no messages cookie and no Authorization header — i.e. nobody logged
   in and nothing personal waiting. Everything else passes through untouched.
 - **Which responses are kept**: 200, not streaming, setting no cookie (so no CSRF token, no
@@ -43,7 +44,7 @@ from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.translation import get_language_from_request
 
 from cms import page_cache
-from cms.page_cache import CATALOGUE, CMS, LISTINGS, SITE, object_tag
+from cms.page_cache import CATALOGUE, CMS, FIGURES, LISTINGS, SITE, object_tag
 
 HEADER = "X-Page-Cache"
 _KEY_PREFIX = "pagecache:page:"
@@ -72,6 +73,8 @@ _FIXED_TAGS = {
     "cms:policies_rss": (CMS,),
     "cms:policies_atom": (CMS,),
     "sitemap": (CMS, LISTINGS),
+    # The open-sharing figures and the institutions' names in its rankings.
+    "sharing:statistics": (FIGURES, CATALOGUE),
 }
 
 
@@ -90,7 +93,7 @@ def tags_for(path: str) -> tuple[str, ...] | None:
     if name == "wagtail_serve":
         # A home page ("/", or a locale's root) shows the catalogue's figures too.
         if path.count("/") <= 2:
-            return (SITE, CMS, LISTINGS)
+            return (SITE, CMS, LISTINGS, FIGURES)
         return (SITE, CMS)
     return None
 

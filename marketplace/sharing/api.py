@@ -5,13 +5,14 @@ in the project's exception handler."""
 
 from __future__ import annotations
 
-from django.utils.translation import gettext
+from django.utils.translation import get_language, gettext
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import serializers, status
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from cms.page_cache import CATALOGUE
 from marketplace.accounts.models import Institution
 from marketplace.api import (
     WORKFLOW_ERRORS,
@@ -27,7 +28,7 @@ from marketplace.catalogue.models import Instrument
 from marketplace.money import money_json
 from marketplace.workflow import NotFound
 
-from . import indicators, services
+from . import freshness, indicators, services
 from .models import Rating, ReviewStatus, Scope, UsageRecord
 
 TAGS = ["open-sharing"]
@@ -253,31 +254,37 @@ class ProvinceStatisticsView(APIView):
     )
     def get(self, request):
         year = _year(request)
+        # Kept in the shared cache until a figure moves (freshness.py); names are translated.
+        body = freshness.cached(
+            f"statistics-api:{year}:{get_language()}",
+            (freshness.FIGURES, CATALOGUE),
+            lambda: self.body(year),
+        )
+        return Response(body)
 
+    @staticmethod
+    def body(year: int) -> dict:
         def named(code, name, tally):
             return {"code": code, "name": name, **tally_json(tally)}
 
-        return Response(
-            {
-                "year": year,
-                "total": tally_json(indicators.year_tally(Scope.PROVINCE, "", year)),
-                "months": [
-                    {"month": t.month, **tally_json(t)}
-                    for t in indicators.monthly(Scope.PROVINCE, "", year)
-                ],
-                "regions": [
-                    named(r["code"], str(r["name"]), r["tally"]) for r in indicators.regions(year)
-                ],
-                "categories": [
-                    named(c["code"], str(c["name"]), c["tally"])
-                    for c in indicators.categories(year)
-                ],
-                "institutions": [
-                    named(row.institution.code, row.institution.name, row.tally)
-                    for row in indicators.ranking(year)
-                ],
-            }
-        )
+        return {
+            "year": year,
+            "total": tally_json(indicators.year_tally(Scope.PROVINCE, "", year)),
+            "months": [
+                {"month": t.month, **tally_json(t)}
+                for t in indicators.monthly(Scope.PROVINCE, "", year)
+            ],
+            "regions": [
+                named(r["code"], str(r["name"]), r["tally"]) for r in indicators.regions(year)
+            ],
+            "categories": [
+                named(c["code"], str(c["name"]), c["tally"]) for c in indicators.categories(year)
+            ],
+            "institutions": [
+                named(row.institution.code, row.institution.name, row.tally)
+                for row in indicators.ranking(year)
+            ],
+        }
 
 
 class InstitutionStatisticsView(APIView):
@@ -293,7 +300,7 @@ class InstitutionStatisticsView(APIView):
         institution = Institution.objects.filter(code=code).first()
         if institution is None:
             raise NotFound(gettext("机构不存在"))
-        data = indicators.institution_indicators(institution, year)
+        data = indicators.institution_figures(institution, year)
         return Response(indicators_json(data, year=year, code=code, name=institution.name))
 
 
@@ -310,7 +317,7 @@ class InstrumentStatisticsView(APIView):
         instrument = Instrument.objects.published().filter(code=code).first()
         if instrument is None:
             raise NotFound(gettext("仪器不存在"))
-        data = indicators.instrument_indicators(instrument, year)
+        data = indicators.instrument_figures(instrument, year)
         return Response(indicators_json(data, year=year, code=code, name=instrument.name))
 
 

@@ -9,12 +9,12 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from statistics import median
 
-from django.core.cache import cache
 from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from cms.page_cache import object_tag
 from marketplace.accounts.models import Institution
 from marketplace.bookings.models import Booking
 from marketplace.bookings.models import Status as BookingStatus
@@ -22,6 +22,7 @@ from marketplace.catalogue.models import Instrument
 from marketplace.catalogue.vocabularies import InstrumentCategory
 from marketplace.regions import Region
 
+from . import freshness
 from .ledger import SHANGHAI
 from .models import Scope, Tally, UsageRecord, hours, percent
 
@@ -100,21 +101,15 @@ def categories(year: int, limit: int = 10) -> list[dict]:
     ]
 
 
-# The province median moves slowly and costs a walk over every instrument's row (100,000 at
-# scale): kept this long in the shared cache, as the public statistics body is.
-MEDIAN_CACHE_SECONDS = 300
-
-
 def instrument_median_minutes(year: int) -> int:
     """The province's median of instruments' effective minutes in the year (among the
-    instruments that recorded any usage that year): from the shared cache, or two indexed
-    queries when it is older than five minutes."""
-    key = f"sharing:instrument-median:v1:{year}"
-    value = cache.get(key)
-    if value is None:
-        value = _instrument_median_minutes(year)
-        cache.set(key, value, MEDIAN_CACHE_SECONDS)
-    return value
+    instruments that recorded any usage that year). It costs a walk over every instrument's
+    row (100,000 at scale): kept in the shared cache until a figure moves (freshness.py)."""
+    return freshness.cached(
+        f"instrument-median:{year}",
+        (freshness.FIGURES,),
+        lambda: _instrument_median_minutes(year),
+    )
 
 
 def _instrument_median_minutes(year: int) -> int:
@@ -194,6 +189,25 @@ def institution_indicators(institution: Institution, year: int) -> dict:
     )
 
 
+def institution_figures(institution: Institution, year: int) -> dict:
+    """`institution_indicators`, kept in the shared cache until its figures or its bookings
+    move (freshness.py): the bookings' rates and the median response read the year's rows."""
+    return freshness.cached(
+        f"institution-indicators:{institution.pk}:{year}",
+        (freshness.FIGURES, freshness.institution_tag(institution.pk)),
+        lambda: institution_indicators(institution, year),
+    )
+
+
+def instrument_figures(instrument: Instrument, year: int) -> dict:
+    """`instrument_indicators`, kept until its figures or its bookings move (freshness.py)."""
+    return freshness.cached(
+        f"instrument-indicators:{instrument.pk}:{year}",
+        (freshness.FIGURES, object_tag("instrument", instrument.code)),
+        lambda: instrument_indicators(instrument, year),
+    )
+
+
 def instrument_indicators(instrument: Instrument, year: int) -> dict:
     return indicators(
         year_tally(Scope.INSTRUMENT, str(instrument.pk), year),
@@ -247,7 +261,7 @@ def dashboard(institution: Institution, year: int, instruments: list | None = No
 
 def evaluation(institution: Institution, year: int) -> list[tuple[str, str, object, str]]:
     """(一级指标, 二级指标, value, unit) rows for the yearly export of an institution."""
-    data = institution_indicators(institution, year)
+    data = institution_figures(institution, year)
     instruments = Instrument.objects.filter(institution=institution).count()
     per_instrument = (
         (data["effective_hours"] / instruments).quantize(Decimal("0.1"), ROUND_HALF_UP)

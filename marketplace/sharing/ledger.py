@@ -22,6 +22,7 @@ from marketplace.payments.models import paid_total
 from marketplace.sampletesting.models import SampleOrder
 from marketplace.sampletesting.models import Status as OrderStatus
 
+from .freshness import figures_changed
 from .models import COUNTERS, Rating, Scope, Source, Tally, UsageKind, UsageRecord
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -163,6 +164,7 @@ def apply_record(record: UsageRecord) -> None:
     """Add one new record to the sums of its five scopes, in its month and its year."""
     keys = scopes_of(record)
     _add(_rows(keys, record.year, (0, record.month)), deltas_of(record))
+    figures_changed.send(UsageRecord, record=record)
     if record.kind != UsageKind.SERVICE or record.user_id is None:
         return
     # Distinct users: counted in a scope's year when this is their first service there.
@@ -186,6 +188,7 @@ def apply_rating(rating: Rating) -> None:
         _rows(scopes_of(record), record.year, (0, record.month)),
         {"ratings": 1, "rating_points": rating.score_sum},
     )
+    figures_changed.send(Rating, record=record)
 
 
 # --- Rebuilding from history --------------------------------------------------------------
@@ -378,6 +381,7 @@ def rebuild_tallies() -> int:
     with transaction.atomic():
         Tally.objects.all().delete()
         Tally.objects.bulk_create(rows, batch_size=5000)
+        figures_changed.send(Tally, record=None)
     return len(rows)
 
 

@@ -22,7 +22,7 @@ from marketplace.notifications.services import institution_members, notify
 from marketplace.sampletesting.models import SampleOrder
 from marketplace.workflow import Conflict, Forbidden, NotFound, RuleError
 
-from . import ledger
+from . import freshness, ledger
 from .models import MANUAL_KINDS, Rating, ReviewStatus, Source, UsageKind, UsageRecord
 
 MAX_TEXT = 1000
@@ -155,6 +155,7 @@ def reply(rating: Rating, by, text) -> Rating:
     rating.replied_by = by
     rating.replied_at = timezone.now()
     rating.save(update_fields=["reply", "reply_status", "replied_by", "replied_at"])
+    freshness.rating_text_changed(rating.record)
     return rating
 
 
@@ -171,6 +172,7 @@ def review(rating: Rating, by, part: str, approve: bool) -> Rating:
     setattr(rating, f"{part}_status", ReviewStatus.APPROVED if approve else ReviewStatus.REJECTED)
     rating.reviewed_by = by
     rating.save(update_fields=[f"{part}_status", "reviewed_by"])
+    freshness.rating_text_changed(rating.record)
     return rating
 
 
