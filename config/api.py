@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from django.conf import settings
@@ -27,6 +28,16 @@ class JSONParser(parsers.JSONParser):
             data = super().parse(stream, media_type, parser_context)
         except RecursionError:
             raise exceptions.ParseError(_("JSON 嵌套层级过深。")) from None
+        except exceptions.ParseError as exc:
+            # DRF's message ends with the json module's English ("Expecting value: …"): say it
+            # in the reader's language, with where the fault is.
+            cause = exc.__context__
+            if isinstance(cause, json.JSONDecodeError):
+                raise exceptions.ParseError(
+                    _("请求体不是有效的 JSON：第 %(line)s 行第 %(column)s 列")
+                    % {"line": cause.lineno, "column": cause.colno}
+                ) from None
+            raise exceptions.ParseError(_("请求体不是有效的 JSON")) from None
         if _depth(data) > settings.JSON_MAX_DEPTH:
             raise exceptions.ParseError(_("JSON 嵌套层级过深。"))
         return data

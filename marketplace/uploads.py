@@ -306,7 +306,7 @@ class RawNameMultiPartParser(DRFMultiPartParser):
             )
             data, files = parser.parse()
         except MultiPartParserError as exc:
-            raise ParseError(f"Multipart form parse error - {exc}") from exc
+            raise ParseError(gettext("multipart 表单无法解析")) from exc
         return DataAndFiles(data, files)
 
 

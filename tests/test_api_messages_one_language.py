@@ -245,3 +245,25 @@ def test_bank_transfer_instructions_are_in_the_payers_language(booking_world, la
     )
     assert answer.json()["instructions"] == expected
     assert answer["Content-Language"] == language
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_the_frameworks_own_refusals_follow_the_language_too(language):
+    """DRF's messages (authentication, a malformed body) come from its own catalogues."""
+    refused = client_for(language).get("/api/v1/me/")
+    assert refused.status_code in (401, 403)
+    assert_one_language(refused, language)
+    malformed = client_for(language, UserFactory(username="someone")).post(
+        "/api/v1/bookings/", "{not json", content_type="application/json"
+    )
+    assert malformed.status_code == 400
+    assert malformed.json() == {
+        "errors": {
+            "non_field_errors": [
+                "请求体不是有效的 JSON：第 1 行第 2 列"
+                if language == "zh-hans"
+                else "The body is not valid JSON: line 1, column 2"
+            ]
+        }
+    }
+    assert_one_language(malformed, language)

@@ -102,7 +102,9 @@ def floor(booking_world):
 def test_every_instrument_shows_the_free_slots_its_own_availability_shows(api_client, floor):
     api_client.force_authenticate(floor["manager"])
     params = week_params(floor["monday"])
-    answer = api_client.get("/api/v1/institutions/YLU/availability/", params)
+    answer = api_client.get(
+        "/api/v1/institutions/YLU/availability/", params, HTTP_ACCEPT_LANGUAGE="en"
+    )
     assert answer.status_code == 200, answer.content
     body = answer.json()
     assert body["institution"] == {"code": "YLU", "name": "云岭理工大学"}
@@ -208,7 +210,9 @@ def test_members_and_moderators_see_the_floor_others_are_refused(api_client, flo
 )
 def test_a_bad_range_is_a_clear_400(api_client, floor, params, message):
     api_client.force_authenticate(floor["manager"])
-    answer = api_client.get("/api/v1/institutions/YLU/availability/", params)
+    answer = api_client.get(
+        "/api/v1/institutions/YLU/availability/", params, HTTP_ACCEPT_LANGUAGE="en"
+    )
     assert answer.status_code == 400
     assert message in answer.json()["errors"]["range"][0]
 
