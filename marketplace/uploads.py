@@ -145,21 +145,27 @@ def _has_pdf_signature(uploaded) -> bool:
 
 
 def _count_upload(user) -> None:
-    """One more checked file for `user` this hour; refuse past UPLOADS_PER_USER_PER_HOUR."""
+    """One more checked file for `user` this hour; refuse past UPLOADS_PER_USER_PER_HOUR.
+
+    Each upload claims one numbered slot of the hour with `cache.add`, which is atomic on
+    every shared cache (the database cache's primary key, Redis' SET NX): uploads arriving
+    at once on several app servers cannot both take the same slot. `incr` is not atomic on
+    the database cache (a read, then a write), and let simultaneous uploads past the quota.
+    A hint remembers where the free slots start, so an upload usually claims at the first try.
+    """
     allowed = settings.UPLOADS_PER_USER_PER_HOUR
-    key = f"uploads:{user.pk}:{int(time.time() // 3600)}"
-    cache.add(key, 0, timeout=3600)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, timeout=3600)
-        count = 1
-    if count > allowed:
-        raise TooManyUploads(
-            gettext("上传过于频繁：每小时最多检查 %(allowed)s 个文件，请稍后再试")
-            % {"allowed": allowed},
-            "upload_rate_limited",
-        )
+    prefix = f"uploads:{user.pk}:{int(time.time() // 3600)}"
+    slot = cache.get(f"{prefix}:next") or 0
+    while slot < allowed:
+        if cache.add(f"{prefix}:{slot}", 1, timeout=3600):
+            cache.set(f"{prefix}:next", slot + 1, timeout=3600)
+            return
+        slot += 1
+    raise TooManyUploads(
+        gettext("上传过于频繁：每小时最多检查 %(allowed)s 个文件，请稍后再试")
+        % {"allowed": allowed},
+        "upload_rate_limited",
+    )
 
 
 def _read_all(uploaded) -> bytes:
