@@ -43,6 +43,7 @@ from rest_framework.exceptions import ParseError
 from rest_framework.parsers import DataAndFiles, get_encoding
 from rest_framework.parsers import MultiPartParser as DRFMultiPartParser
 
+from marketplace.quota import claim
 from marketplace.workflow import RuleError
 
 PDF_MAGIC = b"%PDF-"
@@ -146,21 +147,10 @@ def _has_pdf_signature(uploaded) -> bool:
 
 def _count_upload(user) -> None:
     """One more checked file for `user` this hour; refuse past UPLOADS_PER_USER_PER_HOUR.
-
-    Each upload claims one numbered slot of the hour with `cache.add`, which is atomic on
-    every shared cache (the database cache's primary key, Redis' SET NX): uploads arriving
-    at once on several app servers cannot both take the same slot. `incr` is not atomic on
-    the database cache (a read, then a write), and let simultaneous uploads past the quota.
-    A hint remembers where the free slots start, so an upload usually claims at the first try.
-    """
+    Counted with marketplace.quota.claim: exact when uploads arrive at once on several servers."""
     allowed = settings.UPLOADS_PER_USER_PER_HOUR
-    prefix = f"uploads:{user.pk}:{int(time.time() // 3600)}"
-    slot = cache.get(f"{prefix}:next") or 0
-    while slot < allowed:
-        if cache.add(f"{prefix}:{slot}", 1, timeout=3600):
-            cache.set(f"{prefix}:next", slot + 1, timeout=3600)
-            return
-        slot += 1
+    if claim(cache, f"uploads:{user.pk}:{int(time.time() // 3600)}", allowed, timeout=3600):
+        return
     raise TooManyUploads(
         gettext("上传过于频繁：每小时最多检查 %(allowed)s 个文件，请稍后再试")
         % {"allowed": allowed},
