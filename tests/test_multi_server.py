@@ -57,6 +57,10 @@ def _database_url() -> str:
 
 @pytest.fixture
 def servers(transactional_db, tmp_path):
+    if connection.vendor != "postgresql":
+        # Only reached under REQUIRE_SERVICES=1 (the postgres mark skips it otherwise): fail at
+        # once rather than start two servers on a database they cannot share.
+        pytest.fail("two app servers need one PostgreSQL database (DATABASE_URL=postgres://…)")
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "config.settings.test",

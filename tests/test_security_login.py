@@ -157,3 +157,42 @@ def test_the_token_throttle_counts_in_the_shared_database_cache(staff, settings)
         cursor.execute(f"SELECT cache_key FROM {table}")  # noqa: S608 — our own setting
         keys = [row[0] for row in cursor.fetchall()]
     assert any("throttle_auth" in key for key in keys), keys
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_the_sign_up_throttle_holds_when_requests_arrive_at_once():
+    """Many app servers, one shared counter: simultaneous requests from one address (threads
+    here, each with its own database connection, as separate servers would have) never get
+    past the API's sign-up and token throttle."""
+    import threading
+
+    from django.contrib.auth.models import AnonymousUser
+    from django.db import connection
+    from rest_framework.test import APIRequestFactory
+
+    from marketplace.accounts.api import AuthThrottle
+
+    limit = AuthThrottle().num_requests
+    start = threading.Barrier(limit + 10)
+    outcomes = []
+
+    def one_request():
+        try:
+            request = APIRequestFactory().post("/api/v1/auth/register/", REMOTE_ADDR="203.0.113.9")
+            request.user = AnonymousUser()
+            throttle = AuthThrottle()
+            start.wait()
+            outcomes.append(throttle.allow_request(request, None))
+        except Exception as error:  # noqa: BLE001 — reported by the assertion below
+            outcomes.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=one_request) for _ in range(limit + 10)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert outcomes.count(True) == limit
+    assert outcomes.count(False) == 10

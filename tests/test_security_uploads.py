@@ -14,7 +14,7 @@ import pytest
 from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from marketplace.uploads import TooManyUploads, validate_pdf
+from marketplace.uploads import TooManyUploads, _count_upload, validate_pdf
 from marketplace.workflow import RuleError
 from tests.pdf_bomb import page_tree_bomb
 from tests.residency_fixtures import (
@@ -169,3 +169,36 @@ def test_the_bomb_through_the_application_api_is_a_400_and_nothing_is_stored(
     assert time.monotonic() - started < settings.PDF_CHECK_SECONDS + 5
     root = settings.PRIVATE_MEDIA_ROOT
     assert not root.exists() or not [p for p in root.rglob("*") if p.is_file()]
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_the_hourly_quota_holds_when_uploads_arrive_at_once(settings, django_user_model):
+    """Many app servers, one shared counter: simultaneous uploads (threads here, each with its
+    own database connection, as separate servers would have) never get past the quota."""
+    import threading
+
+    from django.db import connection
+
+    settings.UPLOADS_PER_USER_PER_HOUR = 5
+    user = django_user_model.objects.create_user("uploader", password="x-long-password")
+    start = threading.Barrier(16)
+    outcomes = []
+
+    def one_upload():
+        try:
+            start.wait()
+            try:
+                _count_upload(user)
+                outcomes.append("counted")
+            except TooManyUploads:
+                outcomes.append("refused")
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=one_upload) for _ in range(16)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(outcomes) == ["counted"] * 5 + ["refused"] * 11

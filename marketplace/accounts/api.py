@@ -12,10 +12,10 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions, serializers, status
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
-from rest_framework.throttling import AnonRateThrottle
 from rest_framework.views import APIView
 
 from marketplace.api import DetailSerializer, ErrorSerializer
+from marketplace.quota import SharedAnonRateThrottle
 
 from . import services
 from .models import PROFILE_FIELDS, SETTINGS_FIELDS, User
@@ -96,7 +96,7 @@ class CalendarUrlSerializer(serializers.Serializer):
     calendar_url = serializers.CharField()
 
 
-class AuthThrottle(AnonRateThrottle):
+class AuthThrottle(SharedAnonRateThrottle):
     scope = "auth"
     rate = "30/minute"
 
