@@ -46,15 +46,19 @@ def _call_name(call: ast.Call) -> str:
 
 
 def _is_schema_text(node: ast.AST, parents: dict[int, ast.AST]) -> bool:
-    parent = parents.get(id(node))
+    child, parent = node, parents.get(id(node))
     while parent is not None:
         if isinstance(parent, ast.keyword) and parent.arg in OPENAPI_KEYWORDS:
             return True
+        if isinstance(parent, ast.Dict):  # extra_kwargs = {"field": {"help_text": "…"}}
+            for key, value in zip(parent.keys, parent.values, strict=True):
+                if value is child and isinstance(key, ast.Constant):
+                    return key.value in OPENAPI_KEYWORDS
         if isinstance(parent, ast.Call) and _call_name(parent) in OPENAPI_CALLS:
             return True
         if isinstance(parent, ast.stmt):
             return False
-        parent = parents.get(id(parent))
+        child, parent = parent, parents.get(id(parent))
     return False
 
 
