@@ -186,7 +186,9 @@ def profile(repeat: int, queries: list[str]) -> None:
             for q in queries:
                 run(engine, parse_request({"q": q}))
         profiler.disable()
-        pstats.Stats(profiler).sort_stats("cumulative").print_stats(40)
+        pstats.Stats(profiler).sort_stats(os.environ.get("PROFILE_SORT", "cumulative")).print_stats(
+            40
+        )
 
 
 def measure(rounds: int, rebuild: bool = True) -> dict:

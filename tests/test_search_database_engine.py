@@ -100,6 +100,14 @@ def test_a_wide_match_is_ranked_by_name_matches_then_shorter_title(catalogue, mo
     assert codes("培养箱", kind="instrument", region="530300") == ["QJ-SI-01"]
 
 
+def test_several_chinese_terms_need_every_term(catalogue):
+    # PostgreSQL answers these with one scan of every term's conditions ANDed
+    assert codes("三七 纯化") == ["T-SANQI"]
+    assert codes("三七 纯化", sort="newest") == ["T-SANQI"]
+    result = search("质谱 色谱")
+    assert [hit.code for hit in result.hits] == ["QJ-LCMS-01"] and result.count == 1
+
+
 def test_one_character_typo_falls_back_to_similar_results(catalogue):
     result = search("扫描电境")
     assert result.relaxed

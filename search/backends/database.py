@@ -99,10 +99,10 @@ class PgQuery:
     where_params: list[str]
     rank: str
     rank_params: list[str]
-    # (term number, name weight, condition, its tsquery text): each term's condition on the
+    # (term number, column, condition, its tsquery text): each term's condition on the
     # title, the body (both exact in the GIN index, no recheck) and the alias, each scanned
     # on its own (see DatabaseEngine._matches)
-    branches: tuple[tuple[int, float, str, str], ...] = ()
+    branches: tuple[tuple[int, str, str, str], ...] = ()
     terms: int = 0
     relaxed: bool = False
 
@@ -495,7 +495,7 @@ class DatabaseEngine:
             for column in whole
         )
         branches = tuple(
-            (number, PG_NAME_WEIGHTS[column], match.format(column=column), query)
+            (number, column, match.format(column=column), query)
             for number, term in enumerate(per_term)
             for column, query in term.items()
         )
@@ -564,7 +564,13 @@ class DatabaseEngine:
         if connection.vendor == "postgresql":
             if expression is None:
                 return empty
-            branches = [(n, weight, cond, (q,)) for n, weight, cond, q in expression.branches]
+            aliases = any(column == ALIAS_VECTOR for _n, column, *_rest in expression.branches)
+            if not relaxed and expression.terms > 1 and not aliases:
+                return self._pg_every_term(cursor, expression)
+            branches = [
+                (n, PG_NAME_WEIGHTS[column], cond, (q,))
+                for n, column, cond, q in expression.branches
+            ]
             terms = expression.terms
             scan = "SELECT {}, string_agg(id::text, ',') FROM " + VECTOR_TABLE + " WHERE {}"  # noqa: S608
         else:
@@ -603,6 +609,45 @@ class DatabaseEngine:
             matched = matched | mask if relaxed else matched & mask
         ids = np.flatnonzero(matched)
         return ids, weights[ids]
+
+    @staticmethod
+    def _pg_every_term(cursor, expression: PgQuery):
+        """_matches for several terms none of which has an alias (Chinese words, English
+        words of the vocabulary): one bitmap scan of every term's title OR body conditions
+        ANDed, so the heap is visited for the rows matching every term only (BitmapAnd of
+        the GIN indexes; 新材料 制备方法: 1,245 rows instead of six scans of 4,000–15,000),
+        and the title matches of each term are the same rows filtered in-row."""
+        per_term: dict[int, list[tuple[str, str, str]]] = {}
+        for number, column, condition, query in expression.branches:
+            per_term.setdefault(number, []).append((column, condition, query))
+        titles = [
+            (condition, query)
+            for items in per_term.values()
+            for column, condition, query in items
+            if column == TITLE_VECTOR
+        ]
+        columns = ["string_agg(id::text, ',')"] + [
+            f"string_agg(id::text, ',') FILTER (WHERE {condition})" for condition, _q in titles
+        ]
+        where = " AND ".join(
+            "(" + " OR ".join(condition for _c, condition, _q in items) + ")"
+            for items in per_term.values()
+        )
+        cursor.execute(
+            f"SELECT {', '.join(columns)} FROM {VECTOR_TABLE} WHERE {where}",  # noqa: S608
+            [query for _c, query in titles]
+            + [query for items in per_term.values() for *_rest, query in items],
+        )
+        every, *title_ids = cursor.fetchone()
+        if not every:
+            return np.zeros(0, np.int64), np.zeros(0)
+        ids = np.sort(np.fromstring(every, dtype=np.int64, sep=","))
+        weights = np.zeros(len(ids))
+        for text in title_ids:
+            if text:
+                found = np.fromstring(text, dtype=np.int64, sep=",")
+                weights[np.isin(ids, found, assume_unique=True)] += PG_NAME_WEIGHTS[TITLE_VECTOR]
+        return ids, weights
 
     def _expression(self, parsed: ParsedQuery, relaxed: bool, fields=None) -> str | PgQuery | None:
         if connection.vendor == "postgresql":
