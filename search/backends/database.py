@@ -564,8 +564,7 @@ class DatabaseEngine:
         if connection.vendor == "postgresql":
             if expression is None:
                 return empty
-            aliases = any(column == ALIAS_VECTOR for _n, column, *_rest in expression.branches)
-            if not relaxed and expression.terms > 1 and not aliases:
+            if not relaxed and expression.terms > 1:
                 return self._pg_every_term(cursor, expression)
             branches = [
                 (n, PG_NAME_WEIGHTS[column], cond, (q,))
@@ -612,22 +611,23 @@ class DatabaseEngine:
 
     @staticmethod
     def _pg_every_term(cursor, expression: PgQuery):
-        """_matches for several terms none of which has an alias (Chinese words, English
-        words of the vocabulary): one bitmap scan of every term's title OR body conditions
-        ANDed, so the heap is visited for the rows matching every term only (BitmapAnd of
-        the GIN indexes; 新材料 制备方法: 1,245 rows instead of six scans of 4,000–15,000),
-        and the title matches of each term are the same rows filtered in-row."""
+        """_matches for several terms (every one needed): one bitmap scan of every term's
+        conditions ANDed, so the heap is visited for the rows matching every term only
+        (BitmapAnd of the GIN indexes; 新材料 制备方法: 1,245 rows instead of six scans of
+        4,000–15,000), and the name matches of each term are the same rows filtered in-row.
+        An alias condition's recheck may read the body vectors of those rows: few, since
+        they match every term."""
         per_term: dict[int, list[tuple[str, str, str]]] = {}
         for number, column, condition, query in expression.branches:
             per_term.setdefault(number, []).append((column, condition, query))
-        titles = [
-            (condition, query)
+        names = [
+            (column, condition, query)
             for items in per_term.values()
             for column, condition, query in items
-            if column == TITLE_VECTOR
+            if PG_NAME_WEIGHTS[column]
         ]
         columns = ["string_agg(id::text, ',')"] + [
-            f"string_agg(id::text, ',') FILTER (WHERE {condition})" for condition, _q in titles
+            f"string_agg(id::text, ',') FILTER (WHERE {condition})" for _c, condition, _q in names
         ]
         where = " AND ".join(
             "(" + " OR ".join(condition for _c, condition, _q in items) + ")"
@@ -635,18 +635,18 @@ class DatabaseEngine:
         )
         cursor.execute(
             f"SELECT {', '.join(columns)} FROM {VECTOR_TABLE} WHERE {where}",  # noqa: S608
-            [query for _c, query in titles]
+            [query for *_rest, query in names]
             + [query for items in per_term.values() for *_rest, query in items],
         )
-        every, *title_ids = cursor.fetchone()
+        every, *name_ids = cursor.fetchone()
         if not every:
             return np.zeros(0, np.int64), np.zeros(0)
         ids = np.sort(np.fromstring(every, dtype=np.int64, sep=","))
         weights = np.zeros(len(ids))
-        for text in title_ids:
+        for (column, *_rest), text in zip(names, name_ids, strict=True):
             if text:
                 found = np.fromstring(text, dtype=np.int64, sep=",")
-                weights[np.isin(ids, found, assume_unique=True)] += PG_NAME_WEIGHTS[TITLE_VECTOR]
+                weights[np.isin(ids, found, assume_unique=True)] += PG_NAME_WEIGHTS[column]
         return ids, weights
 
     def _expression(self, parsed: ParsedQuery, relaxed: bool, fields=None) -> str | PgQuery | None:
