@@ -7,6 +7,7 @@
     .venv/bin/python bench/search.py --reuse /tmp/catalogue.sqlite3   # an imported database
     .venv/bin/python bench/search.py --database-url postgres://…/shuangchuang_search_bench
     .venv/bin/python bench/search.py --database-url postgres://…/db --imported   # reuse it
+    DATABASE_URL=… .venv/bin/python bench/search.py --profile 5   # where each query's time goes
 
 Steps: a fresh SQLite database in a temporary folder (or a copy of --reuse, a database that
 already holds an imported catalogue; or the PostgreSQL database of --database-url, which is

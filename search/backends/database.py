@@ -8,12 +8,13 @@ streams on whitespace: analysis happened in search.analysis (CJK as bigrams, see
 index_tokens), and CJK tokens are spelled in ASCII letters (db_token) so neither database's
 parser, locale or FTS query syntax can reinterpret them — no query text reaches SQL unquoted.
 
-Where the time goes (docs/performance.md): the database finds the matching rows and their
-scores in one statement; everything else happens in this process on bitmaps. Each facet
-value has a bitmap of the documents that carry it (a Python int, one bit per row id), so
-facet counts under any filters are a few big-integer ANDs and bit counts instead of a join
-over every hit, and the page of hits is a partial sort of (score, id) pairs. The bitmaps are
-read once per process and brought up to date when the index changes (SearchIndexState).
+Where the time goes (docs/performance.md): the database collects the matching row ids, per
+term and column, in one statement, and scores a narrow query (bm25, ts_rank); everything
+else happens in this process on numpy arrays indexed by row id (FacetArrays): facet counts
+under any filters are bincounts instead of a join over every hit, filters and score-less
+orders are array lookups, a wide query is ranked from the name fields each row matched,
+and the page of hits is a partial sort. The arrays are read once per process and brought
+up to date when the index changes (SearchIndexState).
 """
 
 from __future__ import annotations
