@@ -7,6 +7,7 @@
     .venv/bin/python bench/search.py --reuse /tmp/catalogue.sqlite3   # an imported database
     .venv/bin/python bench/search.py --database-url postgres://…/shuangchuang_search_bench
     .venv/bin/python bench/search.py --database-url postgres://…/db --imported   # reuse it
+    DATABASE_URL=… .venv/bin/python bench/search.py --profile 5   # where each query's time goes
 
 Steps: a fresh SQLite database in a temporary folder (or a copy of --reuse, a database that
 already holds an imported catalogue; or the PostgreSQL database of --database-url, which is
@@ -186,7 +187,9 @@ def profile(repeat: int, queries: list[str]) -> None:
             for q in queries:
                 run(engine, parse_request({"q": q}))
         profiler.disable()
-        pstats.Stats(profiler).sort_stats("cumulative").print_stats(40)
+        pstats.Stats(profiler).sort_stats(os.environ.get("PROFILE_SORT", "cumulative")).print_stats(
+            40
+        )
 
 
 def measure(rounds: int, rebuild: bool = True) -> dict:

@@ -100,6 +100,14 @@ def test_a_wide_match_is_ranked_by_name_matches_then_shorter_title(catalogue, mo
     assert codes("培养箱", kind="instrument", region="530300") == ["QJ-SI-01"]
 
 
+def test_several_chinese_terms_need_every_term(catalogue):
+    # PostgreSQL answers these with one scan of every term's conditions ANDed
+    assert codes("三七 纯化") == ["T-SANQI"]
+    assert codes("三七 纯化", sort="newest") == ["T-SANQI"]
+    result = search("质谱 色谱")
+    assert [hit.code for hit in result.hits] == ["QJ-LCMS-01"] and result.count == 1
+
+
 def test_one_character_typo_falls_back_to_similar_results(catalogue):
     result = search("扫描电境")
     assert result.relaxed
@@ -284,8 +292,10 @@ def test_suggest_api(catalogue, api_client):
 
 
 def test_query_counts_are_pinned(
-    catalogue_and_pages, api_client, client, django_assert_num_queries
+    catalogue_and_pages, api_client, client, django_assert_num_queries, monkeypatch
 ):
+    from search.backends import database
+
     run(database_engine(), parse_request({"q": "电镜"}))  # warm caches (site root paths)
     # the same on both databases (PostgreSQL's `enable_seqscan = off` rides on the stamp
     # statement): index stamp (are the facet arrays current?), the ids of every match, the
@@ -301,6 +311,10 @@ def test_query_counts_are_pinned(
     # the page adds institutions whose name matches
     with django_assert_num_queries(6):
         client.get("/search/", {"q": "电镜"})
+    # a wide query (more than RANK_ALL matches) is ranked without a scoring statement
+    monkeypatch.setattr(database, "RANK_ALL", 0)
+    with django_assert_num_queries(4):
+        api_client.get("/api/v1/search/", {"q": "电镜"})
 
 
 def test_search_page_renders_tabs_facets_and_highlights(catalogue, client):

@@ -8,12 +8,13 @@ streams on whitespace: analysis happened in search.analysis (CJK as bigrams, see
 index_tokens), and CJK tokens are spelled in ASCII letters (db_token) so neither database's
 parser, locale or FTS query syntax can reinterpret them — no query text reaches SQL unquoted.
 
-Where the time goes (docs/performance.md): the database finds the matching rows and their
-scores in one statement; everything else happens in this process on bitmaps. Each facet
-value has a bitmap of the documents that carry it (a Python int, one bit per row id), so
-facet counts under any filters are a few big-integer ANDs and bit counts instead of a join
-over every hit, and the page of hits is a partial sort of (score, id) pairs. The bitmaps are
-read once per process and brought up to date when the index changes (SearchIndexState).
+Where the time goes (docs/performance.md): the database collects the matching row ids, per
+term and column, in one statement, and scores a narrow query (bm25, ts_rank); everything
+else happens in this process on numpy arrays indexed by row id (FacetArrays): facet counts
+under any filters are bincounts instead of a join over every hit, filters and score-less
+orders are array lookups, a wide query is ranked from the name fields each row matched,
+and the page of hits is a partial sort. The arrays are read once per process and brought
+up to date when the index changes (SearchIndexState).
 """
 
 from __future__ import annotations
@@ -99,10 +100,10 @@ class PgQuery:
     where_params: list[str]
     rank: str
     rank_params: list[str]
-    # (term number, name weight, condition, its tsquery text): each term's condition on the
+    # (term number, column, condition, its tsquery text): each term's condition on the
     # title, the body (both exact in the GIN index, no recheck) and the alias, each scanned
     # on its own (see DatabaseEngine._matches)
-    branches: tuple[tuple[int, float, str, str], ...] = ()
+    branches: tuple[tuple[int, str, str, str], ...] = ()
     terms: int = 0
     relaxed: bool = False
 
@@ -495,7 +496,7 @@ class DatabaseEngine:
             for column in whole
         )
         branches = tuple(
-            (number, PG_NAME_WEIGHTS[column], match.format(column=column), query)
+            (number, column, match.format(column=column), query)
             for number, term in enumerate(per_term)
             for column, query in term.items()
         )
@@ -564,7 +565,12 @@ class DatabaseEngine:
         if connection.vendor == "postgresql":
             if expression is None:
                 return empty
-            branches = [(n, weight, cond, (q,)) for n, weight, cond, q in expression.branches]
+            if not relaxed and expression.terms > 1:
+                return self._pg_every_term(cursor, expression)
+            branches = [
+                (n, PG_NAME_WEIGHTS[column], cond, (q,))
+                for n, column, cond, q in expression.branches
+            ]
             terms = expression.terms
             scan = "SELECT {}, string_agg(id::text, ',') FROM " + VECTOR_TABLE + " WHERE {}"  # noqa: S608
         else:
@@ -603,6 +609,46 @@ class DatabaseEngine:
             matched = matched | mask if relaxed else matched & mask
         ids = np.flatnonzero(matched)
         return ids, weights[ids]
+
+    @staticmethod
+    def _pg_every_term(cursor, expression: PgQuery):
+        """_matches for several terms (every one needed): one bitmap scan of every term's
+        conditions ANDed, so the heap is visited for the rows matching every term only
+        (BitmapAnd of the GIN indexes; 新材料 制备方法: 1,245 rows instead of six scans of
+        4,000–15,000), and the name matches of each term are the same rows filtered in-row.
+        An alias condition's recheck may read the body vectors of those rows: few, since
+        they match every term."""
+        per_term: dict[int, list[tuple[str, str, str]]] = {}
+        for number, column, condition, query in expression.branches:
+            per_term.setdefault(number, []).append((column, condition, query))
+        names = [
+            (column, condition, query)
+            for items in per_term.values()
+            for column, condition, query in items
+            if PG_NAME_WEIGHTS[column]
+        ]
+        columns = ["string_agg(id::text, ',')"] + [
+            f"string_agg(id::text, ',') FILTER (WHERE {condition})" for _c, condition, _q in names
+        ]
+        where = " AND ".join(
+            "(" + " OR ".join(condition for _c, condition, _q in items) + ")"
+            for items in per_term.values()
+        )
+        cursor.execute(
+            f"SELECT {', '.join(columns)} FROM {VECTOR_TABLE} WHERE {where}",  # noqa: S608
+            [query for *_rest, query in names]
+            + [query for items in per_term.values() for *_rest, query in items],
+        )
+        every, *name_ids = cursor.fetchone()
+        if not every:
+            return np.zeros(0, np.int64), np.zeros(0)
+        ids = np.sort(np.fromstring(every, dtype=np.int64, sep=","))
+        weights = np.zeros(len(ids))
+        for (column, *_rest), text in zip(names, name_ids, strict=True):
+            if text:
+                found = np.fromstring(text, dtype=np.int64, sep=",")
+                weights[np.isin(ids, found, assume_unique=True)] += PG_NAME_WEIGHTS[column]
+        return ids, weights
 
     def _expression(self, parsed: ParsedQuery, relaxed: bool, fields=None) -> str | PgQuery | None:
         if connection.vendor == "postgresql":
