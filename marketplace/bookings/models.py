@@ -87,6 +87,12 @@ class Booking(Timestamped):
         return f"/bookings/{self.pk}/"
 
     @property
+    def status_label(self) -> str:
+        """`get_status_display()` without rebuilding the choice table on each call (a list of
+        50 bookings called it 50 times)."""
+        return str(Status(self.status).label)
+
+    @property
     def minutes(self) -> int:
         return int((self.end - self.start).total_seconds() // 60)
 

@@ -77,10 +77,11 @@ def _live_indexes(kind: str, filtered: list[str]) -> list[models.Index]:
     """
     live = models.Q(live=True)
     # PostgreSQL reads a deep page's ids (OFFSET 10,000 on the code order) from the index alone
-    # only when the index holds the id too (SQLite's indexes always carry the rowid).
+    # only when the index holds the id too (SQLite's indexes always carry the rowid; it has no
+    # INCLUDE, hence a last key column).
     return [
-        models.Index(fields=["code"], condition=live, include=["id"], name=f"{kind}_live_code"),
-        models.Index(fields=filtered, condition=live, include=["id"], name=f"{kind}_live_filtered"),
+        models.Index(fields=["code", "id"], condition=live, name=f"{kind}_live_code"),
+        models.Index(fields=[*filtered, "id"], condition=live, name=f"{kind}_live_filtered"),
     ]
 
 
