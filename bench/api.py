@@ -31,8 +31,6 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-DOCS = ROOT / "docs" / "performance.md"
-MARK = "<!-- bench:api:{family}:{edge} -->"
 WARMUP = 5
 QUEUE_INSTITUTION = "BENCH-QUEUE"
 QUEUE_PENDING = 10_000
@@ -293,18 +291,9 @@ def run(*, rounds: int, only: str | None) -> tuple[str, list[tuple]]:
 
 
 def write_docs(report: str, family: str) -> None:
-    start = MARK.format(family=family, edge="start")
-    end = MARK.format(family=family, edge="end")
-    title = {"sqlite": "SQLite", "postgresql": "PostgreSQL"}[family]
-    section = f"{start}\n## API at 100,000 listings on {title}\n\n{report}{end}"
-    text = DOCS.read_text(encoding="utf-8")
-    if start in text and end in text:
-        before, rest = text.split(start, 1)
-        _old, after = rest.split(end, 1)
-        text = before + section + after
-    else:
-        text = text.rstrip() + "\n\n" + section + "\n"
-    DOCS.write_text(text, encoding="utf-8")
+    from bench.lib.docs import write_section
+
+    write_section("api", family, "API at 100,000 listings", report)
 
 
 def main() -> None:

@@ -28,8 +28,6 @@ from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parent.parent
-DOCS = ROOT / "docs" / "performance.md"
-MARK = "<!-- bench:{name}:{family}:{edge} -->"
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -295,19 +293,9 @@ def run(*, quick: bool) -> str:
 def write_docs(
     report: str, family: str, *, name: str = "bookings", heading: str = "Bookings"
 ) -> None:
-    """Replace (or append) the section of docs/performance.md marked for `name` and `family`."""
-    start = MARK.format(name=name, family=family, edge="start")
-    end = MARK.format(name=name, family=family, edge="end")
-    title = {"sqlite": "SQLite", "postgresql": "PostgreSQL"}[family]
-    section = f"{start}\n## {heading} on {title}\n\n{report}\n{end}"
-    text = DOCS.read_text(encoding="utf-8") if DOCS.exists() else "# Performance\n"
-    if start in text and end in text:
-        before, rest = text.split(start, 1)
-        _old, after = rest.split(end, 1)
-        text = before + section + after
-    else:
-        text = text.rstrip() + "\n\n" + section + "\n"
-    DOCS.write_text(text, encoding="utf-8")
+    from bench.lib.docs import write_section
+
+    write_section(name, family, heading, report)
 
 
 if __name__ == "__main__":

@@ -26,8 +26,6 @@ from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parent.parent
-DOCS = ROOT / "docs" / "performance.md"
-MARK = "<!-- bench:pages:{family}:{edge} -->"
 WARMUP = 5
 
 
@@ -221,17 +219,9 @@ def run(*, rounds: int, url: str) -> str:
 
 
 def write_docs(report: str, family: str) -> None:
-    start, end = MARK.format(family=family, edge="start"), MARK.format(family=family, edge="end")
-    title = {"sqlite": "SQLite", "postgresql": "PostgreSQL"}[family]
-    section = f"{start}\n## Public pages on {title}: rendered and cached\n\n{report}\n{end}"
-    text = DOCS.read_text(encoding="utf-8") if DOCS.exists() else "# Performance\n"
-    if start in text and end in text:
-        before, rest = text.split(start, 1)
-        _old, after = rest.split(end, 1)
-        text = before + section + after
-    else:
-        text = text.rstrip() + "\n\n" + section + "\n"
-    DOCS.write_text(text, encoding="utf-8")
+    from bench.lib.docs import write_section
+
+    write_section("pages", family, "Public pages on {title}: rendered and cached", report)
 
 
 if __name__ == "__main__":

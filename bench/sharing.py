@@ -34,8 +34,6 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-DOCS = ROOT / "docs" / "performance.md"
-MARK = "<!-- bench:sharing:{family}:{edge} -->"
 REGIONS = [
     "530100", "530300", "530400", "530500", "530600", "530700", "530800", "530900",
     "532300", "532500", "532600", "532800", "532900", "533100", "533300", "533400",
@@ -452,17 +450,9 @@ def run(*, bookings: int, listings: int, quick: bool, reuse: bool = False) -> st
 
 
 def write_docs(report: str, family: str) -> None:
-    start, end = MARK.format(family=family, edge="start"), MARK.format(family=family, edge="end")
-    title = {"sqlite": "SQLite", "postgresql": "PostgreSQL"}[family]
-    section = f"{start}\n## Open-sharing statistics on {title}\n\n{report}\n{end}"
-    text = DOCS.read_text(encoding="utf-8")
-    if start in text and end in text:
-        before, rest = text.split(start, 1)
-        _old, after = rest.split(end, 1)
-        text = before + section + after
-    else:
-        text = text.rstrip() + "\n\n" + section + "\n"
-    DOCS.write_text(text, encoding="utf-8")
+    from bench.lib.docs import write_section
+
+    write_section("sharing", family, "Open-sharing statistics", report)
 
 
 if __name__ == "__main__":
