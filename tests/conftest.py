@@ -68,6 +68,18 @@ def pytest_terminal_summary(terminalreporter):
 
 
 @pytest.fixture
+def commit(django_capture_on_commit_callbacks):
+    """Run a change's on-commit callbacks (cache purges, figures, index updates) as a real
+    commit would, and give back what the change returned."""
+
+    def run(change):
+        with django_capture_on_commit_callbacks(execute=True):
+            return change()
+
+    return run
+
+
+@pytest.fixture
 def api_client():
     from rest_framework.test import APIClient
 

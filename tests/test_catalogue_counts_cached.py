@@ -23,17 +23,6 @@ def _count_cache_on(settings):
     settings.CATALOGUE_COUNT_CACHE = True
 
 
-@pytest.fixture
-def commit(django_capture_on_commit_callbacks):
-    """Run a change's on-commit callbacks (the purges), as a real commit would."""
-
-    def run(change):
-        with django_capture_on_commit_callbacks(execute=True):
-            return change()
-
-    return run
-
-
 def count(client, path="/api/v1/instruments/") -> tuple[int, list[str]]:
     with CaptureQueriesContext(connection) as queries:
         body = client.get(path).json()

@@ -29,17 +29,6 @@ def _page_cache_on(settings):
     settings.PAGE_CACHE_ENABLED = True
 
 
-@pytest.fixture
-def commit(django_capture_on_commit_callbacks):
-    """Run a change's on-commit callbacks (the purges), as a real commit would."""
-
-    def run(change):
-        with django_capture_on_commit_callbacks(execute=True):
-            change()
-
-    return run
-
-
 def read(client, url, **extra):
     response = client.get(url, **extra)
     assert response.status_code == 200, url

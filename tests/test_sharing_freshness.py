@@ -30,17 +30,6 @@ def _page_cache_on(settings):
     settings.PAGE_CACHE_ENABLED = True
 
 
-@pytest.fixture
-def commit(django_capture_on_commit_callbacks):
-    """Run a change's on-commit callbacks (the purges), as a real commit would."""
-
-    def run(change):
-        with django_capture_on_commit_callbacks(execute=True):
-            return change()
-
-    return run
-
-
 def read(client, url):
     response = client.get(url)
     assert response.status_code == 200, url
