@@ -19,7 +19,7 @@ _KEY = "cms:site:v1:{host}:{port}"
 _ROOT_PATHS = "cms:site-root-paths:v1"
 _SECONDS = 60
 _HOSTS = "cms:site-hosts:v1"
-_ALTERNATES = "cms:alternates:v1:{generation}:{key}:{host}"
+_ALTERNATES = "cms:translations:v2:{generation}:{key}:{host}"
 _GENERATION = "cms:alternates-generation:v1"
 
 

@@ -145,3 +145,43 @@ def test_site_lookups_follow_a_site_change_and_restrictions_still_apply(client, 
         assert response.status_code == 302 and "login" in response["Location"]
     restriction.delete()
     assert client.get(article.url).status_code == 200
+
+
+def test_english_cms_pages_stay_within_ten_queries(client, site_pages, django_assert_num_queries):
+    """An English visitor reads the Chinese original where no translation is live: routing
+    asks for the English root once; the "no English version" notice answers from the page's
+    live translations, which the hreflang links have already read."""
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+    policy = PolicyPage.objects.live().annotate(n=Count("responsibilities")).order_by("-n").first()
+    for url, queries in (
+        ("/", 10),
+        (NewsIndexPage.objects.get().url, 10),
+        (NewsPage.objects.live().first().url, 7),
+        (NoticeIndexPage.objects.get().url, 6),
+        (PolicyIndexPage.objects.get().url, 10),
+        (policy.url, 10),
+    ):
+        html = pinned(client, url, queries, django_assert_num_queries)
+        assert "has not been translated into English yet" in html
+
+
+def test_the_missing_translation_notice_follows_a_published_translation(client, site_pages):
+    from wagtail.models import Locale
+
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+    article = NewsPage.objects.live().first()
+    assert "translation-missing" in client.get(article.url).content.decode()
+    assert "translation-missing" in client.get(article.url).content.decode()  # from the cache
+
+    english = article.copy_for_translation(
+        Locale.objects.get(language_code="en"), copy_parents=True
+    )
+    english.title = "An English article"
+    english.save_revision().publish()
+
+    html = client.get(article.url).content.decode()
+    assert "translation-missing" not in html
+    assert 'hreflang="en"' in html
+    # Chinese readers never see the notice
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "zh-hans"
+    assert "translation-missing" not in client.get(article.url).content.decode()

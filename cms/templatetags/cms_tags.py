@@ -75,23 +75,30 @@ def cms_head(context):
 
 
 def _alternates(page, request) -> list[dict]:
+    """The page's hreflang links: its live translations, when there is more than one."""
+    found = _live_translations(page, request)
+    return found if len(found) > 1 else []
+
+
+def _live_translations(page, request) -> list[dict]:
+    """Every live page of this page's translation set: its language and its full URL."""
     if not getattr(settings, "WAGTAIL_I18N_ENABLED", False):
         return []
     from cms.sites import alternates_key
 
-    # hreflang links change only when a translation is published or moved: kept in the
+    # translations change only when one is published, unpublished or moved: kept in the
     # per-process cache a minute, forgotten in this process on any page save (cms/sites.py)
     key = alternates_key(page, request)
     local = caches["local"]
     found = local.get(key)
     if found is not None:
         return found
-    out = []
-    for other in page.get_translations(inclusive=True).live().select_related("locale"):
-        out.append({"lang": other.locale.language_code, "url": other.get_full_url(request)})
-    out = out if len(out) > 1 else []
-    local.set(key, out, 60)
-    return out
+    found = [
+        {"lang": other.locale.language_code, "url": other.get_full_url(request)}
+        for other in page.get_translations(inclusive=True).live().select_related("locale")
+    ]
+    local.set(key, found, 60)
+    return found
 
 
 @register.simple_tag(takes_context=True)
@@ -104,10 +111,10 @@ def translation_missing(context) -> bool:
     if locales.language_of(page) == active:
         return False
     try:
-        locale = locales.locale_for(active)
+        code = locales.locale_for(active).language_code
     except Locale.DoesNotExist:
         return True
-    return not page.get_translations().live().filter(locale=locale).exists()
+    return all(other["lang"] != code for other in _live_translations(page, context.get("request")))
 
 
 @register.filter
