@@ -515,11 +515,9 @@ def confirm_offline_payment(booking: Booking, by, reference: str) -> Booking | R
     arrives for a booking already paid by card is recorded and sent back at once."""
     booking = _locked(booking)
     _require_member(by, booking)
-    if booking.user_id == by.pk:
-        raise Forbidden(
-            gettext("不能确认自己预约的付款，请由本单位其他成员确认"),
-            "self_confirmation",
-        )
+    payments.refuse_own_transfer(
+        booking, by, gettext("不能确认自己预约的付款，请由本单位其他成员确认")
+    )
     reference = required_text(reference, gettext("请填写转账凭证号"), "reference_required")
     now = timezone.now()
     if refused := _expired_now(booking, now):

@@ -31,6 +31,7 @@ from marketplace.money import to_fen
 from marketplace.uploads import check_size, validate_pdf
 from marketplace.workflow import (
     Conflict,
+    Forbidden,
     NotFound,
     RuleError,
     require,
@@ -277,6 +278,13 @@ def record_checkout_paid(
     # Confirmed now, or a second session paid before it could be withdrawn: the excess goes.
     refund_excess(payable, payer_share(payable, payable.price), late=payment)
     return payable
+
+
+def refuse_own_transfer(payable, by, message: str) -> None:
+    """A member does not confirm the transfer for an item they pay themselves: another member
+    of the institution confirms (403 self_confirmation, `message` naming the item)."""
+    if getattr(payable, f"{spec_for(payable).payer}_id") == by.pk:
+        raise Forbidden(message, "self_confirmation")
 
 
 def returned_late_transfer(payable, due: Decimal, reference: str, *, by, paid: bool) -> bool:

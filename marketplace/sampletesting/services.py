@@ -26,7 +26,6 @@ from marketplace.payments.payables import payer_share
 from marketplace.uploads import validate_pdf
 from marketplace.workflow import (
     Conflict,
-    Forbidden,
     NotFound,
     Refused,
     RuleError,
@@ -349,11 +348,9 @@ def confirm_offline_payment(order: SampleOrder, by, reference: str) -> SampleOrd
     as for bookings — not refused."""
     order = _locked(order)
     _require_member(by, order)
-    if order.user_id == by.pk:
-        raise Forbidden(
-            gettext("不能确认自己委托的付款，请由本单位其他成员确认"),
-            "self_confirmation",
-        )
+    payments.refuse_own_transfer(
+        order, by, gettext("不能确认自己委托的付款，请由本单位其他成员确认")
+    )
     reference = _text(reference, "reference", gettext_lazy("转账凭证号"), 100)
     if refused := _refuse_if_expired(order):
         return refused
