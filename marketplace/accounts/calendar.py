@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -58,17 +58,33 @@ def render_calendar(name: str, events: Iterable[CalendarEvent]) -> str:
     return calendar.to_ical().decode("utf-8")
 
 
-@require_GET
-def user_calendar(request: HttpRequest) -> HttpResponse:
+def token_owner(request: HttpRequest) -> User | None:
+    """The active user whose secret calendar token the feed's URL carries, if any."""
     token = request.GET.get("token", "")
-    user = User.objects.filter(calendar_token=token, is_active=True).first() if token else None
-    if user is None:
-        raise Http404
-    # A calendar app asks, not a person: the feed is in its owner's preferred language.
+    return User.objects.filter(calendar_token=token, is_active=True).first() if token else None
+
+
+def calendar_response(
+    user: User, name: Callable[[], str], events: Iterable[CalendarEvent], filename: str
+) -> HttpResponse:
+    """A feed as `user`'s calendar app fetches it: a calendar app asks, not a person, so the
+    feed (its `name()` and the events' texts) is in the owner's preferred language."""
     with translation.override(user.email_language):
-        name = gettext("%(user)s 的预约") % {"user": user.username}
-        body = render_calendar(name, events_for_user(user))
+        body = render_calendar(name(), events)
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     response["Content-Language"] = user.email_language
-    response["Content-Disposition"] = 'inline; filename="bookings.ics"'
+    response["Content-Disposition"] = f'inline; filename="{filename}"'
     return response
+
+
+@require_GET
+def user_calendar(request: HttpRequest) -> HttpResponse:
+    user = token_owner(request)
+    if user is None:
+        raise Http404
+    return calendar_response(
+        user,
+        lambda: gettext("%(user)s 的预约") % {"user": user.username},
+        events_for_user(user),
+        "bookings.ics",
+    )

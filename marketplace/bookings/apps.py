@@ -29,13 +29,11 @@ class BookingsConfig(AppConfig):
                 describe=lambda booking: (
                     f"{booking.instrument.name} {timezone.localtime(booking.start):%Y-%m-%d %H:%M}"
                 ),
-                institution=lambda booking: booking.instrument.institution,
                 reference=lambda booking: (f"预约号 #{booking.pk}", f"booking #{booking.pk}"),
                 on_stripe_paid=record_stripe_payment,
                 holds=HOLDS,
                 field="booking",
-                payer_lookup="booking__user",
-                institution_lookup="booking__instrument__institution_id",
+                institution_path="instrument__institution",
                 code_prefix="B",
                 service_kind="machine_time",
             ),

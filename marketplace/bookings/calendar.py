@@ -58,24 +58,19 @@ def _event(booking: Booking, summary: str, location: str) -> CalendarEvent:
 
 def instrument_calendar(request, code: str):
     """The instrument's bookings for its institution's members, by their calendar token."""
-    from django.http import Http404, HttpResponse
-    from django.utils import translation
+    from django.http import Http404
 
-    from marketplace.accounts.calendar import render_calendar
-    from marketplace.accounts.models import User
+    from marketplace.accounts.calendar import calendar_response, token_owner
     from marketplace.accounts.permissions import is_member_of
     from marketplace.catalogue.models import Instrument
 
-    token = request.GET.get("token", "")
-    user = User.objects.filter(calendar_token=token, is_active=True).first() if token else None
+    user = token_owner(request)
     instrument = Instrument.objects.filter(code=code).select_related("institution").first()
     if user is None or instrument is None or not is_member_of(user, instrument.institution_id):
         raise Http404
-    # A calendar app asks, not a person: the feed is in its owner's preferred language.
-    with translation.override(user.email_language):
-        name = gettext("%(instrument)s 的预约") % {"instrument": instrument.name}
-        body = render_calendar(name, instrument_events(instrument))
-    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
-    response["Content-Language"] = user.email_language
-    response["Content-Disposition"] = f'inline; filename="{instrument.code}.ics"'
-    return response
+    return calendar_response(
+        user,
+        lambda: gettext("%(instrument)s 的预约") % {"instrument": instrument.name},
+        instrument_events(instrument),
+        f"{instrument.code}.ics",
+    )

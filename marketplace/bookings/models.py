@@ -7,8 +7,6 @@ service serializes check-and-insert in an IMMEDIATE transaction.
 
 from __future__ import annotations
 
-from decimal import Decimal
-
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -16,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from marketplace.accounts import permissions
 from marketplace.catalogue.models import Instrument
 from marketplace.model_fields import Timestamped, person
-from marketplace.payments.models import paid_total
+from marketplace.payments.models import Payable
 from marketplace.workflow import TransitionRecord
 
 
@@ -49,7 +47,7 @@ class BookingQuerySet(models.QuerySet):
         )
 
 
-class Booking(Timestamped):
+class Booking(Payable, Timestamped):
     instrument = models.ForeignKey(
         Instrument, on_delete=models.PROTECT, related_name="bookings", verbose_name=_("仪器")
     )
@@ -99,10 +97,6 @@ class Booking(Timestamped):
     @property
     def is_active(self) -> bool:
         return self.status in ACTIVE_STATUSES
-
-    @property
-    def paid_amount(self) -> Decimal:
-        return paid_total(self.payments.all())
 
 
 class BookingTransition(TransitionRecord):

@@ -19,7 +19,7 @@ from marketplace import completions
 from marketplace.accounts import permissions
 from marketplace.accounts.profile import require_profile
 from marketplace.catalogue.models import Blackout, Instrument
-from marketplace.notifications.services import institution_members, notify
+from marketplace.notifications.services import transition_notices
 from marketplace.payments import holds, providers
 from marketplace.payments import services as payments
 from marketplace.payments.payables import payer_share
@@ -32,7 +32,6 @@ from marketplace.workflow import (
     StateMachine,
     atomic_action,
     locked,
-    other_side,
     require,
     required_text,
 )
@@ -76,17 +75,19 @@ MESSAGES = {
 }
 
 
-def _notify(booking: Booking, from_status: str, by) -> None:
-    notify(
-        other_side(booking.user, institution_members(booking.instrument.institution), by),
-        MESSAGES.get(booking.status, ("预约状态已更新", "Booking updated")),
+BOOKING_FLOW = StateMachine(
+    TRANSITIONS,
+    transition_notices(
+        MESSAGES,
+        fallback=("预约状态已更新", "Booking updated"),
+        owner="user",
+        institution="instrument__institution",
         # Stored in UTC, announced in the site's time zone (TIME_ZONE, Asia/Shanghai).
-        f"{booking.instrument.name} {timezone.localtime(booking.start):%Y-%m-%d %H:%M}",
-        f"/bookings/{booking.pk}/",
-    )
-
-
-BOOKING_FLOW = StateMachine(TRANSITIONS, _notify)
+        subject=lambda booking: (
+            f"{booking.instrument.name} {timezone.localtime(booking.start):%Y-%m-%d %H:%M}"
+        ),
+    ),
+)
 
 
 # --- Permissions ---------------------------------------------------------------------------
@@ -496,14 +497,15 @@ def pay(
     _refuse_if_started(booking, now)
     if booking.status != Status.AWAITING_PAYMENT:
         raise Conflict(gettext("当前状态无需付款"), "transition_not_allowed")
-    deadline = None
-    if method == providers.OfflineBankTransfer.method:
-        # A transfer takes days: the hold is extended once the payer chooses it.
-        deadline = holds.hold_for_bank_transfer(booking, now, not_after=booking.start)
-    due = payer_share(booking, booking.price)
-    result = provider.start(booking, due, return_url=return_url, deadline=deadline)
-    payments.request_invoice(result["payment"], invoice)
-    return result
+    return providers.start_payment(
+        provider,
+        booking,
+        booking.price,
+        return_url=return_url,
+        invoice=invoice,
+        now=now,
+        not_after=booking.start,
+    )
 
 
 @atomic_action
@@ -513,19 +515,16 @@ def confirm_offline_payment(booking: Booking, by, reference: str) -> Booking | R
     arrives for a booking already paid by card is recorded and sent back at once."""
     booking = _locked(booking)
     _require_member(by, booking)
-    if booking.user_id == by.pk:
-        raise Forbidden(
-            gettext("不能确认自己预约的付款，请由本单位其他成员确认"),
-            "self_confirmation",
-        )
+    payments.refuse_own_transfer(
+        booking, by, gettext("不能确认自己预约的付款，请由本单位其他成员确认")
+    )
     reference = required_text(reference, gettext("请填写转账凭证号"), "reference_required")
     now = timezone.now()
     if refused := _expired_now(booking, now):
         return refused
     due = payer_share(booking, booking.price)
-    if booking.status == Status.CONFIRMED and booking.paid_amount >= due:
-        late = payments.settle_offline(booking, due, reference, by=by)
-        payments.refund_excess(booking, due, late=late)
+    paid = booking.status == Status.CONFIRMED
+    if payments.returned_late_transfer(booking, due, reference, by=by, paid=paid):
         return booking
     if booking.status != Status.AWAITING_PAYMENT:
         raise Conflict(
@@ -540,26 +539,15 @@ def confirm_offline_payment(booking: Booking, by, reference: str) -> Booking | R
 @atomic_action
 def record_stripe_payment(booking: Booking, session_id: str, payment_intent: str) -> Booking:
     """Stripe says the Checkout Session of this booking is paid (from the webhook)."""
-    booking = _locked(booking)
-    payment = payments.settle_stripe(booking, session_id, payment_intent)
-    if payment is None:
-        return booking
-    if booking.status == Status.AWAITING_PAYMENT:
-        booking = _transition(booking, Status.CONFIRMED, None, "paid online")
-        payments.refund_excess(booking, payer_share(booking, booking.price), late=payment)
-        return booking
-    if booking.status in (Status.CONFIRMED, Status.COMPLETED):
-        # A second session paid before it could be expired: the excess goes back.
-        payments.refund_excess(booking, payer_share(booking, booking.price), late=payment)
-        return booking
-    # Paid after the hold expired, or after a cancel or rejection: the money goes back.
-    payments.refund(
-        booking,
-        payment.amount,
-        note="booking no longer active",
-        first=payment,
+    return payments.record_checkout_paid(
+        _locked(booking),
+        session_id,
+        payment_intent,
+        confirm=lambda booking: _transition(booking, Status.CONFIRMED, None, "paid online"),
+        # Paid after the hold expired, or after a cancel or rejection: the money goes back.
+        paid_statuses=(Status.CONFIRMED, Status.COMPLETED),
+        ended_note="booking no longer active",
     )
-    return booking
 
 
 @atomic_action

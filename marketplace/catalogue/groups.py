@@ -12,20 +12,13 @@ from django.contrib.auth.models import Group, Permission
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 
+from marketplace.accounts.groups import admin_access, model_permission
+
 from .permissions import MEMBERS_GROUP, MODERATORS_GROUP
 
 LISTING_MODELS = ("instrument", "incubator", "technology")
 WORKFLOW_NAME = "资源目录审核"
 TASK_NAME = "资源审核员审核"
-
-
-def _permission(content_type: ContentType, action: str, model_name: str) -> Permission:
-    permission, _created = Permission.objects.get_or_create(
-        content_type=content_type,
-        codename=f"{action}_{model_name}",
-        defaults={"name": f"Can {action} {model_name}"},
-    )
-    return permission
 
 
 @transaction.atomic
@@ -43,26 +36,20 @@ def ensure_catalogue_groups(**kwargs) -> None:
 
     members, _ = Group.objects.get_or_create(name=MEMBERS_GROUP)
     moderators, _ = Group.objects.get_or_create(name=MODERATORS_GROUP)
-    # Created by a Wagtail migration, so gone after a test-database flush: recreate it.
-    admin_type, _ = ContentType.objects.get_or_create(app_label="wagtailadmin", model="admin")
-    access_admin, _ = Permission.objects.get_or_create(
-        content_type=admin_type,
-        codename="access_admin",
-        defaults={"name": "Can access Wagtail admin"},
-    )
+    access_admin = admin_access()
     member_perms, moderator_perms = [access_admin], [access_admin]
     for model in (Instrument, Incubator, Technology):
         content_type = ContentType.objects.get_for_model(model)
         name = model._meta.model_name
         for action in ("add", "change", "delete", "view"):
-            permission = _permission(content_type, action, name)
+            permission = model_permission(content_type, action, name)
             member_perms.append(permission)
             moderator_perms.append(permission)
         for action in ("publish", "lock", "unlock"):
-            moderator_perms.append(_permission(content_type, action, name))
+            moderator_perms.append(model_permission(content_type, action, name))
     blackout_type = ContentType.objects.get_for_model(Blackout)
     for action in ("add", "change", "delete", "view"):
-        permission = _permission(blackout_type, action, "blackout")
+        permission = model_permission(blackout_type, action, "blackout")
         member_perms.append(permission)
         moderator_perms.append(permission)
     members.permissions.add(*member_perms)

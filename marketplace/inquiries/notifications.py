@@ -5,7 +5,7 @@ One notice per recipient per action: a transition, a message, or access to the d
 
 from __future__ import annotations
 
-from marketplace.notifications.services import institution_members, notify
+from marketplace.notifications.services import institution_members, notify, transition_notices
 from marketplace.workflow import other_side
 
 MESSAGES = {
@@ -24,13 +24,13 @@ def _url(inquiry) -> str:
     return f"/inquiries/{inquiry.pk}/"
 
 
-def notify_transition(inquiry, from_status: str, by) -> None:
-    notify(
-        _recipients(inquiry, by),
-        MESSAGES.get(inquiry.status, ("意向洽谈状态已更新", "Inquiry updated")),
-        inquiry.technology.title,
-        _url(inquiry),
-    )
+notify_transition = transition_notices(
+    MESSAGES,
+    fallback=("意向洽谈状态已更新", "Inquiry updated"),
+    owner="inquirer",
+    institution="technology__institution",
+    subject=lambda inquiry: inquiry.technology.title,
+)
 
 
 def notify_message(inquiry, by) -> None:

@@ -136,6 +136,18 @@ def paid_total(payments) -> Decimal:
     return total
 
 
+class Payable(models.Model):
+    """An item paid for through this app (registered in `payables`): its `payments` are the
+    Payment rows pointing at it. Adds no field and no table."""
+
+    class Meta:
+        abstract = True
+
+    @property
+    def paid_amount(self) -> Decimal:
+        return paid_total(self.payments.all())
+
+
 class InvoiceKind(models.TextChoices):
     NORMAL = "normal", _("增值税普通发票")
     SPECIAL = "special", _("增值税专用发票")

@@ -8,6 +8,7 @@ the payments app imports none of them.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
@@ -30,18 +31,17 @@ class Holds(Protocol):
 class PayableSpec:
     # One line for the Stripe Checkout item, e.g. "扫描电镜 2026-12-08 08:30".
     describe: Callable[[models.Model], str]
-    # The institution that is paid (its Stripe account, its name on the transfer instructions).
-    institution: Callable[[models.Model], models.Model]
     # How a bank transfer quotes the item: (Chinese, English), e.g. ("预约号 #12", "booking #12").
     reference: Callable[[models.Model], tuple[str, str]]
     # The workflow's service recording a paid Checkout Session: (payable, session, intent).
     on_stripe_paid: Callable[[models.Model, str, str], object]
-    # The Payment field pointing at this payable, and lookups from a Payment to the payer and
-    # to the providing institution's id, e.g. "booking", "booking__user",
-    # "booking__instrument__institution_id": who may read which payments, without imports.
+    # The path from the payable to the institution that is paid (its Stripe account, its name
+    # on the transfer instructions), e.g. "instrument__institution".
+    institution_path: str
+    # The Payment field pointing at this payable ("booking") and the payable's payer ("user"):
+    # with `institution_path`, who may read which payments, without imports.
     field: str = ""
-    payer_lookup: str = ""
-    institution_lookup: str = ""
+    payer: str = "user"
     # The letter that starts its 汇款附言 (reference codes), e.g. "B" for bookings.
     code_prefix: str = "P"
     # What kind of service it is, for subsidy programmes (创新券): "machine_time",
@@ -54,6 +54,21 @@ class PayableSpec:
     # Its payment holds (payments.holds.Holds), if an unpaid item waits for its money for a
     # limited time: the periodic sweep and every list that counts open items expire them.
     holds: Holds | None = None
+
+    def institution(self, payable: models.Model) -> models.Model:
+        """The institution that is paid for `payable`."""
+        return functools.reduce(getattr, self.institution_path.split("__"), payable)
+
+    @property
+    def payer_lookup(self) -> str:
+        """From a Payment to its payer, e.g. "booking__user"."""
+        return f"{self.field}__{self.payer}"
+
+    @property
+    def institution_lookup(self) -> str:
+        """From a Payment to the paid institution's id, e.g.
+        "booking__instrument__institution_id"."""
+        return f"{self.field}__{self.institution_path}_id"
 
 
 _REGISTRY: dict[str, PayableSpec] = {}

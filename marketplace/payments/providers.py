@@ -16,9 +16,9 @@ from marketplace.api import local_iso
 from marketplace.money import money_json
 from marketplace.workflow import RuleError
 
-from . import services
+from . import holds, services
 from .models import PaymentMethod
-from .payables import spec_for
+from .payables import payer_share, spec_for
 
 
 class PaymentProvider:
@@ -33,10 +33,18 @@ class PaymentProvider:
     ) -> dict:
         raise NotImplementedError
 
+    def hold(self, payable: models.Model, now, not_after=None):
+        """The payable's hold once the payer chose this method: None keeps the hold it has."""
+        return None
+
 
 class OfflineBankTransfer(PaymentProvider):
     method = PaymentMethod.OFFLINE
     label = _("对公转账")
+
+    def hold(self, payable, now, not_after=None):
+        # A transfer takes days: the hold is extended once the payer chooses it.
+        return holds.hold_for_bank_transfer(payable, now, not_after=not_after)
 
     def start(self, payable, amount, *, return_url, deadline=None):
         payment = services.pending_offline_payment(payable, amount, deadline=deadline)
@@ -80,6 +88,28 @@ class StripeCheckout(PaymentProvider):
 PROVIDERS: dict[str, PaymentProvider] = {
     provider.method.value: provider for provider in (StripeCheckout(), OfflineBankTransfer())
 }
+
+
+def start_payment(
+    provider: PaymentProvider,
+    payable: models.Model,
+    price: Decimal,
+    *,
+    return_url: str,
+    invoice: dict | None = None,
+    now,
+    not_after=None,
+) -> dict:
+    """The payer starts paying `price` for `payable` through `provider` (the workflow has
+    checked who pays and when, and holds the payable's row lock): they are charged their
+    share (`payables.payer_share`), the hold is what the method needs (never past
+    `not_after`), and the 发票 they ask for is recorded. What they need next is returned."""
+    deadline = provider.hold(payable, now, not_after)
+    result = provider.start(
+        payable, payer_share(payable, price), return_url=return_url, deadline=deadline
+    )
+    services.request_invoice(result["payment"], invoice)
+    return result
 
 
 def enabled_methods() -> list[str]:

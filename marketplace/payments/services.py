@@ -9,12 +9,13 @@ import datetime as dt
 import functools
 import logging
 import secrets
+from collections.abc import Callable, Iterable
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.core.exceptions import SuspiciousFileOperation
-from django.db import transaction
+from django.db import models, transaction
 from django.db.models import Q, Sum
 from django.utils.text import get_valid_filename
 from django.utils.translation import gettext
@@ -30,6 +31,7 @@ from marketplace.money import to_fen
 from marketplace.uploads import check_size, validate_pdf
 from marketplace.workflow import (
     Conflict,
+    Forbidden,
     NotFound,
     RuleError,
     require,
@@ -44,7 +46,7 @@ from .models import (
     PaymentMethod,
     PaymentStatus,
 )
-from .payables import registered, spec_for
+from .payables import payer_share, registered, spec_for
 from .stripe_gateway import stripe_client
 
 logger = logging.getLogger(__name__)
@@ -249,6 +251,51 @@ def settle_stripe(payable, session_id: str, payment_intent: str) -> Payment | No
     payment.stripe_payment_intent = payment_intent or payment.stripe_payment_intent
     payment.save(update_fields=["status", "stripe_payment_intent", "updated_at"])
     return payment
+
+
+def record_checkout_paid(
+    payable,
+    session_id: str,
+    payment_intent: str,
+    *,
+    confirm: Callable[[models.Model], models.Model],
+    paid_statuses: Iterable[str],
+    ended_note: str,
+):
+    """A Checkout Session of `payable` is paid (its workflow's `on_stripe_paid`, holding the
+    row lock); news only once. A payable awaiting payment is confirmed (`confirm(payable)`,
+    the workflow's transition); one whose price is paid (`paid_statuses`) keeps it and any
+    money beyond the payer's share goes back; one that ended unpaid (cancelled, expired,
+    declined…) gets the whole payment back, noted `ended_note`."""
+    payment = settle_stripe(payable, session_id, payment_intent)
+    if payment is None:
+        return payable
+    if spec_for(payable).awaiting_payment(payable):
+        payable = confirm(payable)
+    elif payable.status not in paid_statuses:
+        refund(payable, payment.amount, note=ended_note, first=payment)
+        return payable
+    # Confirmed now, or a second session paid before it could be withdrawn: the excess goes.
+    refund_excess(payable, payer_share(payable, payable.price), late=payment)
+    return payable
+
+
+def refuse_own_transfer(payable, by, message: str) -> None:
+    """A member does not confirm the transfer for an item they pay themselves: another member
+    of the institution confirms (403 self_confirmation, `message` naming the item)."""
+    if getattr(payable, f"{spec_for(payable).payer}_id") == by.pk:
+        raise Forbidden(message, "self_confirmation")
+
+
+def returned_late_transfer(payable, due: Decimal, reference: str, *, by, paid: bool) -> bool:
+    """A transfer that arrives for a payable already `paid` its `due` share (by card, say) is
+    recorded and sent back at once as an over-payment, not refused: True if so, and the
+    workflow leaves its status alone."""
+    if not paid or payable.paid_amount < due:
+        return False
+    late = settle_offline(payable, due, reference, by=by)
+    refund_excess(payable, due, late=late)
+    return True
 
 
 def refund_excess(payable, price: Decimal, *, late: Payment | None = None) -> list[Payment]:

@@ -16,6 +16,7 @@ from marketplace.accounts import permissions
 from marketplace.accounts.profile import require_profile
 from marketplace.catalogue import capacity
 from marketplace.catalogue.models import Incubator
+from marketplace.notifications.services import transition_notices
 from marketplace.uploads import validate_pdf
 from marketplace.workflow import (
     Conflict,
@@ -63,22 +64,17 @@ MAX_COMMENT_LENGTH = 2000
 FIELDS = APPLICANT_FIELDS
 
 
-def _notify(application: Application, from_status: str, by) -> None:
-    """The other side hears about each transition, once; never anything internal."""
-    from marketplace.notifications.services import institution_members, notify
-    from marketplace.workflow import other_side
-
-    notify(
-        other_side(
-            application.applicant, institution_members(application.incubator.institution), by
-        ),
-        MESSAGES.get(application.status, ("入孵申请状态已更新", "Application updated")),
-        f"{application.company_name} → {application.incubator.name}",
-        f"/residency/applications/{application.pk}/",
-    )
-
-
-APPLICATION_FLOW = StateMachine(TRANSITIONS, _notify)
+# The other side hears about each transition, once; never anything internal.
+APPLICATION_FLOW = StateMachine(
+    TRANSITIONS,
+    transition_notices(
+        MESSAGES,
+        fallback=("入孵申请状态已更新", "Application updated"),
+        owner="applicant",
+        institution="incubator__institution",
+        subject=lambda application: f"{application.company_name} → {application.incubator.name}",
+    ),
+)
 
 
 # --- Permissions ---------------------------------------------------------------------------

@@ -18,7 +18,6 @@ class SampleTestingConfig(AppConfig):
             SampleOrder,
             PayableSpec(
                 describe=lambda order: f"送样检测 #{order.pk} {order.instrument.name}",
-                institution=lambda order: order.instrument.institution,
                 reference=lambda order: (
                     f"送样检测单号 #{order.pk}",
                     f"sample-testing order #{order.pk}",
@@ -26,8 +25,7 @@ class SampleTestingConfig(AppConfig):
                 on_stripe_paid=record_stripe_payment,
                 holds=HOLDS,
                 field="sample_order",
-                payer_lookup="sample_order__user",
-                institution_lookup="sample_order__instrument__institution_id",
+                institution_path="instrument__institution",
                 code_prefix="S",
                 service_kind="sample_testing",
             ),

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from marketplace.accounts import permissions
 from marketplace.catalogue.models import Instrument
 from marketplace.model_fields import person
+from marketplace.payments.models import Payable
 from marketplace.uploads import private_storage
 from marketplace.workflow import TransitionRecord
 
@@ -67,7 +68,7 @@ def report_upload_to(order: SampleOrder, filename: str) -> str:
     return f"sample-reports/{order.pk}/{filename}"
 
 
-class SampleOrder(models.Model):
+class SampleOrder(Payable):
     instrument = models.ForeignKey(
         Instrument, on_delete=models.PROTECT, related_name="sample_orders", verbose_name=_("仪器")
     )
@@ -119,12 +120,6 @@ class SampleOrder(models.Model):
 
     def get_absolute_url(self) -> str:
         return f"/sample-orders/{self.pk}/"
-
-    @property
-    def paid_amount(self) -> Decimal:
-        from marketplace.payments.models import paid_total
-
-        return paid_total(self.payments.all())
 
     @property
     def indicative_price(self) -> Decimal | None:

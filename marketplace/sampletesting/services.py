@@ -19,21 +19,19 @@ from marketplace.accounts.permissions import member_institution_ids
 from marketplace.accounts.profile import require_profile
 from marketplace.catalogue.models import Instrument
 from marketplace.money import MoneyError, yuan
-from marketplace.notifications.services import institution_members, notify
+from marketplace.notifications.services import transition_notices
 from marketplace.payments import holds, providers
 from marketplace.payments import services as payments
 from marketplace.payments.payables import payer_share
 from marketplace.uploads import validate_pdf
 from marketplace.workflow import (
     Conflict,
-    Forbidden,
     NotFound,
     Refused,
     RuleError,
     StateMachine,
     atomic_action,
     locked,
-    other_side,
     require,
 )
 
@@ -82,16 +80,15 @@ MESSAGES = {
 }
 
 
-def _notify(order: SampleOrder, from_status: str, by) -> None:
-    notify(
-        other_side(order.user, institution_members(order.instrument.institution), by),
-        MESSAGES[order.status],
-        f"#{order.pk} {order.instrument.name}",
-        order.get_absolute_url(),
-    )
-
-
-ORDER_FLOW = StateMachine(TRANSITIONS, _notify)
+ORDER_FLOW = StateMachine(
+    TRANSITIONS,
+    transition_notices(
+        MESSAGES,
+        owner="user",
+        institution="instrument__institution",
+        subject=lambda order: f"#{order.pk} {order.instrument.name}",
+    ),
+)
 
 # Statuses after which nothing may be paid any more.
 ENDED_UNPAID = (Status.DECLINED, Status.CANCELLED, Status.EXPIRED)
@@ -329,14 +326,9 @@ def pay(
     if refused := _refuse_if_expired(order):
         return refused
     _require_status(order, Status.AWAITING_PAYMENT)
-    deadline = None
-    if method == providers.OfflineBankTransfer.method:
-        deadline = holds.hold_for_bank_transfer(order, timezone.now())
-    result = provider.start(
-        order, payer_share(order, order.price), return_url=return_url, deadline=deadline
+    return providers.start_payment(
+        provider, order, order.price, return_url=return_url, invoice=invoice, now=timezone.now()
     )
-    payments.request_invoice(result["payment"], invoice)
-    return result
 
 
 # Statuses in which the order's price has been paid (a late transfer is an over-payment).
@@ -356,19 +348,16 @@ def confirm_offline_payment(order: SampleOrder, by, reference: str) -> SampleOrd
     as for bookings — not refused."""
     order = _locked(order)
     _require_member(by, order)
-    if order.user_id == by.pk:
-        raise Forbidden(
-            gettext("不能确认自己委托的付款，请由本单位其他成员确认"),
-            "self_confirmation",
-        )
+    payments.refuse_own_transfer(
+        order, by, gettext("不能确认自己委托的付款，请由本单位其他成员确认")
+    )
     reference = _text(reference, "reference", gettext_lazy("转账凭证号"), 100)
     if refused := _refuse_if_expired(order):
         return refused
     # What the requester pays: the quote less what a subsidy (创新券) covers, as for bookings.
     due = payer_share(order, order.price or Decimal("0.00"))
-    if order.status in PAID_STATUSES and due > 0 and order.paid_amount >= due:
-        late = payments.settle_offline(order, due, reference, by=by)
-        payments.refund_excess(order, due, late=late)
+    paid = order.status in PAID_STATUSES and due > 0
+    if payments.returned_late_transfer(order, due, reference, by=by, paid=paid):
         return order
     _require_status(order, Status.AWAITING_PAYMENT)
     payments.settle_offline(order, due, reference, by=by)
@@ -378,21 +367,15 @@ def confirm_offline_payment(order: SampleOrder, by, reference: str) -> SampleOrd
 @atomic_action
 def record_stripe_payment(order: SampleOrder, session_id: str, payment_intent: str) -> SampleOrder:
     """Stripe says the order's Checkout Session is paid (from the webhook or reconciling)."""
-    order = _locked(order)
-    payment = payments.settle_stripe(order, session_id, payment_intent)
-    if payment is None:
-        return order
-    if order.status == Status.AWAITING_PAYMENT:
-        order = _move(order, Status.CONFIRMED, None, "paid online")
-        payments.refund_excess(order, payer_share(order, order.price), late=payment)
-        return order
-    # Paid after the order was cancelled, declined or its hold ran out: the money goes back.
-    if order.status in ENDED_UNPAID:
-        payments.refund(order, payment.amount, note="order no longer active", first=payment)
-    else:
-        # A second attempt paid before it could be withdrawn: the excess goes back.
-        payments.refund_excess(order, payer_share(order, order.price), late=payment)
-    return order
+    return payments.record_checkout_paid(
+        _locked(order),
+        session_id,
+        payment_intent,
+        confirm=lambda order: _move(order, Status.CONFIRMED, None, "paid online"),
+        # Paid after the order was cancelled, declined or its hold ran out: the money goes back.
+        paid_statuses=PAID_STATUSES,
+        ended_note="order no longer active",
+    )
 
 
 # --- In the lab ----------------------------------------------------------------------------

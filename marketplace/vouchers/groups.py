@@ -5,9 +5,11 @@ applications, claims and batches are read there and moved only through `services
 
 from __future__ import annotations
 
-from django.contrib.auth.models import Group, Permission
+from django.contrib.auth.models import Group
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
+
+from marketplace.accounts.groups import admin_access, model_permission
 
 ADMINS_GROUP = "创新券管理员"
 EDITABLE = ("programme", "enterprise")
@@ -17,22 +19,10 @@ READ_ONLY = ("application", "balance", "voucheruse", "claim", "claimline", "sett
 @transaction.atomic
 def ensure_voucher_group(**kwargs) -> None:
     group, _created = Group.objects.get_or_create(name=ADMINS_GROUP)
-    admin_type, _ = ContentType.objects.get_or_create(app_label="wagtailadmin", model="admin")
-    access_admin, _ = Permission.objects.get_or_create(
-        content_type=admin_type,
-        codename="access_admin",
-        defaults={"name": "Can access Wagtail admin"},
-    )
-    wanted = [access_admin]
+    wanted = [admin_access()]
     for model_name, actions in [(name, ("add", "change", "view")) for name in EDITABLE] + [
         (name, ("view",)) for name in READ_ONLY
     ]:
         content_type, _ = ContentType.objects.get_or_create(app_label="vouchers", model=model_name)
-        for action in actions:
-            permission, _ = Permission.objects.get_or_create(
-                content_type=content_type,
-                codename=f"{action}_{model_name}",
-                defaults={"name": f"Can {action} {model_name}"},
-            )
-            wanted.append(permission)
+        wanted += [model_permission(content_type, action, model_name) for action in actions]
     group.permissions.add(*wanted)
