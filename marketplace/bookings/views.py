@@ -8,6 +8,7 @@ from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
 from django.contrib import messages
+from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch
@@ -24,6 +25,7 @@ from marketplace.accounts.permissions import is_member_of, member_institution_id
 from marketplace.accounts.profile import profile_required
 from marketplace.catalogue.availability import free_intervals
 from marketplace.catalogue.models import Instrument, OpeningInterval, RefundTier
+from marketplace.money import display
 from marketplace.payments.providers import online_payment_enabled
 from marketplace.workflow import WorkflowError
 from marketplace.workflow_pages import act_view, item_or_404, page_of, status_filter
@@ -211,9 +213,43 @@ def queue(request: HttpRequest) -> HttpResponse:
     services.expire_visible_overdue(Booking.objects.filter(instrument__institution_id__in=ids))
     bookings = Booking.objects.filter(instrument__institution_id__in=ids)
     bookings, filters = status_filter(request, bookings, Status, ACTIVE_STATUSES)
-    bookings = bookings.select_related("instrument", "user").order_by("start", "pk")
-    page = page_of(request, bookings, PAGE_SIZE)
+    # The page's ids first, as a subquery of the one query that reads the rows: the sort over
+    # an institution's 10,000 requests carries only (start, id), and the joins to instruments
+    # and users see the 50 rows shown, not all of them.
+    ordered = bookings.order_by("start", "pk").values_list("pk", flat=True)
+    page = page_of(request, ordered, PAGE_SIZE)
+    page.object_list = _queue_rows(page.object_list)
     return render(request, "bookings/queue.html", {"bookings": page, "page": page, **filters})
+
+
+def _queue_rows(page_ids) -> list[dict]:
+    """The queue table's cells for the bookings `page_ids` (the page's sliced id query), in
+    queue order: plain values read in one query, with what every row shares (the detail link's
+    base, the status labels in the page's language) worked out once per page, not per row."""
+    username = f"user__{get_user_model().USERNAME_FIELD}"
+    values = (
+        Booking.objects.filter(pk__in=page_ids)
+        .order_by("start", "pk")
+        .values_list("pk", "instrument__name", "start", "end", username, "price", "status")
+    )
+    # page_urls puts an item's page at `<mine><pk>/`: one reverse() gives every row's link.
+    base = reverse("bookings:detail", args=[0]).removesuffix("0/")
+    labels = {value: str(label) for value, label in Status.choices}
+    rows = []
+    for pk, instrument, start, end, user, price, status in values:
+        start, end = timezone.localtime(start), timezone.localtime(end)
+        rows.append(
+            {
+                "pk": pk,
+                "url": f"{base}{pk}/",
+                "instrument": instrument,
+                "when": f"{start:%Y-%m-%d %H:%M}–{end:%H:%M}",
+                "user": user,
+                "price": display(price),
+                "status": labels.get(status, status),
+            }
+        )
+    return rows
 
 
 def _booker(booking: Booking) -> dict:
