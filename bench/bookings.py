@@ -144,7 +144,17 @@ def run(*, quick: bool) -> str:
     )
     member = User.objects.create_user("bench-member", "m@example.org", "x")
     Membership.objects.create(user=member, institution=institution, role="manager")
-    users = [User(username=f"bench-user-{i}", email=f"u{i}@example.org") for i in range(200)]
+    # With the profile a request needs (marketplace.accounts.profile.require_profile).
+    users = [
+        User(
+            username=f"bench-user-{i}",
+            email=f"u{i}@example.org",
+            real_name=f"基准用户{i}",
+            organisation="基准科技有限公司",
+            phone=f"139{i:08d}",
+        )
+        for i in range(200)
+    ]
     User.objects.bulk_create(users)
     users = list(User.objects.filter(username__startswith="bench-user-"))
     instruments = bench_instruments(institution, "BENCH-{:03d}", n_instruments)
