@@ -57,6 +57,9 @@ def bench_instruments(institution, code: str, count: int) -> list:
             max_minutes=240,
             min_notice_hours=0,
             max_advance_days=366,
+            # The bench's people book many slots: above the per-person quotas' defaults.
+            max_active_bookings=1000,
+            max_hours_per_week=168,
             approval_required=True,
             live=True,
         )
