@@ -19,3 +19,9 @@ class CmsConfig(AppConfig):
 
         signals.connect_cache_invalidation()
         signals.connect_page_cache_purges()
+
+        # gettext in one dict look-up: a Chinese page's every look-up misses (our msgids are
+        # Chinese) and would walk Django's 23 catalogues and 12-deep fallback chain.
+        from config.translation import install
+
+        install()

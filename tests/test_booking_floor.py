@@ -280,3 +280,54 @@ def test_the_floor_page_refuses_outsiders_and_sends_visitors_to_sign_in(client, 
     bad = client.get(url, {"start": "2026-12-07", "end": "2026-12-30"})
     assert bad.status_code == 400
     assert 'id="floor-error"' in bad.content.decode()
+
+
+# The floor page's row as bookings/floor.html wrote it through the template engine before the
+# view wrote the rows itself (issue 17): the page must not have changed.
+TEMPLATE_ROW = (
+    '{% load i18n %}<tr id="instrument-{{ row.instrument.code }}"><th scope="row"><a href="'
+    "{% url 'bookings:calendar' row.instrument.code %}\">{{ row.instrument.name }}</a> "
+    '<span class="meta">{{ row.instrument.code }}</span>{% if not row.instrument.offers_machine_time %}'
+    ' <span class="meta">{% translate "不提供机时" %}</span>{% elif row.instrument.status != "in_service" %}'
+    ' <span class="meta">{{ row.instrument.status_label }}</span>{% endif %}</th>'
+    "{% for cell in row.cells %}<td>{{ cell }}</td>{% endfor %}<td>{{ row.hours }}</td></tr>"
+)
+
+
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+def test_the_floor_pages_rows_are_what_the_template_wrote(client, floor, language):
+    from django.template import Context, Template
+    from django.utils import translation
+
+    from marketplace.bookings import floor as floor_service
+    from marketplace.bookings.views import _floor_cells
+
+    Instrument.objects.filter(code=floor["codes"][1]).update(name='X 射线 <衍射> & "仪"')
+    client.force_login(floor["manager"])
+    html = client.get(
+        "/institutions/YLU/availability/",
+        week_params(floor["monday"]),
+        HTTP_ACCEPT_LANGUAGE=language,
+    ).content.decode()
+    first, last = floor["monday"], floor["monday"] + dt.timedelta(days=6)
+    days = [first + dt.timedelta(days=n) for n in range(7)]
+    template = Template(TEMPLATE_ROW)
+    with translation.override(language), timezone.override(SHANGHAI):
+        expected = [
+            template.render(
+                Context(
+                    {
+                        "row": {
+                            "instrument": row.instrument,
+                            "cells": _floor_cells(row, days),
+                            "hours": round(row.free_minutes / 60, 1),
+                        }
+                    }
+                )
+            )
+            for row in floor_service.floor_availability(floor["manager"], "YLU", first, last).rows
+        ]
+    shown = [line.strip() for line in html.splitlines() if line.strip().startswith("<tr id=")]
+    assert len(shown) == 6
+    assert shown == expected
+    assert "&lt;衍射&gt; &amp; &quot;仪&quot;" in html
