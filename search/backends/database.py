@@ -123,7 +123,7 @@ def db_token(token: str) -> str:
 
 
 def db_stream(tokens: Iterable[str]) -> str:
-    return " ".join(db_token(token) for token in index_tokens(list(tokens)))
+    return " ".join(map(db_token, index_tokens(list(tokens))))
 
 
 def document_row(document: Document) -> SearchDocument:
