@@ -83,3 +83,40 @@ def insert_rows(model, objs: list, batch_size: int = 2000) -> bool:
         obj._state.adding = False
         obj._state.db = connection.alias
     return False
+
+
+def insert_values(model, rows: list[dict], batch_size: int = 2000) -> None:
+    """INSERT rows given as {attname: value} without making model objects (a listing's
+    `__init__`, with its modelcluster and Wagtail mixins, was a fifth of an import's write
+    time). A column a row leaves out gets the field's default (as a new object would); the values are converted by
+    their fields as `save()` would, except that nothing runs `pre_save`: an `auto_now`
+    column takes the value the caller gives. SQLite: one prepared INSERT by `executemany`;
+    PostgreSQL: COPY. No ids come back: a caller that needs them looks them up."""
+    if not rows:
+        return
+    connection = connections[router.db_for_write(model)]
+    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
+    plan = [(f.attname, _plain_type(f), f) for f in fields]
+    quote = connection.ops.quote_name
+    table = quote(model._meta.db_table)
+    names = ", ".join(quote(f.column) for f in fields)
+
+    def converted(row: dict) -> list:
+        out = []
+        for attname, plain, field in plan:
+            value = row[attname] if attname in row else field.get_default()
+            if plain is not None and (type(value) is plain or value is None):
+                out.append(value)
+            else:
+                out.append(field.get_db_prep_save(value, connection))
+        return out
+
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            with cursor.cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:  # noqa: S608
+                for row in rows:
+                    copy.write_row(converted(row))
+            return
+        sql = f"INSERT INTO {table} ({names}) VALUES ({', '.join(['%s'] * len(fields))})"  # noqa: S608
+        for start in range(0, len(rows), batch_size):
+            cursor.executemany(sql, [converted(row) for row in rows[start : start + batch_size]])
