@@ -44,7 +44,7 @@ from ..analysis import (
     query_tokens,
 )
 from ..analysis import tokens as analysis_tokens
-from ..bulk import insert_rows
+from ..bulk import insert_values
 from ..documents import Document
 from ..facets import FACET_NAMES, ordered
 from ..models import SearchDocument, SearchIndexState
@@ -129,7 +129,7 @@ def db_stream(tokens: Iterable[str]) -> str:
     return " ".join(map(db_token, index_tokens(list(tokens))))
 
 
-def _insert_with_fts_after(rows: list[SearchDocument]) -> None:
+def _insert_with_fts_after(rows: list[dict]) -> None:
     """SQLite, many rows: insert them with the FTS5 insert trigger dropped, then add them all
     to the full-text index in one `INSERT … SELECT`, and put the trigger back — all in the
     caller's transaction (DDL is transactional in SQLite, and the transaction holds the
@@ -145,12 +145,12 @@ def _insert_with_fts_after(rows: list[SearchDocument]) -> None:
         )
         trigger = cursor.fetchone()
         if trigger is None:  # not this schema: leave the full-text index to what there is
-            insert_rows(SearchDocument, rows)
+            insert_values(SearchDocument, rows)
             return
         cursor.execute(f"SELECT coalesce(max(id), 0) FROM {table}")  # noqa: S608
         (last,) = cursor.fetchone()
         cursor.execute(f"DROP TRIGGER {FTS_TRIGGER}")
-        insert_rows(SearchDocument, rows)
+        insert_values(SearchDocument, rows)
         cursor.execute(
             f"INSERT INTO {FTS_TABLE} (rowid, {columns}) "  # noqa: S608
             f"SELECT id, {columns} FROM {table} WHERE id > %s",
@@ -159,30 +159,31 @@ def _insert_with_fts_after(rows: list[SearchDocument]) -> None:
         cursor.execute(trigger[0])
 
 
-def document_row(document: Document) -> SearchDocument:
+def document_values(document: Document) -> dict:
+    """A document's SearchDocument row as {attname: value} (search.bulk.insert_values)."""
     syllables, initials = document.pinyin
     stream, _initials = document.pinyin_stream
     facets = sorted(facet_pairs(document))
-    return SearchDocument(
-        key=document.key,
-        kind=document.kind,
-        code=document.code[:80],
-        title=document.title[:300],
-        url=document.url[:500],
-        text=document.text[:4000],
-        title_tokens=db_stream(document.title_tokens),
-        body_tokens=db_stream(document.body_tokens[:20000]),
-        pinyin=" ".join(stream),
-        initials=" ".join(initials),
-        codes=db_stream(document.code_tokens),
-        title_pinyin="".join(syllables)[:600],
-        title_initials="".join(initials)[:300],
-        date=document.date,
-        price=document.price,
-        facet_values="\n".join(f"{name}={value}" for name, value in facets),
-        details=document.details,
-        stamp=random.getrandbits(62),
-    )
+    return {
+        "key": document.key,
+        "kind": document.kind,
+        "code": document.code[:80],
+        "title": document.title[:300],
+        "url": document.url[:500],
+        "text": document.text[:4000],
+        "title_tokens": db_stream(document.title_tokens),
+        "body_tokens": db_stream(document.body_tokens[:20000]),
+        "pinyin": " ".join(stream),
+        "initials": " ".join(initials),
+        "codes": db_stream(document.code_tokens),
+        "title_pinyin": "".join(syllables)[:600],
+        "title_initials": "".join(initials)[:300],
+        "date": document.date,
+        "price": document.price,
+        "facet_values": "\n".join(f"{name}={value}" for name, value in facets),
+        "details": document.details,
+        "stamp": random.getrandbits(62),
+    }
 
 
 def facet_pairs(document: Document) -> set[tuple[str, str]]:
@@ -402,11 +403,11 @@ class DatabaseEngine:
             self._changed()
 
     def _insert(self, documents: list[Document]) -> None:
-        rows = [document_row(doc) for doc in documents]
+        rows = [document_values(doc) for doc in documents]
         if connection.vendor == "sqlite" and len(rows) >= FTS_BULK_FROM:
             _insert_with_fts_after(rows)
         else:
-            insert_rows(SearchDocument, rows)
+            insert_values(SearchDocument, rows)
 
     def clear(self) -> None:
         with connection.cursor() as cursor:
