@@ -7,14 +7,16 @@ saw and a draft can never leak into the index.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from functools import lru_cache
 
+from django.urls import get_script_prefix, reverse
 from django.utils.html import strip_tags
-from django.utils.translation import override
+from django.utils.translation import get_language, override
 
 from . import analysis
 from .facets import asking_price_bucket, hourly_price_bucket, trl_bucket
@@ -105,6 +107,44 @@ def _display(item, field_name: str) -> str:
     return _label(type(item), field_name, getattr(item, field_name))
 
 
+@lru_cache(maxsize=64)
+def _transfer_mode_label(mode: str) -> str:
+    """A transfer mode's Chinese label (Technology.transfer_mode_labels, one at a time):
+    remembered, each was a gettext through the whole fallback chain per document."""
+    from marketplace.catalogue.vocabularies import TransferMode
+
+    with override("zh-hans"):
+        return str(TransferMode(mode).label)
+
+
+# A code the detail URL spells as it is: reverse() would neither quote nor refuse it.
+_PLAIN_CODE = re.compile(r"[A-Za-z0-9._~-]+")
+
+
+@lru_cache(maxsize=64)
+def _url_template(name: str, prefix: str, language: str | None) -> tuple[str, str]:
+    marker = "0CODE0"
+    url = reverse(name, args=[marker])
+    head, _marker, tail = url.rpartition(marker)
+    return head, tail
+
+
+def _listing_url(item) -> str:
+    """item.get_absolute_url() — reverse() resolved once per kind (and script prefix and
+    language), not per listing: it was 7 % of a bulk import's index time (docs/performance.md).
+    A code with a character reverse() would quote still goes through reverse()."""
+    from marketplace.catalogue.models import Listing
+
+    if type(item).get_absolute_url is not Listing.get_absolute_url or not _PLAIN_CODE.fullmatch(
+        item.code
+    ):
+        return item.get_absolute_url()
+    head, tail = _url_template(
+        f"catalogue:{item._meta.model_name}_detail", get_script_prefix(), get_language()
+    )
+    return f"{head}{item.code}{tail}"
+
+
 def _amount(value: Decimal | None) -> str | None:
     return None if value is None else str(value)
 
@@ -131,7 +171,7 @@ def instrument_document(item) -> Document:
         kind="instrument",
         code=item.code,
         title=item.name,
-        url=item.get_absolute_url(),
+        url=_listing_url(item),
         text=text,
         facets=facets,
         date=item.created_at.date() if item.created_at else None,
@@ -177,7 +217,7 @@ def incubator_document(item) -> Document:
         kind="incubator",
         code=item.code,
         title=item.name,
-        url=item.get_absolute_url(),
+        url=_listing_url(item),
         text=text,
         facets=facets,
         date=item.created_at.date() if item.created_at else None,
@@ -202,7 +242,7 @@ def technology_document(item) -> Document:
             _display(item, "ip_type"),
             item.ip_numbers,
             item.inventors,
-            item.transfer_mode_labels,
+            [_transfer_mode_label(mode) for mode in item.transfer_modes],
             item.description,
             item.institution.name,
         )
@@ -218,7 +258,7 @@ def technology_document(item) -> Document:
         kind="technology",
         code=item.code,
         title=item.title,
-        url=item.get_absolute_url(),
+        url=_listing_url(item),
         text=text,
         facets=facets,
         date=item.created_at.date() if item.created_at else None,

@@ -28,7 +28,7 @@ from jsonschema import Draft202012Validator, FormatChecker
 
 from marketplace.accounts.models import INSTITUTION_DETAILS, Institution
 from marketplace.accounts.validators import is_valid_credit_code
-from search.bulk import insert_rows
+from search.bulk import insert_values
 
 from .capacity import clamp_to_totals
 from .counts import recount_instruments
@@ -672,7 +672,9 @@ def _write_listings(
                 code__in=[r["code"] for r in batch]
             ).values_list("code", "pk", "import_hash", "live")
         }
-        to_create, to_update = [], []
+        # New rows go in as plain values (search.bulk.insert_values): no model object each.
+        to_create: list[tuple[dict, dict]] = []
+        to_update: list[tuple[object, dict]] = []
         for record in batch:
             fingerprint = _fingerprint(record)
             current = existing.get(record["code"])
@@ -680,32 +682,34 @@ def _write_listings(
                 report.unchanged[kind] += 1
                 continue
             published = bool(record.get("published", False))
-            obj = model(
-                code=record["code"],
-                institution_id=institution_ids[record["institution"]],
-                import_hash=fingerprint,
-                live=published,
-                updated_at=now,
+            values = {
+                "code": record["code"],
+                "institution_id": institution_ids[record["institution"]],
+                "import_hash": fingerprint,
+                "live": published,
+                "updated_at": now,
                 **to_values(record),
-            )
+            }
             if published:
-                obj.first_published_at = obj.last_published_at = now
-                obj.live_revision = None
+                values["first_published_at"] = values["last_published_at"] = now
+                values["live_revision_id"] = None
             if current is None:
-                obj.created_at = now
-                to_create.append((obj, record))
+                values["created_at"] = now
+                to_create.append((values, record))
             else:
+                obj = model(**values)
                 obj.pk = current[0]
                 to_update.append((obj, record))
-        if to_create and not insert_rows(model, [obj for obj, _ in to_create], batch_size=BATCH):
-            # SQLite (one prepared INSERT, no RETURNING): look the new ids up once.
+        created: list[tuple[int, dict]] = []
+        if to_create:
+            insert_values(model, [values for values, _ in to_create], batch_size=BATCH)
             ids = dict(
-                model.objects.filter(code__in=[o.code for o, _ in to_create]).values_list(
+                model.objects.filter(code__in=[v["code"] for v, _ in to_create]).values_list(
                     "code", "pk"
                 )
             )
-            for obj, _ in to_create:
-                obj.pk = ids[obj.code]
+            created = [(ids[values["code"]], record) for values, record in to_create]
+        updated = [(obj.pk, record) for obj, record in to_update]
         if to_update:
             fields = [
                 f.name
@@ -729,66 +733,67 @@ def _write_listings(
             ]
             model.objects.bulk_update([obj for obj, _ in to_update], fields, batch_size=BATCH)
         if model is Instrument:
-            _write_booking_children(to_create, to_update)
+            _write_booking_children(created, updated)
         if model is Incubator:
-            _write_capacities(to_create, to_update)
-        report.created[kind] += len(to_create)
-        report.updated[kind] += len(to_update)
+            _write_capacities(created, updated)
+        report.created[kind] += len(created)
+        report.updated[kind] += len(updated)
         report.changed_keys += [
-            f"{model._meta.model_name}:{obj.pk}" for obj, _ in (*to_create, *to_update) if obj.pk
+            f"{model._meta.model_name}:{pk}" for pk, _ in (*created, *updated) if pk
         ]
         tick(len(batch))
 
 
-def _write_booking_children(to_create: list, to_update: list) -> None:
-    if to_update:
-        ids = [obj.pk for obj, _ in to_update]
+def _write_booking_children(created: list, updated: list) -> None:
+    """(id, record) pairs: an updated instrument's hours and refund tiers are replaced."""
+    if updated:
+        ids = [pk for pk, _ in updated]
         OpeningInterval.objects.filter(instrument_id__in=ids).delete()
         RefundTier.objects.filter(instrument_id__in=ids).delete()
     intervals, tiers = [], []
-    for obj, record in [*to_create, *to_update]:
+    for pk, record in [*created, *updated]:
         booking = record.get("booking") or {}
         for order, interval in enumerate(booking.get("opening_hours", [])):
             intervals.append(
-                OpeningInterval(
-                    instrument_id=obj.pk,
-                    sort_order=order,
-                    weekday=interval["weekday"],
-                    start=datetime.time.fromisoformat(interval["start"]),
-                    end=datetime.time.fromisoformat(interval["end"]),
-                )
+                {
+                    "instrument_id": pk,
+                    "sort_order": order,
+                    "weekday": interval["weekday"],
+                    "start": datetime.time.fromisoformat(interval["start"]),
+                    "end": datetime.time.fromisoformat(interval["end"]),
+                }
             )
         for order, tier in enumerate(booking.get("refund_policy", [])):
             tiers.append(
-                RefundTier(
-                    instrument_id=obj.pk,
-                    sort_order=order,
-                    hours_before=tier["hours_before"],
-                    refund_percent=tier["refund_percent"],
-                )
+                {
+                    "instrument_id": pk,
+                    "sort_order": order,
+                    "hours_before": tier["hours_before"],
+                    "refund_percent": tier["refund_percent"],
+                }
             )
-    insert_rows(OpeningInterval, intervals, batch_size=BATCH)
-    insert_rows(RefundTier, tiers, batch_size=BATCH)
+    insert_values(OpeningInterval, intervals, batch_size=BATCH)
+    insert_values(RefundTier, tiers, batch_size=BATCH)
 
 
-def _write_capacities(to_create: list, to_update: list) -> None:
+def _write_capacities(created: list, updated: list) -> None:
     """The vacancies are live counters (IncubatorCapacity), not listing content: the file sets
     them for the incubators it creates; for existing ones the live figures are kept (residency
     acceptances changed them since), only capped at a total the file lowered."""
     IncubatorCapacity.objects.bulk_create(
         [
             IncubatorCapacity(
-                incubator_id=obj.pk,
+                incubator_id=pk,
                 workstations_vacant=record.get("workstations_vacant", 0),
                 offices_vacant=record.get("offices_vacant", 0),
             )
-            for obj, record in to_create
+            for pk, record in created
         ],
         batch_size=BATCH,
         ignore_conflicts=True,
     )
-    if to_update:
-        ids = [obj.pk for obj, _ in to_update]
+    if updated:
+        ids = [pk for pk, _ in updated]
         # An incubator from before the counters existed gets its row from the file.
         missing = set(ids) - set(
             IncubatorCapacity.objects.filter(incubator_id__in=ids).values_list(
@@ -798,12 +803,12 @@ def _write_capacities(to_create: list, to_update: list) -> None:
         IncubatorCapacity.objects.bulk_create(
             [
                 IncubatorCapacity(
-                    incubator_id=obj.pk,
+                    incubator_id=pk,
                     workstations_vacant=record.get("workstations_vacant", 0),
                     offices_vacant=record.get("offices_vacant", 0),
                 )
-                for obj, record in to_update
-                if obj.pk in missing
+                for pk, record in updated
+                if pk in missing
             ],
             batch_size=BATCH,
         )
