@@ -37,11 +37,12 @@ small middleware on Django's cache API with:
 
 from __future__ import annotations
 
+import functools
 import hashlib
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
-from django.urls import Resolver404, resolve
+from django.urls import Resolver404, get_urlconf, resolve
 from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.translation import get_language_from_request
 
@@ -96,9 +97,17 @@ _FIXED_TAGS = {
 
 
 def tags_for(path: str) -> tuple[str, ...] | None:
-    """The tags a public page at `path` is filed under; None for a page that is never cached."""
+    """The tags a public page at `path` is filed under; None for a page that is never cached.
+
+    Remembered per process for the last paths asked (the tags depend on the path and the
+    URLconf alone): resolving walks every URL pattern, a third of a hit's time in-process."""
+    return _tags_for(get_urlconf() or settings.ROOT_URLCONF, path)
+
+
+@functools.lru_cache(maxsize=4096)
+def _tags_for(urlconf: str, path: str) -> tuple[str, ...] | None:
     try:
-        match = resolve(path)
+        match = resolve(path, urlconf)
     except Resolver404:
         return None
     name = match.view_name
