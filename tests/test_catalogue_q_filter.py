@@ -75,7 +75,7 @@ def test_the_drafts_and_the_wildcards_behave(listings, api_client):
     ] == ["A-PCT"]
 
 
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's trigram indexes")
+@pytest.mark.postgres
 def test_on_postgresql_q_is_served_by_the_trigram_indexes(listings):
     from marketplace.catalogue.filters import apply_filters
     from marketplace.catalogue.models import IncubatorCapacity
