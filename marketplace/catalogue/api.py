@@ -6,10 +6,13 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Iterator
+from urllib.parse import quote
 
 from django.db.models import Prefetch
 from django.http import StreamingHttpResponse
 from django.shortcuts import get_object_or_404
+from django.urls import get_script_prefix, get_urlconf, reverse
+from django.utils.http import RFC3986_SUBDELIMS
 from django.utils.translation import get_language
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
@@ -64,16 +67,33 @@ class LabelField(ChoiceLabelField):
         return label
 
 
+# (model, script prefix, URLconf) → the detail URL with the code left out, and its tail.
+_URL_PARTS: dict[tuple[str, str, str | None], tuple[str, str]] = {}
+_PROBE = "probe"
+
+
 class ListingUrlField(serializers.CharField):
     """The listing's page (`get_absolute_url()`), as `CharField(source="get_absolute_url")`
     gave it, without DRF's per-item look at the method's signature (inspect.signature on
-    every listing of every list) to decide whether the source is callable."""
+    every listing of every list) and without a `reverse()` per listing: the URL around the
+    code is reversed once per process and the code quoted as `reverse()` quotes it. A code
+    that the `<str:code>` pattern would not take (empty, or with a "/") still goes through
+    `get_absolute_url()`, so it fails or succeeds exactly as before."""
 
     def __init__(self, **kwargs):
         super().__init__(source="get_absolute_url", **kwargs)
 
     def get_attribute(self, instance):
-        return instance.get_absolute_url()
+        code = instance.code
+        if not code or "/" in code:
+            return instance.get_absolute_url()
+        key = (instance._meta.label, get_script_prefix(), get_urlconf())
+        parts = _URL_PARTS.get(key)
+        if parts is None:
+            probe = reverse(f"catalogue:{instance._meta.model_name}_detail", args=[_PROBE])
+            head, _probe, tail = probe.rpartition(_PROBE)
+            parts = _URL_PARTS[key] = (head, tail)
+        return f"{parts[0]}{quote(code, safe=RFC3986_SUBDELIMS + '/~:@')}{parts[1]}"
 
 
 class InstitutionSerializer(serializers.ModelSerializer):
