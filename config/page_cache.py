@@ -7,7 +7,9 @@ small middleware on Django's cache API with:
 
 - **Which requests**: GET/HEAD of a public page (an allow-list of URL names below: Wagtail
   pages, catalogue lists and details, institutions, departments, search, feeds, sitemap, the
-  open-sharing statistics),
+  open-sharing statistics) and of the public catalogue API (lists, details, an instrument's
+  availability, institutions, the search API; an API request only when its Accept header
+  takes DRF's plain JSON),
   with no session cookie, no messages cookie and no Authorization header — i.e. nobody logged
   in and nothing personal waiting. Everything else passes through untouched.
 - **Which responses are kept**: 200, not streaming, setting no cookie (so no CSRF token, no
@@ -35,11 +37,12 @@ small middleware on Django's cache API with:
 
 from __future__ import annotations
 
+import functools
 import hashlib
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
-from django.urls import Resolver404, resolve
+from django.urls import Resolver404, get_urlconf, resolve
 from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.translation import get_language_from_request
 
@@ -53,14 +56,29 @@ _SAFE_VARY = {"cookie", "accept-language", "accept-encoding"}
 _CACHE_CONTROL_REFUSED = ("private", "no-cache", "no-store")
 # Headers worth keeping with a page (the outer middlewares add the security ones again).
 _DROPPED_HEADERS = {"set-cookie", "content-length", HEADER.lower()}
+_API_PREFIX = "/api/"
+_JSON_RANGES = {"*/*", "application/*", "application/json"}
 
 _DETAIL_KINDS = {
     "catalogue:instrument_detail": "instrument",
     "catalogue:incubator_detail": "incubator",
     "catalogue:technology_detail": "technology",
-    "catalogue:institution_detail": "institution",
+    # The public catalogue API (API.md, "Catalogue"): the same rows as the pages. An
+    # instrument's free time is its own object's too: a booking or blackout bumps its tag.
+    "api:instrument-detail": "instrument",
+    "api:instrument-availability": "instrument",
+    "api:incubator-detail": "incubator",
+    "api:technology-detail": "technology",
 }
+# An institution's page and API detail show its listings or their count: every listing
+# change (`listings`) as well as the institution's own.
+_INSTITUTION_DETAILS = {"catalogue:institution_detail", "api:institution-detail"}
 _FIXED_TAGS = {
+    "api:instrument-list": (CATALOGUE, LISTINGS),
+    "api:incubator-list": (CATALOGUE, LISTINGS),
+    "api:technology-list": (CATALOGUE, LISTINGS),
+    "api:institution-list": (CATALOGUE, LISTINGS),
+    "api:search": (CMS, LISTINGS),
     "catalogue:instruments": (CATALOGUE, LISTINGS),
     "catalogue:incubators": (CATALOGUE, LISTINGS),
     "catalogue:technologies": (CATALOGUE, LISTINGS),
@@ -79,9 +97,17 @@ _FIXED_TAGS = {
 
 
 def tags_for(path: str) -> tuple[str, ...] | None:
-    """The tags a public page at `path` is filed under; None for a page that is never cached."""
+    """The tags a public page at `path` is filed under; None for a page that is never cached.
+
+    Remembered per process for the last paths asked (the tags depend on the path and the
+    URLconf alone): resolving walks every URL pattern, a third of a hit's time in-process."""
+    return _tags_for(get_urlconf() or settings.ROOT_URLCONF, path)
+
+
+@functools.lru_cache(maxsize=4096)
+def _tags_for(urlconf: str, path: str) -> tuple[str, ...] | None:
     try:
-        match = resolve(path)
+        match = resolve(path, urlconf)
     except Resolver404:
         return None
     name = match.view_name
@@ -90,6 +116,9 @@ def tags_for(path: str) -> tuple[str, ...] | None:
     if name in _DETAIL_KINDS:
         code = match.kwargs.get("code", "")
         return (SITE, CATALOGUE, object_tag(_DETAIL_KINDS[name], code))
+    if name in _INSTITUTION_DETAILS:
+        code = match.kwargs.get("code", "")
+        return (SITE, CATALOGUE, LISTINGS, object_tag("institution", code))
     if name == "wagtail_serve":
         # A home page ("/", or a locale's root) shows the catalogue's figures too.
         if path.count("/") <= 2:
@@ -105,6 +134,23 @@ def _is_anonymous(request: HttpRequest) -> bool:
         and "messages" not in cookies
         and "HTTP_AUTHORIZATION" not in request.META
     )
+
+
+def _accepts_plain_json(request: HttpRequest) -> bool:
+    """An API request whose answer does not depend on its Accept header: none, or one that
+    DRF's JSON renderer meets with its plain output. A client asking only for another type
+    (DRF's 406) or with media parameters (`application/json; indent=4` changes the bytes)
+    is passed through, so the key needs no Accept and a hit is what the view would answer."""
+    accept = request.META.get("HTTP_ACCEPT", "")
+    if not accept.strip():
+        return True
+    plain = False
+    for media_range in accept.split(","):
+        media_type, *params = (part.strip() for part in media_range.split(";"))
+        if any(not param.lower().startswith("q=") for param in params if param):
+            return False
+        plain = plain or media_type.lower() in _JSON_RANGES
+    return plain
 
 
 def _key(request: HttpRequest, language: str) -> str:
@@ -150,6 +196,9 @@ class AnonymousPageCacheMiddleware:
             and len(request.META.get("QUERY_STRING", "")) <= _MAX_QUERY
         ):
             tags = tags_for(request.path_info)
+            api = request.path_info.startswith(_API_PREFIX)
+            if tags is not None and api and not _accepts_plain_json(request):
+                tags = None
         if tags is None:
             response = self.get_response(request)
             if request.method in ("GET", "HEAD") and not request.path_info.startswith(
@@ -177,7 +226,9 @@ class AnonymousPageCacheMiddleware:
             cache.set(key, self._entry(versions, response), settings.PAGE_CACHE_SECONDS)
         else:
             response[HEADER] = "pass"
-            _mark_private(response)
+            if not request.path_info.startswith(_API_PREFIX):
+                # (the API's answers keep the headers they always had: an error, a 404)
+                _mark_private(response)
         return response
 
     @staticmethod

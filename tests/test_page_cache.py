@@ -300,3 +300,14 @@ def test_an_import_purges_the_catalogue_pages_it_changed(client, commit):
     commit(lambda: import_catalogue(copy.deepcopy(data)))
     assert "导入后改名的仪器" in read(client, url)[1]
     assert read(client, "/instruments/")[0][HEADER] == "miss"
+
+
+def test_a_listing_published_shows_on_its_institution_page(client, commit):
+    shown = InstrumentFactory(name="透射电子显微镜")
+    pending = InstrumentFactory(name="飞秒激光器", live=False, institution=shown.institution)
+    url = f"/institutions/{shown.institution.code}/"
+    assert "飞秒激光器" not in read(client, url)[1]
+    assert read(client, url)[0][HEADER] == "hit"
+    commit(lambda: pending.save_revision().publish())
+    response, html = read(client, url)
+    assert response[HEADER] == "miss" and "飞秒激光器" in html

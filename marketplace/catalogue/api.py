@@ -6,10 +6,14 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Iterator
+from urllib.parse import quote
 
 from django.db.models import Prefetch
 from django.http import StreamingHttpResponse
 from django.shortcuts import get_object_or_404
+from django.urls import get_script_prefix, get_urlconf, reverse
+from django.utils.http import RFC3986_SUBDELIMS
+from django.utils.translation import get_language
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiParameter,
@@ -42,9 +46,59 @@ from .vocabularies import IncubatorLevel, IncubatorType, InstrumentCategory, IpT
 CODE_REGEX = r"[^/]+"
 
 
+# (choice table, language, stored value) → the label as a string; a few hundred at most.
+_LABELS: dict[tuple[str, str, str], str] = {}
+
+
+class LabelField(ChoiceLabelField):
+    """ChoiceLabelField with the translated label kept per process and language: turning the
+    lazy label into a string is a gettext call through every fallback catalogue, once per
+    listing of a list; the same label in the same language is the same string."""
+
+    def __init__(self, choices, **kwargs):
+        self.table = f"{choices.__module__}.{choices.__qualname__}"
+        super().__init__(choices, **kwargs)
+
+    def to_representation(self, value) -> str:
+        key = (self.table, get_language(), value)
+        label = _LABELS.get(key)
+        if label is None:
+            label = _LABELS[key] = super().to_representation(value)
+        return label
+
+
+# (model, script prefix, URLconf) → the detail URL with the code left out, and its tail.
+_URL_PARTS: dict[tuple[str, str, str | None], tuple[str, str]] = {}
+_PROBE = "probe"
+
+
+class ListingUrlField(serializers.CharField):
+    """The listing's page (`get_absolute_url()`), as `CharField(source="get_absolute_url")`
+    gave it, without DRF's per-item look at the method's signature (inspect.signature on
+    every listing of every list) and without a `reverse()` per listing: the URL around the
+    code is reversed once per process and the code quoted as `reverse()` quotes it. A code
+    that the `<str:code>` pattern would not take (empty, or with a "/") still goes through
+    `get_absolute_url()`, so it fails or succeeds exactly as before."""
+
+    def __init__(self, **kwargs):
+        super().__init__(source="get_absolute_url", **kwargs)
+
+    def get_attribute(self, instance):
+        code = instance.code
+        if not code or "/" in code:
+            return instance.get_absolute_url()
+        key = (instance._meta.label, get_script_prefix(), get_urlconf())
+        parts = _URL_PARTS.get(key)
+        if parts is None:
+            probe = reverse(f"catalogue:{instance._meta.model_name}_detail", args=[_PROBE])
+            head, _probe, tail = probe.rpartition(_PROBE)
+            parts = _URL_PARTS[key] = (head, tail)
+        return f"{parts[0]}{quote(code, safe=RFC3986_SUBDELIMS + '/~:@')}{parts[1]}"
+
+
 class InstitutionSerializer(serializers.ModelSerializer):
-    region_name = ChoiceLabelField(Region, source="region")
-    type_name = ChoiceLabelField(InstitutionType, source="type")
+    region_name = LabelField(Region, source="region")
+    type_name = LabelField(InstitutionType, source="type")
     url = serializers.SerializerMethodField()
 
     class Meta:
@@ -119,12 +173,12 @@ class BookingRulesSerializer(serializers.Serializer):
 class InstrumentSerializer(serializers.ModelSerializer):
     institution = InstitutionRefSerializer()
     region = serializers.CharField(source="institution.region")
-    category_name = ChoiceLabelField(InstrumentCategory, source="category")
+    category_name = LabelField(InstrumentCategory, source="category")
     model = serializers.CharField(source="model_number")
     original_value = MoneyField()
     service_modes = serializers.ListField(child=serializers.CharField())
     pricing = serializers.SerializerMethodField()
-    url = serializers.CharField(source="get_absolute_url")
+    url = ListingUrlField()
 
     class Meta:
         model = Instrument
@@ -178,11 +232,11 @@ class InstrumentDetailSerializer(InstrumentSerializer):
 
 class IncubatorSerializer(serializers.ModelSerializer):
     institution = InstitutionRefSerializer()
-    type_name = ChoiceLabelField(IncubatorType, source="type")
-    level_name = ChoiceLabelField(IncubatorLevel, source="level")
-    region_name = ChoiceLabelField(Region, source="region")
+    type_name = LabelField(IncubatorType, source="type")
+    level_name = LabelField(IncubatorLevel, source="level")
+    region_name = LabelField(Region, source="region")
     floor_area_m2 = serializers.DecimalField(max_digits=12, decimal_places=2, allow_null=True)
-    url = serializers.CharField(source="get_absolute_url")
+    url = ListingUrlField()
     # Live counters (catalogue.IncubatorCapacity), not revisioned listing fields.
     workstations_vacant = serializers.IntegerField(read_only=True)
     offices_vacant = serializers.IntegerField(read_only=True)
@@ -232,10 +286,10 @@ class IncubatorDetailSerializer(IncubatorSerializer):
 class TechnologySerializer(serializers.ModelSerializer):
     institution = InstitutionRefSerializer()
     region = serializers.CharField(source="institution.region")
-    ip_type_name = ChoiceLabelField(IpType, source="ip_type")
+    ip_type_name = LabelField(IpType, source="ip_type")
     transfer_modes = serializers.ListField(child=serializers.CharField())
     asking_price = MoneyField(allow_null=True)
-    url = serializers.CharField(source="get_absolute_url")
+    url = ListingUrlField()
 
     class Meta:
         model = Technology
