@@ -22,6 +22,6 @@ class CmsConfig(AppConfig):
 
         # gettext in one dict look-up: a Chinese page's every look-up misses (our msgids are
         # Chinese) and would walk Django's 23 catalogues and 12-deep fallback chain.
-        from config.translation import install
+        from marketplace.translation import install
 
         install()

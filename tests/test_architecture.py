@@ -19,7 +19,7 @@ BESIDE_WORKFLOWS = {"vouchers"}
 # The kernel every workflow builds on; it knows no workflow (payables register themselves).
 KERNEL = {"accounts", "notifications", "payments", "workflow", "workflow_pages", "api", "money"}
 KERNEL |= {"uploads", "regions", "csv_safety", "pdf_probe", "completions"}
-KERNEL |= {"model_fields", "api_views", "charts", "commands", "quota"}
+KERNEL |= {"model_fields", "api_views", "charts", "commands", "quota", "translation"}
 
 
 def _modules() -> dict[str, Path]:

@@ -1,4 +1,4 @@
-"""gettext from one flat dict (config/translation.py, issue 17) must say exactly what Django's
+"""gettext from one flat dict (marketplace/translation.py, issue 17) must say exactly what Django's
 merged catalogues and their fallback chains say, in both languages — including strings only a
 package's fallback `zh` catalogue holds, context-marked (pgettext) strings, and misses."""
 
@@ -7,7 +7,7 @@ from django.conf import settings
 from django.utils import translation
 from django.utils.translation import trans_real
 
-from config.translation import FlatTranslation, catalogue_messages
+from marketplace.translation import FlatTranslation, catalogue_messages
 
 LANGUAGES = [code for code, _name in settings.LANGUAGES]
 
