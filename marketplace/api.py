@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import KW_ONLY, dataclass
 from zoneinfo import ZoneInfo
 
+from django.db import models
+from django.http.response import HttpResponseBase
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -38,6 +42,10 @@ class MoneySerializer(serializers.Serializer):
 
     amount = serializers.CharField()
     currency = serializers.CharField()
+
+
+# An `Endpoint`'s request when it is not given: its `input`.
+FROM_INPUT = "<from the input>"
 
 
 def workflow_error_response(exc) -> Response:
@@ -79,6 +87,16 @@ class LocalTimeField(serializers.ReadOnlyField):
         return local_iso(value)
 
 
+# A model as the API shows it: its moments as `LocalTimeField`s (+08:00, null where the model
+# allows it); everything else as DRF's ModelSerializer makes it. No docstring: drf-spectacular
+# would make it every subclass's description.
+class ModelSerializer(serializers.ModelSerializer):
+    def build_standard_field(self, field_name, model_field):
+        if isinstance(model_field, models.DateTimeField):
+            return LocalTimeField, {"allow_null": model_field.null}
+        return super().build_standard_field(field_name, model_field)
+
+
 @extend_schema_field(MoneySerializer)
 class MoneyField(serializers.ReadOnlyField):
     """A stored amount of the object as `money_json` shows it ({"amount", "currency"}); None
@@ -86,6 +104,14 @@ class MoneyField(serializers.ReadOnlyField):
 
     def to_representation(self, value) -> dict | None:
         return money_json(value)
+
+
+@extend_schema_field(OpenApiTypes.BOOL)
+class HasFileField(serializers.ReadOnlyField):
+    """Whether the object's file (the field's `source`) is there: true or false."""
+
+    def to_representation(self, value) -> bool:
+        return bool(value)
 
 
 @extend_schema_field(OpenApiTypes.STR)
@@ -160,6 +186,119 @@ class TransitionSerializer(serializers.ModelSerializer):
         fields = ["from_status", "to_status", "at", "note"]
 
 
+def transition_serializer(name: str, model) -> type[TransitionSerializer]:
+    """The `TransitionSerializer` of a workflow's log `model`; `name` is the class name, so
+    each workflow keeps its OpenAPI component."""
+    meta = type("Meta", (TransitionSerializer.Meta,), {"model": model})
+    return type(name, (TransitionSerializer,), {"Meta": meta})
+
+
+@dataclass(frozen=True)
+class Endpoint:
+    """One API operation declared once: its route, how the item is found for the person, the
+    body's rules, the one service it calls and the answer. `endpoint_urlpatterns` makes the
+    view, its OpenAPI entry and its URL from it; endpoints sharing a route share one view.
+
+    The view: `load(user, *route values)` → the item (a refusal, e.g. 404, when it is not
+    theirs), then the body through `input`, then `perform(item, user, data, request)` (as a
+    workflow action's, e.g. `workflow.call(service, "field")`), then `answer(item, result,
+    user)` → the body answered with `status` (or a response as it is, e.g. a download).
+    A table gives the first five in this order: Endpoint("refunds/<int:pk>/complete/", …).
+    """
+
+    route: str  # below /api/v1/, e.g. "refunds/<int:pk>/complete/"
+    name: str  # the URL's name, e.g. "refund-complete"
+    load: Callable | None  # none: the item is None
+    perform: Callable | None  # none: a read, the result is None
+    answer: Callable
+    _: KW_ONLY
+    input: type | None = None  # the body's serializer
+    method: str = "post"
+    status: int = 200
+    response: object = None  # the schema of the success (`status`) body
+    responses: dict | None = None  # all the responses, when not `status` and the refusals
+    request: object = FROM_INPUT  # the OpenAPI request when not `input` (e.g. by media type)
+    summary: str | None = None
+    operation_id: str | None = None
+    description: str | None = None
+    parameters: tuple = ()
+    parsers: tuple = ()  # the view's parsers when not the project's (e.g. uploads)
+    any_accept: bool = False  # answer whatever the client's Accept says (a download)
+    # The view the route's methods are added to, when the route has a hand-written one too
+    # (e.g. a ListView's GET).
+    base: type | None = None
+
+    def schema(self, tags) -> dict:
+        """The operation's `extend_schema` arguments."""
+        documented = {
+            "responses": self.responses or {self.status: self.response, **WORKFLOW_ERRORS},
+            "tags": tags,
+        }
+        if self.method != "get":
+            documented["request"] = self.input if self.request is FROM_INPUT else self.request
+        optional = {
+            "summary": self.summary,
+            "operation_id": self.operation_id,
+            "description": self.description,
+            "parameters": list(self.parameters),
+        }
+        documented.update({key: value for key, value in optional.items() if value})
+        return documented
+
+    def handle(self, request, **route) -> Response:
+        user = request.user
+        item = None if self.load is None else self.load(user, *route.values())
+        data = {} if self.input is None else validated(self.input, request.data)
+        result = None if self.perform is None else self.perform(item, user, data, request)
+        body = self.answer(item, result, user)
+        if isinstance(body, HttpResponseBase):
+            return body
+        return Response(body, status=self.status)
+
+
+def endpoint_urlpatterns(endpoints, *, tags) -> list:
+    """The URLs of `endpoints` (`Endpoint`s): one view per route, documented under `tags`."""
+    from django.urls import path
+    from drf_spectacular.utils import extend_schema
+    from rest_framework.negotiation import DefaultContentNegotiation
+    from rest_framework.permissions import IsAuthenticated
+    from rest_framework.views import APIView
+
+    class AnyAccept(DefaultContentNegotiation):
+        """A download answers with the file or a JSON error whatever the client's Accept says."""
+
+        def select_renderer(self, request, renderers, format_suffix=None):
+            return renderers[0], renderers[0].media_type
+
+    def method(endpoint: Endpoint, tags):
+        def handle(self, request, **route):
+            return endpoint.handle(request, **route)
+
+        return extend_schema(**endpoint.schema(tags))(handle)
+
+    routes: dict[str, list[Endpoint]] = {}
+    for endpoint in endpoints:
+        routes.setdefault(endpoint.route, []).append(endpoint)
+    patterns = []
+    for route, shared in routes.items():
+        first = shared[0]
+        base = next((endpoint.base for endpoint in shared if endpoint.base), APIView)
+        attributes = {
+            "permission_classes": [IsAuthenticated],
+            "__doc__": base.__doc__,  # the description of the operations (none by default)
+            **{endpoint.method: method(endpoint, tags) for endpoint in shared},
+        }
+        parsers = next((endpoint.parsers for endpoint in shared if endpoint.parsers), ())
+        if parsers:
+            attributes["parser_classes"] = list(parsers)
+        if any(endpoint.any_accept for endpoint in shared):
+            attributes["content_negotiation_class"] = AnyAccept
+        class_name = first.name.title().replace("-", "").replace("_", "") + "View"
+        view = type(class_name, (base,), attributes)
+        patterns.append(path(route, view.as_view(), name=first.name))
+    return patterns
+
+
 def workflow_urlpatterns(
     workflow,
     prefix: str,
@@ -183,71 +322,55 @@ def workflow_urlpatterns(
     refund too).
     """
     from django.urls import path
-    from drf_spectacular.utils import extend_schema
-    from rest_framework.permissions import IsAuthenticated
-    from rest_framework.views import APIView
 
     name = workflow.name.replace("_", "-")
 
-    def schema(responses, operation: str, summary: str | None) -> dict:
-        schema = {"responses": responses, "tags": tags}
-        if summary:
-            schema["summary"] = summary
-        if operation_prefix is not None:
-            schema["operation_id"] = f"{operation_prefix}_{operation.replace('-', '_')}"
-        return schema
+    def operation_id(operation: str) -> str | None:
+        if operation_prefix is None:
+            return None
+        return f"{operation_prefix}_{operation.replace('-', '_')}"
 
-    def view(class_name: str, method: str, function, documented: dict, doc=None):
-        return type(
-            f"{workflow.name.title().replace('_', '')}{class_name}View",
-            (APIView,),
-            {
-                "permission_classes": [IsAuthenticated],
-                method: extend_schema(**documented)(function),
-                "__doc__": doc,
-            },
-        ).as_view()
+    def answer(action=None):
+        """The item's detail, or what the action's `respond` makes of it."""
 
-    def get(self, request, pk: int):
-        return Response(detail(workflow.get_for(request.user, pk), request.user))
+        def shown(item, result, user):
+            if action is None or action.respond is None:
+                return detail(item, user)
+            return action.respond(lambda obj: detail(obj, user), result, item)
 
-    detail_schema = schema({200: detail_serializer, **READ_ERRORS}, "retrieve", detail_summary)
-    patterns = [
-        path(f"{prefix}/", list_view.as_view(), name=f"{name}-list"),
-        path(
-            f"{prefix}/<int:pk>/", view("Detail", "get", get, detail_schema), name=f"{name}-detail"
-        ),
+        return shown
+
+    endpoints = [
+        Endpoint(
+            f"{prefix}/<int:pk>/",
+            f"{name}-detail",
+            workflow.get_for,
+            None,
+            answer(),
+            method="get",
+            responses={200: detail_serializer, **READ_ERRORS},
+            summary=detail_summary,
+            operation_id=operation_id("retrieve"),
+        )
     ]
     for action in workflow.actions.values():
         if action.api_path is None:
             continue
-
-        def post(self, request, pk: int, _action=action):
-            item = workflow.get_for(request.user, pk)
-            data = {} if _action.input is None else validated(_action.input, request.data)
-            result = _action.perform(item, request.user, data, request)
-            if _action.respond is None:
-                return Response(detail(item, request.user))
-            return Response(_action.respond(lambda obj: detail(obj, request.user), result, item))
-
-        responses = {200: action.response or detail_serializer, **WORKFLOW_ERRORS}
-        documented = {
-            "request": action.input,
-            **schema(responses, action.api_path, action.api_summary),
-        }
-        if action.description:
-            documented["description"] = action.description
-        patterns.append(
-            path(
+        endpoints.append(
+            Endpoint(
                 f"{prefix}/<int:pk>/{action.api_path}/",
-                view(
-                    action.name.title().replace("_", ""),
-                    "post",
-                    post,
-                    documented,
-                    action.api_summary,
-                ),
-                name=f"{workflow.name}-{action.api_path}",
+                f"{workflow.name}-{action.api_path}",
+                workflow.get_for,
+                action.perform,
+                answer(action),
+                input=action.input,
+                response=action.response or detail_serializer,
+                summary=action.api_summary,
+                operation_id=operation_id(action.api_path),
+                description=action.description or action.api_summary,
             )
         )
-    return patterns
+    return [
+        path(f"{prefix}/", list_view.as_view(), name=f"{name}-list"),
+        *endpoint_urlpatterns(endpoints, tags=tags),
+    ]

@@ -6,27 +6,26 @@ in the project's exception handler."""
 from __future__ import annotations
 
 from django.utils.translation import get_language, gettext
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
-from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from cms.page_cache import CATALOGUE
 from marketplace.accounts.models import Institution
 from marketplace.api import (
-    WORKFLOW_ERRORS,
     DetailSerializer,
+    Endpoint,
     ErrorSerializer,
     MoneySerializer,
+    endpoint_urlpatterns,
     local_iso,
     paginated,
-    validated,
 )
 from marketplace.api_views import ListView, list_schema
 from marketplace.catalogue.models import Instrument
 from marketplace.money import money_json
-from marketplace.workflow import NotFound
+from marketplace.workflow import NotFound, call
 
 from . import freshness, indicators, services
 from .models import Rating, ReviewStatus, Scope, UsageRecord
@@ -347,78 +346,6 @@ class InstrumentRatingsView(ListView):
         return [rating_json(rating, public=True) for rating in page]
 
 
-def _rate(request, *, booking_id=None, order_id=None):
-    item = services.service_for(request.user, booking_id=booking_id, order_id=order_id)
-    rating = services.rate(request.user, item, **validated(RateInput, request.data))
-    return Response(rating_json(rating), status=status.HTTP_201_CREATED)
-
-
-def _rate_schema(summary: str, operation_id: str):
-    """Documents a rating view's POST."""
-    return extend_schema_view(
-        post=extend_schema(
-            request=RateInput,
-            responses={201: RatingSerializer, **WORKFLOW_ERRORS},
-            summary=summary,
-            operation_id=operation_id,
-            tags=TAGS,
-        )
-    )
-
-
-class _RateView(APIView):
-    permission_classes = [IsAuthenticated]
-    rated = ""  # the keyword of services.service_for naming the rated item
-
-    def post(self, request, pk: int):
-        return _rate(request, **{self.rated: pk})
-
-
-@_rate_schema("评价已完成的机时预约（每项一次）/ rate a completed booking (once)", "bookings_rate")
-class BookingRatingView(_RateView):
-    rated = "booking_id"
-
-
-@_rate_schema(
-    "评价已完成的送样检测（每项一次）/ rate a completed sample order (once)", "sample_orders_rate"
-)
-class SampleOrderRatingView(_RateView):
-    rated = "order_id"
-
-
-class RatingReplyView(APIView):
-    permission_classes = [IsAuthenticated]
-
-    @extend_schema(
-        request=ReplyInput,
-        responses={200: RatingSerializer, **WORKFLOW_ERRORS},
-        summary="机构公开回复评价（一次）/ the institution answers a rating (once)",
-        operation_id="ratings_reply",
-        tags=TAGS,
-    )
-    def post(self, request, pk: int):
-        rating = services.rating_for_member(request.user, pk)
-        text = validated(ReplyInput, request.data)["reply"]
-        return Response(rating_json(services.reply(rating, request.user, text)))
-
-
-class RatingReviewView(APIView):
-    permission_classes = [IsAuthenticated]
-
-    @extend_schema(
-        request=ReviewInput,
-        responses={200: RatingSerializer, **WORKFLOW_ERRORS},
-        summary="资源审核员审核评价或回复的文字 / a moderator makes a text public or not",
-        operation_id="ratings_review",
-        tags=TAGS,
-    )
-    def post(self, request, pk: int):
-        rating = services.rating_for_member(request.user, pk)
-        body = validated(ReviewInput, request.data)
-        rating = services.review(rating, request.user, body["part"], body["approve"])
-        return Response(rating_json(rating))
-
-
 @list_schema(
     "PaginatedUsageRecordList",
     UsageRecordSerializer,
@@ -437,36 +364,59 @@ class InstrumentUsageView(ListView):
     def show(self, page) -> list:
         return [usage_json(record) for record in page]
 
-    @extend_schema(
-        request=UsageInput,
-        responses={201: UsageRecordSerializer, **WORKFLOW_ERRORS},
-        summary="登记平台外机时（内部科研、维护、停机）/ record machine time used off-platform",
-        operation_id="instrument_usage_create",
-        tags=TAGS,
+
+def _record_usage(instrument, user, data: dict, request) -> UsageRecord:
+    return services.record_usage(
+        user, instrument, data["kind"], data["start"], data["end"], data.get("note", "")
     )
-    def post(self, request, code: str):
-        instrument = services.instrument_for_member(request.user, code)
-        data = validated(UsageInput, request.data)
-        record = services.record_usage(
-            request.user, instrument, data["kind"], data["start"], data["end"], data.get("note", "")
-        )
-        return Response(usage_json(record), status=status.HTTP_201_CREATED)
 
 
-class DowntimeCancelView(APIView):
-    permission_classes = [IsAuthenticated]
+def _rating(item, rating: Rating, user) -> dict:
+    return rating_json(rating)
 
-    @extend_schema(
-        request=CancelInput,
-        responses={200: CancelledSerializer, **WORKFLOW_ERRORS},
-        summary="因仪器停机取消预约并全额退款 / cancel a booking hit by downtime, full refund",
-        operation_id="downtime_cancel_booking",
-        tags=TAGS,
-    )
-    def post(self, request, pk: int):
-        record = services.downtime_for(request.user, pk)
-        wanted = validated(CancelInput, request.data)["booking"]
-        booking, refund = services.cancel_for_downtime(request.user, record, wanted)
-        return Response(
-            {"booking": booking.pk, "status": booking.status, "refund": money_json(refund)}
-        )
+
+def _rate(item, user, data: dict, request) -> Rating:
+    return services.rate(user, item, **data)
+
+
+def _cancel_for_downtime(record, user, data: dict, request) -> tuple:
+    return services.cancel_for_downtime(user, record, data["booking"])
+
+
+def _cancelled(record, result: tuple, user) -> dict:
+    booking, refund = result
+    return {"booking": booking.pk, "status": booking.status, "refund": money_json(refund)}
+
+
+RATED = {"input": RateInput, "status": status.HTTP_201_CREATED, "response": RatingSerializer}
+ENDPOINTS = [
+    Endpoint("instruments/<str:code>/usage/", "instrument-usage",
+             services.instrument_for_member, _record_usage,
+             lambda instrument, record, user: usage_json(record), base=InstrumentUsageView,
+             input=UsageInput, status=status.HTTP_201_CREATED, response=UsageRecordSerializer,
+             summary="登记平台外机时（内部科研、维护、停机）/ record machine time used off-platform",
+             operation_id="instrument_usage_create"),
+    Endpoint("bookings/<int:pk>/rating/", "booking-rating",
+             lambda user, pk: services.service_for(user, booking_id=pk), _rate, _rating, **RATED,
+             summary="评价已完成的机时预约（每项一次）/ rate a completed booking (once)",
+             operation_id="bookings_rate"),
+    Endpoint("sample-orders/<int:pk>/rating/", "sample-order-rating",
+             lambda user, pk: services.service_for(user, order_id=pk), _rate, _rating, **RATED,
+             summary="评价已完成的送样检测（每项一次）/ rate a completed sample order (once)",
+             operation_id="sample_orders_rate"),
+    Endpoint("ratings/<int:pk>/reply/", "rating-reply", services.rating_for_member,
+             call(services.reply, "reply"), _rating, input=ReplyInput, response=RatingSerializer,
+             summary="机构公开回复评价（一次）/ the institution answers a rating (once)",
+             operation_id="ratings_reply"),
+    Endpoint("ratings/<int:pk>/review/", "rating-review", services.rating_for_member,
+             call(services.review, "part", "approve"), _rating, input=ReviewInput,
+             response=RatingSerializer,
+             summary="资源审核员审核评价或回复的文字 / a moderator makes a text public or not",
+             operation_id="ratings_review"),
+    Endpoint("downtime/<int:pk>/cancel-booking/", "downtime-cancel-booking",
+             services.downtime_for, _cancel_for_downtime, _cancelled, input=CancelInput,
+             response=CancelledSerializer,
+             summary="因仪器停机取消预约并全额退款 / cancel a booking hit by downtime, full refund",
+             operation_id="downtime_cancel_booking"),
+]  # fmt: skip
+urlpatterns = endpoint_urlpatterns(ENDPOINTS, tags=TAGS)
