@@ -11,16 +11,8 @@ from django.utils.translation import gettext
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers, status
 
-from marketplace.api import (
-    Endpoint,
-    ModelSerializer,
-    MoneySerializer,
-    endpoint_urlpatterns,
-    transition_serializer,
-    validated,
-    workflow_urlpatterns,
-)
-from marketplace.api_views import ListView, list_schema
+from marketplace.api import ModelSerializer, MoneySerializer, transition_serializer, validated
+from marketplace.api_views import Endpoint, ListView, endpoint_urlpatterns, workflow_urlpatterns
 from marketplace.catalogue.models import Technology
 from marketplace.catalogue.vocabularies import TransferMode
 from marketplace.money import money_json
@@ -166,13 +158,6 @@ ENDPOINTS = [
 ]  # fmt: skip
 
 
-@list_schema(
-    "InquiryPaginatedList",
-    InquirySerializer,
-    summary="我的洽谈 / Inquiries I sent or my institution received",
-    operation_id="inquiries_list",
-    tags=TAGS,
-)
 class InquiryListView(ListView):
     serializer_class = InquirySerializer
 
@@ -191,4 +176,6 @@ urlpatterns = endpoint_urlpatterns(ENDPOINTS, tags=TAGS) + workflow_urlpatterns(
     tags=TAGS,
     operation_prefix="inquiries",
     detail_summary="洽谈详情与留言 / An inquiry with its thread and history",
+    list_page="InquiryPaginatedList",
+    list_summary="我的洽谈 / Inquiries I sent or my institution received",
 )

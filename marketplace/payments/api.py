@@ -14,14 +14,8 @@ from drf_spectacular.utils import (
 from rest_framework import exceptions, serializers
 
 from marketplace.accounts.models import Institution
-from marketplace.api import (
-    READ_ERRORS,
-    WORKFLOW_ERRORS,
-    Endpoint,
-    endpoint_urlpatterns,
-    file_download,
-)
-from marketplace.api_views import ListView, list_schema
+from marketplace.api import READ_ERRORS, WORKFLOW_ERRORS, file_download
+from marketplace.api_views import Endpoint, ListView, endpoint_urlpatterns, list_schema
 from marketplace.uploads import UPLOAD_PARSERS, serve_private
 from marketplace.workflow import NotFound, RuleError, call
 

@@ -14,16 +14,8 @@ from drf_spectacular.utils import (
 from rest_framework import serializers, status
 
 from marketplace.accounts.validators import validate_credit_code
-from marketplace.api import (
-    Endpoint,
-    HasFileField,
-    ModelSerializer,
-    endpoint_urlpatterns,
-    file_download,
-    transition_serializer,
-    workflow_urlpatterns,
-)
-from marketplace.api_views import ListView, list_schema
+from marketplace.api import HasFileField, ModelSerializer, file_download, transition_serializer
+from marketplace.api_views import Endpoint, ListView, endpoint_urlpatterns, workflow_urlpatterns
 from marketplace.catalogue.models import Incubator
 from marketplace.uploads import UPLOAD_PARSERS, serve_private
 from marketplace.workflow import NotFound, call
@@ -143,18 +135,6 @@ def application_detail(application: Application, user) -> dict:
 # --- Views ---------------------------------------------------------------------------------
 
 
-@list_schema(
-    "ResidencyPaginatedApplicationList",
-    ResidencyApplicationSerializer,
-    parameters=[
-        OpenApiParameter("status", str, enum=Status.values, required=False),
-        OpenApiParameter("page", int, required=False),
-        OpenApiParameter("page_size", int, required=False),
-    ],
-    summary="入孵申请列表 / residency applications (own, or the institution's)",
-    operation_id="residency_applications_list",
-    tags=TAGS,
-)
 class ApplicationListView(ListView):
     serializer_class = ResidencyApplicationSerializer
 
@@ -219,4 +199,11 @@ urlpatterns = endpoint_urlpatterns(ENDPOINTS, tags=TAGS) + workflow_urlpatterns(
     tags=TAGS,
     operation_prefix="residency_applications",
     detail_summary="入孵申请详情 / one residency application with its history",
+    list_page="ResidencyPaginatedApplicationList",
+    list_summary="入孵申请列表 / residency applications (own, or the institution's)",
+    list_parameters=[
+        OpenApiParameter("status", str, enum=Status.values, required=False),
+        OpenApiParameter("page", int, required=False),
+        OpenApiParameter("page_size", int, required=False),
+    ],
 )

@@ -11,13 +11,8 @@ from django.utils.translation import gettext
 from drf_spectacular.utils import inline_serializer
 from rest_framework import serializers, status
 
-from marketplace.api import (
-    Endpoint,
-    endpoint_urlpatterns,
-    file_download,
-    workflow_urlpatterns,
-)
-from marketplace.api_views import ListView, list_schema
+from marketplace.api import file_download
+from marketplace.api_views import Endpoint, ListView, endpoint_urlpatterns, workflow_urlpatterns
 from marketplace.catalogue.models import Instrument
 from marketplace.uploads import UPLOAD_PARSERS, serve_private
 from marketplace.workflow import NotFound
@@ -35,13 +30,6 @@ from .serializers import (
 TAGS = ["sample-testing"]
 
 
-@list_schema(
-    "PaginatedSampleOrderList",
-    SampleOrderSerializer,
-    summary="我的送样检测与本单位的委托 / My and my institution's sample-testing orders",
-    operation_id="sample_orders_list",
-    tags=TAGS,
-)
 class SampleOrderListView(ListView):
     serializer_class = SampleOrderSerializer
 
@@ -101,4 +89,6 @@ urlpatterns = endpoint_urlpatterns(ENDPOINTS, tags=TAGS) + workflow_urlpatterns(
     SampleOrderDetailSerializer,
     tags=TAGS,
     operation_prefix="sample_orders",
+    list_page="PaginatedSampleOrderList",
+    list_summary="我的送样检测与本单位的委托 / My and my institution's sample-testing orders",
 )

@@ -6,23 +6,14 @@ in the project's exception handler."""
 from __future__ import annotations
 
 from django.utils.translation import get_language, gettext
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter
 from rest_framework import serializers, status
-from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from cms.page_cache import CATALOGUE
 from marketplace.accounts.models import Institution
-from marketplace.api import (
-    DetailSerializer,
-    Endpoint,
-    ErrorSerializer,
-    MoneySerializer,
-    endpoint_urlpatterns,
-    local_iso,
-    paginated,
-)
-from marketplace.api_views import ListView, list_schema
+from marketplace.api import DetailSerializer, ErrorSerializer, MoneySerializer, local_iso, paginated
+from marketplace.api_views import Endpoint, ListView, endpoint_urlpatterns, list_schema
 from marketplace.catalogue.models import Instrument
 from marketplace.money import money_json
 from marketplace.workflow import NotFound, call
@@ -40,10 +31,8 @@ class YearQuery(serializers.Serializer):
     year = serializers.IntegerField(min_value=2000, max_value=2100, required=False)
 
 
-def _year(request) -> int:
-    query = YearQuery(data=request.query_params)
-    query.is_valid(raise_exception=True)
-    return query.validated_data.get("year") or indicators.current_year()
+def _year(query: dict) -> int:
+    return query.get("year") or indicators.current_year()
 
 
 # --- Response shapes ------------------------------------------------------------------------
@@ -243,83 +232,6 @@ class CancelledSerializer(serializers.Serializer):
 # --- Views ------------------------------------------------------------------------------------
 
 
-class ProvinceStatisticsView(APIView):
-    @extend_schema(
-        parameters=[YEAR],
-        responses={200: ProvinceStatisticsSerializer, 400: ErrorSerializer},
-        summary="全省开放共享统计 / province open-sharing statistics",
-        operation_id="statistics_province",
-        tags=TAGS,
-    )
-    def get(self, request):
-        year = _year(request)
-        # Kept in the shared cache until a figure moves (freshness.py); names are translated.
-        body = freshness.cached(
-            f"statistics-api:{year}:{get_language()}",
-            (freshness.FIGURES, CATALOGUE),
-            lambda: self.body(year),
-        )
-        return Response(body)
-
-    @staticmethod
-    def body(year: int) -> dict:
-        def named(code, name, tally):
-            return {"code": code, "name": name, **tally_json(tally)}
-
-        return {
-            "year": year,
-            "total": tally_json(indicators.year_tally(Scope.PROVINCE, "", year)),
-            "months": [
-                {"month": t.month, **tally_json(t)}
-                for t in indicators.monthly(Scope.PROVINCE, "", year)
-            ],
-            "regions": [
-                named(r["code"], str(r["name"]), r["tally"]) for r in indicators.regions(year)
-            ],
-            "categories": [
-                named(c["code"], str(c["name"]), c["tally"]) for c in indicators.categories(year)
-            ],
-            "institutions": [
-                named(row.institution.code, row.institution.name, row.tally)
-                for row in indicators.ranking(year)
-            ],
-        }
-
-
-class InstitutionStatisticsView(APIView):
-    @extend_schema(
-        parameters=[YEAR],
-        responses={200: IndicatorsSerializer, 400: ErrorSerializer, 404: DetailSerializer},
-        summary="机构年度开放共享指标 / an institution's indicators of a year",
-        operation_id="statistics_institution",
-        tags=TAGS,
-    )
-    def get(self, request, code: str):
-        year = _year(request)
-        institution = Institution.objects.filter(code=code).first()
-        if institution is None:
-            raise NotFound(gettext("机构不存在"))
-        data = indicators.institution_figures(institution, year)
-        return Response(indicators_json(data, year=year, code=code, name=institution.name))
-
-
-class InstrumentStatisticsView(APIView):
-    @extend_schema(
-        parameters=[YEAR],
-        responses={200: IndicatorsSerializer, 400: ErrorSerializer, 404: DetailSerializer},
-        summary="仪器年度开放共享指标 / an instrument's indicators of a year",
-        operation_id="statistics_instrument",
-        tags=TAGS,
-    )
-    def get(self, request, code: str):
-        year = _year(request)
-        instrument = Instrument.objects.published().filter(code=code).first()
-        if instrument is None:
-            raise NotFound(gettext("仪器不存在"))
-        data = indicators.instrument_figures(instrument, year)
-        return Response(indicators_json(data, year=year, code=code, name=instrument.name))
-
-
 @list_schema(
     responses={
         200: paginated("PaginatedServiceRatingList", RatingSerializer),
@@ -371,6 +283,67 @@ def _record_usage(instrument, user, data: dict, request) -> UsageRecord:
     )
 
 
+def _province(nothing, user, query: dict, request) -> dict:
+    year = _year(query)
+    # Kept in the shared cache until a figure moves (freshness.py); names are translated.
+    return freshness.cached(
+        f"statistics-api:{year}:{get_language()}",
+        (freshness.FIGURES, CATALOGUE),
+        lambda: _province_body(year),
+    )
+
+
+def _province_body(year: int) -> dict:
+    def named(code, name, tally):
+        return {"code": code, "name": name, **tally_json(tally)}
+
+    return {
+        "year": year,
+        "total": tally_json(indicators.year_tally(Scope.PROVINCE, "", year)),
+        "months": [
+            {"month": t.month, **tally_json(t)}
+            for t in indicators.monthly(Scope.PROVINCE, "", year)
+        ],
+        "regions": [named(r["code"], str(r["name"]), r["tally"]) for r in indicators.regions(year)],
+        "categories": [
+            named(c["code"], str(c["name"]), c["tally"]) for c in indicators.categories(year)
+        ],
+        "institutions": [
+            named(row.institution.code, row.institution.name, row.tally)
+            for row in indicators.ranking(year)
+        ],
+    }
+
+
+def _institution(user, code: str) -> Institution:
+    institution = Institution.objects.filter(code=code).first()
+    if institution is None:
+        raise NotFound(gettext("机构不存在"))
+    return institution
+
+
+def _instrument(user, code: str) -> Instrument:
+    instrument = Instrument.objects.published().filter(code=code).first()
+    if instrument is None:
+        raise NotFound(gettext("仪器不存在"))
+    return instrument
+
+
+def _indicators(figures):
+    """An indicators endpoint's perform: the year's `figures(listing, year)` of the listing."""
+
+    def perform(listing, user, query: dict, request) -> dict:
+        year = _year(query)
+        body = figures(listing, year)
+        return indicators_json(body, year=year, code=listing.code, name=listing.name)
+
+    return perform
+
+
+def _as_is(item, body: dict, user) -> dict:
+    return body
+
+
 def _rating(item, rating: Rating, user) -> dict:
     return rating_json(rating)
 
@@ -388,8 +361,24 @@ def _cancelled(record, result: tuple, user) -> dict:
     return {"booking": booking.pk, "status": booking.status, "refund": money_json(refund)}
 
 
+INDICATORS = {200: IndicatorsSerializer, 400: ErrorSerializer, 404: DetailSerializer}
 RATED = {"input": RateInput, "status": status.HTTP_201_CREATED, "response": RatingSerializer}
 ENDPOINTS = [
+    Endpoint("statistics/", "statistics", None, _province, _as_is, method="get",
+             query=YearQuery, public=True, parameters=[YEAR],
+             responses={200: ProvinceStatisticsSerializer, 400: ErrorSerializer},
+             summary="全省开放共享统计 / province open-sharing statistics",
+             operation_id="statistics_province"),
+    Endpoint("statistics/institutions/<str:code>/", "statistics-institution", _institution,
+             _indicators(indicators.institution_figures), _as_is, method="get", query=YearQuery,
+             public=True, parameters=[YEAR], responses=INDICATORS,
+             summary="机构年度开放共享指标 / an institution's indicators of a year",
+             operation_id="statistics_institution"),
+    Endpoint("statistics/instruments/<str:code>/", "statistics-instrument", _instrument,
+             _indicators(indicators.instrument_figures), _as_is, method="get", query=YearQuery,
+             public=True, parameters=[YEAR], responses=INDICATORS,
+             summary="仪器年度开放共享指标 / an instrument's indicators of a year",
+             operation_id="statistics_instrument"),
     Endpoint("instruments/<str:code>/usage/", "instrument-usage",
              services.instrument_for_member, _record_usage,
              lambda instrument, record, user: usage_json(record), base=InstrumentUsageView,

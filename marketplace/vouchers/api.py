@@ -10,7 +10,8 @@ from django.utils.translation import gettext
 from drf_spectacular.utils import OpenApiParameter
 from rest_framework import serializers
 
-from marketplace.api import Endpoint, MoneySerializer, endpoint_urlpatterns, local_iso
+from marketplace.api import MoneySerializer, local_iso
+from marketplace.api_views import Endpoint, endpoint_urlpatterns
 from marketplace.money import money_json
 from marketplace.uploads import UPLOAD_PARSERS
 from marketplace.workflow import NotFound, RuleError, call
