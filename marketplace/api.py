@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from zoneinfo import ZoneInfo
 
+from django.db import models
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -79,6 +80,16 @@ class LocalTimeField(serializers.ReadOnlyField):
         return local_iso(value)
 
 
+# A model as the API shows it: its moments as `LocalTimeField`s (+08:00, null where the model
+# allows it); everything else as DRF's ModelSerializer makes it. No docstring: drf-spectacular
+# would make it every subclass's description.
+class ModelSerializer(serializers.ModelSerializer):
+    def build_standard_field(self, field_name, model_field):
+        if isinstance(model_field, models.DateTimeField):
+            return LocalTimeField, {"allow_null": model_field.null}
+        return super().build_standard_field(field_name, model_field)
+
+
 @extend_schema_field(MoneySerializer)
 class MoneyField(serializers.ReadOnlyField):
     """A stored amount of the object as `money_json` shows it ({"amount", "currency"}); None
@@ -86,6 +97,14 @@ class MoneyField(serializers.ReadOnlyField):
 
     def to_representation(self, value) -> dict | None:
         return money_json(value)
+
+
+@extend_schema_field(OpenApiTypes.BOOL)
+class HasFileField(serializers.ReadOnlyField):
+    """Whether the object's file (the field's `source`) is there: true or false."""
+
+    def to_representation(self, value) -> bool:
+        return bool(value)
 
 
 @extend_schema_field(OpenApiTypes.STR)
@@ -160,94 +179,8 @@ class TransitionSerializer(serializers.ModelSerializer):
         fields = ["from_status", "to_status", "at", "note"]
 
 
-def workflow_urlpatterns(
-    workflow,
-    prefix: str,
-    list_view,
-    detail,
-    detail_serializer,
-    *,
-    tags,
-    operation_prefix: str | None = None,
-    detail_summary: str | None = None,
-) -> list:
-    """A workflow's API from its declaration: GET (and POST) `{prefix}/` (`list_view`), GET
-    `{prefix}/<pk>/` — the item `workflow.get_for(user, pk)` finds, as `detail(item, user)`
-    shows it — then POST `{prefix}/<pk>/{action.api_path}/` for every action of `workflow`
-    that has one; the routes are named after the workflow (`sample-order-list`, …).
-
-    `operation_prefix` names the OpenAPI operations where a workflow had named them
-    ("sample_orders" → sample_orders_retrieve, sample_orders_quote, …); `detail_summary` is
-    the detail's summary.
-    An action's `respond(show, result, item)` may wrap the detail (a cancel answers with the
-    refund too).
-    """
-    from django.urls import path
-    from drf_spectacular.utils import extend_schema
-    from rest_framework.permissions import IsAuthenticated
-    from rest_framework.views import APIView
-
-    name = workflow.name.replace("_", "-")
-
-    def schema(responses, operation: str, summary: str | None) -> dict:
-        schema = {"responses": responses, "tags": tags}
-        if summary:
-            schema["summary"] = summary
-        if operation_prefix is not None:
-            schema["operation_id"] = f"{operation_prefix}_{operation.replace('-', '_')}"
-        return schema
-
-    def view(class_name: str, method: str, function, documented: dict, doc=None):
-        return type(
-            f"{workflow.name.title().replace('_', '')}{class_name}View",
-            (APIView,),
-            {
-                "permission_classes": [IsAuthenticated],
-                method: extend_schema(**documented)(function),
-                "__doc__": doc,
-            },
-        ).as_view()
-
-    def get(self, request, pk: int):
-        return Response(detail(workflow.get_for(request.user, pk), request.user))
-
-    detail_schema = schema({200: detail_serializer, **READ_ERRORS}, "retrieve", detail_summary)
-    patterns = [
-        path(f"{prefix}/", list_view.as_view(), name=f"{name}-list"),
-        path(
-            f"{prefix}/<int:pk>/", view("Detail", "get", get, detail_schema), name=f"{name}-detail"
-        ),
-    ]
-    for action in workflow.actions.values():
-        if action.api_path is None:
-            continue
-
-        def post(self, request, pk: int, _action=action):
-            item = workflow.get_for(request.user, pk)
-            data = {} if _action.input is None else validated(_action.input, request.data)
-            result = _action.perform(item, request.user, data, request)
-            if _action.respond is None:
-                return Response(detail(item, request.user))
-            return Response(_action.respond(lambda obj: detail(obj, request.user), result, item))
-
-        responses = {200: action.response or detail_serializer, **WORKFLOW_ERRORS}
-        documented = {
-            "request": action.input,
-            **schema(responses, action.api_path, action.api_summary),
-        }
-        if action.description:
-            documented["description"] = action.description
-        patterns.append(
-            path(
-                f"{prefix}/<int:pk>/{action.api_path}/",
-                view(
-                    action.name.title().replace("_", ""),
-                    "post",
-                    post,
-                    documented,
-                    action.api_summary,
-                ),
-                name=f"{workflow.name}-{action.api_path}",
-            )
-        )
-    return patterns
+def transition_serializer(name: str, model) -> type[TransitionSerializer]:
+    """The `TransitionSerializer` of a workflow's log `model`; `name` is the class name, so
+    each workflow keeps its OpenAPI component."""
+    meta = type("Meta", (TransitionSerializer.Meta,), {"model": model})
+    return type(name, (TransitionSerializer,), {"Meta": meta})

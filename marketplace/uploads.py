@@ -40,7 +40,7 @@ from django.utils.deconstruct import deconstructible
 from django.utils.text import get_valid_filename
 from django.utils.translation import gettext
 from rest_framework.exceptions import ParseError
-from rest_framework.parsers import DataAndFiles, get_encoding
+from rest_framework.parsers import DataAndFiles, JSONParser, get_encoding
 from rest_framework.parsers import MultiPartParser as DRFMultiPartParser
 
 from marketplace.quota import claim
@@ -304,6 +304,10 @@ class RawNameMultiPartParser(DRFMultiPartParser):
         except MultiPartParserError as exc:
             raise ParseError(gettext("multipart 表单无法解析")) from exc
         return DataAndFiles(data, files)
+
+
+# The parsers of an API view that takes a file: multipart (raw names kept) or JSON.
+UPLOAD_PARSERS = (RawNameMultiPartParser, JSONParser)
 
 
 def _parse_file_upload(self, META, post_data):  # noqa: N803 — Django's signature

@@ -264,7 +264,7 @@ class Action:
     """One thing a person can do to a workflow item, declared once in the workflow's table.
 
     The table drives both front doors — the HTML action view (`marketplace.workflow_pages`) and
-    the API endpoints (`marketplace.api.workflow_urlpatterns`) — and the flags templates show;
+    the API endpoints (`marketplace.api_views.workflow_urlpatterns`) — and the flags templates show;
     the service behind it still checks everything (a flag is a hint, the service the rule).
     """
 

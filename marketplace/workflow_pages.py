@@ -6,12 +6,13 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from marketplace.accounts.permissions import is_platform_moderator, member_institution_ids
+from marketplace.accounts.profile import profile_required
 from marketplace.workflow import NotFound, RuleError, Workflow, WorkflowError
 
 
@@ -85,6 +86,31 @@ def create_page(request: HttpRequest, form, create, *, template, context, done, 
             return redirect(detail, pk=item.pk)
     status = 400 if request.method == "POST" else 200
     return render(request, template, {**context, "form": form}, status=status)
+
+
+def start_view(listings, form, start, *, template: str, done: str, detail: str):
+    """GET/POST `…/<code>/…`: the page that starts a workflow item on the listing `code` of
+    `listings` (404 when there is none), as `create_page`: `form(request, listing)` is the
+    form, `start(user, listing, form)` makes the item; the template sees the listing under its
+    model's name (`technology`, `instrument`, …)."""
+
+    @login_required
+    @require_http_methods(["GET", "POST"])
+    @profile_required
+    def view(request: HttpRequest, code: str) -> HttpResponse:
+        listing = get_object_or_404(listings, code=code)
+        bound = form(request, listing)
+        return create_page(
+            request,
+            bound,
+            lambda data: start(request.user, listing, bound),
+            template=template,
+            context={listing._meta.model_name: listing},
+            done=done,
+            detail=detail,
+        )
+
+    return view
 
 
 def validated_input(action, request: HttpRequest) -> dict:

@@ -21,8 +21,8 @@ from django.conf import settings
 ROOTS = ("marketplace", "config", "search", "cms")
 # Chinese (or a full-width sign) … "/" and a space … then English, within one line.
 DUAL = re.compile(r"[\u3400-\u9fff\uff00-\uffef][^\n]*?/\s+[A-Za-z{]")
-OPENAPI_KEYWORDS = {"summary", "description", "help_text", "detail_summary"}
-OPENAPI_CALLS = {"_rate_schema", "checkout_action"}  # they pass a summary to extend_schema
+OPENAPI_KEYWORDS = {"summary", "description", "help_text", "detail_summary", "list_summary"}
+OPENAPI_CALLS: set[str] = set()  # calls that pass a summary on to extend_schema
 LEGACY = {
     ("marketplace/workflow.py", "超额付款退回 / overpayment returned"),
     ("marketplace/workflow.py", "预约已失效，款项退回 / booking no longer active"),

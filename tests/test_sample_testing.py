@@ -420,6 +420,20 @@ def test_the_report_is_stored_outside_the_public_media_folder(lab, in_lab, setti
     assert not media.exists() or not any(p.is_file() for p in media.rglob("*"))
 
 
+def test_a_report_upload_without_a_file_is_a_400_naming_the_field(
+    lab, in_lab, api_client, settings
+):
+    _, _, manager = lab
+    lab_api = token_client(api_client, manager)
+    response = lab_api.post(f"/api/v1/sample-orders/{in_lab.pk}/report/", {}, format="multipart")
+    assert response.status_code == 400
+    assert response.json() == {"errors": {"report": ["请上传 PDF 报告"]}}
+    in_lab.refresh_from_db()
+    assert in_lab.status == Status.SAMPLES_RECEIVED
+    assert not in_lab.report
+    assert stored_files(settings) == []
+
+
 # --- Who sees what -------------------------------------------------------------------------
 
 

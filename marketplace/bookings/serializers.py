@@ -4,23 +4,19 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
-from marketplace.api import LocalTimeField, MoneyField, TransitionSerializer
+from marketplace.api import ModelSerializer, MoneyField, transition_serializer
 
 from .models import Booking, BookingTransition
 
+BookingTransitionSerializer = transition_serializer(
+    "BookingTransitionSerializer", BookingTransition
+)
 
-class BookingTransitionSerializer(TransitionSerializer):
-    class Meta(TransitionSerializer.Meta):
-        model = BookingTransition
 
-
-class BookingSerializer(serializers.ModelSerializer):
+class BookingSerializer(ModelSerializer):
     instrument = serializers.CharField(source="instrument.code")
     instrument_name = serializers.CharField(source="instrument.name")
     price = MoneyField()
-    start = LocalTimeField()
-    end = LocalTimeField()
-    hold_expires_at = LocalTimeField(allow_null=True)
 
     class Meta:
         model = Booking

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from marketplace.api import workflow_urlpatterns
+from marketplace.api_views import workflow_urlpatterns
 
 from . import api
 from .actions import BOOKING_ACTIONS

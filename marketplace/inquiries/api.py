@@ -8,21 +8,11 @@ from __future__ import annotations
 
 from django.db.models import Prefetch
 from django.utils.translation import gettext
-from drf_spectacular.utils import extend_schema, extend_schema_field
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers, status
-from rest_framework.permissions import IsAuthenticated
-from rest_framework.response import Response
-from rest_framework.views import APIView
 
-from marketplace.api import (
-    WORKFLOW_ERRORS,
-    LocalTimeField,
-    MoneySerializer,
-    TransitionSerializer,
-    validated,
-    workflow_urlpatterns,
-)
-from marketplace.api_views import ListView, list_schema
+from marketplace.api import ModelSerializer, MoneySerializer, transition_serializer, validated
+from marketplace.api_views import Endpoint, ListView, endpoint_urlpatterns, workflow_urlpatterns
 from marketplace.catalogue.models import Technology
 from marketplace.catalogue.vocabularies import TransferMode
 from marketplace.money import money_json
@@ -35,12 +25,11 @@ from .models import Inquiry, InquiryMessage, InquiryTransition
 TAGS = ["inquiries"]
 
 
-class InquiryMessageSerializer(serializers.ModelSerializer):
+class InquiryMessageSerializer(ModelSerializer):
     author = serializers.CharField(source="author.get_username")
     from_institution = serializers.SerializerMethodField(
         help_text="true when a member of the technology's institution wrote it"
     )
-    created_at = LocalTimeField()
 
     class Meta:
         model = InquiryMessage
@@ -52,9 +41,9 @@ class InquiryMessageSerializer(serializers.ModelSerializer):
         return obj.author_id != obj.inquiry.inquirer_id
 
 
-class InquiryTransitionSerializer(TransitionSerializer):
-    class Meta(TransitionSerializer.Meta):
-        model = InquiryTransition
+InquiryTransitionSerializer = transition_serializer(
+    "InquiryTransitionSerializer", InquiryTransition
+)
 
 
 class InquiryDealSerializer(serializers.Serializer):
@@ -64,7 +53,7 @@ class InquiryDealSerializer(serializers.Serializer):
     registration_no = serializers.CharField(allow_blank=True)
 
 
-class InquirySerializer(serializers.ModelSerializer):
+class InquirySerializer(ModelSerializer):
     technology = serializers.CharField(source="technology.code")
     technology_title = serializers.CharField(source="technology.title")
     institution = serializers.CharField(source="technology.institution.name")
@@ -76,8 +65,6 @@ class InquirySerializer(serializers.ModelSerializer):
     deal = serializers.SerializerMethodField()
     details_under_nda = serializers.BooleanField(source="technology.details_under_nda")
     details_access_granted = serializers.BooleanField()
-    created_at = LocalTimeField()
-    updated_at = LocalTimeField()
 
     class Meta:
         model = Inquiry
@@ -148,39 +135,29 @@ def inquiry_detail(inquiry: Inquiry, user) -> dict:
     return InquiryDetailSerializer(inquiry, context={"user": user}).data
 
 
-class TechnologyInquiryCreateView(APIView):
-    permission_classes = [IsAuthenticated]
-
-    @extend_schema(
-        request=InquiryCreateSerializer,
-        responses={201: InquirySerializer, **WORKFLOW_ERRORS},
-        summary="发起意向洽谈 / Send a technology inquiry",
-        description="403 for members of the technology's own institution; 409 when the user "
-        "already has an open or negotiating inquiry on it; 404 for unknown or unpublished "
-        "technologies.",
-        operation_id="inquiries_create",
-        tags=TAGS,
-    )
-    def post(self, request, code: str):
-        technology = Technology.objects.published_or_raise(
-            code, NotFound(gettext("科技成果不存在"), "not_found")
-        )
-        body = request.data if isinstance(request.data, dict) else {}
-        data = validated(InquiryCreateSerializer, body)
-        inquiry = services.open_inquiry(
-            request.user, technology, data["message"], data["intended_mode"]
-        )
-        inquiry = Inquiry.objects.for_pages().get(pk=inquiry.pk)
-        return Response(InquirySerializer(inquiry).data, status=status.HTTP_201_CREATED)
+def _open_inquiry(technology, user, data: dict, request) -> Inquiry:
+    # A body that is not an object is read as an empty one: its fields are missing.
+    body = request.data if isinstance(request.data, dict) else {}
+    data = validated(InquiryCreateSerializer, body)
+    return services.open_inquiry(user, technology, data["message"], data["intended_mode"])
 
 
-@list_schema(
-    "InquiryPaginatedList",
-    InquirySerializer,
-    summary="我的洽谈 / Inquiries I sent or my institution received",
-    operation_id="inquiries_list",
-    tags=TAGS,
-)
+ENDPOINTS = [
+    Endpoint("technologies/<str:code>/inquiries/", "technology-inquiries",
+             lambda user, code: Technology.objects.published_or_raise(
+                 code, NotFound(gettext("科技成果不存在"), "not_found")),
+             _open_inquiry,
+             lambda technology, inquiry, user: InquirySerializer(
+                 Inquiry.objects.for_pages().get(pk=inquiry.pk)).data,
+             request=InquiryCreateSerializer,
+             status=status.HTTP_201_CREATED, response=InquirySerializer,
+             summary="发起意向洽谈 / Send a technology inquiry", operation_id="inquiries_create",
+             description="403 for members of the technology's own institution; 409 when the "
+             "user already has an open or negotiating inquiry on it; 404 for unknown or "
+             "unpublished technologies."),
+]  # fmt: skip
+
+
 class InquiryListView(ListView):
     serializer_class = InquirySerializer
 
@@ -189,8 +166,8 @@ class InquiryListView(ListView):
         return visible.for_pages().order_by("-updated_at", "-pk")
 
 
-# GET and POST {prefix}/, GET {prefix}/<pk>/ and its actions (included by urls_api).
-urlpatterns = workflow_urlpatterns(
+# The endpoints above, then GET and POST {prefix}/, GET {prefix}/<pk>/ and its actions.
+urlpatterns = endpoint_urlpatterns(ENDPOINTS, tags=TAGS) + workflow_urlpatterns(
     INQUIRY_ACTIONS,
     "inquiries",
     InquiryListView,
@@ -199,4 +176,6 @@ urlpatterns = workflow_urlpatterns(
     tags=TAGS,
     operation_prefix="inquiries",
     detail_summary="洽谈详情与留言 / An inquiry with its thread and history",
+    list_page="InquiryPaginatedList",
+    list_summary="我的洽谈 / Inquiries I sent or my institution received",
 )

@@ -6,15 +6,15 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
 
 from marketplace.accounts.permissions import member_institution_ids
-from marketplace.accounts.profile import profile_required
 from marketplace.catalogue.models import Technology
 from marketplace.workflow import NotFound, WorkflowError
-from marketplace.workflow_pages import act_view, create_page, item_or_404, page_of
+from marketplace.workflow_pages import act_view, item_or_404, page_of, start_view
 
 from . import services
 from .actions import INQUIRY_ACTIONS
@@ -24,24 +24,19 @@ from .models import ACTIVE_STATUSES, Inquiry, InquiryMessage, InquiryTransition,
 PAGE_SIZE = 30
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-@profile_required
-def new(request: HttpRequest, code: str) -> HttpResponse:
-    technology = get_object_or_404(
-        Technology.objects.published().select_related("institution"), code=code
-    )
-    return create_page(
-        request,
-        InquiryForm(request.POST or None, technology=technology),
-        lambda data: services.open_inquiry(
-            request.user, technology, data["message"], data["intended_mode"]
-        ),
-        template="inquiries/new.html",
-        context={"technology": technology},
-        done=_("意向洽谈已发送，成果单位回复后会通知您。"),
-        detail="inquiries:detail",
-    )
+def _open_inquiry(user, technology: Technology, form: InquiryForm) -> Inquiry:
+    data = form.cleaned_data
+    return services.open_inquiry(user, technology, data["message"], data["intended_mode"])
+
+
+new = start_view(
+    Technology.objects.published().select_related("institution"),
+    lambda request, technology: InquiryForm(request.POST or None, technology=technology),
+    _open_inquiry,
+    template="inquiries/new.html",
+    done=gettext_lazy("意向洽谈已发送，成果单位回复后会通知您。"),
+    detail="inquiries:detail",
+)
 
 
 @login_required

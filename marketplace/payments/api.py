@@ -9,25 +9,15 @@ from django.http import FileResponse
 from django.utils.translation import gettext
 from drf_spectacular.utils import (
     OpenApiParameter,
-    extend_schema,
     inline_serializer,
 )
-from rest_framework import serializers
-from rest_framework.parsers import JSONParser
-from rest_framework.permissions import IsAuthenticated
-from rest_framework.response import Response
-from rest_framework.views import APIView
+from rest_framework import exceptions, serializers
 
 from marketplace.accounts.models import Institution
-from marketplace.api import (
-    READ_ERRORS,
-    WORKFLOW_ERRORS,
-    file_download,
-    validated,
-)
-from marketplace.api_views import ListView, list_schema
-from marketplace.uploads import RawNameMultiPartParser, serve_private
-from marketplace.workflow import NotFound, RuleError
+from marketplace.api import READ_ERRORS, WORKFLOW_ERRORS, file_download
+from marketplace.api_views import Endpoint, ListView, endpoint_urlpatterns, list_schema
+from marketplace.uploads import UPLOAD_PARSERS, serve_private
+from marketplace.workflow import NotFound, RuleError, call
 
 from . import services
 from .models import Invoice, PaymentKind, PaymentStatus
@@ -136,145 +126,109 @@ def voucher_download(payment) -> FileResponse:
     return serve_private(payment.voucher, name, content_type)
 
 
-class VoucherView(APIView):
-    """POST: the payer uploads the transfer voucher and their reference. GET: the payer or a
-    member of the paid institution downloads it (private)."""
+def _statement_row(user, pk: int) -> dict:
+    """Payment `pk` as the person's statement now shows it."""
+    return payment_row(services.statement(user).get(pk=pk))
 
-    permission_classes = [IsAuthenticated]
-    parser_classes = [RawNameMultiPartParser, JSONParser]
 
-    @extend_schema(
-        responses=file_download("application/pdf", "image/png", "image/jpeg"),
-        summary="下载转账凭证 / download the transfer voucher",
-        operation_id="payments_voucher_download",
-        tags=TAGS,
+def _voucher_file(payment, result, user) -> FileResponse:
+    if not payment.voucher:
+        raise NotFound(gettext("尚未上传转账凭证"))
+    return voucher_download(payment)
+
+
+def _attach_voucher(payment, user, body: dict, request) -> None:
+    reference = body["reference"] or body["payer_reference"]
+    services.attach_voucher(payment, user, body["file"], reference)
+
+
+def _invoice_of(user, pk: int) -> Invoice:
+    """The 发票 asked for with payment `pk` of the person's statement; else 404."""
+    invoice = Invoice.objects.filter(payment=services.payment_for(user, pk)).first()
+    if invoice is None:
+        raise NotFound(gettext("该付款未申请发票"))
+    return invoice
+
+
+def _issue_invoice(invoice, user, body: dict, request) -> None:
+    services.issue_invoice(
+        invoice, user, number=body["number"], issued_on=body["issued_on"], uploaded=body.get("pdf")
     )
-    def get(self, request, pk: int):
-        payment = services.payment_for(request.user, pk)
-        if not payment.voucher:
-            raise NotFound(gettext("尚未上传转账凭证"))
-        return voucher_download(payment)
-
-    @extend_schema(
-        request={"multipart/form-data": VoucherUploadSerializer},
-        responses={201: PaymentRowSerializer, **WORKFLOW_ERRORS},
-        summary="上传转账凭证 / upload the transfer voucher (payer)",
-        operation_id="payments_voucher_upload",
-        tags=TAGS,
-    )
-    def post(self, request, pk: int):
-        payment = services.payment_for(request.user, pk)
-        body = validated(VoucherUploadSerializer, request.data)
-        reference = body["reference"] or body["payer_reference"]
-        services.attach_voucher(payment, request.user, body["file"], reference)
-        return Response(
-            payment_row(services.statement(request.user).get(pk=payment.pk)),
-            status=201,  # API.md: the voucher is a new upload
-        )
 
 
-class CompleteRefundView(APIView):
-    """A member of the paid institution records the bank transfer back to the payer."""
-
-    permission_classes = [IsAuthenticated]
-
-    @extend_schema(
-        request=CompleteRefundSerializer,
-        responses={200: PaymentRowSerializer, **WORKFLOW_ERRORS},
-        summary="登记退款已转出 / record a bank-transfer refund as paid back (institution)",
-        operation_id="refunds_complete",
-        tags=TAGS,
-    )
-    def post(self, request, pk: int):
-        refund = services.payment_for(request.user, pk)
-        body = validated(CompleteRefundSerializer, request.data)
-        services.complete_offline_refund(refund, request.user, body["reference"])
-        return Response(payment_row(services.statement(request.user).get(pk=refund.pk)))
+def _member_institution(user, code: str) -> Institution:
+    """The institution `code` if the person is one of its members; else 404."""
+    institution = Institution.objects.for_member(user).filter(code=code).first()
+    if institution is None:
+        raise exceptions.NotFound(gettext("机构不存在"))
+    return institution
 
 
-class IssueInvoiceView(APIView):
-    """A member of the paid institution records the 发票 asked for with a payment as issued."""
-
-    permission_classes = [IsAuthenticated]
-    parser_classes = [RawNameMultiPartParser, JSONParser]
-
-    @extend_schema(
-        request={
-            "multipart/form-data": IssueInvoiceSerializer,
-            "application/json": IssueInvoiceSerializer,
-        },
-        responses={200: PaymentRowSerializer, **WORKFLOW_ERRORS},
-        summary="登记发票已开具 / record the invoice as issued (institution)",
-        operation_id="payments_invoice_issue",
-        tags=TAGS,
-    )
-    def post(self, request, pk: int):
-        payment = services.payment_for(request.user, pk)
-        invoice = Invoice.objects.filter(payment=payment).first()
-        if invoice is None:
-            raise NotFound(gettext("该付款未申请发票"))
-        body = validated(IssueInvoiceSerializer, request.data)
-        services.issue_invoice(
-            invoice,
-            request.user,
-            number=body["number"],
-            issued_on=body["issued_on"],
-            uploaded=body.get("pdf"),
-        )
-        return Response(payment_row(services.statement(request.user).get(pk=payment.pk)))
+def _payee(institution, result, user) -> dict:
+    return {
+        "account_name": institution.payee_account_name,
+        "bank": institution.payee_bank,
+        "account_number": institution.payee_account_number,
+    }
 
 
-class PayeeView(APIView):
-    """A manager sets where bank transfers to their institution go (户名, 开户行, 账号)."""
-
-    permission_classes = [IsAuthenticated]
-
-    @extend_schema(
-        request=PayeeUpdateSerializer,
-        responses={200: PayeeSerializer, **WORKFLOW_ERRORS},
-        summary="设置收款信息 / set the bank-transfer payee details (manager)",
-        operation_id="institutions_payee_update",
-        tags=TAGS,
-    )
-    def put(self, request, code: str):
-        institution = Institution.objects.for_member(request.user).filter(code=code).first()
-        if institution is None:
-            return Response({"detail": gettext("机构不存在")}, status=404)
-        services.set_payee(
-            institution, request.user, **validated(PayeeUpdateSerializer, request.data)
-        )
-        return Response(
-            {
-                "account_name": institution.payee_account_name,
-                "bank": institution.payee_bank,
-                "account_number": institution.payee_account_number,
-            }
-        )
+def _connect_link(institution, user, data: dict, request) -> dict:
+    if not settings.STRIPE_SECRET_KEY:
+        raise serializers.ValidationError(gettext("未启用在线支付"))
+    back = request.build_absolute_uri(f"/institutions/{institution.code}/")
+    return {"url": connect_onboarding_link(institution, user, refresh_url=back, return_url=back)}
 
 
-class StripeConnectView(APIView):
-    """A manager gets the Stripe Connect onboarding link for their institution."""
+def _row(payment, result, user) -> dict:
+    return _statement_row(user, payment.pk)
 
-    permission_classes = [IsAuthenticated]
 
-    @extend_schema(
-        request=None,
-        responses={
-            200: inline_serializer(name="ConnectLink", fields={"url": serializers.CharField()}),
-            **WORKFLOW_ERRORS,
-        },
-        summary="Stripe 收款账户设置 / Stripe Connect onboarding",
-        tags=TAGS,
-    )
-    def post(self, request, code: str):
-        institution = Institution.objects.for_member(request.user).filter(code=code).first()
-        if institution is None:
-            return Response({"detail": gettext("机构不存在")}, status=404)
-        if not settings.STRIPE_SECRET_KEY:
-            return Response(
-                {"errors": {"non_field_errors": [gettext("未启用在线支付")]}},
-                status=400,
-            )
-        back = request.build_absolute_uri(f"/institutions/{institution.code}/")
-        url = connect_onboarding_link(institution, request.user, refresh_url=back, return_url=back)
-        return Response({"url": url})
+VOUCHER = (
+    "POST: the payer uploads the transfer voucher and their reference. GET: the payer or a\n"
+    "member of the paid institution downloads it (private)."
+)
+FILES = file_download("application/pdf", "image/png", "image/jpeg")
+ENDPOINTS = [
+    Endpoint("payments/<int:pk>/voucher/", "payment-voucher", services.payment_for, None,
+             _voucher_file, method="get", responses=FILES, description=VOUCHER,
+             summary="下载转账凭证 / download the transfer voucher",
+             operation_id="payments_voucher_download"),
+    Endpoint("payments/<int:pk>/voucher/", "payment-voucher", services.payment_for,
+             _attach_voucher, _row, input=VoucherUploadSerializer,
+             request={"multipart/form-data": VoucherUploadSerializer}, parsers=UPLOAD_PARSERS,
+             status=201,  # API.md: the voucher is a new upload
+             response=PaymentRowSerializer, description=VOUCHER,
+             summary="上传转账凭证 / upload the transfer voucher (payer)",
+             operation_id="payments_voucher_upload"),
+    Endpoint("payments/<int:pk>/invoice/issue/", "payment-invoice-issue", _invoice_of,
+             _issue_invoice, lambda invoice, result, user: _statement_row(user, invoice.payment_id),
+             input=IssueInvoiceSerializer, parsers=UPLOAD_PARSERS,
+             request={"multipart/form-data": IssueInvoiceSerializer,
+                      "application/json": IssueInvoiceSerializer},
+             response=PaymentRowSerializer,
+             summary="登记发票已开具 / record the invoice as issued (institution)",
+             operation_id="payments_invoice_issue",
+             description="A member of the paid institution records the 发票 asked for with a "
+             "payment as issued."),
+    Endpoint("refunds/<int:pk>/complete/", "refund-complete", services.payment_for,
+             call(services.complete_offline_refund, "reference"), _row,
+             input=CompleteRefundSerializer, response=PaymentRowSerializer,
+             summary="登记退款已转出 / record a bank-transfer refund as paid back (institution)",
+             operation_id="refunds_complete",
+             description="A member of the paid institution records the bank transfer back to "
+             "the payer."),
+    Endpoint("institutions/<str:code>/payee/", "institution-payee", _member_institution,
+             lambda institution, user, data, request: services.set_payee(institution, user, **data),
+             _payee, method="put", input=PayeeUpdateSerializer, response=PayeeSerializer,
+             summary="设置收款信息 / set the bank-transfer payee details (manager)",
+             operation_id="institutions_payee_update",
+             description="A manager sets where bank transfers to their institution go (户名, "
+             "开户行, 账号)."),
+    Endpoint("institutions/<str:code>/stripe-connect/", "institution-stripe-connect",
+             _member_institution, _connect_link, lambda institution, link, user: link,
+             response=inline_serializer(name="ConnectLink", fields={"url": serializers.CharField()}),
+             summary="Stripe 收款账户设置 / Stripe Connect onboarding",
+             description="A manager gets the Stripe Connect onboarding link for their "
+             "institution."),
+]  # fmt: skip
+urlpatterns = endpoint_urlpatterns(ENDPOINTS, tags=TAGS)

@@ -10,28 +10,15 @@ from django.db.models import Prefetch
 from django.utils.translation import gettext
 from drf_spectacular.utils import (
     OpenApiParameter,
-    extend_schema,
 )
 from rest_framework import serializers, status
-from rest_framework.negotiation import DefaultContentNegotiation
-from rest_framework.parsers import JSONParser
-from rest_framework.permissions import IsAuthenticated
-from rest_framework.response import Response
-from rest_framework.views import APIView
 
 from marketplace.accounts.validators import validate_credit_code
-from marketplace.api import (
-    WORKFLOW_ERRORS,
-    LocalTimeField,
-    TransitionSerializer,
-    file_download,
-    validated,
-    workflow_urlpatterns,
-)
-from marketplace.api_views import ListView, list_schema
+from marketplace.api import HasFileField, ModelSerializer, file_download, transition_serializer
+from marketplace.api_views import Endpoint, ListView, endpoint_urlpatterns, workflow_urlpatterns
 from marketplace.catalogue.models import Incubator
-from marketplace.uploads import RawNameMultiPartParser, serve_private
-from marketplace.workflow import NotFound
+from marketplace.uploads import UPLOAD_PARSERS, serve_private
+from marketplace.workflow import NotFound, call
 
 from . import services
 from .actions import RESIDENCY_ACTIONS, ResidencyCommentRequestSerializer
@@ -52,14 +39,13 @@ TAGS = ["residency"]
 # --- Serializers ---------------------------------------------------------------------------
 
 
-class ResidencyTransitionSerializer(TransitionSerializer):
-    class Meta(TransitionSerializer.Meta):
-        model = ApplicationTransition
+ResidencyTransitionSerializer = transition_serializer(
+    "ResidencyTransitionSerializer", ApplicationTransition
+)
 
 
-class ResidencyCommentSerializer(serializers.ModelSerializer):
+class ResidencyCommentSerializer(ModelSerializer):
     author = serializers.SerializerMethodField()
-    created_at = LocalTimeField()
 
     class Meta:
         model = ApplicationComment
@@ -69,13 +55,10 @@ class ResidencyCommentSerializer(serializers.ModelSerializer):
         return obj.author.get_username() if obj.author else None
 
 
-class ResidencyApplicationSerializer(serializers.ModelSerializer):
+class ResidencyApplicationSerializer(ModelSerializer):
     incubator = serializers.CharField(source="incubator.code")
     incubator_name = serializers.CharField(source="incubator.name")
-    has_business_plan = serializers.SerializerMethodField()
-    created_at = LocalTimeField()
-    updated_at = LocalTimeField()
-    moved_in_at = LocalTimeField(allow_null=True)
+    has_business_plan = HasFileField(source="business_plan")
 
     class Meta:
         model = Application
@@ -93,9 +76,6 @@ class ResidencyApplicationSerializer(serializers.ModelSerializer):
             "updated_at",
             "moved_in_at",
         ]
-
-    def get_has_business_plan(self, obj) -> bool:
-        return bool(obj.business_plan)
 
 
 class ResidencyApplicationDetailSerializer(ResidencyApplicationSerializer):
@@ -152,54 +132,9 @@ def application_detail(application: Application, user) -> dict:
     return data
 
 
-class _IgnoreAccept(DefaultContentNegotiation):
-    """A download answers with the PDF or a JSON error whatever the client's Accept says."""
-
-    def select_renderer(self, request, renderers, format_suffix=None):
-        return renderers[0], renderers[0].media_type
-
-
 # --- Views ---------------------------------------------------------------------------------
 
 
-class IncubatorApplicationsView(APIView):
-    permission_classes = [IsAuthenticated]
-    parser_classes = [JSONParser, RawNameMultiPartParser]
-
-    @extend_schema(
-        request={
-            "application/json": ResidencyApplicationRequestSerializer,
-            "multipart/form-data": ResidencyApplicationUploadSerializer,
-        },
-        responses={201: ResidencyApplicationDetailSerializer, **WORKFLOW_ERRORS},
-        summary="申请入孵 / apply for residency at an incubator",
-        operation_id="residency_apply",
-        tags=TAGS,
-    )
-    def post(self, request, code: str):
-        incubator = Incubator.objects.published_or_raise(
-            code, NotFound(gettext("孵化载体不存在"), "not_found")
-        )
-        data = dict(validated(ResidencyApplicationUploadSerializer, request.data))
-        business_plan = data.pop("business_plan", None)
-        application = services.submit_application(request.user, incubator, data, business_plan)
-        return Response(
-            application_detail(application, request.user), status=status.HTTP_201_CREATED
-        )
-
-
-@list_schema(
-    "ResidencyPaginatedApplicationList",
-    ResidencyApplicationSerializer,
-    parameters=[
-        OpenApiParameter("status", str, enum=Status.values, required=False),
-        OpenApiParameter("page", int, required=False),
-        OpenApiParameter("page_size", int, required=False),
-    ],
-    summary="入孵申请列表 / residency applications (own, or the institution's)",
-    operation_id="residency_applications_list",
-    tags=TAGS,
-)
 class ApplicationListView(ListView):
     serializer_class = ResidencyApplicationSerializer
 
@@ -211,48 +146,51 @@ class ApplicationListView(ListView):
         return applications
 
 
-class CommentsView(APIView):
-    permission_classes = [IsAuthenticated]
+def _submit(incubator, user, data: dict, request) -> Application:
+    data = dict(data)
+    business_plan = data.pop("business_plan", None)
+    return services.submit_application(user, incubator, data, business_plan)
 
-    @extend_schema(
-        request=ResidencyCommentRequestSerializer,
-        responses={201: ResidencyCommentSerializer, **WORKFLOW_ERRORS},
-        summary="内部审核意见 / add an internal review comment (members; never shown to the applicant)",
-        operation_id="residency_applications_comment",
-        tags=TAGS,
+
+def _business_plan(application, result, user):
+    if not application.business_plan:
+        raise NotFound(gettext("未上传商业计划书"), "not_found")
+    return serve_private(
+        application.business_plan,
+        application.business_plan_name or f"business-plan-{application.pk}.pdf",
     )
-    def post(self, request, pk: int):
-        application = services.get_application_for(request.user, pk)
-        comment = services.add_comment(
-            application,
-            request.user,
-            validated(ResidencyCommentRequestSerializer, request.data)["text"],
-        )
-        return Response(ResidencyCommentSerializer(comment).data, status=status.HTTP_201_CREATED)
 
 
-class BusinessPlanView(APIView):
-    permission_classes = [IsAuthenticated]
-    content_negotiation_class = _IgnoreAccept
+ENDPOINTS = [
+    Endpoint("incubators/<str:code>/applications/", "incubator-applications",
+             lambda user, code: Incubator.objects.published_or_raise(
+                 code, NotFound(gettext("孵化载体不存在"), "not_found")),
+             _submit,
+             lambda incubator, application, user: application_detail(application, user),
+             input=ResidencyApplicationUploadSerializer, parsers=UPLOAD_PARSERS,
+             request={"application/json": ResidencyApplicationRequestSerializer,
+                      "multipart/form-data": ResidencyApplicationUploadSerializer},
+             status=status.HTTP_201_CREATED, response=ResidencyApplicationDetailSerializer,
+             summary="申请入孵 / apply for residency at an incubator",
+             operation_id="residency_apply"),
+    Endpoint("applications/<int:pk>/comments/", "application-comments",
+             services.get_application_for, call(services.add_comment, "text"),
+             lambda application, comment, user: ResidencyCommentSerializer(comment).data,
+             input=ResidencyCommentRequestSerializer,
+             status=status.HTTP_201_CREATED, response=ResidencyCommentSerializer,
+             summary="内部审核意见 / add an internal review comment (members; never shown to "
+             "the applicant)",
+             operation_id="residency_applications_comment"),
+    Endpoint("applications/<int:pk>/business-plan/", "application-business-plan",
+             services.get_application_for, None, _business_plan, method="get",
+             responses=file_download("application/pdf"), any_accept=True,
+             summary="下载商业计划书 / download the business plan (applicant or members)",
+             operation_id="residency_applications_business_plan"),
+]  # fmt: skip
 
-    @extend_schema(
-        responses=file_download("application/pdf"),
-        summary="下载商业计划书 / download the business plan (applicant or members)",
-        operation_id="residency_applications_business_plan",
-        tags=TAGS,
-    )
-    def get(self, request, pk: int):
-        application = services.get_application_for(request.user, pk)
-        if not application.business_plan:
-            raise NotFound(gettext("未上传商业计划书"), "not_found")
-        return serve_private(
-            application.business_plan,
-            application.business_plan_name or f"business-plan-{application.pk}.pdf",
-        )
 
-
-# GET and POST {prefix}/, GET {prefix}/<pk>/ and its actions (included by urls_api).
-urlpatterns = workflow_urlpatterns(
+# The endpoints above, then GET and POST {prefix}/, GET {prefix}/<pk>/ and its actions.
+urlpatterns = endpoint_urlpatterns(ENDPOINTS, tags=TAGS) + workflow_urlpatterns(
     RESIDENCY_ACTIONS,
     "applications",
     ApplicationListView,
@@ -261,4 +199,11 @@ urlpatterns = workflow_urlpatterns(
     tags=TAGS,
     operation_prefix="residency_applications",
     detail_summary="入孵申请详情 / one residency application with its history",
+    list_page="ResidencyPaginatedApplicationList",
+    list_summary="入孵申请列表 / residency applications (own, or the institution's)",
+    list_parameters=[
+        OpenApiParameter("status", str, enum=Status.values, required=False),
+        OpenApiParameter("page", int, required=False),
+        OpenApiParameter("page_size", int, required=False),
+    ],
 )

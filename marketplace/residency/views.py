@@ -6,24 +6,23 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
-from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.shortcuts import render
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
 
 from marketplace.accounts.permissions import (
     for_institution_members,
     is_platform_moderator,
     member_institution_ids,
 )
-from marketplace.accounts.profile import profile_required
 from marketplace.catalogue.models import Incubator
 from marketplace.uploads import raw_upload_names, serve_private
 from marketplace.workflow_pages import (
     act_view,
-    create_page,
     item_or_404,
     page_of,
     require_queue_reader,
+    start_view,
     status_filter,
 )
 
@@ -35,26 +34,21 @@ from .models import Application, Status
 PAGE_SIZE = 30
 
 
-@raw_upload_names
-@login_required
-@require_http_methods(["GET", "POST"])
-@profile_required
-def apply(request: HttpRequest, code: str) -> HttpResponse:
-    incubator = get_object_or_404(
-        Incubator.objects.published().select_related("institution"), code=code
-    )
-    form = ApplicationForm(request.POST or None, request.FILES or None)
-    return create_page(
-        request,
-        form,
-        lambda data: services.submit_application(
-            request.user, incubator, form.service_data(), data.get("business_plan")
-        ),
+def _submit(user, incubator: Incubator, form: ApplicationForm) -> Application:
+    business_plan = form.cleaned_data.get("business_plan")
+    return services.submit_application(user, incubator, form.service_data(), business_plan)
+
+
+apply = raw_upload_names(
+    start_view(
+        Incubator.objects.published().select_related("institution"),
+        lambda request, incubator: ApplicationForm(request.POST or None, request.FILES or None),
+        _submit,
         template="residency/apply.html",
-        context={"incubator": incubator},
-        done=_("入孵申请已提交，请留意审核通知。"),
+        done=gettext_lazy("入孵申请已提交，请留意审核通知。"),
         detail="residency:detail",
     )
+)
 
 
 @login_required

@@ -6,20 +6,25 @@ from django.db.models import Prefetch
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from marketplace.api import LocalTimeField, MoneyField, TransitionSerializer, reason_serializer
+from marketplace.api import (
+    HasFileField,
+    ModelSerializer,
+    MoneyField,
+    reason_serializer,
+    transition_serializer,
+)
 from marketplace.payments.models import Payment
 from marketplace.payments.serializers import PayRequestSerializer
 
 from . import services
 from .models import SampleOrder, SampleOrderTransition
 
+SampleOrderTransitionSerializer = transition_serializer(
+    "SampleOrderTransitionSerializer", SampleOrderTransition
+)
 
-class SampleOrderTransitionSerializer(TransitionSerializer):
-    class Meta(TransitionSerializer.Meta):
-        model = SampleOrderTransition
 
-
-class SampleOrderPaymentSerializer(serializers.ModelSerializer):
+class SampleOrderPaymentSerializer(ModelSerializer):
     amount = MoneyField()
 
     class Meta:
@@ -27,13 +32,11 @@ class SampleOrderPaymentSerializer(serializers.ModelSerializer):
         fields = ["kind", "method", "status", "amount", "reference"]
 
 
-class SampleOrderSerializer(serializers.ModelSerializer):
+class SampleOrderSerializer(ModelSerializer):
     instrument = serializers.CharField(source="instrument.code")
     instrument_name = serializers.CharField(source="instrument.name")
     price = MoneyField(allow_null=True)
-    created_at = LocalTimeField()
-    has_report = serializers.SerializerMethodField()
-    hold_expires_at = LocalTimeField(allow_null=True)
+    has_report = HasFileField(source="report")
 
     class Meta:
         model = SampleOrder
@@ -56,9 +59,6 @@ class SampleOrderSerializer(serializers.ModelSerializer):
             "hold_expires_at",
             "created_at",
         ]
-
-    def get_has_report(self, obj) -> bool:
-        return bool(obj.report)
 
 
 class SampleOrderDetailSerializer(SampleOrderSerializer):

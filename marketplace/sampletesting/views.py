@@ -5,21 +5,20 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
-from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.shortcuts import render
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
 
 from marketplace.accounts.permissions import is_platform_moderator
-from marketplace.accounts.profile import profile_required
 from marketplace.catalogue.models import Instrument
 from marketplace.payments.providers import online_payment_enabled
 from marketplace.uploads import raw_upload_names, serve_private
 from marketplace.workflow_pages import (
     act_view,
-    create_page,
     item_or_404,
     page_of,
     require_queue_reader,
+    start_view,
     status_filter,
 )
 
@@ -31,24 +30,14 @@ from .models import OPEN_STATUSES, SampleOrder, Status
 PAGE_SIZE = 50
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-@profile_required
-def new(request: HttpRequest, code: str) -> HttpResponse:
-    instrument = get_object_or_404(
-        Instrument.objects.published().select_related("institution"),
-        code=code,
-        offers_sample_testing=True,
-    )
-    return create_page(
-        request,
-        SampleOrderForm(request.POST or None),
-        lambda data: services.request_order(request.user, instrument, **data),
-        template="sampletesting/new.html",
-        context={"instrument": instrument},
-        done=_("送样检测委托已提交，请等待报价。"),
-        detail="sampletesting:detail",
-    )
+new = start_view(
+    Instrument.objects.published().select_related("institution").filter(offers_sample_testing=True),
+    lambda request, instrument: SampleOrderForm(request.POST or None),
+    lambda user, instrument, form: services.request_order(user, instrument, **form.cleaned_data),
+    template="sampletesting/new.html",
+    done=gettext_lazy("送样检测委托已提交，请等待报价。"),
+    detail="sampletesting:detail",
+)
 
 
 @login_required

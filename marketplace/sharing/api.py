@@ -6,27 +6,17 @@ in the project's exception handler."""
 from __future__ import annotations
 
 from django.utils.translation import get_language, gettext
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from drf_spectacular.utils import OpenApiParameter
 from rest_framework import serializers, status
-from rest_framework.permissions import IsAuthenticated
-from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from cms.page_cache import CATALOGUE
 from marketplace.accounts.models import Institution
-from marketplace.api import (
-    WORKFLOW_ERRORS,
-    DetailSerializer,
-    ErrorSerializer,
-    MoneySerializer,
-    local_iso,
-    paginated,
-    validated,
-)
-from marketplace.api_views import ListView, list_schema
+from marketplace.api import DetailSerializer, ErrorSerializer, MoneySerializer, local_iso, paginated
+from marketplace.api_views import Endpoint, ListView, endpoint_urlpatterns, list_schema
 from marketplace.catalogue.models import Instrument
 from marketplace.money import money_json
-from marketplace.workflow import NotFound
+from marketplace.workflow import NotFound, call
 
 from . import freshness, indicators, services
 from .models import Rating, ReviewStatus, Scope, UsageRecord
@@ -41,10 +31,8 @@ class YearQuery(serializers.Serializer):
     year = serializers.IntegerField(min_value=2000, max_value=2100, required=False)
 
 
-def _year(request) -> int:
-    query = YearQuery(data=request.query_params)
-    query.is_valid(raise_exception=True)
-    return query.validated_data.get("year") or indicators.current_year()
+def _year(query: dict) -> int:
+    return query.get("year") or indicators.current_year()
 
 
 # --- Response shapes ------------------------------------------------------------------------
@@ -244,83 +232,6 @@ class CancelledSerializer(serializers.Serializer):
 # --- Views ------------------------------------------------------------------------------------
 
 
-class ProvinceStatisticsView(APIView):
-    @extend_schema(
-        parameters=[YEAR],
-        responses={200: ProvinceStatisticsSerializer, 400: ErrorSerializer},
-        summary="全省开放共享统计 / province open-sharing statistics",
-        operation_id="statistics_province",
-        tags=TAGS,
-    )
-    def get(self, request):
-        year = _year(request)
-        # Kept in the shared cache until a figure moves (freshness.py); names are translated.
-        body = freshness.cached(
-            f"statistics-api:{year}:{get_language()}",
-            (freshness.FIGURES, CATALOGUE),
-            lambda: self.body(year),
-        )
-        return Response(body)
-
-    @staticmethod
-    def body(year: int) -> dict:
-        def named(code, name, tally):
-            return {"code": code, "name": name, **tally_json(tally)}
-
-        return {
-            "year": year,
-            "total": tally_json(indicators.year_tally(Scope.PROVINCE, "", year)),
-            "months": [
-                {"month": t.month, **tally_json(t)}
-                for t in indicators.monthly(Scope.PROVINCE, "", year)
-            ],
-            "regions": [
-                named(r["code"], str(r["name"]), r["tally"]) for r in indicators.regions(year)
-            ],
-            "categories": [
-                named(c["code"], str(c["name"]), c["tally"]) for c in indicators.categories(year)
-            ],
-            "institutions": [
-                named(row.institution.code, row.institution.name, row.tally)
-                for row in indicators.ranking(year)
-            ],
-        }
-
-
-class InstitutionStatisticsView(APIView):
-    @extend_schema(
-        parameters=[YEAR],
-        responses={200: IndicatorsSerializer, 400: ErrorSerializer, 404: DetailSerializer},
-        summary="机构年度开放共享指标 / an institution's indicators of a year",
-        operation_id="statistics_institution",
-        tags=TAGS,
-    )
-    def get(self, request, code: str):
-        year = _year(request)
-        institution = Institution.objects.filter(code=code).first()
-        if institution is None:
-            raise NotFound(gettext("机构不存在"))
-        data = indicators.institution_figures(institution, year)
-        return Response(indicators_json(data, year=year, code=code, name=institution.name))
-
-
-class InstrumentStatisticsView(APIView):
-    @extend_schema(
-        parameters=[YEAR],
-        responses={200: IndicatorsSerializer, 400: ErrorSerializer, 404: DetailSerializer},
-        summary="仪器年度开放共享指标 / an instrument's indicators of a year",
-        operation_id="statistics_instrument",
-        tags=TAGS,
-    )
-    def get(self, request, code: str):
-        year = _year(request)
-        instrument = Instrument.objects.published().filter(code=code).first()
-        if instrument is None:
-            raise NotFound(gettext("仪器不存在"))
-        data = indicators.instrument_figures(instrument, year)
-        return Response(indicators_json(data, year=year, code=code, name=instrument.name))
-
-
 @list_schema(
     responses={
         200: paginated("PaginatedServiceRatingList", RatingSerializer),
@@ -347,78 +258,6 @@ class InstrumentRatingsView(ListView):
         return [rating_json(rating, public=True) for rating in page]
 
 
-def _rate(request, *, booking_id=None, order_id=None):
-    item = services.service_for(request.user, booking_id=booking_id, order_id=order_id)
-    rating = services.rate(request.user, item, **validated(RateInput, request.data))
-    return Response(rating_json(rating), status=status.HTTP_201_CREATED)
-
-
-def _rate_schema(summary: str, operation_id: str):
-    """Documents a rating view's POST."""
-    return extend_schema_view(
-        post=extend_schema(
-            request=RateInput,
-            responses={201: RatingSerializer, **WORKFLOW_ERRORS},
-            summary=summary,
-            operation_id=operation_id,
-            tags=TAGS,
-        )
-    )
-
-
-class _RateView(APIView):
-    permission_classes = [IsAuthenticated]
-    rated = ""  # the keyword of services.service_for naming the rated item
-
-    def post(self, request, pk: int):
-        return _rate(request, **{self.rated: pk})
-
-
-@_rate_schema("评价已完成的机时预约（每项一次）/ rate a completed booking (once)", "bookings_rate")
-class BookingRatingView(_RateView):
-    rated = "booking_id"
-
-
-@_rate_schema(
-    "评价已完成的送样检测（每项一次）/ rate a completed sample order (once)", "sample_orders_rate"
-)
-class SampleOrderRatingView(_RateView):
-    rated = "order_id"
-
-
-class RatingReplyView(APIView):
-    permission_classes = [IsAuthenticated]
-
-    @extend_schema(
-        request=ReplyInput,
-        responses={200: RatingSerializer, **WORKFLOW_ERRORS},
-        summary="机构公开回复评价（一次）/ the institution answers a rating (once)",
-        operation_id="ratings_reply",
-        tags=TAGS,
-    )
-    def post(self, request, pk: int):
-        rating = services.rating_for_member(request.user, pk)
-        text = validated(ReplyInput, request.data)["reply"]
-        return Response(rating_json(services.reply(rating, request.user, text)))
-
-
-class RatingReviewView(APIView):
-    permission_classes = [IsAuthenticated]
-
-    @extend_schema(
-        request=ReviewInput,
-        responses={200: RatingSerializer, **WORKFLOW_ERRORS},
-        summary="资源审核员审核评价或回复的文字 / a moderator makes a text public or not",
-        operation_id="ratings_review",
-        tags=TAGS,
-    )
-    def post(self, request, pk: int):
-        rating = services.rating_for_member(request.user, pk)
-        body = validated(ReviewInput, request.data)
-        rating = services.review(rating, request.user, body["part"], body["approve"])
-        return Response(rating_json(rating))
-
-
 @list_schema(
     "PaginatedUsageRecordList",
     UsageRecordSerializer,
@@ -437,36 +276,136 @@ class InstrumentUsageView(ListView):
     def show(self, page) -> list:
         return [usage_json(record) for record in page]
 
-    @extend_schema(
-        request=UsageInput,
-        responses={201: UsageRecordSerializer, **WORKFLOW_ERRORS},
-        summary="登记平台外机时（内部科研、维护、停机）/ record machine time used off-platform",
-        operation_id="instrument_usage_create",
-        tags=TAGS,
+
+def _record_usage(instrument, user, data: dict, request) -> UsageRecord:
+    return services.record_usage(
+        user, instrument, data["kind"], data["start"], data["end"], data.get("note", "")
     )
-    def post(self, request, code: str):
-        instrument = services.instrument_for_member(request.user, code)
-        data = validated(UsageInput, request.data)
-        record = services.record_usage(
-            request.user, instrument, data["kind"], data["start"], data["end"], data.get("note", "")
-        )
-        return Response(usage_json(record), status=status.HTTP_201_CREATED)
 
 
-class DowntimeCancelView(APIView):
-    permission_classes = [IsAuthenticated]
-
-    @extend_schema(
-        request=CancelInput,
-        responses={200: CancelledSerializer, **WORKFLOW_ERRORS},
-        summary="因仪器停机取消预约并全额退款 / cancel a booking hit by downtime, full refund",
-        operation_id="downtime_cancel_booking",
-        tags=TAGS,
+def _province(nothing, user, query: dict, request) -> dict:
+    year = _year(query)
+    # Kept in the shared cache until a figure moves (freshness.py); names are translated.
+    return freshness.cached(
+        f"statistics-api:{year}:{get_language()}",
+        (freshness.FIGURES, CATALOGUE),
+        lambda: _province_body(year),
     )
-    def post(self, request, pk: int):
-        record = services.downtime_for(request.user, pk)
-        wanted = validated(CancelInput, request.data)["booking"]
-        booking, refund = services.cancel_for_downtime(request.user, record, wanted)
-        return Response(
-            {"booking": booking.pk, "status": booking.status, "refund": money_json(refund)}
-        )
+
+
+def _province_body(year: int) -> dict:
+    def named(code, name, tally):
+        return {"code": code, "name": name, **tally_json(tally)}
+
+    return {
+        "year": year,
+        "total": tally_json(indicators.year_tally(Scope.PROVINCE, "", year)),
+        "months": [
+            {"month": t.month, **tally_json(t)}
+            for t in indicators.monthly(Scope.PROVINCE, "", year)
+        ],
+        "regions": [named(r["code"], str(r["name"]), r["tally"]) for r in indicators.regions(year)],
+        "categories": [
+            named(c["code"], str(c["name"]), c["tally"]) for c in indicators.categories(year)
+        ],
+        "institutions": [
+            named(row.institution.code, row.institution.name, row.tally)
+            for row in indicators.ranking(year)
+        ],
+    }
+
+
+def _institution(user, code: str) -> Institution:
+    institution = Institution.objects.filter(code=code).first()
+    if institution is None:
+        raise NotFound(gettext("机构不存在"))
+    return institution
+
+
+def _instrument(user, code: str) -> Instrument:
+    instrument = Instrument.objects.published().filter(code=code).first()
+    if instrument is None:
+        raise NotFound(gettext("仪器不存在"))
+    return instrument
+
+
+def _indicators(figures):
+    """An indicators endpoint's perform: the year's `figures(listing, year)` of the listing."""
+
+    def perform(listing, user, query: dict, request) -> dict:
+        year = _year(query)
+        body = figures(listing, year)
+        return indicators_json(body, year=year, code=listing.code, name=listing.name)
+
+    return perform
+
+
+def _as_is(item, body: dict, user) -> dict:
+    return body
+
+
+def _rating(item, rating: Rating, user) -> dict:
+    return rating_json(rating)
+
+
+def _rate(item, user, data: dict, request) -> Rating:
+    return services.rate(user, item, **data)
+
+
+def _cancel_for_downtime(record, user, data: dict, request) -> tuple:
+    return services.cancel_for_downtime(user, record, data["booking"])
+
+
+def _cancelled(record, result: tuple, user) -> dict:
+    booking, refund = result
+    return {"booking": booking.pk, "status": booking.status, "refund": money_json(refund)}
+
+
+INDICATORS = {200: IndicatorsSerializer, 400: ErrorSerializer, 404: DetailSerializer}
+RATED = {"input": RateInput, "status": status.HTTP_201_CREATED, "response": RatingSerializer}
+ENDPOINTS = [
+    Endpoint("statistics/", "statistics", None, _province, _as_is, method="get",
+             query=YearQuery, public=True, parameters=[YEAR],
+             responses={200: ProvinceStatisticsSerializer, 400: ErrorSerializer},
+             summary="全省开放共享统计 / province open-sharing statistics",
+             operation_id="statistics_province"),
+    Endpoint("statistics/institutions/<str:code>/", "statistics-institution", _institution,
+             _indicators(indicators.institution_figures), _as_is, method="get", query=YearQuery,
+             public=True, parameters=[YEAR], responses=INDICATORS,
+             summary="机构年度开放共享指标 / an institution's indicators of a year",
+             operation_id="statistics_institution"),
+    Endpoint("statistics/instruments/<str:code>/", "statistics-instrument", _instrument,
+             _indicators(indicators.instrument_figures), _as_is, method="get", query=YearQuery,
+             public=True, parameters=[YEAR], responses=INDICATORS,
+             summary="仪器年度开放共享指标 / an instrument's indicators of a year",
+             operation_id="statistics_instrument"),
+    Endpoint("instruments/<str:code>/usage/", "instrument-usage",
+             services.instrument_for_member, _record_usage,
+             lambda instrument, record, user: usage_json(record), base=InstrumentUsageView,
+             input=UsageInput, status=status.HTTP_201_CREATED, response=UsageRecordSerializer,
+             summary="登记平台外机时（内部科研、维护、停机）/ record machine time used off-platform",
+             operation_id="instrument_usage_create"),
+    Endpoint("bookings/<int:pk>/rating/", "booking-rating",
+             lambda user, pk: services.service_for(user, booking_id=pk), _rate, _rating, **RATED,
+             summary="评价已完成的机时预约（每项一次）/ rate a completed booking (once)",
+             operation_id="bookings_rate"),
+    Endpoint("sample-orders/<int:pk>/rating/", "sample-order-rating",
+             lambda user, pk: services.service_for(user, order_id=pk), _rate, _rating, **RATED,
+             summary="评价已完成的送样检测（每项一次）/ rate a completed sample order (once)",
+             operation_id="sample_orders_rate"),
+    Endpoint("ratings/<int:pk>/reply/", "rating-reply", services.rating_for_member,
+             call(services.reply, "reply"), _rating, input=ReplyInput, response=RatingSerializer,
+             summary="机构公开回复评价（一次）/ the institution answers a rating (once)",
+             operation_id="ratings_reply"),
+    Endpoint("ratings/<int:pk>/review/", "rating-review", services.rating_for_member,
+             call(services.review, "part", "approve"), _rating, input=ReviewInput,
+             response=RatingSerializer,
+             summary="资源审核员审核评价或回复的文字 / a moderator makes a text public or not",
+             operation_id="ratings_review"),
+    Endpoint("downtime/<int:pk>/cancel-booking/", "downtime-cancel-booking",
+             services.downtime_for, _cancel_for_downtime, _cancelled, input=CancelInput,
+             response=CancelledSerializer,
+             summary="因仪器停机取消预约并全额退款 / cancel a booking hit by downtime, full refund",
+             operation_id="downtime_cancel_booking"),
+]  # fmt: skip
+urlpatterns = endpoint_urlpatterns(ENDPOINTS, tags=TAGS)

@@ -7,17 +7,14 @@ refusals become 400/403/404/409 in the project's exception handler."""
 from __future__ import annotations
 
 from django.utils.translation import gettext
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter
 from rest_framework import serializers
-from rest_framework.parsers import JSONParser
-from rest_framework.permissions import IsAuthenticated
-from rest_framework.response import Response
-from rest_framework.views import APIView
 
-from marketplace.api import WORKFLOW_ERRORS, MoneySerializer, local_iso
+from marketplace.api import MoneySerializer, local_iso
+from marketplace.api_views import Endpoint, endpoint_urlpatterns
 from marketplace.money import money_json
-from marketplace.uploads import RawNameMultiPartParser
-from marketplace.workflow import NotFound, RuleError
+from marketplace.uploads import UPLOAD_PARSERS
+from marketplace.workflow import NotFound, RuleError, call
 
 from . import services
 from .models import Application, ApplicationStatus, Balance, Decision
@@ -92,72 +89,16 @@ def item_for(user, item: str, pk: int):
     return found
 
 
-class BalancesView(APIView):
-    permission_classes = [IsAuthenticated]
-
-    @extend_schema(
-        responses={200: BalancesSerializer, **WORKFLOW_ERRORS},
-        summary="本企业的创新券余额 / my enterprise's voucher balances",
-        operation_id="vouchers_balances",
-        tags=TAGS,
-    )
-    def get(self, request):
-        enterprise = services.enterprise_of(request.user)
-        balances = services.balances_of(enterprise)
-        return Response(
-            {
-                "enterprise": enterprise.name if enterprise else None,
-                "balances": [balance_json(balance) for balance in balances],
-            }
-        )
+def _balances(enterprise, result, user) -> dict:
+    return {
+        "enterprise": enterprise.name if enterprise else None,
+        "balances": [balance_json(balance) for balance in services.balances_of(enterprise)],
+    }
 
 
-class CheckoutView(APIView):
-    permission_classes = [IsAuthenticated]
-
-    @extend_schema(
-        parameters=[ITEM],
-        responses={200: CheckoutSerializer, **WORKFLOW_ERRORS},
-        summary="付款前的创新券抵扣与自付金额 / the voucher share and the payer's share",
-        operation_id="vouchers_checkout",
-        tags=TAGS,
-    )
-    def get(self, request, item: str, pk: int):
-        found = item_for(request.user, item, pk)
-        return Response(checkout_json(services.quote(found, request.user)))
-
-
-def checkout_action(service, summary: str, operation_id: str) -> type[APIView]:
-    """POST …/use/ or …/withdraw/: the service on the payer's item, answered with its
-    checkout share as it now stands."""
-
-    class CheckoutActionView(APIView):
-        permission_classes = [IsAuthenticated]
-
-        @extend_schema(
-            parameters=[ITEM],
-            request=None,
-            responses={200: CheckoutSerializer, **WORKFLOW_ERRORS},
-            summary=summary,
-            operation_id=operation_id,
-            tags=TAGS,
-        )
-        def post(self, request, item: str, pk: int):
-            found = item_for(request.user, item, pk)
-            service(found, request.user)
-            return Response(checkout_json(services.quote(found, request.user)))
-
-    return CheckoutActionView
-
-
-UseView = checkout_action(
-    services.use_voucher, "使用创新券（付款前）/ use the voucher (before paying)", "vouchers_use"
-)
-WithdrawView = checkout_action(
-    services.withdraw_voucher,
-    "撤回创新券（付款前）/ withdraw the voucher (before paying)",
-    "vouchers_withdraw",
-)
+def _checkout(found, result, user) -> dict:
+    """The item's voucher share and payer's share as they now stand."""
+    return checkout_json(services.quote(found, user))
 
 
 # --- Eligibility applications ----------------------------------------------------------------
@@ -222,70 +163,65 @@ def applications_json(rows) -> list[dict]:
     return [application_json(row) for row in rows.select_related("programme", "enterprise")[:200]]
 
 
-class ApplicationsView(APIView):
-    permission_classes = [IsAuthenticated]
-    parser_classes = [RawNameMultiPartParser, JSONParser]
-
-    @extend_schema(
-        responses={200: VoucherApplicationSerializer(many=True), **WORKFLOW_ERRORS},
-        summary="本企业的创新券资格申请 / my enterprise's eligibility applications",
-        operation_id="vouchers_applications_list",
-        tags=TAGS,
+def _apply(nothing, user, data: dict, request) -> Application:
+    programme = services.open_programmes().filter(pk=data["programme"]).first()
+    if programme is None:
+        raise RuleError(gettext("该项目当前不受理申请"), "programme", field="programme")
+    return services.apply(
+        user,
+        programme,
+        name=data["name"],
+        credit_code=data["credit_code"],
+        document=data["document"],
     )
-    def get(self, request):
-        rows = services.applications_of(request.user).order_by("-created_at", "-pk")
-        return Response(applications_json(rows))
-
-    @extend_schema(
-        request={"multipart/form-data": VoucherApplyInput},
-        responses={201: VoucherApplicationSerializer, **WORKFLOW_ERRORS},
-        summary="申请创新券（上传 PDF 材料）/ apply for a voucher (with a PDF)",
-        operation_id="vouchers_applications_create",
-        tags=TAGS,
-    )
-    def post(self, request):
-        body = VoucherApplyInput(data=request.data)
-        body.is_valid(raise_exception=True)
-        data = body.validated_data
-        programme = services.open_programmes().filter(pk=data["programme"]).first()
-        if programme is None:
-            raise RuleError(gettext("该项目当前不受理申请"), "programme", field="programme")
-        application = services.apply(
-            request.user,
-            programme,
-            name=data["name"],
-            credit_code=data["credit_code"],
-            document=data["document"],
-        )
-        return Response(application_json(application), status=201)
 
 
-class PendingApplicationsView(APIView):
-    permission_classes = [IsAuthenticated]
-
-    @extend_schema(
-        responses={200: VoucherApplicationSerializer(many=True), **WORKFLOW_ERRORS},
-        summary="待审核的资格申请（先到先审）/ applications awaiting review, oldest first",
-        operation_id="vouchers_applications_pending",
-        tags=TAGS,
-    )
-    def get(self, request):
-        return Response(applications_json(services.pending_applications(request.user)))
+def _application(application, reviewed: Application, user) -> dict:
+    return application_json(reviewed)
 
 
-class ReviewView(APIView):
-    permission_classes = [IsAuthenticated]
+def _own_applications(nothing, result, user) -> list[dict]:
+    return applications_json(services.applications_of(user).order_by("-created_at", "-pk"))
 
-    @extend_schema(
-        request=VoucherReviewInput,
-        responses={200: VoucherApplicationSerializer, **WORKFLOW_ERRORS},
-        summary="审核资格申请（先州市后省级）/ review an application (州市, then 省)",
-        operation_id="vouchers_applications_review",
-        tags=TAGS,
-    )
-    def post(self, request, pk: int):
-        application = services.readable_application(request.user, pk)
-        body = VoucherReviewInput(data=request.data)
-        body.is_valid(raise_exception=True)
-        reviewed = services.review(application, request.user, **body.validated_data)
-        return Response(application_json(reviewed))
+
+APPLICATIONS = VoucherApplicationSerializer(many=True)
+CHECKOUT = {"response": CheckoutSerializer, "parameters": [ITEM]}
+ENDPOINTS = [
+    Endpoint("vouchers/applications/", "voucher-applications", None, None, _own_applications,
+             method="get", response=APPLICATIONS,
+             summary="本企业的创新券资格申请 / my enterprise's eligibility applications",
+             operation_id="vouchers_applications_list"),
+    Endpoint("vouchers/applications/", "voucher-applications", None, _apply, _application,
+             input=VoucherApplyInput, request={"multipart/form-data": VoucherApplyInput},
+             parsers=UPLOAD_PARSERS, status=201, response=VoucherApplicationSerializer,
+             summary="申请创新券（上传 PDF 材料）/ apply for a voucher (with a PDF)",
+             operation_id="vouchers_applications_create"),
+    Endpoint("vouchers/applications/pending/", "voucher-applications-pending", None, None,
+             lambda nothing, result, user: applications_json(services.pending_applications(user)),
+             method="get", response=APPLICATIONS,
+             summary="待审核的资格申请（先到先审）/ applications awaiting review, oldest first",
+             operation_id="vouchers_applications_pending"),
+    Endpoint("vouchers/applications/<int:pk>/review/", "voucher-application-review",
+             services.readable_application,
+             call(services.review, decision="decision", comment="comment"), _application,
+             input=VoucherReviewInput, response=VoucherApplicationSerializer,
+             summary="审核资格申请（先州市后省级）/ review an application (州市, then 省)",
+             operation_id="vouchers_applications_review"),
+    Endpoint("vouchers/balances/", "voucher-balances", services.enterprise_of, None, _balances,
+             method="get", response=BalancesSerializer,
+             summary="本企业的创新券余额 / my enterprise's voucher balances",
+             operation_id="vouchers_balances"),
+    Endpoint("vouchers/checkout/<str:item>/<int:pk>/", "voucher-checkout", item_for, None,
+             _checkout, method="get", **CHECKOUT,
+             summary="付款前的创新券抵扣与自付金额 / the voucher share and the payer's share",
+             operation_id="vouchers_checkout"),
+    Endpoint("vouchers/checkout/<str:item>/<int:pk>/use/", "voucher-use", item_for,
+             call(services.use_voucher), _checkout, **CHECKOUT,
+             summary="使用创新券（付款前）/ use the voucher (before paying)",
+             operation_id="vouchers_use"),
+    Endpoint("vouchers/checkout/<str:item>/<int:pk>/withdraw/", "voucher-withdraw", item_for,
+             call(services.withdraw_voucher), _checkout, **CHECKOUT,
+             summary="撤回创新券（付款前）/ withdraw the voucher (before paying)",
+             operation_id="vouchers_withdraw"),
+]  # fmt: skip
+urlpatterns = endpoint_urlpatterns(ENDPOINTS, tags=TAGS)
