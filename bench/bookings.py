@@ -283,7 +283,7 @@ def run(*, quick: bool) -> str:
         )
 
     lines = [
-        f"Measured {dt.date.today()} with `bench/bookings.py` on {connection.vendor} "
+        f"Measured {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC with `bench/bookings.py` on {connection.vendor} "
         f"({platform.processor() or platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}); "
         f"1-minute load average {load_before[0]:.1f} before the timed requests and {load_after[0]:.1f} after "
         "(the machine is shared).",

@@ -173,10 +173,10 @@ def run(*, n_instruments: int, n_requests: int) -> str:
 
     return "\n".join(
         [
-            f"Measured {dt.date.today()} with `bench/floor.py` on {connection.vendor} "
+            f"Measured {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC with `bench/floor.py` on {connection.vendor} "
             f"({platform.processor() or platform.machine()}, {os.cpu_count()} cores, "
             f"Python {platform.python_version()}), in-process, {n_requests} interleaved requests "
-            "per operation. The machine is shared: 7 sessions on 2 cores; load average "
+            "per operation; 1-minute load average "
             f"{load_before[0]:.1f} before and {load_after[0]:.1f} after the run.",
             "",
             f"Data: one institution with {n_instruments:,} instruments (11 opening intervals a "
