@@ -20,7 +20,14 @@ from marketplace.workflow_pages import create_page
 from . import exports, services
 from .api import item_for
 from .forms import ApplicationForm
-from .models import ClaimLine, LineStatus, Movement, SettlementBatch, VoucherUse
+from .models import (
+    ApplicationStatus,
+    ClaimLine,
+    LineStatus,
+    Movement,
+    SettlementBatch,
+    VoucherUse,
+)
 
 
 def _act(request: HttpRequest, kind: str, pk: int, action, done: str) -> HttpResponse:
@@ -131,6 +138,10 @@ def application(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "application": found,
             "can_review": is_admin and found.status in services.PENDING,
+            # which review the form records: the prefecture's first, then the province's
+            "review_level": (
+                _("州市审核") if found.status == ApplicationStatus.SUBMITTED else _("省级审核")
+            ),
             "transitions": found.transitions.select_related("by").order_by("at", "pk"),
         },
     )
