@@ -16,6 +16,7 @@ from decimal import Decimal
 
 from django.db import models, transaction
 from django.dispatch import Signal
+from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -155,6 +156,17 @@ def atomic_action(func):
     return wrapper
 
 
+class WorkflowItem(models.Model):
+    """An item a workflow moves through its statuses (a booking, an order, an application…).
+    Its page is its app's `detail` page, as `workflow_pages.page_urls` names it."""
+
+    class Meta:
+        abstract = True
+
+    def get_absolute_url(self) -> str:
+        return reverse(f"{self._meta.app_label}:detail", args=[self.pk])
+
+
 class TransitionRecord(models.Model):
     """One row per change of status: who, when, from, to, why. Concrete per workflow."""
 
@@ -164,9 +176,6 @@ class TransitionRecord(models.Model):
     at = models.DateTimeField(_("时间"), auto_now_add=True)
     note = models.CharField(_("说明"), max_length=500, blank=True)
 
-    # The concrete log names its workflow's status TextChoices, for labels on screen.
-    statuses: type[models.TextChoices] | None = None
-
     class Meta:
         abstract = True
         ordering = ["at", "pk"]
@@ -174,10 +183,22 @@ class TransitionRecord(models.Model):
     def __str__(self) -> str:
         return f"{self.from_status or '∅'} → {self.to_status}"
 
+    @classmethod
+    @functools.cache
+    def status_choices(cls) -> dict:
+        """{status: label} of the logged item's `status` field (the item is what the log's
+        foreign key with related_name "transitions" points at), for labels on screen."""
+        item = next(
+            field.related_model
+            for field in cls._meta.get_fields()
+            if field.many_to_one and field.remote_field.related_name == "transitions"
+        )
+        return dict(item._meta.get_field("status").choices)
+
     def _label(self, value: str) -> str:
         if not value:
             return ""
-        return str(dict(self.statuses.choices).get(value, value)) if self.statuses else value
+        return str(self.status_choices().get(value, value))
 
     @property
     def from_label(self) -> str:

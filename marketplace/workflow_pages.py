@@ -70,6 +70,36 @@ def status_filter(request: HttpRequest, rows, statuses, default=None) -> tuple:
     return rows, context
 
 
+def mine_view(rows, *, template: str, size: int, name: str = "", context=None):
+    """GET: the person's own items, `size` a page — `rows(user)` gives them in order; the
+    template sees the page as `page` (and as `name`, when given) beside `context`."""
+
+    @login_required
+    def view(request: HttpRequest) -> HttpResponse:
+        page = page_of(request, rows(request.user), size)
+        named = {name: page} if name else {}
+        return render(request, template, {**(context or {}), **named, "page": page})
+
+    return view
+
+
+def queue_view(rows, statuses, *, template: str, size: int, default=None, name="", context=None):
+    """GET: an institution's queue, for its members and the platform's moderators (others
+    get 404) — `rows(user)` gives the items in order, filtered by `?status=` of `statuses`
+    (or the `default` statuses, as `status_filter`); the template sees the page as `page`
+    (and as `name`, when given), the filter's context and `context`."""
+
+    @login_required
+    def view(request: HttpRequest) -> HttpResponse:
+        require_queue_reader(request.user)
+        items, filters = status_filter(request, rows(request.user), statuses, default)
+        page = page_of(request, items, size)
+        named = {name: page} if name else {}
+        return render(request, template, {**(context or {}), **named, "page": page, **filters})
+
+    return view
+
+
 def create_page(request: HttpRequest, form, create, *, template, context, done, detail):
     """A page that starts a workflow item: GET shows `form`; a valid POST calls
     `create(cleaned_data)` (→ the new item), says `done` and goes to its `detail` page; a

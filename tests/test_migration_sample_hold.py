@@ -81,4 +81,4 @@ def test_orders_awaiting_payment_get_the_bank_transfer_hold_and_others_none(sett
     from marketplace.sampletesting import services
     from marketplace.sampletesting.models import SampleOrder as CurrentOrder
 
-    assert services.expire_visible_overdue(CurrentOrder.objects.all()) == 0
+    assert services.HOLDS.expire_listed(CurrentOrder.objects.all()) == 0

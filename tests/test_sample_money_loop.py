@@ -258,7 +258,7 @@ def test_the_periodic_sweep_expires_sample_orders_nobody_reads(lab, awaiting):
 def test_a_hold_still_running_is_not_expired_by_reading(lab, awaiting):
     _instrument, startup, _manager, _colleague = lab
     assert services.get_order_for(startup, awaiting.pk).status == Status.AWAITING_PAYMENT
-    assert services.expire_visible_overdue(SampleOrder.objects.all()) == 0
+    assert services.HOLDS.expire_listed(SampleOrder.objects.all()) == 0
 
 
 @pytest.mark.stripe

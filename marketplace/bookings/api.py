@@ -68,8 +68,7 @@ class BookingListView(ListView):
     serializer_class = BookingSerializer
 
     def rows(self, request):
-        visible = Booking.objects.visible_to(request.user)
-        services.expire_visible_overdue(visible)
+        visible = services.HOLDS.shown(Booking.objects.visible_to(request.user))
         return visible.select_related("instrument").order_by("-start", "-pk")
 
     @extend_schema(

@@ -15,7 +15,7 @@ from marketplace.accounts import permissions
 from marketplace.catalogue.models import Instrument
 from marketplace.model_fields import Timestamped, person
 from marketplace.payments.models import Payable
-from marketplace.workflow import TransitionRecord
+from marketplace.workflow import TransitionRecord, WorkflowItem
 
 
 class Status(models.TextChoices):
@@ -47,7 +47,7 @@ class BookingQuerySet(models.QuerySet):
         )
 
 
-class Booking(Payable, Timestamped):
+class Booking(Payable, Timestamped, WorkflowItem):
     instrument = models.ForeignKey(
         Instrument, on_delete=models.PROTECT, related_name="bookings", verbose_name=_("仪器")
     )
@@ -89,9 +89,6 @@ class Booking(Payable, Timestamped):
     def __str__(self) -> str:
         return f"#{self.pk} {self.instrument} {timezone.localtime(self.start):%Y-%m-%d %H:%M}"
 
-    def get_absolute_url(self) -> str:
-        return f"/bookings/{self.pk}/"
-
     @property
     def status_label(self) -> str:
         """`get_status_display()` without rebuilding the choice table on each call (a list of
@@ -111,7 +108,6 @@ class BookingTransition(TransitionRecord):
     """One row per change of status of a booking: who, when, from, to, why."""
 
     booking = models.ForeignKey(Booking, on_delete=models.CASCADE, related_name="transitions")
-    statuses = Status
 
     class Meta(TransitionRecord.Meta):
         verbose_name = _("状态变更")

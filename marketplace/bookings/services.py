@@ -26,7 +26,6 @@ from marketplace.payments.payables import payer_share
 from marketplace.workflow import (
     Conflict,
     Forbidden,
-    NotFound,
     Refused,
     RuleError,
     StateMachine,
@@ -104,15 +103,7 @@ def get_booking_for(user, booking_id: int) -> Booking:
     A hold that ran out is expired here, on read: every page and API answer shows it expired
     without waiting for the periodic job."""
     queryset = Booking.objects.visible_to(user).select_related("instrument__institution", "user")
-    booking = queryset.filter(pk=booking_id).first()
-    if booking is None:
-        raise NotFound(gettext("预约不存在"))
-    return HOLDS.fresh(booking, queryset)
-
-
-def expire_visible_overdue(queryset) -> int:
-    """Lazily expire the overdue holds among `queryset` (a list about to be shown)."""
-    return HOLDS.expire_listed(queryset)
+    return HOLDS.read(queryset, booking_id, gettext("预约不存在"))
 
 
 # --- Prices and refunds --------------------------------------------------------------------

@@ -203,8 +203,7 @@ def book(request: HttpRequest, code: str) -> HttpResponse:
 
 @login_required
 def mine(request: HttpRequest) -> HttpResponse:
-    mine = Booking.objects.filter(user=request.user)
-    services.expire_visible_overdue(mine)
+    mine = services.HOLDS.shown(Booking.objects.filter(user=request.user))
     bookings = mine.select_related("instrument").order_by("-start")[:200]
     return render(request, "bookings/my_bookings.html", {"bookings": bookings})
 
@@ -216,8 +215,7 @@ def queue(request: HttpRequest) -> HttpResponse:
     ids = member_institution_ids(request.user)
     if not ids:
         raise Http404
-    services.expire_visible_overdue(Booking.objects.filter(instrument__institution_id__in=ids))
-    bookings = Booking.objects.filter(instrument__institution_id__in=ids)
+    bookings = services.HOLDS.shown(Booking.objects.filter(instrument__institution_id__in=ids))
     bookings, filters = status_filter(request, bookings, Status, ACTIVE_STATUSES)
     # The page's ids first, as a subquery of the one query that reads the rows: the sort over
     # an institution's 10,000 requests carries only (start, id), and the joins to instruments

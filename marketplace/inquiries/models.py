@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from marketplace.catalogue.models import Technology
 from marketplace.catalogue.vocabularies import TransferMode
 from marketplace.model_fields import Timestamped, optional_link, person
-from marketplace.workflow import TransitionRecord
+from marketplace.workflow import TransitionRecord, WorkflowItem
 
 
 class Status(models.TextChoices):
@@ -40,7 +40,7 @@ class InquiryQuerySet(models.QuerySet):
         return self.select_related("technology__institution", "inquirer")
 
 
-class Inquiry(Timestamped):
+class Inquiry(Timestamped, WorkflowItem):
     technology = models.ForeignKey(
         Technology, on_delete=models.PROTECT, related_name="inquiries", verbose_name=_("科技成果")
     )
@@ -93,9 +93,6 @@ class Inquiry(Timestamped):
     def __str__(self) -> str:
         return f"#{self.pk} {self.technology}"
 
-    def get_absolute_url(self) -> str:
-        return f"/inquiries/{self.pk}/"
-
     @property
     def is_active(self) -> bool:
         return self.status in ACTIVE_STATUSES
@@ -128,7 +125,6 @@ class InquiryTransition(TransitionRecord):
     """One row per change of status of an inquiry: who, when, from, to, why."""
 
     inquiry = models.ForeignKey(Inquiry, on_delete=models.CASCADE, related_name="transitions")
-    statuses = Status
 
     class Meta(TransitionRecord.Meta):
         verbose_name = _("洽谈状态变更")

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 from marketplace.accounts.permissions import member_institution_ids
 from marketplace.catalogue.models import Technology
 from marketplace.workflow import NotFound, WorkflowError
-from marketplace.workflow_pages import act_view, item_or_404, page_of, start_view
+from marketplace.workflow_pages import act_view, item_or_404, mine_view, page_of, start_view
 
 from . import services
 from .actions import INQUIRY_ACTIONS
@@ -39,13 +39,12 @@ new = start_view(
 )
 
 
-@login_required
-def mine(request: HttpRequest) -> HttpResponse:
-    inquiries = (
-        Inquiry.objects.filter(inquirer=request.user).for_pages().order_by("-updated_at", "-pk")
-    )
-    page = page_of(request, inquiries, PAGE_SIZE)
-    return render(request, "inquiries/mine.html", {"inquiries": page, "page": page})
+mine = mine_view(
+    lambda user: Inquiry.objects.filter(inquirer=user).for_pages().order_by("-updated_at", "-pk"),
+    template="inquiries/mine.html",
+    size=PAGE_SIZE,
+    name="inquiries",
+)
 
 
 QUEUE_FILTERS = {"": ACTIVE_STATUSES, "all": tuple(Status.values)} | {

@@ -19,7 +19,7 @@ from django.conf import settings
 from django.db import models, transaction
 from django.utils import timezone
 
-from marketplace.workflow import Conflict, Refused
+from marketplace.workflow import Conflict, NotFound, Refused
 
 from .models import PaymentKind, PaymentMethod
 from .payables import registered
@@ -109,6 +109,20 @@ class Holds:
         now = timezone.now()
         ids = list(self._overdue_rows(queryset, now).values_list("pk", flat=True)[:LAZY_BATCH])
         return self.expire_overdue(now, ids=ids) if ids else 0
+
+    def shown(self, queryset):
+        """`queryset` (a list about to be shown) with the overdue items among it expired
+        first, so the list shows them expired without waiting for the periodic job."""
+        self.expire_listed(queryset)
+        return queryset
+
+    def read(self, queryset, pk: int, missing: str):
+        """The item `pk` of `queryset` (what the person may read, with the page's joins),
+        expired first if its hold ran out; NotFound with the text `missing` if there is none."""
+        item = queryset.filter(pk=pk).first()
+        if item is None:
+            raise NotFound(missing)
+        return self.fresh(item, queryset)
 
     def fresh(self, item, queryset):
         """`item` as it reads now: if its hold ran out it is expired first and read again

@@ -8,12 +8,14 @@ the payments app imports none of them.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Protocol
 
+from django.apps import apps
 from django.db import models
 
 
@@ -38,8 +40,9 @@ class PayableSpec:
     # The path from the payable to the institution that is paid (its Stripe account, its name
     # on the transfer instructions), e.g. "instrument__institution".
     institution_path: str
-    # The Payment field pointing at this payable ("booking") and the payable's payer ("user"):
-    # with `institution_path`, who may read which payments, without imports.
+    # The Payment field pointing at this payable ("booking"; found by `register` from the
+    # Payment's foreign key to the model) and the payable's payer ("user"): with
+    # `institution_path`, who may read which payments, without imports.
     field: str = ""
     payer: str = "user"
     # The letter that starts its 汇款附言 (reference codes), e.g. "B" for bookings.
@@ -79,8 +82,20 @@ _COVERS: list[Callable[[models.Model], Decimal]] = []
 
 
 def register(model: type[models.Model], spec: PayableSpec) -> None:
+    if not spec.field:
+        spec = dataclasses.replace(spec, field=_payment_field_to(model))
     _REGISTRY[model._meta.model_name] = spec
     _MODELS[model._meta.model_name] = model
+
+
+def _payment_field_to(model: type[models.Model]) -> str:
+    """The name of the Payment's foreign key to `model` (each payable has one)."""
+    payment = apps.get_model("payments", "Payment")
+    return next(
+        field.name
+        for field in payment._meta.get_fields()
+        if field.many_to_one and field.related_model is model
+    )
 
 
 def model_for(name: str) -> type[models.Model] | None:

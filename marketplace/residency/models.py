@@ -11,7 +11,7 @@ from marketplace.accounts.validators import validate_credit_code
 from marketplace.catalogue.models import Incubator
 from marketplace.model_fields import optional_link, person
 from marketplace.uploads import private_storage
-from marketplace.workflow import TransitionRecord
+from marketplace.workflow import TransitionRecord, WorkflowItem
 
 MAX_TEAM_SIZE = 10000
 MAX_SUMMARY_LENGTH = 4000
@@ -68,7 +68,7 @@ APPLICANT_FIELDS = (
 )
 
 
-class Application(models.Model):
+class Application(WorkflowItem):
     incubator = models.ForeignKey(
         Incubator,
         on_delete=models.PROTECT,
@@ -128,15 +128,11 @@ class Application(models.Model):
     def __str__(self) -> str:
         return f"{self.company_name} → {self.incubator.name}"
 
-    def get_absolute_url(self) -> str:
-        return f"/residency/applications/{self.pk}/"
-
 
 class ApplicationTransition(TransitionRecord):
     application = models.ForeignKey(
         Application, on_delete=models.CASCADE, related_name="transitions"
     )
-    statuses = Status
 
     class Meta(TransitionRecord.Meta):
         verbose_name = _("入孵申请处理记录")

@@ -20,10 +20,9 @@ from marketplace.uploads import raw_upload_names, serve_private
 from marketplace.workflow_pages import (
     act_view,
     item_or_404,
-    page_of,
-    require_queue_reader,
+    mine_view,
+    queue_view,
     start_view,
-    status_filter,
 )
 
 from . import services
@@ -51,31 +50,31 @@ apply = raw_upload_names(
 )
 
 
-@login_required
-def mine(request: HttpRequest) -> HttpResponse:
-    applications = (
-        Application.objects.filter(applicant=request.user)
+mine = mine_view(
+    lambda user: (
+        Application.objects.filter(applicant=user)
         .select_related("incubator")
         .order_by("-created_at", "-pk")
-    )
-    page = page_of(request, applications, PAGE_SIZE)
-    return render(request, "residency/mine.html", {"applications": page, "page": page})
+    ),
+    template="residency/mine.html",
+    size=PAGE_SIZE,
+    name="applications",
+)
 
-
-@login_required
-def queue(request: HttpRequest) -> HttpResponse:
-    """Applications to the member's institutions' incubators, filterable by status."""
-    require_queue_reader(request.user)
-    applications = for_institution_members(
-        Application.objects.all(), request.user, institution="incubator__institution_id"
-    )
-    applications, filters = status_filter(request, applications, Status)
-    applications = applications.select_related("incubator", "applicant").order_by(
-        "-created_at", "-pk"
-    )
-    page = page_of(request, applications, PAGE_SIZE)
-    context = {"applications": page, "page": page, **filters}
-    return render(request, "residency/queue.html", context)
+# Applications to the member's institutions' incubators, filterable by status.
+queue = queue_view(
+    lambda user: (
+        for_institution_members(
+            Application.objects.all(), user, institution="incubator__institution_id"
+        )
+        .select_related("incubator", "applicant")
+        .order_by("-created_at", "-pk")
+    ),
+    Status,
+    template="residency/queue.html",
+    size=PAGE_SIZE,
+    name="applications",
+)
 
 
 def _application_or_404(request: HttpRequest, pk: int) -> Application:

@@ -34,8 +34,7 @@ class SampleOrderListView(ListView):
     serializer_class = SampleOrderSerializer
 
     def rows(self, request):
-        visible = SampleOrder.objects.visible_to(request.user)
-        services.expire_visible_overdue(visible)
+        visible = services.HOLDS.shown(SampleOrder.objects.visible_to(request.user))
         return visible.select_related("instrument").order_by("-created_at", "-pk")
 
 

@@ -18,7 +18,7 @@ from marketplace.catalogue.models import Instrument
 from marketplace.model_fields import person
 from marketplace.payments.models import Payable
 from marketplace.uploads import private_storage
-from marketplace.workflow import TransitionRecord
+from marketplace.workflow import TransitionRecord, WorkflowItem
 
 
 class Status(models.TextChoices):
@@ -68,7 +68,7 @@ def report_upload_to(order: SampleOrder, filename: str) -> str:
     return f"sample-reports/{order.pk}/{filename}"
 
 
-class SampleOrder(Payable):
+class SampleOrder(Payable, WorkflowItem):
     instrument = models.ForeignKey(
         Instrument, on_delete=models.PROTECT, related_name="sample_orders", verbose_name=_("仪器")
     )
@@ -118,9 +118,6 @@ class SampleOrder(Payable):
     def __str__(self) -> str:
         return f"#{self.pk} {self.instrument} ×{self.sample_count}"
 
-    def get_absolute_url(self) -> str:
-        return f"/sample-orders/{self.pk}/"
-
     @property
     def indicative_price(self) -> Decimal | None:
         """The listing's per-sample price times the count: a hint until the quote arrives."""
@@ -131,7 +128,6 @@ class SampleOrder(Payable):
 
 class SampleOrderTransition(TransitionRecord):
     order = models.ForeignKey(SampleOrder, on_delete=models.CASCADE, related_name="transitions")
-    statuses = Status
 
     class Meta(TransitionRecord.Meta):
         verbose_name = _("送样检测状态变更")

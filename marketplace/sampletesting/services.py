@@ -26,7 +26,6 @@ from marketplace.payments.payables import payer_share
 from marketplace.uploads import validate_pdf
 from marketplace.workflow import (
     Conflict,
-    NotFound,
     Refused,
     RuleError,
     StateMachine,
@@ -129,17 +128,9 @@ def is_member(user, order: SampleOrder) -> bool:
 
 def get_order_for(user, pk: int) -> SampleOrder:
     """The order if the user placed it or is a member of the instrument's institution."""
-    queryset = SampleOrder.objects.visible_to(user).for_pages()
-    order = queryset.filter(pk=pk).first()
-    if order is None:
-        raise NotFound(gettext("送样检测委托不存在"))
     # A hold that ran out is expired here, on read: every page and API answer shows it.
-    return HOLDS.fresh(order, queryset)
-
-
-def expire_visible_overdue(queryset) -> int:
-    """Lazily expire the overdue holds among `queryset` (a list about to be shown)."""
-    return HOLDS.expire_listed(queryset)
+    queryset = SampleOrder.objects.visible_to(user).for_pages()
+    return HOLDS.read(queryset, pk, gettext("送样检测委托不存在"))
 
 
 def _locked(order: SampleOrder) -> SampleOrder:

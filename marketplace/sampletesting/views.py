@@ -16,10 +16,9 @@ from marketplace.uploads import raw_upload_names, serve_private
 from marketplace.workflow_pages import (
     act_view,
     item_or_404,
-    page_of,
-    require_queue_reader,
+    mine_view,
+    queue_view,
     start_view,
-    status_filter,
 )
 
 from . import services
@@ -40,31 +39,30 @@ new = start_view(
 )
 
 
-@login_required
-def mine(request: HttpRequest) -> HttpResponse:
-    orders = SampleOrder.objects.filter(user=request.user)
-    services.expire_visible_overdue(orders)
-    orders = orders.select_related("instrument")
-    return render(
-        request,
-        "sampletesting/list.html",
-        {
-            "page": page_of(request, orders.order_by("-created_at", "-pk"), PAGE_SIZE),
-            "queue": False,
-        },
-    )
+mine = mine_view(
+    lambda user: (
+        services.HOLDS.shown(SampleOrder.objects.filter(user=user))
+        .select_related("instrument")
+        .order_by("-created_at", "-pk")
+    ),
+    template="sampletesting/list.html",
+    size=PAGE_SIZE,
+    context={"queue": False},
+)
 
-
-@login_required
-def queue(request: HttpRequest) -> HttpResponse:
-    """Orders on the member's institutions' instruments; open ones unless a status is asked."""
-    require_queue_reader(request.user)
-    orders = SampleOrder.objects.for_institution_members(request.user)
-    services.expire_visible_overdue(orders)
-    orders = orders.select_related("instrument", "user")
-    orders, filters = status_filter(request, orders, Status, OPEN_STATUSES)
-    page = page_of(request, orders.order_by("created_at", "pk"), PAGE_SIZE)
-    return render(request, "sampletesting/list.html", {"page": page, "queue": True, **filters})
+# Orders on the member's institutions' instruments; open ones unless a status is asked.
+queue = queue_view(
+    lambda user: (
+        services.HOLDS.shown(SampleOrder.objects.for_institution_members(user))
+        .select_related("instrument", "user")
+        .order_by("created_at", "pk")
+    ),
+    Status,
+    default=OPEN_STATUSES,
+    template="sampletesting/list.html",
+    size=PAGE_SIZE,
+    context={"queue": True},
+)
 
 
 def _order_or_404(request: HttpRequest, pk: int) -> SampleOrder:

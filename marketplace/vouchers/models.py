@@ -213,7 +213,6 @@ class ApplicationTransition(TransitionRecord):
     application = models.ForeignKey(
         Application, on_delete=models.CASCADE, related_name="transitions"
     )
-    statuses = ApplicationStatus
 
     class Meta(TransitionRecord.Meta):
         verbose_name = _("审核记录")
