@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 from collections.abc import Iterator
 from urllib.parse import quote
 
@@ -30,6 +31,7 @@ from marketplace.api import (
     ChoiceLabelField,
     DetailSerializer,
     ErrorSerializer,
+    LeanRepresentation,
     MoneyField,
     MoneySerializer,
 )
@@ -40,7 +42,10 @@ from .availability import AvailabilityRangeError, availability_json, parse_range
 from .filters import CHOICE_FILTERS, FilterError, apply_filters
 from .models import Incubator, Instrument, OpeningInterval, RefundTier, Technology
 from .paging import CataloguePagination
-from .vocabularies import IncubatorLevel, IncubatorType, InstrumentCategory, IpType
+from .vocabularies import IncubatorLevel, IncubatorType, InstrumentCategory, IpType, TransferMode
+
+# What InstitutionRefSerializer shows of a listing's institution (list_columns).
+INSTITUTION_REF = ("institution", "institution__code", "institution__name")
 
 # Any path segment: a code that cannot exist is a JSON 404 from the view, not a routing miss.
 CODE_REGEX = r"[^/]+"
@@ -96,7 +101,7 @@ class ListingUrlField(serializers.CharField):
         return f"{parts[0]}{quote(code, safe=RFC3986_SUBDELIMS + '/~:@')}{parts[1]}"
 
 
-class InstitutionSerializer(serializers.ModelSerializer):
+class InstitutionSerializer(LeanRepresentation, serializers.ModelSerializer):
     region_name = LabelField(Region, source="region")
     type_name = LabelField(InstitutionType, source="type")
     url = serializers.SerializerMethodField()
@@ -120,7 +125,7 @@ class InstitutionSerializer(serializers.ModelSerializer):
         return f"/institutions/{obj.code}/"
 
 
-class InstitutionRefSerializer(serializers.Serializer):
+class InstitutionRefSerializer(LeanRepresentation, serializers.Serializer):
     code = serializers.CharField()
     name = serializers.CharField()
 
@@ -170,7 +175,7 @@ class BookingRulesSerializer(serializers.Serializer):
     refund_policy = RefundTierSerializer(many=True, source="refund_tiers")
 
 
-class InstrumentSerializer(serializers.ModelSerializer):
+class InstrumentSerializer(LeanRepresentation, serializers.ModelSerializer):
     institution = InstitutionRefSerializer()
     region = serializers.CharField(source="institution.region")
     category_name = LabelField(InstrumentCategory, source="category")
@@ -230,7 +235,7 @@ class InstrumentDetailSerializer(InstrumentSerializer):
         return BookingRulesSerializer(obj).data
 
 
-class IncubatorSerializer(serializers.ModelSerializer):
+class IncubatorSerializer(LeanRepresentation, serializers.ModelSerializer):
     institution = InstitutionRefSerializer()
     type_name = LabelField(IncubatorType, source="type")
     level_name = LabelField(IncubatorLevel, source="level")
@@ -283,7 +288,7 @@ class IncubatorDetailSerializer(IncubatorSerializer):
         ]
 
 
-class TechnologySerializer(serializers.ModelSerializer):
+class TechnologySerializer(LeanRepresentation, serializers.ModelSerializer):
     institution = InstitutionRefSerializer()
     region = serializers.CharField(source="institution.region")
     ip_type_name = LabelField(IpType, source="ip_type")
@@ -432,6 +437,10 @@ class ListingViewSet(viewsets.ReadOnlyModelViewSet):
     pagination_class = CataloguePagination
     detail_serializer_class: type[serializers.Serializer]
 
+    # The columns the list's items show (the list serializer's fields), read with .only() so
+    # a page of 20 does not fetch and decode every text and moment of 20 listings.
+    list_columns: tuple[str, ...]
+
     def base_queryset(self):
         return (
             self.queryset.model.objects.published().select_related("institution").order_by("code")
@@ -439,11 +448,16 @@ class ListingViewSet(viewsets.ReadOnlyModelViewSet):
 
     def get_queryset(self):
         queryset = self.base_queryset()
+        if self.action == "list":
+            queryset = queryset.only(*self.list_columns)
         if self.action in ("list", "export"):
             try:
-                queryset, _applied = apply_filters(self.kind, queryset, self.request.query_params)
+                queryset, applied = apply_filters(self.kind, queryset, self.request.query_params)
             except FilterError as exc:
                 raise exceptions.ValidationError(exc.errors) from None
+            # What the list is, for its total in the count store (paging.listing_count): the
+            # kind and the validated filters determine the query, as base_queryset is fixed.
+            self.count_key = json.dumps([self.kind, sorted(applied.items())], ensure_ascii=False)
         return queryset
 
     def get_serializer_class(self):
@@ -489,6 +503,26 @@ def _list_schema(kind: str, serializer, detail):
 class InstrumentViewSet(ListingViewSet):
     kind = "instrument"
     queryset = Instrument.objects.all()
+    list_columns = (
+        *INSTITUTION_REF,
+        "institution__region",
+        "code",
+        "name",
+        "category",
+        "model_number",
+        "manufacturer",
+        "origin_country",
+        "original_value",
+        "commissioned_on",
+        "location",
+        "offers_machine_time",
+        "offers_sample_testing",
+        "price_hourly",
+        "price_internal_hourly",
+        "price_per_sample",
+        "price_internal_per_sample",
+        "status",
+    )
     serializer_class = InstrumentSerializer
     detail_serializer_class = InstrumentDetailSerializer
 
@@ -528,6 +562,23 @@ class InstrumentViewSet(ListingViewSet):
 class IncubatorViewSet(ListingViewSet):
     kind = "incubator"
     queryset = Incubator.objects.all()
+    list_columns = (
+        *INSTITUTION_REF,
+        "code",
+        "name",
+        "type",
+        "level",
+        "region",
+        "county",
+        "address",
+        "lat",
+        "lng",
+        "floor_area_m2",
+        "workstations_total",
+        "offices_total",
+        "capacity__workstations_vacant",
+        "capacity__offices_vacant",
+    )
     serializer_class = IncubatorSerializer
     detail_serializer_class = IncubatorDetailSerializer
 
@@ -536,6 +587,18 @@ class IncubatorViewSet(ListingViewSet):
 class TechnologyViewSet(ListingViewSet):
     kind = "technology"
     queryset = Technology.objects.all()
+    list_columns = (
+        *INSTITUTION_REF,
+        "institution__region",
+        "code",
+        "title",
+        "field",
+        "ip_type",
+        "ip_status",
+        "trl",
+        *(f"mode_{mode}" for mode in TransferMode.values),
+        "asking_price",
+    )
     serializer_class = TechnologySerializer
     detail_serializer_class = TechnologyDetailSerializer
 

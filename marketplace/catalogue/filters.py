@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Q, QuerySet
+from django.db.models import Q, QuerySet, Subquery
 from django.utils.translation import gettext
 
 from marketplace.regions import Region
@@ -68,10 +68,15 @@ def _institution_region(queryset: QuerySet, value: str) -> QuerySet:
 
 def _one_institution(queryset: QuerySet, code: str) -> QuerySet:
     """Listings of one institution: its id looked up inside the query, so the listing's
-    (institution, code) index serves the list in order, instead of a join on every row."""
+    (institution, code) index serves the list in order, instead of a join on every row.
+    `= (SELECT id …)`, not `IN (SELECT …)`: with IN, SQLite read the institution's rows by
+    the plain foreign-key index and sorted them all for each page. The code is unique, so
+    the subquery has one row or none (NULL: no listing matches, as with IN)."""
     from marketplace.accounts.models import Institution
 
-    return queryset.filter(institution__in=Institution.objects.filter(code=code).values("pk"))
+    return queryset.filter(
+        institution=Subquery(Institution.objects.filter(code=code).values("pk")[:1])
+    )
 
 
 INSTRUMENT_FILTERS = {
