@@ -533,25 +533,26 @@ def floor(request: HttpRequest, code: str) -> HttpResponse:
     except WorkflowError as exc:
         error = exc.message
         first, last = floor_service.week_of(now.astimezone(SHANGHAI).date())
-    try:
-        floor = floor_service.floor_availability(request.user, code, first, last, now=now)
-    except WorkflowError as exc:
-        if exc.http_status == 404:
-            raise Http404(exc.message) from None
-        raise PermissionDenied(exc.message) from None
-    days = [first + dt.timedelta(days=n) for n in range((last - first).days + 1)]
-    week = dt.timedelta(weeks=1)
-    here = reverse("bookings:floor", args=[code])
-    return render(
-        request,
-        "bookings/floor.html",
-        {
-            "floor": floor,
-            "error": error,
-            "days": days,
-            "rows": _floor_rows(floor, days),
-            "previous_url": f"{here}?{urlencode({'start': first - week, 'end': last - week})}",
-            "next_url": f"{here}?{urlencode({'start': first + week, 'end': last + week})}",
-        },
-        status=400 if error else 200,
-    )
+    with floor_service.without_collection():  # rendered inside: afterwards only the page
+        try:
+            floor = floor_service.floor_availability(request.user, code, first, last, now=now)
+        except WorkflowError as exc:
+            if exc.http_status == 404:
+                raise Http404(exc.message) from None
+            raise PermissionDenied(exc.message) from None
+        days = [first + dt.timedelta(days=n) for n in range((last - first).days + 1)]
+        week = dt.timedelta(weeks=1)
+        here = reverse("bookings:floor", args=[code])
+        return render(
+            request,
+            "bookings/floor.html",
+            {
+                "floor": floor,
+                "error": error,
+                "days": days,
+                "rows": _floor_rows(floor, days),
+                "previous_url": f"{here}?{urlencode({'start': first - week, 'end': last - week})}",
+                "next_url": f"{here}?{urlencode({'start': first + week, 'end': last + week})}",
+            },
+            status=400 if error else 200,
+        )
