@@ -227,21 +227,25 @@ def free_intervals(
 
 
 def datetime_rows(queryset, *fields: str):
-    """`queryset.values_list(*fields)` where the fields after the first are datetimes. On
-    SQLite they are read as text and parsed once per distinct value: Django's converter would
-    parse (and make aware) every one of a floor's thousands of booking times again. Elsewhere
-    the driver's own datetimes, unchanged."""
-    if connections[queryset.db].vendor != "sqlite":
+    """`queryset.values_list(*fields)` where the fields after the first are datetimes, read as
+    text and parsed once per distinct value: the drivers' converters (SQLite's in Django,
+    psycopg's in Python) would parse every one of a floor's thousands of booking times again,
+    and most of them are the same few slot boundaries. The same aware datetimes (in UTC)."""
+    if connections[queryset.db].vendor not in ("sqlite", "postgresql"):
         return queryset.values_list(*fields)
     first, *times = fields
     rows = queryset.values_list(first, *(Cast(name, CharField()) for name in times))
-    return ((pk, *map(_utc_datetime, texts)) for pk, *texts in rows)
+    return ((pk, *map(_aware_datetime, texts)) for pk, *texts in rows)
 
 
 @lru_cache(maxsize=16384)
-def _utc_datetime(text: str | None) -> dt.datetime | None:
-    # What SQLite's converter makes of a stored value: naive text in UTC, made aware.
-    return None if text is None else dt.datetime.fromisoformat(text).replace(tzinfo=UTC)
+def _aware_datetime(text: str | None) -> dt.datetime | None:
+    # PostgreSQL writes a timestamptz in ISO with its offset (the connection's zone is UTC);
+    # SQLite stores it as naive text in UTC, which its converter makes aware.
+    if text is None:
+        return None
+    moment = dt.datetime.fromisoformat(text)
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 EPOCH = dt.datetime(1970, 1, 1, tzinfo=UTC)
