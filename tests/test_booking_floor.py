@@ -13,7 +13,7 @@ from django.utils import timezone
 from marketplace.accounts.permissions import MODERATORS_GROUP
 from marketplace.bookings import services
 from marketplace.bookings.models import Booking, Status
-from marketplace.catalogue.availability import free_intervals
+from marketplace.catalogue.availability import free_intervals, free_intervals_of_many
 from marketplace.catalogue.models import Blackout, Instrument
 from tests.booking_fixtures import SHANGHAI, at
 from tests.factories import (
@@ -53,6 +53,94 @@ def add_instruments(institution, count: int, *, start: int = 0) -> list:
             )
         instruments.append(instrument)
     return instruments
+
+
+# Booking profiles an institution's instruments may share or not: zone, slot, notice, advance
+# window, opening hours (overlapping windows, nights, a Sunday, hours off the slot grid).
+ZONES = ["Asia/Shanghai", "UTC", "America/New_York", "Asia/Kolkata", "Pacific/Auckland"]
+HOURS = [
+    [(d, "08:30", "12:00") for d in range(6)] + [(d, "14:00", "17:30") for d in range(5)],
+    [(d, "00:00", "23:59") for d in range(7)],
+    [(d, "00:00", "07:00") for d in range(7)] + [(d, "22:00", "23:45") for d in range(7)],
+    [(0, "09:10", "12:50"), (2, "09:00", "11:00"), (2, "10:00", "13:00"), (6, "01:30", "02:45")],
+    [(d, "01:00", "03:30") for d in range(7)],  # New York's clock changes at 02:00 on a Sunday
+    [],
+]
+
+
+@pytest.mark.parametrize(
+    "now, first, last",
+    [
+        # New York springs forward on Sunday 2027-03-14; `now` is inside the week, with
+        # microseconds, so the minimum notice cuts slots in the middle of a window.
+        (dt.datetime(2027, 3, 10, 3, 17, 12, 500_000, tzinfo=dt.UTC), "2027-03-08", "2027-03-14"),
+        # New York falls back on Sunday 2027-11-07; a range that is not Monday to Sunday.
+        (dt.datetime(2027, 11, 2, 23, 59, tzinfo=dt.UTC), "2027-11-03", "2027-11-09"),
+    ],
+)
+def test_the_shared_week_is_each_instruments_own_availability(now, first, last):
+    """The floor computes each booking profile's week once and, per instrument, only where its
+    own bookings and blackouts are: for instruments that share profiles or not, in every
+    state, the same free slots as each one's own availability, slot for slot."""
+    import random
+
+    first, last = dt.date.fromisoformat(first), dt.date.fromisoformat(last)
+    institution = InstitutionFactory(code="VARY")
+    booker = UserFactory()
+    rnd = random.Random(17)
+    start_of_range = dt.datetime.combine(first, dt.time(0, 0), tzinfo=dt.UTC)
+    instruments = []
+    for n in range(48):
+        instrument = InstrumentFactory(
+            institution=institution,
+            code=f"VARY-{n:02d}",
+            slot_minutes=[30, 45, 60, 15][n // 12],  # every profile 2-3 times over
+            min_notice_hours=[0, 30][n % 2],
+            max_advance_days=[60, 4][(n // 2) % 2],
+            status="under_maintenance" if n == 40 else "in_service",
+            offers_machine_time=n != 41,
+        )
+        Instrument.objects.filter(pk=instrument.pk).update(timezone=ZONES[n % 5])
+        for weekday, opens, closes in HOURS[n % 6]:
+            OpeningIntervalFactory(
+                instrument=instrument,
+                weekday=weekday,
+                start=dt.time.fromisoformat(opens),
+                end=dt.time.fromisoformat(closes),
+            )
+        for _ in range(rnd.choice([0, 0, 1, 3, 6])):  # some instruments have nothing booked
+            begins = start_of_range + dt.timedelta(
+                minutes=rnd.randrange(-600, 8 * 24 * 60, 5), seconds=rnd.choice([0, 0, 17])
+            )
+            status = rnd.choice(list(Status))
+            expired = rnd.choice([True, False])
+            Booking.objects.create(
+                instrument=instrument,
+                user=booker,
+                start=begins,
+                end=begins + dt.timedelta(minutes=rnd.choice([15, 30, 100, 240, 1500])),
+                status=status,
+                price=0,
+                hold_expires_at=timezone.now() + dt.timedelta(hours=-1 if expired else 1)
+                if status in (Status.PENDING_APPROVAL, Status.AWAITING_PAYMENT)
+                else None,
+            )
+        for _ in range(rnd.choice([0, 0, 0, 1, 2])):  # blackouts, some across midnight
+            begins = start_of_range + dt.timedelta(minutes=rnd.randrange(-600, 8 * 24 * 60, 7))
+            Blackout.objects.create(
+                instrument=instrument,
+                starts_at=begins,
+                ends_at=begins + dt.timedelta(minutes=rnd.choice([1, 200, 1440, 3000])),
+            )
+        instruments.append(Instrument.objects.get(pk=instrument.pk))
+    shared = free_intervals_of_many(instruments, first, last, now=now)
+    own = {i.pk: free_intervals(i, first, last, now=now) for i in instruments}
+    assert shared == own
+    # Not a vacuous comparison: most instruments have slots, and instruments of one profile
+    # differ where their own bookings do.
+    assert sum(1 for free in own.values() if free) >= 30
+    assert len({tuple(free) for free in own.values()}) >= 30
+    assert shared[instruments[40].pk] == shared[instruments[41].pk] == []
 
 
 @pytest.fixture

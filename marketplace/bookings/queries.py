@@ -7,6 +7,8 @@ import datetime as dt
 from django.db.models import Q
 from django.utils import timezone
 
+from marketplace.catalogue.availability import datetime_rows
+
 from .models import Booking, Status
 
 
@@ -22,6 +24,6 @@ def unexpired_active(now: dt.datetime | None = None):
 def active_intervals(instrument_ids: list[int], start: dt.datetime, end: dt.datetime) -> dict:
     result: dict[int, list] = {}
     rows = unexpired_active().filter(instrument_id__in=instrument_ids).overlapping(start, end)
-    for pk, b_start, b_end in rows.values_list("instrument_id", "start", "end"):
+    for pk, b_start, b_end in datetime_rows(rows, "instrument_id", "start", "end"):
         result.setdefault(pk, []).append((b_start, b_end))
     return result

@@ -4,6 +4,7 @@ institution's queue. Each POST calls one service; permissions live in the servic
 from __future__ import annotations
 
 import datetime as dt
+import html
 from urllib.parse import quote, urlencode
 from zoneinfo import ZoneInfo
 
@@ -18,7 +19,6 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.dates import WEEKDAYS_ABBR
 from django.utils.formats import localize
-from django.utils.html import escape
 from django.utils.http import RFC3986_SUBDELIMS
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
@@ -474,16 +474,25 @@ def calendar(request: HttpRequest, code: str) -> HttpResponse:
     )
 
 
-def _floor_cells(row: floor_service.FloorRow, days: list[dt.date]) -> list[str]:
+def _floor_cells(
+    row: floor_service.FloorRow, days: list[dt.date], memo: dict | None = None
+) -> list[str]:
     """A row of the floor table: each day's free intervals as "09:00–12:00" in the
-    instrument's wall-clock time, joined, "—" for none."""
+    instrument's wall-clock time, joined, "—" for none. `memo` remembers each interval's day
+    and text across the rows of one page (the intervals are shared between instruments)."""
     zone = ZoneInfo(row.instrument.timezone)
+    memo = {} if memo is None else memo
     by_day: dict[dt.date, list[str]] = {}
     for interval in row.free:
-        start, end = interval.start.astimezone(zone), interval.end.astimezone(zone)
-        by_day.setdefault(start.date(), []).append(
-            f"{start.hour:02d}:{start.minute:02d}–{end.hour:02d}:{end.minute:02d}"
-        )
+        key = (id(interval), zone)
+        known = memo.get(key)
+        if known is None:
+            start, end = interval.start.astimezone(zone), interval.end.astimezone(zone)
+            known = memo[key] = (
+                start.date(),
+                f"{start.hour:02d}:{start.minute:02d}–{end.hour:02d}:{end.minute:02d}",
+            )
+        by_day.setdefault(known[0], []).append(known[1])
     return [" ".join(by_day.get(day, ())) or "—" for day in days]
 
 
@@ -491,27 +500,36 @@ def _floor_rows(floor: floor_service.Floor, days: list[dt.date]) -> list[SafeStr
     """The floor table's rows as HTML, written here rather than by the template engine: a
     floor of 1,000 instruments has 9,000 cells, and the engine's per-variable look-ups,
     escaping and per-row {% url %} cost more than the arithmetic. Every value is escaped as
-    the engine's autoescape would; the markup is the one bookings/floor.html had."""
+    the engine's autoescape would (django.utils.html.escape is html.escape of the text,
+    called here directly: its lazy-text wrapper cost more than the escaping); the markup is
+    the one bookings/floor.html had."""
     # One reverse() for every row's calendar link: the code is quoted as reverse() quotes it.
     prefix, suffix = reverse("bookings:calendar", args=["-"]).split("/-/")
-    no_machine_time = escape(_("不提供机时"))
+    no_machine_time = html.escape(str(_("不提供机时")))
+    intervals: dict = {}  # each shared interval's day and text, once
+    hours_of: dict[int, str] = {}  # each distinct total, localized once
     rows = []
     for row in floor.rows:
         instrument = row.instrument
-        code = escape(instrument.code)
-        url = escape(f"{prefix}/{quote(instrument.code, safe=URL_SAFE)}/{suffix}")
+        code = html.escape(instrument.code)
+        url = html.escape(f"{prefix}/{quote(instrument.code, safe=URL_SAFE)}/{suffix}")
         if not instrument.offers_machine_time:
             note = f' <span class="meta">{no_machine_time}</span>'
         elif instrument.status != "in_service":
-            note = f' <span class="meta">{escape(instrument.status_label)}</span>'
+            note = f' <span class="meta">{html.escape(instrument.status_label)}</span>'
         else:
             note = ""
-        cells = "".join(f"<td>{escape(cell)}</td>" for cell in _floor_cells(row, days))
-        hours = escape(localize(round(row.free_minutes / 60, 1)))
+        cells = "".join(
+            f"<td>{html.escape(cell)}</td>" for cell in _floor_cells(row, days, intervals)
+        )
+        minutes = row.free_minutes
+        hours = hours_of.get(minutes)
+        if hours is None:
+            hours = hours_of[minutes] = html.escape(str(localize(round(minutes / 60, 1))))
         rows.append(
             mark_safe(  # noqa: S308 — every value above is escaped
                 f'<tr id="instrument-{code}"><th scope="row"><a href="{url}">'
-                f'{escape(instrument.name)}</a> <span class="meta">{code}</span>{note}</th>'
+                f'{html.escape(instrument.name)}</a> <span class="meta">{code}</span>{note}</th>'
                 f"{cells}<td>{hours}</td></tr>"
             )
         )
@@ -531,25 +549,26 @@ def floor(request: HttpRequest, code: str) -> HttpResponse:
     except WorkflowError as exc:
         error = exc.message
         first, last = floor_service.week_of(now.astimezone(SHANGHAI).date())
-    try:
-        floor = floor_service.floor_availability(request.user, code, first, last, now=now)
-    except WorkflowError as exc:
-        if exc.http_status == 404:
-            raise Http404(exc.message) from None
-        raise PermissionDenied(exc.message) from None
-    days = [first + dt.timedelta(days=n) for n in range((last - first).days + 1)]
-    week = dt.timedelta(weeks=1)
-    here = reverse("bookings:floor", args=[code])
-    return render(
-        request,
-        "bookings/floor.html",
-        {
-            "floor": floor,
-            "error": error,
-            "days": days,
-            "rows": _floor_rows(floor, days),
-            "previous_url": f"{here}?{urlencode({'start': first - week, 'end': last - week})}",
-            "next_url": f"{here}?{urlencode({'start': first + week, 'end': last + week})}",
-        },
-        status=400 if error else 200,
-    )
+    with floor_service.without_collection():  # rendered inside: afterwards only the page
+        try:
+            floor = floor_service.floor_availability(request.user, code, first, last, now=now)
+        except WorkflowError as exc:
+            if exc.http_status == 404:
+                raise Http404(exc.message) from None
+            raise PermissionDenied(exc.message) from None
+        days = [first + dt.timedelta(days=n) for n in range((last - first).days + 1)]
+        week = dt.timedelta(weeks=1)
+        here = reverse("bookings:floor", args=[code])
+        return render(
+            request,
+            "bookings/floor.html",
+            {
+                "floor": floor,
+                "error": error,
+                "days": days,
+                "rows": _floor_rows(floor, days),
+                "previous_url": f"{here}?{urlencode({'start': first - week, 'end': last - week})}",
+                "next_url": f"{here}?{urlencode({'start': first + week, 'end': last + week})}",
+            },
+            status=400 if error else 200,
+        )
