@@ -396,6 +396,51 @@ def load(keys: Iterable[str]) -> dict[str, Document | None]:
     return found
 
 
+def from_written(model, pk: int, values: dict, institution, related: dict | None = None):
+    """The document `load` would build for a listing a bulk writer has just written with
+    these column values ({attname: value}; a column left out has its default), without
+    reading it back: the instance is made as unpickling makes one (no `__init__`, whose
+    modelcluster and Wagtail mixins, with the row's conversions, were a third of the time to
+    index 100,000 new listings), holding what the database would give back — a decimal at
+    its column's places, as both databases return it. `institution` and `related` (a
+    reverse one-to-one's object or None, by accessor name) stand in for select_related."""
+    from django.db import router
+    from django.db.models.base import ModelState
+
+    item = model.__new__(model)
+    state = item._state = ModelState()
+    state.adding = False
+    state.db = router.db_for_write(model)
+    attributes = item.__dict__
+    for attname, default, places in _columns(model):
+        value = values[attname] if attname in values else default()
+        if places is not None and value is not None:
+            value = value.quantize(places)
+        attributes[attname] = value
+    item.pk = pk
+    state.fields_cache["institution"] = institution
+    state.fields_cache.update(related or {})
+    # looked up when called, so a test that wraps a builder sees these calls too
+    return globals()[f"{model._meta.model_name}_document"](item)
+
+
+@lru_cache(maxsize=16)
+def _columns(model) -> list[tuple]:
+    """(attname, its default's maker, a decimal's quantum or None) for each concrete column."""
+    from django.db import models
+
+    return [
+        (
+            column.attname,
+            column.get_default,
+            Decimal(1).scaleb(-column.decimal_places)
+            if isinstance(column, models.DecimalField)
+            else None,
+        )
+        for column in model._meta.concrete_fields
+    ]
+
+
 def count_all() -> int:
     total = sum(queryset.count() for queryset, _build in _listing_querysets().values())
     return total + sum(queryset.count() for queryset in _page_querysets())

@@ -44,13 +44,15 @@ def enqueue(keys) -> None:
     transaction.on_commit(_schedule_drain)
 
 
-def index_in_bulk(keys, batch_size: int = 2000, progress=None) -> int:
+def index_in_bulk(keys, batch_size: int = 2000, progress=None, load=None) -> int:
     """For bulk writers (the catalogue import), after their rows are committed: build each
     document once and write it to the embedded index, and to Elasticsearch when that is the
     engine, a batch at a time. `enqueue` would build every document twice (the save's own
     update, then the drain's) and keep an outbox row for each; here only what an engine could
-    not take goes to the outbox, for the drain to retry. `progress(n)` hears each batch.
-    Returns the documents indexed."""
+    not take goes to the outbox, for the drain to retry. `progress(n)` hears each batch;
+    `load(keys)` builds a batch's documents (documents.load unless the caller knows better:
+    the import builds its new listings from the values it wrote). Returns the documents
+    indexed."""
     keys = list(dict.fromkeys(keys))
     engine = get_engine()
     embedded = database_engine()
@@ -58,7 +60,7 @@ def index_in_bulk(keys, batch_size: int = 2000, progress=None) -> int:
     indexed = 0
     for start in range(0, len(keys), batch_size):
         chunk = keys[start : start + batch_size]
-        docs = documents.load(chunk)
+        docs = (load or documents.load)(chunk)
         try:
             embedded.apply(docs)
         except Exception:  # the outbox keeps them; the drain retries

@@ -59,3 +59,41 @@ def test_with_elasticsearch_down_the_import_succeeds_and_the_outbox_keeps_every_
     # every listing written is waiting for Elasticsearch, once
     keys = list(IndexOperation.objects.values_list("key", flat=True))
     assert len(keys) == len(set(keys)) == written
+
+
+def _rows(keys) -> dict[str, dict]:
+    skip = {"id", "stamp", "indexed_at"}
+    return {
+        row["key"]: {name: value for name, value in row.items() if name not in skip}
+        for row in SearchDocument.objects.filter(key__in=keys).values()
+    }
+
+
+def test_new_listings_are_indexed_as_if_read_back_from_the_database():
+    """The import builds a new listing's document from the values it wrote (not re-reading
+    it): the index rows must be exactly those a rebuild from the database gives, including
+    amounts written without their cents, which the database gives back with them."""
+    data = json.loads(DEMO.read_text(encoding="utf-8"))
+    instrument = next(r for r in data["instruments"] if r.get("published") and r.get("pricing"))
+    instrument["pricing"]["hourly"] = "450"
+    instrument.setdefault("service_modes", ["machine_time"])
+    technology = next(r for r in data["technologies"] if r.get("published"))
+    technology["asking_price"] = "12.5"
+    hidden = next(r for r in data["incubators"] if r.get("published"))
+    hidden["published"] = False
+    report = import_catalogue(data)
+    assert report.ok
+    keys = [key for key in SearchDocument.objects.values_list("key", flat=True) if ":" in key] + [
+        f"incubator:{Incubator.objects.get(code=hidden['code']).pk}"
+    ]
+    written = _rows(keys)
+    assert f"incubator:{Incubator.objects.get(code=hidden['code']).pk}" not in written
+    assert len(written) == published()
+    row = written[f"instrument:{Instrument.objects.get(code=instrument['code']).pk}"]
+    assert row["details"]["price_hourly"] == "450.00"
+
+    # what the index holds when every document is read back from the database
+    from search.engines import database_engine
+
+    database_engine().apply(documents.load(written))
+    assert _rows(keys) == written

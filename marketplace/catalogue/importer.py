@@ -620,6 +620,23 @@ def _technology_values(record: dict) -> dict:
     }
 
 
+def _listing_row(to_values, record: dict, institution_id: int, fingerprint: str, now) -> dict:
+    """A listing's columns as the import writes them ({attname: value}, less created_at)."""
+    published = bool(record.get("published", False))
+    values = {
+        "code": record["code"],
+        "institution_id": institution_id,
+        "import_hash": fingerprint,
+        "live": published,
+        "updated_at": now,
+        **to_values(record),
+    }
+    if published:
+        values["first_published_at"] = values["last_published_at"] = now
+        values["live_revision_id"] = None
+    return values
+
+
 LISTINGS = {
     "instruments": (Instrument, _instrument_values),
     "incubators": (Incubator, _incubator_values),
@@ -661,7 +678,10 @@ def _write_listings(
     institution_ids: dict[str, int],
     report: ImportReport,
     tick: Callable[[int], None],
+    written: dict[str, tuple] | None = None,
 ) -> None:
+    """`written` hears each new listing as key → (kind, id, record, institution id, time),
+    from which its search document is built without reading it back (`_new_documents`)."""
     model, to_values = LISTINGS[kind]
     now = timezone.now()
     for start in range(0, len(records), BATCH):
@@ -681,18 +701,9 @@ def _write_listings(
             if current is not None and current[1] == fingerprint:
                 report.unchanged[kind] += 1
                 continue
-            published = bool(record.get("published", False))
-            values = {
-                "code": record["code"],
-                "institution_id": institution_ids[record["institution"]],
-                "import_hash": fingerprint,
-                "live": published,
-                "updated_at": now,
-                **to_values(record),
-            }
-            if published:
-                values["first_published_at"] = values["last_published_at"] = now
-                values["live_revision_id"] = None
+            values = _listing_row(
+                to_values, record, institution_ids[record["institution"]], fingerprint, now
+            )
             if current is None:
                 values["created_at"] = now
                 to_create.append((values, record))
@@ -709,6 +720,10 @@ def _write_listings(
                 )
             )
             created = [(ids[values["code"]], record) for values, record in to_create]
+            if written is not None:
+                name = model._meta.model_name
+                for (values, record), (pk, _record) in zip(to_create, created, strict=True):
+                    written[f"{name}:{pk}"] = (kind, pk, record, values["institution_id"], now)
         updated = [(obj.pk, record) for obj, record in to_update]
         if to_update:
             fields = [
@@ -833,6 +848,7 @@ def import_catalogue(
     if report.errors:
         return report
     tick = progress or (lambda n: None)
+    written: dict[str, tuple] = {}
     try:
         with transaction.atomic():
             institutions = data.get("institutions", [])
@@ -843,7 +859,7 @@ def import_catalogue(
                 Institution.objects.filter(code__in=refs).values_list("code", "pk")
             )
             for kind in LISTING_KINDS:
-                _write_listings(kind, data.get(kind, []), institution_ids, report, tick)
+                _write_listings(kind, data.get(kind, []), institution_ids, report, tick, written)
             if report.created["instruments"] or report.updated["instruments"]:
                 # Bulk writes send no post_save: every institution's count, in one statement
                 # (an updated instrument may have left an institution the file does not name).
@@ -852,7 +868,8 @@ def import_catalogue(
                 raise _DryRunRollback
     except _DryRunRollback:
         report.changed_keys = []
-    _index(report.changed_keys, index_progress)
+        written = {}
+    _index(report.changed_keys, index_progress, written)
     if not dry_run and (sum(report.created.values()) or sum(report.updated.values())):
         from .signals import catalogue_imported
 
@@ -860,17 +877,70 @@ def import_catalogue(
     return report
 
 
-def _index(keys: list[str], index_progress=None) -> None:
+def _index(keys: list[str], index_progress=None, written: dict | None = None) -> None:
     """Make what was written searchable, in bulk: every document is built once, a batch at a
     time, after the commit (search.indexing.index_in_bulk); what an engine cannot take now
-    goes to the search outbox and is retried by the drain."""
+    goes to the search outbox and is retried by the drain. A new listing's document is
+    built from the values just written (`_new_documents`); an updated one is read back."""
     from search.indexing import index_in_bulk
 
     try:
         tick = index_progress(len(keys)) if index_progress and keys else None
-        index_in_bulk(keys, batch_size=BATCH, progress=tick)
+        load = _new_documents(written) if written else None
+        index_in_bulk(keys, batch_size=BATCH, progress=tick, load=load)
     except Exception:  # noqa: BLE001 — the import is committed; `rebuild_search_index` repairs
         logger.exception("import: search index update failed for %d records", len(keys))
+
+
+def _new_documents(written: dict[str, tuple]) -> Callable:
+    """documents.load for a batch of keys, where the listings this import created are built
+    from the values it wrote instead of re-read as model objects (re-reading was a third
+    of the time to make 100,000 new listings searchable: docs/performance.md, "Import
+    speed"). Their institution is read once and their vacancies once per batch; a key the
+    import did not create (an updated listing) is read back by documents.load as before."""
+    from search import documents
+
+    institutions = {
+        institution.pk: institution
+        for institution in Institution.objects.filter(
+            pk__in={entry[3] for entry in written.values()}
+        )
+    }
+
+    def load(keys: list[str]) -> dict:
+        found: dict = {}
+        rest = []
+        incubators = [
+            written[key][1] for key in keys if key in written and key.startswith("incubator:")
+        ]
+        capacities = {
+            capacity.incubator_id: capacity
+            for capacity in IncubatorCapacity.objects.filter(incubator_id__in=incubators)
+        }
+        for key in keys:
+            entry = written.get(key)
+            if entry is None:
+                rest.append(key)
+                continue
+            kind, pk, record, institution_id, now = entry
+            model, to_values = LISTINGS[kind]
+            values = _listing_row(to_values, record, institution_id, "", now)
+            if not values["live"]:
+                found[key] = None
+                continue
+            values["created_at"] = now
+            found[key] = documents.from_written(
+                model,
+                pk,
+                values,
+                institution=institutions[institution_id],
+                related={"capacity": capacities.get(pk)} if model is Incubator else None,
+            )
+        if rest:
+            found.update(documents.load(rest))
+        return found
+
+    return load
 
 
 def count_records(data: object) -> int:
