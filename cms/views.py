@@ -22,10 +22,13 @@ def department_detail(request, slug: str):
     rows = (
         MeasureResponsibility.objects.filter(department=department, policy__live=True)
         .select_related("policy")
+        # Each row carries its policy: not its structure, a large JSON parsed once per row.
+        .defer("policy__structure")
         .order_by("-policy__date_published", "policy_id", "position")
     )
+    # The policy's URL once per group, not once per measure linked to it.
     groups = [
-        {"policy": policy, "measures": list(items)}
+        {"policy": policy, "url": policy.get_url(request), "measures": list(items)}
         for policy, items in groupby(rows, key=lambda row: row.policy)
     ]
     context = {

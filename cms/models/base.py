@@ -66,9 +66,9 @@ def localized_list(pages: list[Page]) -> list[Page]:
     model = type(pages[0])
     translations = {
         page.translation_key: page
-        for page in public(model.objects.live()).filter(
-            locale=active, translation_key__in=[p.translation_key for p in pages]
-        )
+        for page in public(model.objects.live())
+        .defer_streamfields()
+        .filter(locale=active, translation_key__in=[p.translation_key for p in pages])
     }
     return [translations.get(page.translation_key, page) for page in pages]
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.db.models.base import ModelState
 from django.urls import get_script_prefix, reverse
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
@@ -104,6 +105,20 @@ class Department(index.Indexed, ClusterableModel):
         if url is None:
             url = _DEPARTMENT_URL[key] = reverse("cms:department", args=[self.slug])
         return url
+
+    def __copy__(self):
+        """A shallow copy with its own state, as copy.copy() makes through pickling's hooks.
+
+        Wagtail copies a department each time a policy's structure names it again (a distinct
+        instance per mention, `ChooserBlock.bulk_to_python`): over a hundred per policy page,
+        and through `__reduce__` each copy was most of a measure's rendering time (issue 17).
+        """
+        clone = self.__class__.__new__(self.__class__)
+        clone.__dict__.update(self.__dict__)
+        state = clone._state = ModelState()
+        state.__dict__.update(self._state.__dict__)
+        state.fields_cache = dict(self._state.fields_cache)
+        return clone
 
     @property
     def is_group(self) -> bool:

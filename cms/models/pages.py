@@ -80,16 +80,20 @@ class HomePage(LocaleFallbackMixin, SeoMixin, Page):
 
         context = super().get_context(request, *args, **kwargs)
         default_locale = locales.default_locale()
-        news = public(NewsPage.objects.live()).filter(locale=default_locale)
+        # The lists show titles and dates: their bodies (JSON, parsed on load) are left unread.
+        news = public(NewsPage.objects.live()).defer_streamfields().filter(locale=default_locale)
         context["latest_news"] = localized_list(list(news.order_by("-date", "-pk")[:6]))
         policies = (
             public(PolicyPage.objects.live())
+            .defer_streamfields()
             .filter(locale=default_locale)
             .select_related("issuer")
             .order_by("-date_published", "-pk")
         )
         context["latest_policies"] = localized_list(list(policies[:6]))
-        notices = public(NoticePage.objects.live()).filter(locale=default_locale)
+        notices = (
+            public(NoticePage.objects.live()).defer_streamfields().filter(locale=default_locale)
+        )
         context["latest_notices"] = localized_list(list(notices.order_by("-date", "-pk")[:5]))
         context["columns"] = self.columns()
         context["overview"] = site_overview()
@@ -121,7 +125,7 @@ class NewsIndexPage(LocaleFallbackMixin, SeoMixin, Page):
         from .departments import NewsCategory
 
         context = super().get_context(request, *args, **kwargs)
-        articles = self.articles()
+        articles = self.articles().defer_streamfields()
         filters = {}
         category = request.GET.get("category", "").strip()
         if category:
@@ -215,7 +219,11 @@ class NoticeIndexPage(LocaleFallbackMixin, SeoMixin, Page):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        notices = public(NoticePage.objects.child_of(self).live()).order_by("-date", "-pk")
+        notices = (
+            public(NoticePage.objects.child_of(self).live())
+            .defer_streamfields()
+            .order_by("-date", "-pk")
+        )
         context["notices"] = Paginator(notices, NEWS_PER_PAGE).get_page(request.GET.get("page"))
         return context
 

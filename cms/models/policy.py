@@ -84,7 +84,8 @@ class PolicyIndexPage(LocaleFallbackMixin, SeoMixin, Page):
         from .departments import Department
 
         context = super().get_context(request, *args, **kwargs)
-        policies = self.policies()
+        # The list shows each policy's facts, not its structure (a large JSON parsed on load).
+        policies = self.policies().defer_streamfields()
         filters: dict[str, str] = {}
         issuer = request.GET.get("issuer", "").strip()
         if issuer:
@@ -118,6 +119,8 @@ class PolicyIndexPage(LocaleFallbackMixin, SeoMixin, Page):
             public(PolicyInterpretationPage.objects.child_of(self).live())
             .filter(policy__live=True)
             .select_related("policy")
+            .defer_streamfields()
+            .defer("policy__structure")
             .order_by("-date", "-pk")[:10]
         )
         return context

@@ -7,6 +7,9 @@ from django.conf import settings
 from django.core.cache import caches
 from django.urls import reverse
 from django.utils import translation
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from wagtail.models import Locale
 
@@ -122,3 +125,42 @@ def anchor(block_id: str | None) -> str:
     from cms.models.policy import measure_anchor
 
     return measure_anchor(block_id)
+
+
+def _badges(departments, css: str) -> str:
+    return "".join(
+        f'<a class="{css}" href="{escape(d.get_absolute_url())}">{escape(d.name)}</a>'
+        for d in departments
+        if d
+    )
+
+
+@register.simple_tag
+def policy_measure(child) -> SafeString:
+    """One measure of a policy page with its department badges (a ListBlock child).
+
+    A policy page has up to a few hundred measures; this was a template include each, with a
+    loop per role, and was most of the page's rendering time (issue 17). Same HTML.
+    """
+    measure = child.value
+    title, text = measure["title"], measure["text"]
+    lead, co = measure["lead_departments"], measure["co_departments"]
+    parts = [f'<div class="measure" id="{escape(anchor(child.id))}">\n  ']
+    if title:
+        parts.append(f'<h4 class="measure-title">{escape(title)}</h4>')
+    parts.append("\n  ")
+    if text:
+        parts.append(f"<p>{escape(text)}</p>")
+    parts.append("\n  ")
+    if lead or co:
+        parts.append('\n<p class="departments">\n  ')
+        if lead:
+            parts.append(f'<span class="role">{escape(gettext("牵头"))}</span>\n  ')
+            parts.append(_badges(lead, "dept-badge dept-badge-lead"))
+        parts.append("\n  ")
+        if co:
+            parts.append(f'<span class="role">{escape(gettext("配合"))}</span>\n  ')
+            parts.append(_badges(co, "dept-badge"))
+        parts.append("\n</p>\n")
+    parts.append("\n</div>\n")
+    return mark_safe("".join(parts))  # noqa: S308 - every value above is escaped

@@ -1,0 +1,62 @@
+"""The catalogue lists' per-row helpers give exactly what Django's own would (issue 17)."""
+
+from __future__ import annotations
+
+import pytest
+from django.template import Context, Template
+from django.urls import reverse
+from django.utils import translation
+
+from marketplace.accounts.models import Institution
+from marketplace.catalogue.filters import CHOICE_FILTERS
+from marketplace.catalogue.models import Instrument
+from marketplace.catalogue.templatetags.catalogue_tags import choice_label, detail_url
+
+
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+def test_choice_label_is_the_display_value_in_the_active_language(language):
+    institution = Institution(
+        region="530100", type=Institution._meta.get_field("type").choices[0][0]
+    )
+    with translation.override(language):
+        for value, _label in Instrument._meta.get_field("category").choices:
+            instrument = Instrument(category=value, status="in_service")
+            assert choice_label(instrument, "category") == instrument.get_category_display()
+        assert choice_label(institution, "region") == institution.get_region_display()
+        assert choice_label(institution, "type") == institution.get_type_display()
+
+
+def test_choice_label_follows_a_language_switch_in_the_same_process():
+    instrument = Instrument(category="analytical", status="in_service")
+    seen = {}
+    for language in ("zh-hans", "en", "zh-hans"):
+        with translation.override(language):
+            label = choice_label(instrument, "category")
+            assert label == instrument.get_category_display()
+            seen[language] = label
+    assert seen["zh-hans"] != seen["en"]
+
+
+def test_choice_label_of_a_value_outside_the_choices_is_the_value():
+    assert choice_label(Instrument(category="retired-kind"), "category") == "retired-kind"
+
+
+@pytest.mark.parametrize("code", ["INS-0001", "abc_12", "带中文", "a b", "x%y"])
+@pytest.mark.parametrize("kind", ["instrument", "incubator", "technology", "institution"])
+def test_detail_url_is_the_reversed_url(kind, code):
+    assert detail_url(kind, code) == reverse(f"catalogue:{kind}_detail", args=[code])
+
+
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+def test_choice_options_render_as_the_template_loop_did(language):
+    loop = Template(
+        '{% for value, label in choices %}<option value="{{ value }}"'
+        "{% if value == selected %} selected{% endif %}>{{ label }}</option>{% endfor %}"
+    )
+    tag = Template("{% load catalogue_tags %}{% choice_options choices selected %}")
+    with translation.override(language):
+        for filters in CHOICE_FILTERS.values():
+            for spec in filters.values():
+                for selected in ("", spec.choices.values[-1]):
+                    context = {"choices": spec.choices.choices, "selected": selected}
+                    assert tag.render(Context(context)) == loop.render(Context(context))
