@@ -167,6 +167,12 @@ class WorkflowItem(models.Model):
         return reverse(f"{self._meta.app_label}:detail", args=[self.pk])
 
 
+def logged_item(model: type[models.Model]) -> models.ForeignKey:
+    """A transition log's link to the item it logs: deleted with it, read as
+    `item.transitions` (what `StateMachine.record` writes and `status_choices` follows)."""
+    return models.ForeignKey(model, on_delete=models.CASCADE, related_name="transitions")
+
+
 class TransitionRecord(models.Model):
     """One row per change of status: who, when, from, to, why. Concrete per workflow."""
 
@@ -187,7 +193,7 @@ class TransitionRecord(models.Model):
     @functools.cache
     def status_choices(cls) -> dict:
         """{status: label} of the logged item's `status` field (the item is what the log's
-        foreign key with related_name "transitions" points at), for labels on screen."""
+        `logged_item` points at), for labels on screen."""
         item = next(
             field.related_model
             for field in cls._meta.get_fields()

@@ -15,7 +15,7 @@ from marketplace.accounts import permissions
 from marketplace.catalogue.models import Instrument
 from marketplace.model_fields import Timestamped, person
 from marketplace.payments.models import Payable
-from marketplace.workflow import TransitionRecord, WorkflowItem
+from marketplace.workflow import TransitionRecord, WorkflowItem, logged_item
 
 
 class Status(models.TextChoices):
@@ -107,7 +107,7 @@ class Booking(Payable, Timestamped, WorkflowItem):
 class BookingTransition(TransitionRecord):
     """One row per change of status of a booking: who, when, from, to, why."""
 
-    booking = models.ForeignKey(Booking, on_delete=models.CASCADE, related_name="transitions")
+    booking = logged_item(Booking)
 
     class Meta(TransitionRecord.Meta):
         verbose_name = _("状态变更")

@@ -19,6 +19,7 @@ from marketplace import completions
 from marketplace.accounts import permissions
 from marketplace.accounts.profile import require_profile
 from marketplace.catalogue.models import Blackout, Instrument
+from marketplace.catalogue.permissions import require_instrument_member
 from marketplace.notifications.services import transition_notices
 from marketplace.payments import holds, providers
 from marketplace.payments import services as payments
@@ -90,11 +91,6 @@ BOOKING_FLOW = StateMachine(
 
 
 # --- Permissions ---------------------------------------------------------------------------
-
-
-def is_member(user, booking: Booking) -> bool:
-    """A member of the instrument's institution: acts for it (moderators only read)."""
-    return permissions.is_member_of(user, booking.instrument.institution_id)
 
 
 def get_booking_for(user, booking_id: int) -> Booking:
@@ -409,10 +405,6 @@ def _locked(booking: Booking) -> Booking:
     return locked(booking, "instrument__institution", "user")
 
 
-def _require_member(user, booking: Booking) -> None:
-    require(is_member(user, booking), gettext("只有仪器管理单位可以执行此操作"))
-
-
 def _require_owner(user, booking: Booking) -> None:
     require(booking.user_id == user.pk, "只有预约人可以付款", "only the booker pays")
 
@@ -444,7 +436,7 @@ def _refuse_if_started(booking: Booking, now: dt.datetime) -> None:
 @atomic_action
 def approve(booking: Booking, by) -> Booking | Refused:
     booking = _locked(booking)
-    _require_member(by, booking)
+    require_instrument_member(by, booking)
     now = timezone.now()
     if refused := _expired_now(booking, now):
         return refused
@@ -461,7 +453,7 @@ def approve(booking: Booking, by) -> Booking | Refused:
 @atomic_action
 def reject(booking: Booking, by, reason: str) -> Booking:
     booking = _locked(booking)
-    _require_member(by, booking)
+    require_instrument_member(by, booking)
     reason = required_text(reason, gettext("请填写拒绝原因"), "reason_required")
     if booking.status != Status.PENDING_APPROVAL:
         raise Conflict(
@@ -505,7 +497,7 @@ def confirm_offline_payment(booking: Booking, by, reference: str) -> Booking | R
     member confirms), not after the hold ran out or the slot began (409). A transfer that
     arrives for a booking already paid by card is recorded and sent back at once."""
     booking = _locked(booking)
-    _require_member(by, booking)
+    require_instrument_member(by, booking)
     payments.refuse_own_transfer(
         booking, by, gettext("不能确认自己预约的付款，请由本单位其他成员确认")
     )
@@ -586,7 +578,7 @@ def cancel(
 @atomic_action
 def complete(booking: Booking, by, actual_minutes: int) -> Booking:
     booking = _locked(booking)
-    _require_member(by, booking)
+    require_instrument_member(by, booking)
     if not isinstance(actual_minutes, int) or actual_minutes < 0 or actual_minutes > 24 * 60 * 7:
         raise RuleError(
             gettext("实际使用分钟数无效"),
@@ -606,7 +598,7 @@ def complete(booking: Booking, by, actual_minutes: int) -> Booking:
 @atomic_action
 def mark_no_show(booking: Booking, by) -> Booking:
     booking = _locked(booking)
-    _require_member(by, booking)
+    require_instrument_member(by, booking)
     if booking.status != Status.CONFIRMED or booking.start > timezone.now():
         raise Conflict(
             gettext("只有已开始的已确认预约可标记未到场"),

@@ -29,6 +29,7 @@ from marketplace.accounts.permissions import is_member_of, member_institution_id
 from marketplace.accounts.profile import profile_required
 from marketplace.catalogue.availability import free_intervals
 from marketplace.catalogue.models import Instrument, OpeningInterval, RefundTier
+from marketplace.catalogue.permissions import is_instrument_member
 from marketplace.money import display
 from marketplace.payments.providers import online_payment_enabled
 from marketplace.workflow import WorkflowError
@@ -282,7 +283,7 @@ def _booker(booking: Booking) -> dict:
 
 def _detail_context(request: HttpRequest, booking: Booking) -> dict:
     can = BOOKING_ACTIONS.flags(booking, request.user)
-    is_member = services.is_member(request.user, booking)
+    is_member = is_instrument_member(request.user, booking)
     return {
         "booking": booking,
         "can": can,

@@ -7,14 +7,28 @@ module applies them to listings for querysets, the Wagtail admin and the API ali
 from __future__ import annotations
 
 from django.contrib.auth.models import AnonymousUser
+from django.utils.translation import gettext
 from wagtail.permission_policies.base import ModelPermissionPolicy
 
 from marketplace.accounts.permissions import (  # noqa: F401 — the policy's names
     MEMBERS_GROUP,
     MODERATORS_GROUP,
+    is_member_of,
     is_platform_moderator,
     member_institution_ids,
 )
+from marketplace.workflow import require
+
+
+def is_instrument_member(user, item) -> bool:
+    """A member of the institution of `item`'s instrument (a booking, a sample-testing order):
+    acts for it (platform moderators only read)."""
+    return is_member_of(user, item.instrument.institution_id)
+
+
+def require_instrument_member(user, item) -> None:
+    """Refuse (403) anyone but a member of the institution of `item`'s instrument."""
+    require(is_instrument_member(user, item), gettext("只有仪器管理单位可以执行此操作"))
 
 
 def can_manage_listing(user, listing) -> bool:

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from marketplace.catalogue.models import Technology
 from marketplace.catalogue.vocabularies import TransferMode
 from marketplace.model_fields import Timestamped, optional_link, person
-from marketplace.workflow import TransitionRecord, WorkflowItem
+from marketplace.workflow import TransitionRecord, WorkflowItem, logged_item
 
 
 class Status(models.TextChoices):
@@ -124,7 +124,7 @@ class InquiryMessage(models.Model):
 class InquiryTransition(TransitionRecord):
     """One row per change of status of an inquiry: who, when, from, to, why."""
 
-    inquiry = models.ForeignKey(Inquiry, on_delete=models.CASCADE, related_name="transitions")
+    inquiry = logged_item(Inquiry)
 
     class Meta(TransitionRecord.Meta):
         verbose_name = _("洽谈状态变更")

@@ -11,7 +11,7 @@ from marketplace.accounts.validators import validate_credit_code
 from marketplace.catalogue.models import Incubator
 from marketplace.model_fields import optional_link, person
 from marketplace.uploads import private_storage
-from marketplace.workflow import TransitionRecord, WorkflowItem
+from marketplace.workflow import TransitionRecord, WorkflowItem, logged_item
 
 MAX_TEAM_SIZE = 10000
 MAX_SUMMARY_LENGTH = 4000
@@ -130,9 +130,7 @@ class Application(WorkflowItem):
 
 
 class ApplicationTransition(TransitionRecord):
-    application = models.ForeignKey(
-        Application, on_delete=models.CASCADE, related_name="transitions"
-    )
+    application = logged_item(Application)
 
     class Meta(TransitionRecord.Meta):
         verbose_name = _("入孵申请处理记录")

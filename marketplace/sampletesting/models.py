@@ -18,7 +18,7 @@ from marketplace.catalogue.models import Instrument
 from marketplace.model_fields import person
 from marketplace.payments.models import Payable
 from marketplace.uploads import private_storage
-from marketplace.workflow import TransitionRecord, WorkflowItem
+from marketplace.workflow import TransitionRecord, WorkflowItem, logged_item
 
 
 class Status(models.TextChoices):
@@ -127,7 +127,7 @@ class SampleOrder(Payable, WorkflowItem):
 
 
 class SampleOrderTransition(TransitionRecord):
-    order = models.ForeignKey(SampleOrder, on_delete=models.CASCADE, related_name="transitions")
+    order = logged_item(SampleOrder)
 
     class Meta(TransitionRecord.Meta):
         verbose_name = _("送样检测状态变更")

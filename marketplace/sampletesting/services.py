@@ -18,6 +18,7 @@ from marketplace.accounts import permissions
 from marketplace.accounts.permissions import member_institution_ids
 from marketplace.accounts.profile import require_profile
 from marketplace.catalogue.models import Instrument
+from marketplace.catalogue.permissions import is_instrument_member, require_instrument_member
 from marketplace.money import MoneyError, yuan
 from marketplace.notifications.services import transition_notices
 from marketplace.payments import holds, providers
@@ -121,11 +122,6 @@ HOLDS = holds.Holds(
 # --- Who may see and do what ---------------------------------------------------------------
 
 
-def is_member(user, order: SampleOrder) -> bool:
-    """A member of the instrument's institution: acts for it (moderators only read)."""
-    return permissions.is_member_of(user, order.instrument.institution_id)
-
-
 def get_order_for(user, pk: int) -> SampleOrder:
     """The order if the user placed it or is a member of the instrument's institution."""
     # A hold that ran out is expired here, on read: every page and API answer shows it.
@@ -135,10 +131,6 @@ def get_order_for(user, pk: int) -> SampleOrder:
 
 def _locked(order: SampleOrder) -> SampleOrder:
     return locked(order, "instrument__institution", "user")
-
-
-def _require_member(user, order: SampleOrder) -> None:
-    require(is_member(user, order), gettext("只有仪器管理单位可以执行此操作"))
 
 
 def _require_owner(user, order: SampleOrder) -> None:
@@ -232,7 +224,7 @@ def _price(value) -> Decimal:
 def quote(order: SampleOrder, by, price, turnaround_days: int, note: str = "") -> SampleOrder:
     """The institution's price and turnaround; it may revise it until the user accepts."""
     order = _locked(order)
-    _require_member(by, order)
+    require_instrument_member(by, order)
     amount = _price(price)
     if (
         isinstance(turnaround_days, bool)
@@ -280,7 +272,7 @@ def accept_quote(order: SampleOrder, by, *, version: int) -> SampleOrder:
 def decline(order: SampleOrder, by, reason: str) -> tuple[SampleOrder, Decimal]:
     """The institution will not do this test; anything paid goes back in full."""
     order = _locked(order)
-    _require_member(by, order)
+    require_instrument_member(by, order)
     reason = _text(reason, "reason", gettext_lazy("谢绝原因"), 500)
     _require_status(order, Status.REQUESTED, Status.QUOTED, Status.AWAITING_PAYMENT)
     order.decline_reason = reason
@@ -338,7 +330,7 @@ def confirm_offline_payment(order: SampleOrder, by, reference: str) -> SampleOrd
     order already paid (by card, say) is recorded and sent back at once as an over-payment,
     as for bookings — not refused."""
     order = _locked(order)
-    _require_member(by, order)
+    require_instrument_member(by, order)
     payments.refuse_own_transfer(
         order, by, gettext("不能确认自己委托的付款，请由本单位其他成员确认")
     )
@@ -375,7 +367,7 @@ def record_stripe_payment(order: SampleOrder, session_id: str, payment_intent: s
 @atomic_action
 def receive_samples(order: SampleOrder, by, note: str = "") -> SampleOrder:
     order = _locked(order)
-    _require_member(by, order)
+    require_instrument_member(by, order)
     _require_status(order, Status.CONFIRMED)
     note = _text(note, "note", gettext_lazy("说明"), 500, required=False)
     return _move(order, Status.SAMPLES_RECEIVED, by, note or "samples received")
@@ -386,12 +378,12 @@ def deliver_report(order: SampleOrder, by, uploaded) -> SampleOrder:
     is written; if the transaction fails the stored file is removed again."""
     # Cheap refusals before the PDF is parsed: who may upload, and when.
     current = SampleOrder.objects.select_related("instrument").get(pk=order.pk)
-    _require_member(by, current)
+    require_instrument_member(by, current)
     _require_status(current, Status.SAMPLES_RECEIVED)
     safe_name = validate_pdf(uploaded, user=by)
     with transaction.atomic():
         order = _locked(order)
-        _require_member(by, order)
+        require_instrument_member(by, order)
         _require_status(order, Status.SAMPLES_RECEIVED)
         order.report.save(safe_name, uploaded, save=False)
         stored = order.report.name
@@ -415,7 +407,7 @@ def complete(order: SampleOrder, by) -> SampleOrder:
     """Either side closes a delivered order."""
     order = _locked(order)
     if order.user_id != by.pk:
-        _require_member(by, order)
+        require_instrument_member(by, order)
     _require_status(order, Status.REPORT_DELIVERED)
     order = ORDER_FLOW.move(order, Status.COMPLETED, by, "completed")
     completions.service_completed(order, by)
@@ -429,7 +421,7 @@ MEMBER_CANCELLABLE = (*OWNER_CANCELLABLE, Status.SAMPLES_RECEIVED)
 @atomic_action
 def cancel(order: SampleOrder, by, reason: str = "") -> tuple[SampleOrder, Decimal]:
     order = _locked(order)
-    member = is_member(by, order)
+    member = is_instrument_member(by, order)
     moderator = not member and order.user_id != by.pk and permissions.is_platform_moderator(by)
     if not member and not moderator:
         _require_owner(by, order)

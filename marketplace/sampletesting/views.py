@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 
 from marketplace.accounts.permissions import is_platform_moderator
 from marketplace.catalogue.models import Instrument
+from marketplace.catalogue.permissions import is_instrument_member
 from marketplace.payments.providers import online_payment_enabled
 from marketplace.uploads import raw_upload_names, serve_private
 from marketplace.workflow_pages import (
@@ -73,7 +74,7 @@ def _order_or_404(request: HttpRequest, pk: int) -> SampleOrder:
 def detail(request: HttpRequest, pk: int, quote_form: QuoteForm | None = None) -> HttpResponse:
     order = _order_or_404(request, pk)
     # Who acts for the institution, and the platform's moderators, see who asked.
-    staff = services.is_member(request.user, order) or is_platform_moderator(request.user)
+    staff = is_instrument_member(request.user, order) or is_platform_moderator(request.user)
     return render(
         request,
         "sampletesting/detail.html",

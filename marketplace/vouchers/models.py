@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from marketplace.accounts.validators import validate_credit_code
 from marketplace.model_fields import optional_link, person
 from marketplace.uploads import private_storage
-from marketplace.workflow import TransitionRecord
+from marketplace.workflow import TransitionRecord, logged_item
 
 ZERO = Decimal("0.00")
 
@@ -210,9 +210,7 @@ class Application(models.Model):
 
 
 class ApplicationTransition(TransitionRecord):
-    application = models.ForeignKey(
-        Application, on_delete=models.CASCADE, related_name="transitions"
-    )
+    application = logged_item(Application)
 
     class Meta(TransitionRecord.Meta):
         verbose_name = _("审核记录")
