@@ -146,7 +146,8 @@ def test_an_empty_queue_says_so(client, booking_world):
 def test_the_queue_costs_nine_queries_however_many_wait(
     client, crowded_queue, django_assert_num_queries
 ):
-    """Session, user, memberships, the overdue holds to expire, the count, the page's rows
+    """Session, user, memberships (with their institutions' instruments, which the queue's
+    queries name), the overdue holds to expire, the count, the page's rows
     (its ids a subquery), the unread-notices badge and the two permission look-ups of the
     header: 9 for 61 requests on two pages as for one."""
     manager, _closed = crowded_queue
@@ -155,3 +156,91 @@ def test_the_queue_costs_nine_queries_however_many_wait(
         with django_assert_num_queries(9):
             response = client.get("/bookings/queue/", {"page": page})
         assert response.status_code == 200
+
+
+@pytest.mark.parametrize("listed", [2000, 1])
+def test_the_queue_covers_every_institution_of_the_member_however_its_instruments_are_named(
+    client, crowded_queue, listed, monkeypatch
+):
+    """The queue names its institutions' instruments in its queries, or, for an institution
+    with more than QUEUE_LISTED_INSTRUMENTS, reads them through a subquery: the same requests
+    either way, from every institution the person is a member of and no other."""
+    from marketplace.bookings import views
+    from tests.factories import InstitutionFactory, MembershipFactory
+
+    monkeypatch.setattr(views, "QUEUE_LISTED_INSTRUMENTS", listed)
+    manager, _closed = crowded_queue
+    elsewhere = InstrumentFactory(institution=InstitutionFactory(), name="核磁共振谱仪")
+    unrelated = InstrumentFactory(institution=InstitutionFactory(), name="透射电镜")
+    MembershipFactory(user=manager, institution=elsewhere.institution, role="staff")
+    # An institution of the member without instruments adds nothing and breaks nothing.
+    MembershipFactory(user=manager, institution=InstitutionFactory(), role="manager")
+    first = Booking.objects.filter(status=Status.PENDING_APPROVAL).order_by("start").first()
+    for instrument in (elsewhere, unrelated):
+        Booking.objects.create(
+            instrument=instrument,
+            user=first.user,
+            start=first.start - dt.timedelta(days=1),
+            end=first.end - dt.timedelta(days=1),
+            status=Status.PENDING_APPROVAL,
+            price=Decimal("10.00"),
+        )
+    client.force_login(manager)
+    shown = []
+    for page in (1, 2):
+        html = client.get("/bookings/queue/", {"page": page}).content.decode()
+        shown += rows(html)
+    active = list(
+        Booking.objects.filter(instrument__institution__memberships__user=manager)
+        .exclude(status=Status.REJECTED)
+        .select_related("instrument", "user")
+        .order_by("start", "pk")
+    )
+    assert len(active) == 61
+    assert active[0].instrument == elsewhere
+    labels = {value: str(label) for value, label in Status.choices}
+    assert shown == expected(active, labels)
+    assert "透射电镜" not in str(shown)
+
+
+def test_a_member_whose_institution_has_no_instruments_sees_an_empty_queue(client):
+    from tests.factories import MembershipFactory, UserFactory
+
+    membership = MembershipFactory(user=UserFactory(), role="staff")
+    client.force_login(membership.user)
+    response = client.get("/bookings/queue/", HTTP_ACCEPT_LANGUAGE="zh-hans")
+    assert response.status_code == 200
+    assert '<tr><td colspan="6">暂无预约。</td></tr>' in response.content.decode()
+
+
+MINE_ROW = re.compile(
+    r'<tr>\s*<td><a href="(?P<url>[^"]+)">(?P<pk>\d+)</a></td>\s*'
+    r"<td>(?P<instrument>[^<]*)</td>\s*<td>(?P<when>[^<]*)</td>\s*"
+    r'<td>(?P<price>[^<]*)</td>\s*<td><span class="badge">(?P<status>[^<]*)</span></td>\s*</tr>'
+)
+
+
+@pytest.mark.parametrize(
+    ("language", "labels"),
+    [
+        ("zh-hans", {"pending_approval": "待审核", "awaiting_payment": "待付款"}),
+        ("en", {"pending_approval": "Pending approval", "awaiting_payment": "Awaiting payment"}),
+    ],
+)
+def test_my_bookings_share_the_queues_table_without_the_booker(
+    client, crowded_queue, language, labels
+):
+    """The person's own page uses the same table, newest first, without the booker's column
+    (and the closed request stays listed there)."""
+    booker = UserFactory(username="booker-of-<three>")
+    Booking.objects.filter(status__in=labels).update(user=booker)
+    client.force_login(booker)
+    html = client.get("/bookings/", HTTP_ACCEPT_LANGUAGE=language).content.decode()
+    shown = [match.groupdict() for match in MINE_ROW.finditer(html)]
+    mine = list(Booking.objects.filter(user=booker).select_related("instrument", "user"))
+    mine.sort(key=lambda booking: booking.start, reverse=True)
+    assert len(mine) == 40
+    want = [{k: v for k, v in row.items() if k != "user"} for row in expected(mine, labels)]
+    assert shown == want
+    assert "booker-of-" not in html.split("<table", 1)[1]
+    assert "预约人" not in html and "Booked by" not in html

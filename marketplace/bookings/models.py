@@ -70,12 +70,19 @@ class Booking(Payable, Timestamped, WorkflowItem):
         ordering = ["-start"]
         indexes = [
             models.Index(fields=["instrument", "start", "end"]),
-            # The approval queue (issue 17): its page in start order read off an index rather
-            # than sorting an institution's 10,000 requests, its count from the index alone,
-            # and the overdue holds it expires on read found without reading every booking.
+            # The approval queue (issue 17). Its page in start order read off an index when
+            # most requests are the institution's (PostgreSQL, which knows how many are);
             models.Index(fields=["start", "id"], name="booking_start_id"),
-            models.Index(fields=["status", "instrument"], name="booking_status_instrument"),
-            models.Index(fields=["hold_expires_at"], name="booking_hold_expires_at"),
+            # else its count and page's ids off this one alone, per (status, instrument) in
+            # start order, the first 50 taken from those runs rather than sorting all of them
+            # (SQLite stops reading a run once it is past the 50 it holds).
+            models.Index(
+                fields=["status", "instrument", "start", "id"], name="booking_status_instr_start"
+            ),
+            # The holds still running out (in the statuses that hold), in deadline order: the
+            # overdue ones the queue expires on read, and the periodic sweep, without walking
+            # every pending request.
+            models.Index(fields=["status", "hold_expires_at"], name="booking_status_hold_expiry"),
         ]
         constraints = [
             models.CheckConstraint(
