@@ -4,6 +4,7 @@
     .venv/bin/python bench/floor.py                          # temporary SQLite
     .venv/bin/python bench/floor.py --database-url postgres://user:pw@host/postgres
     .venv/bin/python bench/floor.py --quick                  # 100 instruments, docs untouched
+    .venv/bin/python bench/floor.py --database-url postgres://… --database-name sc_me_floor
 
 In-process, as bench/bookings.py: Django's test client against a fresh, migrated database
 (DEBUG off), interleaved with the bench-only constant-JSON floor view so that both see the same
@@ -34,8 +35,16 @@ def main() -> None:
     parser.add_argument("--database-url", default=None)
     parser.add_argument("--quick", action="store_true")
     parser.add_argument("--requests", type=int, default=60)
+    parser.add_argument(
+        "--database-name",
+        default=None,
+        help="PostgreSQL: the temporary database's name (default bench_bookings_<time>)",
+    )
     args = parser.parse_args()
-    url, drop = prepare_database(args.database_url)
+    if args.database_url and args.database_name:
+        url, drop = named_database(args.database_url, args.database_name)
+    else:
+        url, drop = prepare_database(args.database_url)
     os.environ["DATABASE_URL"] = url
     os.environ["DJANGO_SETTINGS_MODULE"] = "bench.lib.settings"
     import django
@@ -49,6 +58,25 @@ def main() -> None:
     if not args.quick:
         family = "postgresql" if args.database_url else "sqlite"
         write_docs(report, family, name="floor", heading="Institution floor (availability)")
+
+
+def named_database(url: str, name: str) -> tuple[str, callable]:
+    """A fresh PostgreSQL database called `name` next to `url`'s, dropped after the run."""
+    from urllib.parse import urlsplit, urlunsplit
+
+    import psycopg
+
+    parts = urlsplit(url)
+    admin = psycopg.connect(url, autocommit=True)
+    admin.execute(f'CREATE DATABASE "{name}"')
+
+    def drop():
+        from django.db import connections
+
+        connections.close_all()
+        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+    return urlunsplit((parts.scheme, parts.netloc, f"/{name}", parts.query, parts.fragment)), drop
 
 
 def seed(n_instruments: int, monday: dt.date):

@@ -117,6 +117,7 @@ class FloorSerializer(serializers.Serializer):
 
 
 def floor_json(floor: floor_service.Floor) -> dict:
+    memo: dict = {}  # the intervals' JSON, once per interval the instruments share
     return {
         "institution": {"code": floor.institution.code, "name": floor.institution.name},
         "start": floor.first.isoformat(),
@@ -131,7 +132,7 @@ def floor_json(floor: floor_service.Floor) -> dict:
                 "timezone": row.instrument.timezone,
                 "slot_minutes": row.instrument.slot_minutes,
                 "free_minutes": row.free_minutes,
-                "free": intervals_json(row.free, row.instrument.timezone),
+                "free": intervals_json(row.free, row.instrument.timezone, memo),
             }
             for row in floor.rows
         ],

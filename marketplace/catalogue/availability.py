@@ -259,7 +259,19 @@ class _Profile:
     the advance window) and, per window, its free slots when the instrument itself has
     nothing in it. Computed once per profile, not once per instrument."""
 
-    __slots__ = ("zone", "slot", "windows", "opens", "reach", "rules", "untouched", "sorted")
+    __slots__ = (
+        "flat",
+        "offsets",
+        "zone",
+        "slot",
+        "windows",
+        "opens",
+        "reach",
+        "rules",
+        "untouched",
+        "sorted",
+        "known",
+    )
 
     def __init__(self, instrument, opening, first: dt.date, last: dt.date, now: dt.datetime):
         zone = ZoneInfo(instrument.timezone)
@@ -290,7 +302,19 @@ class _Profile:
         self.opens = [open_at for open_at, _close in windows]
         self.reach = list(accumulate((close for _open, close in windows), max))
         self.sorted = self.opens == sorted(self.opens)
-        self.untouched = [self.free(index, ()) for index in range(len(windows))]
+        self.known: dict[tuple[int, int], FreeInterval] = {}
+        self.untouched = [
+            [self.interval(start, end) for start, end in self.free(index, ())]
+            for index in range(len(windows))
+        ]
+        self.flat = [interval for intervals in self.untouched for interval in intervals]
+        self.offsets = [0, *accumulate(len(intervals) for intervals in self.untouched)]
+
+    def interval(self, start: int, end: int) -> FreeInterval:
+        known = self.known.get((start, end))
+        if known is None:
+            known = self.known[start, end] = _free_interval(start, end, self.zone)
+        return known
 
     def free(self, index: int, own: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
         """Window `index` minus the rule periods and `own` (positive-length intervals that
@@ -318,11 +342,12 @@ class _Profile:
                 aligned.append((start, end))
         return aligned
 
-    def week(self, own: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    def week(self, own: list[tuple[int, int]]) -> list[FreeInterval]:
         """The free slots of an instrument of this profile whose own bookings and blackouts
         are `own`: the shared windows where nothing of its own is, recomputed where it is."""
+        flat, offsets = self.flat, self.offsets
         if not own:
-            return [piece for pieces in self.untouched for piece in pieces]
+            return flat[:]
         touched: dict[int, list[tuple[int, int]]] = {}
         windows = self.windows
         for start, end in own:
@@ -333,9 +358,13 @@ class _Profile:
             for index in indices:
                 if windows[index][0] < end and windows[index][1] > start:
                     touched.setdefault(index, []).append((start, end))
-        result = []
-        for index, pieces in enumerate(self.untouched):
-            result += self.free(index, touched[index]) if index in touched else pieces
+        # The shared intervals of the untouched windows, in slices; the touched ones computed.
+        result, done = [], 0
+        for index in sorted(touched):
+            result += flat[offsets[done] : offsets[index]]
+            result += [self.interval(s, e) for s, e in self.free(index, touched[index])]
+            done = index + 1
+        result += flat[offsets[done] :]
         return result
 
 
@@ -445,8 +474,7 @@ def free_intervals_of_many(
             for start, end in (*own_busy, *blackouts.get(pk, ()))
             if start < end
         ]
-        zone = profile.zone
-        result[pk] = [_free_interval(start, end, zone) for start, end in profile.week(own)]
+        result[pk] = profile.week(own)
     return result
 
 
@@ -459,10 +487,24 @@ def _interval_json(interval: FreeInterval, zone_name: str) -> dict[str, str]:
     }
 
 
-def intervals_json(intervals: list[FreeInterval], zone_name: str) -> list[dict]:
+def intervals_json(
+    intervals: list[FreeInterval], zone_name: str, memo: dict | None = None
+) -> list[dict]:
     """The intervals as {"start", "end"} in the zone's offset. The dicts are shared between
-    answers (remembered per interval): read them, never change them."""
-    return [_interval_json(interval, zone_name) for interval in intervals]
+    answers (remembered per interval): read them, never change them. `memo`, a dict kept
+    while the intervals are (one answer), remembers them per interval object too: a floor's
+    instruments share their FreeIntervals, and looking one up by identity costs less than
+    hashing its two datetimes."""
+    if memo is None:
+        return [_interval_json(interval, zone_name) for interval in intervals]
+    result = []
+    for interval in intervals:
+        key = (id(interval), zone_name)
+        known = memo.get(key)
+        if known is None:
+            known = memo[key] = _interval_json(interval, zone_name)
+        result.append(known)
+    return result
 
 
 def availability_json(instrument, first: dt.date, last: dt.date, **kwargs) -> dict:
