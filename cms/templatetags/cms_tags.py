@@ -5,7 +5,7 @@ from __future__ import annotations
 from django import template
 from django.conf import settings
 from django.core.cache import caches
-from django.urls import reverse
+from django.urls import get_script_prefix, reverse
 from django.utils import translation
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
@@ -48,6 +48,23 @@ def public_url(context, path: str) -> str:
     return absolute(path, _site_root(context.get("page"), context.get("request")))
 
 
+# (language, script prefix, site root) → the feed links of every page's <head>
+_FEEDS: dict[tuple, list[dict]] = {}
+
+
+def _feeds(root: str | None) -> list[dict]:
+    key = (translation.get_language(), get_script_prefix(), root)
+    feeds = _FEEDS.get(key)
+    if feeds is None:
+        if len(_FEEDS) > 64:
+            _FEEDS.clear()
+        feeds = _FEEDS[key] = [
+            {"url": absolute(reverse(name), root), "type": kind, "title": f"{title} ({fmt})"}
+            for name, kind, title, fmt in FEEDS
+        ]
+    return feeds
+
+
 @register.inclusion_tag("cms/includes/head.html", takes_context=True)
 def cms_head(context):
     """SiteIDCode, the page's ArticleTitle/PubDate/description, Open Graph and feed links."""
@@ -58,10 +75,7 @@ def cms_head(context):
         "site_id_code": _site_identity().site_id_code,
         "request": request,
         "page": None,
-        "feeds": [
-            {"url": absolute(reverse(name), root), "type": kind, "title": f"{title} ({fmt})"}
-            for name, kind, title, fmt in FEEDS
-        ],
+        "feeds": _feeds(root),
     }
     if page is not None and hasattr(page, "get_meta_description"):
         data.update(
@@ -164,3 +178,45 @@ def policy_measure(child) -> SafeString:
         parts.append("\n</p>\n")
     parts.append("\n</div>\n")
     return mark_safe("".join(parts))  # noqa: S308 - every value above is escaped
+
+
+# (fragment name, language, script prefix, *varying values) → its HTML
+_KEPT: dict[tuple, SafeString] = {}
+_KEPT_LIMIT = 512
+
+
+class KeepNode(template.Node):
+    def __init__(self, nodelist, name: str, vary: list) -> None:
+        self.nodelist, self.name, self.vary = nodelist, name, vary
+
+    def render(self, context) -> SafeString:
+        key = (
+            self.name,
+            translation.get_language(),
+            get_script_prefix(),
+            *(value.resolve(context) for value in self.vary),
+        )
+        html = _KEPT.get(key)
+        if html is None:
+            if len(_KEPT) >= _KEPT_LIMIT:
+                _KEPT.clear()
+            html = _KEPT[key] = mark_safe(self.nodelist.render(context))  # noqa: S308
+        return html
+
+
+@register.tag
+def keep(parser, token):
+    """`{% keep "name" value… %}…{% endkeep %}`: the enclosed HTML, rendered once per process
+    for each language, script prefix and combination of the values named (issue 17).
+
+    For the parts of the base template every page repeats (the footer, the language menu).
+    The enclosed part must depend on nothing but those: the values it shows are the key, so
+    a change to one (the site identity edited in the admin) renders it afresh, and there is
+    nothing to forget.
+    """
+    bits = token.split_contents()
+    if len(bits) < 2:
+        raise template.TemplateSyntaxError("keep needs a fragment name")
+    nodelist = parser.parse(("endkeep",))
+    parser.delete_first_token()
+    return KeepNode(nodelist, bits[1], [parser.compile_filter(bit) for bit in bits[2:]])
