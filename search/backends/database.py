@@ -35,13 +35,16 @@ from ..analysis import (
     CODES,
     INITIALS,
     PINYIN,
+    SEPARATOR,
     TITLE,
     ParsedQuery,
     Phrase,
     index_tokens,
     is_cjk_gram,
     normalize,
+    pinyin_tokens,
     query_tokens,
+    spelled_stream,
 )
 from ..analysis import tokens as analysis_tokens
 from ..bulk import insert_values
@@ -54,6 +57,8 @@ FTS_TABLE = "site_search_fts"
 FTS_TRIGGER = "site_search_fts_ai"  # SQLite: adds each inserted row to FTS_TABLE (migration 0004)
 # From this many rows at once the FTS index is written in one statement after them.
 FTS_BULK_FROM = 200
+# The body stream indexes a document's first this many tokens.
+BODY_TOKENS = 20000
 # Relative importance of a match in each stream, shared with the Elasticsearch engine.
 FIELD_WEIGHTS = {TITLE: 10.0, BODY: 1.0, PINYIN: 5.0, INITIALS: 3.0, CODES: 10.0}
 FTS_COLUMNS = {
@@ -162,8 +167,14 @@ def _insert_with_fts_after(rows: list[dict]) -> None:
 def document_values(document: Document) -> dict:
     """A document's SearchDocument row as {attname: value} (search.bulk.insert_values)."""
     syllables, initials = document.pinyin
-    stream, _initials = document.pinyin_stream
+    stream = syllables  # Document.pinyin_stream, without spelling the title twice
+    for name in document.names:
+        more, _initials = pinyin_tokens(name)
+        if more:
+            stream = [*stream, SEPARATOR, *more]
     facets = sorted(facet_pairs(document))
+    # at most 20,000 body tokens: a text of no more characters cannot have more
+    body = spelled_stream([document.text], longest=BODY_TOKENS)
     return {
         "key": document.key,
         "kind": document.kind,
@@ -171,11 +182,11 @@ def document_values(document: Document) -> dict:
         "title": document.title[:300],
         "url": document.url[:500],
         "text": document.text[:4000],
-        "title_tokens": db_stream(document.title_tokens),
-        "body_tokens": db_stream(document.body_tokens[:20000]),
+        "title_tokens": spelled_stream([document.title, document.title_en]),
+        "body_tokens": db_stream(document.body_tokens[:BODY_TOKENS]) if body is None else body,
         "pinyin": " ".join(stream),
         "initials": " ".join(initials),
-        "codes": db_stream(document.code_tokens),
+        "codes": spelled_stream(document.codes, separated=True),
         "title_pinyin": "".join(syllables)[:600],
         "title_initials": "".join(initials)[:300],
         "date": document.date,
