@@ -198,8 +198,8 @@ def run(*, rounds: int, only: str | None) -> tuple[str, list[tuple]]:
     from django.core.cache import caches
     from django.db import connection
     from django.test import Client
-    from django.test.utils import CaptureQueriesContext
 
+    from bench.lib.timing import timed_get
     from marketplace.accounts.models import Institution, User
 
     settings.PAGE_CACHE_ENABLED = False
@@ -212,15 +212,7 @@ def run(*, rounds: int, only: str | None) -> tuple[str, list[tuple]]:
     member.force_login(User.objects.get(username="bench-queue-manager"))
 
     def one(client, path: str, cached: bool = False) -> tuple[float, int, str]:
-        settings.PAGE_CACHE_ENABLED = cached
-        connection.queries_log.clear()  # the log holds 9,000: a full one miscounts
-        with CaptureQueriesContext(connection) as captured:
-            started = time.perf_counter()
-            response = client.get(path)
-            elapsed = (time.perf_counter() - started) * 1000
-        if response.status_code != 200:
-            raise SystemExit(f"{path}: HTTP {response.status_code} {response.content[:300]!r}")
-        return elapsed, len(captured), response.get("X-Page-Cache", "")
+        return timed_get(client, path, cached=cached)
 
     load_before = os.getloadavg()[0]
     rows = []

@@ -134,7 +134,8 @@ def run(*, rounds: int, url: str) -> str:
     from django.core.management import call_command
     from django.db import connection
     from django.test import Client
-    from django.test.utils import CaptureQueriesContext
+
+    from bench.lib.timing import timed_get
 
     call_command("migrate", verbosity=0)
     call_command("load_demo", verbosity=0, stdout=open(os.devnull, "w"))  # noqa: SIM115
@@ -144,16 +145,7 @@ def run(*, rounds: int, url: str) -> str:
     client = Client(HTTP_ACCEPT_LANGUAGE="zh-hans")
 
     def one(path: str, cached: bool) -> tuple[float, int, str]:
-        settings.PAGE_CACHE_ENABLED = cached
-        connection.queries_log.clear()  # the log holds 9,000: a full one miscounts
-        with CaptureQueriesContext(connection) as captured:
-            started = time.perf_counter()
-            response = client.get(path)
-            elapsed = (time.perf_counter() - started) * 1000
-        if response.status_code != 200:
-            raise SystemExit(f"{path}: {response.status_code}")
-        client.cookies.clear()
-        return elapsed, len(captured), response.get("X-Page-Cache", "")
+        return timed_get(client, path, cached=cached, forget_cookies=True)
 
     load = os.getloadavg()[0]
     rows = []
