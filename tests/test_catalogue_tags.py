@@ -60,3 +60,13 @@ def test_choice_options_render_as_the_template_loop_did(language):
                 for selected in ("", spec.choices.values[-1]):
                     context = {"choices": spec.choices.choices, "selected": selected}
                     assert tag.render(Context(context)) == loop.render(Context(context))
+
+
+def test_menus_with_the_same_values_keep_their_own_labels():
+    tag = Template("{% load catalogue_tags %}{% choice_options choices selected %}")
+    yes_no = [("1", "是"), ("0", "否")]
+    have_not = [("1", "有"), ("0", "无")]
+    first = tag.render(Context({"choices": yes_no, "selected": "1"}))
+    second = tag.render(Context({"choices": have_not, "selected": "1"}))
+    assert first == '<option value="1" selected>是</option><option value="0">否</option>'
+    assert second == '<option value="1" selected>有</option><option value="0">无</option>'

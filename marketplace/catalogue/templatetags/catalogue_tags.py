@@ -12,7 +12,7 @@ URL is reversed once per kind and script prefix, and a code of plain letters, di
 `reverse()` as before.
 
 `{% choice_options choices selected %}` writes a filter's `<option>`s (the instrument category
-menu has dozens): each label is translated and escaped once per language and process.
+menu has dozens): each label is escaped once per language and process.
 """
 
 from __future__ import annotations
@@ -35,7 +35,7 @@ register = template.Library()
 _LABELS: dict[tuple[type, str, str | None], dict] = {}
 # (script prefix, kind) → (URL before the code, URL after it)
 _DETAIL_URLS: dict[tuple[str, str], tuple[str, str]] = {}
-# (language, the choices' values) → [(value, escaped value, escaped label)]
+# (language, the (value, label) pairs) → [(value, escaped value, escaped label)]
 _OPTIONS: dict[tuple[str | None, tuple], list[tuple[object, str, str]]] = {}
 _PLAIN_CODE = re.compile(r"[A-Za-z0-9_-]+")
 _PLACEHOLDER = "0"
@@ -83,7 +83,10 @@ def detail_url(kind: str, code) -> str:
 @register.simple_tag
 def choice_options(choices, selected) -> str:
     """`<option value="…"[ selected]>label</option>` for each (value, label) of `choices`."""
-    key = (get_language(), tuple(value for value, _ in choices))
+    # The labels are part of the key: two menus with the same values and other labels (a yes/no
+    # pair, levels 1–9) must not share their options. Hashing a lazy label translates it, one
+    # dictionary look-up each (marketplace/translation.py); escaping stays once per process.
+    key = (get_language(), tuple(choices))
     options = _OPTIONS.get(key)
     if options is None:
         options = _OPTIONS[key] = [
