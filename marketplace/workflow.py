@@ -13,6 +13,7 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import ClassVar
 
 from django.db import models, transaction
 from django.dispatch import Signal
@@ -22,6 +23,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from marketplace import money
+from marketplace.accounts import permissions
 from marketplace.model_fields import optional_link
 
 # Notes the system writes into a log (transition or refund) are stored as these codes and shown
@@ -124,11 +126,11 @@ def required_text(value, message: str, code: str, *, field: str | None = None) -
     return text
 
 
-def locked(item, *related: str):
+def locked(item: WorkflowItem) -> WorkflowItem:
     """`item` read again with its row locked until the transaction ends (callers run inside
-    `atomic_action`), with `related` rows joined."""
+    `atomic_action`), with its owner and its institution joined."""
     manager = type(item)._default_manager
-    return manager.select_for_update().select_related(*related).get(pk=item.pk)
+    return manager.select_for_update().select_related(*item.party_paths()).get(pk=item.pk)
 
 
 class Refused:
@@ -156,15 +158,79 @@ def atomic_action(func):
     return wrapper
 
 
+def follow(item, path: str):
+    """The value at the end of a lookup path from `item`, e.g. "instrument__institution_id"."""
+    return functools.reduce(getattr, path.split("__"), item)
+
+
+class WorkflowQuerySet(models.QuerySet):
+    """A workflow's items as the permission policy lets a person see them, with both sides."""
+
+    def visible_to(self, user):
+        """The user's own items, those of their institutions, and every item for a platform
+        moderator (业务监管)."""
+        return permissions.visible_to(self, user)
+
+    def for_institution_members(self, user):
+        """An institution's queue: the items at the user's institutions (every one for a
+        platform moderator)."""
+        return permissions.for_institution_members(self, user)
+
+    def for_pages(self):
+        """With the owner and the institution that lists and pages show, in one query."""
+        return self.select_related(*self.model.party_paths())
+
+    def readable(self, user, pk: int, missing: str):
+        """Item `pk`, as `for_pages`, if `user` may read it; else NotFound saying `missing` (404,
+        as if it did not exist)."""
+        item = self.visible_to(user).for_pages().filter(pk=pk).first()
+        if item is None:
+            raise NotFound(missing, "not_found")
+        return item
+
+
 class WorkflowItem(models.Model):
     """An item a workflow moves through its statuses (a booking, an order, an application…).
-    Its page is its app's `detail` page, as `workflow_pages.page_urls` names it."""
+    Its page is its app's `detail` page, as `workflow_pages.page_urls` names it.
+
+    Each workflow declares once where an item's two sides are: `owner_path`, the path to the
+    person who made it ("user"), and `institution_path`, to the institution that provides the
+    resource ("instrument__institution"). The permission policy (who sees it, who holds which
+    role), the notices, the row lock and the payables registry all read these two."""
+
+    owner_path: ClassVar[str]
+    institution_path: ClassVar[str]
+
+    objects = WorkflowQuerySet.as_manager()
 
     class Meta:
         abstract = True
 
     def get_absolute_url(self) -> str:
         return reverse(f"{self._meta.app_label}:detail", args=[self.pk])
+
+    @classmethod
+    def party_paths(cls) -> tuple[str, str]:
+        """The owner's and the institution's paths, for `select_related`."""
+        return (cls.institution_path, cls.owner_path)
+
+    @property
+    def owner(self):
+        """The person who made the item."""
+        return follow(self, self.owner_path)
+
+    @property
+    def institution(self):
+        """The institution that provides the resource."""
+        return follow(self, self.institution_path)
+
+    def roles_of(self, user) -> frozenset[permissions.Role]:
+        """The roles `user` holds on this item: owner, member, moderator."""
+        return permissions.roles_of(
+            user,
+            owner_id=follow(self, f"{self.owner_path}_id"),
+            institution_id=follow(self, f"{self.institution_path}_id"),
+        )
 
 
 def logged_item(model: type[models.Model]) -> models.ForeignKey:
@@ -349,22 +415,15 @@ def call(service: Callable, *fields: str, **named_fields: str) -> Callable:
 class Workflow:
     """A workflow's table of actions and how its items are found for a person."""
 
-    def __init__(
-        self,
-        *,
-        name: str,
-        get_for: Callable,
-        roles_of: Callable,
-        actions: Iterable[Action],
-    ):
+    def __init__(self, *, name: str, get_for: Callable, actions: Iterable[Action]):
         self.name = name
         self.get_for = get_for  # (user, pk) → item, or NotFound
-        self.roles_of = roles_of  # (user, item) → frozenset of roles
         self.actions = {action.name: action for action in actions}
 
-    def available(self, item, user) -> list[Action]:
-        """The actions `user` is offered on `item` now, in table order."""
-        roles = self.roles_of(user, item)
+    def available(self, item: WorkflowItem, user) -> list[Action]:
+        """The actions `user` is offered on `item` now (by the roles they hold on it), in
+        table order."""
+        roles = item.roles_of(user)
         return [
             action
             for action in self.actions.values()

@@ -26,15 +26,13 @@ from marketplace.sampletesting.models import SampleOrder
 
 INQUIRY_OPEN = (InquiryStatus.OPEN, InquiryStatus.NEGOTIATING)
 
-# (label, model, owner field, institution path, statuses still open for the owner,
-#  statuses that wait for the institution, "mine" url name, queue url name, detail url name,
-#  the related listing an item names)
+# (label, model, statuses still open for the owner, statuses that wait for the institution,
+#  "mine" url name, queue url name, detail url name, the related listing an item names); who
+#  owns an item and which institution it waits for, each model declares (WorkflowItem)
 WORKFLOWS = [
     (
         _("机时预约"),
         Booking,
-        "user",
-        "instrument__institution_id",
         BOOKING_ACTIVE,
         (BookingStatus.PENDING_APPROVAL, BookingStatus.AWAITING_PAYMENT),
         "bookings:mine",
@@ -45,8 +43,6 @@ WORKFLOWS = [
     (
         _("送样检测"),
         SampleOrder,
-        "user",
-        "instrument__institution_id",
         SAMPLE_OPEN,
         SAMPLE_OPEN,
         "sampletesting:mine",
@@ -57,8 +53,6 @@ WORKFLOWS = [
     (
         _("入孵申请"),
         Application,
-        "applicant",
-        "incubator__institution_id",
         RESIDENCY_OPEN,
         (ResidencyStatus.SUBMITTED, ResidencyStatus.UNDER_REVIEW),
         "residency:mine",
@@ -69,8 +63,6 @@ WORKFLOWS = [
     (
         _("意向洽谈"),
         Inquiry,
-        "inquirer",
-        "technology__institution_id",
         INQUIRY_OPEN,
         INQUIRY_OPEN,
         "inquiries:mine",
@@ -96,8 +88,6 @@ def workspace(request: HttpRequest) -> HttpResponse:
     for (
         label,
         model,
-        owner,
-        institution,
         mine_open,
         queue_open,
         mine_url,
@@ -105,6 +95,7 @@ def workspace(request: HttpRequest) -> HttpResponse:
         detail_url,
         listing,
     ) in WORKFLOWS:
+        owner, institution = model.owner_path, f"{model.institution_path}_id"
         if holds := holds_of(model):
             # A hold that ran out is counted as expired, not as waiting (as the lists show it).
             holds.expire_listed(
@@ -142,7 +133,7 @@ def workspace(request: HttpRequest) -> HttpResponse:
                 {
                     "kind": label,
                     "title": f"#{item.pk} {getattr(item, listing)}",
-                    "who": getattr(item, owner).get_username(),
+                    "who": item.owner.get_username(),
                     "status": item.get_status_display(),
                     "created_at": item.created_at,
                     "url": reverse(detail_url, args=[item.pk]),

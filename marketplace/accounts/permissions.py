@@ -77,22 +77,27 @@ def roles_of(user, *, owner_id: int | None, institution_id: int | None) -> froze
     return frozenset(roles)
 
 
-def visible_to(queryset: models.QuerySet, user, *, owner: str, institution: str) -> models.QuerySet:
+def visible_to(queryset: models.QuerySet, user) -> models.QuerySet:
     """What `user` may read of a workflow's items: their own, those of their institutions, and
-    everything for a platform moderator. `owner` and `institution` name the lookups to the
-    owning user and to the providing institution's id, e.g. "user", "instrument__institution_id".
+    everything for a platform moderator. The items' model declares the paths to the owning
+    user and to the providing institution (`owner_path`, `institution_path`, e.g. "user" and
+    "instrument__institution": marketplace.workflow.WorkflowItem).
     """
     if not user.is_authenticated:
         return queryset.none()
     if is_platform_moderator(user):
         return queryset
+    model = queryset.model
     return queryset.filter(
-        models.Q(**{owner: user}) | models.Q(**{f"{institution}__in": member_institution_ids(user)})
+        models.Q(**{model.owner_path: user})
+        | models.Q(**{f"{model.institution_path}_id__in": member_institution_ids(user)})
     )
 
 
-def for_institution_members(queryset: models.QuerySet, user, *, institution: str):
-    """An institution's queue: items at the user's institutions; every item for a moderator."""
+def for_institution_members(queryset: models.QuerySet, user):
+    """An institution's queue: items at the user's institutions (the path declared by the
+    model, as for `visible_to`); every item for a moderator."""
     if is_platform_moderator(user):
         return queryset
-    return queryset.filter(**{f"{institution}__in": member_institution_ids(user)})
+    institution = queryset.model.institution_path
+    return queryset.filter(**{f"{institution}_id__in": member_institution_ids(user)})

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import inline_serializer
 from rest_framework import serializers
 
-from marketplace.accounts.permissions import Role, roles_of
+from marketplace.accounts.permissions import Role
 from marketplace.api import MoneySerializer, reason_serializer
 from marketplace.money import money_json
 from marketplace.payments.serializers import PayRequestSerializer, PayResponseSerializer
@@ -61,9 +61,6 @@ def _started(booking: Booking) -> bool:
 BOOKING_ACTIONS = Workflow(
     name="booking",
     get_for=services.get_booking_for,
-    roles_of=lambda user, booking: roles_of(
-        user, owner_id=booking.user_id, institution_id=booking.instrument.institution_id
-    ),
     actions=[
         Action("approve", _("审核通过"), call(services.approve), MEMBER, Status.PENDING_APPROVAL),
         Action("reject", _("拒绝"), call(services.reject, "reason"), MEMBER, Status.PENDING_APPROVAL,

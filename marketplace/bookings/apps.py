@@ -32,7 +32,6 @@ class BookingsConfig(AppConfig):
                 reference=lambda booking: (f"预约号 #{booking.pk}", f"booking #{booking.pk}"),
                 on_stripe_paid=record_stripe_payment,
                 holds=HOLDS,
-                institution_path="instrument__institution",
                 code_prefix="B",
                 service_kind="machine_time",
             ),

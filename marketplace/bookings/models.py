@@ -11,11 +11,10 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from marketplace.accounts import permissions
 from marketplace.catalogue.models import Instrument
 from marketplace.model_fields import Timestamped, person
 from marketplace.payments.models import Payable
-from marketplace.workflow import TransitionRecord, WorkflowItem, logged_item
+from marketplace.workflow import TransitionRecord, WorkflowItem, WorkflowQuerySet, logged_item
 
 
 class Status(models.TextChoices):
@@ -32,19 +31,12 @@ class Status(models.TextChoices):
 ACTIVE_STATUSES = (Status.PENDING_APPROVAL, Status.AWAITING_PAYMENT, Status.CONFIRMED)
 
 
-class BookingQuerySet(models.QuerySet):
+class BookingQuerySet(WorkflowQuerySet):
     def active(self):
         return self.filter(status__in=ACTIVE_STATUSES)
 
     def overlapping(self, start, end):
         return self.filter(start__lt=end, end__gt=start)
-
-    def visible_to(self, user):
-        """The user's own bookings, their institutions' instruments' bookings, and every
-        booking for a platform moderator (业务监管)."""
-        return permissions.visible_to(
-            self, user, owner="user", institution="instrument__institution_id"
-        )
 
 
 class Booking(Payable, Timestamped, WorkflowItem):
@@ -63,6 +55,8 @@ class Booking(Payable, Timestamped, WorkflowItem):
     actual_minutes = models.PositiveIntegerField(_("实际使用（分钟）"), null=True, blank=True)
 
     objects = BookingQuerySet.as_manager()
+    owner_path = "user"
+    institution_path = "instrument__institution"
 
     class Meta:
         verbose_name = _("预约")

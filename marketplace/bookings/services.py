@@ -80,8 +80,6 @@ BOOKING_FLOW = StateMachine(
     transition_notices(
         MESSAGES,
         fallback=("预约状态已更新", "Booking updated"),
-        owner="user",
-        institution="instrument__institution",
         # Stored in UTC, announced in the site's time zone (TIME_ZONE, Asia/Shanghai).
         subject=lambda booking: (
             f"{booking.instrument.name} {timezone.localtime(booking.start):%Y-%m-%d %H:%M}"
@@ -98,7 +96,7 @@ def get_booking_for(user, booking_id: int) -> Booking:
 
     A hold that ran out is expired here, on read: every page and API answer shows it expired
     without waiting for the periodic job."""
-    queryset = Booking.objects.visible_to(user).select_related("instrument__institution", "user")
+    queryset = Booking.objects.visible_to(user).for_pages()
     return HOLDS.read(queryset, booking_id, gettext("预约不存在"))
 
 
@@ -401,10 +399,6 @@ def _transition(booking: Booking, to: str, by, note: str = "") -> Booking:
     return booking
 
 
-def _locked(booking: Booking) -> Booking:
-    return locked(booking, "instrument__institution", "user")
-
-
 def _require_owner(user, booking: Booking) -> None:
     require(booking.user_id == user.pk, "只有预约人可以付款", "only the booker pays")
 
@@ -435,7 +429,7 @@ def _refuse_if_started(booking: Booking, now: dt.datetime) -> None:
 
 @atomic_action
 def approve(booking: Booking, by) -> Booking | Refused:
-    booking = _locked(booking)
+    booking = locked(booking)
     require_instrument_member(by, booking)
     now = timezone.now()
     if refused := _expired_now(booking, now):
@@ -452,7 +446,7 @@ def approve(booking: Booking, by) -> Booking | Refused:
 
 @atomic_action
 def reject(booking: Booking, by, reason: str) -> Booking:
-    booking = _locked(booking)
+    booking = locked(booking)
     require_instrument_member(by, booking)
     reason = required_text(reason, gettext("请填写拒绝原因"), "reason_required")
     if booking.status != Status.PENDING_APPROVAL:
@@ -472,7 +466,7 @@ def pay(
     汇款附言 and deadline of a bank transfer), optionally asking for a 发票. Which provider does
     it is the payments app's business; choosing one withdraws any other open attempt."""
     provider = providers.provider_for(method)
-    booking = _locked(booking)
+    booking = locked(booking)
     _require_owner(by, booking)
     now = timezone.now()
     if refused := _expired_now(booking, now):
@@ -496,7 +490,7 @@ def confirm_offline_payment(booking: Booking, by, reference: str) -> Booking | R
     """A member saw the transfer arrive. Not for a booking they made themselves (another
     member confirms), not after the hold ran out or the slot began (409). A transfer that
     arrives for a booking already paid by card is recorded and sent back at once."""
-    booking = _locked(booking)
+    booking = locked(booking)
     require_instrument_member(by, booking)
     payments.refuse_own_transfer(
         booking, by, gettext("不能确认自己预约的付款，请由本单位其他成员确认")
@@ -523,7 +517,7 @@ def confirm_offline_payment(booking: Booking, by, reference: str) -> Booking | R
 def record_stripe_payment(booking: Booking, session_id: str, payment_intent: str) -> Booking:
     """Stripe says the Checkout Session of this booking is paid (from the webhook)."""
     return payments.record_checkout_paid(
-        _locked(booking),
+        locked(booking),
         session_id,
         payment_intent,
         confirm=lambda booking: _transition(booking, Status.CONFIRMED, None, "paid online"),
@@ -546,10 +540,8 @@ def cancel(
     or a platform moderator (with a stated reason, 业务监管) cancelling refunds in full, and so
     does `full_refund` (the caller states why in `reason`: the instrument is down then)."""
     now = now or timezone.now()
-    booking = _locked(booking)
-    roles = permissions.roles_of(
-        by, owner_id=booking.user_id, institution_id=booking.instrument.institution_id
-    )
+    booking = locked(booking)
+    roles = booking.roles_of(by)
     reason = (reason or "").strip()[:500]
     if not roles & {permissions.Role.OWNER, permissions.Role.MEMBER}:
         if permissions.Role.MODERATOR not in roles:
@@ -577,7 +569,7 @@ def cancel(
 
 @atomic_action
 def complete(booking: Booking, by, actual_minutes: int) -> Booking:
-    booking = _locked(booking)
+    booking = locked(booking)
     require_instrument_member(by, booking)
     if not isinstance(actual_minutes, int) or actual_minutes < 0 or actual_minutes > 24 * 60 * 7:
         raise RuleError(
@@ -597,7 +589,7 @@ def complete(booking: Booking, by, actual_minutes: int) -> Booking:
 
 @atomic_action
 def mark_no_show(booking: Booking, by) -> Booking:
-    booking = _locked(booking)
+    booking = locked(booking)
     require_instrument_member(by, booking)
     if booking.status != Status.CONFIRMED or booking.start > timezone.now():
         raise Conflict(

@@ -7,7 +7,7 @@ from __future__ import annotations
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from marketplace.accounts.permissions import Role, roles_of
+from marketplace.accounts.permissions import Role
 from marketplace.api import reason_serializer
 from marketplace.workflow import Action, Workflow, call
 
@@ -40,12 +40,6 @@ InquiryCloseSerializer = reason_serializer(
 )
 
 
-def _roles(user, inquiry: Inquiry) -> frozenset:
-    return roles_of(
-        user, owner_id=inquiry.inquirer_id, institution_id=inquiry.technology.institution_id
-    )
-
-
 def _nda_not_yet_opened(inquiry: Inquiry) -> bool:
     return inquiry.technology.details_under_nda and not inquiry.details_access_granted
 
@@ -53,7 +47,6 @@ def _nda_not_yet_opened(inquiry: Inquiry) -> bool:
 INQUIRY_ACTIONS = Workflow(
     name="inquiry",
     get_for=services.get_inquiry_for,
-    roles_of=_roles,
     actions=[
         Action("reply", _("回复"), call(services.post_message, "message"), OWNER | MEMBER,
                ACTIVE_STATUSES, input=InquiryReplySerializer, summary="回复 / Post to the thread",

@@ -26,20 +26,6 @@ class Status(models.TextChoices):
 ACTIVE_STATUSES = (Status.OPEN, Status.NEGOTIATING)
 
 
-class InquiryQuerySet(models.QuerySet):
-    def visible_to(self, user):
-        """The user's own inquiries and those on their institutions' technologies; moderators
-        read every inquiry (marketplace.accounts.permissions). An inquirer never sees another
-        inquirer's thread."""
-        from marketplace.accounts.permissions import visible_to
-
-        return visible_to(self, user, owner="inquirer", institution="technology__institution_id")
-
-    def for_pages(self):
-        """What lists and detail pages show of each inquiry, in one query."""
-        return self.select_related("technology__institution", "inquirer")
-
-
 class Inquiry(Timestamped, WorkflowItem):
     technology = models.ForeignKey(
         Technology, on_delete=models.PROTECT, related_name="inquiries", verbose_name=_("科技成果")
@@ -62,7 +48,8 @@ class Inquiry(Timestamped, WorkflowItem):
     details_access_granted_by = optional_link(_("详细资料开放人"))
     closed_reason = models.CharField(_("关闭原因"), max_length=500, blank=True)
 
-    objects = InquiryQuerySet.as_manager()
+    owner_path = "inquirer"
+    institution_path = "technology__institution"
 
     class Meta:
         verbose_name = _("意向洽谈")

@@ -5,8 +5,7 @@ One notice per recipient per action: a transition, a message, or access to the d
 
 from __future__ import annotations
 
-from marketplace.notifications.services import institution_members, notify, transition_notices
-from marketplace.workflow import other_side
+from marketplace.notifications.services import notify, other_side_of, transition_notices
 
 MESSAGES = {
     "open": ("收到新的意向洽谈", "New technology inquiry"),
@@ -16,10 +15,6 @@ MESSAGES = {
 }
 
 
-def _recipients(inquiry, by) -> list:
-    return other_side(inquiry.inquirer, institution_members(inquiry.technology.institution), by)
-
-
 def _url(inquiry) -> str:
     return f"/inquiries/{inquiry.pk}/"
 
@@ -27,15 +22,13 @@ def _url(inquiry) -> str:
 notify_transition = transition_notices(
     MESSAGES,
     fallback=("意向洽谈状态已更新", "Inquiry updated"),
-    owner="inquirer",
-    institution="technology__institution",
     subject=lambda inquiry: inquiry.technology.title,
 )
 
 
 def notify_message(inquiry, by) -> None:
     notify(
-        _recipients(inquiry, by),
+        other_side_of(inquiry, by),
         ("意向洽谈有新留言", "New message in your inquiry"),
         inquiry.technology.title,
         _url(inquiry),

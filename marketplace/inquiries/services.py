@@ -41,6 +41,7 @@ from marketplace.workflow import (
     RuleError,
     StateMachine,
     WorkflowError,
+    locked,
     require,
 )
 
@@ -103,14 +104,7 @@ def can_see_details(user, inquiry: Inquiry) -> bool:
 
 def get_inquiry_for(user, pk: int) -> Inquiry:
     """The inquiry if the user sent it or their institution owns the technology; else 404."""
-    inquiry = Inquiry.objects.visible_to(user).for_pages().filter(pk=pk).first()
-    if inquiry is None:
-        raise NotFound(gettext("洽谈不存在"), "not_found")
-    return inquiry
-
-
-def _locked(inquiry: Inquiry) -> Inquiry:
-    return Inquiry.objects.select_for_update().for_pages().get(pk=inquiry.pk)
+    return Inquiry.objects.readable(user, pk, gettext("洽谈不存在"))
 
 
 def _require_member(user, inquiry: Inquiry) -> None:
@@ -196,7 +190,7 @@ def open_inquiry(user, technology: Technology, message: str, intended_mode: str)
 @transaction.atomic
 def post_message(inquiry: Inquiry, by, body: str) -> InquiryMessage:
     """Add to the thread; the institution's first reply moves open → negotiating."""
-    inquiry = _locked(inquiry)
+    inquiry = locked(inquiry)
     member = _require_party(by, inquiry)
     _require_active(inquiry)
     body = _text(body, field="message", limit=MAX_MESSAGE, required=True)
@@ -239,7 +233,7 @@ def record_deal(
     registration_no: str = "",
 ) -> Inquiry:
     """The institution records the signed contract: negotiating → agreed."""
-    inquiry = _locked(inquiry)
+    inquiry = locked(inquiry)
     _require_member(by, inquiry)
     if not INQUIRY_FLOW.allows(inquiry.status, Status.AGREED):
         raise INQUIRY_FLOW.refuse(inquiry)
@@ -285,7 +279,7 @@ def record_deal(
 def close(inquiry: Inquiry, by, reason: str = "") -> Inquiry:
     """Either side ends the inquiry without a deal, optionally saying why; a platform moderator
     may close one too (业务监管), but only with a stated reason, and both sides are told."""
-    inquiry = _locked(inquiry)
+    inquiry = locked(inquiry)
     party = inquiry.inquirer_id == by.pk or is_institution_member(by, inquiry.technology)
     moderator = not party and permissions.is_platform_moderator(by)
     if not moderator:
@@ -303,7 +297,7 @@ def close(inquiry: Inquiry, by, reason: str = "") -> Inquiry:
 @transaction.atomic
 def grant_details_access(inquiry: Inquiry, by) -> Inquiry:
     """A member opens the technology's NDA details to this inquirer (once; repeats are no-ops)."""
-    inquiry = _locked(inquiry)
+    inquiry = locked(inquiry)
     _require_member(by, inquiry)
     if not inquiry.technology.details_under_nda:
         raise RuleError(

@@ -8,7 +8,6 @@ and a transition never fails because of it.
 
 from __future__ import annotations
 
-import functools
 import logging
 from collections.abc import Callable, Mapping
 
@@ -19,7 +18,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext
 from django_tasks import task
 
-from marketplace.workflow import Notifier, other_side
+from marketplace.workflow import Notifier, WorkflowItem, other_side
 
 from .models import Notification
 
@@ -54,27 +53,26 @@ def institution_members(institution) -> list:
     return [m.user for m in institution.memberships.select_related("user")]
 
 
+def other_side_of(item: WorkflowItem, by) -> list:
+    """Who hears about what `by` did to a workflow item (`workflow.other_side`): its owner or
+    the members of its providing institution, as its model declares them."""
+    return other_side(item.owner, institution_members(item.institution), by)
+
+
 def transition_notices(
     headlines: Mapping[str, tuple[str, str]],
     *,
-    owner: str,
-    institution: str,
     subject: Callable[[object], str],
     fallback: tuple[str, str] | None = None,
 ) -> Notifier:
     """A workflow's StateMachine notifier: after each transition the side that did not make it
-    hears about it (`workflow.other_side`) — the item's `owner` (a path from the item, e.g.
-    "user") or the members of its providing `institution` (e.g. "instrument__institution").
-    The notice is the headline of the new status (else `fallback`), the item's `subject` line
-    and its page."""
+    hears about it (`workflow.other_side`) — the item's owner or the members of its providing
+    institution (as its `workflow.WorkflowItem` declares them). The notice is the headline of
+    the new status (else `fallback`), the item's `subject` line and its page."""
 
-    def follow(item, path: str):
-        return functools.reduce(getattr, path.split("__"), item)
-
-    def notifier(item, from_status: str, by) -> None:
-        members = institution_members(follow(item, institution))
+    def notifier(item: WorkflowItem, from_status: str, by) -> None:
         notify(
-            other_side(follow(item, owner), members, by),
+            other_side_of(item, by),
             headlines[item.status] if fallback is None else headlines.get(item.status, fallback),
             subject(item),
             item.get_absolute_url(),

@@ -9,7 +9,6 @@ the payments app imports none of them.
 from __future__ import annotations
 
 import dataclasses
-import functools
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
@@ -17,6 +16,8 @@ from typing import Protocol
 
 from django.apps import apps
 from django.db import models
+
+from marketplace.workflow import follow
 
 
 class Holds(Protocol):
@@ -37,14 +38,15 @@ class PayableSpec:
     reference: Callable[[models.Model], tuple[str, str]]
     # The workflow's service recording a paid Checkout Session: (payable, session, intent).
     on_stripe_paid: Callable[[models.Model, str, str], object]
-    # The path from the payable to the institution that is paid (its Stripe account, its name
-    # on the transfer instructions), e.g. "instrument__institution".
-    institution_path: str
-    # The Payment field pointing at this payable ("booking"; found by `register` from the
-    # Payment's foreign key to the model) and the payable's payer ("user"): with
-    # `institution_path`, who may read which payments, without imports.
+    # Found by `register` from the model: the Payment field pointing at this payable
+    # ("booking", the Payment's foreign key to the model), the path to its payer ("user") and
+    # to the institution that is paid (its Stripe account, its name on the transfer
+    # instructions; "instrument__institution") — the paths the payable declares as a workflow
+    # item (`owner_path`, `institution_path`). With them, who may read which payments,
+    # without imports.
     field: str = ""
-    payer: str = "user"
+    payer: str = ""
+    institution_path: str = ""
     # The letter that starts its 汇款附言 (reference codes), e.g. "B" for bookings.
     code_prefix: str = "P"
     # What kind of service it is, for subsidy programmes (创新券): "machine_time",
@@ -60,7 +62,7 @@ class PayableSpec:
 
     def institution(self, payable: models.Model) -> models.Model:
         """The institution that is paid for `payable`."""
-        return functools.reduce(getattr, self.institution_path.split("__"), payable)
+        return follow(payable, self.institution_path)
 
     @property
     def payer_lookup(self) -> str:
@@ -82,8 +84,12 @@ _COVERS: list[Callable[[models.Model], Decimal]] = []
 
 
 def register(model: type[models.Model], spec: PayableSpec) -> None:
-    if not spec.field:
-        spec = dataclasses.replace(spec, field=_payment_field_to(model))
+    spec = dataclasses.replace(
+        spec,
+        field=_payment_field_to(model),
+        payer=model.owner_path,
+        institution_path=model.institution_path,
+    )
     _REGISTRY[model._meta.model_name] = spec
     _MODELS[model._meta.model_name] = model
 

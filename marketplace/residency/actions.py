@@ -7,12 +7,12 @@ from __future__ import annotations
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from marketplace.accounts.permissions import Role, roles_of
+from marketplace.accounts.permissions import Role
 from marketplace.api import reason_serializer
 from marketplace.workflow import Action, Workflow, call
 
 from . import services
-from .models import Application, Status
+from .models import Status
 
 OWNER = frozenset({Role.OWNER})
 MEMBER = frozenset({Role.MEMBER})
@@ -33,18 +33,9 @@ class ResidencyCommentRequestSerializer(serializers.Serializer):
     text = serializers.CharField(max_length=services.MAX_COMMENT_LENGTH)
 
 
-def _roles(user, application: Application) -> frozenset:
-    return roles_of(
-        user,
-        owner_id=application.applicant_id,
-        institution_id=application.incubator.institution_id,
-    )
-
-
 RESIDENCY_ACTIONS = Workflow(
     name="application",
     get_for=services.get_application_for,
-    roles_of=_roles,
     actions=[
         Action("review", _("开始审核"), call(services.start_review), MEMBER, Status.SUBMITTED,
                summary="开始审核 / start reviewing (members)"),

@@ -113,9 +113,7 @@ class ResidencyApplicationUploadSerializer(ResidencyApplicationRequestSerializer
 
 
 def _detail_queryset():
-    return Application.objects.select_related(
-        "incubator__institution", "applicant"
-    ).prefetch_related(
+    return Application.objects.for_pages().prefetch_related(
         Prefetch("transitions", queryset=ApplicationTransition.objects.order_by("at", "pk"))
     )
 
@@ -139,7 +137,9 @@ class ApplicationListView(ListView):
     serializer_class = ResidencyApplicationSerializer
 
     def rows(self, request):
-        applications = Application.objects.visible_to(request.user).order_by("-created_at", "-pk")
+        applications = (
+            Application.objects.visible_to(request.user).for_pages().order_by("-created_at", "-pk")
+        )
         wanted = request.query_params.get("status")
         if wanted in Status.values:
             applications = applications.filter(status=wanted)

@@ -41,20 +41,6 @@ def business_plan_upload_to(application: Application, filename: str) -> str:
     return f"business-plans/{application.incubator_id}/{filename}"
 
 
-class ApplicationQuerySet(models.QuerySet):
-    def visible_to(self, user):
-        """The user's own applications and those to their institutions' incubators; a platform
-        moderator reads all (marketplace.accounts.permissions). With what the lists show."""
-        from marketplace.accounts.permissions import visible_to
-
-        return visible_to(
-            self.select_related("incubator__institution", "applicant"),
-            user,
-            owner="applicant",
-            institution="incubator__institution_id",
-        )
-
-
 # What an applicant fills in: the form, the API, the service and the oversight pages share it.
 APPLICANT_FIELDS = (
     "company_name",
@@ -111,7 +97,8 @@ class Application(WorkflowItem):
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
     moved_in_at = models.DateTimeField(_("入驻时间"), null=True, blank=True)
 
-    objects = ApplicationQuerySet.as_manager()
+    owner_path = "applicant"
+    institution_path = "incubator__institution"
 
     class Meta:
         verbose_name = _("入孵申请")

@@ -70,8 +70,6 @@ APPLICATION_FLOW = StateMachine(
     transition_notices(
         MESSAGES,
         fallback=("入孵申请状态已更新", "Application updated"),
-        owner="applicant",
-        institution="incubator__institution",
         subject=lambda application: f"{application.company_name} → {application.incubator.name}",
     ),
 )
@@ -97,10 +95,7 @@ def is_applicant(user, application: Application) -> bool:
 
 def get_application_for(user, pk: int) -> Application:
     """The application if the user applied or reviews it; NotFound for everyone else."""
-    application = Application.objects.visible_to(user).filter(pk=pk).first()
-    if application is None:
-        raise NotFound(gettext("入孵申请不存在"), "not_found")
-    return application
+    return Application.objects.readable(user, pk, gettext("入孵申请不存在"))
 
 
 def _require_member(user, application: Application) -> None:
@@ -109,10 +104,6 @@ def _require_member(user, application: Application) -> None:
         gettext("只有孵化载体的管理单位可以执行此操作"),
         "members_only",
     )
-
-
-def _locked(application: Application) -> Application:
-    return locked(application, "incubator__institution", "applicant")
 
 
 # --- Applying ------------------------------------------------------------------------------
@@ -189,7 +180,7 @@ def submit_application(
 
 @transaction.atomic
 def start_review(application: Application, by) -> Application:
-    application = _locked(application)
+    application = locked(application)
     _require_member(by, application)
     return APPLICATION_FLOW.move(application, Status.UNDER_REVIEW, by)
 
@@ -204,7 +195,7 @@ def accept(application: Application, by, workstations: int, reason: str = "") ->
     (the second waits for the first and gets 409 if too few are left), and publishing any
     revision of the listing later never writes an old figure back.
     """
-    application = _locked(application)
+    application = locked(application)
     _require_member(by, application)
     if isinstance(workstations, bool) or not isinstance(workstations, int):
         raise RuleError(
@@ -234,7 +225,7 @@ def accept(application: Application, by, workstations: int, reason: str = "") ->
 
 @transaction.atomic
 def reject(application: Application, by, reason: str) -> Application:
-    application = _locked(application)
+    application = locked(application)
     _require_member(by, application)
     reason = required_text(reason, gettext("请填写不录取的原因"), "reason_required")
     application.decision_reason = reason[:500]
@@ -246,7 +237,7 @@ def reject(application: Application, by, reason: str) -> Application:
 @transaction.atomic
 def withdraw(application: Application, by) -> Application:
     """The applicant takes the application back; allocated workstations become vacant again."""
-    application = _locked(application)
+    application = locked(application)
     if not is_applicant(by, application):
         raise Forbidden(
             gettext("只有申请人可以撤回申请"),
@@ -270,7 +261,7 @@ def withdraw(application: Application, by) -> Application:
 
 @transaction.atomic
 def mark_moved_in(application: Application, by) -> Application:
-    application = _locked(application)
+    application = locked(application)
     _require_member(by, application)
     application.moved_in_at = timezone.now()
     if not APPLICATION_FLOW.allows(application.status, Status.MOVED_IN):
@@ -281,7 +272,7 @@ def mark_moved_in(application: Application, by) -> Application:
 @transaction.atomic
 def add_comment(application: Application, by, text: str) -> ApplicationComment:
     """An internal note for the reviewers; the applicant never sees it, nobody is notified."""
-    application = _locked(application)
+    application = locked(application)
     _require_member(by, application)
     text = required_text(text, gettext("意见不能为空"), "comment_required")
     if len(text) > MAX_COMMENT_LENGTH:

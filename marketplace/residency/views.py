@@ -10,11 +10,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from marketplace.accounts.permissions import (
-    for_institution_members,
-    is_platform_moderator,
-    member_institution_ids,
-)
+from marketplace.accounts.permissions import is_platform_moderator, member_institution_ids
 from marketplace.catalogue.models import Incubator
 from marketplace.uploads import raw_upload_names, serve_private
 from marketplace.workflow_pages import (
@@ -64,9 +60,7 @@ mine = mine_view(
 # Applications to the member's institutions' incubators, filterable by status.
 queue = queue_view(
     lambda user: (
-        for_institution_members(
-            Application.objects.all(), user, institution="incubator__institution_id"
-        )
+        Application.objects.for_institution_members(user)
         .select_related("incubator", "applicant")
         .order_by("-created_at", "-pk")
     ),

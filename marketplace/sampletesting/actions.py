@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import inline_serializer
 
-from marketplace.accounts.permissions import Role, roles_of
+from marketplace.accounts.permissions import Role
 from marketplace.api import MoneySerializer
 from marketplace.money import money_json
 from marketplace.payments.serializers import PayResponseSerializer
@@ -30,10 +30,6 @@ OWNER = frozenset({Role.OWNER})
 MEMBER = frozenset({Role.MEMBER})
 
 
-def _roles(user, order: SampleOrder) -> frozenset:
-    return roles_of(user, owner_id=order.user_id, institution_id=order.instrument.institution_id)
-
-
 def _pay(order: SampleOrder, by, data: dict, request) -> dict:
     return services.pay(
         order,
@@ -52,7 +48,6 @@ def _cancelled(detail, result, order) -> dict:
 SAMPLE_ORDER_ACTIONS = Workflow(
     name="sample_order",
     get_for=services.get_order_for,
-    roles_of=_roles,
     actions=[
         Action("quote", _("报价"), call(services.quote, "price", "turnaround_days", "note"), MEMBER,
                {Status.REQUESTED, Status.QUOTED}, input=QuoteSerializer,

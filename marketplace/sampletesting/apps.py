@@ -24,7 +24,6 @@ class SampleTestingConfig(AppConfig):
                 ),
                 on_stripe_paid=record_stripe_payment,
                 holds=HOLDS,
-                institution_path="instrument__institution",
                 code_prefix="S",
                 service_kind="sample_testing",
             ),

@@ -13,7 +13,6 @@ from decimal import Decimal
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from marketplace.accounts import permissions
 from marketplace.catalogue.models import Instrument
 from marketplace.model_fields import person
 from marketplace.payments.models import Payable
@@ -43,25 +42,6 @@ OPEN_STATUSES = (
     Status.SAMPLES_RECEIVED,
     Status.REPORT_DELIVERED,
 )
-
-
-class SampleOrderQuerySet(models.QuerySet):
-    def visible_to(self, user):
-        """The user's own orders, the orders on their institutions' instruments, and every
-        order for a platform moderator (业务监管)."""
-        return permissions.visible_to(
-            self, user, owner="user", institution="instrument__institution_id"
-        )
-
-    def for_institution_members(self, user):
-        """The queue: orders on instruments of the user's institutions (every one for a
-        platform moderator)."""
-        return permissions.for_institution_members(
-            self, user, institution="instrument__institution_id"
-        )
-
-    def for_pages(self):
-        return self.select_related("instrument__institution", "user")
 
 
 def report_upload_to(order: SampleOrder, filename: str) -> str:
@@ -99,7 +79,8 @@ class SampleOrder(Payable, WorkflowItem):
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 
-    objects = SampleOrderQuerySet.as_manager()
+    owner_path = "user"
+    institution_path = "instrument__institution"
 
     class Meta:
         verbose_name = _("送样检测")

@@ -84,8 +84,6 @@ ORDER_FLOW = StateMachine(
     TRANSITIONS,
     transition_notices(
         MESSAGES,
-        owner="user",
-        institution="instrument__institution",
         subject=lambda order: f"#{order.pk} {order.instrument.name}",
     ),
 )
@@ -127,10 +125,6 @@ def get_order_for(user, pk: int) -> SampleOrder:
     # A hold that ran out is expired here, on read: every page and API answer shows it.
     queryset = SampleOrder.objects.visible_to(user).for_pages()
     return HOLDS.read(queryset, pk, gettext("送样检测委托不存在"))
-
-
-def _locked(order: SampleOrder) -> SampleOrder:
-    return locked(order, "instrument__institution", "user")
 
 
 def _require_owner(user, order: SampleOrder) -> None:
@@ -223,7 +217,7 @@ def _price(value) -> Decimal:
 @atomic_action
 def quote(order: SampleOrder, by, price, turnaround_days: int, note: str = "") -> SampleOrder:
     """The institution's price and turnaround; it may revise it until the user accepts."""
-    order = _locked(order)
+    order = locked(order)
     require_instrument_member(by, order)
     amount = _price(price)
     if (
@@ -254,7 +248,7 @@ def quote(order: SampleOrder, by, price, turnaround_days: int, note: str = "") -
 def accept_quote(order: SampleOrder, by, *, version: int) -> SampleOrder:
     """The requester accepts the quote they saw (its `version`); if the institution has
     re-quoted meanwhile the accept is refused (409 stale_quote) and they look again."""
-    order = _locked(order)
+    order = locked(order)
     _require_owner(by, order)
     _require_status(order, Status.QUOTED)
     if version != order.quote_version:
@@ -271,7 +265,7 @@ def accept_quote(order: SampleOrder, by, *, version: int) -> SampleOrder:
 @atomic_action
 def decline(order: SampleOrder, by, reason: str) -> tuple[SampleOrder, Decimal]:
     """The institution will not do this test; anything paid goes back in full."""
-    order = _locked(order)
+    order = locked(order)
     require_instrument_member(by, order)
     reason = _text(reason, "reason", gettext_lazy("谢绝原因"), 500)
     _require_status(order, Status.REQUESTED, Status.QUOTED, Status.AWAITING_PAYMENT)
@@ -304,7 +298,7 @@ def pay(
     optionally asking for a 发票. Choosing bank transfer extends the hold to
     OFFLINE_PAYMENT_HOLD_HOURS; paying online keeps the short one."""
     provider = providers.provider_for(method)
-    order = _locked(order)
+    order = locked(order)
     _require_owner(by, order)
     if refused := _refuse_if_expired(order):
         return refused
@@ -329,7 +323,7 @@ def confirm_offline_payment(order: SampleOrder, by, reference: str) -> SampleOrd
     member confirms), not once the hold ran out (409 expired). A transfer that arrives for an
     order already paid (by card, say) is recorded and sent back at once as an over-payment,
     as for bookings — not refused."""
-    order = _locked(order)
+    order = locked(order)
     require_instrument_member(by, order)
     payments.refuse_own_transfer(
         order, by, gettext("不能确认自己委托的付款，请由本单位其他成员确认")
@@ -351,7 +345,7 @@ def confirm_offline_payment(order: SampleOrder, by, reference: str) -> SampleOrd
 def record_stripe_payment(order: SampleOrder, session_id: str, payment_intent: str) -> SampleOrder:
     """Stripe says the order's Checkout Session is paid (from the webhook or reconciling)."""
     return payments.record_checkout_paid(
-        _locked(order),
+        locked(order),
         session_id,
         payment_intent,
         confirm=lambda order: _move(order, Status.CONFIRMED, None, "paid online"),
@@ -366,7 +360,7 @@ def record_stripe_payment(order: SampleOrder, session_id: str, payment_intent: s
 
 @atomic_action
 def receive_samples(order: SampleOrder, by, note: str = "") -> SampleOrder:
-    order = _locked(order)
+    order = locked(order)
     require_instrument_member(by, order)
     _require_status(order, Status.CONFIRMED)
     note = _text(note, "note", gettext_lazy("说明"), 500, required=False)
@@ -382,7 +376,7 @@ def deliver_report(order: SampleOrder, by, uploaded) -> SampleOrder:
     _require_status(current, Status.SAMPLES_RECEIVED)
     safe_name = validate_pdf(uploaded, user=by)
     with transaction.atomic():
-        order = _locked(order)
+        order = locked(order)
         require_instrument_member(by, order)
         _require_status(order, Status.SAMPLES_RECEIVED)
         order.report.save(safe_name, uploaded, save=False)
@@ -405,7 +399,7 @@ def deliver_report(order: SampleOrder, by, uploaded) -> SampleOrder:
 @atomic_action
 def complete(order: SampleOrder, by) -> SampleOrder:
     """Either side closes a delivered order."""
-    order = _locked(order)
+    order = locked(order)
     if order.user_id != by.pk:
         require_instrument_member(by, order)
     _require_status(order, Status.REPORT_DELIVERED)
@@ -420,7 +414,7 @@ MEMBER_CANCELLABLE = (*OWNER_CANCELLABLE, Status.SAMPLES_RECEIVED)
 
 @atomic_action
 def cancel(order: SampleOrder, by, reason: str = "") -> tuple[SampleOrder, Decimal]:
-    order = _locked(order)
+    order = locked(order)
     member = is_instrument_member(by, order)
     moderator = not member and order.user_id != by.pk and permissions.is_platform_moderator(by)
     if not member and not moderator:
