@@ -10,8 +10,6 @@ class BookingsConfig(AppConfig):
     verbose_name = _("仪器预约")
 
     def ready(self):
-        from django.utils import timezone
-
         from marketplace.accounts.calendar import EVENT_SOURCES
         from marketplace.catalogue.availability import BUSY_SOURCES
         from marketplace.payments.payables import PayableSpec, register
@@ -26,9 +24,7 @@ class BookingsConfig(AppConfig):
         register(
             Booking,
             PayableSpec(
-                describe=lambda booking: (
-                    f"{booking.instrument.name} {timezone.localtime(booking.start):%Y-%m-%d %H:%M}"
-                ),
+                describe=lambda booking: booking.summary,
                 reference=lambda booking: (f"预约号 #{booking.pk}", f"booking #{booking.pk}"),
                 on_stripe_paid=record_stripe_payment,
                 holds=HOLDS,

@@ -91,6 +91,13 @@ class Booking(Payable, Timestamped, WorkflowItem):
         return f"#{self.pk} {self.instrument} {timezone.localtime(self.start):%Y-%m-%d %H:%M}"
 
     @property
+    def summary(self) -> str:
+        """The instrument and the start in the site's time zone (stored in UTC, announced in
+        TIME_ZONE, Asia/Shanghai), e.g. "扫描电镜 2026-12-08 08:30": the subject of its notices
+        and its Stripe line item."""
+        return f"{self.instrument.name} {timezone.localtime(self.start):%Y-%m-%d %H:%M}"
+
+    @property
     def status_label(self) -> str:
         """`get_status_display()` without rebuilding the choice table on each call (a list of
         50 bookings called it 50 times)."""

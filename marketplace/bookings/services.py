@@ -80,10 +80,7 @@ BOOKING_FLOW = StateMachine(
     transition_notices(
         MESSAGES,
         fallback=("预约状态已更新", "Booking updated"),
-        # Stored in UTC, announced in the site's time zone (TIME_ZONE, Asia/Shanghai).
-        subject=lambda booking: (
-            f"{booking.instrument.name} {timezone.localtime(booking.start):%Y-%m-%d %H:%M}"
-        ),
+        subject=lambda booking: booking.summary,
     ),
 )
 
