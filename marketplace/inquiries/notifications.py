@@ -15,10 +15,6 @@ MESSAGES = {
 }
 
 
-def _url(inquiry) -> str:
-    return f"/inquiries/{inquiry.pk}/"
-
-
 notify_transition = transition_notices(
     MESSAGES,
     fallback=("意向洽谈状态已更新", "Inquiry updated"),
@@ -31,7 +27,7 @@ def notify_message(inquiry, by) -> None:
         other_side_of(inquiry, by),
         ("意向洽谈有新留言", "New message in your inquiry"),
         inquiry.technology.title,
-        _url(inquiry),
+        inquiry.get_absolute_url(),
     )
 
 
@@ -40,5 +36,5 @@ def notify_details_granted(inquiry, by) -> None:
         [inquiry.inquirer],
         ("成果单位已向您开放技术详细资料", "The institution opened the full details to you"),
         inquiry.technology.title,
-        _url(inquiry),
+        inquiry.get_absolute_url(),
     )
