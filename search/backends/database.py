@@ -400,7 +400,8 @@ class FacetArrays:
                         pairs.append((value, count))
             else:
                 tally = np.bincount(codes[codes >= 0], minlength=len(values))
-                pairs = [(values[code], int(tally[code])) for code in np.flatnonzero(tally)]
+                counted = tally.tolist()
+                pairs = [(values[code], counted[code]) for code in np.flatnonzero(tally).tolist()]
             out[name] = ordered(name, pairs)
         return out
 
