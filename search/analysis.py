@@ -536,6 +536,17 @@ def _phrase_pattern(phrase: tuple[str, ...]) -> str:
 # Full-width ASCII and the ideographic space folded for matching only: one character for one,
 # so match offsets are offsets in the original text, which keeps its own punctuation (，、（）).
 _FOLD = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
+# The same folding as a substitution of just those characters: str.translate with this table
+# looks every character up (and misses on nearly all of them), 0.1 ms for a 200-character
+# snippet text; a Chinese text has a few full-width commas and brackets, found by one regex.
+_FOLDABLE = re.compile("[\uff01-\uff5e\u3000]")
+_FOLDED = {chr(code): chr(folded) for code, folded in _FOLD.items()}
+
+
+def _fold(text: str) -> str:
+    return _FOLDABLE.sub(lambda match: _FOLDED[match.group()], text)
+
+
 # Where a snippet may begin or end: after a clause or sentence mark, or at a space.
 _CLAUSE_BREAKS = set("。！？；：，、,;:!?）)」』】\n")
 
@@ -591,7 +602,7 @@ def highlight(text: str, phrases: list[tuple[str, ...]], width: int = 90) -> str
     text = " ".join((text or "").split())
     if not text:
         return ""
-    folded = text.translate(_FOLD)
+    folded = _fold(text)
     regex = highlight_regex(tuple(phrases))
     first = regex.search(folded) if regex else None
     start, end = _snippet_bounds(text, first.start() if first else 0, width)

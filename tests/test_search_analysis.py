@@ -126,6 +126,15 @@ def test_full_pinyin_of_several_syllables_is_not_also_initials():
     assert initials("sao") == [tuple("sao")]  # one syllable: may be initials too
 
 
+def test_highlight_finds_full_width_letters_and_keeps_the_texts_own_characters():
+    html = highlight("型号：ＳＵ８２２０，场发射　扫描电镜（冷场）", [("su", "8220"), ("扫", "描")])
+    assert "<mark>ＳＵ８２２０</mark>" in html
+    assert html.startswith("型号：")
+    assert "（冷场）" in html
+    # a separator between two tokens may be a full-width hyphen
+    assert "<mark>ＴＥＭ－０１</mark>" in highlight("透射电镜ＴＥＭ－０１型", [("tem", "01")])
+
+
 def test_highlight_marks_matches_and_escapes_html():
     html = highlight("<b>场发射扫描电子显微镜</b> SU8220", [("扫", "描"), ("su", "8220")])
     assert "<mark>扫描</mark>" in html

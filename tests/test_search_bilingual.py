@@ -163,6 +163,26 @@ def test_result_lines_in_english(demo, client):
     assert "machine time ¥450/hour (internal ¥260)" in html
 
 
+def test_result_lines_and_facet_labels_follow_each_requests_language(demo, api_client):
+    """The labels are translated once per language and process, then reused: requests in
+    alternating languages each get their own."""
+    expected = {
+        "zh-hans": ("机时 ¥450/小时（校内 ¥260）", "昆明市", "仪器"),
+        "en": ("machine time ¥450/hour (internal ¥260)", "Kunming", "Instruments"),
+    }
+    for language in ("zh-hans", "en", "zh-hans", "en"):
+        body = api_client.get(
+            "/api/v1/search/", {"q": "SU8220"}, HTTP_ACCEPT_LANGUAGE=language
+        ).json()
+        price, city, kind = expected[language]
+        assert price in body["results"][0]["summary"]
+        assert city in body["results"][0]["summary"]
+        regions = {item["value"]: item["label"] for item in body["facets"]["region"]}
+        assert regions["530100"] == city
+        kinds = {item["value"]: item["label"] for item in body["facets"]["kind"]}
+        assert kinds["instrument"] == kind
+
+
 def test_price_facets_are_per_kind_and_in_their_natural_order(demo):
     result = search("", kind="instrument")
     hourly = [value for value, _count in result.facets["hourly_price"]]

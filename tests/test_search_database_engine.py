@@ -136,6 +136,22 @@ def test_filters_combine(catalogue):
     assert set(codes("", kind="technology,incubator", institution="QJLAB")) == {"T-OCR"}
 
 
+def test_a_filter_follows_a_change_of_the_filtered_value(
+    catalogue, django_capture_on_commit_callbacks
+):
+    """What a facet filter selects is kept between searches; an edit is seen at once."""
+    from decimal import Decimal
+
+    assert "QJ-SI-01" in codes("", kind="instrument", hourly_price="300-600")
+    assert "QJ-SI-01" not in codes("", kind="instrument", hourly_price="0-100")
+    with django_capture_on_commit_callbacks(execute=True):
+        catalogue["apart"].price_hourly = Decimal("80.00")
+        catalogue["apart"].save()
+    assert "QJ-SI-01" not in codes("", kind="instrument", hourly_price="300-600")
+    assert "QJ-SI-01" in codes("", kind="instrument", hourly_price="0-100")
+    assert dict(search("", kind="instrument").facets["hourly_price"])["0-100"] >= 1
+
+
 def test_sorting_by_price_and_newest(catalogue_and_pages):
     by_price = codes("", kind="instrument", sort="price")
     assert by_price[0] == "QJ-SI-01" or by_price[-1] == "QJ-LCMS-01"
