@@ -36,6 +36,8 @@ from django.utils.functional import cached_property
 from marketplace.api import Pagination
 
 DEFERRED_FROM = 1000
+# Deep pages are sought from the code of every ANCHOR_STEP-th listing (StoredList.page_ids).
+ANCHOR_STEP = 500
 _COUNT_PREFIX = "catalogue:count:"
 _LIST_PREFIX = "catalogue:list:"
 
@@ -74,11 +76,11 @@ class StoredList:
         self.store = store if store is not None and settings.CATALOGUE_COUNT_CACHE else None
         self.key = _LIST_PREFIX + hashlib.sha256(key.encode()).hexdigest()
         self.version = None
-        self.total = self.region_ids = None
+        self.total = self.region_ids = self.anchors = None
         if self.store is not None:
             self.version, entry = self.store.get(self.key)
             if entry is not None:
-                self.total, self.region_ids = entry
+                self.total, self.region_ids, self.anchors = entry
 
     def institutions_in_region(self, region: str) -> list[int] | None:
         """The ids of `region`'s institutions: kept, or read now and kept with the total; None
@@ -94,9 +96,31 @@ class StoredList:
     def count(self, queryset: QuerySet) -> int:
         if self.total is None:
             self.total = queryset.count()
-            if self.store is not None:
-                self.store.set(self.key, self.version, (self.total, self.region_ids))
+            self._file()
         return self.total
+
+    def page_ids(self, queryset: QuerySet, bottom: int, top: int) -> list | None:
+        """The ids of rows bottom..top of `queryset` (ordered by code alone), sought from the
+        code of every ANCHOR_STEP-th row instead of counted off from the first: page 500 of
+        a region's category walked 26,000 index entries to skip 10,000 matches, now fewer
+        than ANCHOR_STEP. The codes are read once (one ordered pass over the list's index)
+        and kept with the total; None without a store."""
+        if self.store is None or tuple(queryset.query.order_by) != ("code",):
+            return None
+        if self.anchors is None:
+            codes = queryset.values_list("code", flat=True)
+            self.anchors = list(codes)[::ANCHOR_STEP]
+            self._file()
+        step = bottom // ANCHOR_STEP
+        if step >= len(self.anchors):
+            return None
+        skip = bottom - step * ANCHOR_STEP
+        after = queryset.filter(code__gte=self.anchors[step]).values_list("pk", flat=True)
+        return list(after[skip : skip + top - bottom])
+
+    def _file(self) -> None:
+        if self.store is not None and self.total is not None:
+            self.store.set(self.key, self.version, (self.total, self.region_ids, self.anchors))
 
 
 def _rows_of(rows: QuerySet, ids: list) -> QuerySet:
@@ -138,7 +162,9 @@ class DeferredJoinPaginator(Paginator):
             top = self.count
         rows = self.object_list
         if bottom >= DEFERRED_FROM and isinstance(rows, QuerySet):
-            ids = list(rows.values_list("pk", flat=True)[bottom:top])
+            ids = None if self.stored is None else self.stored.page_ids(rows, bottom, top)
+            if ids is None:
+                ids = list(rows.values_list("pk", flat=True)[bottom:top])
             return self._get_page(list(_rows_of(rows, ids)), number, self)
         return self._get_page(rows[bottom:top], number, self)
 
