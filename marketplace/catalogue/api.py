@@ -39,9 +39,16 @@ from marketplace.money import money_json
 from marketplace.regions import Region
 
 from .availability import AvailabilityRangeError, availability_json, parse_range
-from .filters import CHOICE_FILTERS, FilterError, apply_filters
+from .filters import (
+    CHOICE_FILTERS,
+    REGION_BY_INSTITUTION,
+    FilterError,
+    apply_filters,
+    filter_listings,
+    parse_filters,
+)
 from .models import Incubator, Instrument, OpeningInterval, RefundTier, Technology
-from .paging import CataloguePagination
+from .paging import CataloguePagination, StoredList
 from .vocabularies import IncubatorLevel, IncubatorType, InstrumentCategory, IpType, TransferMode
 
 # What InstitutionRefSerializer shows of a listing's institution (list_columns).
@@ -450,14 +457,25 @@ class ListingViewSet(viewsets.ReadOnlyModelViewSet):
         queryset = self.base_queryset()
         if self.action == "list":
             queryset = queryset.only(*self.list_columns)
-        if self.action in ("list", "export"):
+        if self.action == "list":
             try:
-                queryset, applied = apply_filters(self.kind, queryset, self.request.query_params)
+                applied = parse_filters(self.kind, self.request.query_params)
             except FilterError as exc:
                 raise exceptions.ValidationError(exc.errors) from None
-            # What the list is, for its total in the count store (paging.listing_count): the
+            # What the list is, for its total in the count store (paging.StoredList): the
             # kind and the validated filters determine the query, as base_queryset is fixed.
-            self.count_key = json.dumps([self.kind, sorted(applied.items())], ensure_ascii=False)
+            self.stored_list = StoredList(
+                json.dumps([self.kind, sorted(applied.items())], ensure_ascii=False)
+            )
+            region_ids = None
+            if "region" in applied and self.kind in REGION_BY_INSTITUTION:
+                region_ids = self.stored_list.institutions_in_region(applied["region"])
+            queryset = filter_listings(self.kind, queryset, applied, region_ids)
+        elif self.action == "export":
+            try:
+                queryset, _applied = apply_filters(self.kind, queryset, self.request.query_params)
+            except FilterError as exc:
+                raise exceptions.ValidationError(exc.errors) from None
         return queryset
 
     def get_serializer_class(self):

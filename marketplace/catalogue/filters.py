@@ -112,8 +112,9 @@ CHOICE_FILTERS = {
 }
 
 
-def apply_filters(kind: str, queryset: QuerySet, params) -> tuple[QuerySet, dict[str, str]]:
-    """Filter `queryset` by the query parameters; returns it with the values that applied."""
+def parse_filters(kind: str, params) -> dict[str, str]:
+    """The filters that apply, validated: name → value as given (stripped). Raises FilterError
+    with every invalid value. What the list is depends on these alone (`filter_listings`)."""
     errors: dict[str, list[str]] = {}
     applied: dict[str, str] = {}
     for name, spec in CHOICE_FILTERS[kind].items():
@@ -126,37 +127,90 @@ def apply_filters(kind: str, queryset: QuerySet, params) -> tuple[QuerySet, dict
                 % {"value": repr(value[:50]), "allowed": ", ".join(spec.choices.values)}
             ]
             continue
-        queryset = spec.apply(queryset, value)
         applied[name] = value
     institution = (params.get("institution") or "").strip()
     if institution:
-        queryset = _one_institution(queryset, institution)
         applied["institution"] = institution
     query = (params.get("q") or "").strip()
     if query:
         if len(query) > 100:
             errors["q"] = [gettext("搜索词最长 100 个字符")]
         else:
-            queryset = _search(SEARCH_FIELDS[kind])(queryset, query)
             applied["q"] = query
     if kind == "technology":
-        for name, condition in (("trl_min", "trl__gte"), ("trl_max", "trl__lte")):
+        for name in ("trl_min", "trl_max"):
             value = (params.get(name) or "").strip()
             if not value:
                 continue
-            number = _int_in(value, 1, 9)
-            if number is None:
+            if _int_in(value, 1, 9) is None:
                 errors[name] = [gettext("应为 1–9 的整数")]
             else:
-                queryset = queryset.filter(**{condition: number})
                 applied[name] = value
         field = (params.get("field") or "").strip()
         if field:
-            queryset = queryset.filter(field=field)
             applied["field"] = field
     if kind == "incubator" and (params.get("vacant") or "") in {"1", "true"}:
-        queryset = queryset.filter(capacity__workstations_vacant__gt=0)
         applied["vacant"] = "1"
     if errors:
         raise FilterError(errors)
-    return queryset, applied
+    return applied
+
+
+# The kinds whose `region` is their institution's (instruments and technologies carry none).
+REGION_BY_INSTITUTION = frozenset(
+    kind
+    for kind, filters in CHOICE_FILTERS.items()
+    if filters["region"].apply is _institution_region
+)
+
+
+def filter_listings(
+    kind: str,
+    queryset: QuerySet,
+    applied: dict[str, str],
+    region_institutions: list[int] | None = None,
+) -> QuerySet:
+    """`queryset` filtered by `applied` (from `parse_filters`).
+
+    `region_institutions`: the ids of the region's institutions when the caller has them
+    (kept with the list's total, paging.StoredList), written into the query as a list. With
+    `IN (SELECT id FROM institution WHERE region = …)` an ANALYZEd SQLite read the region's
+    listings by the plain institution index and sorted them (technologies of a region with an
+    IP type and a TRL: 38 ms) instead of seeking the filter's partial index (5 ms); the
+    subquery stays when the ids are not at hand, and when there are none (`IN ()` would make
+    the query empty before it reaches the database, with no SQL to name it by)."""
+    for name, spec in CHOICE_FILTERS[kind].items():
+        value = applied.get(name)
+        if value is None:
+            continue
+        if name == "region" and kind in REGION_BY_INSTITUTION and region_institutions:
+            queryset = queryset.filter(institution__in=region_institutions)
+        else:
+            queryset = spec.apply(queryset, value)
+    if "institution" in applied:
+        queryset = _one_institution(queryset, applied["institution"])
+    if "q" in applied:
+        queryset = _search(SEARCH_FIELDS[kind])(queryset, applied["q"])
+    for name, condition in (("trl_min", "trl__gte"), ("trl_max", "trl__lte")):
+        if name in applied:
+            queryset = queryset.filter(**{condition: int(applied[name])})
+    if "field" in applied:
+        queryset = queryset.filter(field=applied["field"])
+    if "vacant" in applied:
+        queryset = queryset.filter(capacity__workstations_vacant__gt=0)
+    return queryset
+
+
+def region_institution_ids(region: str) -> list[int]:
+    """The ids of the region's institutions, in id order (for `filter_listings`)."""
+    from marketplace.accounts.models import Institution
+
+    return list(
+        Institution.objects.filter(region=region).order_by("pk").values_list("pk", flat=True)
+    )
+
+
+def apply_filters(kind: str, queryset: QuerySet, params) -> tuple[QuerySet, dict[str, str]]:
+    """Filter `queryset` by the query parameters; returns it with the values that applied."""
+    applied = parse_filters(kind, params)
+    return filter_listings(kind, queryset, applied), applied

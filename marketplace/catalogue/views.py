@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from urllib.parse import urlencode
 
 from django.core.paginator import Paginator
@@ -12,7 +13,13 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from marketplace.accounts.models import Institution
-from marketplace.catalogue.filters import CHOICE_FILTERS, FilterError, apply_filters
+from marketplace.catalogue.filters import (
+    CHOICE_FILTERS,
+    REGION_BY_INSTITUTION,
+    FilterError,
+    filter_listings,
+    parse_filters,
+)
 from marketplace.catalogue.models import (
     Incubator,
     Instrument,
@@ -20,7 +27,7 @@ from marketplace.catalogue.models import (
     RefundTier,
     Technology,
 )
-from marketplace.catalogue.paging import DeferredJoinPaginator
+from marketplace.catalogue.paging import DeferredJoinPaginator, StoredList
 from marketplace.regions import Region
 
 PAGE_SIZE = 20
@@ -74,12 +81,22 @@ def listing_list(request: HttpRequest, kind: str) -> HttpResponse:
     info = KINDS[kind]
     queryset = info["model"].objects.published().select_related("institution").order_by("code")
     errors: dict[str, list[str]] = {}
+    stored = None
     try:
-        queryset, applied = apply_filters(kind, queryset, request.GET)
+        applied = parse_filters(kind, request.GET)
     except FilterError as exc:
         errors, applied = exc.errors, {}
         queryset = queryset.none()
-    page = DeferredJoinPaginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+    else:
+        # The same list as the API's with these filters: the same total and region ids.
+        stored = StoredList(json.dumps([kind, sorted(applied.items())], ensure_ascii=False))
+        region_ids = None
+        if "region" in applied and kind in REGION_BY_INSTITUTION:
+            region_ids = stored.institutions_in_region(applied["region"])
+        queryset = filter_listings(kind, queryset, applied, region_ids)
+    page = DeferredJoinPaginator(queryset, PAGE_SIZE, stored=stored).get_page(
+        request.GET.get("page")
+    )
     filters = [
         {
             "name": name,
