@@ -141,6 +141,47 @@ def current_version(tag: str) -> str:
 _KEPT_PREFIX = "pagecache:kept:"
 
 
+def version_for(tag: str, request=None) -> str:
+    """The tag's version, read once per request: the page cache's middleware leaves the
+    versions it read on a miss on the request (`page_cache_versions`), and what one read here
+    is left there for the next."""
+    versions = getattr(request, "page_cache_versions", None) if request is not None else None
+    version = versions.get(tag) if versions is not None else None
+    if version is None:
+        version = current_version(tag)
+        if request is not None:
+            if versions is None:
+                versions = request.page_cache_versions = {}
+            versions[tag] = version
+    return version
+
+
+class KeptHints:
+    """Small immutable values (which page a path routes to) kept in this process while `tag`
+    keeps its version, in a plain dict: one per path would churn the per-process cache that
+    `kept` uses. At most `limit` of them; all are dropped when the version moves on."""
+
+    def __init__(self, tag: str, limit: int = 4096) -> None:
+        self.tag, self.limit = tag, limit
+        self._version: str | None = None
+        self._values: dict = {}
+
+    def get(self, key, compute: Callable[[], T], request=None) -> T:
+        if not settings.CMS_KEPT_LISTS:
+            return compute()
+        version = version_for(self.tag, request)
+        if version != self._version:
+            self._version, self._values = version, {}
+        values = self._values  # a value computed while the version moves on lands in the old dict
+        if key in values:
+            return values[key]
+        value = compute()
+        if len(values) >= self.limit:
+            values.clear()
+        values[key] = value
+        return value
+
+
 def kept(tag: str, name: str, compute: Callable[[], T], request=None) -> T:
     """What `compute()` returns, kept in this process while `tag` keeps its version (issue 17).
 
@@ -153,20 +194,11 @@ def kept(tag: str, name: str, compute: Callable[[], T], request=None) -> T:
     everything the value depends on besides the tag (the page, the language, the filters).
     CMS_KEPT_LISTS=0 computes on every request.
 
-    With the `request`, the version is read once per request: the page cache's middleware
-    leaves the versions it read on a miss (`page_cache_versions`), and a second value kept for
-    the same page reuses the first one's.
+    With the `request`, the version is read once per request (`version_for`).
     """
     if not settings.CMS_KEPT_LISTS:
         return compute()
-    versions = getattr(request, "page_cache_versions", None) if request is not None else None
-    version = versions.get(tag) if versions is not None else None
-    if version is None:
-        version = current_version(tag)
-        if request is not None:
-            if versions is None:
-                versions = request.page_cache_versions = {}
-            versions[tag] = version
+    version = version_for(tag, request)
     digest = hashlib.sha256(name.encode()).hexdigest()[:32]
     key = f"{_KEPT_PREFIX}{tag}:{version}:{digest}"
     local = caches["local"]

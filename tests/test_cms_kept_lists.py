@@ -172,3 +172,13 @@ def test_a_policys_kept_text_shows_a_renamed_department_at_once(client, site_pag
     commit(rename)
     html = read(client, policy.url)
     assert '">省市场监管局</a>' in html and '">省质监局</a>' not in html
+
+
+def test_a_preview_shows_the_draft_text_not_the_kept_one(client, site_pages):
+    policy = PolicyPage.objects.live().get()
+    assert "征求意见稿的正文标题" not in read(client, policy.url)  # the live text, kept
+    policy.plan_title = "征求意见稿的正文标题"
+    response = policy.make_preview_request()
+    if hasattr(response, "render"):
+        response.render()
+    assert "征求意见稿的正文标题" in response.content.decode()

@@ -31,6 +31,9 @@ from .base import (
 )
 from .policy import PolicyIndexPage, PolicyPage
 
+# which page (type, id) a path below a home page routes to, until a page is saved or published
+_ROUTES = page_cache.KeptHints(page_cache.CMS)
+
 
 class HomePage(LocaleFallbackMixin, SeoMixin, Page):
     """双创专区 front page: latest news and policies, catalogue entry points, headline figures."""
@@ -69,7 +72,7 @@ class HomePage(LocaleFallbackMixin, SeoMixin, Page):
         """The specific page at `url_path` below this one, or None.
 
         Which page that is (its type and id) is kept until a page is published or saved
-        (cms.page_cache.kept), so a known path costs one query, the specific row, instead of
+        (cms.page_cache.KeptHints), so a known path costs one query, the specific row, instead of
         two; the row read is checked against the path, so a page moved or deleted since is
         looked up afresh, never served from a stale hint.
         """
@@ -79,7 +82,7 @@ class HomePage(LocaleFallbackMixin, SeoMixin, Page):
             found = Page.objects.filter(url_path=url_path, path__startswith=self.path)
             return found.values_list("content_type_id", "pk").first()
 
-        where = page_cache.kept(page_cache.CMS, f"route:{url_path}:{self.path}", locate, request)
+        where = _ROUTES.get((url_path, self.path), locate, request)
         if where is not None:
             model = ContentType.objects.get_for_id(where[0]).model_class()
             found = model.objects.filter(pk=where[1]).first() if model else None

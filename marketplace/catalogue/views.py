@@ -179,9 +179,12 @@ def institution_detail(request: HttpRequest, code: str) -> HttpResponse:
 
 
 def _institution_section(kind: str, manager, institution: Institution) -> dict:
-    """The first listings of one kind and how many there are — counted only when there are
-    more than the page shows (issue 17)."""
-    items = list(manager.published().order_by("code")[:INSTITUTION_PAGE_ITEMS])
+    """The first listings of one kind, with what the page shows of them (the name and the
+    link), and how many there are — counted only when there are more than the page shows
+    (issue 17)."""
+    name = "title" if kind == "technology" else "name"
+    first = manager.published().select_related(None).only("id", "code", name).order_by("code")
+    items = list(first[:INSTITUTION_PAGE_ITEMS])
     total = len(items) if len(items) < INSTITUTION_PAGE_ITEMS else manager.published().count()
     return {
         "kind": kind,
