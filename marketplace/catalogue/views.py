@@ -183,7 +183,12 @@ def _institution_section(kind: str, manager, institution: Institution) -> dict:
     link), and how many there are — counted only when there are more than the page shows
     (issue 17)."""
     name = "title" if kind == "technology" else "name"
-    first = manager.published().select_related(None).only("id", "code", name).order_by("code")
+    first = (
+        manager.published()
+        .select_related(None)
+        .only("id", "code", name, "institution")
+        .order_by("code")
+    )
     items = list(first[:INSTITUTION_PAGE_ITEMS])
     total = len(items) if len(items) < INSTITUTION_PAGE_ITEMS else manager.published().count()
     return {
