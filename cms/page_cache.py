@@ -25,7 +25,10 @@ Tags:
 
 from __future__ import annotations
 
+import hashlib
 import secrets
+from collections.abc import Callable
+from typing import TypeVar
 
 from django.conf import settings
 from django.core.cache import caches
@@ -38,6 +41,8 @@ CATALOGUE = "catalogue"
 FIGURES = "sharing-figures"
 
 _TAG_PREFIX = "pagecache:tag:"
+
+T = TypeVar("T")
 
 
 def page_cache():
@@ -120,3 +125,85 @@ class TagVersioned:
         """File `value` under the version read before it was computed: if the tag moved on
         meanwhile, it is never served."""
         page_cache().set(key, (version, value), settings.PAGE_CACHE_SECONDS)
+
+
+def current_version(tag: str) -> str:
+    """The tag's version now (one read of the shared cache); a first one if it has none."""
+    cache = page_cache()
+    version_key = tag_key(tag)
+    version = cache.get(version_key)
+    if version is None:
+        cache.add(version_key, new_version(), timeout=None)
+        version = cache.get(version_key)
+    return version
+
+
+_KEPT_PREFIX = "pagecache:kept:"
+
+
+def version_for(tag: str, request=None) -> str:
+    """The tag's version, read once per request: the page cache's middleware leaves the
+    versions it read on a miss on the request (`page_cache_versions`), and what one read here
+    is left there for the next."""
+    versions = getattr(request, "page_cache_versions", None) if request is not None else None
+    version = versions.get(tag) if versions is not None else None
+    if version is None:
+        version = current_version(tag)
+        if request is not None:
+            if versions is None:
+                versions = request.page_cache_versions = {}
+            versions[tag] = version
+    return version
+
+
+class KeptHints:
+    """Small immutable values (which page a path routes to) kept in this process while `tag`
+    keeps its version, in a plain dict: one per path would churn the per-process cache that
+    `kept` uses. At most `limit` of them; all are dropped when the version moves on."""
+
+    def __init__(self, tag: str, limit: int = 4096) -> None:
+        self.tag, self.limit = tag, limit
+        self._version: str | None = None
+        self._values: dict = {}
+
+    def get(self, key, compute: Callable[[], T], request=None) -> T:
+        if not settings.CMS_KEPT_LISTS:
+            return compute()
+        version = version_for(self.tag, request)
+        if version != self._version:
+            self._version, self._values = version, {}
+        values = self._values  # a value computed while the version moves on lands in the old dict
+        if key in values:
+            return values[key]
+        value = compute()
+        if len(values) >= self.limit:
+            values.clear()
+        values[key] = value
+        return value
+
+
+def kept(tag: str, name: str, compute: Callable[[], T], request=None) -> T:
+    """What `compute()` returns, kept in this process while `tag` keeps its version (issue 17).
+
+    For what a CMS page reads from rows that change only when its tag is purged (the home
+    page's latest news, the filter menus of the policy library): one read of the tag's version
+    instead of building and running the queries. The value lives in the per-process cache
+    (pickled: each request gets its own copy of the pages in it) under the version read
+    *before* computing, so a value that raced a change is filed under the old version and never
+    served after the change's purge; it ages out after PAGE_CACHE_SECONDS. `name` must say
+    everything the value depends on besides the tag (the page, the language, the filters).
+    CMS_KEPT_LISTS=0 computes on every request.
+
+    With the `request`, the version is read once per request (`version_for`).
+    """
+    if not settings.CMS_KEPT_LISTS:
+        return compute()
+    version = version_for(tag, request)
+    digest = hashlib.sha256(name.encode()).hexdigest()[:32]
+    key = f"{_KEPT_PREFIX}{tag}:{version}:{digest}"
+    local = caches["local"]
+    found = local.get(key)
+    if found is None:
+        found = compute()
+        local.set(key, found, settings.PAGE_CACHE_SECONDS)
+    return found

@@ -184,7 +184,16 @@ def connect_page_cache_purges() -> None:
     vacancy_changed.connect(_vacancy_changed, dispatch_uid="page-cache-vacancy")
     for model in (Booking, Blackout):
         on(rows, _instrument_time_changed, model, model._meta.label)
-    for model in (Department, DepartmentAlias, NewsCategory, MeasureResponsibility):
+    # A view restriction hides the pages below it from every list (cms.models.base.public).
+    from wagtail.models import PageViewRestriction
+
+    for model in (
+        Department,
+        DepartmentAlias,
+        NewsCategory,
+        MeasureResponsibility,
+        PageViewRestriction,
+    ):
         on(rows, _cms_changed, model, model._meta.label)
     for model in (SiteSettings, Site):
         on(rows, _site_changed, model, model._meta.label)

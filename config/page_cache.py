@@ -218,7 +218,8 @@ class AnonymousPageCacheMiddleware:
 
         if None in versions:
             versions = self._start_versions(cache, tag_keys, versions)
-        page_cache.forget_local_copies_if_purged(dict(zip(tags, versions, strict=True)))
+        request.page_cache_versions = dict(zip(tags, versions, strict=True))
+        page_cache.forget_local_copies_if_purged(request.page_cache_versions)
         response = self.get_response(request)
         if _storable(request, response):
             _public_headers(response)

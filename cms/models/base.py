@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime
 
 from django.conf import settings
+from django.core.paginator import Page as PaginatorPage
+from django.core.paginator import Paginator
 from django.db.models import Exists, OuterRef, Q
 from django.db.models.functions import Length, Substr
 from django.http import Http404
@@ -51,6 +53,30 @@ def public(pages):
         page__path=Substr(OuterRef("path"), 1, Length("page__path"))
     )
     return pages.filter(~Exists(restricted))
+
+
+def keepable_page_number(number: str) -> bool:
+    """A list page number worth keeping a page under: none, or a few digits (anything else is
+    answered as the first or the last page, and would only fill the cache)."""
+    return number == "" or (number.isdigit() and len(number) <= 4)
+
+
+def list_page(rows, number) -> tuple[list, int, int]:
+    """Page `number` of `rows` as `Paginator(rows, NEWS_PER_PAGE).get_page(number)` finds it
+    (the first for a number that is not one, the last past the end): (its rows, its number,
+    the total) — plain values, to be kept (cms.page_cache.kept) and made a page again by
+    `kept_list_page`."""
+    page = Paginator(rows, NEWS_PER_PAGE).get_page(number)
+    return list(page.object_list), page.number, page.paginator.count
+
+
+def kept_list_page(kept: tuple[list, int, int]) -> PaginatorPage:
+    """The paginator page `list_page` described, without its query: what the templates use of
+    it (the rows, the number, the number of pages) is all there."""
+    rows, number, count = kept
+    paginator = Paginator([], NEWS_PER_PAGE)
+    paginator.__dict__["count"] = count  # a cached_property: the total without the rows
+    return PaginatorPage(rows, number, paginator)
 
 
 def localized_list(pages: list[Page]) -> list[Page]:

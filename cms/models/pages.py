@@ -16,11 +16,23 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page
 from wagtail.search import index
 
-from cms import locales
+from cms import locales, page_cache
 from cms.blocks import BodyBlock
 
-from .base import NEWS_PER_PAGE, LocaleFallbackMixin, SeoMixin, localized_list, public
+from .base import (
+    NEWS_PER_PAGE,
+    LocaleFallbackMixin,
+    SeoMixin,
+    keepable_page_number,
+    kept_list_page,
+    list_page,
+    localized_list,
+    public,
+)
 from .policy import PolicyIndexPage, PolicyPage
+
+# which page (type, id) a path below a home page routes to, until a page is saved or published
+_ROUTES = page_cache.KeptHints(page_cache.CMS)
 
 
 class HomePage(LocaleFallbackMixin, SeoMixin, Page):
@@ -51,10 +63,33 @@ class HomePage(LocaleFallbackMixin, SeoMixin, Page):
         """
         if path_components:
             url_path = self.url_path + "/".join(path_components) + "/"
-            found = Page.objects.filter(url_path=url_path, path__startswith=self.path).first()
+            found = self._page_at(url_path, request)
             if found is not None:
-                return found.specific.route(request, [])
+                return found.route(request, [])
         return super().route(request, path_components)
+
+    def _page_at(self, url_path: str, request) -> Page | None:
+        """The specific page at `url_path` below this one, or None.
+
+        Which page that is (its type and id) is kept until a page is published or saved
+        (cms.page_cache.KeptHints), so a known path costs one query, the specific row, instead of
+        two; the row read is checked against the path, so a page moved or deleted since is
+        looked up afresh, never served from a stale hint.
+        """
+        from django.contrib.contenttypes.models import ContentType
+
+        def locate() -> tuple[int, int] | None:
+            found = Page.objects.filter(url_path=url_path, path__startswith=self.path)
+            return found.values_list("content_type_id", "pk").first()
+
+        where = _ROUTES.get((url_path, self.path), locate, request)
+        if where is not None:
+            model = ContentType.objects.get_for_id(where[0]).model_class()
+            found = model.objects.filter(pk=where[1]).first() if model else None
+            if found is not None and found.url_path == url_path:
+                return found
+        found = Page.objects.filter(url_path=url_path, path__startswith=self.path).first()
+        return found.specific if found is not None else None
 
     def columns(self) -> dict[str, Page]:
         """The live column pages under this home page, by kind: news, notices, policies."""
@@ -79,10 +114,21 @@ class HomePage(LocaleFallbackMixin, SeoMixin, Page):
         from cms.overview import site_overview
 
         context = super().get_context(request, *args, **kwargs)
+        context.update(
+            page_cache.kept(
+                page_cache.CMS,
+                f"home:{self.pk}:{get_language()}",
+                self._latest_and_columns,
+                request,
+            )
+        )
+        context["overview"] = site_overview()
+        return context
+
+    def _latest_and_columns(self) -> dict:
         default_locale = locales.default_locale()
         # The lists show titles and dates: their bodies (JSON, parsed on load) are left unread.
         news = public(NewsPage.objects.live()).defer_streamfields().filter(locale=default_locale)
-        context["latest_news"] = localized_list(list(news.order_by("-date", "-pk")[:6]))
         policies = (
             public(PolicyPage.objects.live())
             .defer_streamfields()
@@ -90,14 +136,15 @@ class HomePage(LocaleFallbackMixin, SeoMixin, Page):
             .select_related("issuer")
             .order_by("-date_published", "-pk")
         )
-        context["latest_policies"] = localized_list(list(policies[:6]))
         notices = (
             public(NoticePage.objects.live()).defer_streamfields().filter(locale=default_locale)
         )
-        context["latest_notices"] = localized_list(list(notices.order_by("-date", "-pk")[:5]))
-        context["columns"] = self.columns()
-        context["overview"] = site_overview()
-        return context
+        return {
+            "latest_news": localized_list(list(news.order_by("-date", "-pk")[:6])),
+            "latest_policies": localized_list(list(policies[:6])),
+            "latest_notices": localized_list(list(notices.order_by("-date", "-pk")[:5])),
+            "columns": self.columns(),
+        }
 
 
 class NewsIndexPage(LocaleFallbackMixin, SeoMixin, Page):
@@ -122,8 +169,6 @@ class NewsIndexPage(LocaleFallbackMixin, SeoMixin, Page):
         )
 
     def get_context(self, request, *args, **kwargs):
-        from .departments import NewsCategory
-
         context = super().get_context(request, *args, **kwargs)
         articles = self.articles().defer_streamfields()
         filters = {}
@@ -139,17 +184,32 @@ class NewsIndexPage(LocaleFallbackMixin, SeoMixin, Page):
         if year.isdigit() and len(year) == 4:
             articles = articles.filter(date__year=int(year))
             filters["year"] = year
-        context["articles"] = Paginator(articles.distinct(), NEWS_PER_PAGE).get_page(
-            request.GET.get("page")
+        number = request.GET.get("page", "")
+        if not filters and keepable_page_number(number):
+            # the unfiltered list, as most visitors see it: kept until a page is published
+            context["articles"] = kept_list_page(
+                page_cache.kept(
+                    page_cache.CMS,
+                    f"news-index:{self.pk}:{number}",
+                    lambda: list_page(articles.distinct(), number),
+                    request,
+                )
+            )
+        else:
+            context["articles"] = Paginator(articles.distinct(), NEWS_PER_PAGE).get_page(number)
+        context["categories"], context["years"] = page_cache.kept(
+            page_cache.CMS, f"news-index-menus:{self.pk}", self._menus, request
         )
-        context["categories"] = list(NewsCategory.objects.all())
-        context["years"] = [
-            d.year
-            for d in public(NewsPage.objects.child_of(self).live()).dates("date", "year", "DESC")
-        ]
         context["filters"] = filters
         context["query_prefix"] = urlencode(filters)
         return context
+
+    def _menus(self) -> tuple[list, list[int]]:
+        """The filter menus: the categories, the years that have articles."""
+        from .departments import NewsCategory
+
+        years = public(NewsPage.objects.child_of(self).live()).dates("date", "year", "DESC")
+        return list(NewsCategory.objects.all()), [d.year for d in years]
 
 
 class NewsPageTag(TaggedItemBase):

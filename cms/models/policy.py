@@ -16,10 +16,19 @@ from wagtail.fields import StreamField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
 
+from cms import page_cache
 from cms.blocks import BodyBlock, PolicyStructureBlock
 from cms.public_urls import public_root_url
 
-from .base import NEWS_PER_PAGE, LocaleFallbackMixin, SeoMixin, public
+from .base import (
+    NEWS_PER_PAGE,
+    LocaleFallbackMixin,
+    SeoMixin,
+    keepable_page_number,
+    kept_list_page,
+    list_page,
+    public,
+)
 
 
 def validate_index_number(value: str, spec: dict) -> None:
@@ -81,7 +90,6 @@ class PolicyIndexPage(LocaleFallbackMixin, SeoMixin, Page):
         )
 
     def get_context(self, request, *args, **kwargs):
-        from .departments import Department
 
         context = super().get_context(request, *args, **kwargs)
         # The list shows each policy's facts, not its structure (a large JSON parsed on load).
@@ -103,27 +111,56 @@ class PolicyIndexPage(LocaleFallbackMixin, SeoMixin, Page):
         if department:
             policies = policies.filter(responsibilities__department__slug=department).distinct()
             filters["department"] = department
-        context["policies"] = Paginator(policies, NEWS_PER_PAGE).get_page(request.GET.get("page"))
-        live = public(PolicyPage.objects.child_of(self).live())
-        context["issuers"] = Department.objects.filter(pk__in=live.values("issuer_id")).order_by(
-            "sort_order", "name"
+        number = request.GET.get("page", "")
+        if not filters and keepable_page_number(number):
+            # the unfiltered library, as most visitors see it: kept until a page is published
+            context["policies"] = kept_list_page(
+                page_cache.kept(
+                    page_cache.CMS,
+                    f"policy-index:{self.pk}:{number}",
+                    lambda: list_page(policies, number),
+                    request,
+                )
+            )
+        else:
+            context["policies"] = Paginator(policies, NEWS_PER_PAGE).get_page(number)
+        context.update(
+            page_cache.kept(page_cache.CMS, f"policy-index-menus:{self.pk}", self._menus, request)
         )
-        context["departments"] = Department.objects.filter(
-            pk__in=MeasureResponsibility.objects.filter(policy__in=live).values("department_id")
-        ).order_by("sort_order", "name")
-        context["years"] = [d.year for d in live.dates("date_published", "year", "DESC")]
         context["validities"] = PolicyPage.Validity.choices
         context["filters"] = filters
         context["query_prefix"] = urlencode(filters)
-        context["interpretations"] = list(
-            public(PolicyInterpretationPage.objects.child_of(self).live())
-            .filter(policy__live=True)
-            .select_related("policy")
-            .defer_streamfields()
-            .defer("policy__structure")
-            .order_by("-date", "-pk")[:10]
-        )
         return context
+
+    def _menus(self) -> dict:
+        """The filter menus (issuers, departments and years of the live policies) and the
+        latest interpretations."""
+        from .departments import Department
+
+        live = public(PolicyPage.objects.child_of(self).live())
+        return {
+            "issuers": list(
+                Department.objects.filter(pk__in=live.values("issuer_id")).order_by(
+                    "sort_order", "name"
+                )
+            ),
+            "departments": list(
+                Department.objects.filter(
+                    pk__in=MeasureResponsibility.objects.filter(policy__in=live).values(
+                        "department_id"
+                    )
+                ).order_by("sort_order", "name")
+            ),
+            "years": [d.year for d in live.dates("date_published", "year", "DESC")],
+            "interpretations": list(
+                public(PolicyInterpretationPage.objects.child_of(self).live())
+                .filter(policy__live=True)
+                .select_related("policy")
+                .defer_streamfields()
+                .defer("policy__structure")
+                .order_by("-date", "-pk")[:10]
+            ),
+        }
 
     def get_sitemap_urls(self, request=None):
         """The policy library and the public page of every responsible department."""
@@ -329,8 +366,15 @@ class PolicyPage(SeoMixin, Page):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        context["interpretations"] = list(
-            public(PolicyInterpretationPage.objects.live()).filter(policy=self).order_by("-date")
+        context["interpretations"] = page_cache.kept(
+            page_cache.CMS,
+            f"policy-interpretations:{self.pk}",
+            lambda: list(
+                public(PolicyInterpretationPage.objects.live())
+                .filter(policy=self)
+                .order_by("-date")
+            ),
+            request,
         )
         context["attachments_list"] = list(self.attachments.select_related("document"))
         return context

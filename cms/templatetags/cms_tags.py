@@ -13,7 +13,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from wagtail.models import Locale
 
-from cms import locales
+from cms import locales, page_cache
 from cms.models.site_settings import site_identity as _site_identity
 from cms.public_urls import absolute, public_root_url
 
@@ -220,3 +220,46 @@ def keep(parser, token):
     nodelist = parser.parse(("endkeep",))
     parser.delete_first_token()
     return KeepNode(nodelist, bits[1], [parser.compile_filter(bit) for bit in bits[2:]])
+
+
+class KeepPublishedNode(template.Node):
+    def __init__(self, nodelist, name: str, vary: list) -> None:
+        self.nodelist, self.name, self.vary = nodelist, name, vary
+
+    def render(self, context) -> SafeString:
+        request = context.get("request")
+        if request is None or getattr(request, "is_preview", False):
+            return mark_safe(self.nodelist.render(context))  # noqa: S308
+        name = repr(
+            (
+                self.name,
+                translation.get_language(),
+                get_script_prefix(),
+                *(value.resolve(context) for value in self.vary),
+            )
+        )
+        return page_cache.kept(
+            page_cache.CMS,
+            f"fragment:{name}",
+            lambda: mark_safe(self.nodelist.render(context)),  # noqa: S308
+            request,
+        )
+
+
+@register.tag
+def keep_published(parser, token):
+    """`{% keep_published "name" value… %}…{% endkeep_published %}`: the enclosed HTML, kept
+    in this process for each language, script prefix and combination of the values named,
+    until the CMS's content changes (cms.page_cache.kept under the `cms` tag: a page
+    published, unpublished or saved, a department changed) — issue 17.
+
+    For the parts of a page that show its published content and nothing else: a policy's
+    text, whose hundreds of measures took most of the page's time. The values name the page
+    and its live revision; a preview (an unpublished draft) is always rendered afresh.
+    """
+    bits = token.split_contents()
+    if len(bits) < 2:
+        raise template.TemplateSyntaxError("keep_published needs a fragment name")
+    nodelist = parser.parse(("endkeep_published",))
+    parser.delete_first_token()
+    return KeepPublishedNode(nodelist, bits[1], [parser.compile_filter(bit) for bit in bits[2:]])

@@ -269,6 +269,11 @@ PAGE_CACHE_PROXY_SECONDS = env_int("PAGE_CACHE_PROXY_SECONDS", 30)
 # tag's version (marketplace/catalogue/paging.py): counted once per catalogue change, not per
 # request. CATALOGUE_COUNT_CACHE=0 counts on every request.
 CATALOGUE_COUNT_CACHE = env_bool("CATALOGUE_COUNT_CACHE", True)
+# What the CMS pages list (the home page's latest items, the news and policy libraries' first
+# pages and filter menus) kept per process under the `cms` tag's version
+# (cms.page_cache.kept): read again after a publish, unpublish or department change, not per
+# request. CMS_KEPT_LISTS=0 reads them on every request.
+CMS_KEPT_LISTS = env_bool("CMS_KEPT_LISTS", True)
 
 # --- Background tasks -----------------------------------------------------------------------
 # TASK_BACKEND=immediate (runs inline; the embedded default for `make run`) or database (a

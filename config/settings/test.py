@@ -25,3 +25,5 @@ SEARCH_ENGINE = env_str("SEARCH_ENGINE", "database")
 PAGE_CACHE_ENABLED = env_bool("PAGE_CACHE", False)
 # The lists' cached totals likewise (purged on commit); tests/test_catalogue_counts_cached.py.
 CATALOGUE_COUNT_CACHE = env_bool("CATALOGUE_COUNT_CACHE", False)
+# The CMS pages' kept lists likewise (purged on commit); tests/test_cms_kept_lists.py.
+CMS_KEPT_LISTS = env_bool("CMS_KEPT_LISTS", False)

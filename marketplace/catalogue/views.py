@@ -184,13 +184,7 @@ def institution_detail(request: HttpRequest, code: str) -> HttpResponse:
             "institution": institution,
             # The first few of each kind; the rest are one click away in the filtered list.
             "sections": [
-                {
-                    "kind": kind,
-                    "title": KINDS[kind]["title"],
-                    "items": list(manager.published().order_by("code")[:INSTITUTION_PAGE_ITEMS]),
-                    "total": manager.published().count(),
-                    "list_url": f"{reverse(LIST_URL_NAMES[kind])}?institution={institution.code}",
-                }
+                _institution_section(kind, manager, institution)
                 for kind, manager in (
                     ("instrument", institution.instrument_listings),
                     ("incubator", institution.incubator_listings),
@@ -199,3 +193,25 @@ def institution_detail(request: HttpRequest, code: str) -> HttpResponse:
             ],
         },
     )
+
+
+def _institution_section(kind: str, manager, institution: Institution) -> dict:
+    """The first listings of one kind, with what the page shows of them (the name and the
+    link), and how many there are — counted only when there are more than the page shows
+    (issue 17)."""
+    name = "title" if kind == "technology" else "name"
+    first = (
+        manager.published()
+        .select_related(None)
+        .only("id", "code", name, "institution")
+        .order_by("code")
+    )
+    items = list(first[:INSTITUTION_PAGE_ITEMS])
+    total = len(items) if len(items) < INSTITUTION_PAGE_ITEMS else manager.published().count()
+    return {
+        "kind": kind,
+        "title": KINDS[kind]["title"],
+        "items": items,
+        "total": total,
+        "list_url": f"{reverse(LIST_URL_NAMES[kind])}?institution={institution.code}",
+    }
