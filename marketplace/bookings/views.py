@@ -225,12 +225,13 @@ def queue(request: HttpRequest) -> HttpResponse:
         Booking.objects.filter(instrument_id__in=_queue_instruments(request.user))
     )
     bookings, filters = status_filter(request, bookings, Status, ACTIVE_STATUSES)
-    # The page's ids first, as a subquery of the one query that reads the rows: the sort over
-    # an institution's 10,000 requests carries only (start, id), and the joins to instruments
-    # and users see the 50 rows shown, not all of them.
+    # The page's ids first: the sort over an institution's 10,000 requests carries only
+    # (start, id), and the joins to instruments and users see the 50 rows shown, not all of
+    # them. The ids are read on their own and named as a list in the query of the rows: as a
+    # subquery, PostgreSQL hashed it and read the whole table to find the 50.
     ordered = bookings.order_by("start", "pk").values_list("pk", flat=True)
     page = page_of(request, ordered, PAGE_SIZE)
-    context = {"rows": _queue_rows(page.object_list), "show_user": True, "page": page}
+    context = {"rows": _queue_rows(list(page.object_list)), "show_user": True, "page": page}
     return render(request, "bookings/queue.html", {**context, **filters})
 
 
@@ -282,9 +283,11 @@ def _table_rows(values, *, show_user: bool) -> SafeString:
     return mark_safe("".join(rows))  # noqa: S308 — every value above is escaped
 
 
-def _queue_rows(page_ids) -> SafeString:
-    """The queue table's rows for the bookings `page_ids` (the page's sliced id query), in
-    queue order: plain values read in one query."""
+def _queue_rows(page_ids: list[int]) -> SafeString:
+    """The queue table's rows for the bookings `page_ids` (the page's ids), in queue order:
+    plain values read in one query (none when the page is empty)."""
+    if not page_ids:
+        return _table_rows((), show_user=True)
     username = f"user__{get_user_model().USERNAME_FIELD}"
     values = (
         Booking.objects.filter(pk__in=page_ids)
