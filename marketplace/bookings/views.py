@@ -266,18 +266,23 @@ def _table_rows(values, *, show_user: bool) -> SafeString:
     and whitespace are those the template's loop wrote."""
     # page_urls puts an item's page at `<mine><pk>/`: one reverse() gives every row's link.
     base = escape(reverse("bookings:detail", args=[0]).removesuffix("0/"))
-    labels = {value: escape(label) for value, label in Status.choices}
+    # Plain strings, translated once: escape() of a lazy label stays lazy, and each row's
+    # f-string and `or` would translate it again (two gettext calls a row).
+    labels = {value: html.escape(str(label)) for value, label in Status.choices}
+    # The page's time zone once (timezone.localtime looks it up for every value); html.escape
+    # writes what django.utils.html.escape does without its lazy-string wrapper, per cell.
+    zone = timezone.get_current_timezone()
     rows = []
     for pk, instrument, start, end, *user, price, status in values:
-        start, end = timezone.localtime(start), timezone.localtime(end)
-        booker = f"<td>{escape(user[0])}</td>" if show_user else ""
+        start, end = start.astimezone(zone), end.astimezone(zone)
+        booker = f"<td>{html.escape(user[0])}</td>" if show_user else ""
         rows.append(
             f'\n    <tr>\n      <td><a href="{base}{pk}/">{pk}</a></td>\n'
-            f"      <td>{escape(instrument)}</td>\n"
+            f"      <td>{html.escape(instrument)}</td>\n"
             f"      <td>{start:%Y-%m-%d %H:%M}–{end:%H:%M}</td>\n"
             f"      {booker}\n"
-            f"      <td>{escape(display(price))}</td>\n"
-            f'      <td><span class="badge">{labels.get(status) or escape(status)}</span></td>\n'
+            f"      <td>{html.escape(display(price))}</td>\n"
+            f'      <td><span class="badge">{labels.get(status) or html.escape(status)}</span></td>\n'
             "    </tr>\n  "
         )
     return mark_safe("".join(rows))  # noqa: S308 — every value above is escaped
