@@ -147,9 +147,9 @@ def test_the_queue_costs_nine_queries_however_many_wait(
     client, crowded_queue, django_assert_num_queries
 ):
     """Session, user, memberships (with their institutions' instruments, which the queue's
-    queries name), the overdue holds to expire, the count, the page's rows
-    (its ids a subquery), the unread-notices badge and the two permission look-ups of the
-    header: 9 for 61 requests on two pages as for one."""
+    queries name), the overdue holds to expire, the count, the page's ids, its rows (the ids
+    named), the unread-notices badge and the header's permissions (the userbar's, one
+    query): 9 for 61 requests on two pages as for one."""
     manager, _closed = crowded_queue
     client.force_login(manager)
     for page in (1, 2):

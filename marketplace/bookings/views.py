@@ -225,12 +225,13 @@ def queue(request: HttpRequest) -> HttpResponse:
         Booking.objects.filter(instrument_id__in=_queue_instruments(request.user))
     )
     bookings, filters = status_filter(request, bookings, Status, ACTIVE_STATUSES)
-    # The page's ids first, as a subquery of the one query that reads the rows: the sort over
-    # an institution's 10,000 requests carries only (start, id), and the joins to instruments
-    # and users see the 50 rows shown, not all of them.
+    # The page's ids first: the sort over an institution's 10,000 requests carries only
+    # (start, id), and the joins to instruments and users see the 50 rows shown, not all of
+    # them. The ids are read on their own and named as a list in the query of the rows: as a
+    # subquery, PostgreSQL hashed it and read the whole table to find the 50.
     ordered = bookings.order_by("start", "pk").values_list("pk", flat=True)
     page = page_of(request, ordered, PAGE_SIZE)
-    context = {"rows": _queue_rows(page.object_list), "show_user": True, "page": page}
+    context = {"rows": _queue_rows(list(page.object_list)), "show_user": True, "page": page}
     return render(request, "bookings/queue.html", {**context, **filters})
 
 
@@ -265,26 +266,33 @@ def _table_rows(values, *, show_user: bool) -> SafeString:
     and whitespace are those the template's loop wrote."""
     # page_urls puts an item's page at `<mine><pk>/`: one reverse() gives every row's link.
     base = escape(reverse("bookings:detail", args=[0]).removesuffix("0/"))
-    labels = {value: escape(label) for value, label in Status.choices}
+    # Plain strings, translated once: escape() of a lazy label stays lazy, and each row's
+    # f-string and `or` would translate it again (two gettext calls a row).
+    labels = {value: html.escape(str(label)) for value, label in Status.choices}
+    # The page's time zone once (timezone.localtime looks it up for every value); html.escape
+    # writes what django.utils.html.escape does without its lazy-string wrapper, per cell.
+    zone = timezone.get_current_timezone()
     rows = []
     for pk, instrument, start, end, *user, price, status in values:
-        start, end = timezone.localtime(start), timezone.localtime(end)
-        booker = f"<td>{escape(user[0])}</td>" if show_user else ""
+        start, end = start.astimezone(zone), end.astimezone(zone)
+        booker = f"<td>{html.escape(user[0])}</td>" if show_user else ""
         rows.append(
             f'\n    <tr>\n      <td><a href="{base}{pk}/">{pk}</a></td>\n'
-            f"      <td>{escape(instrument)}</td>\n"
+            f"      <td>{html.escape(instrument)}</td>\n"
             f"      <td>{start:%Y-%m-%d %H:%M}–{end:%H:%M}</td>\n"
             f"      {booker}\n"
-            f"      <td>{escape(display(price))}</td>\n"
-            f'      <td><span class="badge">{labels.get(status) or escape(status)}</span></td>\n'
+            f"      <td>{html.escape(display(price))}</td>\n"
+            f'      <td><span class="badge">{labels.get(status) or html.escape(status)}</span></td>\n'
             "    </tr>\n  "
         )
     return mark_safe("".join(rows))  # noqa: S308 — every value above is escaped
 
 
-def _queue_rows(page_ids) -> SafeString:
-    """The queue table's rows for the bookings `page_ids` (the page's sliced id query), in
-    queue order: plain values read in one query."""
+def _queue_rows(page_ids: list[int]) -> SafeString:
+    """The queue table's rows for the bookings `page_ids` (the page's ids), in queue order:
+    plain values read in one query (none when the page is empty)."""
+    if not page_ids:
+        return _table_rows((), show_user=True)
     username = f"user__{get_user_model().USERNAME_FIELD}"
     values = (
         Booking.objects.filter(pk__in=page_ids)

@@ -1,0 +1,84 @@
+"""The Wagtail userbar at the foot of every signed-in page: shown to exactly the people who may
+use the admin (institution members, who are put in 机构成员 by grant_role; anyone given the
+permission directly; superusers), and the permissions it asks about read in one query."""
+
+import pytest
+from django.contrib.auth.backends import ModelBackend
+from django.contrib.auth.models import Group, Permission
+from django.core.management import call_command
+
+from marketplace.accounts.models import User
+from marketplace.accounts.permissions import load_model_permissions
+from tests.factories import InstitutionFactory, InstrumentFactory, MembershipFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+USERBAR = 'id="wagtail-userbar-template"'
+
+
+def permission(app_label: str, codename: str) -> Permission:
+    return Permission.objects.get(content_type__app_label=app_label, codename=codename)
+
+
+@pytest.fixture
+def institution():
+    institution = InstitutionFactory(code="YLU", name="云岭理工大学")
+    InstrumentFactory(institution=institution, name="扫描电镜")
+    return institution
+
+
+def test_a_member_given_a_role_sees_the_userbar_on_the_queue(client, institution):
+    UserFactory(username="zhou")
+    call_command("grant_role", "zhou", institution.code, "staff")
+    client.force_login(User.objects.get(username="zhou"))
+    html = client.get("/bookings/queue/", HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert "<h1>预约审核</h1>" in html
+    assert USERBAR in html
+
+
+def test_a_member_outside_the_admin_groups_sees_no_userbar(client, institution):
+    membership = MembershipFactory(institution=institution, role="manager")
+    client.force_login(membership.user)
+    html = client.get("/bookings/queue/", HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert "<h1>预约审核</h1>" in html
+    assert USERBAR not in html
+
+
+def test_the_admin_permission_given_to_the_person_alone_shows_the_userbar(client):
+    person = UserFactory()
+    person.user_permissions.add(permission("wagtailadmin", "access_admin"))
+    client.force_login(person)
+    assert USERBAR in client.get("/bookings/").content.decode()
+
+
+def test_a_superuser_sees_the_userbar_and_a_founder_does_not(client):
+    client.force_login(User.objects.create_superuser("root", "root@example.org", "x"))
+    assert USERBAR in client.get("/bookings/").content.decode()
+    client.force_login(UserFactory())
+    assert USERBAR not in client.get("/bookings/").content.decode()
+
+
+def test_the_permissions_read_in_one_query_are_those_model_backend_reads(
+    django_assert_num_queries,
+):
+    """Given directly, through two groups, and one of them both ways: one query, the same set."""
+    person = UserFactory()
+    person.user_permissions.add(permission("wagtailadmin", "access_admin"))
+    editors, viewers = Group.objects.create(name="仪器编辑"), Group.objects.create(name="仪器查看")
+    editors.permissions.add(
+        permission("wagtailadmin", "access_admin"), permission("catalogue", "change_instrument")
+    )
+    viewers.permissions.add(permission("catalogue", "view_instrument"))
+    person.groups.add(editors, viewers)
+    loaded = User.objects.get(pk=person.pk)
+    with django_assert_num_queries(1):
+        load_model_permissions(loaded)
+        assert loaded.has_perm("catalogue.change_instrument")
+        assert not loaded.has_perm("catalogue.delete_instrument")
+    fresh = User.objects.get(pk=person.pk)
+    assert loaded.get_all_permissions() == ModelBackend().get_all_permissions(fresh)
+    assert loaded.get_all_permissions() == {
+        "wagtailadmin.access_admin",
+        "catalogue.change_instrument",
+        "catalogue.view_instrument",
+    }
