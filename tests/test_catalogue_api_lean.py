@@ -9,6 +9,7 @@ import json
 from decimal import Decimal
 
 import pytest
+from django.test.utils import override_script_prefix
 from django.utils import translation
 from rest_framework import serializers
 
@@ -233,3 +234,40 @@ def test_a_listing_made_with_child_rows_keeps_them():
     again = Instrument.objects.get(code="CHILD-1")
     assert [(i.weekday, i.start) for i in again.opening_hours.all()] == [(2, datetime.time(9))]
     assert again._loaded_institution_id == institution.pk
+
+
+def test_a_list_follows_each_requests_language(client):
+    """The list reads the language once per response, not once per process: lists asked for
+    in turn in Chinese and English each show their own labels, nested serializers included."""
+    kunming = InstitutionFactory(region="530100")
+    InstrumentFactory(code="LANG-1", institution=kunming, category="analytical")
+    IncubatorFactory(code="LANG-2", institution=kunming, region="530100", type="maker_space")
+    expected = {
+        "zh-hans": ("分析仪器", "众创空间", "昆明市"),
+        "en": ("Analytical instruments", "Maker space", "Kunming"),
+    }
+    for language in ("zh-hans", "en", "zh-hans", "en"):
+        instruments = client.get("/api/v1/instruments/", HTTP_ACCEPT_LANGUAGE=language).json()
+        incubators = client.get("/api/v1/incubators/", HTTP_ACCEPT_LANGUAGE=language).json()
+        category, kind, region = expected[language]
+        assert [item["category_name"] for item in instruments["results"]] == [category]
+        assert [item["type_name"] for item in incubators["results"]] == [kind]
+        assert [item["region_name"] for item in incubators["results"]] == [region]
+
+
+def test_a_list_follows_each_requests_script_prefix(client):
+    """The listing URLs carry the script prefix of the request that renders the list (a site
+    served under a path), and a later request without one does not inherit it."""
+    InstrumentFactory(code="PREFIX-1")
+    TechnologyFactory(code="PREFIX-2")
+    for prefix in ("", "/mirror", ""):
+        for path, code, page in (
+            ("/api/v1/instruments/", "PREFIX-1", "/instruments/PREFIX-1/"),
+            ("/api/v1/technologies/", "PREFIX-2", "/technologies/PREFIX-2/"),
+        ):
+            # As WSGIHandler sets it from SCRIPT_NAME (the test client does not).
+            with override_script_prefix(prefix + "/"):
+                body = client.get(path).json()
+            assert [(item["code"], item["url"]) for item in body["results"]] == [
+                (code, prefix + page)
+            ]

@@ -31,6 +31,7 @@ from marketplace.api import (
     ChoiceLabelField,
     DetailSerializer,
     ErrorSerializer,
+    LeanListSerializer,
     LeanRepresentation,
     MoneyField,
     MoneySerializer,
@@ -54,6 +55,18 @@ from .vocabularies import IncubatorLevel, IncubatorType, InstrumentCategory, IpT
 # What InstitutionRefSerializer shows of a listing's institution (list_columns).
 INSTITUTION_REF = ("institution", "institution__code", "institution__name")
 
+# What an instrument's availability reads of it (availability.free_intervals and
+# availability_json; the opening hours are prefetched).
+AVAILABILITY_COLUMNS = (
+    "code",
+    "timezone",
+    "slot_minutes",
+    "min_notice_hours",
+    "max_advance_days",
+    "status",
+    "offers_machine_time",
+)
+
 # Any path segment: a code that cannot exist is a JSON 404 from the view, not a routing miss.
 CODE_REGEX = r"[^/]+"
 
@@ -72,11 +85,20 @@ class LabelField(ChoiceLabelField):
         super().__init__(choices, **kwargs)
 
     def to_representation(self, value) -> str:
-        key = (self.table, get_language(), value)
+        return self._label(get_language(), value)
+
+    def _label(self, language, value) -> str:
+        key = (self.table, language, value)
         label = _LABELS.get(key)
         if label is None:
             label = _LABELS[key] = super().to_representation(value)
         return label
+
+    def lean_converter(self, settings):
+        """to_representation in the language of `settings` (render_settings(), read once per
+        list by LeanListSerializer instead of once per listing)."""
+        language = settings[0]
+        return lambda value: self._label(language, value)
 
 
 # (model, script prefix, URLconf) → the detail URL with the code left out, and its tail.
@@ -96,10 +118,20 @@ class ListingUrlField(serializers.CharField):
         super().__init__(source="get_absolute_url", **kwargs)
 
     def get_attribute(self, instance):
+        return self._url(instance, get_script_prefix(), get_urlconf())
+
+    def lean_getter(self, settings):
+        """get_attribute with the script prefix and URLconf of `settings` (render_settings(),
+        read once per list by LeanListSerializer instead of once per listing)."""
+        _language, prefix, urlconf = settings
+        return lambda instance: self._url(instance, prefix, urlconf)
+
+    @staticmethod
+    def _url(instance, prefix, urlconf) -> str:
         code = instance.code
         if not code or "/" in code:
             return instance.get_absolute_url()
-        key = (instance._meta.label, get_script_prefix(), get_urlconf())
+        key = (instance._meta.label, prefix, urlconf)
         parts = _URL_PARTS.get(key)
         if parts is None:
             probe = reverse(f"catalogue:{instance._meta.model_name}_detail", args=[_PROBE])
@@ -115,6 +147,7 @@ class InstitutionSerializer(LeanRepresentation, serializers.ModelSerializer):
 
     class Meta:
         model = Institution
+        list_serializer_class = LeanListSerializer
         fields = [
             "code",
             "name",
@@ -194,6 +227,7 @@ class InstrumentSerializer(LeanRepresentation, serializers.ModelSerializer):
 
     class Meta:
         model = Instrument
+        list_serializer_class = LeanListSerializer
         fields = [
             "code",
             "name",
@@ -255,6 +289,7 @@ class IncubatorSerializer(LeanRepresentation, serializers.ModelSerializer):
 
     class Meta:
         model = Incubator
+        list_serializer_class = LeanListSerializer
         fields = [
             "code",
             "name",
@@ -305,6 +340,7 @@ class TechnologySerializer(LeanRepresentation, serializers.ModelSerializer):
 
     class Meta:
         model = Technology
+        list_serializer_class = LeanListSerializer
         fields = [
             "code",
             "title",
@@ -546,12 +582,21 @@ class InstrumentViewSet(ListingViewSet):
 
     def base_queryset(self):
         queryset = super().base_queryset()
-        if self.action in ("retrieve", "availability"):
+        opening_hours = Prefetch(
+            "opening_hours", queryset=OpeningInterval.objects.order_by("weekday", "start")
+        )
+        if self.action == "retrieve":
             queryset = queryset.prefetch_related(
-                Prefetch(
-                    "opening_hours", queryset=OpeningInterval.objects.order_by("weekday", "start")
-                ),
+                opening_hours,
                 Prefetch("refund_tiers", queryset=RefundTier.objects.order_by("-hours_before")),
+            )
+        elif self.action == "availability":
+            # Free time reads the booking rules and opening hours only: not the institution,
+            # the refund tiers (a query) or the listing's other columns.
+            queryset = (
+                queryset.select_related(None)
+                .only(*AVAILABILITY_COLUMNS)
+                .prefetch_related(opening_hours)
             )
         return queryset
 
