@@ -44,39 +44,47 @@ def enqueue(keys) -> None:
     transaction.on_commit(_schedule_drain)
 
 
-def index_in_bulk(keys, batch_size: int = 2000, progress=None, load=None) -> int:
+def index_in_bulk(keys, batch_size: int = 2000, progress=None, load=None, prepared=()) -> int:
     """For bulk writers (the catalogue import), after their rows are committed: build each
     document once and write it to the embedded index, and to Elasticsearch when that is the
     engine, a batch at a time. `enqueue` would build every document twice (the save's own
     update, then the drain's) and keep an outbox row for each; here only what an engine could
     not take goes to the outbox, for the drain to retry. `progress(n)` hears each batch;
     `load(keys)` builds a batch's documents (documents.load unless the caller knows better:
-    the import builds its new listings from the values it wrote). Returns the documents
-    indexed."""
+    the import builds its new listings from the values it wrote). `prepared` are batches
+    built elsewhere ({key: `prepare`'s entry}: the import's second process), written before
+    `keys`. Returns the documents indexed."""
     keys = list(dict.fromkeys(keys))
     engine = get_engine()
     embedded = database_engine()
+    sources = engine is not embedded
     retry: list[str] = []
     indexed = 0
-    for start in range(0, len(keys), batch_size):
-        chunk = keys[start : start + batch_size]
-        docs = (load or documents.load)(chunk)
+
+    def batches():
+        yield from prepared
+        for start in range(0, len(keys), batch_size):
+            yield prepare((load or documents.load)(keys[start : start + batch_size]), sources)
+
+    for entries in batches():
         try:
-            embedded.apply(docs)
+            embedded.apply_rows({key: entry and entry[0] for key, entry in entries.items()})
         except Exception:  # the outbox keeps them; the drain retries
-            logger.exception("search: could not update the embedded index for %d keys", len(chunk))
-            retry.extend(chunk)
+            logger.exception(
+                "search: could not update the embedded index for %d keys", len(entries)
+            )
+            retry.extend(entries)
             continue
-        if engine is not embedded:
+        if sources:
             try:
-                engine.apply(docs)
+                engine.apply_sources({key: entry and entry[1] for key, entry in entries.items()})
             except SearchUnavailable as error:
-                logger.warning("search: %s index updates deferred: %s", len(chunk), error)
-                retry.extend(chunk)
+                logger.warning("search: %s index updates deferred: %s", len(entries), error)
+                retry.extend(entries)
                 continue
-        indexed += sum(1 for doc in docs.values() if doc is not None)
+        indexed += sum(1 for entry in entries.values() if entry is not None)
         if progress:
-            progress(len(chunk))
+            progress(len(entries))
     if retry:
         with transaction.atomic():
             IndexOperation.objects.bulk_create(
@@ -84,6 +92,24 @@ def index_in_bulk(keys, batch_size: int = 2000, progress=None, load=None) -> int
             )
             transaction.on_commit(_schedule_drain)
     return indexed
+
+
+def prepare(docs: dict, sources: bool) -> dict[str, tuple[dict, dict | None] | None]:
+    """What each engine writes for these documents, key by key: (the embedded index's row,
+    the Elasticsearch source when `sources`), or None for a document to remove. Needs no
+    database: a bulk writer may run it in another process (the catalogue import does)."""
+    from .backends.database import document_values
+    from .backends.elasticsearch import es_document
+
+    return {
+        key: None if doc is None else (document_values(doc), es_document(doc) if sources else None)
+        for key, doc in docs.items()
+    }
+
+
+def wants_sources() -> bool:
+    """Whether `prepare` must build Elasticsearch sources too (it is the engine)."""
+    return get_engine() is not database_engine()
 
 
 def _schedule_drain() -> None:
