@@ -167,3 +167,42 @@ def test_an_import_failing_while_its_rows_are_built_elsewhere_writes_nothing(
     assert not Institution.objects.exists()
     assert not SearchDocument.objects.exclude(key__startswith="page:").exists()
     assert not IndexOperation.objects.exists()
+
+
+def _indexes() -> list[tuple[str, str]]:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT indexname, indexdef FROM pg_indexes WHERE tablename IN "
+            "('site_search_searchdocument', 'site_search_vectors') ORDER BY 1"
+        )
+        return cursor.fetchall()
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's index build")
+def test_filling_an_empty_index_builds_the_postgresql_indexes_after_the_rows(
+    client, catalogue, monkeypatch
+):
+    """Into an empty index, from FILL_FROM documents, the secondary indexes are dropped and
+    built again after the rows, in the same transaction: the same indexes afterwards, the
+    same rows, every listing found through them."""
+    from search import indexing
+
+    before = _indexes()
+    assert any("gin" in definition for _name, definition in before)
+    monkeypatch.setattr(importer, "PARALLEL_FROM", 100)
+    monkeypatch.setattr(indexing, "FILL_FROM", 100)
+    assert not SearchDocument.objects.exists()
+    report = import_catalogue(copy.deepcopy(catalogue))
+    assert report.ok
+    assert _indexes() == before
+    written = _index_rows()
+    live = sum(m.objects.filter(live=True).count() for m in (Instrument, Incubator, Technology))
+    assert len(written) == live
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM site_search_vectors")
+        assert cursor.fetchone()[0] == live
+    for record in [r for r in catalogue["instruments"] if r.get("published")][:5]:
+        assert record["code"] in search_codes(client, record["name"], "instrument")
+        assert record["code"] in search_codes(client, record["code"], "instrument")
+    technology = next(r for r in catalogue["technologies"] if r.get("published"))
+    assert technology["code"] in search_codes(client, technology["title"], "technology")

@@ -926,12 +926,15 @@ def _index(
     try:
         tick = index_progress(len(keys)) if index_progress and keys else None
         load = _new_documents(written) if written else None
-        prepared = ()
+        prepared, expected = (), 0
         if builder is not None:
             sources = wants_sources()
             prepared = builder.batches(lambda batch: prepare(load(batch), sources))
             keys = [key for key in keys if key not in builder.keys]
-        index_in_bulk(keys, batch_size=BATCH, progress=tick, load=load, prepared=prepared)
+            expected = len(builder.keys)
+        index_in_bulk(
+            keys, batch_size=BATCH, progress=tick, load=load, prepared=prepared, expected=expected
+        )
     except Exception:  # noqa: BLE001 — the import is committed; `rebuild_search_index` repairs
         logger.exception("import: search index update failed for %d records", len(keys))
 
