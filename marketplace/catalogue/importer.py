@@ -879,7 +879,12 @@ def import_catalogue(
                 Institution.objects.filter(code__in=refs).values_list("code", "pk")
             )
             listings = sum(len(data.get(kind, [])) for kind in LISTING_KINDS)
-            if not dry_run and listings >= PARALLEL_FROM:
+            if (
+                not dry_run
+                and listings >= PARALLEL_FROM
+                # the builder inherits the parsed file by fork (Linux, the BSDs)
+                and "fork" in multiprocessing.get_all_start_methods()
+            ):
                 builder = _DocumentBuilder(data, institution_ids)
             for kind in LISTING_KINDS:
                 _write_listings(
