@@ -10,21 +10,27 @@ cron) delivers them. A save never waits on, nor fails because of, the search ser
 
 from __future__ import annotations
 
+import contextlib
 import logging
 from dataclasses import dataclass
 from datetime import timedelta
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django_tasks import task
 
 from . import documents
+from .backends.database import VECTOR_TABLE
+from .bulk import secondary_indexes_rebuilt
 from .engines import database_engine, get_engine
-from .models import IndexOperation
+from .models import IndexOperation, SearchDocument
 from .query import SearchUnavailable
 
 logger = logging.getLogger("search")
 RETRY_AFTER = timedelta(seconds=60)
+# From this many documents into an empty index, index_in_bulk builds PostgreSQL's secondary
+# indexes after the rows instead of maintaining them row by row.
+FILL_FROM = 10_000
 
 
 def enqueue(keys) -> None:
@@ -44,46 +50,91 @@ def enqueue(keys) -> None:
     transaction.on_commit(_schedule_drain)
 
 
-def index_in_bulk(keys, batch_size: int = 2000, progress=None, load=None) -> int:
+def index_in_bulk(
+    keys, batch_size: int = 2000, progress=None, load=None, prepared=(), expected: int = 0
+) -> int:
     """For bulk writers (the catalogue import), after their rows are committed: build each
     document once and write it to the embedded index, and to Elasticsearch when that is the
     engine, a batch at a time. `enqueue` would build every document twice (the save's own
     update, then the drain's) and keep an outbox row for each; here only what an engine could
     not take goes to the outbox, for the drain to retry. `progress(n)` hears each batch;
     `load(keys)` builds a batch's documents (documents.load unless the caller knows better:
-    the import builds its new listings from the values it wrote). Returns the documents
-    indexed."""
+    the import builds its new listings from the values it wrote). `prepared` are batches
+    built elsewhere ({key: `prepare`'s entry}: the import's second process), written before
+    `keys` (`expected` says how many documents they bring). Returns the documents indexed."""
     keys = list(dict.fromkeys(keys))
     engine = get_engine()
     embedded = database_engine()
+    sources = engine is not embedded
     retry: list[str] = []
     indexed = 0
-    for start in range(0, len(keys), batch_size):
-        chunk = keys[start : start + batch_size]
-        docs = (load or documents.load)(chunk)
-        try:
-            embedded.apply(docs)
-        except Exception:  # the outbox keeps them; the drain retries
-            logger.exception("search: could not update the embedded index for %d keys", len(chunk))
-            retry.extend(chunk)
-            continue
-        if engine is not embedded:
-            try:
-                engine.apply(docs)
-            except SearchUnavailable as error:
-                logger.warning("search: %s index updates deferred: %s", len(chunk), error)
-                retry.extend(chunk)
-                continue
-        indexed += sum(1 for doc in docs.values() if doc is not None)
-        if progress:
-            progress(len(chunk))
-    if retry:
-        with transaction.atomic():
-            IndexOperation.objects.bulk_create(
-                [IndexOperation(key=key) for key in retry], batch_size=batch_size
+    # Filling an empty index with many documents (the first import of a catalogue), the
+    # PostgreSQL tables' secondary indexes are built after the rows, in one transaction.
+    fresh = (
+        connection.vendor == "postgresql"
+        and len(keys) + expected >= FILL_FROM
+        and not SearchDocument.objects.exists()
+    )
+
+    def batches():
+        yield from prepared
+        for start in range(0, len(keys), batch_size):
+            yield prepare((load or documents.load)(keys[start : start + batch_size]), sources)
+
+    with contextlib.ExitStack() as stack:
+        if fresh:
+            stack.enter_context(transaction.atomic())
+            stack.enter_context(
+                secondary_indexes_rebuilt(connection, [SearchDocument._meta.db_table, VECTOR_TABLE])
             )
-            transaction.on_commit(_schedule_drain)
+        for entries in batches():
+            indexed += _apply_batch(entries, engine, embedded, sources, retry, progress)
+        if retry:
+            with transaction.atomic():
+                IndexOperation.objects.bulk_create(
+                    [IndexOperation(key=key) for key in retry], batch_size=batch_size
+                )
+                transaction.on_commit(_schedule_drain)
     return indexed
+
+
+def _apply_batch(entries: dict, engine, embedded, sources: bool, retry: list, progress) -> int:
+    """Write one prepared batch to the embedded index and, with `sources`, to the engine;
+    the keys an engine refused go to `retry`. Returns the documents indexed."""
+    try:
+        embedded.apply_rows({key: entry and entry[0] for key, entry in entries.items()})
+    except Exception:  # the outbox keeps them; the drain retries
+        logger.exception("search: could not update the embedded index for %d keys", len(entries))
+        retry.extend(entries)
+        return 0
+    if sources:
+        try:
+            engine.apply_sources({key: entry and entry[1] for key, entry in entries.items()})
+        except SearchUnavailable as error:
+            logger.warning("search: %s index updates deferred: %s", len(entries), error)
+            retry.extend(entries)
+            return 0
+    if progress:
+        progress(len(entries))
+    return sum(1 for entry in entries.values() if entry is not None)
+
+
+def prepare(docs: dict, sources: bool) -> dict[str, tuple[dict, dict | None] | None]:
+    """What each engine writes for these documents, key by key: (the embedded index's row,
+    the Elasticsearch source when `sources`), or None for a document to remove. Needs no
+    database: a bulk writer may run it in another process (the catalogue import does)."""
+    from .backends.database import document_values
+    from .backends.elasticsearch import es_document
+
+    return {
+        key: None if doc is None else (document_values(doc), es_document(doc) if sources else None)
+        for key, doc in docs.items()
+    }
+
+
+def wants_sources() -> bool:
+    """Whether `prepare` must build Elasticsearch sources too (it is the engine)."""
+    return get_engine() is not database_engine()
 
 
 def _schedule_drain() -> None:

@@ -5,15 +5,20 @@ The demo file is too small to take that path; a generated catalogue of a few hun
 from __future__ import annotations
 
 import copy
+import os
 
 import pytest
 from django.db import connection
 
+from marketplace.accounts.models import Institution
+from marketplace.catalogue import importer
 from marketplace.catalogue.generator import generate_catalogue
 from marketplace.catalogue.importer import import_catalogue
 from marketplace.catalogue.models import Incubator, Instrument, OpeningInterval, Technology
+from search import documents
 from search.backends.database import FTS_BULK_FROM
-from search.models import SearchDocument
+from search.engines import database_engine
+from search.models import IndexOperation, SearchDocument
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -76,3 +81,128 @@ def test_after_a_large_import_a_single_change_is_searchable(client, catalogue):
                 "SELECT count(*) FROM sqlite_master WHERE type = 'trigger' AND name = 'site_search_fts_ai'"
             )
             assert cursor.fetchone()[0] == 1
+
+
+def _index_rows() -> dict[str, dict]:
+    skip = {"id", "stamp", "indexed_at"}
+    return {
+        row["key"]: {name: value for name, value in row.items() if name not in skip}
+        for row in SearchDocument.objects.exclude(key__startswith="page:").values()
+    }
+
+
+def _built_in(path):
+    """A wrapper of documents.instrument_document noting each building process's id in a
+    file (the second process's memory is not this one's)."""
+    original = documents.instrument_document
+
+    def build(item):
+        with open(path, "a", encoding="utf-8") as out:
+            out.write(f"{os.getpid()}\n")
+        return original(item)
+
+    return build
+
+
+def test_a_large_import_builds_its_index_rows_in_a_second_process(
+    client, catalogue, monkeypatch, tmp_path
+):
+    """From PARALLEL_FROM listings the index rows are built by a forked process while the
+    rows are written: the same rows a read-back from the database gives, all searchable."""
+    monkeypatch.setattr(importer, "PARALLEL_FROM", 100)
+    monkeypatch.setattr(documents, "instrument_document", _built_in(tmp_path / "pids"))
+    report = import_catalogue(copy.deepcopy(catalogue))
+    assert report.ok
+    pids = (tmp_path / "pids").read_text().split()
+    live = Instrument.objects.filter(live=True).count()
+    assert len(pids) == live
+    assert str(os.getpid()) not in pids
+    written = _index_rows()
+    assert len(written) == sum(
+        m.objects.filter(live=True).count() for m in (Instrument, Incubator, Technology)
+    )
+    assert not IndexOperation.objects.exists()
+    monkeypatch.undo()
+    database_engine().apply(documents.load(written))
+    assert _index_rows() == written
+    instrument = next(r for r in catalogue["instruments"] if r.get("published"))
+    assert instrument["code"] in search_codes(client, instrument["name"], "instrument")
+
+
+def test_a_lost_builder_process_costs_no_document(client, catalogue, monkeypatch):
+    """If the second process dies, this one builds the rows itself: every listing is still
+    searchable, nothing waits in the outbox."""
+    monkeypatch.setattr(importer, "PARALLEL_FROM", 100)
+    parent = os.getpid()
+    original = documents.technology_document
+
+    def dies_in_the_builder(item):
+        if os.getpid() != parent:
+            os._exit(1)
+        return original(item)
+
+    monkeypatch.setattr(documents, "technology_document", dies_in_the_builder)
+    report = import_catalogue(copy.deepcopy(catalogue))
+    assert report.ok
+    live = sum(m.objects.filter(live=True).count() for m in (Instrument, Incubator, Technology))
+    assert len(_index_rows()) == live
+    assert not IndexOperation.objects.exists()
+    technology = next(r for r in catalogue["technologies"] if r.get("published"))
+    assert technology["code"] in search_codes(client, technology["title"], "technology")
+
+
+def test_an_import_failing_while_its_rows_are_built_elsewhere_writes_nothing(
+    catalogue, monkeypatch
+):
+    monkeypatch.setattr(importer, "PARALLEL_FROM", 100)
+
+    def fails(created, updated):
+        raise RuntimeError("disk full")
+
+    # the instruments are written and their rows being built when the incubators fail
+    monkeypatch.setattr(importer, "_write_capacities", fails)
+    with pytest.raises(RuntimeError, match="disk full"):
+        import_catalogue(copy.deepcopy(catalogue))
+    assert not Instrument.objects.exists()
+    assert not Institution.objects.exists()
+    assert not SearchDocument.objects.exclude(key__startswith="page:").exists()
+    assert not IndexOperation.objects.exists()
+
+
+def _indexes() -> list[tuple[str, str]]:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT indexname, indexdef FROM pg_indexes WHERE tablename IN "
+            "('site_search_searchdocument', 'site_search_vectors') ORDER BY 1"
+        )
+        return cursor.fetchall()
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's index build")
+def test_filling_an_empty_index_builds_the_postgresql_indexes_after_the_rows(
+    client, catalogue, monkeypatch
+):
+    """Into an empty index, from FILL_FROM documents, the secondary indexes are dropped and
+    built again after the rows, in the same transaction: the same indexes afterwards, the
+    same rows, every listing found through them."""
+    from search import indexing
+
+    before = _indexes()
+    assert any("gin" in definition for _name, definition in before)
+    monkeypatch.setattr(importer, "PARALLEL_FROM", 100)
+    monkeypatch.setattr(indexing, "FILL_FROM", 100)
+    assert not SearchDocument.objects.exists()
+    report = import_catalogue(copy.deepcopy(catalogue))
+    assert report.ok
+    assert _indexes() == before
+    written = _index_rows()
+    live = sum(m.objects.filter(live=True).count() for m in (Instrument, Incubator, Technology))
+    assert len(written) == live
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM site_search_vectors")
+        assert cursor.fetchone()[0] == live
+    for record in [r for r in catalogue["instruments"] if r.get("published")][:5]:
+        assert record["code"] in search_codes(client, record["name"], "instrument")
+        assert record["code"] in search_codes(client, record["code"], "instrument")
+    technology = next(r for r in catalogue["technologies"] if r.get("published"))
+    assert technology["code"] in search_codes(client, technology["title"], "technology")

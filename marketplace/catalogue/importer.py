@@ -12,8 +12,11 @@ import datetime
 import hashlib
 import json
 import logging
+import multiprocessing
+import random
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cache
@@ -21,7 +24,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 from jsonschema import Draft202012Validator, FormatChecker
@@ -48,6 +51,9 @@ LISTING_KINDS = ("instruments", "incubators", "technologies")
 MAX_MONEY = Decimal("999999999999.99")  # DecimalField(max_digits=14, decimal_places=2)
 MAX_INT = 2_147_483_647
 BATCH = 2000
+# From this many listings in a file, the index rows of the new ones are built in a second
+# process while this one writes the next batch (docs/performance.md, "Import speed").
+PARALLEL_FROM = 4000
 
 
 @dataclass(frozen=True)
@@ -679,9 +685,11 @@ def _write_listings(
     report: ImportReport,
     tick: Callable[[int], None],
     written: dict[str, tuple] | None = None,
+    builder: _DocumentBuilder | None = None,
 ) -> None:
     """`written` hears each new listing as key → (kind, id, record, institution id, time),
-    from which its search document is built without reading it back (`_new_documents`)."""
+    from which its search document is built without reading it back (`_new_documents`);
+    `builder` gets each batch of them to build their index rows in a second process."""
     model, to_values = LISTINGS[kind]
     now = timezone.now()
     for start in range(0, len(records), BATCH):
@@ -695,7 +703,8 @@ def _write_listings(
         # New rows go in as plain values (search.bulk.insert_values): no model object each.
         to_create: list[tuple[dict, dict]] = []
         to_update: list[tuple[object, dict]] = []
-        for record in batch:
+        positions: list[int] = []  # of each new record in `records`
+        for position, record in enumerate(batch, start):
             fingerprint = _fingerprint(record)
             current = existing.get(record["code"])
             if current is not None and current[1] == fingerprint:
@@ -707,6 +716,7 @@ def _write_listings(
             if current is None:
                 values["created_at"] = now
                 to_create.append((values, record))
+                positions.append(position)
             else:
                 obj = model(**values)
                 obj.pk = current[0]
@@ -724,6 +734,15 @@ def _write_listings(
                 name = model._meta.model_name
                 for (values, record), (pk, _record) in zip(to_create, created, strict=True):
                     written[f"{name}:{pk}"] = (kind, pk, record, values["institution_id"], now)
+                if builder is not None:
+                    builder.submit(
+                        kind,
+                        [
+                            (position, pk)
+                            for position, (pk, _) in zip(positions, created, strict=True)
+                        ],
+                        now,
+                    )
         updated = [(obj.pk, record) for obj, record in to_update]
         if to_update:
             fields = [
@@ -849,6 +868,7 @@ def import_catalogue(
         return report
     tick = progress or (lambda n: None)
     written: dict[str, tuple] = {}
+    builder = None
     try:
         with transaction.atomic():
             institutions = data.get("institutions", [])
@@ -858,8 +878,18 @@ def import_catalogue(
             institution_ids = dict(
                 Institution.objects.filter(code__in=refs).values_list("code", "pk")
             )
+            listings = sum(len(data.get(kind, [])) for kind in LISTING_KINDS)
+            if (
+                not dry_run
+                and listings >= PARALLEL_FROM
+                # the builder inherits the parsed file by fork (Linux, the BSDs)
+                and "fork" in multiprocessing.get_all_start_methods()
+            ):
+                builder = _DocumentBuilder(data, institution_ids)
             for kind in LISTING_KINDS:
-                _write_listings(kind, data.get(kind, []), institution_ids, report, tick, written)
+                _write_listings(
+                    kind, data.get(kind, []), institution_ids, report, tick, written, builder
+                )
             if report.created["instruments"] or report.updated["instruments"]:
                 # Bulk writes send no post_save: every institution's count, in one statement
                 # (an updated instrument may have left an institution the file does not name).
@@ -869,7 +899,15 @@ def import_catalogue(
     except _DryRunRollback:
         report.changed_keys = []
         written = {}
-    _index(report.changed_keys, index_progress, written)
+    except BaseException:
+        if builder is not None:
+            builder.close()
+        raise
+    try:
+        _index(report.changed_keys, index_progress, written, builder)
+    finally:
+        if builder is not None:
+            builder.close()
     if not dry_run and (sum(report.created.values()) or sum(report.updated.values())):
         from .signals import catalogue_imported
 
@@ -877,19 +915,53 @@ def import_catalogue(
     return report
 
 
-def _index(keys: list[str], index_progress=None, written: dict | None = None) -> None:
+def _index(
+    keys: list[str],
+    index_progress=None,
+    written: dict | None = None,
+    builder: _DocumentBuilder | None = None,
+) -> None:
     """Make what was written searchable, in bulk: every document is built once, a batch at a
     time, after the commit (search.indexing.index_in_bulk); what an engine cannot take now
     goes to the search outbox and is retried by the drain. A new listing's document is
-    built from the values just written (`_new_documents`); an updated one is read back."""
-    from search.indexing import index_in_bulk
+    built from the values just written (`_new_documents`), by the `builder`'s second process
+    when there is one; an updated one is read back."""
+    from search.indexing import index_in_bulk, prepare, wants_sources
 
     try:
         tick = index_progress(len(keys)) if index_progress and keys else None
         load = _new_documents(written) if written else None
-        index_in_bulk(keys, batch_size=BATCH, progress=tick, load=load)
+        prepared, expected = (), 0
+        if builder is not None:
+            sources = wants_sources()
+            prepared = builder.batches(lambda batch: prepare(load(batch), sources))
+            keys = [key for key in keys if key not in builder.keys]
+            expected = len(builder.keys)
+        index_in_bulk(
+            keys, batch_size=BATCH, progress=tick, load=load, prepared=prepared, expected=expected
+        )
     except Exception:  # noqa: BLE001 — the import is committed; `rebuild_search_index` repairs
         logger.exception("import: search index update failed for %d records", len(keys))
+
+
+def _written_document(kind: str, pk: int, record: dict, institution, now, capacity=None):
+    """The search document of a listing this import created (None if not published), built
+    from the values it wrote (documents.from_written); `capacity` is a new incubator's
+    IncubatorCapacity."""
+    from search import documents
+
+    model, to_values = LISTINGS[kind]
+    values = _listing_row(to_values, record, institution.pk, "", now)
+    if not values["live"]:
+        return None
+    values["created_at"] = now
+    return documents.from_written(
+        model,
+        pk,
+        values,
+        institution=institution,
+        related={"capacity": capacity} if model is Incubator else None,
+    )
 
 
 def _new_documents(written: dict[str, tuple]) -> Callable:
@@ -923,24 +995,95 @@ def _new_documents(written: dict[str, tuple]) -> Callable:
                 rest.append(key)
                 continue
             kind, pk, record, institution_id, now = entry
-            model, to_values = LISTINGS[kind]
-            values = _listing_row(to_values, record, institution_id, "", now)
-            if not values["live"]:
-                found[key] = None
-                continue
-            values["created_at"] = now
-            found[key] = documents.from_written(
-                model,
-                pk,
-                values,
-                institution=institutions[institution_id],
-                related={"capacity": capacities.get(pk)} if model is Incubator else None,
+            found[key] = _written_document(
+                kind, pk, record, institutions[institution_id], now, capacities.get(pk)
             )
         if rest:
             found.update(documents.load(rest))
         return found
 
     return load
+
+
+class _DocumentBuilder:
+    """Builds the index rows of the listings an import creates (search.indexing.prepare), a
+    batch at a time, in a second process while this one writes the next batch: the machine's
+    other core (docs/performance.md, "Import speed"). The process is forked once the
+    institutions are written, so the file's records are already there: only (position, id)
+    pairs go to it, and the built rows come back, to be written after the commit as before.
+    It never uses the database: it inherits this process's connection and ends without
+    closing it (a forked worker leaves by os._exit). A batch it cannot build is built here."""
+
+    def __init__(self, data: dict, institution_ids: dict[str, int]) -> None:
+        from search.indexing import wants_sources
+
+        institutions = {
+            institution.code: institution
+            for institution in Institution.objects.filter(pk__in=institution_ids.values())
+        }
+        state = (data, institutions, wants_sources(), translation.get_language())
+        self.pool = ProcessPoolExecutor(
+            1,
+            mp_context=multiprocessing.get_context("fork"),
+            initializer=_builder_start,
+            initargs=(state,),
+        )
+        self.jobs: list[tuple[list[str], object]] = []
+        self.keys: set[str] = set()
+
+    def submit(self, kind: str, created: list[tuple[int, int]], now) -> None:
+        """Build the rows of these new listings: (position in the file's `kind` list, id)."""
+        name = LISTINGS[kind][0]._meta.model_name
+        keys = [f"{name}:{pk}" for _position, pk in created]
+        self.keys.update(keys)
+        self.jobs.append((keys, self.pool.submit(_build_rows, kind, created, now)))
+
+    def batches(self, fallback: Callable[[list[str]], dict]):
+        """Each batch's {key: prepared entry}, in the order submitted."""
+        for keys, job in self.jobs:
+            try:
+                yield job.result()
+            except Exception:  # noqa: BLE001 — a lost worker costs time, not documents
+                logger.exception("import: building %d index rows here instead", len(keys))
+                yield fallback(keys)
+
+    def close(self) -> None:
+        self.pool.shutdown(wait=True, cancel_futures=True)
+
+
+_builder_state: tuple | None = None
+
+
+def _builder_start(state: tuple) -> None:
+    """In the builder's process: keep what the fork brought, and draw other random stamps
+    than the ones this process's parent goes on drawing."""
+    global _builder_state
+    _builder_state = state
+    random.seed()
+
+
+def _build_rows(kind: str, created: list[tuple[int, int]], now) -> dict:
+    from search.indexing import prepare
+
+    data, institutions, sources, language = _builder_state
+    records = data[kind]
+    docs = {}
+    name = LISTINGS[kind][0]._meta.model_name
+    with translation.override(language):
+        for position, pk in created:
+            record = records[position]
+            capacity = None
+            if kind == "incubators":
+                # as _write_capacities wrote it for a new incubator
+                capacity = IncubatorCapacity(
+                    incubator_id=pk,
+                    workstations_vacant=record.get("workstations_vacant", 0),
+                    offices_vacant=record.get("offices_vacant", 0),
+                )
+            docs[f"{name}:{pk}"] = _written_document(
+                kind, pk, record, institutions[record["institution"]], now, capacity
+            )
+        return prepare(docs, sources)
 
 
 def count_records(data: object) -> int:

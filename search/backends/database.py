@@ -428,15 +428,24 @@ class DatabaseEngine:
 
     def apply(self, documents: dict[str, Document | None]) -> None:
         """Bring the rows of these keys in line with their documents (None = remove)."""
-        if not documents:
+        self.apply_rows(
+            {key: None if doc is None else document_values(doc) for key, doc in documents.items()}
+        )
+
+    def apply_rows(self, rows: dict[str, dict | None]) -> None:
+        """`apply` for documents already turned into their rows (`document_values`), by a bulk
+        writer that built them elsewhere (the catalogue import's second process)."""
+        if not rows:
             return
         with transaction.atomic():
-            SearchDocument.objects.filter(key__in=list(documents)).delete()
-            self._insert([doc for doc in documents.values() if doc is not None])
+            SearchDocument.objects.filter(key__in=list(rows)).delete()
+            self._insert_rows([row for row in rows.values() if row is not None])
             self._changed()
 
     def _insert(self, documents: list[Document]) -> None:
-        rows = [document_values(doc) for doc in documents]
+        self._insert_rows([document_values(doc) for doc in documents])
+
+    def _insert_rows(self, rows: list[dict]) -> None:
         if connection.vendor == "sqlite" and len(rows) >= FTS_BULK_FROM:
             _insert_with_fts_after(rows)
         else:

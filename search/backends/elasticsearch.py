@@ -210,13 +210,20 @@ class ElasticsearchEngine:
             raise SearchUnavailable(f"bulk indexing failed: {str(real[0])[:300]}")
 
     def apply(self, documents: dict[str, Document | None], refresh: bool = False) -> None:
+        self.apply_sources(
+            {key: None if doc is None else es_document(doc) for key, doc in documents.items()},
+            refresh=refresh,
+        )
+
+    def apply_sources(self, sources: dict[str, dict | None], refresh: bool = False) -> None:
+        """`apply` for documents already turned into their sources (`es_document`)."""
         self.ensure_index()
         actions = []
-        for key, document in documents.items():
-            if document is None:
+        for key, source in sources.items():
+            if source is None:
                 actions.append({"_op_type": "delete", "_id": key})
             else:
-                actions.append({"_op_type": "index", "_id": key, "_source": es_document(document)})
+                actions.append({"_op_type": "index", "_id": key, "_source": source})
         self._bulk(actions, refresh=refresh)
 
     def rebuild(self, documents: Iterable[Document], progress=None, batch_size: int = 500) -> int:
