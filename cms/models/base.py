@@ -13,7 +13,7 @@ from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 from wagtail.models import Locale, Page, PageViewRestriction
 
-from cms import locales
+from cms import locales, page_cache
 from cms.public_urls import public_root_url
 
 NEWS_PER_PAGE = 20
@@ -77,6 +77,20 @@ def kept_list_page(kept: tuple[list, int, int]) -> PaginatorPage:
     paginator = Paginator([], NEWS_PER_PAGE)
     paginator.__dict__["count"] = count  # a cached_property: the total without the rows
     return PaginatorPage(rows, number, paginator)
+
+
+def library_page(request, name: str, rows, filters: dict) -> PaginatorPage:
+    """The page of `rows` that `request` asks for (`?page=`). The unfiltered list, as most
+    visitors see it, is kept until a page is published (cms.page_cache.kept, under `name`
+    and the number: `name` must say which list it is); a filtered one is read afresh."""
+    number = request.GET.get("page", "")
+    if filters or not keepable_page_number(number):
+        return Paginator(rows, NEWS_PER_PAGE).get_page(number)
+    return kept_list_page(
+        page_cache.kept(
+            page_cache.CMS, f"{name}:{number}", lambda: list_page(rows, number), request
+        )
+    )
 
 
 def localized_list(pages: list[Page]) -> list[Page]:

@@ -23,9 +23,7 @@ from .base import (
     NEWS_PER_PAGE,
     LocaleFallbackMixin,
     SeoMixin,
-    keepable_page_number,
-    kept_list_page,
-    list_page,
+    library_page,
     localized_list,
     public,
 )
@@ -184,19 +182,9 @@ class NewsIndexPage(LocaleFallbackMixin, SeoMixin, Page):
         if year.isdigit() and len(year) == 4:
             articles = articles.filter(date__year=int(year))
             filters["year"] = year
-        number = request.GET.get("page", "")
-        if not filters and keepable_page_number(number):
-            # the unfiltered list, as most visitors see it: kept until a page is published
-            context["articles"] = kept_list_page(
-                page_cache.kept(
-                    page_cache.CMS,
-                    f"news-index:{self.pk}:{number}",
-                    lambda: list_page(articles.distinct(), number),
-                    request,
-                )
-            )
-        else:
-            context["articles"] = Paginator(articles.distinct(), NEWS_PER_PAGE).get_page(number)
+        context["articles"] = library_page(
+            request, f"news-index:{self.pk}", articles.distinct(), filters
+        )
         context["categories"], context["years"] = page_cache.kept(
             page_cache.CMS, f"news-index-menus:{self.pk}", self._menus, request
         )

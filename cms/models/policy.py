@@ -6,7 +6,6 @@ import re
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.db import models, transaction
 from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
@@ -21,12 +20,9 @@ from cms.blocks import BodyBlock, PolicyStructureBlock
 from cms.public_urls import public_root_url
 
 from .base import (
-    NEWS_PER_PAGE,
     LocaleFallbackMixin,
     SeoMixin,
-    keepable_page_number,
-    kept_list_page,
-    list_page,
+    library_page,
     public,
 )
 
@@ -111,19 +107,7 @@ class PolicyIndexPage(LocaleFallbackMixin, SeoMixin, Page):
         if department:
             policies = policies.filter(responsibilities__department__slug=department).distinct()
             filters["department"] = department
-        number = request.GET.get("page", "")
-        if not filters and keepable_page_number(number):
-            # the unfiltered library, as most visitors see it: kept until a page is published
-            context["policies"] = kept_list_page(
-                page_cache.kept(
-                    page_cache.CMS,
-                    f"policy-index:{self.pk}:{number}",
-                    lambda: list_page(policies, number),
-                    request,
-                )
-            )
-        else:
-            context["policies"] = Paginator(policies, NEWS_PER_PAGE).get_page(number)
+        context["policies"] = library_page(request, f"policy-index:{self.pk}", policies, filters)
         context.update(
             page_cache.kept(page_cache.CMS, f"policy-index-menus:{self.pk}", self._menus, request)
         )
