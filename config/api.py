@@ -1,15 +1,20 @@
-"""API wiring: the DRF exception handler (API.md's error envelope), the schema hook, JSON 404."""
+"""API wiring: the JSON renderer and parser, the DRF exception handler (API.md's error
+envelope), the schema hook, JSON 404."""
 
 from __future__ import annotations
 
+import enum
 import json
 from typing import Any
 
+import orjson
 from django.conf import settings
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
-from rest_framework import exceptions, parsers, status
+from rest_framework import exceptions, parsers, renderers, status
+from rest_framework.negotiation import DefaultContentNegotiation
 from rest_framework.response import Response
+from rest_framework.utils.encoders import JSONEncoder
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from marketplace.api import workflow_error_response
@@ -41,6 +46,109 @@ class JSONParser(parsers.JSONParser):
         if _depth(data) > settings.JSON_MAX_DEPTH:
             raise exceptions.ParseError(_("JSON 嵌套层级过深。"))
         return data
+
+
+class JSONRenderer(renderers.JSONRenderer):
+    """DRF's JSON renderer with the same bytes made by orjson, a tenth of the time.
+
+    What DRF writes (UNICODE_JSON, COMPACT_JSON, STRICT_JSON: no ASCII escapes, no spaces,
+    U+2028/U+2029 escaped) is what orjson writes for strings, integers, lists and dicts; the
+    rest goes through DRF's own encoder (`JSONEncoder.default`: lazy translations, dates and
+    times, Decimal, UUID, …) as it would. DRF renders the body itself whenever the bytes could
+    differ: a float that Python writes with an exponent or cannot write (NaN, ±Infinity), a
+    pure Enum, an indent asked for (`application/json; indent=4`), anything orjson refuses
+    (non-string keys, integers beyond 64 bits, nesting beyond 254 levels).
+    """
+
+    def render(self, data, accepted_media_type=None, renderer_context=None):
+        if (
+            data is None
+            or not _SAME_OUTPUT
+            or (accepted_media_type and ";" in accepted_media_type)
+            or (renderer_context and renderer_context.get("indent") is not None)
+            or not _orjson_writes_as_drf(data)
+        ):
+            return super().render(data, accepted_media_type, renderer_context)
+        try:
+            body = orjson.dumps(data, default=_default, option=_OPTIONS)
+        except orjson.JSONEncodeError:
+            return super().render(data, accepted_media_type, renderer_context)
+        if b"\xe2\x80" in body:  # the first two bytes of U+2028 and U+2029 in UTF-8
+            body = body.replace(b"\xe2\x80\xa8", b"\\u2028").replace(b"\xe2\x80\xa9", b"\\u2029")
+        return body
+
+
+class ContentNegotiation(DefaultContentNegotiation):
+    """DRF's negotiation, answered at once for what nearly every client sends: no Accept
+    header, `*/*` or `application/json`, no `?format=` and no `.json` suffix, with JSON the
+    view's first renderer — DRF's answer then is that renderer and `application/json`, after
+    parsing the header and every renderer's media type on each request."""
+
+    def select_renderer(self, request, renderers, format_suffix=None):
+        if (
+            renderers
+            and renderers[0].media_type == _JSON
+            and not format_suffix
+            and request.META.get("HTTP_ACCEPT", "*/*") in _PLAIN_ACCEPT
+            and not request.query_params.get(self.settings.URL_FORMAT_OVERRIDE)
+        ):
+            return renderers[0], _JSON
+        return super().select_renderer(request, renderers, format_suffix)
+
+
+_JSON = "application/json"
+_PLAIN_ACCEPT = frozenset({"*/*", _JSON})
+
+
+# DRF's settings the renderer reproduces; any other makes it DRF's renderer again.
+_SAME_OUTPUT = (
+    not renderers.JSONRenderer.ensure_ascii
+    and renderers.JSONRenderer.compact
+    and renderers.JSONRenderer.strict
+    and renderers.JSONRenderer.encoder_class is JSONEncoder
+)
+# Dates, times and dataclasses go to `default` (DRF's encoder), not orjson's own format.
+_OPTIONS = orjson.OPT_PASSTHROUGH_DATETIME | orjson.OPT_PASSTHROUGH_DATACLASS
+_ENCODER = JSONEncoder()
+_SCALARS = frozenset({str, int, bool, type(None)})
+
+
+def _plain_float(value: float) -> bool:
+    """Whether Python writes `value` without an exponent (as orjson does then, digit for
+    digit): zero, or 0.0001 ≤ |value| < 10¹⁶; never NaN or ±Infinity (DRF refuses them)."""
+    size = abs(value)
+    return size == 0.0 or 1e-4 <= size < 1e16
+
+
+def _orjson_writes_as_drf(data) -> bool:
+    """Whether nothing in `data` is a value orjson writes otherwise than DRF: a float outside
+    `_plain_float`, an Enum that is not a str or int. Other objects reach `_default`."""
+    stack = [data]
+    pop, push = stack.pop, stack.extend
+    while stack:
+        value = pop()
+        kind = type(value)
+        if kind in _SCALARS:
+            continue
+        if kind is dict or isinstance(value, dict):
+            push(value.values())
+        elif kind is list or kind is tuple or isinstance(value, (list, tuple)):
+            push(value)
+        elif isinstance(value, float):
+            if not _plain_float(value):
+                return False
+        elif isinstance(value, enum.Enum) and not isinstance(value, (str, int)):
+            return False
+    return True
+
+
+def _default(value):
+    """What DRF's encoder makes of a value orjson does not write itself; a value that could
+    come out otherwise (a Decimal as a float with an exponent) makes DRF render the body."""
+    converted = _ENCODER.default(value)
+    if not _orjson_writes_as_drf(converted):
+        raise TypeError("rendered by DRF")
+    return converted
 
 
 def _depth(value: Any) -> int:
