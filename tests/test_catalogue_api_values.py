@@ -57,7 +57,7 @@ def varied():
         code="V-INS-BARE",
         institution=bare,
         name="仪器",
-        category="other",
+        category="laser",
         model_number="",
         manufacturer="",
         origin_country="",
@@ -70,7 +70,7 @@ def varied():
         price_internal_hourly=None,
         price_per_sample=None,
         price_internal_per_sample=None,
-        status="suspended",
+        status="retired",
     )
     InstrumentFactory(
         code="V-INS-FULL~1:@",
@@ -84,8 +84,8 @@ def varied():
     IncubatorFactory(
         code="V-INC-BARE",
         institution=bare,
-        type="park",
-        level="municipal",
+        type="science_park",
+        level="prefectural",
         region="533400",
         county="",
         address="",
