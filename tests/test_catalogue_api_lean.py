@@ -1,7 +1,7 @@
 """The catalogue API's lean read path (issue 17) gives what DRF gave, in a fixed number of
 queries: the serializers' compiled plan (marketplace.api.LeanRepresentation) against DRF's own
-`Serializer.to_representation`, the list's `.only()` columns (no listing reads a column
-lazily), the totals named by the validated filters, one institution's list and deep pages
+`Serializer.to_representation`, the lists' items (read as values, as the serializer makes
+each listing), the totals named by the validated filters, one institution's list and deep pages
 read by id."""
 
 import datetime

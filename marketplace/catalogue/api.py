@@ -35,6 +35,8 @@ from marketplace.api import (
     LeanRepresentation,
     MoneyField,
     MoneySerializer,
+    ValuesListMixin,
+    ValuesSource,
 )
 from marketplace.money import money_json
 from marketplace.regions import Region
@@ -48,12 +50,16 @@ from .filters import (
     filter_listings,
     parse_filters,
 )
-from .models import Incubator, Instrument, OpeningInterval, RefundTier, Technology
+from .models import (
+    TRANSFER_MODE_COLUMNS,
+    Incubator,
+    Instrument,
+    OpeningInterval,
+    RefundTier,
+    Technology,
+)
 from .paging import CataloguePagination, StoredList
-from .vocabularies import IncubatorLevel, IncubatorType, InstrumentCategory, IpType, TransferMode
-
-# What InstitutionRefSerializer shows of a listing's institution (list_columns).
-INSTITUTION_REF = ("institution", "institution__code", "institution__name")
+from .vocabularies import IncubatorLevel, IncubatorType, InstrumentCategory, IpType
 
 # What an instrument's availability reads of it (availability.free_intervals and
 # availability_json; the opening hours are prefetched).
@@ -126,18 +132,39 @@ class ListingUrlField(serializers.CharField):
         _language, prefix, urlconf = settings
         return lambda instance: self._url(instance, prefix, urlconf)
 
-    @staticmethod
-    def _url(instance, prefix, urlconf) -> str:
+    def lean_values(self, settings, model) -> ValuesSource:
+        """The URL of a row of a list read as values: its code is the column. An odd code
+        goes through `reverse()` as `Listing.get_absolute_url()` does."""
+        _language, prefix, urlconf = settings
+
+        def url(code) -> str:
+            if not code or "/" in code:
+                return reverse(f"catalogue:{model._meta.model_name}_detail", args=[code])
+            return self._code_url(model, code, prefix, urlconf)
+
+        return ValuesSource(("code",), url)
+
+    @classmethod
+    def _url(cls, instance, prefix, urlconf) -> str:
         code = instance.code
         if not code or "/" in code:
             return instance.get_absolute_url()
-        key = (instance._meta.label, prefix, urlconf)
+        return cls._code_url(type(instance), code, prefix, urlconf)
+
+    @staticmethod
+    def _code_url(model, code: str, prefix: str, urlconf) -> str:
+        key = (model._meta.label, prefix, urlconf)
         parts = _URL_PARTS.get(key)
         if parts is None:
-            probe = reverse(f"catalogue:{instance._meta.model_name}_detail", args=[_PROBE])
+            probe = reverse(f"catalogue:{model._meta.model_name}_detail", args=[_PROBE])
             head, _probe, tail = probe.rpartition(_PROBE)
             parts = _URL_PARTS[key] = (head, tail)
         return f"{parts[0]}{quote(code, safe=RFC3986_SUBDELIMS + '/~:@')}{parts[1]}"
+
+
+def institution_url(code: str) -> str:
+    """An institution's page, as the API shows it."""
+    return f"/institutions/{code}/"
 
 
 class InstitutionSerializer(LeanRepresentation, serializers.ModelSerializer):
@@ -160,14 +187,34 @@ class InstitutionSerializer(LeanRepresentation, serializers.ModelSerializer):
             "url",
         ]
         extra_kwargs = {"instrument_count": {"help_text": "开放仪器数 / published instruments"}}
+        values_sources = {"url": ValuesSource(("code",), institution_url)}
 
     def get_url(self, obj) -> str:
-        return f"/institutions/{obj.code}/"
+        return institution_url(obj.code)
 
 
 class InstitutionRefSerializer(LeanRepresentation, serializers.Serializer):
     code = serializers.CharField()
     name = serializers.CharField()
+
+
+# The price columns of an instrument, in the order `pricing_json` takes them.
+PRICE_COLUMNS = (
+    "price_hourly",
+    "price_internal_hourly",
+    "price_per_sample",
+    "price_internal_per_sample",
+)
+
+
+def pricing_json(hourly, internal_hourly, per_sample, internal_per_sample) -> dict:
+    """An instrument's `pricing` (PricingSerializer) of its PRICE_COLUMNS."""
+    return {
+        "hourly": money_json(hourly),
+        "internal_hourly": money_json(internal_hourly),
+        "per_sample": money_json(per_sample),
+        "internal_per_sample": money_json(internal_per_sample),
+    }
 
 
 class PricingSerializer(serializers.Serializer):
@@ -246,15 +293,16 @@ class InstrumentSerializer(LeanRepresentation, serializers.ModelSerializer):
             "status",
             "url",
         ]
+        values_sources = {
+            "service_modes": ValuesSource(
+                ("offers_machine_time", "offers_sample_testing"), Instrument.service_modes_of
+            ),
+            "pricing": ValuesSource(PRICE_COLUMNS, pricing_json),
+        }
 
     @extend_schema_field(PricingSerializer)
     def get_pricing(self, obj):
-        return {
-            "hourly": money_json(obj.price_hourly),
-            "internal_hourly": money_json(obj.price_internal_hourly),
-            "per_sample": money_json(obj.price_per_sample),
-            "internal_per_sample": money_json(obj.price_internal_per_sample),
-        }
+        return pricing_json(*(getattr(obj, column) for column in PRICE_COLUMNS))
 
 
 class InstrumentDetailSerializer(InstrumentSerializer):
@@ -311,6 +359,14 @@ class IncubatorSerializer(LeanRepresentation, serializers.ModelSerializer):
             "offices_vacant",
             "url",
         ]
+        values_sources = {
+            "workstations_vacant": ValuesSource(
+                ("capacity__workstations_vacant", "workstations_total"), Incubator.vacancy
+            ),
+            "offices_vacant": ValuesSource(
+                ("capacity__offices_vacant", "offices_total"), Incubator.vacancy
+            ),
+        }
 
 
 class IncubatorDetailSerializer(IncubatorSerializer):
@@ -355,6 +411,9 @@ class TechnologySerializer(LeanRepresentation, serializers.ModelSerializer):
             "asking_price",
             "url",
         ]
+        values_sources = {
+            "transfer_modes": ValuesSource(TRANSFER_MODE_COLUMNS, Technology.transfer_modes_of)
+        }
 
 
 class TechnologyDetailSerializer(TechnologySerializer):
@@ -471,7 +530,7 @@ CSV_COLUMNS = {
 }
 
 
-class ListingViewSet(viewsets.ReadOnlyModelViewSet):
+class ListingViewSet(ValuesListMixin, viewsets.ReadOnlyModelViewSet):
     """Published listings only; filters are validated and combine with AND."""
 
     kind: str
@@ -480,10 +539,6 @@ class ListingViewSet(viewsets.ReadOnlyModelViewSet):
     pagination_class = CataloguePagination
     detail_serializer_class: type[serializers.Serializer]
 
-    # The columns the list's items show (the list serializer's fields), read with .only() so
-    # a page of 20 does not fetch and decode every text and moment of 20 listings.
-    list_columns: tuple[str, ...]
-
     def base_queryset(self):
         return (
             self.queryset.model.objects.published().select_related("institution").order_by("code")
@@ -491,8 +546,6 @@ class ListingViewSet(viewsets.ReadOnlyModelViewSet):
 
     def get_queryset(self):
         queryset = self.base_queryset()
-        if self.action == "list":
-            queryset = queryset.only(*self.list_columns)
         if self.action == "list":
             try:
                 applied = parse_filters(self.kind, self.request.query_params)
@@ -557,26 +610,6 @@ def _list_schema(kind: str, serializer, detail):
 class InstrumentViewSet(ListingViewSet):
     kind = "instrument"
     queryset = Instrument.objects.all()
-    list_columns = (
-        *INSTITUTION_REF,
-        "institution__region",
-        "code",
-        "name",
-        "category",
-        "model_number",
-        "manufacturer",
-        "origin_country",
-        "original_value",
-        "commissioned_on",
-        "location",
-        "offers_machine_time",
-        "offers_sample_testing",
-        "price_hourly",
-        "price_internal_hourly",
-        "price_per_sample",
-        "price_internal_per_sample",
-        "status",
-    )
     serializer_class = InstrumentSerializer
     detail_serializer_class = InstrumentDetailSerializer
 
@@ -625,23 +658,6 @@ class InstrumentViewSet(ListingViewSet):
 class IncubatorViewSet(ListingViewSet):
     kind = "incubator"
     queryset = Incubator.objects.all()
-    list_columns = (
-        *INSTITUTION_REF,
-        "code",
-        "name",
-        "type",
-        "level",
-        "region",
-        "county",
-        "address",
-        "lat",
-        "lng",
-        "floor_area_m2",
-        "workstations_total",
-        "offices_total",
-        "capacity__workstations_vacant",
-        "capacity__offices_vacant",
-    )
     serializer_class = IncubatorSerializer
     detail_serializer_class = IncubatorDetailSerializer
 
@@ -650,18 +666,6 @@ class IncubatorViewSet(ListingViewSet):
 class TechnologyViewSet(ListingViewSet):
     kind = "technology"
     queryset = Technology.objects.all()
-    list_columns = (
-        *INSTITUTION_REF,
-        "institution__region",
-        "code",
-        "title",
-        "field",
-        "ip_type",
-        "ip_status",
-        "trl",
-        *(f"mode_{mode}" for mode in TransferMode.values),
-        "asking_price",
-    )
     serializer_class = TechnologySerializer
     detail_serializer_class = TechnologyDetailSerializer
 
@@ -674,7 +678,7 @@ class TechnologyViewSet(ListingViewSet):
         responses={200: InstitutionSerializer, 404: DetailSerializer}, tags=["catalogue"]
     ),
 )
-class InstitutionViewSet(viewsets.ReadOnlyModelViewSet):
+class InstitutionViewSet(ValuesListMixin, viewsets.ReadOnlyModelViewSet):
     queryset = Institution.objects.order_by("code")
     serializer_class = InstitutionSerializer
     lookup_field = "code"

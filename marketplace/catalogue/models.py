@@ -293,10 +293,15 @@ class Instrument(Listing):
 
     @property
     def service_modes(self) -> list[str]:
+        return self.service_modes_of(self.offers_machine_time, self.offers_sample_testing)
+
+    @staticmethod
+    def service_modes_of(offers_machine_time: bool, offers_sample_testing: bool) -> list[str]:
+        """`service_modes` of the two columns' values (the API's lists read them as values)."""
         modes = []
-        if self.offers_machine_time:
+        if offers_machine_time:
             modes.append("machine_time")
-        if self.offers_sample_testing:
+        if offers_sample_testing:
             modes.append("sample_testing")
         return modes
 
@@ -554,12 +559,19 @@ class Incubator(Listing):
     def workstations_vacant(self) -> int:
         """The live number of vacant workstations (never more than the total)."""
         capacity = self._capacity()
-        return min(capacity.workstations_vacant, self.workstations_total) if capacity else 0
+        vacant = capacity.workstations_vacant if capacity else None
+        return self.vacancy(vacant, self.workstations_total)
 
     @property
     def offices_vacant(self) -> int:
         capacity = self._capacity()
-        return min(capacity.offices_vacant, self.offices_total) if capacity else 0
+        return self.vacancy(capacity.offices_vacant if capacity else None, self.offices_total)
+
+    @staticmethod
+    def vacancy(vacant: int | None, total: int) -> int:
+        """The live vacancies shown of the counter's `vacant` (None: no counter row) and the
+        listing's `total` (the API's lists read both as values)."""
+        return 0 if vacant is None else min(vacant, total)
 
     def clean(self):
         super().clean()
@@ -601,6 +613,10 @@ class IncubatorCapacity(models.Model):
 
     def __str__(self) -> str:
         return f"{self.incubator_id}: {self.workstations_vacant}/{self.offices_vacant}"
+
+
+# A technology's boolean column per transfer mode, in the order of TransferMode.
+TRANSFER_MODE_COLUMNS = tuple(f"mode_{mode}" for mode in TransferMode.values)
 
 
 class Technology(Listing):
@@ -667,7 +683,13 @@ class Technology(Listing):
 
     @property
     def transfer_modes(self) -> list[str]:
-        return [mode for mode in TransferMode.values if getattr(self, f"mode_{mode}")]
+        return self.transfer_modes_of(*(getattr(self, column) for column in TRANSFER_MODE_COLUMNS))
+
+    @staticmethod
+    def transfer_modes_of(*offered: bool) -> list[str]:
+        """`transfer_modes` of the TRANSFER_MODE_COLUMNS' values, in that order (the API's
+        lists read them as values)."""
+        return [mode for mode, on in zip(TransferMode.values, offered, strict=True) if on]
 
     @property
     def transfer_mode_labels(self) -> list[str]:
