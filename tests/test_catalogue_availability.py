@@ -287,3 +287,16 @@ def test_an_unpublished_instrument_has_no_public_availability(client, instrument
     )
     assert response.status_code == 404
     assert response.json() == {"detail": "No Instrument matches the given query."}
+
+
+def test_a_statement_whose_value_is_not_in_its_sql_is_refused_when_compiled(instrument):
+    from marketplace.catalogue.availability import Statement
+    from marketplace.catalogue.models import Instrument
+
+    # A value the query does not use would be silently ignored on every run: refused.
+    ignoring = Statement(lambda code: Instrument.objects.filter(code="INS-0000"), str)
+    with pytest.raises(ValueError, match="not a parameter"):
+        ignoring.rows(instrument.code)
+    by_code = Statement(lambda code: Instrument.objects.filter(code=code).values_list("pk"), str)
+    assert by_code.rows(instrument.code) == [(instrument.pk,)]
+    assert by_code.rows("NOPE") == []

@@ -7,9 +7,10 @@ loaded them in bulk for many instruments — so the cost never grows with days o
 Busy intervals come from BUSY_SOURCES: the booking workflow registers its active bookings
 there, and nothing else here has to change.
 
-One instrument's answer (`availability_of`, the API's availability) is two statements whose
-SQL the ORM compiles once per process and database (`Statement`): the instrument's booking
-rules with its opening hours, then its blackouts and every source's busy rows in one UNION.
+One instrument's answer (the API's availability: `published_rules`, then
+`rules_availability_json`) is two statements whose SQL the ORM compiles once per process and
+database (`Statement`): the instrument's booking rules with its opening hours, then its
+blackouts and every source's busy rows in one UNION.
 """
 
 from __future__ import annotations
@@ -48,7 +49,7 @@ class BusyRows(NamedTuple):
 
 # callable(instrument_ids, start, end, now) -> BusyRows of the busy intervals of those
 # instruments that overlap start..end, as they stand at `now`. A query, not its rows: the
-# single-instrument answer compiles it once with the blackouts (availability_of).
+# single-instrument answer compiles it once with the blackouts (rules_availability_json).
 BUSY_SOURCES: list[Callable[[list[int], dt.datetime, dt.datetime, dt.datetime], BusyRows]] = []
 
 
@@ -311,8 +312,8 @@ class Statement:
         return sql, tuple(params), slots
 
 
-# Values no query is ever run with: ids below zero, a code that validate_code refuses, the
-# last second of 2999 (LATEST_DATE) and after.
+# Stand-ins that no constant of a statement's query equals (its statuses, flags and kinds):
+# they are only compiled, never run; the real values are put in by position.
 _STAND_INS: dict[type, Callable[[int], object]] = {
     int: lambda index: -7_300_001 - index,
     str: lambda index: f"<stand-in {index}>",
