@@ -7,7 +7,7 @@ import datetime as dt
 from django.db.models import Q
 from django.utils import timezone
 
-from marketplace.catalogue.availability import datetime_rows
+from marketplace.catalogue.availability import BusyRows
 
 from .models import Booking, Status
 
@@ -21,9 +21,10 @@ def unexpired_active(now: dt.datetime | None = None):
     )
 
 
-def active_intervals(instrument_ids: list[int], start: dt.datetime, end: dt.datetime) -> dict:
-    result: dict[int, list] = {}
-    rows = unexpired_active().filter(instrument_id__in=instrument_ids).overlapping(start, end)
-    for pk, b_start, b_end in datetime_rows(rows, "instrument_id", "start", "end"):
-        result.setdefault(pk, []).append((b_start, b_end))
-    return result
+def active_intervals(
+    instrument_ids: list[int], start: dt.datetime, end: dt.datetime, now: dt.datetime
+) -> BusyRows:
+    """The catalogue's busy source (availability.BUSY_SOURCES): the bookings that take
+    machine time on those instruments between start and end, as they stand at `now`."""
+    rows = unexpired_active(now).filter(instrument_id__in=instrument_ids).overlapping(start, end)
+    return BusyRows(rows, "start", "end")

@@ -9,9 +9,9 @@ import json
 from collections.abc import Iterator
 from urllib.parse import quote
 
-from django.db.models import Prefetch
-from django.http import StreamingHttpResponse
-from django.shortcuts import get_object_or_404
+from django.db.models import CharField, Value
+from django.db.models.functions import Cast
+from django.http import Http404, StreamingHttpResponse
 from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.http import RFC3986_SUBDELIMS
 from django.utils.translation import get_language
@@ -41,7 +41,14 @@ from marketplace.api import (
 from marketplace.money import money_json
 from marketplace.regions import Region
 
-from .availability import AvailabilityRangeError, availability_json, parse_range
+from .availability import (
+    AvailabilityRangeError,
+    Statement,
+    parse_range,
+    parse_time,
+    published_rules,
+    rules_availability_json,
+)
 from .filters import (
     CHOICE_FILTERS,
     REGION_BY_INSTITUTION,
@@ -61,16 +68,20 @@ from .models import (
 from .paging import CataloguePagination, StoredList
 from .vocabularies import IncubatorLevel, IncubatorType, InstrumentCategory, IpType
 
-# What an instrument's availability reads of it (availability.free_intervals and
-# availability_json; the opening hours are prefetched).
-AVAILABILITY_COLUMNS = (
-    "code",
+# What InstitutionRefSerializer shows of a listing's institution (detail_columns).
+INSTITUTION_REF = ("institution", "institution__code", "institution__name")
+# What an instrument's booking rules (InstrumentDetailSerializer.get_booking) read of it.
+BOOKING_RULE_COLUMNS = (
     "timezone",
     "slot_minutes",
+    "min_minutes",
+    "max_minutes",
     "min_notice_hours",
     "max_advance_days",
-    "status",
-    "offers_machine_time",
+    "approval_required",
+    "training_required",
+    "max_active_bookings",
+    "max_hours_per_week",
 )
 
 # Any path segment: a code that cannot exist is a JSON 404 from the view, not a routing miss.
@@ -321,7 +332,62 @@ class InstrumentDetailSerializer(InstrumentSerializer):
 
     @extend_schema_field(BookingRulesSerializer)
     def get_booking(self, obj):
-        return BookingRulesSerializer(obj).data
+        # What BookingRulesSerializer(obj).data gives, without building its three
+        # serializers per request; the opening hours and refund tiers in one statement.
+        opening, tiers = booking_lists(obj.pk)
+        return {
+            "timezone": str(obj.timezone),
+            "opening_hours": opening,
+            "slot_minutes": int(obj.slot_minutes),
+            "min_minutes": int(obj.min_minutes),
+            "max_minutes": int(obj.max_minutes),
+            "min_notice_hours": int(obj.min_notice_hours),
+            "max_advance_days": int(obj.max_advance_days),
+            "approval_required": bool(obj.approval_required),
+            "training_required": bool(obj.training_required),
+            "max_active_bookings": int(obj.booking_quota_active),
+            "max_hours_per_week": int(obj.booking_quota_hours),
+            "refund_policy": tiers,
+        }
+
+
+def _booking_lists_query(pk: int):
+    """An instrument's opening hours (kind 0) and refund tiers (kind 1) as one UNION."""
+    opening = (
+        OpeningInterval.objects.filter(instrument_id__in=[pk])
+        .order_by()
+        .values_list(Value(0), "weekday", Cast("start", CharField()), Cast("end", CharField()))
+    )
+    tiers = (
+        RefundTier.objects.filter(instrument_id__in=[pk])
+        .order_by()
+        .values_list(Value(1), "hours_before", Cast("refund_percent", CharField()), Value(""))
+    )
+    return opening.union(tiers, all=True)
+
+
+_BOOKING_LISTS = Statement(_booking_lists_query, int)
+
+
+def booking_lists(pk: int) -> tuple[list[dict], list[dict]]:
+    """The instrument's opening hours ({weekday, start, end} as "HH:MM", by weekday and
+    start) and refund tiers ({hours_before, refund_percent}, the longest notice first), as
+    OpeningIntervalSerializer and RefundTierSerializer show them, read in one statement."""
+    opening, tiers = [], []
+    for kind, number, first, second in _BOOKING_LISTS.rows(pk):
+        if kind:
+            tiers.append((number, int(first)))
+        else:
+            opening.append((number, parse_time(first), parse_time(second)))
+    opening.sort(key=lambda row: row[:2])
+    tiers.sort(key=lambda row: -row[0])
+    return (
+        [
+            {"weekday": weekday, "start": f"{start:%H:%M}", "end": f"{end:%H:%M}"}
+            for weekday, start, end in opening
+        ],
+        [{"hours_before": hours, "refund_percent": percent} for hours, percent in tiers],
+    )
 
 
 class IncubatorSerializer(LeanRepresentation, serializers.ModelSerializer):
@@ -539,6 +605,10 @@ class ListingViewSet(ValuesListMixin, viewsets.ReadOnlyModelViewSet):
     pagination_class = CataloguePagination
     detail_serializer_class: type[serializers.Serializer]
 
+    # The columns the detail shows, read with .only(): not the moderation, revision and
+    # import columns. (The list reads its serializer's columns as values: ValuesListMixin.)
+    detail_columns: tuple[str, ...]
+
     def base_queryset(self):
         return (
             self.queryset.model.objects.published().select_related("institution").order_by("code")
@@ -546,6 +616,8 @@ class ListingViewSet(ValuesListMixin, viewsets.ReadOnlyModelViewSet):
 
     def get_queryset(self):
         queryset = self.base_queryset()
+        if self.action == "retrieve":
+            queryset = queryset.only(*self.detail_columns)
         if self.action == "list":
             try:
                 applied = parse_filters(self.kind, self.request.query_params)
@@ -610,28 +682,34 @@ def _list_schema(kind: str, serializer, detail):
 class InstrumentViewSet(ListingViewSet):
     kind = "instrument"
     queryset = Instrument.objects.all()
+    detail_columns = (
+        *INSTITUTION_REF,
+        "institution__region",
+        "code",
+        "name",
+        "category",
+        "model_number",
+        "manufacturer",
+        "origin_country",
+        "original_value",
+        "commissioned_on",
+        "location",
+        "offers_machine_time",
+        "offers_sample_testing",
+        "price_hourly",
+        "price_internal_hourly",
+        "price_per_sample",
+        "price_internal_per_sample",
+        "status",
+        "description",
+        "capabilities",
+        *BOOKING_RULE_COLUMNS,
+        "contact_name",
+        "contact_email",
+        "contact_phone",
+    )
     serializer_class = InstrumentSerializer
     detail_serializer_class = InstrumentDetailSerializer
-
-    def base_queryset(self):
-        queryset = super().base_queryset()
-        opening_hours = Prefetch(
-            "opening_hours", queryset=OpeningInterval.objects.order_by("weekday", "start")
-        )
-        if self.action == "retrieve":
-            queryset = queryset.prefetch_related(
-                opening_hours,
-                Prefetch("refund_tiers", queryset=RefundTier.objects.order_by("-hours_before")),
-            )
-        elif self.action == "availability":
-            # Free time reads the booking rules and opening hours only: not the institution,
-            # the refund tiers (a query) or the listing's other columns.
-            queryset = (
-                queryset.select_related(None)
-                .only(*AVAILABILITY_COLUMNS)
-                .prefetch_related(opening_hours)
-            )
-        return queryset
 
     @extend_schema(
         parameters=[
@@ -644,20 +722,51 @@ class InstrumentViewSet(ListingViewSet):
     )
     @action(detail=True, methods=["get"])
     def availability(self, request, code=None):
-        instrument = get_object_or_404(self.base_queryset(), code=code)
+        # Two statements compiled once (availability.published_rules and its blackouts and
+        # bookings), not the ORM's four queries built per request.
+        rules = published_rules(code)
+        if rules is None:  # as get_object_or_404 said it
+            raise Http404(f"No {Instrument._meta.object_name} matches the given query.")
         try:
             first, last = parse_range(
                 request.query_params.get("start"), request.query_params.get("end")
             )
         except AvailabilityRangeError as exc:
             raise exceptions.ValidationError({"range": [str(exc)]}) from None
-        return Response(availability_json(instrument, first, last))
+        return Response(rules_availability_json(rules, first, last))
 
 
 @_list_schema("incubator", IncubatorSerializer, IncubatorDetailSerializer)
 class IncubatorViewSet(ListingViewSet):
     kind = "incubator"
     queryset = Incubator.objects.all()
+    detail_columns = (
+        *INSTITUTION_REF,
+        "code",
+        "name",
+        "type",
+        "level",
+        "region",
+        "county",
+        "address",
+        "lat",
+        "lng",
+        "floor_area_m2",
+        "workstations_total",
+        "offices_total",
+        "capacity__workstations_vacant",
+        "capacity__offices_vacant",
+        "operator",
+        "established_on",
+        "incubated_companies",
+        "services",
+        "focus_industries",
+        "description",
+        "website",
+        "contact_name",
+        "contact_email",
+        "contact_phone",
+    )
     serializer_class = IncubatorSerializer
     detail_serializer_class = IncubatorDetailSerializer
 
@@ -666,6 +775,27 @@ class IncubatorViewSet(ListingViewSet):
 class TechnologyViewSet(ListingViewSet):
     kind = "technology"
     queryset = Technology.objects.all()
+    detail_columns = (
+        *INSTITUTION_REF,
+        "institution__region",
+        "code",
+        "title",
+        "field",
+        "ip_type",
+        "ip_status",
+        "trl",
+        *TRANSFER_MODE_COLUMNS,
+        "asking_price",
+        "summary",
+        "description",
+        "details_under_nda",
+        "details",
+        "ip_numbers",
+        "inventors",
+        "contact_name",
+        "contact_email",
+        "contact_phone",
+    )
     serializer_class = TechnologySerializer
     detail_serializer_class = TechnologyDetailSerializer
 

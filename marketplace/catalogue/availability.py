@@ -6,6 +6,11 @@ busy intervals are fetched once per call for the whole range — or passed in by
 loaded them in bulk for many instruments — so the cost never grows with days or slots.
 Busy intervals come from BUSY_SOURCES: the booking workflow registers its active bookings
 there, and nothing else here has to change.
+
+One instrument's answer (the API's availability: `published_rules`, then
+`rules_availability_json`) is two statements whose SQL the ORM compiles once per process and
+database (`Statement`): the instrument's booking rules with its opening hours, then its
+blackouts and every source's busy rows in one UNION.
 """
 
 from __future__ import annotations
@@ -19,7 +24,7 @@ from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
 from django.db import connections
-from django.db.models import CharField
+from django.db.models import CharField, QuerySet, Value
 from django.db.models.functions import Cast
 from django.utils import timezone
 from django.utils.translation import gettext
@@ -31,8 +36,21 @@ EARLIEST_DATE = dt.date(1970, 1, 1)
 LATEST_DATE = dt.date(2999, 12, 31)
 
 Interval = tuple[dt.datetime, dt.datetime]
-# callable(instrument_ids, start, end) -> {instrument_id: [(start, end), ...]}
-BUSY_SOURCES: list[Callable[[list[int], dt.datetime, dt.datetime], dict[int, list[Interval]]]] = []
+
+
+class BusyRows(NamedTuple):
+    """A busy source's rows: a query of a model with an `instrument` and the names of its
+    interval's start and end fields."""
+
+    queryset: QuerySet
+    start: str
+    end: str
+
+
+# callable(instrument_ids, start, end, now) -> BusyRows of the busy intervals of those
+# instruments that overlap start..end, as they stand at `now`. A query, not its rows: the
+# single-instrument answer compiles it once with the blackouts (rules_availability_json).
+BUSY_SOURCES: list[Callable[[list[int], dt.datetime, dt.datetime, dt.datetime], BusyRows]] = []
 
 
 class AvailabilityRangeError(ValueError):
@@ -99,7 +117,8 @@ def _align(piece: Interval, origin: dt.datetime, slot: dt.timedelta) -> Interval
 
 
 @lru_cache(maxsize=1024)
-def _time(text: str) -> dt.time:
+def parse_time(text: str) -> dt.time:
+    """A wall-clock time read as text ("HH:MM:SS"), parsed once per distinct value."""
     return dt.time.fromisoformat(text)
 
 
@@ -133,9 +152,12 @@ def busy_intervals(
     busy: dict[int, list[Interval]] = {}
     if isinstance(instrument_ids, list):
         busy = {pk: [] for pk in instrument_ids}
+    now = timezone.now()
     for source in BUSY_SOURCES:
-        for pk, intervals in source(instrument_ids, start, end).items():
-            busy.setdefault(pk, []).extend(intervals)
+        rows = source(instrument_ids, start, end, now)
+        fields = ("instrument_id", rows.start, rows.end)
+        for pk, b_start, b_end in datetime_rows(rows.queryset, *fields):
+            busy.setdefault(pk, []).append((b_start, b_end))
     return busy
 
 
@@ -246,6 +268,159 @@ def _aware_datetime(text: str | None) -> dt.datetime | None:
         return None
     moment = dt.datetime.fromisoformat(text)
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+class Statement:
+    """A query the ORM compiles once per process and database, then run again with other
+    values: building and compiling a small query costs more than running it, and a
+    single-instrument request is a few of them.
+
+    `build(*values)` makes the query from the values (ints, strings, aware datetimes). It is
+    compiled with stand-ins; the positions of their database forms among the compiled
+    parameters are remembered, and each run puts the real values' forms there, written as
+    the ORM writes them. The rows are the database's own: no ORM converters (cast times and
+    booleans where the engines differ)."""
+
+    def __init__(self, build: Callable[..., QuerySet], *kinds: type):
+        self.build = build
+        self.kinds = kinds
+        self.compiled: dict[str, tuple[str, tuple, list[tuple[int, int]]]] = {}
+
+    def rows(self, *values, using: str = "default") -> list[tuple]:
+        connection = connections[using]
+        compiled = self.compiled.get(using)
+        if compiled is None:
+            compiled = self.compiled[using] = self._compile(using)
+        sql, params, slots = compiled
+        params = list(params)
+        for position, index in slots:
+            params[position] = _database_form(connection, values[index])
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            return cursor.fetchall()
+
+    def _compile(self, using: str):
+        connection = connections[using]
+        stand_ins = [_STAND_INS[kind](index) for index, kind in enumerate(self.kinds)]
+        sql, params = self.build(*stand_ins).query.get_compiler(using=using).as_sql()
+        forms = {_database_form(connection, value): index for index, value in enumerate(stand_ins)}
+        slots = [
+            (position, forms[param]) for position, param in enumerate(params) if param in forms
+        ]
+        if {index for _position, index in slots} != set(range(len(stand_ins))):
+            raise ValueError("a value of the statement is not a parameter of its SQL")
+        return sql, tuple(params), slots
+
+
+# Stand-ins that no constant of a statement's query equals (its statuses, flags and kinds):
+# they are only compiled, never run; the real values are put in by position.
+_STAND_INS: dict[type, Callable[[int], object]] = {
+    int: lambda index: -7_300_001 - index,
+    str: lambda index: f"<stand-in {index}>",
+    dt.datetime: lambda index: dt.datetime(2999, 12, 31, 23, 59, 50 + index, tzinfo=UTC),
+}
+
+
+def _database_form(connection, value):
+    if isinstance(value, dt.datetime):
+        return connection.ops.adapt_datetimefield_value(value)
+    return value
+
+
+class BookingRules(NamedTuple):
+    """What availability reads of an instrument: its booking rules and opening hours."""
+
+    pk: int
+    timezone: str
+    slot_minutes: int
+    min_notice_hours: int
+    max_advance_days: int
+    status: str
+    offers_machine_time: bool
+    opening: tuple[tuple[int, dt.time, dt.time], ...]
+
+
+def _rules_query(code: str) -> QuerySet:
+    from .models import Instrument
+
+    return (
+        Instrument.objects.published()
+        .filter(code=code)
+        .order_by()
+        .values_list(
+            "pk",
+            "timezone",
+            "slot_minutes",
+            "min_notice_hours",
+            "max_advance_days",
+            "status",
+            "offers_machine_time",
+            "opening_hours__weekday",
+            Cast("opening_hours__start", CharField()),
+            Cast("opening_hours__end", CharField()),
+        )
+    )
+
+
+def _taken_query(pk: int, start: dt.datetime, end: dt.datetime, now: dt.datetime) -> QuerySet:
+    """One instrument's blackouts (kind 0) and busy rows (kind 1) that overlap start..end."""
+    from .models import Blackout
+
+    def rows(queryset, start_field, end_field, kind):
+        return queryset.order_by().values_list(
+            Value(kind), Cast(start_field, CharField()), Cast(end_field, CharField())
+        )
+
+    blackouts = Blackout.objects.filter(instrument_id__in=[pk]).overlapping(start, end)
+    parts = [rows(blackouts, "starts_at", "ends_at", 0)]
+    for source in BUSY_SOURCES:
+        busy = source([pk], start, end, now)
+        parts.append(rows(busy.queryset, busy.start, busy.end, 1))
+    return parts[0].union(*parts[1:], all=True) if len(parts) > 1 else parts[0]
+
+
+_RULES = Statement(_rules_query, str)
+_TAKEN = Statement(_taken_query, int, dt.datetime, dt.datetime, dt.datetime)
+
+
+def published_rules(code: str) -> BookingRules | None:
+    """The booking rules and opening hours of the published instrument `code` (one
+    statement), or None when there is none."""
+    rows = _RULES.rows(code)
+    if not rows:
+        return None
+    pk, zone, slot, notice, advance, status, machine_time = rows[0][:7]
+    opening = tuple(
+        (weekday, parse_time(opens), parse_time(closes))
+        for *_rules, weekday, opens, closes in rows
+        if weekday is not None
+    )
+    return BookingRules(pk, zone, slot, notice, advance, status, bool(machine_time), opening)
+
+
+def rules_availability_json(
+    rules: BookingRules, first: dt.date, last: dt.date, *, now: dt.datetime | None = None
+) -> dict:
+    """availability_json of an instrument read by `published_rules`: its blackouts and busy
+    intervals in one statement, none for an instrument that offers no machine time."""
+    now = now or timezone.now()
+    free: list[FreeInterval] = []
+    if rules.status == "in_service" and rules.offers_machine_time:
+        zone = ZoneInfo(rules.timezone)
+        range_start = dt.datetime.combine(first, dt.time.min, tzinfo=zone)
+        range_end = dt.datetime.combine(last + dt.timedelta(days=1), dt.time.min, tzinfo=zone)
+        blackouts: list[Interval] = []
+        busy: list[Interval] = []
+        for kind, start, end in _TAKEN.rows(rules.pk, range_start, range_end, now):
+            (busy if kind else blackouts).append((_aware_datetime(start), _aware_datetime(end)))
+        free = free_intervals(
+            rules, first, last, now=now, blackouts=blackouts, busy=busy, opening=rules.opening
+        )
+    return {
+        "timezone": rules.timezone,
+        "slot_minutes": rules.slot_minutes,
+        "free": intervals_json(free, rules.timezone),
+    }
 
 
 EPOCH = dt.datetime(1970, 1, 1, tzinfo=UTC)
@@ -418,7 +593,7 @@ def free_intervals_of_many(
     )
     for pk, weekday, opens, closes in rows:
         if pk in opening:
-            opening[pk].append((weekday, _time(opens), _time(closes)))
+            opening[pk].append((weekday, parse_time(opens), parse_time(closes)))
     now = now or timezone.now()
     if timezone.is_naive(now):
         raise ValueError("now must be timezone-aware")
@@ -505,13 +680,3 @@ def intervals_json(
             known = memo[key] = _interval_json(interval, zone_name)
         result.append(known)
     return result
-
-
-def availability_json(instrument, first: dt.date, last: dt.date, **kwargs) -> dict:
-    return {
-        "timezone": instrument.timezone,
-        "slot_minutes": instrument.slot_minutes,
-        "free": intervals_json(
-            free_intervals(instrument, first, last, **kwargs), instrument.timezone
-        ),
-    }
