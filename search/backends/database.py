@@ -23,6 +23,7 @@ import contextlib
 import datetime
 import random
 import threading
+from collections import OrderedDict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
@@ -206,6 +207,77 @@ def facet_pairs(document: Document) -> set[tuple[str, str]]:
 
 MULTI_VALUED = ("service_mode", "transfer_mode")  # a document may have several values
 
+# What the matches of recent queries may hold in one process (KeptMatches): 32 MB is about
+# 600 queries of 6,000 matches (显微镜) or 50 of 40,000 (检测).
+KEEP_MATCHES_BYTES = 32 << 20
+
+
+@dataclass
+class Matches:
+    """What the full-text statements told about one query: every matching row id (sorted),
+    the name-field weight of each, and, once a page ranked by score needed them, the
+    (score, id) rows of the database's ranking (DatabaseEngine._scored)."""
+
+    ids: np.ndarray
+    names: np.ndarray
+    scored: list | None = None
+
+    @property
+    def nbytes(self) -> int:
+        return self.ids.nbytes + self.names.nbytes + 64 * len(self.scored or ())
+
+
+class KeptMatches:
+    """The matches of recent queries, kept in this process under the index's stamp
+    (SearchIndexState, read by every search's first statement anyway): a query seen before
+    under the same stamp is answered without a full-text statement — on PostgreSQL the
+    collection of its ids was most of a search's time (a bitmap heap scan of 2,500 pages for
+    显微镜) — while its filters, sort and page still vary (the anonymous page cache keeps
+    only exact repeats). Any change to the index changes the stamp in the same transaction,
+    so nothing kept outlives the rows it was read from; least recently used first out, within
+    KEEP_MATCHES_BYTES."""
+
+    def __init__(self) -> None:
+        self.state = None
+        self.entries: OrderedDict[tuple, tuple[Matches, int]] = OrderedDict()
+        self.size = 0
+        self.lock = threading.Lock()
+
+    def get(self, state, key: tuple) -> Matches | None:
+        if state is None:
+            return None
+        with self.lock:
+            if state != self.state:
+                return None
+            found = self.entries.get(key)
+            if found is None:
+                return None
+            self.entries.move_to_end(key)
+            return found[0]
+
+    def put(self, state, key: tuple, matches: Matches) -> None:
+        """Keep (or re-measure, after its scores were added) `matches` read under `state`."""
+        if state is None:
+            return
+        matches.ids.flags.writeable = False
+        matches.names.flags.writeable = False
+        with self.lock:
+            if state != self.state:  # the index changed: what was kept is of another index
+                self.entries.clear()
+                self.size = 0
+                self.state = state
+            previous = self.entries.pop(key, None)
+            if previous is not None:
+                self.size -= previous[1]
+            size = matches.nbytes
+            if size > KEEP_MATCHES_BYTES:
+                return
+            self.entries[key] = (matches, size)
+            self.size += size
+            while self.size > KEEP_MATCHES_BYTES:
+                _key, (_oldest, oldest_size) = self.entries.popitem(last=False)
+                self.size -= oldest_size
+
 
 class FacetArrays:
     """Per-process arrays of the embedded index, indexed by row id: for every facet the code
@@ -266,11 +338,13 @@ class FacetArrays:
         self.keys.pop(row_id, None)
         self.stamps.pop(row_id, None)
 
-    def sync(self, cursor) -> None:
+    def sync(self, cursor, scans: bool = True):
         """One tiny query when nothing changed; otherwise the (id, stamp) pairs, then the
-        rows that are new or different."""
+        rows that are new or different. Returns the index's stamp as this statement read
+        it. `scans`: on PostgreSQL the statement also turns the sequential scans off for
+        the rest of the caller's transaction (see _index_scans)."""
         table = SearchIndexState._meta.db_table
-        if connection.vendor == "postgresql":
+        if connection.vendor == "postgresql" and scans:
             # the transaction's settings (see _index_scans) ride on this statement: one
             # round trip fewer per search
             cursor.execute(
@@ -283,7 +357,7 @@ class FacetArrays:
         found = cursor.fetchone()
         state = found[0] if found else None
         if state == self.state and self.state is not None:
-            return
+            return state
         with self.lock:
             doc_table = SearchDocument._meta.db_table
             cursor.execute(f"SELECT id, stamp FROM {doc_table}")  # noqa: S608
@@ -306,6 +380,7 @@ class FacetArrays:
             self._positions = {}
             self._masks = {}
             self.state = state
+        return state
 
     def _load(self, row_id, stamp, key, day, price, values, title_length) -> None:
         self._clear(row_id)
@@ -413,6 +488,7 @@ class DatabaseEngine:
 
     def __init__(self) -> None:
         self.arrays = FacetArrays()
+        self.kept = KeptMatches()
 
     def status(self) -> dict:
         return {"engine": self.name, "database": connection.vendor, "ok": True}
@@ -785,16 +861,28 @@ class DatabaseEngine:
     ) -> SearchResult:
         arrays = self.arrays
         wanted = request.offset + request.page_size
-        with _index_scans(set_here=False) as cursor:
-            arrays.sync(cursor)  # the first statement: it also turns the sequential scans off
+        expression = None if parsed.empty else self._expression(parsed, relaxed)
+        key = self._matches_key(parsed, relaxed, expression) if expression else None
+        # Only the full-text statements need PostgreSQL's index-scan settings, and with them a
+        # transaction (two round trips): none when the query is empty or this process keeps
+        # its matches (KeptMatches; the stamp read by the first statement confirms them).
+        expected = key is not None and self.kept.get(arrays.state, key) is not None
+        scanning = key is not None and not expected
+        with _index_scans(set_here=False, needed=scanning) as cursor:
+            # the first statement: it also turns the sequential scans off when scanning
+            state = arrays.sync(cursor, scans=scanning)
             selected = arrays.selected(request.filters)
-            if parsed.empty:
-                matched = arrays.alive
+            if key is None:  # nothing to look up: every row, or none (no term can match)
+                matched = arrays.alive if parsed.empty else arrays.mask(np.zeros(0, np.int64))
                 chosen = matched if selected is None else matched & selected
                 page = self._in_order(arrays, request.sort, chosen, wanted)
             else:
-                expression = self._expression(parsed, relaxed)
-                ids, names = self._matches(cursor, parsed, relaxed, expression)
+                matches = self.kept.get(state, key)
+                if matches is None:
+                    with _scans(cursor, ready=scanning) as scan:
+                        matches = Matches(*self._matches(scan, parsed, relaxed, expression))
+                    self.kept.put(state, key, matches)
+                ids, names = matches.ids, matches.names
                 matched = arrays.mask(ids)
                 chosen = matched if selected is None else matched & selected
                 # The database ranks a narrow query: SQLite every match (bm25), PostgreSQL
@@ -806,12 +894,16 @@ class DatabaseEngine:
                 if request.sort in ("newest", "price"):
                     page = self._in_order(arrays, request.sort, chosen, wanted)
                 elif 0 < ranked <= RANK_ALL:
-                    if postgres:
-                        fields = (TITLE, PINYIN, INITIALS, CODES)
-                        rows = self._scored(cursor, self._expression(parsed, relaxed, fields))
-                    else:
-                        rows = self._scored(cursor, expression)
-                    page = self._ranked(arrays, rows, chosen, wanted)
+                    if matches.scored is None:
+                        if postgres:
+                            fields = (TITLE, PINYIN, INITIALS, CODES)
+                            scoring = self._expression(parsed, relaxed, fields)
+                        else:
+                            scoring = expression
+                        with _scans(cursor, ready=scanning) as scan:
+                            matches.scored = self._scored(scan, scoring)
+                        self.kept.put(state, key, matches)
+                    page = self._ranked(arrays, matches.scored, chosen, wanted)
                     if len(page) < wanted:
                         rest = chosen.copy()
                         rest[page] = False
@@ -823,6 +915,15 @@ class DatabaseEngine:
             hits = self._hits(cursor, page)
         facets = arrays.counts(matched, request.filters)
         return SearchResult(count=count, hits=hits, facets=facets, engine=self.name)
+
+    def _matches_key(self, parsed: ParsedQuery, relaxed: bool, expression) -> tuple:
+        """What the full-text statements of a query depend on (KeptMatches): on PostgreSQL
+        each term's condition per vector (the ranking's conditions are those on the title
+        and the alias), on SQLite the FTS5 queries of the id collection and of the ranking."""
+        if connection.vendor == "postgresql":
+            return ("postgresql", relaxed, expression.terms, expression.branches)
+        branches = self._fts5_branches(parsed, relaxed)
+        return ("sqlite", relaxed, expression, tuple(branches or ()))
 
     @staticmethod
     def _by_names(
@@ -942,7 +1043,7 @@ class DatabaseEngine:
 
 
 @contextlib.contextmanager
-def _index_scans(set_here: bool = True):
+def _index_scans(set_here: bool = True, needed: bool = True):
     """A cursor for the statements of one search. On PostgreSQL they run in a transaction
     with `enable_seqscan` off: for a wide match (检测, 40% of the rows) the planner estimates
     that reading the whole table is cheaper than the bitmap of the GIN indexes and then
@@ -950,8 +1051,10 @@ def _index_scans(set_here: bool = True):
     one-token term needs no recheck at all (docs/performance.md, "Search on PostgreSQL").
     And without parallel workers: the id collection (a UNION ALL of bitmap scans) was
     planned as a Gather over a Parallel Append, and starting and waiting for two workers
-    took 70 ms of a statement whose own work was 2 ms (sanqi, at a load of 7)."""
-    if connection.vendor != "postgresql":
+    took 70 ms of a statement whose own work was 2 ms (sanqi, at a load of 7). `needed`
+    False: the search sends no full-text statement (an empty query, or matches kept in
+    this process), so a plain cursor, without the transaction's two round trips."""
+    if connection.vendor != "postgresql" or not needed:
         with connection.cursor() as cursor:
             yield cursor
         return
@@ -961,6 +1064,18 @@ def _index_scans(set_here: bool = True):
             cursor.execute("SET LOCAL enable_seqscan = off")
             cursor.execute("SET LOCAL max_parallel_workers_per_gather = 0")
         yield cursor
+
+
+@contextlib.contextmanager
+def _scans(cursor, ready: bool):
+    """A cursor for a full-text statement: `cursor` if its transaction already has the
+    index-scan settings, else one in a transaction of its own that does (a search that
+    expected its matches to be kept, and found the index changed)."""
+    if ready:
+        yield cursor
+        return
+    with _index_scans() as scan:
+        yield scan
 
 
 def rank_suggestions(titles: list[str], typed: str, limit: int) -> list[str]:
