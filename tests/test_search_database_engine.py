@@ -320,16 +320,18 @@ def test_query_counts_are_pinned(
     with django_assert_num_queries(5):
         api_client.get("/api/v1/search/", {"q": "电镜"})
     # the same words again, under other filters: the matches and scores are kept in the
-    # process while the index is unchanged, so no full-text statement
-    with django_assert_num_queries(3):
+    # process while the index is unchanged, so no full-text statement, and the stamp is
+    # read with the page of hits: that statement and the institution labels
+    with django_assert_num_queries(2):
         api_client.get("/api/v1/search/", {"q": "电镜", "kind": "instrument"})
-    # an empty query needs no full-text statement, and adds department labels (policy facet)
-    with django_assert_num_queries(4):
+    # an empty query needs no full-text statement either, and adds department labels
+    # (policy facet)
+    with django_assert_num_queries(3):
         api_client.get("/api/v1/search/", {"q": ""})
     with django_assert_num_queries(1):
         api_client.get("/api/v1/search/suggest/", {"q": "扫描"})
     # the page adds institutions whose name matches
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(3):
         client.get("/search/", {"q": "电镜"})
     with django_assert_num_queries(6):
         client.get("/search/", {"q": "培养箱"})

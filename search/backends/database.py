@@ -860,59 +860,85 @@ class DatabaseEngine:
         self, parsed: ParsedQuery, request: SearchRequest, relaxed: bool = False
     ) -> SearchResult:
         arrays = self.arrays
-        wanted = request.offset + request.page_size
         expression = None if parsed.empty else self._expression(parsed, relaxed)
         key = self._matches_key(parsed, relaxed, expression) if expression else None
-        # Only the full-text statements need PostgreSQL's index-scan settings, and with them a
-        # transaction (two round trips): none when the query is empty or this process keeps
-        # its matches (KeptMatches; the stamp read by the first statement confirms them).
-        expected = key is not None and self.kept.get(arrays.state, key) is not None
-        scanning = key is not None and not expected
+        # A query needing no full-text statement — an empty one, one no term can match, one
+        # whose matches (and, if its page needs them, scores) this process keeps — is
+        # answered from the facet arrays as they are, and one statement reads the index's
+        # stamp with the page's rows: if the stamp is the one the arrays and the kept
+        # matches were read at, that is the answer (one round trip, no transaction).
+        state = arrays.state
+        if state is not None:
+            kept = None if key is None else self.kept.get(state, key)
+            if key is None or kept is not None:
+                answer = self._choose(arrays, request, parsed.empty, kept)
+                if answer is not None:
+                    with connection.cursor() as cursor:
+                        read, hits = self._stamp_and_hits(cursor, answer[2])
+                    if read == state:
+                        return self._result(arrays, request, answer, hits)
+        # Otherwise the stamp first (bringing the arrays up to date), then the full-text
+        # statements on PostgreSQL in a transaction with the index-scan settings.
+        scanning = key is not None
         with _index_scans(set_here=False, needed=scanning) as cursor:
             # the first statement: it also turns the sequential scans off when scanning
             state = arrays.sync(cursor, scans=scanning)
-            selected = arrays.selected(request.filters)
-            if key is None:  # nothing to look up: every row, or none (no term can match)
-                matched = arrays.alive if parsed.empty else arrays.mask(np.zeros(0, np.int64))
-                chosen = matched if selected is None else matched & selected
-                page = self._in_order(arrays, request.sort, chosen, wanted)
-            else:
+            matches = None
+            if key is not None:
                 matches = self.kept.get(state, key)
                 if matches is None:
-                    with _scans(cursor, ready=scanning) as scan:
-                        matches = Matches(*self._matches(scan, parsed, relaxed, expression))
+                    matches = Matches(*self._matches(cursor, parsed, relaxed, expression))
                     self.kept.put(state, key, matches)
-                ids, names = matches.ids, matches.names
-                matched = arrays.mask(ids)
-                chosen = matched if selected is None else matched & selected
-                # The database ranks a narrow query: SQLite every match (bm25), PostgreSQL
-                # the name matches (ts_rank over the in-row title and alias vectors; over
-                # the body it detoasts and decompresses every body vector), body-only
-                # matches following newest first. A wide one is ranked here (RANK_ALL).
-                postgres = connection.vendor == "postgresql"
-                ranked = np.count_nonzero(names) if postgres else len(ids)
-                if request.sort in ("newest", "price"):
-                    page = self._in_order(arrays, request.sort, chosen, wanted)
-                elif 0 < ranked <= RANK_ALL:
-                    if matches.scored is None:
-                        if postgres:
-                            fields = (TITLE, PINYIN, INITIALS, CODES)
-                            scoring = self._expression(parsed, relaxed, fields)
-                        else:
-                            scoring = expression
-                        with _scans(cursor, ready=scanning) as scan:
-                            matches.scored = self._scored(scan, scoring)
-                        self.kept.put(state, key, matches)
-                    page = self._ranked(arrays, matches.scored, chosen, wanted)
-                    if len(page) < wanted:
-                        rest = chosen.copy()
-                        rest[page] = False
-                        page += self._in_order(arrays, "newest", rest, wanted - len(page))
+            answer = self._choose(arrays, request, parsed.empty, matches)
+            if answer is None:  # a narrow query ranked by the database's scores
+                if connection.vendor == "postgresql":
+                    fields = (TITLE, PINYIN, INITIALS, CODES)
+                    scoring = self._expression(parsed, relaxed, fields)
                 else:
-                    page = self._by_names(arrays, ids, names, chosen, wanted)
-            count = int(np.count_nonzero(chosen))
-            page = page[request.offset : wanted]
-            hits = self._hits(cursor, page)
+                    scoring = expression
+                matches.scored = self._scored(cursor, scoring)
+                self.kept.put(state, key, matches)
+                answer = self._choose(arrays, request, parsed.empty, matches)
+            hits = self._hits(cursor, answer[2])
+        return self._result(arrays, request, answer, hits)
+
+    def _choose(self, arrays: FacetArrays, request: SearchRequest, empty: bool, matches):
+        """(the rows matched, those the filters chose, the page's row ids) of a search whose
+        matches are known (None: every row if the query is empty, else none); None when the
+        page is ranked by scores the database has not given yet."""
+        wanted = request.offset + request.page_size
+        # The database ranks a narrow query: SQLite every match (bm25), PostgreSQL the name
+        # matches (ts_rank over the in-row title and alias vectors; over the body it
+        # detoasts and decompresses every body vector), body-only matches following newest
+        # first. A wide one is ranked here (RANK_ALL).
+        by_score = False
+        if matches is not None and request.sort not in ("newest", "price"):
+            postgres = connection.vendor == "postgresql"
+            ranked = np.count_nonzero(matches.names) if postgres else len(matches.ids)
+            by_score = 0 < ranked <= RANK_ALL
+            if by_score and matches.scored is None:
+                return None
+        selected = arrays.selected(request.filters)
+        if matches is None:
+            matched = arrays.alive if empty else arrays.mask(np.zeros(0, np.int64))
+        else:
+            matched = arrays.mask(matches.ids)
+        chosen = matched if selected is None else matched & selected
+        if matches is None or request.sort in ("newest", "price"):
+            page = self._in_order(arrays, request.sort, chosen, wanted)
+        elif by_score:
+            page = self._ranked(arrays, matches.scored, chosen, wanted)
+            if len(page) < wanted:
+                rest = chosen.copy()
+                rest[page] = False
+                page += self._in_order(arrays, "newest", rest, wanted - len(page))
+        else:
+            page = self._by_names(arrays, matches.ids, matches.names, chosen, wanted)
+        return matched, chosen, page[request.offset : wanted]
+
+    def _result(self, arrays: FacetArrays, request: SearchRequest, answer, hits) -> SearchResult:
+        matched, chosen, _page = answer
+        count = int(np.count_nonzero(chosen))
         facets = arrays.counts(matched, request.filters)
         return SearchResult(count=count, hits=hits, facets=facets, engine=self.name)
 
@@ -974,19 +1000,44 @@ class DatabaseEngine:
         order = np.lexsort((arrays.position("newest")[ids], scores))
         return ids[order[:wanted]].tolist()
 
-    @staticmethod
-    def _hits(cursor, ids: list[int]) -> list[Hit]:
+    HIT_COLUMNS = "id, key, kind, code, title, url, text, details"
+
+    @classmethod
+    def _hits(cls, cursor, ids: list[int]) -> list[Hit]:
         if not ids:
             return []
         marks = ", ".join(["%s"] * len(ids))
         cursor.execute(
-            f"SELECT id, key, kind, code, title, url, text, details "  # noqa: S608
+            f"SELECT {cls.HIT_COLUMNS} "  # noqa: S608
             f"FROM {SearchDocument._meta.db_table} WHERE id IN ({marks})",
             ids,
         )
+        return cls._hits_in_order(cursor.fetchall(), ids)
+
+    @classmethod
+    def _stamp_and_hits(cls, cursor, ids: list[int]) -> tuple:
+        """The index's stamp and the rows of these ids, in one statement (and snapshot)."""
+        state = SearchIndexState._meta.db_table
+        stamp = f"SELECT (SELECT stamp FROM {state} LIMIT 1) AS stamp"  # noqa: S608
+        if not ids:
+            cursor.execute(stamp)
+            return cursor.fetchone()[0], []
+        columns = ", ".join(f"d.{column}" for column in cls.HIT_COLUMNS.split(", "))
+        marks = ", ".join(["%s"] * len(ids))
+        cursor.execute(
+            f"SELECT s.stamp, {columns} FROM ({stamp}) s "  # noqa: S608
+            f"LEFT JOIN {SearchDocument._meta.db_table} d ON d.id IN ({marks})",
+            ids,
+        )
+        rows = cursor.fetchall()
+        found = [row[1:] for row in rows if row[1] is not None]
+        return rows[0][0], cls._hits_in_order(found, ids)
+
+    @staticmethod
+    def _hits_in_order(rows, ids: list[int]) -> list[Hit]:
         found = {}
         details_field = SearchDocument._meta.get_field("details")
-        for row_id, key, kind, code, title, url, text, details in cursor.fetchall():
+        for row_id, key, kind, code, title, url, text, details in rows:
             details = details_field.from_db_value(details, None, connection)
             found[row_id] = Hit(key, kind, code, title, url, text, details=details or {})
         return [found[row_id] for row_id in ids if row_id in found]
@@ -1064,18 +1115,6 @@ def _index_scans(set_here: bool = True, needed: bool = True):
             cursor.execute("SET LOCAL enable_seqscan = off")
             cursor.execute("SET LOCAL max_parallel_workers_per_gather = 0")
         yield cursor
-
-
-@contextlib.contextmanager
-def _scans(cursor, ready: bool):
-    """A cursor for a full-text statement: `cursor` if its transaction already has the
-    index-scan settings, else one in a transaction of its own that does (a search that
-    expected its matches to be kept, and found the index changed)."""
-    if ready:
-        yield cursor
-        return
-    with _index_scans() as scan:
-        yield scan
 
 
 def rank_suggestions(titles: list[str], typed: str, limit: int) -> list[str]:
