@@ -312,25 +312,82 @@ def test_query_counts_are_pinned(
 ):
     from search.backends import database
 
-    run(database_engine(), parse_request({"q": "电镜"}))  # warm caches (site root paths)
+    run(database_engine(), parse_request({"q": "质谱"}))  # warm caches (site root paths)
     # the same on both databases (PostgreSQL's `enable_seqscan = off` rides on the stamp
     # statement): index stamp (are the facet arrays current?), the ids of every match, the
     # scores (of the name matches on PostgreSQL; of every match of a narrow query on
     # SQLite), the page of hits, institution labels
     with django_assert_num_queries(5):
         api_client.get("/api/v1/search/", {"q": "电镜"})
-    # an empty query needs no full-text statement, and adds department labels (policy facet)
-    with django_assert_num_queries(4):
+    # the same words again, under other filters: the matches and scores are kept in the
+    # process while the index is unchanged, so no full-text statement, and the stamp is
+    # read with the page of hits: that statement and the institution labels
+    with django_assert_num_queries(2):
+        api_client.get("/api/v1/search/", {"q": "电镜", "kind": "instrument"})
+    # an empty query needs no full-text statement either, and adds department labels
+    # (policy facet)
+    with django_assert_num_queries(3):
         api_client.get("/api/v1/search/", {"q": ""})
     with django_assert_num_queries(1):
         api_client.get("/api/v1/search/suggest/", {"q": "扫描"})
     # the page adds institutions whose name matches
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(3):
         client.get("/search/", {"q": "电镜"})
+    with django_assert_num_queries(6):
+        client.get("/search/", {"q": "培养箱"})
     # a wide query (more than RANK_ALL matches) is ranked without a scoring statement
     monkeypatch.setattr(database, "RANK_ALL", 0)
     with django_assert_num_queries(4):
-        api_client.get("/api/v1/search/", {"q": "电镜"})
+        api_client.get("/api/v1/search/", {"q": "液质"})
+
+
+def test_kept_matches_answer_as_a_fresh_search_does(catalogue):
+    """A query seen before, under other filters, sorts and pages, answers exactly what an
+    engine that never saw it answers."""
+    from search.backends.database import DatabaseEngine
+
+    requests = [
+        {"q": "电镜"},
+        {"q": "电镜", "kind": "instrument"},
+        {"q": "电镜", "sort": "newest"},
+        {"q": "电镜", "sort": "price", "page_size": "1", "page": "2"},
+        {"q": "质谱 仪"},
+        {"q": "质谱 仪", "kind": "instrument", "sort": "newest"},
+        {"q": "sanqi"},
+        {"q": "sanqi", "kind": "technology"},
+    ]
+    kept = database_engine()
+    for params in requests + requests[::-1]:
+        again = run(kept, parse_request(params))
+        fresh = run(DatabaseEngine(), parse_request(params))
+        assert again.count == fresh.count, params
+        assert again.facets == fresh.facets, params
+        assert [(h.code, h.snippet) for h in again.hits] == [
+            (h.code, h.snippet) for h in fresh.hits
+        ], params
+    assert kept.kept.entries  # the repeats were answered from what was kept
+
+
+def test_kept_matches_follow_every_change_of_the_index(
+    catalogue, django_capture_on_commit_callbacks
+):
+    """A kept query sees an edit, an unpublish and a delete at once (the index's stamp)."""
+    assert codes("串联", kind="instrument") == []
+    with django_capture_on_commit_callbacks(execute=True):
+        catalogue["lcms"].name = "超高效液相色谱串联质谱仪"
+        catalogue["lcms"].save()
+    assert codes("串联") == ["QJ-LCMS-01"]
+    assert search("串联", kind="instrument").count == 1
+    sem = catalogue["sem"]
+    assert "YLU-SEM-01" in codes("扫描电镜")
+    with django_capture_on_commit_callbacks(execute=True):
+        sem.live = False
+        sem.save()
+    assert "YLU-SEM-01" not in codes("扫描电镜")
+    assert codes("傣文") == [catalogue["ocr"].code]
+    with django_capture_on_commit_callbacks(execute=True):
+        catalogue["ocr"].delete()
+    assert codes("傣文") == []
 
 
 def test_search_page_renders_tabs_facets_and_highlights(catalogue, client):

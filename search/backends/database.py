@@ -23,6 +23,7 @@ import contextlib
 import datetime
 import random
 import threading
+from collections import OrderedDict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
@@ -206,6 +207,77 @@ def facet_pairs(document: Document) -> set[tuple[str, str]]:
 
 MULTI_VALUED = ("service_mode", "transfer_mode")  # a document may have several values
 
+# What the matches of recent queries may hold in one process (KeptMatches): 32 MB is about
+# 600 queries of 6,000 matches (显微镜) or 50 of 40,000 (检测).
+KEEP_MATCHES_BYTES = 32 << 20
+
+
+@dataclass
+class Matches:
+    """What the full-text statements told about one query: every matching row id (sorted),
+    the name-field weight of each, and, once a page ranked by score needed them, the
+    (score, id) rows of the database's ranking (DatabaseEngine._scored)."""
+
+    ids: np.ndarray
+    names: np.ndarray
+    scored: list | None = None
+
+    @property
+    def nbytes(self) -> int:
+        return self.ids.nbytes + self.names.nbytes + 64 * len(self.scored or ())
+
+
+class KeptMatches:
+    """The matches of recent queries, kept in this process under the index's stamp
+    (SearchIndexState, read by every search's first statement anyway): a query seen before
+    under the same stamp is answered without a full-text statement — on PostgreSQL the
+    collection of its ids was most of a search's time (a bitmap heap scan of 2,500 pages for
+    显微镜) — while its filters, sort and page still vary (the anonymous page cache keeps
+    only exact repeats). Any change to the index changes the stamp in the same transaction,
+    so nothing kept outlives the rows it was read from; least recently used first out, within
+    KEEP_MATCHES_BYTES."""
+
+    def __init__(self) -> None:
+        self.state = None
+        self.entries: OrderedDict[tuple, tuple[Matches, int]] = OrderedDict()
+        self.size = 0
+        self.lock = threading.Lock()
+
+    def get(self, state, key: tuple) -> Matches | None:
+        if state is None:
+            return None
+        with self.lock:
+            if state != self.state:
+                return None
+            found = self.entries.get(key)
+            if found is None:
+                return None
+            self.entries.move_to_end(key)
+            return found[0]
+
+    def put(self, state, key: tuple, matches: Matches) -> None:
+        """Keep (or re-measure, after its scores were added) `matches` read under `state`."""
+        if state is None:
+            return
+        matches.ids.flags.writeable = False
+        matches.names.flags.writeable = False
+        with self.lock:
+            if state != self.state:  # the index changed: what was kept is of another index
+                self.entries.clear()
+                self.size = 0
+                self.state = state
+            previous = self.entries.pop(key, None)
+            if previous is not None:
+                self.size -= previous[1]
+            size = matches.nbytes
+            if size > KEEP_MATCHES_BYTES:
+                return
+            self.entries[key] = (matches, size)
+            self.size += size
+            while self.size > KEEP_MATCHES_BYTES:
+                _key, (_oldest, oldest_size) = self.entries.popitem(last=False)
+                self.size -= oldest_size
+
 
 class FacetArrays:
     """Per-process arrays of the embedded index, indexed by row id: for every facet the code
@@ -266,11 +338,13 @@ class FacetArrays:
         self.keys.pop(row_id, None)
         self.stamps.pop(row_id, None)
 
-    def sync(self, cursor) -> None:
+    def sync(self, cursor, scans: bool = True):
         """One tiny query when nothing changed; otherwise the (id, stamp) pairs, then the
-        rows that are new or different."""
+        rows that are new or different. Returns the index's stamp as this statement read
+        it. `scans`: on PostgreSQL the statement also turns the sequential scans off for
+        the rest of the caller's transaction (see _index_scans)."""
         table = SearchIndexState._meta.db_table
-        if connection.vendor == "postgresql":
+        if connection.vendor == "postgresql" and scans:
             # the transaction's settings (see _index_scans) ride on this statement: one
             # round trip fewer per search
             cursor.execute(
@@ -283,7 +357,7 @@ class FacetArrays:
         found = cursor.fetchone()
         state = found[0] if found else None
         if state == self.state and self.state is not None:
-            return
+            return state
         with self.lock:
             doc_table = SearchDocument._meta.db_table
             cursor.execute(f"SELECT id, stamp FROM {doc_table}")  # noqa: S608
@@ -306,6 +380,7 @@ class FacetArrays:
             self._positions = {}
             self._masks = {}
             self.state = state
+        return state
 
     def _load(self, row_id, stamp, key, day, price, values, title_length) -> None:
         self._clear(row_id)
@@ -413,6 +488,7 @@ class DatabaseEngine:
 
     def __init__(self) -> None:
         self.arrays = FacetArrays()
+        self.kept = KeptMatches()
 
     def status(self) -> dict:
         return {"engine": self.name, "database": connection.vendor, "ok": True}
@@ -784,45 +860,96 @@ class DatabaseEngine:
         self, parsed: ParsedQuery, request: SearchRequest, relaxed: bool = False
     ) -> SearchResult:
         arrays = self.arrays
-        wanted = request.offset + request.page_size
-        with _index_scans(set_here=False) as cursor:
-            arrays.sync(cursor)  # the first statement: it also turns the sequential scans off
-            selected = arrays.selected(request.filters)
-            if parsed.empty:
-                matched = arrays.alive
-                chosen = matched if selected is None else matched & selected
-                page = self._in_order(arrays, request.sort, chosen, wanted)
-            else:
-                expression = self._expression(parsed, relaxed)
-                ids, names = self._matches(cursor, parsed, relaxed, expression)
-                matched = arrays.mask(ids)
-                chosen = matched if selected is None else matched & selected
-                # The database ranks a narrow query: SQLite every match (bm25), PostgreSQL
-                # the name matches (ts_rank over the in-row title and alias vectors; over
-                # the body it detoasts and decompresses every body vector), body-only
-                # matches following newest first. A wide one is ranked here (RANK_ALL).
-                postgres = connection.vendor == "postgresql"
-                ranked = np.count_nonzero(names) if postgres else len(ids)
-                if request.sort in ("newest", "price"):
-                    page = self._in_order(arrays, request.sort, chosen, wanted)
-                elif 0 < ranked <= RANK_ALL:
-                    if postgres:
-                        fields = (TITLE, PINYIN, INITIALS, CODES)
-                        rows = self._scored(cursor, self._expression(parsed, relaxed, fields))
-                    else:
-                        rows = self._scored(cursor, expression)
-                    page = self._ranked(arrays, rows, chosen, wanted)
-                    if len(page) < wanted:
-                        rest = chosen.copy()
-                        rest[page] = False
-                        page += self._in_order(arrays, "newest", rest, wanted - len(page))
+        expression = None if parsed.empty else self._expression(parsed, relaxed)
+        key = self._matches_key(parsed, relaxed, expression) if expression else None
+        # A query needing no full-text statement — an empty one, one no term can match, one
+        # whose matches (and, if its page needs them, scores) this process keeps — is
+        # answered from the facet arrays as they are, and one statement reads the index's
+        # stamp with the page's rows: if the stamp is the one the arrays and the kept
+        # matches were read at, that is the answer (one round trip, no transaction).
+        state = arrays.state
+        if state is not None:
+            kept = None if key is None else self.kept.get(state, key)
+            if key is None or kept is not None:
+                answer = self._choose(arrays, request, parsed.empty, kept)
+                if answer is not None:
+                    with connection.cursor() as cursor:
+                        read, hits = self._stamp_and_hits(cursor, answer[2])
+                    if read == state:
+                        return self._result(arrays, request, answer, hits)
+        # Otherwise the stamp first (bringing the arrays up to date), then the full-text
+        # statements on PostgreSQL in a transaction with the index-scan settings.
+        scanning = key is not None
+        with _index_scans(set_here=False, needed=scanning) as cursor:
+            # the first statement: it also turns the sequential scans off when scanning
+            state = arrays.sync(cursor, scans=scanning)
+            matches = None
+            if key is not None:
+                matches = self.kept.get(state, key)
+                if matches is None:
+                    matches = Matches(*self._matches(cursor, parsed, relaxed, expression))
+                    self.kept.put(state, key, matches)
+            answer = self._choose(arrays, request, parsed.empty, matches)
+            if answer is None:  # a narrow query ranked by the database's scores
+                if connection.vendor == "postgresql":
+                    fields = (TITLE, PINYIN, INITIALS, CODES)
+                    scoring = self._expression(parsed, relaxed, fields)
                 else:
-                    page = self._by_names(arrays, ids, names, chosen, wanted)
-            count = int(np.count_nonzero(chosen))
-            page = page[request.offset : wanted]
-            hits = self._hits(cursor, page)
+                    scoring = expression
+                matches.scored = self._scored(cursor, scoring)
+                self.kept.put(state, key, matches)
+                answer = self._choose(arrays, request, parsed.empty, matches)
+            hits = self._hits(cursor, answer[2])
+        return self._result(arrays, request, answer, hits)
+
+    def _choose(self, arrays: FacetArrays, request: SearchRequest, empty: bool, matches):
+        """(the rows matched, those the filters chose, the page's row ids) of a search whose
+        matches are known (None: every row if the query is empty, else none); None when the
+        page is ranked by scores the database has not given yet."""
+        wanted = request.offset + request.page_size
+        # The database ranks a narrow query: SQLite every match (bm25), PostgreSQL the name
+        # matches (ts_rank over the in-row title and alias vectors; over the body it
+        # detoasts and decompresses every body vector), body-only matches following newest
+        # first. A wide one is ranked here (RANK_ALL).
+        by_score = False
+        if matches is not None and request.sort not in ("newest", "price"):
+            postgres = connection.vendor == "postgresql"
+            ranked = np.count_nonzero(matches.names) if postgres else len(matches.ids)
+            by_score = 0 < ranked <= RANK_ALL
+            if by_score and matches.scored is None:
+                return None
+        selected = arrays.selected(request.filters)
+        if matches is None:
+            matched = arrays.alive if empty else arrays.mask(np.zeros(0, np.int64))
+        else:
+            matched = arrays.mask(matches.ids)
+        chosen = matched if selected is None else matched & selected
+        if matches is None or request.sort in ("newest", "price"):
+            page = self._in_order(arrays, request.sort, chosen, wanted)
+        elif by_score:
+            page = self._ranked(arrays, matches.scored, chosen, wanted)
+            if len(page) < wanted:
+                rest = chosen.copy()
+                rest[page] = False
+                page += self._in_order(arrays, "newest", rest, wanted - len(page))
+        else:
+            page = self._by_names(arrays, matches.ids, matches.names, chosen, wanted)
+        return matched, chosen, page[request.offset : wanted]
+
+    def _result(self, arrays: FacetArrays, request: SearchRequest, answer, hits) -> SearchResult:
+        matched, chosen, _page = answer
+        count = int(np.count_nonzero(chosen))
         facets = arrays.counts(matched, request.filters)
         return SearchResult(count=count, hits=hits, facets=facets, engine=self.name)
+
+    def _matches_key(self, parsed: ParsedQuery, relaxed: bool, expression) -> tuple:
+        """What the full-text statements of a query depend on (KeptMatches): on PostgreSQL
+        each term's condition per vector (the ranking's conditions are those on the title
+        and the alias), on SQLite the FTS5 queries of the id collection and of the ranking."""
+        if connection.vendor == "postgresql":
+            return ("postgresql", relaxed, expression.terms, expression.branches)
+        branches = self._fts5_branches(parsed, relaxed)
+        return ("sqlite", relaxed, expression, tuple(branches or ()))
 
     @staticmethod
     def _by_names(
@@ -873,19 +1000,44 @@ class DatabaseEngine:
         order = np.lexsort((arrays.position("newest")[ids], scores))
         return ids[order[:wanted]].tolist()
 
-    @staticmethod
-    def _hits(cursor, ids: list[int]) -> list[Hit]:
+    HIT_COLUMNS = "id, key, kind, code, title, url, text, details"
+
+    @classmethod
+    def _hits(cls, cursor, ids: list[int]) -> list[Hit]:
         if not ids:
             return []
         marks = ", ".join(["%s"] * len(ids))
         cursor.execute(
-            f"SELECT id, key, kind, code, title, url, text, details "  # noqa: S608
+            f"SELECT {cls.HIT_COLUMNS} "  # noqa: S608
             f"FROM {SearchDocument._meta.db_table} WHERE id IN ({marks})",
             ids,
         )
+        return cls._hits_in_order(cursor.fetchall(), ids)
+
+    @classmethod
+    def _stamp_and_hits(cls, cursor, ids: list[int]) -> tuple:
+        """The index's stamp and the rows of these ids, in one statement (and snapshot)."""
+        state = SearchIndexState._meta.db_table
+        stamp = f"SELECT (SELECT stamp FROM {state} LIMIT 1) AS stamp"  # noqa: S608
+        if not ids:
+            cursor.execute(stamp)
+            return cursor.fetchone()[0], []
+        columns = ", ".join(f"d.{column}" for column in cls.HIT_COLUMNS.split(", "))
+        marks = ", ".join(["%s"] * len(ids))
+        cursor.execute(
+            f"SELECT s.stamp, {columns} FROM ({stamp}) s "  # noqa: S608
+            f"LEFT JOIN {SearchDocument._meta.db_table} d ON d.id IN ({marks})",
+            ids,
+        )
+        rows = cursor.fetchall()
+        found = [row[1:] for row in rows if row[1] is not None]
+        return rows[0][0], cls._hits_in_order(found, ids)
+
+    @staticmethod
+    def _hits_in_order(rows, ids: list[int]) -> list[Hit]:
         found = {}
         details_field = SearchDocument._meta.get_field("details")
-        for row_id, key, kind, code, title, url, text, details in cursor.fetchall():
+        for row_id, key, kind, code, title, url, text, details in rows:
             details = details_field.from_db_value(details, None, connection)
             found[row_id] = Hit(key, kind, code, title, url, text, details=details or {})
         return [found[row_id] for row_id in ids if row_id in found]
@@ -942,7 +1094,7 @@ class DatabaseEngine:
 
 
 @contextlib.contextmanager
-def _index_scans(set_here: bool = True):
+def _index_scans(set_here: bool = True, needed: bool = True):
     """A cursor for the statements of one search. On PostgreSQL they run in a transaction
     with `enable_seqscan` off: for a wide match (检测, 40% of the rows) the planner estimates
     that reading the whole table is cheaper than the bitmap of the GIN indexes and then
@@ -950,8 +1102,10 @@ def _index_scans(set_here: bool = True):
     one-token term needs no recheck at all (docs/performance.md, "Search on PostgreSQL").
     And without parallel workers: the id collection (a UNION ALL of bitmap scans) was
     planned as a Gather over a Parallel Append, and starting and waiting for two workers
-    took 70 ms of a statement whose own work was 2 ms (sanqi, at a load of 7)."""
-    if connection.vendor != "postgresql":
+    took 70 ms of a statement whose own work was 2 ms (sanqi, at a load of 7). `needed`
+    False: the search sends no full-text statement (an empty query, or matches kept in
+    this process), so a plain cursor, without the transaction's two round trips."""
+    if connection.vendor != "postgresql" or not needed:
         with connection.cursor() as cursor:
             yield cursor
         return
