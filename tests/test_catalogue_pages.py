@@ -76,6 +76,23 @@ def test_instrument_detail_shows_prices_rules_and_leads_to_the_one_calendar(clie
     assert f"{day:%Y-%m-%d}T09:00:00+08:00" in week.replace("%3A", ":").replace("%2B", "+")
 
 
+def test_instrument_rules_list_opening_hours_by_day_and_refund_tiers_most_notice_first(client):
+    from marketplace.catalogue.models import RefundTier
+
+    instrument = InstrumentFactory()
+    for weekday, start in ((2, dt.time(14, 0)), (0, dt.time(13, 0)), (0, dt.time(8, 0))):
+        OpeningIntervalFactory(
+            instrument=instrument, weekday=weekday, start=start, end=dt.time(start.hour + 2)
+        )
+    RefundTier.objects.create(instrument=instrument, hours_before=2, refund_percent=50)
+    RefundTier.objects.create(instrument=instrument, hours_before=48, refund_percent=100)
+    html = client.get(
+        f"/instruments/{instrument.code}/", HTTP_ACCEPT_LANGUAGE="zh-hans"
+    ).content.decode()
+    assert "星期一 08:00–10:00；星期一 13:00–15:00；星期三 14:00–16:00</li>" in html
+    assert html.index("开始前 48 小时以上取消，退款 100%") < html.index("开始前 2 小时以上取消")
+
+
 def test_incubator_detail_has_vacancies_and_an_svg_map_pin(client):
     incubator = IncubatorFactory(
         name="滇池创客空间", workstations_vacant=12, workstations_total=100

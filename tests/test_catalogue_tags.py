@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from django.template import Context, Template
 from django.urls import reverse
@@ -9,8 +11,13 @@ from django.utils import translation
 
 from marketplace.accounts.models import Institution
 from marketplace.catalogue.filters import CHOICE_FILTERS
-from marketplace.catalogue.models import Instrument
-from marketplace.catalogue.templatetags.catalogue_tags import choice_label, detail_url
+from marketplace.catalogue.models import Instrument, OpeningInterval
+from marketplace.catalogue.templatetags.catalogue_tags import (
+    choice_label,
+    code_url,
+    detail_url,
+    opening_interval,
+)
 
 
 @pytest.mark.parametrize("language", ["zh-hans", "en"])
@@ -47,6 +54,22 @@ def test_detail_url_is_the_reversed_url(kind, code):
     assert detail_url(kind, code) == reverse(f"catalogue:{kind}_detail", args=[code])
 
 
+@pytest.mark.parametrize("code", ["INS-0001", "abc_12", "带中文", "a b", "x%y"])
+@pytest.mark.parametrize("name", ["bookings:calendar", "sampletesting:new"])
+def test_code_url_is_the_reversed_url(name, code):
+    assert code_url(name, code) == reverse(name, args=[code])
+
+
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+def test_opening_interval_reads_as_the_interval_itself(language):
+    with translation.override(language):
+        for weekday in range(7):
+            interval = OpeningInterval(
+                weekday=weekday, start=dt.time(8, 5), end=dt.time(17 + weekday % 2, 30)
+            )
+            assert opening_interval(interval) == str(interval)
+
+
 @pytest.mark.parametrize("language", ["zh-hans", "en"])
 def test_choice_options_render_as_the_template_loop_did(language):
     loop = Template(
@@ -70,3 +93,61 @@ def test_menus_with_the_same_values_keep_their_own_labels():
     second = tag.render(Context({"choices": have_not, "selected": "1"}))
     assert first == '<option value="1" selected>是</option><option value="0">否</option>'
     assert second == '<option value="1" selected>有</option><option value="0">无</option>'
+
+
+# The loop `{% instrument_rows page %}` replaced in templates/catalogue/instrument_list.html.
+INSTRUMENT_ROWS_LOOP = """{% load i18n catalogue_tags %}{% for instrument in page %}
+  <li>
+    <h2><a href="{% detail_url "instrument" instrument.code %}">{{ instrument.name }}</a></h2>
+    <p class="meta">{{ instrument|choice_label:"category" }} · {{ instrument.model_number }} · {{ instrument.institution.name }} · {{ instrument.institution|choice_label:"region" }}</p>
+    <p>
+      {% if instrument.offers_machine_time %}<span class="badge">{% translate "机时预约" %}</span>{% endif %}
+      {% if instrument.offers_sample_testing %}<span class="badge">{% translate "送样检测" %}</span>{% endif %}
+      {% if instrument.price_hourly is not None %}<span class="price">{{ instrument.price_hourly|yuan }} / {% translate "小时" %}</span>{% endif %}
+      {% if instrument.status != "in_service" %}<span class="badge badge-warn">{{ instrument|choice_label:"status" }}</span>{% endif %}
+    </p>
+  </li>
+  {% empty %}
+  <li>{% translate "没有符合条件的仪器。" %}</li>
+  {% endfor %}"""  # noqa: E501
+
+
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+def test_instrument_rows_are_the_template_loop_byte_for_byte(language):
+    from decimal import Decimal
+
+    institution = Institution(code="I&1", name='研究院 <"甲">', region="530100")
+    instruments = [
+        Instrument(
+            code=code,
+            name=name,
+            category=category,
+            model_number=model,
+            institution=institution,
+            offers_machine_time=machine,
+            offers_sample_testing=sample,
+            price_hourly=price,
+            status=status,
+        )
+        for code, name, category, model, machine, sample, price, status in (
+            (
+                "INS-1",
+                "显微镜 & <b>",
+                "analytical",
+                "JEM-2100",
+                True,
+                True,
+                Decimal("450"),
+                "in_service",
+            ),
+            ("带中文", "光谱仪", "laser", "", False, True, None, "under_maintenance"),
+            ("a b", "x'y", "retired-kind", "M<1>", True, False, Decimal("0.50"), "retired"),
+            ("C-3", "离心机", "analytical", "Z", False, False, Decimal("12345.6"), "in_service"),
+        )
+    ]
+    loop = Template(INSTRUMENT_ROWS_LOOP)
+    tag = Template("{% load catalogue_tags %}{% instrument_rows page %}")
+    with translation.override(language):
+        for page in (instruments, instruments[1:2], []):
+            context = {"page": page}
+            assert tag.render(Context(context)) == loop.render(Context(context))

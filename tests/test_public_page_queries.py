@@ -72,6 +72,11 @@ def test_catalogue_details(client, catalogue, django_assert_num_queries):
     # 3, plus the open-sharing summary (issue 19): this year's tally and the approved ratings;
     # free slots are the calendar page's (issue 15), not computed here
     pinned(client, instrument.get_absolute_url(), 5, django_assert_num_queries)
+    # without machine time there are no booking rules: neither the opening hours nor the
+    # refund tiers are read, only the instrument and the open-sharing summary
+    without = InstrumentFactory(institution=catalogue[0], offers_machine_time=False)
+    html = pinned(client, without.get_absolute_url(), 3, django_assert_num_queries)
+    assert 'id="rules-heading"' not in html
     pinned(client, Incubator.objects.first().get_absolute_url(), 1, django_assert_num_queries)
     pinned(client, Technology.objects.first().get_absolute_url(), 1, django_assert_num_queries)
     # the institution and the first listings of each kind (counted only when there are more

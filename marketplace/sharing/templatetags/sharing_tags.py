@@ -37,12 +37,12 @@ def sharing_summary(instrument=None, institution=None):
     all_time = Tally(
         ratings=sum(t.ratings for t in years), rating_points=sum(t.rating_points for t in years)
     )
-    comments = (
-        Rating.objects.filter(**lookup)
-        .public_comments()
-        .select_related("record__instrument")
-        .order_by("-created_at")[:PUBLIC_COMMENTS]
-    )
+    comments = Rating.objects.filter(**lookup).public_comments().order_by("-created_at")
+    if instrument is None:
+        # An institution's comments name their instrument; an instrument's page needs neither
+        # the usage record nor the instrument (every column of both) beside each comment.
+        comments = comments.select_related("record__instrument")
+    comments = comments[:PUBLIC_COMMENTS]
     return {
         "year": year,
         "tally": tally,
