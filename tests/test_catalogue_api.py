@@ -113,6 +113,27 @@ def test_page_size_above_100_is_capped(client):
     assert response.json()["count"] == 105
 
 
+@pytest.mark.parametrize("kept", [True, False], ids=["count-cache-on", "count-cache-off"])
+def test_a_trl_range_keeps_both_bounds_and_leaves_unrated_technologies_out(client, settings, kept):
+    settings.CATALOGUE_COUNT_CACHE = kept
+    institution = InstitutionFactory()
+    for code, trl in (("T1", 1), ("T3", 3), ("T5", 5), ("T6", 6), ("T9", 9), ("TX", None)):
+        TechnologyFactory(code=code, institution=institution, trl=trl)
+
+    def listed(**query):
+        response = client.get("/api/v1/technologies/", query)
+        assert response.json()["count"] == len(response.json()["results"])
+        return codes(response)
+
+    assert listed(trl_min=3, trl_max=6) == ["T3", "T5", "T6"]
+    assert listed(trl_max=3) == ["T1", "T3"]
+    assert listed(trl_min=9) == ["T9"]
+    assert listed(trl_min=6, trl_max=4) == []
+    page = client.get("/technologies/", {"trl_min": 6, "trl_max": 4})
+    assert page.status_code == 200
+    assert "T6" not in page.content.decode()
+
+
 def test_instrument_detail_carries_prices_as_decimal_strings_and_booking_rules(client, catalogue):
     OpeningIntervalFactory(instrument=catalogue[2]["sem_km"], weekday=2)
     body = client.get("/api/v1/instruments/KM.SEM-1/").json()

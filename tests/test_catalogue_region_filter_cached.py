@@ -87,3 +87,42 @@ def test_a_region_without_institutions_is_an_empty_list(client, commit):
 def test_a_list_page_with_an_unknown_filter_value_is_a_400_with_the_count_cache_on(client):
     response = client.get("/instruments/", {"region": "nowhere"})
     assert response.status_code == 400
+
+
+@pytest.mark.parametrize("kept", [True, False], ids=["count-cache-on", "count-cache-off"])
+def test_every_page_of_a_region_is_its_published_listings_in_code_order(
+    client, commit, settings, kept
+):
+    # The region's institution comes last in code order, after listings of others: its
+    # page's ids are read first, and must still be the region's, published, in order.
+    settings.CATALOGUE_COUNT_CACHE = kept
+    early = InstitutionFactory(region="532900")
+    kunming = InstitutionFactory(region="530100")
+
+    def listings():
+        for n in range(40):
+            InstrumentFactory(code=f"A-{n:02d}", institution=early, category="analytical")
+            TechnologyFactory(code=f"TA-{n:02d}", institution=early)
+        for n in range(23):
+            live = n % 5 != 0
+            InstrumentFactory(code=f"Z-{n:02d}", institution=kunming, live=live, category="laser")
+            TechnologyFactory(code=f"TZ-{n:02d}", institution=kunming, live=live)
+
+    commit(listings)
+    wanted = [f"{n:02d}" for n in range(23) if n % 5]
+    for path, prefix in (("/api/v1/instruments/", "Z-"), ("/api/v1/technologies/", "TZ-")):
+        for page in (1, 2, 3, 4):
+            expected = [prefix + n for n in wanted[(page - 1) * 5 : page * 5]]
+            for _ in range(2):  # counted, then kept
+                query = {"region": "530100", "page_size": 5, "page": page}
+                assert codes(client, path, **query) == (len(wanted), expected)
+    assert codes(client, "/api/v1/instruments/", region="530100", category="laser") == (
+        len(wanted),
+        ["Z-" + n for n in wanted[:20]],
+    )
+    assert codes(client, "/api/v1/instruments/", region="530100", category="analytical") == (
+        0,
+        [],
+    )
+    page = client.get("/instruments/", {"region": "530100"}).content.decode()
+    assert "Z-01" in page and "Z-00" not in page and "A-01" not in page

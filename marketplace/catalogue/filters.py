@@ -191,9 +191,15 @@ def filter_listings(
         queryset = _one_institution(queryset, applied["institution"])
     if "q" in applied:
         queryset = _search(SEARCH_FIELDS[kind])(queryset, applied["q"])
-    for name, condition in (("trl_min", "trl__gte"), ("trl_max", "trl__lte")):
-        if name in applied:
-            queryset = queryset.filter(**{condition: int(applied[name])})
+    if "trl_min" in applied or "trl_max" in applied:
+        # The levels of the range as a list (the column holds 1–9 or NULL: its check
+        # constraint), not `trl >= 3 AND trl <= 6`: for a range an ANALYZEd SQLite read every
+        # technology of those levels by the plain trl index and sorted them (290 ms for
+        # software copyrights of TRL 3–6), where the IP type's partial index in code order
+        # tests the level in each entry and stops at the page's last match (0.2 ms).
+        levels = range(int(applied.get("trl_min", 1)), int(applied.get("trl_max", 9)) + 1)
+        # No level (a minimum above the maximum): `.none()`, which the counts know as empty.
+        queryset = queryset.filter(trl__in=levels) if levels else queryset.none()
     if "field" in applied:
         queryset = queryset.filter(field=applied["field"])
     if "vacant" in applied:
