@@ -12,7 +12,7 @@ from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import Prefetch
+from django.db.models import Count, Prefetch, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -35,7 +35,7 @@ from marketplace.catalogue.permissions import is_instrument_member
 from marketplace.money import display
 from marketplace.payments.providers import online_payment_enabled
 from marketplace.workflow import WorkflowError
-from marketplace.workflow_pages import act_view, item_or_404, page_of, status_filter
+from marketplace.workflow_pages import act_view, item_or_404, page_of, status_condition
 
 from . import floor as floor_service
 from . import services
@@ -221,18 +221,33 @@ def mine(request: HttpRequest) -> HttpResponse:
 def queue(request: HttpRequest) -> HttpResponse:
     """Requests on the member's institutions' instruments: the active ones (those that need
     someone to act) unless a status is asked for, like the other queues."""
-    bookings = services.HOLDS.shown(
-        Booking.objects.filter(instrument_id__in=_queue_instruments(request.user))
-    )
-    bookings, filters = status_filter(request, bookings, Status, ACTIVE_STATUSES)
+    bookings = Booking.objects.filter(instrument_id__in=_queue_instruments(request.user))
+    shown, filters = status_condition(request, Status, ACTIVE_STATUSES)
+    total = _count_unless_overdue(bookings, shown)
+    if total is None:  # some holds ran out: expired first, as every list of them does
+        services.HOLDS.shown(bookings)
     # The page's ids first: the sort over an institution's 10,000 requests carries only
     # (start, id), and the joins to instruments and users see the 50 rows shown, not all of
     # them. The ids are read on their own and named as a list in the query of the rows: as a
     # subquery, PostgreSQL hashed it and read the whole table to find the 50.
-    ordered = bookings.order_by("start", "pk").values_list("pk", flat=True)
-    page = page_of(request, ordered, PAGE_SIZE)
+    ordered = bookings.filter(shown).order_by("start", "pk").values_list("pk", flat=True)
+    page = page_of(request, ordered, PAGE_SIZE, count=total)
     context = {"rows": _queue_rows(list(page.object_list)), "show_user": True, "page": page}
     return render(request, "bookings/queue.html", {**context, **filters})
+
+
+def _count_unless_overdue(bookings, shown: Q) -> int | None:
+    """How many of `bookings` the queue shows (those meeting `shown`), read in the query that
+    asks whether any of the institution's holds has run out (in any status, as `HOLDS.shown`
+    asks: an overdue request must be expired before the page counts, lists or filters it);
+    None when one has, for the caller to expire them and count again."""
+    holds = services.HOLDS
+    overdue = Q(status__in=holds.statuses, hold_expires_at__lte=timezone.now())
+    counts = bookings.filter(shown | overdue if shown else Q()).aggregate(
+        shown=Count("pk", filter=shown) if shown else Count("pk"),
+        overdue=Count("pk", filter=overdue),
+    )
+    return None if counts["overdue"] else counts["shown"]
 
 
 def _queue_instruments(user):
