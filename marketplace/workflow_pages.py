@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import urlencode
@@ -33,9 +34,13 @@ def page_urls(views, mine: str, queue: str = "", *, item_pages=()) -> list:
     ]
 
 
-def page_of(request: HttpRequest, rows, size: int):
-    """The `?page=` page of `rows`, `size` rows a page (a bad or too large number: the last)."""
-    return Paginator(rows, size).get_page(request.GET.get("page"))
+def page_of(request: HttpRequest, rows, size: int, *, count: int | None = None):
+    """The `?page=` page of `rows`, `size` rows a page (a bad or too large number: the last);
+    `count`, when the caller has counted the rows already, spares the paginator its count."""
+    paginator = Paginator(rows, size)
+    if count is not None:
+        paginator.count = count  # a cached_property: this is the value it would have read
+    return paginator.get_page(request.GET.get("page"))
 
 
 def item_or_404(workflow: Workflow, request: HttpRequest, pk: int):
@@ -52,22 +57,29 @@ def require_queue_reader(user) -> None:
         raise Http404
 
 
-def status_filter(request: HttpRequest, rows, statuses, default=None) -> tuple:
-    """A queue's `?status=`: the rows in that status (or, when none or an unknown one is
-    asked, in the `default` statuses, all if None), and the filter's context for the page."""
+def status_condition(request: HttpRequest, statuses, default=None) -> tuple[Q, dict]:
+    """A queue's `?status=` as a condition on its rows: that status (or, when none or an
+    unknown one is asked, the `default` statuses; an empty Q, all rows, if None), and the
+    filter's context for the page."""
     wanted = request.GET.get("status", "")
     if wanted in statuses.values:
-        rows = rows.filter(status=wanted)
+        condition = Q(status=wanted)
     else:
         wanted = ""
-        if default is not None:
-            rows = rows.filter(status__in=default)
+        condition = Q(status__in=default) if default is not None else Q()
     context = {
         "statuses": statuses.choices,
         "wanted": wanted,
         "query_prefix": urlencode({"status": wanted}) if wanted else "",
     }
-    return rows, context
+    return condition, context
+
+
+def status_filter(request: HttpRequest, rows, statuses, default=None) -> tuple:
+    """A queue's `?status=`: the rows in that status (or, when none or an unknown one is
+    asked, in the `default` statuses, all if None), and the filter's context for the page."""
+    condition, context = status_condition(request, statuses, default)
+    return rows.filter(condition), context
 
 
 def mine_view(rows, *, template: str, size: int, name: str = "", context=None):

@@ -82,3 +82,64 @@ def test_the_permissions_read_in_one_query_are_those_model_backend_reads(
         "catalogue.change_instrument",
         "catalogue.view_instrument",
     }
+
+
+def render_tags(source: str, user, language: str) -> str:
+    from django.template import Context, Template
+    from django.test import RequestFactory
+    from django.utils import translation
+
+    request = RequestFactory().get("/bookings/queue/")
+    request.user = User.objects.get(pk=user.pk)  # as each request reads the person afresh
+    with translation.override(language):
+        return Template("{% load userbar_tags wagtailuserbar %}" + source).render(
+            Context({"request": request})
+        )
+
+
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+def test_the_userbar_kept_between_requests_is_what_wagtail_renders(institution, language):
+    """Off Wagtail's pages the userbar is written once and kept: the first and the second
+    request of a member get exactly Wagtail's own markup, in the page's language."""
+    member = UserFactory(username="zhou")
+    call_command("grant_role", "zhou", institution.code, "staff")
+    wagtails = render_tags("{% wagtailuserbar %}", member, language)
+    assert USERBAR in wagtails
+    assert render_tags("{% userbar %}", member, language) == wagtails
+    assert render_tags("{% userbar %}", member, language) == wagtails
+    other = "en" if language == "zh-hans" else "zh-hans"
+    assert render_tags("{% userbar %}", member, other) != wagtails
+
+
+def test_the_kept_userbar_follows_the_persons_admin_theme_and_access(institution):
+    """A member who chooses the dark theme in the admin sees it on the next page; one who
+    leaves the admin's groups sees no userbar, although another member's is kept."""
+    from wagtail.users.models import UserProfile
+
+    member = UserFactory(username="zhou")
+    call_command("grant_role", "zhou", institution.code, "staff")
+    assert "w-theme-system" in render_tags("{% userbar %}", member, "zh-hans")
+    profile = UserProfile.get_for_user(member)
+    profile.theme = "dark"
+    profile.save()
+    dark = render_tags("{% userbar %}", member, "zh-hans")
+    assert "w-theme-dark" in dark and "w-theme-system" not in dark
+    member.groups.clear()
+    assert USERBAR not in render_tags("{% userbar %}", member, "zh-hans")
+
+
+def test_a_member_in_the_admin_group_gets_the_queue_and_its_userbar_in_nine_queries(
+    client, institution, django_assert_num_queries
+):
+    """The queue's eight queries and the member's Wagtail profile, read once (Wagtail reads
+    it for the userbar's language and again for its theme)."""
+    from tests.factories import BookingFactory
+
+    BookingFactory.create_batch(3, instrument=institution.instrument_listings.get())
+    UserFactory(username="zhou")
+    call_command("grant_role", "zhou", institution.code, "manager")
+    client.force_login(User.objects.get(username="zhou"))
+    client.get("/bookings/queue/")
+    with django_assert_num_queries(9):
+        html = client.get("/bookings/queue/").content.decode()
+    assert USERBAR in html

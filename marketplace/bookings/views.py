@@ -12,7 +12,7 @@ from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import Prefetch
+from django.db.models import Count, Max, Prefetch, Q, Subquery
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -35,7 +35,7 @@ from marketplace.catalogue.permissions import is_instrument_member
 from marketplace.money import display
 from marketplace.payments.providers import online_payment_enabled
 from marketplace.workflow import WorkflowError
-from marketplace.workflow_pages import act_view, item_or_404, page_of, status_filter
+from marketplace.workflow_pages import act_view, item_or_404, page_of, status_condition
 
 from . import floor as floor_service
 from . import services
@@ -221,18 +221,38 @@ def mine(request: HttpRequest) -> HttpResponse:
 def queue(request: HttpRequest) -> HttpResponse:
     """Requests on the member's institutions' instruments: the active ones (those that need
     someone to act) unless a status is asked for, like the other queues."""
-    bookings = services.HOLDS.shown(
-        Booking.objects.filter(instrument_id__in=_queue_instruments(request.user))
-    )
-    bookings, filters = status_filter(request, bookings, Status, ACTIVE_STATUSES)
+    bookings = Booking.objects.filter(instrument_id__in=_queue_instruments(request.user))
+    shown, filters = status_condition(request, Status, ACTIVE_STATUSES)
+    total = _count_after_expiring(bookings, shown)
     # The page's ids first: the sort over an institution's 10,000 requests carries only
     # (start, id), and the joins to instruments and users see the 50 rows shown, not all of
     # them. The ids are read on their own and named as a list in the query of the rows: as a
     # subquery, PostgreSQL hashed it and read the whole table to find the 50.
-    ordered = bookings.order_by("start", "pk").values_list("pk", flat=True)
-    page = page_of(request, ordered, PAGE_SIZE)
+    ordered = bookings.filter(shown).order_by("start", "pk").values_list("pk", flat=True)
+    page = page_of(request, ordered, PAGE_SIZE, count=total)
     context = {"rows": _queue_rows(list(page.object_list)), "show_user": True, "page": page}
     return render(request, "bookings/queue.html", {**context, **filters})
+
+
+def _count_after_expiring(bookings, shown: Q) -> int | None:
+    """How many of `bookings` the queue shows (those meeting `shown`), once the holds among
+    them that ran out (in any status, as `HOLDS.shown` reads them: an overdue request must be
+    expired before the page counts, lists or filters it) are expired; None when some were,
+    for the paginator to count afresh.
+
+    The count and whether any hold ran out are one query: the overdue one is asked for by a
+    subquery the database runs once, on the holds' own index, beside a count that reads only
+    its index (in SQLite a covering one; a count with an OR of both read every row). MAX over
+    no rows is NULL whatever the subquery found, so an empty list asks on its own."""
+    holds = services.HOLDS
+    overdue = bookings.filter(status__in=holds.statuses, hold_expires_at__lte=timezone.now())
+    counts = bookings.filter(shown).aggregate(
+        shown=Count("pk"), overdue=Max(Subquery(overdue.order_by().values("pk")[:1]))
+    )
+    if counts["overdue"] is None and counts["shown"]:
+        return counts["shown"]
+    expired = holds.expire_listed(bookings)
+    return None if expired or counts["overdue"] is not None else counts["shown"]
 
 
 def _queue_instruments(user):
