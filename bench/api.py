@@ -32,6 +32,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from bench.lib import catalogue_django  # noqa: E402
+
 WARMUP = 5
 QUEUE_INSTITUTION = "BENCH-QUEUE"
 QUEUE_PENDING = 10_000
@@ -347,14 +350,7 @@ def main() -> None:
         print("bench/api.py skipped: give --database-url (or BENCH_API_DATABASE_URL) of a")
         print("database holding the generated catalogue; see the module docstring.")
         return
-    os.environ["DATABASE_URL"] = args.database_url
-    os.environ["DJANGO_SETTINGS_MODULE"] = "bench.lib.settings"
-    os.environ["PAGE_CACHE"] = "0"
-    for name in ("ELASTICSEARCH_URL", "STRIPE_API_BASE", "STRIPE_SECRET_KEY"):
-        os.environ.pop(name, None)
-    import django
-
-    django.setup()
+    catalogue_django.setup(args.database_url, page_cache=False)
     report, _rows = run(rounds=20 if args.quick else args.rounds, only=args.only)
     print(report)
     if not (args.quick or args.no_docs or args.only):

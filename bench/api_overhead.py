@@ -24,6 +24,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.api import WARMUP, percentile, plan  # noqa: E402
+from bench.lib import catalogue_django  # noqa: E402
 
 NOOP = "/bench/drf-noop"
 FLOOR = "/bench/floor"
@@ -76,14 +77,7 @@ def main() -> None:
     parser.add_argument("--clock", choices=["wall", "cpu"], default="wall")
     parser.add_argument("--only", action="append", default=[], help="rows whose label has this")
     args = parser.parse_args()
-    os.environ["DATABASE_URL"] = args.database_url
-    os.environ["DJANGO_SETTINGS_MODULE"] = "bench.lib.settings"
-    os.environ["PAGE_CACHE"] = "0"
-    for name in ("ELASTICSEARCH_URL", "STRIPE_API_BASE", "STRIPE_SECRET_KEY"):
-        os.environ.pop(name, None)
-    import django
-
-    django.setup()
+    catalogue_django.setup(args.database_url, page_cache=False)
     print(run(rounds=args.rounds, only=args.only or ["API instruments list"], clock=args.clock))
 
 

@@ -16,13 +16,14 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
-import os
 import re
 import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from bench.lib import catalogue_django  # noqa: E402
 
 HEADERS = ("Content-Type", "Vary", "Cache-Control", "Allow", "Content-Language", "X-Page-Cache")
 
@@ -172,13 +173,7 @@ def main() -> None:
     args = parser.parse_args()
     if args.compare:
         raise SystemExit(compare(*args.compare))
-    os.environ["DATABASE_URL"] = args.database_url
-    os.environ["DJANGO_SETTINGS_MODULE"] = "bench.lib.settings"
-    for name in ("ELASTICSEARCH_URL", "STRIPE_API_BASE", "STRIPE_SECRET_KEY"):
-        os.environ.pop(name, None)
-    import django
-
-    django.setup()
+    catalogue_django.setup(args.database_url, page_cache=True)
     run(args.output)
 
 

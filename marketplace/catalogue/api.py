@@ -7,6 +7,7 @@ import csv
 import io
 import json
 from collections.abc import Iterator
+from itertools import chain
 from urllib.parse import quote
 
 from django.db.models import CharField, Value
@@ -37,6 +38,8 @@ from marketplace.api import (
     MoneySerializer,
     ValuesListMixin,
     ValuesSource,
+    render_settings,
+    values_plan,
 )
 from marketplace.money import money_json
 from marketplace.regions import Region
@@ -68,8 +71,6 @@ from .models import (
 from .paging import CataloguePagination, StoredList
 from .vocabularies import IncubatorLevel, IncubatorType, InstrumentCategory, IpType
 
-# What InstitutionRefSerializer shows of a listing's institution (detail_columns).
-INSTITUTION_REF = ("institution", "institution__code", "institution__name")
 # What an instrument's booking rules (InstrumentDetailSerializer.get_booking) read of it.
 BOOKING_RULE_COLUMNS = (
     "timezone",
@@ -605,9 +606,22 @@ class ListingViewSet(ValuesListMixin, viewsets.ReadOnlyModelViewSet):
     pagination_class = CataloguePagination
     detail_serializer_class: type[serializers.Serializer]
 
-    # The columns the detail shows, read with .only(): not the moderation, revision and
-    # import columns. (The list reads its serializer's columns as values: ValuesListMixin.)
-    detail_columns: tuple[str, ...]
+    # What a detail field that is no column of the listing reads (`detail_columns`).
+    detail_sources: dict[str, tuple[str, ...]] = {}
+
+    def detail_columns(self) -> tuple[str, ...]:
+        """The columns the detail shows, read with .only() (not the moderation, revision and
+        import columns): its list's columns (the values plan the list reads) and the fields the
+        detail adds, a field that is no column as `detail_sources` names it. A field that is
+        neither fails every detail request (.only() refuses the name), not silently."""
+        columns, _plan = values_plan(self.serializer_class, render_settings())
+        listed = set(self.serializer_class.Meta.fields)
+        own = (
+            self.detail_sources.get(name, (name,))
+            for name in self.detail_serializer_class.Meta.fields
+            if name not in listed
+        )
+        return ("institution", *columns, *chain.from_iterable(own))
 
     def base_queryset(self):
         return (
@@ -617,7 +631,7 @@ class ListingViewSet(ValuesListMixin, viewsets.ReadOnlyModelViewSet):
     def get_queryset(self):
         queryset = self.base_queryset()
         if self.action == "retrieve":
-            queryset = queryset.only(*self.detail_columns)
+            queryset = queryset.only(*self.detail_columns())
         if self.action == "list":
             try:
                 applied = parse_filters(self.kind, self.request.query_params)
@@ -682,34 +696,9 @@ def _list_schema(kind: str, serializer, detail):
 class InstrumentViewSet(ListingViewSet):
     kind = "instrument"
     queryset = Instrument.objects.all()
-    detail_columns = (
-        *INSTITUTION_REF,
-        "institution__region",
-        "code",
-        "name",
-        "category",
-        "model_number",
-        "manufacturer",
-        "origin_country",
-        "original_value",
-        "commissioned_on",
-        "location",
-        "offers_machine_time",
-        "offers_sample_testing",
-        "price_hourly",
-        "price_internal_hourly",
-        "price_per_sample",
-        "price_internal_per_sample",
-        "status",
-        "description",
-        "capabilities",
-        *BOOKING_RULE_COLUMNS,
-        "contact_name",
-        "contact_email",
-        "contact_phone",
-    )
     serializer_class = InstrumentSerializer
     detail_serializer_class = InstrumentDetailSerializer
+    detail_sources = {"booking": BOOKING_RULE_COLUMNS}
 
     @extend_schema(
         parameters=[
@@ -740,33 +729,6 @@ class InstrumentViewSet(ListingViewSet):
 class IncubatorViewSet(ListingViewSet):
     kind = "incubator"
     queryset = Incubator.objects.all()
-    detail_columns = (
-        *INSTITUTION_REF,
-        "code",
-        "name",
-        "type",
-        "level",
-        "region",
-        "county",
-        "address",
-        "lat",
-        "lng",
-        "floor_area_m2",
-        "workstations_total",
-        "offices_total",
-        "capacity__workstations_vacant",
-        "capacity__offices_vacant",
-        "operator",
-        "established_on",
-        "incubated_companies",
-        "services",
-        "focus_industries",
-        "description",
-        "website",
-        "contact_name",
-        "contact_email",
-        "contact_phone",
-    )
     serializer_class = IncubatorSerializer
     detail_serializer_class = IncubatorDetailSerializer
 
@@ -775,27 +737,6 @@ class IncubatorViewSet(ListingViewSet):
 class TechnologyViewSet(ListingViewSet):
     kind = "technology"
     queryset = Technology.objects.all()
-    detail_columns = (
-        *INSTITUTION_REF,
-        "institution__region",
-        "code",
-        "title",
-        "field",
-        "ip_type",
-        "ip_status",
-        "trl",
-        *TRANSFER_MODE_COLUMNS,
-        "asking_price",
-        "summary",
-        "description",
-        "details_under_nda",
-        "details",
-        "ip_numbers",
-        "inventors",
-        "contact_name",
-        "contact_email",
-        "contact_phone",
-    )
     serializer_class = TechnologySerializer
     detail_serializer_class = TechnologyDetailSerializer
 
