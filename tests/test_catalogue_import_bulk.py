@@ -268,3 +268,44 @@ def test_a_fill_that_fails_midway_leaves_no_vector_and_the_trigger_on(catalogue,
             "SELECT tgenabled FROM pg_trigger WHERE tgname = 'site_search_vectors_write'"
         )
         assert cursor.fetchone()[0] == "O"
+
+
+def test_an_import_leaves_the_cycle_collector_as_it_found_it(tmp_path, catalogue, monkeypatch):
+    """The collector is off while a file is read and imported, and on again afterwards — also
+    after a failed write — and a caller that had it off keeps it off."""
+    import gc
+    import json
+
+    path = tmp_path / "catalogue.json"
+    path.write_text(json.dumps(catalogue, ensure_ascii=False), encoding="utf-8")
+    seen = []
+    monkeypatch.setattr(
+        importer, "_write_institutions", lambda *args: seen.append(gc.isenabled()) or 1 / 0
+    )
+    with pytest.raises(ZeroDivisionError):
+        import_catalogue(importer.read_catalogue_file(path))
+    assert seen == [False]
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        with pytest.raises(ZeroDivisionError):
+            import_catalogue(copy.deepcopy(catalogue))
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
+    assert not Instrument.objects.exists()
+
+
+@pytest.mark.parametrize("price", ["NaN", "Infinity"])
+def test_a_decimal_that_is_not_finite_is_refused_as_save_would(price):
+    """insert_values passes a finite Decimal as it is; any other goes through the field,
+    which refuses it, and nothing is written."""
+    from decimal import Decimal
+
+    from django.core.exceptions import ValidationError
+
+    from search.bulk import insert_values
+
+    with pytest.raises(ValidationError):
+        insert_values(SearchDocument, [{"key": "x:1", "kind": "x", "price": Decimal(price)}])
+    assert not SearchDocument.objects.filter(key="x:1").exists()
