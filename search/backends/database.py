@@ -1110,7 +1110,8 @@ def vectors_written_after():
     the row trigger that writes each new document's vectors (migration 0006: a PL/pgSQL
     upsert per row) is off while the rows go in, and one INSERT … SELECT writes the vectors
     of them all when the block ends, with the trigger's own expressions (PG_VECTOR_EXPRESSIONS)
-    — a tenth of the trigger's time for 95,000 rows (docs/performance.md, "Import speed").
+    (95,007 documents of the bench copy, GIN indexes dropped, load ~10: 102.8 s through the
+    trigger, 19.7 + 73.6 s so; the vectors' to_tsvector is most of either).
     Disabling the trigger locks the document table until the commit, as dropping its
     indexes does; a block that raises leaves everything as it was (the transaction rolls
     back). Elsewhere a plain block."""
