@@ -126,3 +126,29 @@ def test_every_page_of_a_region_is_its_published_listings_in_code_order(
     )
     page = client.get("/instruments/", {"region": "530100"}).content.decode()
     assert "Z-01" in page and "Z-00" not in page and "A-01" not in page
+
+
+def test_kept_region_ids_select_what_djangos_in_selects_in_one_parameter_on_postgresql():
+    from django.db.models import F
+
+    from marketplace.catalogue.filters import InIds
+    from marketplace.catalogue.models import Instrument
+
+    kunming, dali, other = (InstitutionFactory(region=r) for r in ("530100", "532900", "530300"))
+    for institution in (kunming, dali, other):
+        InstrumentFactory.create_batch(2, institution=institution)
+    ids = [kunming.pk, dali.pk]
+    kept = Instrument.objects.filter(InIds(F("institution_id"), ids)).order_by("code")
+    django_in = Instrument.objects.filter(institution__in=ids).order_by("code")
+
+    assert list(kept.values_list("code", flat=True)) == list(
+        django_in.values_list("code", flat=True)
+    )
+    assert kept.count() == 4
+    sql, params = kept.query.sql_with_params()
+    if connection.vendor == "postgresql":
+        # The ids one array parameter: a short statement, whatever the region's size.
+        assert "= ANY(" in sql
+        assert params == (ids,)
+    else:
+        assert (sql, params) == django_in.query.sql_with_params()

