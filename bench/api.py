@@ -168,6 +168,7 @@ def plan() -> list[tuple[str, list[str], bool]]:
             [f"{api}/incubators/?region=530100&type=maker_space"],
             False,
         ),
+        ("API incubators, q=创客", [f"{api}/incubators/?q=创客"], False),
         ("API incubators, page 500", [f"{api}/incubators/?page=500"], False),
         ("API incubator detail", [f"{api}/incubators/{c}/" for c in spread(Incubator)], False),
         ("API technologies list", [f"{api}/technologies/"], False),
@@ -177,6 +178,7 @@ def plan() -> list[tuple[str, list[str], bool]]:
             False,
         ),
         ("API technologies, page 500", [f"{api}/technologies/?page=500"], False),
+        ("API technologies, q=绿色能源", [f"{api}/technologies/?q=绿色能源"], False),
         (
             "API technology detail",
             [f"{api}/technologies/{c}/" for c in spread(Technology)],
@@ -195,6 +197,7 @@ def plan() -> list[tuple[str, list[str], bool]]:
             False,
         ),
         ("page /instruments/, page 500", ["/instruments/?page=500"], False),
+        ("page /instruments/, q=显微镜", ["/instruments/?q=显微镜"], False),
         (f"approval queue page, {QUEUE_PENDING:,} pending", ["/bookings/queue/"], True),
     ]
 

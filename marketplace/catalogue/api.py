@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 from collections.abc import Iterator
 from itertools import chain
 from urllib.parse import quote
@@ -54,10 +53,8 @@ from .availability import (
 )
 from .filters import (
     CHOICE_FILTERS,
-    REGION_BY_INSTITUTION,
     FilterError,
     apply_filters,
-    filter_listings,
     parse_filters,
 )
 from .models import (
@@ -68,7 +65,7 @@ from .models import (
     RefundTier,
     Technology,
 )
-from .paging import CataloguePagination, StoredList
+from .paging import CataloguePagination, stored_filtered_list
 from .vocabularies import IncubatorLevel, IncubatorType, InstrumentCategory, IpType
 
 # What an instrument's booking rules (InstrumentDetailSerializer.get_booking) read of it.
@@ -639,13 +636,7 @@ class ListingViewSet(ValuesListMixin, viewsets.ReadOnlyModelViewSet):
                 raise exceptions.ValidationError(exc.errors) from None
             # What the list is, for its total in the count store (paging.StoredList): the
             # kind and the validated filters determine the query, as base_queryset is fixed.
-            self.stored_list = StoredList(
-                json.dumps([self.kind, sorted(applied.items())], ensure_ascii=False)
-            )
-            region_ids = None
-            if "region" in applied and self.kind in REGION_BY_INSTITUTION:
-                region_ids = self.stored_list.institutions_in_region(applied["region"])
-            queryset = filter_listings(self.kind, queryset, applied, region_ids)
+            queryset, self.stored_list = stored_filtered_list(self.kind, queryset, applied)
         elif self.action == "export":
             try:
                 queryset, _applied = apply_filters(self.kind, queryset, self.request.query_params)

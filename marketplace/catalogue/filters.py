@@ -71,14 +71,12 @@ class InIds(Lookup):
         return f"{lhs} = ANY(%s::{array})", (*lhs_params, list(self.rhs))
 
 
-def _search(fields: list[str]):
-    def apply(queryset: QuerySet, value: str) -> QuerySet:
-        condition = Q()
-        for field in fields:
-            condition |= Q(**{f"{field}__icontains": value})
-        return queryset.filter(condition)
-
-    return apply
+def search_condition(kind: str, value: str) -> Q:
+    """What `q` matches: the value in any of the kind's SEARCH_FIELDS, case-insensitively."""
+    condition = Q()
+    for field in SEARCH_FIELDS[kind]:
+        condition |= Q(**{f"{field}__icontains": value})
+    return condition
 
 
 def _institution_region(queryset: QuerySet, value: str) -> QuerySet:
@@ -213,7 +211,7 @@ def filter_listings(
     if "institution" in applied:
         queryset = _one_institution(queryset, applied["institution"])
     if "q" in applied:
-        queryset = _search(SEARCH_FIELDS[kind])(queryset, applied["q"])
+        queryset = queryset.filter(search_condition(kind, applied["q"]))
     if "trl_min" in applied or "trl_max" in applied:
         # The levels of the range as a list (the column holds 1–9 or NULL: its check
         # constraint), not `trl >= 3 AND trl <= 6`: for a range an ANALYZEd SQLite read every

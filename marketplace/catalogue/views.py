@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from urllib.parse import urlencode
 
 from django.core.paginator import Paginator
@@ -14,9 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from marketplace.accounts.models import Institution
 from marketplace.catalogue.filters import (
     CHOICE_FILTERS,
-    REGION_BY_INSTITUTION,
     FilterError,
-    filter_listings,
     parse_filters,
 )
 from marketplace.catalogue.models import (
@@ -24,7 +21,7 @@ from marketplace.catalogue.models import (
     Instrument,
     Technology,
 )
-from marketplace.catalogue.paging import DeferredJoinPaginator, StoredList
+from marketplace.catalogue.paging import DeferredJoinPaginator, stored_filtered_list
 from marketplace.catalogue.vocabularies import TransferMode
 from marketplace.regions import Region
 
@@ -119,11 +116,7 @@ def listing_list(request: HttpRequest, kind: str) -> HttpResponse:
         queryset = queryset.none()
     else:
         # The same list as the API's with these filters: the same total and region ids.
-        stored = StoredList(json.dumps([kind, sorted(applied.items())], ensure_ascii=False))
-        region_ids = None
-        if "region" in applied and kind in REGION_BY_INSTITUTION:
-            region_ids = stored.institutions_in_region(applied["region"])
-        queryset = filter_listings(kind, queryset, applied, region_ids)
+        queryset, stored = stored_filtered_list(kind, queryset, applied)
     page = DeferredJoinPaginator(queryset, PAGE_SIZE, stored=stored).get_page(
         request.GET.get("page")
     )
