@@ -85,6 +85,7 @@ def seed_queue() -> None:
         rows.append(
             Booking(
                 instrument=instruments[k % len(instruments)],
+                institution_id=instruments[k % len(instruments)].institution_id,
                 user=users[k % len(users)],
                 start=start,
                 end=start + dt.timedelta(minutes=30),

@@ -186,6 +186,7 @@ def run(*, quick: bool) -> str:
         rows.append(
             Booking(
                 instrument=busy,
+                institution_id=busy.institution_id,
                 user=users[k % len(users)],
                 start=start,
                 end=end,
@@ -200,6 +201,7 @@ def run(*, quick: bool) -> str:
         rows.append(
             Booking(
                 instrument=instrument,
+                institution_id=instrument.institution_id,
                 user=users[k % len(users)],
                 start=start,
                 end=end,

@@ -119,6 +119,7 @@ def seed(n_instruments: int, monday: dt.date):
             bookings.append(
                 Booking(
                     instrument=instrument,
+                    institution_id=instrument.institution_id,
                     user=booker,
                     start=at(day, hour),
                     end=at(day, hour + 1, 30),
@@ -130,6 +131,7 @@ def seed(n_instruments: int, monday: dt.date):
             bookings.append(
                 Booking(
                     instrument=instrument,
+                    institution_id=instrument.institution_id,
                     user=booker,
                     start=at(3, 15),
                     end=at(3, 16),

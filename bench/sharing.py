@@ -195,12 +195,13 @@ def _bulk_bookings(n_bookings: int, world: dict) -> None:
     from marketplace.bookings.models import Booking
 
     batch = []
-    for pk, _inst, _cat, user, _int, start, minutes, status, actual, _resp in _history(
+    for pk, institution, _cat, user, _int, start, minutes, status, actual, _resp in _history(
         n_bookings, world
     ):
         batch.append(
             Booking(
                 instrument_id=pk,
+                institution_id=institution,
                 user_id=user,
                 start=start,
                 end=start + dt.timedelta(minutes=minutes),
@@ -232,14 +233,14 @@ def _copy_history(n_bookings: int, world: dict) -> None:
         cursor.execute("SELECT COALESCE(MAX(id), 0) FROM bookings_booking")
         first_booking = cursor.fetchone()[0] + 1
         columns = (
-            'id, instrument_id, user_id, start, "end", purpose, status, price, internal_rate, '
-            "reject_reason, actual_minutes, created_at, updated_at"
+            'id, instrument_id, institution_id, user_id, start, "end", purpose, status, price, '
+            "internal_rate, reject_reason, actual_minutes, created_at, updated_at"
         )
         with cursor.cursor.copy(f"COPY bookings_booking ({columns}) FROM STDIN") as copy:
             for booking_id, row in enumerate(_history(n_bookings, world), start=first_booking):
-                pk, _inst, _cat, user, internal, start, minutes, status, actual, _resp = row
+                pk, institution, _cat, user, internal, start, minutes, status, actual, _resp = row
                 copy.write_row(
-                    (booking_id, pk, user, start, start + dt.timedelta(minutes=minutes), "",
+                    (booking_id, pk, institution, user, start, start + dt.timedelta(minutes=minutes), "",
                      status, Decimal(300 * minutes) / 60, internal, "", actual,
                      start - dt.timedelta(days=3), now)
                 )  # fmt: skip

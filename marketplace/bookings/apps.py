@@ -12,14 +12,16 @@ class BookingsConfig(AppConfig):
     def ready(self):
         from marketplace.accounts.calendar import EVENT_SOURCES
         from marketplace.catalogue.availability import BUSY_SOURCES
+        from marketplace.catalogue.moves import MOVE_FOLLOWERS
         from marketplace.payments.payables import PayableSpec, register
 
         from .calendar import booking_events
-        from .models import Booking
+        from .models import Booking, follow_instrument_moves
         from .queries import active_intervals
         from .services import HOLDS, record_stripe_payment
 
         BUSY_SOURCES.append(active_intervals)
+        MOVE_FOLLOWERS.append(follow_instrument_moves)
         EVENT_SOURCES.append(booking_events)
         register(
             Booking,

@@ -44,8 +44,6 @@ from .models import ACTIVE_STATUSES, Booking, BookingTransition, Status
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 PAGE_SIZE = 50
-# Up to this many instruments the approval queue names them in its queries (_queue_instruments).
-QUEUE_LISTED_INSTRUMENTS = 2000
 # The characters reverse() leaves unquoted in a path argument (django.urls.resolvers).
 URL_SAFE = RFC3986_SUBDELIMS + "/~:@"
 MAX_MINUTES = 7 * 24 * 60  # no stay is longer; larger numbers are refused, not computed
@@ -221,7 +219,7 @@ def mine(request: HttpRequest) -> HttpResponse:
 def queue(request: HttpRequest) -> HttpResponse:
     """Requests on the member's institutions' instruments: the active ones (those that need
     someone to act) unless a status is asked for, like the other queues."""
-    bookings = Booking.objects.filter(instrument_id__in=_queue_instruments(request.user))
+    bookings = Booking.objects.filter(institution_id__in=_queue_institutions(request.user))
     shown, filters = status_condition(request, Status, ACTIVE_STATUSES)
     total = _count_after_expiring(bookings, shown)
     # The page's ids first: the sort over an institution's 10,000 requests carries only
@@ -255,26 +253,16 @@ def _count_after_expiring(bookings, shown: Q) -> int | None:
     return None if expired or counts["overdue"] is not None else counts["shown"]
 
 
-def _queue_instruments(user):
-    """The instruments of the member's institutions (404 for someone who is no member), read
-    with the memberships in one query: their ids as a list the queue's queries name, so that
-    each request is matched on its own index entry (status, instrument, start) with no look-up
-    of its instrument, and PostgreSQL, which then knows how many requests those instruments
-    hold, can walk the queue in start order when they are most of the table. An institution
-    with more instruments than a query should list is named by a subquery instead."""
-    memberships = Membership.objects.filter(user=user).values_list(
-        "institution_id", "institution__instrument_listings__pk"
+def _queue_institutions(user) -> list[int]:
+    """The member's institutions (404 for someone who is no member), as a list the queue's
+    queries name: each request is matched on the queue's index by its own institution
+    (Booking.institution), with no look-up of its instrument and no list of instruments."""
+    institutions = list(
+        Membership.objects.filter(user=user).values_list("institution_id", flat=True)
     )
-    institutions, instruments = set(), []
-    for institution, instrument in memberships:
-        institutions.add(institution)
-        if instrument is not None:
-            instruments.append(instrument)
     if not institutions:
         raise Http404
-    if len(instruments) > QUEUE_LISTED_INSTRUMENTS:
-        return Instrument.objects.filter(institution_id__in=institutions).values("pk")
-    return instruments
+    return institutions
 
 
 def _table_rows(values, *, show_user: bool) -> SafeString:

@@ -45,6 +45,7 @@ from .models import (
     RefundTier,
     Technology,
 )
+from .moves import instruments_moved
 
 logger = logging.getLogger(__name__)
 SCHEMA_PATH = Path(settings.BASE_DIR) / "data" / "catalogue.schema.json"
@@ -789,6 +790,8 @@ def _write_listings(
                 }
             ]
             model.objects.bulk_update([obj for obj, _ in to_update], fields, batch_size=BATCH)
+            if model is Instrument:
+                instruments_moved(obj.pk for obj, _ in to_update)
         if model is Instrument:
             _write_booking_children(created, updated)
         if model is Incubator:
