@@ -169,13 +169,20 @@ class StoredList:
         if window > min(self.total, WALK_MAX):
             return None
         hit = ExpressionWrapper(self.condition, output_field=BooleanField())
-        walk = self.unsearched.values(walked_id=F("pk"), search_hit=hit)[:window]
+        walk = self.unsearched.values(walked_id=F("pk"), walked_code=F("code"), search_hit=hit)[
+            :window
+        ]
         sql, params = walk.query.sql_with_params()
         # The window's rows are tested as they are read, in code order, and the walk stops
         # at the page's last match: the outer LIMIT pulls no further row through the inner
-        # LIMIT's index scan (no ORDER BY outside, which would read the whole window).
+        # LIMIT's index scan. The outer ORDER BY is the inner one (code is unique), so SQL
+        # guarantees the order; PostgreSQL knows the subquery's rows come sorted and adds no
+        # sort (EXPLAIN ANALYZE for 显微镜 page 3: the same 226 rows walked, no Sort node).
         # `sql` is the ORM's, its values in `params`.
-        walked = f"SELECT walked_id FROM ({sql}) AS walked WHERE search_hit LIMIT %s OFFSET %s"  # noqa: S608
+        walked = (
+            f"SELECT walked_id FROM ({sql}) AS walked WHERE search_hit"  # noqa: S608
+            " ORDER BY walked_code LIMIT %s OFFSET %s"
+        )
         with connections[queryset.db].cursor() as cursor:
             cursor.execute(walked, (*params, top - bottom, bottom))
             ids = [row[0] for row in cursor.fetchall()]
