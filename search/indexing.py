@@ -20,7 +20,7 @@ from django.utils import timezone
 from django_tasks import task
 
 from . import documents
-from .backends.database import VECTOR_TABLE, vectors_written_after
+from .backends.database import VECTOR_TABLE
 from .bulk import secondary_indexes_rebuilt
 from .engines import database_engine, get_engine
 from .models import IndexOperation, SearchDocument
@@ -87,8 +87,6 @@ def index_in_bulk(
             stack.enter_context(
                 secondary_indexes_rebuilt(connection, [SearchDocument._meta.db_table, VECTOR_TABLE])
             )
-            # entered after: the vectors go in before their GIN indexes are built
-            stack.enter_context(vectors_written_after())
         for entries in batches():
             indexed += _apply_batch(entries, engine, embedded, sources, retry, progress)
         if retry:

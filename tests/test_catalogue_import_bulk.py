@@ -208,68 +208,6 @@ def test_filling_an_empty_index_builds_the_postgresql_indexes_after_the_rows(
     assert technology["code"] in search_codes(client, technology["title"], "technology")
 
 
-def _vectors() -> list[tuple]:
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT d.key, v.title_vector::text, v.alias_vector::text, v.body_vector::text "
-            "FROM site_search_vectors v JOIN site_search_searchdocument d USING (id) ORDER BY 1"
-        )
-        return cursor.fetchall()
-
-
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's vectors table")
-def test_filling_an_empty_index_writes_the_vectors_the_row_trigger_would(catalogue, monkeypatch):
-    """Filling an empty index, the vectors of all rows are written by one statement after
-    them, the row trigger off meanwhile: the same vectors as the trigger writes (it rewrites
-    every row's when its token columns change), and the trigger is on again afterwards."""
-    from search import indexing
-
-    monkeypatch.setattr(importer, "PARALLEL_FROM", 100)
-    monkeypatch.setattr(indexing, "FILL_FROM", 100)
-    report = import_catalogue(copy.deepcopy(catalogue))
-    assert report.ok
-    written = _vectors()
-    assert len(written) == SearchDocument.objects.count() > 100
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT tgenabled FROM pg_trigger WHERE tgname = 'site_search_vectors_write'"
-        )
-        assert cursor.fetchone()[0] == "O"  # enabled
-        cursor.execute("DELETE FROM site_search_vectors")
-        # the trigger, for every row, as a later change of a document would fire it
-        cursor.execute("UPDATE site_search_searchdocument SET pinyin = pinyin")
-    assert _vectors() == written
-
-
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's vectors table")
-def test_a_fill_that_fails_midway_leaves_no_vector_and_the_trigger_on(catalogue, monkeypatch):
-    """A fill that fails after the trigger was turned off (here: after its first batch)
-    rolls back: no document, no vector, the trigger on, the listings still committed (the
-    index is repaired by a rebuild)."""
-    from search import indexing
-
-    monkeypatch.setattr(importer, "PARALLEL_FROM", 100)
-    monkeypatch.setattr(indexing, "FILL_FROM", 100)
-
-    def ticks(total):
-        def tick(count):
-            raise RuntimeError("stopped after the first batch")
-
-        return tick
-
-    report = import_catalogue(copy.deepcopy(catalogue), index_progress=ticks)
-    assert report.ok
-    assert Instrument.objects.exists()
-    assert not SearchDocument.objects.filter(kind="instrument").exists()
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT count(*) FROM site_search_vectors")
-        assert cursor.fetchone()[0] == 0
-        cursor.execute(
-            "SELECT tgenabled FROM pg_trigger WHERE tgname = 'site_search_vectors_write'"
-        )
-        assert cursor.fetchone()[0] == "O"
-
-
 def test_an_import_leaves_the_cycle_collector_as_it_found_it(tmp_path, catalogue, monkeypatch):
     """The collector is off while a file is read and imported, and on again afterwards — also
     after a failed write — and a caller that had it off keeps it off."""

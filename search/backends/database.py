@@ -83,17 +83,6 @@ PG_COLUMNS = {
     INITIALS: ALIAS_VECTOR,
     CODES: ALIAS_VECTOR,
 }
-# Each vector of a document row, as the row trigger of migration 0006 computes it (over the
-# row's columns instead of NEW's): `vectors_written_after` writes many rows' vectors at once.
-PG_VECTOR_EXPRESSIONS = {
-    TITLE_VECTOR: "setweight(to_tsvector('simple'::regconfig, coalesce(title_tokens, '')), 'A')",
-    ALIAS_VECTOR: " || ".join(
-        f"setweight(to_tsvector('simple'::regconfig, coalesce({column}, '')), '{weight}')"
-        for column, weight in (("pinyin", "C"), ("initials", "D"), ("codes", "D"))
-    ),
-    BODY_VECTOR: "setweight(to_tsvector('simple'::regconfig, coalesce(body_tokens, '')), 'B')",
-}
-VECTOR_TRIGGER = "site_search_vectors_write"
 # ts_rank's weights are listed {D, C, B, A}; scaled like FIELD_WEIGHTS.
 PG_RANK_WEIGHTS = "{0.3, 0.5, 0.1, 1.0}"
 
@@ -1102,34 +1091,6 @@ class DatabaseEngine:
             )
             titles = [row[0] for row in cursor.fetchall()]
         return rank_suggestions(titles, typed, limit)
-
-
-@contextlib.contextmanager
-def vectors_written_after():
-    """PostgreSQL, filling an empty index in one transaction (search.indexing.index_in_bulk):
-    the row trigger that writes each new document's vectors (migration 0006: a PL/pgSQL
-    upsert per row) is off while the rows go in, and one INSERT … SELECT writes the vectors
-    of them all when the block ends, with the trigger's own expressions (PG_VECTOR_EXPRESSIONS)
-    (95,007 documents of the bench copy, GIN indexes dropped, load ~10: 102.8 s through the
-    trigger, 19.7 + 73.6 s so; the vectors' to_tsvector is most of either).
-    Disabling the trigger locks the document table until the commit, as dropping its
-    indexes does; a block that raises leaves everything as it was (the transaction rolls
-    back). Elsewhere a plain block."""
-    if connection.vendor != "postgresql":
-        yield
-        return
-    table = SearchDocument._meta.db_table
-    with connection.cursor() as cursor:
-        cursor.execute(f"ALTER TABLE {table} DISABLE TRIGGER {VECTOR_TRIGGER}")
-    yield
-    columns = ", ".join(PG_VECTORS)
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO {VECTOR_TABLE} (id, {columns}) "  # noqa: S608
-            f"SELECT id, {', '.join(PG_VECTOR_EXPRESSIONS[v] for v in PG_VECTORS)} FROM {table} "
-            "ON CONFLICT (id) DO UPDATE SET " + ", ".join(f"{v} = EXCLUDED.{v}" for v in PG_VECTORS)
-        )
-        cursor.execute(f"ALTER TABLE {table} ENABLE TRIGGER {VECTOR_TRIGGER}")
 
 
 @contextlib.contextmanager
