@@ -83,7 +83,9 @@ def prepare_database(url: str | None) -> tuple[str, callable]:
         from django.db import connections
 
         connections.close_all()
-        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        from bench.lib.pg import drop_database
+
+        drop_database(admin, name)
 
     return target, drop
 

@@ -93,14 +93,11 @@ class Database:
     def cleanup(self) -> None:
         if self.drop and self.admin_url:
             import psycopg
-            from psycopg import sql
+
+            from bench.lib.pg import drop_database
 
             with psycopg.connect(self.admin_url, autocommit=True) as conn:
-                conn.execute(
-                    sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(
-                        sql.Identifier(self.drop)
-                    )
-                )
+                drop_database(conn, self.drop)
 
 
 def fresh_database(url: str | None, workdir: Path) -> Database:

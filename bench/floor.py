@@ -74,7 +74,9 @@ def named_database(url: str, name: str) -> tuple[str, callable]:
         from django.db import connections
 
         connections.close_all()
-        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        from bench.lib.pg import drop_database
+
+        drop_database(admin, name)
 
     return urlunsplit((parts.scheme, parts.netloc, f"/{name}", parts.query, parts.fragment)), drop
 
