@@ -18,7 +18,7 @@ WORKFLOWS = {"bookings", "sampletesting", "residency", "inquiries"}
 BESIDE_WORKFLOWS = {"vouchers"}
 # The kernel every workflow builds on; it knows no workflow (payables register themselves).
 KERNEL = {"accounts", "notifications", "payments", "workflow", "workflow_pages", "api", "money"}
-KERNEL |= {"uploads", "regions", "csv_safety", "pdf_probe", "completions"}
+KERNEL |= {"uploads", "regions", "csv_safety", "pdf_probe", "completions", "gc_pause"}
 KERNEL |= {"model_fields", "api_views", "charts", "commands", "quota", "translation"}
 
 

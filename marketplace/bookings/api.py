@@ -25,6 +25,7 @@ from marketplace.api_views import ListView, list_schema
 from marketplace.catalogue.api import AvailabilitySerializer, InstitutionRefSerializer
 from marketplace.catalogue.availability import intervals_json
 from marketplace.catalogue.models import Instrument
+from marketplace.gc_pause import collector_paused
 
 from . import floor as floor_service
 from . import services
@@ -183,7 +184,7 @@ class FloorView(APIView):
         first, last = floor_service.floor_range(
             request.query_params.get("start"), request.query_params.get("end"), now=timezone.now()
         )
-        with floor_service.without_collection():
+        with collector_paused():
             # Written out here, inside the collector's pause: afterwards only bytes are left.
             content = request.accepted_renderer.render(
                 floor_json(floor_service.floor_availability(request.user, code, first, last)),

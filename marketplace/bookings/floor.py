@@ -10,8 +10,6 @@ active bookings (plus who the caller is).
 from __future__ import annotations
 
 import datetime as dt
-import gc
-from contextlib import contextmanager
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
@@ -82,23 +80,6 @@ class Floor:
     first: dt.date
     last: dt.date
     rows: list[FloorRow]
-
-
-@contextmanager
-def without_collection():
-    """No cyclic garbage collection while a floor is computed and written out. A floor of
-    1,000 instruments allocates tens of thousands of short-lived lists, dicts and rows, all
-    freed by reference counting when the answer is written; counted by the collector they
-    trigger its passes in the middle of the request, and the full ones walk every object of
-    the process (tens of milliseconds: the floor's p95). The collector runs again afterwards,
-    as before (unless something else had turned it off)."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def week_of(today: dt.date) -> tuple[dt.date, dt.date]:

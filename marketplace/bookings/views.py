@@ -32,6 +32,7 @@ from marketplace.accounts.profile import profile_required
 from marketplace.catalogue.availability import free_intervals
 from marketplace.catalogue.models import Instrument, OpeningInterval, RefundTier
 from marketplace.catalogue.permissions import is_instrument_member
+from marketplace.gc_pause import collector_paused
 from marketplace.money import display
 from marketplace.payments.providers import online_payment_enabled
 from marketplace.workflow import WorkflowError
@@ -603,7 +604,7 @@ def floor(request: HttpRequest, code: str) -> HttpResponse:
     except WorkflowError as exc:
         error = exc.message
         first, last = floor_service.week_of(now.astimezone(SHANGHAI).date())
-    with floor_service.without_collection():  # rendered inside: afterwards only the page
+    with collector_paused():  # rendered inside: afterwards only the page
         try:
             floor = floor_service.floor_availability(request.user, code, first, last, now=now)
         except WorkflowError as exc:

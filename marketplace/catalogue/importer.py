@@ -9,7 +9,6 @@ since the last import is not written at all (its fingerprint is stored in `impor
 from __future__ import annotations
 
 import datetime
-import gc
 import hashlib
 import json
 import logging
@@ -18,7 +17,6 @@ import random
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cache
@@ -33,6 +31,7 @@ from jsonschema import Draft202012Validator, FormatChecker
 
 from marketplace.accounts.models import INSTITUTION_DETAILS, Institution
 from marketplace.accounts.validators import is_valid_credit_code
+from marketplace.gc_pause import collector_paused
 from search.bulk import insert_values
 
 from .capacity import clamp_to_totals
@@ -124,19 +123,6 @@ def read_catalogue_file(path: str | Path) -> object:
     # without).
     with collector_paused():
         return _parse(raw)
-
-
-@contextmanager
-def collector_paused():
-    """Python's cycle collector off for a block that makes many long-lived objects and few
-    cycles, on again (as it was) after it; what cycles it made are collected then."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def _parse(raw: bytes) -> object:
