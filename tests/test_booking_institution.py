@@ -17,7 +17,6 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
 from rest_framework.test import APIClient
 
 from marketplace.bookings import services
@@ -30,7 +29,7 @@ from tests.factories import (
     MembershipFactory,
     UserFactory,
 )
-from tests.test_migration_payments_move import _migrate
+from tests.migration_state import stepped_back
 
 LINK = re.compile(r'<td><a href="/bookings/(\d+)/">')
 
@@ -180,9 +179,8 @@ BEFORE = [("bookings", "0009_queue_indexes_per_status")]
 
 @pytest.mark.django_db(transaction=True)
 def test_the_migration_gives_existing_bookings_their_instruments_institution():
-    latest = MigrationExecutor(connection).loader.graph.leaf_nodes()
-    old = _migrate(BEFORE)
-    try:
+    with stepped_back(BEFORE) as stepped:
+        old = stepped.before
         User = old.get_model("accounts", "User")
         Institution = old.get_model("accounts", "Institution")
         Instrument = old.get_model("catalogue", "Instrument")
@@ -214,8 +212,7 @@ def test_the_migration_gives_existing_bookings_their_instruments_institution():
                     for k, status in enumerate(["pending_approval", "confirmed", "completed"])
                 ],
             )
-    finally:
-        new = _migrate(latest)
+    new = stepped.after
     Booking = new.get_model("bookings", "Booking")
     for institution, pks in made.values():
         assert sorted(

@@ -7,8 +7,8 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
+
+from tests.migration_state import stepped_back
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -22,22 +22,9 @@ BEFORE = [
 ]
 
 
-def _migrate(targets):
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    executor.migrate(targets)
-    executor.loader.build_graph()
-    # The state of every other app as migrated, with the named apps where the targets put them.
-    named = {app for app, _name in targets}
-    at = [leaf for leaf in executor.loader.graph.leaf_nodes() if leaf[0] not in named]
-    return executor.loader.project_state(at + [t for t in targets if t[1] is not None]).apps
-
-
 def test_payments_and_notices_survive_the_move_to_their_own_apps():
-    executor = MigrationExecutor(connection)
-    latest = executor.loader.graph.leaf_nodes()
-    old = _migrate(BEFORE)
-    try:
+    with stepped_back(BEFORE) as stepped:
+        old = stepped.before
         User = old.get_model("accounts", "User")
         Institution = old.get_model("accounts", "Institution")
         Instrument = old.get_model("catalogue", "Instrument")
@@ -71,8 +58,7 @@ def test_payments_and_notices_survive_the_move_to_their_own_apps():
             user=user, booking=booking, message="预约已确认：扫描电镜", url="/bookings/1/"
         )
         StripeEvent.objects.create(event_id="evt_before_the_move", type="charge.refunded")
-    finally:
-        new = _migrate(latest)
+    new = stepped.after
 
     Payment = new.get_model("payments", "Payment")
     Notification = new.get_model("notifications", "Notification")

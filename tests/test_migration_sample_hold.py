@@ -9,11 +9,9 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone
 
-from tests.test_migration_payments_move import _migrate
+from tests.migration_state import stepped_back
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -21,9 +19,8 @@ BEFORE = [("sampletesting", "0002_sample_order_quote_version")]
 
 
 def test_orders_awaiting_payment_get_the_bank_transfer_hold_and_others_none(settings):
-    latest = MigrationExecutor(connection).loader.graph.leaf_nodes()
-    old = _migrate(BEFORE)
-    try:
+    with stepped_back(BEFORE) as stepped:
+        old = stepped.before
         User = old.get_model("accounts", "User")
         Institution = old.get_model("accounts", "Institution")
         Instrument = old.get_model("catalogue", "Instrument")
@@ -64,9 +61,8 @@ def test_orders_awaiting_payment_get_the_bank_transfer_hold_and_others_none(sett
         )
         confirmed = order("confirmed", Decimal("300.00"))
         requested = order("requested", None)
-    finally:
         before = timezone.now()
-        new = _migrate(latest)
+    new = stepped.after
 
     SampleOrder = new.get_model("sampletesting", "SampleOrder")
     Payment = new.get_model("payments", "Payment")
