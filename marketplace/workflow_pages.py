@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import Q
+from django.db.models import F, Lookup, Q, Subquery
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import urlencode
@@ -41,6 +41,32 @@ def page_of(request: HttpRequest, rows, size: int, *, count: int | None = None):
     if count is not None:
         paginator.count = count  # a cached_property: this is the value it would have read
     return paginator.get_page(request.GET.get("page"))
+
+
+class _InPage(Lookup):
+    """`column IN (SELECT …)` of a page's ids (a sorted, sliced queryset of one column); on
+    PostgreSQL `column = ANY(ARRAY(SELECT …))`, which it runs once, first, and then reads the
+    page's rows by their keys (an `IN (SELECT …)` it may hash and join against every row)."""
+
+    lookup_name = "in_page"
+    prepare_rhs = False
+
+    def as_sql(self, compiler, connection):
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        rhs, rhs_params = self.process_rhs(compiler, connection)
+        return f"{lhs} IN {rhs}", (*lhs_params, *rhs_params)
+
+    def as_postgresql(self, compiler, connection):
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        rhs, rhs_params = self.process_rhs(compiler, connection)
+        return f"{lhs} = ANY(ARRAY{rhs})", (*lhs_params, *rhs_params)
+
+
+def in_page(page_ids) -> _InPage:
+    """A condition on the primary key: one of `page_ids`, the ids of a page (a paginator's
+    page of an ordered `values_list("pk", flat=True)`), asked inside the query that reads
+    the page's rows: one statement for the ids and the rows, none for an empty page."""
+    return _InPage(F("pk"), Subquery(page_ids))
 
 
 def item_or_404(workflow: Workflow, request: HttpRequest, pk: int):

@@ -127,14 +127,14 @@ def test_list_pages_query_counts_do_not_grow(client, inquiry_world, django_asser
         services.close(opened(inquiry_world), inquiry_world.inquirer)
     opened(inquiry_world)
     client.force_login(inquiry_world.inquirer)
-    # session, user, count, page, the permission lookup of the Wagtail user bar (one UNION)
-    # + the header's unread-notices badge (issue 15)
-    with django_assert_num_queries(6):
+    # session, user, count, page, and the header's unread-notices badge with the Wagtail user
+    # bar's permission lookup (one query: marketplace.signed_in, issue 17)
+    with django_assert_num_queries(5):
         assert client.get("/inquiries/", **ZH).status_code == 200
     client.force_login(inquiry_world.manager)
-    # session, user, memberships, count, page, the user bar's one
-    # + the header's unread-notices badge (issue 15)
-    with django_assert_num_queries(7):
+    # session, user, memberships, count, page, and the header's unread-notices badge with the
+    # user bar's permissions (one query: marketplace.signed_in, issue 17)
+    with django_assert_num_queries(6):
         assert client.get("/inquiries/queue/?status=all", **ZH).status_code == 200
 
 

@@ -71,9 +71,9 @@ def test_my_applications_lists_only_mine_with_a_pinned_query_count(
     ApplicationFactory.create_batch(5, incubator=world.incubator, applicant=world.founder)
     ApplicationFactory(incubator=world.incubator, company_name="别人的公司")
     client.force_login(world.founder)
-    # session, user, count, page, and base.html's permission lookup (one UNION)
-    # + the header's unread-notices badge (issue 15)
-    with django_assert_num_queries(6):
+    # session, user, count, page, and base.html's unread-notices badge with its permission
+    # lookup (one query: marketplace.signed_in, issue 17)
+    with django_assert_num_queries(5):
         response = client.get(reverse("residency:mine"))
     page = response.content.decode()
     assert page.count("滇池创客空间") == 5
@@ -87,9 +87,9 @@ def test_the_queue_shows_the_institutions_applications_filtered_by_status(
     ApplicationFactory(incubator=world.incubator, status=Status.REJECTED, company_name="已拒公司")
     ApplicationFactory(incubator=world.other_incubator, company_name="外单位公司")
     client.force_login(world.manager)
-    # session, user, moderator check, member institutions, count, page, base.html permissions ×1
-    # + the header's unread-notices badge (issue 15)
-    with django_assert_num_queries(8):
+    # session, user, moderator check, member institutions, count, page, and base.html's
+    # unread-notices badge with its permissions (one query: marketplace.signed_in, issue 17)
+    with django_assert_num_queries(7):
         response = client.get(reverse("residency:queue"))
     page = response.content.decode()
     assert "已拒公司" in page and "外单位公司" not in page

@@ -705,14 +705,15 @@ def test_my_orders_and_the_queue_make_a_fixed_number_of_queries(
     for _ in range(5):
         ordered(lab)
     client.force_login(startup)
-    # session, user, count, page, and the Wagtail user bar's permission lookup (one UNION)
-    # + the header's unread-notices badge (issue 15) + the overdue holds to expire (issue 13)
-    with django_assert_num_queries(7):
+    # session, user, count, page, the header's unread-notices badge with the Wagtail user bar's
+    # permission lookup (one query: marketplace.signed_in, issue 17), the overdue holds to
+    # expire (issue 13)
+    with django_assert_num_queries(6):
         assert client.get("/sample-orders/").status_code == 200
     client.force_login(manager)
-    # ... plus memberships and the moderator group check
-    # + the header's unread-notices badge (issue 15) + the overdue holds to expire (issue 13)
-    with django_assert_num_queries(9):
+    # ... plus memberships and the moderator group check (the badge and the user bar's
+    # permissions still one query, marketplace.signed_in)
+    with django_assert_num_queries(8):
         assert client.get("/sample-orders/queue/").status_code == 200
 
 
@@ -837,9 +838,9 @@ def test_the_order_page_and_detail_endpoint_make_a_fixed_number_of_queries(
 ):
     _, startup, _ = lab
     client.force_login(startup)
-    # session, user, moderator check, memberships, order, transitions, payments, user bar (1)
-    # + the header's unread-notices badge (issue 15)
-    with django_assert_num_queries(9):
+    # session, user, moderator check, memberships, order, transitions, payments, and the
+    # header's unread-notices badge with the user bar's permissions (one: marketplace.signed_in)
+    with django_assert_num_queries(8):
         assert client.get(f"/sample-orders/{in_lab.pk}/").status_code == 200
     founder = token_client(api_client, startup)
     # token and user, moderator check, memberships, visibility check, order, transitions, payments

@@ -128,11 +128,12 @@ def test_the_kept_userbar_follows_the_persons_admin_theme_and_access(institution
     assert USERBAR not in render_tags("{% userbar %}", member, "zh-hans")
 
 
-def test_a_member_in_the_admin_group_gets_the_queue_and_its_userbar_in_nine_queries(
+def test_a_member_in_the_admin_group_gets_the_queue_and_its_userbar_in_five_queries(
     client, institution, django_assert_num_queries
 ):
-    """The queue's eight queries and the member's Wagtail profile, read once (Wagtail reads
-    it for the userbar's language and again for its theme)."""
+    """The queue's five queries: the member's permissions and Wagtail profile (which Wagtail
+    reads twice, for the userbar's language and its theme) are read with their institutions
+    and unread notices, in one (marketplace.signed_in)."""
     from tests.factories import BookingFactory
 
     BookingFactory.create_batch(3, instrument=institution.instrument_listings.get())
@@ -140,6 +141,6 @@ def test_a_member_in_the_admin_group_gets_the_queue_and_its_userbar_in_nine_quer
     call_command("grant_role", "zhou", institution.code, "manager")
     client.force_login(User.objects.get(username="zhou"))
     client.get("/bookings/queue/")
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(5):
         html = client.get("/bookings/queue/").content.decode()
     assert USERBAR in html

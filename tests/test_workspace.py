@@ -65,10 +65,10 @@ def test_the_manager_sees_what_waits_for_the_institution_in_a_fixed_number_of_qu
     client.force_login(manager)
     # session, user, memberships, one aggregate per workflow (4), the waiting items of the
     # three workflows that have some (3), the institutions whose ledgers are linked (1,
-    # issue 13), Wagtail user bar (1)
-    # + the header's unread-notices badge (issue 15)
+    # issue 13), the header's unread-notices badge with the Wagtail user bar's permissions
+    # (one query: marketplace.signed_in, issue 17)
     # + one look for run-out payment holds per workflow with holds (bookings, sample orders)
-    with django_assert_num_queries(15):
+    with django_assert_num_queries(14):
         html = client.get("/workspace/").content.decode()
     assert 'href="/institutions/YLU/ledger/"' in html
     # issue 19: the institution's sharing dashboard, one link per institution, no extra query

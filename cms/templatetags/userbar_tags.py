@@ -11,6 +11,7 @@ from wagtail import hooks
 from wagtail.admin.templatetags.wagtailuserbar import get_page_instance, wagtailuserbar
 from wagtail.users.models import UserProfile
 
+from marketplace import signed_in
 from marketplace.accounts.permissions import load_model_permissions
 
 register = template.Library()
@@ -37,6 +38,8 @@ def userbar(context, position: str = "bottom-right"):
     user = getattr(request, "user", None)
     if user is None:
         return wagtailuserbar(context, position)
+    # With the header's badge, in one query: permissions, profile (marketplace.signed_in).
+    signed_in.read(user)
     load_model_permissions(user)
     if (
         not user.has_perm("wagtailadmin.access_admin")
@@ -46,8 +49,10 @@ def userbar(context, position: str = "bottom-right"):
         or hooks.get_hooks("construct_wagtail_userbar")
     ):
         return wagtailuserbar(context, position)
-    profile = UserProfile.get_for_user(user)
-    user.wagtail_userprofile = profile  # what the theme's tag reads, without a second query
+    profile = user.__class__.wagtail_userprofile.related.get_cached_value(user, None)
+    if profile is None:  # no profile yet: Wagtail makes one
+        profile = UserProfile.get_for_user(user)
+        user.wagtail_userprofile = profile  # what the theme's tag reads, without a second query
     key = (
         position,
         request.scheme,
