@@ -20,8 +20,9 @@ wrote them, byte for byte (tests/test_catalogue_tags.py renders both): 20 rows o
 template nodes each were a sixth of the page's time; the row's words are translated once per
 page, not once per row.
 
-`{% institution_rows page %}` does the same for /institutions/ (the count's plural form is
-looked up once per count and page, not once per row), `{% filter_fields filters %}` for the
+`{% institution_rows page %}`, `{% incubator_rows page %}` and `{% technology_rows page %}` do
+the same for /institutions/ (the count's plural form looked up once per count and page, not
+once per row), /incubators/ and /technologies/; `{% filter_fields filters %}` for the
 lists' filter menus and `{% page_links page query_prefix %}` for templates/includes/
 pagination.html: each writes what the template it replaced wrote, byte for byte (tests/
 test_catalogue_tags.py renders both).
@@ -202,6 +203,68 @@ def institution_rows(page) -> str:
             f"{conditional_escape(institution.name)}</a></h2>\n"
             f'    <p class="meta">{conditional_escape(choice_label(institution, "type"))} · '
             f"{conditional_escape(choice_label(institution, 'region'))} · {shown}</p>\n"
+            "  </li>\n  "
+        )
+    return mark_safe("".join(rows))  # noqa: S308 - every value is escaped above
+
+
+@register.simple_tag
+def incubator_rows(page) -> str:
+    """The `<li>` of each incubator of `page` (/incubators/' rows), or the empty list's line."""
+    if not page:
+        return mark_safe(  # noqa: S308 - escaped
+            f"\n  <li>{conditional_escape(gettext('没有符合条件的孵化载体。'))}</li>\n  "
+        )
+    vacancies = gettext("空余工位 %(vacant)s / %(total)s")
+    rows = []
+    for incubator in page:
+        county = incubator.county
+        rows.append(
+            "\n  <li>\n"
+            f'    <h2><a href="{conditional_escape(detail_url("incubator", incubator.code))}">'
+            f"{conditional_escape(incubator.name)}</a></h2>\n"
+            f'    <p class="meta">{conditional_escape(choice_label(incubator, "level"))} · '
+            f"{conditional_escape(choice_label(incubator, 'type'))} · "
+            f"{conditional_escape(choice_label(incubator, 'region'))}"
+            f"{f' {conditional_escape(county)}' if county else ''}</p>\n"
+            "    <p>"
+            + vacancies
+            % {
+                "vacant": _number(incubator.workstations_vacant),
+                "total": _number(incubator.workstations_total),
+            }
+            + "</p>\n  </li>\n  "
+        )
+    return mark_safe("".join(rows))  # noqa: S308 - every value is escaped above
+
+
+@register.simple_tag
+def technology_rows(page) -> str:
+    """The `<li>` of each technology of `page` (/technologies/' rows), or the empty line."""
+    if not page:
+        return mark_safe(  # noqa: S308 - escaped
+            f"\n  <li>{conditional_escape(gettext('没有符合条件的科技成果。'))}</li>\n  "
+        )
+    negotiable = conditional_escape(gettext("面议"))
+    rows = []
+    for technology in page:
+        price = technology.asking_price
+        trl = technology.trl
+        badges = "".join(
+            f'<span class="badge">{conditional_escape(label)}</span> '
+            for label in technology.transfer_mode_labels
+        )
+        rows.append(
+            "\n  <li>\n"
+            f'    <h2><a href="{conditional_escape(detail_url("technology", technology.code))}">'
+            f"{conditional_escape(technology.title)}</a></h2>\n"
+            f'    <p class="meta">{conditional_escape(technology.field)} · '
+            f"{conditional_escape(choice_label(technology, 'ip_type'))}"
+            f"{f' · TRL {_number(trl)}' if trl else ''} · "
+            f"{conditional_escape(technology.institution.name)}</p>\n"
+            f"    <p>{badges}\n"
+            '      <span class="price">'
+            f"{negotiable if price is None else conditional_escape(display(price))}</span></p>\n"
             "  </li>\n  "
         )
     return mark_safe("".join(rows))  # noqa: S308 - every value is escaped above
