@@ -151,3 +151,185 @@ def test_instrument_rows_are_the_template_loop_byte_for_byte(language):
         for page in (instruments, instruments[1:2], []):
             context = {"page": page}
             assert tag.render(Context(context)) == loop.render(Context(context))
+
+
+# The loop `{% institution_rows page %}` replaced in templates/marketplace/institution_list.html.
+INSTITUTION_ROWS_LOOP = """{% load i18n catalogue_tags %}{% for institution in page %}
+  <li>
+    <h2><a href="{% detail_url "institution" institution.code %}">{{ institution.name }}</a></h2>
+    <p class="meta">{{ institution|choice_label:"type" }} · {{ institution|choice_label:"region" }} · {% blocktranslate count counter=institution.instrument_count %}{{ counter }} 台开放仪器{% plural %}{{ counter }} 台开放仪器{% endblocktranslate %}</p>
+  </li>
+  {% empty %}
+  <li>{% translate "没有符合条件的机构。" %}</li>
+  {% endfor %}"""  # noqa: E501
+
+
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+def test_institution_rows_are_the_template_loop_byte_for_byte(language):
+    types = [value for value, _label in Institution._meta.get_field("type").choices]
+    institutions = [
+        Institution(code=code, name=name, type=kind, region=region, instrument_count=count)
+        for code, name, kind, region, count in (
+            ("I&1", '研究院 <"甲">', types[0], "530100", 1),
+            ("带中文", "大学", types[-1], "533400", 0),
+            ("a b", "x'y", "retired-kind", "999999", 2),
+            ("C-3", "中心", types[0], "530100", 12345),
+            ("C-4", "所", types[0], "530100", 1),
+        )
+    ]
+    loop = Template(INSTITUTION_ROWS_LOOP)
+    tag = Template("{% load catalogue_tags %}{% institution_rows page %}")
+    with translation.override(language):
+        for page in (institutions, institutions[1:2], []):
+            context = {"page": page}
+            assert tag.render(Context(context)) == loop.render(Context(context))
+
+
+# The loop `{% filter_fields filters %}` replaced in templates/catalogue/_filters.html.
+FILTER_FIELDS_LOOP = """{% load i18n catalogue_tags %}{% for filter in filters %}
+  <div class="field">
+    <label for="f-{{ filter.name }}">{{ filter.label }}</label>
+    <select id="f-{{ filter.name }}" name="{{ filter.name }}">
+      <option value="">{% translate "全部" %}</option>
+      {% choice_options filter.choices filter.value %}
+    </select>
+  </div>
+  {% endfor %}"""
+
+
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+def test_filter_fields_are_the_template_loop_byte_for_byte(language):
+    from marketplace.catalogue.views import FILTER_LABELS
+
+    loop = Template(FILTER_FIELDS_LOOP)
+    tag = Template("{% load catalogue_tags %}{% filter_fields filters %}")
+    with translation.override(language):
+        for kind, specs in CHOICE_FILTERS.items():
+            for pick in (0, -1, None):
+                filters = [
+                    {
+                        "name": name,
+                        "label": FILTER_LABELS[name],
+                        "choices": spec.choices.choices,
+                        "value": "" if pick is None else spec.choices.values[pick],
+                    }
+                    for name, spec in specs.items()
+                ]
+                context = {"filters": filters}
+                rendered = tag.render(Context(context))
+                assert rendered == loop.render(Context(context)), kind
+                assert rendered.count("<select") == len(specs)
+        assert tag.render(Context({"filters": []})) == loop.render(Context({"filters": []}))
+
+
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+def test_page_links_are_the_pagination_include_byte_for_byte(language):
+    from django.core.paginator import Paginator
+
+    include = Template('{% include "includes/pagination.html" with page_obj=page %}')
+    tag = Template("{% load catalogue_tags %}{% page_links page query_prefix %}")
+    plain = Template("{% load catalogue_tags %}{% page_links page %}")
+    seen_links = 0
+    with translation.override(language):
+        for total in (0, 5, 20, 21, 45, 40_000):
+            paginator = Paginator(range(total), 20)
+            for number in {1, 2, paginator.num_pages // 2 or 1, paginator.num_pages}:
+                page = paginator.get_page(number)
+                for prefix in ("", "region=530100&category=a+b", "q=%3Cb%3E"):
+                    context = {"page": page, "query_prefix": prefix}
+                    rendered = tag.render(Context(context))
+                    assert rendered == include.render(Context(context))
+                    seen_links += 'rel="next"' in rendered
+                assert plain.render(Context({"page": page})) == include.render(
+                    Context({"page": page})
+                )
+    assert seen_links
+
+
+# The loops `{% incubator_rows page %}` and `{% technology_rows page %}` replaced in
+# templates/catalogue/incubator_list.html and technology_list.html.
+INCUBATOR_ROWS_LOOP = """{% load i18n catalogue_tags %}{% for incubator in page %}
+  <li>
+    <h2><a href="{% detail_url "incubator" incubator.code %}">{{ incubator.name }}</a></h2>
+    <p class="meta">{{ incubator|choice_label:"level" }} · {{ incubator|choice_label:"type" }} · {{ incubator|choice_label:"region" }}{% if incubator.county %} {{ incubator.county }}{% endif %}</p>
+    <p>{% blocktranslate with vacant=incubator.workstations_vacant total=incubator.workstations_total %}空余工位 {{ vacant }} / {{ total }}{% endblocktranslate %}</p>
+  </li>
+  {% empty %}
+  <li>{% translate "没有符合条件的孵化载体。" %}</li>
+  {% endfor %}"""  # noqa: E501
+TECHNOLOGY_ROWS_LOOP = """{% load i18n catalogue_tags %}{% for technology in page %}
+  <li>
+    <h2><a href="{% detail_url "technology" technology.code %}">{{ technology.title }}</a></h2>
+    <p class="meta">{{ technology.field }} · {{ technology|choice_label:"ip_type" }}{% if technology.trl %} · TRL {{ technology.trl }}{% endif %} · {{ technology.institution.name }}</p>
+    <p>{% for label in technology.transfer_mode_labels %}<span class="badge">{{ label }}</span> {% endfor %}
+      <span class="price">{% if technology.asking_price is None %}{% translate "面议" %}{% else %}{{ technology.asking_price|yuan }}{% endif %}</span></p>
+  </li>
+  {% empty %}
+  <li>{% translate "没有符合条件的科技成果。" %}</li>
+  {% endfor %}"""  # noqa: E501
+
+
+def _choices(model, name: str) -> list:
+    return [value for value, _label in model._meta.get_field(name).choices]
+
+
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+def test_incubator_rows_are_the_template_loop_byte_for_byte(language):
+    from marketplace.catalogue.models import Incubator
+
+    levels, types = _choices(Incubator, "level"), _choices(Incubator, "type")
+    incubators = [
+        Incubator(
+            code=code,
+            name=name,
+            level=level,
+            type=kind,
+            region=region,
+            county=county,
+            workstations_total=total,
+        )
+        for code, name, level, kind, region, county, total in (
+            ("INC-1", "创客 & <空间>", levels[0], types[0], "530100", "五华区", 120),
+            ("带中文", "孵化器", levels[-1], types[-1], "533400", "", 0),
+            ("a b", "x'y", "retired-level", "old-type", "999999", "<县>", 12345),
+        )
+    ]
+    loop = Template(INCUBATOR_ROWS_LOOP)
+    tag = Template("{% load catalogue_tags %}{% incubator_rows page %}")
+    with translation.override(language):
+        for page in (incubators, incubators[1:2], []):
+            context = {"page": page}
+            assert tag.render(Context(context)) == loop.render(Context(context))
+
+
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+def test_technology_rows_are_the_template_loop_byte_for_byte(language):
+    from decimal import Decimal
+
+    from marketplace.catalogue.models import Technology
+
+    institution = Institution(code="I&1", name='研究院 <"甲">', region="530100")
+    ip_types = _choices(Technology, "ip_type")
+    technologies = [
+        Technology(
+            code=code,
+            title=title,
+            field=field,
+            ip_type=ip_type,
+            trl=trl,
+            asking_price=price,
+            institution=institution,
+            **{f"mode_{mode}": True for mode in modes},
+        )
+        for code, title, field, ip_type, trl, price, modes in (
+            ("TEC-1", "绿色 & <能源>", "新能源", ip_types[0], 5, Decimal("1200000"), ["transfer"]),
+            ("带中文", "成果", "", ip_types[-1], None, None, []),
+            ("a b", "x'y", "<材料>", "old-kind", 9, Decimal("0.50"), ["license", "equity"]),
+        )
+    ]
+    loop = Template(TECHNOLOGY_ROWS_LOOP)
+    tag = Template("{% load catalogue_tags %}{% technology_rows page %}")
+    with translation.override(language):
+        for page in (technologies, technologies[1:2], []):
+            context = {"page": page}
+            assert tag.render(Context(context)) == loop.render(Context(context))

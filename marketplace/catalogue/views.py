@@ -91,6 +91,7 @@ LIST_COLUMNS = {
         "institution__name",
     ),
 }
+INSTITUTION_LIST_COLUMNS = ("code", "name", "type", "region", "instrument_count")
 FILTER_LABELS = {
     "region": _("州市"),
     "category": _("仪器分类"),
@@ -182,7 +183,8 @@ def technology_detail(request: HttpRequest, code: str) -> HttpResponse:
 
 
 def institution_list(request: HttpRequest) -> HttpResponse:
-    institutions = Institution.objects.order_by("region", "code")
+    # Only what the rows show (`{% institution_rows %}`): not every column of the table.
+    institutions = Institution.objects.only(*INSTITUTION_LIST_COLUMNS).order_by("region", "code")
     region = request.GET.get("region", "")
     if region in Region.values:
         institutions = institutions.filter(region=region)

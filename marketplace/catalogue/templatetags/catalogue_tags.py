@@ -19,6 +19,13 @@ menu has dozens): each label is escaped once per language and process.
 wrote them, byte for byte (tests/test_catalogue_tags.py renders both): 20 rows of a dozen
 template nodes each were a sixth of the page's time; the row's words are translated once per
 page, not once per row.
+
+`{% institution_rows page %}`, `{% incubator_rows page %}` and `{% technology_rows page %}` do
+the same for /institutions/ (the count's plural form looked up once per count and page, not
+once per row), /incubators/ and /technologies/; `{% filter_fields filters %}` for the
+lists' filter menus and `{% page_links page query_prefix %}` for templates/includes/
+pagination.html: each writes what the template it replaced wrote, byte for byte (tests/
+test_catalogue_tags.py renders both).
 """
 
 from __future__ import annotations
@@ -33,7 +40,7 @@ from django.utils.formats import localize
 from django.utils.hashable import make_hashable
 from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
-from django.utils.translation import get_language, gettext
+from django.utils.translation import get_language, gettext, ngettext
 
 from marketplace.money import display
 
@@ -166,3 +173,145 @@ def instrument_rows(page) -> str:
             + "\n    </p>\n  </li>\n  "
         )
     return mark_safe("".join(rows))  # noqa: S308 - every value is escaped above
+
+
+def _number(value) -> str:
+    """`{{ value }}` of a number in a template: localized, then escaped."""
+    return conditional_escape(localize(value))
+
+
+@register.simple_tag
+def institution_rows(page) -> str:
+    """The `<li>` of each institution of `page` (/institutions/' rows), or the empty line."""
+    if not page:
+        return mark_safe(  # noqa: S308 - escaped
+            f"\n  <li>{conditional_escape(gettext('没有符合条件的机构。'))}</li>\n  "
+        )
+    counted: dict[object, str] = {}
+    rows = []
+    for institution in page:
+        count = institution.instrument_count
+        shown = counted.get(count)
+        if shown is None:
+            # {% blocktranslate count %}: the message is not escaped, the number is.
+            shown = counted[count] = ngettext(
+                "%(counter)s 台开放仪器", "%(counter)s 台开放仪器", count
+            ) % {"counter": _number(count)}
+        rows.append(
+            "\n  <li>\n"
+            f'    <h2><a href="{conditional_escape(detail_url("institution", institution.code))}">'
+            f"{conditional_escape(institution.name)}</a></h2>\n"
+            f'    <p class="meta">{conditional_escape(choice_label(institution, "type"))} · '
+            f"{conditional_escape(choice_label(institution, 'region'))} · {shown}</p>\n"
+            "  </li>\n  "
+        )
+    return mark_safe("".join(rows))  # noqa: S308 - every value is escaped above
+
+
+@register.simple_tag
+def incubator_rows(page) -> str:
+    """The `<li>` of each incubator of `page` (/incubators/' rows), or the empty list's line."""
+    if not page:
+        return mark_safe(  # noqa: S308 - escaped
+            f"\n  <li>{conditional_escape(gettext('没有符合条件的孵化载体。'))}</li>\n  "
+        )
+    vacancies = gettext("空余工位 %(vacant)s / %(total)s")
+    rows = []
+    for incubator in page:
+        county = incubator.county
+        rows.append(
+            "\n  <li>\n"
+            f'    <h2><a href="{conditional_escape(detail_url("incubator", incubator.code))}">'
+            f"{conditional_escape(incubator.name)}</a></h2>\n"
+            f'    <p class="meta">{conditional_escape(choice_label(incubator, "level"))} · '
+            f"{conditional_escape(choice_label(incubator, 'type'))} · "
+            f"{conditional_escape(choice_label(incubator, 'region'))}"
+            f"{f' {conditional_escape(county)}' if county else ''}</p>\n"
+            "    <p>"
+            + vacancies
+            % {
+                "vacant": _number(incubator.workstations_vacant),
+                "total": _number(incubator.workstations_total),
+            }
+            + "</p>\n  </li>\n  "
+        )
+    return mark_safe("".join(rows))  # noqa: S308 - every value is escaped above
+
+
+@register.simple_tag
+def technology_rows(page) -> str:
+    """The `<li>` of each technology of `page` (/technologies/' rows), or the empty line."""
+    if not page:
+        return mark_safe(  # noqa: S308 - escaped
+            f"\n  <li>{conditional_escape(gettext('没有符合条件的科技成果。'))}</li>\n  "
+        )
+    negotiable = conditional_escape(gettext("面议"))
+    rows = []
+    for technology in page:
+        price = technology.asking_price
+        trl = technology.trl
+        badges = "".join(
+            f'<span class="badge">{conditional_escape(label)}</span> '
+            for label in technology.transfer_mode_labels
+        )
+        rows.append(
+            "\n  <li>\n"
+            f'    <h2><a href="{conditional_escape(detail_url("technology", technology.code))}">'
+            f"{conditional_escape(technology.title)}</a></h2>\n"
+            f'    <p class="meta">{conditional_escape(technology.field)} · '
+            f"{conditional_escape(choice_label(technology, 'ip_type'))}"
+            f"{f' · TRL {_number(trl)}' if trl else ''} · "
+            f"{conditional_escape(technology.institution.name)}</p>\n"
+            f"    <p>{badges}\n"
+            '      <span class="price">'
+            f"{negotiable if price is None else conditional_escape(display(price))}</span></p>\n"
+            "  </li>\n  "
+        )
+    return mark_safe("".join(rows))  # noqa: S308 - every value is escaped above
+
+
+@register.simple_tag
+def filter_fields(filters) -> str:
+    """A `<div class="field">` with a `<select>` for each of a list's choice filters."""
+    every = conditional_escape(gettext("全部"))
+    fields = []
+    for spec in filters:
+        name = conditional_escape(spec["name"])
+        fields.append(
+            '\n  <div class="field">\n'
+            f'    <label for="f-{name}">{conditional_escape(spec["label"])}</label>\n'
+            f'    <select id="f-{name}" name="{name}">\n'
+            f'      <option value="">{every}</option>\n'
+            f"      {choice_options(spec['choices'], spec['value'])}\n"
+            "    </select>\n  </div>\n  "
+        )
+    return mark_safe("".join(fields))  # noqa: S308 - every value is escaped above
+
+
+@register.simple_tag
+def page_links(page_obj, query_prefix="") -> str:
+    """The previous / next links and "第 n / m 页" of a list (templates/includes/pagination.html)."""
+    # The include's file ends with a line break after its `{% endif %}`.
+    if not page_obj.has_other_pages():
+        return "\n"
+    prefix = f"{conditional_escape(query_prefix)}&amp;" if query_prefix else ""
+    previous = (
+        f'<a href="?{prefix}page={_number(page_obj.previous_page_number())}" rel="prev">'
+        f"{conditional_escape(gettext('上一页'))}</a>"
+        if page_obj.has_previous()
+        else ""
+    )
+    following = (
+        f'<a href="?{prefix}page={_number(page_obj.next_page_number())}" rel="next">'
+        f"{conditional_escape(gettext('下一页'))}</a>"
+        if page_obj.has_next()
+        else ""
+    )
+    where = gettext("第 %(number)s / %(total)s 页") % {
+        "number": _number(page_obj.number),
+        "total": _number(page_obj.paginator.num_pages),
+    }
+    return mark_safe(  # noqa: S308 - every value is escaped above
+        f'\n<nav class="pagination" aria-label="{conditional_escape(gettext("分页"))}">\n'
+        f"  {previous}\n  <span>{where}</span>\n  {following}\n</nav>\n\n"
+    )
