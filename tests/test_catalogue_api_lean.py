@@ -9,6 +9,7 @@ import json
 from decimal import Decimal
 
 import pytest
+from django.db import connection
 from django.test.utils import override_script_prefix
 from django.utils import translation
 from rest_framework import serializers
@@ -177,7 +178,9 @@ def test_a_filtered_deep_page_shows_the_filtered_rows_in_order(
     wanted = [f"DEEP-{n:03d}" for n in range(60) if n % 3 and n % 2 and n % 7]
     monkeypatch.setattr(paging, "DEFERRED_FROM", 5)
     query = {"region": "530100", "category": "analytical", "page_size": 5, "page": 2}
-    with django_assert_num_queries(3):  # the total, the page's ids, the page's rows
+    # The total, the page's ids, the page's rows; on PostgreSQL the ids are read inside the
+    # rows' statement.
+    with django_assert_num_queries(2 if connection.vendor == "postgresql" else 3):
         body = client.get("/api/v1/instruments/", query).json()
     assert body["count"] == len(wanted)
     assert [item["code"] for item in body["results"]] == wanted[5:10]

@@ -9,6 +9,7 @@ the locale, the site root paths and the hreflang links come from the per-process
 """
 
 import pytest
+from django.db import connection
 from django.db.models import Count
 
 from cms.models import (
@@ -119,7 +120,10 @@ def test_deep_pages_read_their_ids_first_and_show_the_same_rows(
         InstrumentFactory(code=f"DEEP-{n:03d}", institution=institution, live=n % 7 != 0)
     live = [f"DEEP-{n:03d}" for n in range(50) if n % 7 != 0]  # 42 live, sorted by code
     monkeypatch.setattr(paging, "DEFERRED_FROM", 20)
-    with django_assert_num_queries(3):  # count, the page's ids, the page's rows
+    # The count, the page's ids, the page's rows; on PostgreSQL the ids are read inside the
+    # rows' statement.
+    deep = 2 if connection.vendor == "postgresql" else 3
+    with django_assert_num_queries(deep):
         body = client.get("/api/v1/instruments/", {"page": 2}).json()
     assert body["count"] == 42
     assert [item["code"] for item in body["results"]] == live[20:40]

@@ -34,10 +34,13 @@ class Choice:
     name: str
     choices: type
     apply: callable
+    # The stored values the filter takes: `choices.values` builds the whole choice table
+    # (a lazy label per member) on every call, for every filter of every list request.
+    allowed: frozenset[str]
 
 
 def _choice(name, choices, apply):
-    return Choice(name, choices, apply)
+    return Choice(name, choices, apply, frozenset(choices.values))
 
 
 def _int_in(value: str, low: int, high: int) -> int | None:
@@ -142,7 +145,7 @@ def parse_filters(kind: str, params) -> dict[str, str]:
         value = (params.get(name) or "").strip()
         if not value:
             continue
-        if value not in spec.choices.values:
+        if value not in spec.allowed:
             errors[name] = [
                 gettext("未知取值 %(value)s；可选：%(allowed)s")
                 % {"value": repr(value[:50]), "allowed": ", ".join(spec.choices.values)}

@@ -33,6 +33,7 @@ from django.conf import settings
 from django.core.paginator import Paginator
 from django.db import connections
 from django.db.models import BooleanField, ExpressionWrapper, F, Q, QuerySet
+from django.db.models.expressions import RawSQL
 from django.db.models.sql.where import WhereNode
 from django.utils.functional import cached_property
 
@@ -115,12 +116,13 @@ class StoredList:
             self._file()
         return self.total
 
-    def page_ids(self, queryset: QuerySet, bottom: int, top: int) -> list | None:
+    def page_ids(self, queryset: QuerySet, bottom: int, top: int) -> list | QuerySet | None:
         """The ids of rows bottom..top of `queryset` (ordered by code alone), sought from the
         code of every ANCHOR_STEP-th row instead of counted off from the first: page 500 of
         a region's category walked 26,000 index entries to skip 10,000 matches, now fewer
         than ANCHOR_STEP. The codes are read once (one ordered pass over the list's index)
-        and kept with the total; None without a store."""
+        and kept with the total; None without a store. On PostgreSQL the ids are a sliced
+        query, read inside the page's statement (`_page_ids`)."""
         if self.store is None or tuple(queryset.query.order_by) != ("code",):
             return None
         if self.anchors is None:
@@ -132,18 +134,20 @@ class StoredList:
             return None
         skip = bottom - step * ANCHOR_STEP
         after = queryset.filter(code__gte=self.anchors[step]).values_list("pk", flat=True)
-        return list(after[skip : skip + top - bottom])
+        return _page_ids(after[skip : skip + top - bottom])
 
     def searched(self, unsearched: QuerySet, unsearched_key: str, condition: Q) -> None:
         """This list is `unsearched` (named `unsearched_key` in the store) filtered by
         `condition` (the `q` filter, filters.search_condition)."""
         self.unsearched, self.unsearched_key, self.condition = unsearched, unsearched_key, condition
 
-    def searched_page_ids(self, queryset: QuerySet, bottom: int, top: int) -> list | None:
+    def searched_page_ids(self, queryset: QuerySet, bottom: int, top: int) -> RawSQL | None:
         """The ids of rows bottom..top of a searched list whose matches are common, read by
-        walking the list without `q` in code order and testing the condition on each row;
-        None when the term is rare, or the walk found too few (the caller reads them as
-        before). Decided from the kept total, which the paginator counts before the page.
+        walking the list without `q` in code order and testing the condition on each row:
+        the statement that reads them, run inside the page's (DeferredJoinPaginator.page:
+        if the walk finds fewer than the page holds, the page is read as before). None when
+        the term is rare. Decided from the kept total, which the paginator counts before
+        the page.
 
         PostgreSQL reads `q` through the trigram indexes (migration catalogue.0010): right for
         a rare term, but the planner expects about 15 matches of any term (it has no statistics
@@ -183,12 +187,7 @@ class StoredList:
             f"SELECT walked_id FROM ({sql}) AS walked WHERE search_hit"  # noqa: S608
             " ORDER BY walked_code LIMIT %s OFFSET %s"
         )
-        with connections[queryset.db].cursor() as cursor:
-            cursor.execute(walked, (*params, top - bottom, bottom))
-            ids = [row[0] for row in cursor.fetchall()]
-        # Fewer than the page holds: the window ended before the page's last match (the
-        # matches cluster later in code order than their share says).
-        return ids if len(ids) == top - bottom else None
+        return RawSQL(walked, (*params, top - bottom, bottom))  # noqa: S611 (as above)
 
     def _file(self) -> None:
         if self.store is not None and self.total is not None:
@@ -227,7 +226,18 @@ def stored_filtered_list(
     return filtered, stored
 
 
-def _rows_of(rows: QuerySet, ids: list | QuerySet) -> QuerySet:
+def _page_ids(ids: QuerySet) -> list | QuerySet:
+    """A deep page's ids (a sliced `values_list("pk")`) as `_rows_of` takes them: on
+    PostgreSQL the query itself, so the ids are read inside the statement that reads the
+    page's rows (`WHERE id IN (SELECT id … LIMIT 20 OFFSET n)`: one round trip and one
+    statement to build, not two); elsewhere read first, as a list. SQLite runs in the
+    process, with no round trip to save, and was measured with the ids as a list."""
+    if connections[ids.db].vendor == "postgresql":
+        return ids
+    return list(ids)
+
+
+def _rows_of(rows: QuerySet, ids: list | QuerySet | RawSQL) -> QuerySet:
     """The rows of `ids` as `rows` reads them (columns, joins, order), looked up by id only.
 
     The ids were just read from `rows` with its filters, or are read in the same statement
@@ -269,13 +279,18 @@ class DeferredJoinPaginator(Paginator):
         if not isinstance(rows, QuerySet):
             return self._get_page(rows[bottom:top], number, self)
         if self.stored is not None and self.stored.unsearched is not None:
-            ids = self.stored.searched_page_ids(rows, bottom, top)
-            if ids is not None:
-                return self._get_page(list(_rows_of(rows, ids)), number, self)
+            walked = self.stored.searched_page_ids(rows, bottom, top)
+            if walked is not None:
+                # The walk's ids and their rows in one statement. Fewer rows than the page
+                # holds: the window ended before the page's last match (the matches cluster
+                # later in code order than their share says); read as before.
+                found = list(_rows_of(rows, walked))
+                if len(found) == top - bottom:
+                    return self._get_page(found, number, self)
         if bottom >= DEFERRED_FROM:
             ids = None if self.stored is None else self.stored.page_ids(rows, bottom, top)
             if ids is None:
-                ids = list(rows.values_list("pk", flat=True)[bottom:top])
+                ids = _page_ids(rows.values_list("pk", flat=True)[bottom:top])
             return self._get_page(list(_rows_of(rows, ids)), number, self)
         if self.stored is not None and self.stored.region_filtered:
             # A region's shallow page in one statement, its ids found first inside it:
