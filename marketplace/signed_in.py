@@ -25,7 +25,7 @@ from functools import partial
 from django.db.models import Aggregate, CharField, Count, F, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Cast, Coalesce, Concat
 
-from marketplace.catalogue.availability import Statement
+from marketplace.statements import Statement
 
 SEPARATOR = ","
 
@@ -107,7 +107,7 @@ def read(user) -> None:
     """Read what the page will ask of `user` (see the module's docstring) in one query, once a
     request; nothing for the anonymous. What is already known on the user is not asked again.
     The statement is compiled once per process for each combination of what is asked
-    (`availability.Statement`): building it with the ORM cost more than running it."""
+    (`marketplace.statements.Statement`): building it with the ORM cost more than running it."""
     if not user.is_authenticated or hasattr(user, "_unread_notices"):
         return
     from wagtail.users.models import UserProfile

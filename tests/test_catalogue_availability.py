@@ -290,8 +290,8 @@ def test_an_unpublished_instrument_has_no_public_availability(client, instrument
 
 
 def test_a_statement_whose_value_is_not_in_its_sql_is_refused_when_compiled(instrument):
-    from marketplace.catalogue.availability import Statement
     from marketplace.catalogue.models import Instrument
+    from marketplace.statements import Statement
 
     # A value the query does not use would be silently ignored on every run: refused.
     ignoring = Statement(lambda code: Instrument.objects.filter(code="INS-0000"), str)

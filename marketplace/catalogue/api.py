@@ -42,10 +42,10 @@ from marketplace.api import (
 )
 from marketplace.money import money_json
 from marketplace.regions import Region
+from marketplace.statements import Statement
 
 from .availability import (
     AvailabilityRangeError,
-    Statement,
     parse_range,
     parse_time,
     published_rules,

@@ -29,6 +29,8 @@ from django.db.models.functions import Cast
 from django.utils import timezone
 from django.utils.translation import gettext
 
+from marketplace.statements import Statement
+
 UTC = dt.UTC
 MAX_RANGE_DAYS = 62
 # Dates outside these bounds are refused: near year 1 or 9999 the arithmetic on them overflows.
@@ -268,63 +270,6 @@ def _aware_datetime(text: str | None) -> dt.datetime | None:
         return None
     moment = dt.datetime.fromisoformat(text)
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
-
-
-class Statement:
-    """A query the ORM compiles once per process and database, then run again with other
-    values: building and compiling a small query costs more than running it, and a
-    single-instrument request is a few of them.
-
-    `build(*values)` makes the query from the values (ints, strings, aware datetimes). It is
-    compiled with stand-ins; the positions of their database forms among the compiled
-    parameters are remembered, and each run puts the real values' forms there, written as
-    the ORM writes them. The rows are the database's own: no ORM converters (cast times and
-    booleans where the engines differ)."""
-
-    def __init__(self, build: Callable[..., QuerySet], *kinds: type):
-        self.build = build
-        self.kinds = kinds
-        self.compiled: dict[str, tuple[str, tuple, list[tuple[int, int]]]] = {}
-
-    def rows(self, *values, using: str = "default") -> list[tuple]:
-        connection = connections[using]
-        compiled = self.compiled.get(using)
-        if compiled is None:
-            compiled = self.compiled[using] = self._compile(using)
-        sql, params, slots = compiled
-        params = list(params)
-        for position, index in slots:
-            params[position] = _database_form(connection, values[index])
-        with connection.cursor() as cursor:
-            cursor.execute(sql, params)
-            return cursor.fetchall()
-
-    def _compile(self, using: str):
-        connection = connections[using]
-        stand_ins = [_STAND_INS[kind](index) for index, kind in enumerate(self.kinds)]
-        sql, params = self.build(*stand_ins).query.get_compiler(using=using).as_sql()
-        forms = {_database_form(connection, value): index for index, value in enumerate(stand_ins)}
-        slots = [
-            (position, forms[param]) for position, param in enumerate(params) if param in forms
-        ]
-        if {index for _position, index in slots} != set(range(len(stand_ins))):
-            raise ValueError("a value of the statement is not a parameter of its SQL")
-        return sql, tuple(params), slots
-
-
-# Stand-ins that no constant of a statement's query equals (its statuses, flags and kinds):
-# they are only compiled, never run; the real values are put in by position.
-_STAND_INS: dict[type, Callable[[int], object]] = {
-    int: lambda index: -7_300_001 - index,
-    str: lambda index: f"<stand-in {index}>",
-    dt.datetime: lambda index: dt.datetime(2999, 12, 31, 23, 59, 50 + index, tzinfo=UTC),
-}
-
-
-def _database_form(connection, value):
-    if isinstance(value, dt.datetime):
-        return connection.ops.adapt_datetimefield_value(value)
-    return value
 
 
 class BookingRules(NamedTuple):
