@@ -8,7 +8,7 @@ from decimal import Decimal
 
 import pytest
 from django.contrib.auth.backends import ModelBackend
-from django.contrib.auth.models import Group, Permission
+from django.contrib.auth.models import Group
 from django.core.management import call_command
 from django.utils import timezone
 
@@ -17,15 +17,12 @@ from marketplace.accounts.models import Membership, User
 from marketplace.bookings.models import Booking, Status
 from marketplace.notifications.models import Notification
 from tests.factories import InstitutionFactory, InstrumentFactory, MembershipFactory, UserFactory
+from tests.test_userbar_permissions import permission, permitted_person
 
 pytestmark = pytest.mark.django_db
 
 USERBAR = 'id="wagtail-userbar-template"'
 BADGE = '<span class="unread-badge" id="unread-count" aria-hidden="true">{}</span>'
-
-
-def permission(app_label: str, codename: str) -> Permission:
-    return Permission.objects.get(content_type__app_label=app_label, codename=codename)
 
 
 def notices(user, count, read=False):
@@ -54,14 +51,7 @@ def test_one_query_reads_what_the_separate_queries_read(django_assert_num_querie
     notices, a profile with the dark theme: one query, the same answers."""
     from wagtail.users.models import UserProfile
 
-    person = UserFactory()
-    person.user_permissions.add(permission("wagtailadmin", "access_admin"))
-    editors, viewers = Group.objects.create(name="仪器编辑"), Group.objects.create(name="仪器查看")
-    editors.permissions.add(
-        permission("wagtailadmin", "access_admin"), permission("catalogue", "change_instrument")
-    )
-    viewers.permissions.add(permission("catalogue", "view_instrument"))
-    person.groups.add(editors, viewers)
+    person = permitted_person()
     first, second = InstitutionFactory(), InstitutionFactory()
     MembershipFactory(user=person, institution=first, role="manager")
     MembershipFactory(user=person, institution=second, role="staff")

@@ -20,6 +20,19 @@ def permission(app_label: str, codename: str) -> Permission:
     return Permission.objects.get(content_type__app_label=app_label, codename=codename)
 
 
+def permitted_person() -> User:
+    """Someone given admin access directly and through a group, with two groups' permissions."""
+    person = UserFactory()
+    person.user_permissions.add(permission("wagtailadmin", "access_admin"))
+    editors, viewers = Group.objects.create(name="仪器编辑"), Group.objects.create(name="仪器查看")
+    editors.permissions.add(
+        permission("wagtailadmin", "access_admin"), permission("catalogue", "change_instrument")
+    )
+    viewers.permissions.add(permission("catalogue", "view_instrument"))
+    person.groups.add(editors, viewers)
+    return person
+
+
 @pytest.fixture
 def institution():
     institution = InstitutionFactory(code="YLU", name="云岭理工大学")
@@ -62,14 +75,7 @@ def test_the_permissions_read_in_one_query_are_those_model_backend_reads(
     django_assert_num_queries,
 ):
     """Given directly, through two groups, and one of them both ways: one query, the same set."""
-    person = UserFactory()
-    person.user_permissions.add(permission("wagtailadmin", "access_admin"))
-    editors, viewers = Group.objects.create(name="仪器编辑"), Group.objects.create(name="仪器查看")
-    editors.permissions.add(
-        permission("wagtailadmin", "access_admin"), permission("catalogue", "change_instrument")
-    )
-    viewers.permissions.add(permission("catalogue", "view_instrument"))
-    person.groups.add(editors, viewers)
+    person = permitted_person()
     loaded = User.objects.get(pk=person.pk)
     with django_assert_num_queries(1):
         load_model_permissions(loaded)
