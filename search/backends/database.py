@@ -83,6 +83,16 @@ PG_COLUMNS = {
     INITIALS: ALIAS_VECTOR,
     CODES: ALIAS_VECTOR,
 }
+# Each vector of a document row as the row trigger of migration 0006 computes it (over the
+# row's columns instead of NEW's): what search.backends.pg_vectors is held to.
+PG_VECTOR_EXPRESSIONS = {
+    TITLE_VECTOR: "setweight(to_tsvector('simple'::regconfig, coalesce(title_tokens, '')), 'A')",
+    ALIAS_VECTOR: " || ".join(
+        f"setweight(to_tsvector('simple'::regconfig, coalesce({column}, '')), '{weight}')"
+        for column, weight in (("pinyin", "C"), ("initials", "D"), ("codes", "D"))
+    ),
+    BODY_VECTOR: "setweight(to_tsvector('simple'::regconfig, coalesce(body_tokens, '')), 'B')",
+}
 # ts_rank's weights are listed {D, C, B, A}; scaled like FIELD_WEIGHTS.
 PG_RANK_WEIGHTS = "{0.3, 0.5, 0.1, 1.0}"
 
