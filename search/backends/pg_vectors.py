@@ -1,11 +1,10 @@
 """PostgreSQL's three search vectors of a document row, computed here exactly as the row
 trigger of migration 0006 computes them, as `tsvector` text for the server to read back.
 
-Meant for filling an empty index: a bulk writer builds these in another process and the
-server only reads the literals (`tsvectorin`) instead of running `to_tsvector` and a PL/pgSQL
-upsert per row (docs/performance.md, "Import speed"; not used by the import yet: in the
-measurements so far the Python side cost as much CPU as it saved the server). What the
-trigger computes:
+Filling an empty index, the catalogue import's second process builds these and the server
+only reads the literals (`tsvectorin`) instead of running `to_tsvector` and a PL/pgSQL upsert
+per row (search.backends.database.vectors_given; docs/performance.md, "Import speed"). What
+the trigger computes:
 
     title = setweight(to_tsvector('simple', title_tokens), 'A')
     alias = setweight(to_tsvector('simple', pinyin), 'C') || setweight(…initials, 'D')
