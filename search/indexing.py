@@ -20,7 +20,7 @@ from django.utils import timezone
 from django_tasks import task
 
 from . import documents
-from .backends.database import VECTOR_TABLE
+from .backends.database import PG_VECTORS_KEY, VECTOR_TABLE, vectors_given
 from .bulk import secondary_indexes_rebuilt
 from .engines import database_engine, get_engine
 from .models import IndexOperation, SearchDocument
@@ -70,16 +70,13 @@ def index_in_bulk(
     indexed = 0
     # Filling an empty index with many documents (the first import of a catalogue), the
     # PostgreSQL tables' secondary indexes are built after the rows, in one transaction.
-    fresh = (
-        connection.vendor == "postgresql"
-        and len(keys) + expected >= FILL_FROM
-        and not SearchDocument.objects.exists()
-    )
+    fresh = fills_empty_index(len(keys) + expected)
 
     def batches():
         yield from prepared
         for start in range(0, len(keys), batch_size):
-            yield prepare((load or documents.load)(keys[start : start + batch_size]), sources)
+            docs = (load or documents.load)(keys[start : start + batch_size])
+            yield prepare(docs, sources, vectors=fresh)
 
     with contextlib.ExitStack() as stack:
         if fresh:
@@ -87,6 +84,8 @@ def index_in_bulk(
             stack.enter_context(
                 secondary_indexes_rebuilt(connection, [SearchDocument._meta.db_table, VECTOR_TABLE])
             )
+            # entered after: the vectors go in before their GIN indexes are built
+            stack.enter_context(vectors_given())
         for entries in batches():
             indexed += _apply_batch(entries, engine, embedded, sources, retry, progress)
         if retry:
@@ -96,6 +95,16 @@ def index_in_bulk(
                 )
                 transaction.on_commit(_schedule_drain)
     return indexed
+
+
+def fills_empty_index(documents: int) -> bool:
+    """Whether `index_in_bulk` of this many documents takes the path for filling an empty
+    PostgreSQL index (indexes built after the rows, vectors given by the writer)."""
+    return (
+        connection.vendor == "postgresql"
+        and documents >= FILL_FROM
+        and not SearchDocument.objects.exists()
+    )
 
 
 def _apply_batch(entries: dict, engine, embedded, sources: bool, retry: list, progress) -> int:
@@ -119,17 +128,28 @@ def _apply_batch(entries: dict, engine, embedded, sources: bool, retry: list, pr
     return sum(1 for entry in entries.values() if entry is not None)
 
 
-def prepare(docs: dict, sources: bool) -> dict[str, tuple[dict, dict | None] | None]:
+def prepare(
+    docs: dict, sources: bool, vectors: bool = False
+) -> dict[str, tuple[dict, dict | None] | None]:
     """What each engine writes for these documents, key by key: (the embedded index's row,
-    the Elasticsearch source when `sources`), or None for a document to remove. Needs no
-    database: a bulk writer may run it in another process (the catalogue import does)."""
+    the Elasticsearch source when `sources`), or None for a document to remove; with
+    `vectors`, the row brings its PostgreSQL vectors as text (PG_VECTORS_KEY, for an index
+    filled from empty). Needs no database: a bulk writer may run it in another process (the
+    catalogue import does)."""
     from .backends.database import document_values
     from .backends.elasticsearch import es_document
+    from .backends.pg_vectors import vectors as pg_vectors
 
-    return {
-        key: None if doc is None else (document_values(doc), es_document(doc) if sources else None)
-        for key, doc in docs.items()
-    }
+    entries = {}
+    for key, doc in docs.items():
+        if doc is None:
+            entries[key] = None
+            continue
+        row = document_values(doc)
+        if vectors:
+            row[PG_VECTORS_KEY] = pg_vectors(row)
+        entries[key] = (row, es_document(doc) if sources else None)
+    return entries
 
 
 def wants_sources() -> bool:

@@ -912,6 +912,8 @@ def _import_catalogue(data, dry_run, progress, index_progress) -> ImportReport:
                 _write_listings(
                     kind, data.get(kind, []), institution_ids, report, tick, written, builder
                 )
+            if builder is not None:
+                builder.submit_vectors()
             if report.created["instruments"] or report.updated["instruments"]:
                 # Bulk writes send no post_save: every institution's count, in one statement
                 # (an updated instrument may have left an institution the file does not name).
@@ -956,7 +958,7 @@ def _index(
         prepared, expected = (), 0
         if builder is not None:
             sources = wants_sources()
-            prepared = builder.batches(lambda batch: prepare(load(batch), sources))
+            prepared = builder.batches(lambda batch: prepare(load(batch), sources, builder.vectors))
             keys = [key for key in keys if key not in builder.keys]
             expected = len(builder.keys)
         index_in_bulk(
@@ -1037,13 +1039,16 @@ class _DocumentBuilder:
     closing it (a forked worker leaves by os._exit). A batch it cannot build is built here."""
 
     def __init__(self, data: dict, institution_ids: dict[str, int]) -> None:
-        from search.indexing import wants_sources
+        from search.indexing import fills_empty_index, wants_sources
 
         institutions = {
             institution.code: institution
             for institution in Institution.objects.filter(pk__in=institution_ids.values())
         }
-        state = (data, institutions, wants_sources(), translation.get_language())
+        listings = sum(len(data.get(kind, [])) for kind in LISTING_KINDS)
+        # filling an empty PostgreSQL index, the rows bring their vectors (search.indexing)
+        self.vectors = fills_empty_index(listings)
+        state = (data, institutions, wants_sources(), self.vectors, translation.get_language())
         self.pool = ProcessPoolExecutor(
             1,
             mp_context=multiprocessing.get_context("fork"),
@@ -1051,6 +1056,7 @@ class _DocumentBuilder:
             initargs=(state,),
         )
         self.jobs: list[tuple[list[str], object]] = []
+        self.vector_jobs: list[object] = []
         self.keys: set[str] = set()
 
     def submit(self, kind: str, created: list[tuple[int, int]], now) -> None:
@@ -1058,16 +1064,42 @@ class _DocumentBuilder:
         name = LISTINGS[kind][0]._meta.model_name
         keys = [f"{name}:{pk}" for _position, pk in created]
         self.keys.update(keys)
-        self.jobs.append((keys, self.pool.submit(_build_rows, kind, created, now)))
+        number = len(self.jobs)
+        self.jobs.append((keys, self.pool.submit(_build_rows, kind, created, now, number)))
+
+    def submit_vectors(self) -> None:
+        """Filling an empty PostgreSQL index: once every batch's rows are asked for, ask for
+        their vectors too (search.backends.pg_vectors), batch by batch. They come after all
+        the rows, so the rows are ready as soon as before; the vectors are built while this
+        process commits and the server writes the first batches — instead of the server's
+        `to_tsvector` per row after the commit (docs/performance.md, "Import speed")."""
+        if self.vectors:
+            self.vector_jobs = [
+                self.pool.submit(_build_vectors, number) for number in range(len(self.jobs))
+            ]
 
     def batches(self, fallback: Callable[[list[str]], dict]):
-        """Each batch's {key: prepared entry}, in the order submitted."""
-        for keys, job in self.jobs:
+        """Each batch's {key: prepared entry}, in the order submitted, the rows bringing
+        their vectors when they were asked for."""
+        from search.backends.database import PG_VECTORS_KEY
+
+        for number, (keys, job) in enumerate(self.jobs):
             try:
-                yield job.result()
+                entries = job.result()
             except Exception:  # noqa: BLE001 — a lost worker costs time, not documents
                 logger.exception("import: building %d index rows here instead", len(keys))
                 yield fallback(keys)
+                continue
+            if number < len(self.vector_jobs):
+                try:
+                    vectors = self.vector_jobs[number].result()
+                except Exception:  # noqa: BLE001 — the server computes what is missing
+                    logger.exception("import: %d vectors left to the database", len(keys))
+                    vectors = {}
+                for key, entry in entries.items():
+                    if entry is not None:
+                        entry[0][PG_VECTORS_KEY] = vectors.get(key)
+            yield entries
 
     def close(self) -> None:
         self.pool.shutdown(wait=True, cancel_futures=True)
@@ -1084,10 +1116,14 @@ def _builder_start(state: tuple) -> None:
     random.seed()
 
 
-def _build_rows(kind: str, created: list[tuple[int, int]], now) -> dict:
+# In the builder's process: the rows of each batch it built, kept for their vectors.
+_built_rows: dict[int, dict[str, dict]] = {}
+
+
+def _build_rows(kind: str, created: list[tuple[int, int]], now, number: int) -> dict:
     from search.indexing import prepare
 
-    data, institutions, sources, language = _builder_state
+    data, institutions, sources, vectors, language = _builder_state
     records = data[kind]
     docs = {}
     name = LISTINGS[kind][0]._meta.model_name
@@ -1105,7 +1141,17 @@ def _build_rows(kind: str, created: list[tuple[int, int]], now) -> dict:
             docs[f"{name}:{pk}"] = _written_document(
                 kind, pk, record, institutions[record["institution"]], now, capacity
             )
-        return prepare(docs, sources)
+        entries = prepare(docs, sources)
+    if vectors:
+        _built_rows[number] = {key: entry[0] for key, entry in entries.items() if entry}
+    return entries
+
+
+def _build_vectors(number: int) -> dict[str, tuple[str, str, str] | None]:
+    """In the builder's process: the vectors of a batch it built (pg_vectors.vectors)."""
+    from search.backends.pg_vectors import vectors
+
+    return {key: vectors(row) for key, row in _built_rows.pop(number).items()}
 
 
 def count_records(data: object) -> int:

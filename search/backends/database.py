@@ -25,6 +25,7 @@ import random
 import threading
 from collections import OrderedDict
 from collections.abc import Iterable
+from contextvars import ContextVar
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -83,6 +84,20 @@ PG_COLUMNS = {
     INITIALS: ALIAS_VECTOR,
     CODES: ALIAS_VECTOR,
 }
+# Each vector of a document row as the row trigger of migration 0006 computes it (over the
+# row's columns instead of NEW's), for the rows whose vectors are not given (vectors_given).
+PG_VECTOR_EXPRESSIONS = {
+    TITLE_VECTOR: "setweight(to_tsvector('simple'::regconfig, coalesce(title_tokens, '')), 'A')",
+    ALIAS_VECTOR: " || ".join(
+        f"setweight(to_tsvector('simple'::regconfig, coalesce({column}, '')), '{weight}')"
+        for column, weight in (("pinyin", "C"), ("initials", "D"), ("codes", "D"))
+    ),
+    BODY_VECTOR: "setweight(to_tsvector('simple'::regconfig, coalesce(body_tokens, '')), 'B')",
+}
+VECTOR_TRIGGER = "site_search_vectors_write"
+# A row's vectors as tsvector text (search.backends.pg_vectors), when a bulk writer built them.
+PG_VECTORS_KEY = "pg_vectors"
+_vectors_given: ContextVar[bool] = ContextVar("vectors_given", default=False)
 # ts_rank's weights are listed {D, C, B, A}; scaled like FIELD_WEIGHTS.
 PG_RANK_WEIGHTS = "{0.3, 0.5, 0.1, 1.0}"
 
@@ -163,6 +178,67 @@ def _insert_with_fts_after(rows: list[dict]) -> None:
             [last],
         )
         cursor.execute(trigger[0])
+
+
+@contextlib.contextmanager
+def vectors_given():
+    """PostgreSQL, filling an empty index in one transaction (search.indexing.index_in_bulk):
+    the row trigger that computes each new document's vectors (migration 0006: `to_tsvector`
+    three times and a PL/pgSQL upsert per row, the largest share of the server's time in an
+    import) is off in the block, and the rows inserted in it bring their vectors as text
+    (PG_VECTORS_KEY, search.backends.pg_vectors), which the server only reads; a row without
+    them gets the trigger's own expressions. Disabling the trigger locks the document table
+    until the commit, as dropping its indexes does; a block that raises leaves everything as
+    it was (the transaction rolls back, the trigger with it). Elsewhere a plain block."""
+    if connection.vendor != "postgresql":
+        yield
+        return
+    table = SearchDocument._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(f"ALTER TABLE {table} DISABLE TRIGGER {VECTOR_TRIGGER}")
+    token = _vectors_given.set(True)
+    try:
+        yield
+    finally:
+        _vectors_given.reset(token)
+    with connection.cursor() as cursor:
+        cursor.execute(f"ALTER TABLE {table} ENABLE TRIGGER {VECTOR_TRIGGER}")
+
+
+def _insert_with_vectors(rows: list[dict]) -> None:
+    """PostgreSQL, in `vectors_given`: the rows, then their vectors (by COPY where the row
+    brings them, else by the trigger's expressions), looked up by key."""
+    if not rows:
+        return
+    insert_values(SearchDocument, rows)
+    table = SearchDocument._meta.db_table
+    columns = ", ".join(PG_VECTORS)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT key, id FROM {table} WHERE key = ANY(%s)",  # noqa: S608
+            [[row["key"] for row in rows]],
+        )
+        ids = dict(cursor.fetchall())
+        given, computed = [], []
+        for row in rows:
+            vectors = row.get(PG_VECTORS_KEY)
+            if vectors is None:
+                computed.append(ids[row["key"]])
+            else:
+                given.append((ids[row["key"]], *vectors))
+        if given:
+            with cursor.cursor.copy(
+                f"COPY {VECTOR_TABLE} (id, {columns}) FROM STDIN"  # noqa: S608
+            ) as copy:
+                for values in given:
+                    copy.write_row(values)
+        if computed:
+            cursor.execute(
+                f"INSERT INTO {VECTOR_TABLE} (id, {columns}) "  # noqa: S608
+                f"SELECT id, {', '.join(PG_VECTOR_EXPRESSIONS[v] for v in PG_VECTORS)} "
+                f"FROM {table} WHERE id = ANY(%s)",
+                [computed],
+            )
 
 
 def document_values(document: Document) -> dict:
@@ -524,6 +600,8 @@ class DatabaseEngine:
     def _insert_rows(self, rows: list[dict]) -> None:
         if connection.vendor == "sqlite" and len(rows) >= FTS_BULK_FROM:
             _insert_with_fts_after(rows)
+        elif _vectors_given.get():
+            _insert_with_vectors(rows)
         else:
             insert_values(SearchDocument, rows)
 
