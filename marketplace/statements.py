@@ -64,6 +64,51 @@ _STAND_INS: dict[type, Callable[[int], object]] = {
 }
 
 
+class ModelStatement(Statement):
+    """A `Statement` whose query reads a model's rows (`build` returns `Model.objects.filter(…)`,
+    every concrete field in the model's order), made into instances as the ORM makes them:
+    each value through the converters the ORM would run (SQLite's text times and integer
+    booleans into datetimes and bools), then `Model.from_db`."""
+
+    def __init__(self, model, build: Callable[..., QuerySet], *kinds: type):
+        super().__init__(build, *kinds)
+        self.model = model
+        self.converters: dict[str, list] = {}
+
+    def objects(self, *values, using: str = "default") -> list:
+        connection = connections[using]
+        rows = self.rows(*values, using=using)
+        if not rows:
+            return []
+        converters = self.converters.get(using)
+        if converters is None:
+            converters = self.converters[using] = _converters(self.model, connection)
+        names = [field.attname for field in self.model._meta.concrete_fields]
+        objects = []
+        for row in rows:
+            values = list(row)
+            for index, expression, functions in converters:
+                for convert in functions:
+                    values[index] = convert(values[index], expression, connection)
+            objects.append(self.model.from_db(using, names, values))
+        return objects
+
+
+def _converters(model, connection) -> list[tuple]:
+    """(position, column, converters) of the model's concrete fields that have any, as the
+    ORM's compiler collects them (`SQLCompiler.get_converters`)."""
+    found = []
+    for index, field in enumerate(model._meta.concrete_fields):
+        column = field.get_col(model._meta.db_table)
+        functions = [
+            *connection.ops.get_db_converters(column),
+            *column.get_db_converters(connection),
+        ]
+        if functions:
+            found.append((index, column, functions))
+    return found
+
+
 def _database_form(connection, value):
     if isinstance(value, dt.datetime):
         return connection.ops.adapt_datetimefield_value(value)

@@ -20,7 +20,7 @@ BESIDE_WORKFLOWS = {"vouchers"}
 KERNEL = {"accounts", "notifications", "payments", "workflow", "workflow_pages", "api", "money"}
 KERNEL |= {"uploads", "regions", "csv_safety", "pdf_probe", "completions", "gc_pause"}
 KERNEL |= {"model_fields", "api_views", "charts", "commands", "quota", "translation"}
-KERNEL |= {"statements", "signed_in"}
+KERNEL |= {"statements", "signed_in", "pg_times"}
 
 
 def _modules() -> dict[str, Path]:

@@ -14,3 +14,10 @@ class AccountsConfig(AppConfig):
         from marketplace.csv_safety import guard_wagtail_exports
 
         guard_wagtail_exports()
+
+        # PostgreSQL's times read by psycopg's C loader where Django's would give the same.
+        from django.db.backends.signals import connection_created
+
+        from marketplace.pg_times import use_c_loader
+
+        connection_created.connect(use_c_loader, dispatch_uid="marketplace.pg_times")

@@ -35,7 +35,7 @@ def register(request):
     if request.method == "POST" and form.is_valid():
         user = form.save()
         if user is not None:
-            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            login(request, user, backend="marketplace.accounts.backends.ModelBackend")
             messages.success(request, _("注册成功，欢迎使用双创资源共享平台。"))
             return redirect("/")
     status = 400 if request.method == "POST" else 200

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+from functools import partial
 from urllib.parse import quote, urlencode
 from zoneinfo import ZoneInfo
 
@@ -12,7 +13,7 @@ from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Max, Prefetch, Q, Subquery
+from django.db.models import Count, Max, Prefetch, Q, Subquery, Value
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -35,6 +36,7 @@ from marketplace.catalogue.permissions import is_instrument_member
 from marketplace.gc_pause import collector_paused
 from marketplace.money import display
 from marketplace.payments.providers import online_payment_enabled
+from marketplace.statements import Statement
 from marketplace.workflow import WorkflowError
 from marketplace.workflow_pages import act_view, in_page, item_or_404, page_of, status_condition
 
@@ -220,9 +222,11 @@ def mine(request: HttpRequest) -> HttpResponse:
 def queue(request: HttpRequest) -> HttpResponse:
     """Requests on the member's institutions' instruments: the active ones (those that need
     someone to act) unless a status is asked for, like the other queues."""
-    bookings = Booking.objects.filter(institution_id__in=_queue_institutions(request.user))
+    institutions = _queue_institutions(request.user)
+    bookings = Booking.objects.filter(institution_id__in=institutions)
     shown, filters = status_condition(request, Status, ACTIVE_STATUSES)
-    total = _count_after_expiring(bookings, shown, request.user)
+    statuses = (filters["wanted"],) if filters["wanted"] else tuple(ACTIVE_STATUSES)
+    total = _count_after_expiring(bookings, shown, statuses, institutions, request.user)
     # The page's ids first: the sort over an institution's 10,000 requests carries only
     # (start, id), and the joins to instruments and users see the 50 rows shown, not all of
     # them. The ids are asked inside the query of the rows, as an array PostgreSQL builds
@@ -234,27 +238,51 @@ def queue(request: HttpRequest) -> HttpResponse:
     return render(request, "bookings/queue.html", {**context, **filters})
 
 
-def _count_after_expiring(bookings, shown: Q, user) -> int | None:
-    """How many of `bookings` the queue shows (those meeting `shown`), once the holds among
-    them that ran out (in any status, as `HOLDS.shown` reads them: an overdue request must be
-    expired before the page counts, lists or filters it) are expired; None when some were,
-    for the paginator to count afresh.
+def _count_after_expiring(bookings, shown: Q, statuses: tuple[str, ...], institutions, user):
+    """How many of `bookings` the queue shows (those in `statuses`, as `shown` says), once the
+    holds among them that ran out (in any status, as `HOLDS.shown` reads them: an overdue
+    request must be expired before the page counts, lists or filters it) are expired; None
+    when some were, for the paginator to count afresh.
 
     The count and whether any hold ran out are one query: the overdue one is asked for by a
     subquery the database runs once, on the holds' own index, beside a count that reads only
     its index (in SQLite a covering one; a count with an OR of both read every row). MAX over
-    no rows is NULL whatever the subquery found, so an empty list asks on its own."""
-    holds = services.HOLDS
-    overdue = bookings.filter(status__in=holds.statuses, hold_expires_at__lte=timezone.now())
-    counts = bookings.filter(shown).aggregate(
-        shown=Count("pk"), overdue=Max(Subquery(overdue.order_by().values("pk")[:1]))
-    )
-    if counts["overdue"] is None and counts["shown"]:
-        return counts["shown"]
-    expired = holds.expire_listed(bookings)
+    no rows is NULL whatever the subquery found, so an empty list asks on its own. The query
+    is compiled once per process for each number of institutions and set of statuses
+    (`Statement`): building it with the ORM cost as long as the database took to run it."""
+    key = (len(institutions), statuses)
+    statement = _QUEUE_COUNTS.get(key)
+    if statement is None:
+        statement = _QUEUE_COUNTS[key] = Statement(
+            partial(_queue_count_query, statuses), *(int,) * len(institutions), dt.datetime
+        )
+    [(shown_count, overdue)] = statement.rows(*institutions, timezone.now())
+    if overdue is None and shown_count:
+        return shown_count
+    expired = services.HOLDS.expire_listed(bookings)
     if expired:  # an expiry may have sent the person a notice: the header counts afresh
         signed_in.forget_unread(user)
-    return None if expired or counts["overdue"] is not None else counts["shown"]
+    return None if expired or overdue is not None else shown_count
+
+
+_QUEUE_COUNTS: dict[tuple[int, tuple[str, ...]], Statement] = {}
+
+
+def _queue_count_query(statuses: tuple[str, ...], *values):
+    """The queue's count and its first overdue hold (`_count_after_expiring`), for the bookings
+    of the institutions `values[:-1]` in `statuses`, holds overdue at `values[-1]`."""
+    *institutions, now = values
+    bookings = Booking.objects.filter(institution_id__in=institutions)
+    holds = services.HOLDS
+    overdue = bookings.filter(status__in=holds.statuses, hold_expires_at__lte=now)
+    return (
+        bookings.filter(status__in=statuses)
+        .order_by()
+        .annotate(_all=Value(1))
+        .values("_all")
+        .annotate(shown=Count("pk"), overdue=Max(Subquery(overdue.order_by().values("pk")[:1])))
+        .values_list("shown", "overdue")
+    )
 
 
 def _queue_institutions(user) -> list[int]:
