@@ -84,6 +84,8 @@ class ModelStatement(Statement):
         if converters is None:
             converters = self.converters[using] = _converters(self.model, connection)
         names = [field.attname for field in self.model._meta.concrete_fields]
+        if len(rows[0]) != len(names):
+            raise ValueError(f"the statement's rows are not {self.model.__name__}'s columns")
         objects = []
         for row in rows:
             values = list(row)

@@ -81,9 +81,7 @@ def test_signing_in_and_out_through_the_compiled_reads():
     person.set_password("云岭-2026-secret")
     person.save()
     client = Client(HTTP_ACCEPT_LANGUAGE="zh-hans")
-    signed_in = client.post(
-        "/accounts/login/", {"username": "li", "password": "云岭-2026-secret"}
-    )
+    signed_in = client.post("/accounts/login/", {"username": "li", "password": "云岭-2026-secret"})
     assert signed_in.status_code == 302
     assert client.session["_auth_user_backend"] == "marketplace.accounts.backends.ModelBackend"
     page = client.get("/accounts/profile/")
@@ -123,3 +121,14 @@ def test_times_read_with_the_c_loader_are_djangos_times():
         assert value == moment and value.utcoffset() == dt.timedelta(hours=8)
     finally:
         shanghai.close()
+
+
+def test_a_model_statement_refuses_rows_that_are_not_the_models_columns():
+    from marketplace.statements import ModelStatement
+
+    person = UserFactory()
+    whole = ModelStatement(User, lambda pk: User.objects.filter(pk=pk), int)
+    assert whole.objects(person.pk)[0].username == person.username
+    partial = ModelStatement(User, lambda pk: User.objects.filter(pk=pk).only("username"), int)
+    with pytest.raises(ValueError, match="not User's columns"):
+        partial.objects(person.pk)
