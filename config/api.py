@@ -17,7 +17,7 @@ from rest_framework.response import Response
 from rest_framework.utils.encoders import JSONEncoder
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from marketplace.api import workflow_error_response
+from marketplace.api import PlainItems, workflow_error_response
 from marketplace.workflow import WorkflowError
 
 
@@ -128,7 +128,8 @@ def _orjson_writes_as_drf(data) -> bool:
     while stack:
         value = pop()
         kind = type(value)
-        if kind in _SCALARS:
+        if kind in _SCALARS or kind is PlainItems:
+            # PlainItems: a values plan's items, plain by construction (marketplace.api).
             continue
         if kind is dict or isinstance(value, dict):
             push(value.values())

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import operator
 from collections.abc import Callable
 from typing import Any, NamedTuple
@@ -14,11 +15,12 @@ from django.urls import get_script_prefix, get_urlconf
 from django.utils.translation import get_language
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
-from rest_framework import serializers
+from rest_framework import ISO_8601, serializers
 from rest_framework.fields import SkipField
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.relations import RelatedField
 from rest_framework.response import Response
+from rest_framework.settings import api_settings
 
 from marketplace.money import money_json
 
@@ -106,6 +108,9 @@ class MoneyField(serializers.ReadOnlyField):
 
     def to_representation(self, value) -> dict | None:
         return money_json(value)
+
+    def lean_converter(self, settings):
+        return money_json
 
 
 @extend_schema_field(OpenApiTypes.BOOL)
@@ -253,12 +258,83 @@ def _converter(field, settings):
         nested = _plan(type(field), settings)
         return lambda value: _represent(nested, value)
     kind = type(field)
-    # Exactly these classes' to_representation (not subclasses, which may differ).
-    if kind is serializers.CharField:
+    # These classes' own to_representation (a subclass that keeps it, as URLField and
+    # EmailField keep CharField's `str(value)`; not one that overrides it).
+    if kind.to_representation is serializers.CharField.to_representation:
         return str
-    if kind is serializers.IntegerField:
+    if kind.to_representation is serializers.IntegerField.to_representation:
         return int
+    if kind is serializers.ChoiceField:
+        return _choice_converter(field)
+    if kind is serializers.DateField and _iso_dates(field):
+        return _iso_date_converter(field)
     return field.to_representation
+
+
+def _choice_converter(field):
+    """ChoiceField.to_representation for a column's plain string (what a row holds): the
+    stored choice's value as the field maps it, or the string itself; anything else (an Enum
+    member) goes through the field as before. JSON-plain when every choice is a str or int."""
+    mapping = field.choice_strings_to_values
+    represent = field.to_representation
+
+    def convert(value):
+        return mapping.get(value, value) if type(value) is str else represent(value)
+
+    if all(isinstance(choice, str | int) and not _odd(choice) for choice in mapping.values()):
+        json_plain(convert)
+    return convert
+
+
+def _iso_dates(field) -> bool:
+    """Whether DateField writes ISO 8601 (`value.isoformat()`): its own format, or DRF's
+    DATE_FORMAT as set when the plan is made (a plan is made once per process)."""
+    output_format = getattr(field, "format", api_settings.DATE_FORMAT)
+    return isinstance(output_format, str) and output_format.lower() == ISO_8601
+
+
+def _iso_date_converter(field):
+    """DateField.to_representation of a date column in ISO 8601: `date.isoformat()`; any
+    other value (a string, a datetime) goes through the field as before."""
+    represent = field.to_representation
+
+    def convert(value):
+        return value.isoformat() if type(value) is dt.date else represent(value)
+
+    return json_plain(convert)
+
+
+# --- JSON-plain items: what the renderer need not walk ------------------------------------
+
+
+def json_plain(function: Callable) -> Callable:
+    """Mark `function` as giving only JSON-plain values: str, int, bool, None, and lists and
+    dicts of them — never a float, nor an Enum that is neither a str nor an int (the values
+    config.api.JSONRenderer walks a body for, as orjson writes them otherwise than DRF). A
+    values plan made of such functions only gives PlainItems."""
+    function.json_plain = True
+    return function
+
+
+_PLAIN_BUILTINS = frozenset({str, int, money_json})
+
+
+def _is_plain(function) -> bool:
+    return function in _PLAIN_BUILTINS or getattr(function, "json_plain", False) is True
+
+
+def _odd(value) -> bool:
+    """A float, or an Enum that is neither a str nor an int (see `json_plain`)."""
+    import enum
+
+    return isinstance(value, float) or (
+        isinstance(value, enum.Enum) and not isinstance(value, str | int)
+    )
+
+
+class PlainItems(list):
+    """The items of a list read as values whose plan is JSON-plain throughout (`json_plain`):
+    config.api.JSONRenderer writes them with orjson without walking them first."""
 
 
 def _compile(serializer, settings) -> list[tuple]:
@@ -428,7 +504,11 @@ def _values_function(plan: list[tuple]) -> Callable[[tuple], dict]:
         items.append(f"{key}: {value}")
     source = f"def item(row):\n    return {{{', '.join(items)}}}\n"
     exec(compile(source, "<values plan>", "exec"), namespace)  # noqa: S102 (see above)
-    return namespace["item"]
+    item = namespace["item"]
+    # JSON-plain when every column's conversion, every source and every nested item is.
+    if all(_is_plain(how if kind != "nested" else where) for _name, kind, where, how in plan):
+        json_plain(item)
+    return item
 
 
 # (serializer class, render_settings()) → (the columns a row holds, the plan over a row).
@@ -451,8 +531,10 @@ def values_plan(cls: type, settings: tuple) -> tuple[tuple[str, ...], Callable[[
 
 
 def represent_values(plan: Callable[[tuple], dict], rows) -> list[dict]:
-    """The items of `rows` (tuples of the columns of `values_plan`) made with its `plan`."""
-    return list(map(plan, rows))
+    """The items of `rows` (tuples of the columns of `values_plan`) made with its `plan`: as
+    PlainItems when the plan is JSON-plain (`json_plain`)."""
+    items = map(plan, rows)
+    return PlainItems(items) if _is_plain(plan) else list(items)
 
 
 class _ValueRows(BaseIterable):

@@ -242,3 +242,48 @@ def test_a_field_the_values_plan_cannot_read_fails_loudly():
     for serializer_class, field in ((WithMethod, "shout"), (WithProperty, "public_details")):
         with pytest.raises(TypeError, match=rf"{serializer_class.__name__}\.{field}"):
             values_plan(serializer_class, render_settings())
+
+
+def test_plans_that_hold_no_float_give_items_the_renderer_need_not_walk(varied):
+    """Institutions, instruments and technologies are made of strings, ints, bools, None and
+    dicts and lists of them: their items come as PlainItems, which config.api.JSONRenderer
+    writes without its walk, in exactly DRF's bytes. Incubators show lat/lng (floats): their
+    plan is not plain and their items are walked as before."""
+    from rest_framework import renderers
+
+    from config.api import JSONRenderer
+    from marketplace.api import PlainItems
+
+    plain = {
+        api.InstitutionSerializer: Institution,
+        api.InstrumentSerializer: Instrument,
+        api.TechnologySerializer: Technology,
+    }
+    for serializer_class, model in [*plain.items(), (api.IncubatorSerializer, Incubator)]:
+        with translation.override("zh-hans"):
+            columns, plan = values_plan(serializer_class, render_settings())
+            items = represent_values(plan, read_as_values(model.objects.order_by("code"), columns))
+        assert isinstance(items, PlainItems) is (serializer_class in plain), serializer_class
+        page = {"count": len(items), "next": None, "previous": None, "results": items}
+        ours = JSONRenderer().render(page, "application/json", {})
+        assert ours == renderers.JSONRenderer().render(page, "application/json", {})
+
+
+def test_a_choice_with_a_float_value_keeps_the_plan_walked():
+    from marketplace.api import _converter, _is_plain
+
+    class Rated(serializers.Serializer):
+        stars = serializers.ChoiceField(choices=[(1.5, "一星半"), (2, "两星")])
+        kind = serializers.ChoiceField(choices=[("a", "甲"), ("b", "乙")])
+        day = serializers.DateField()
+
+    fields = Rated().fields
+    stars = _converter(fields["stars"], render_settings())
+    kind = _converter(fields["kind"], render_settings())
+    day = _converter(fields["day"], render_settings())
+    assert not _is_plain(stars) and _is_plain(kind) and _is_plain(day)
+    # What each field itself gives, for a row's value and for anything else.
+    assert stars("1.5") == fields["stars"].to_representation("1.5") == 1.5
+    assert kind("a") == "a" and kind("z") == "z"
+    assert day(datetime.date(2026, 12, 7)) == "2026-12-07"
+    assert day("2026-12-07") == fields["day"].to_representation("2026-12-07") == "2026-12-07"

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Iterator
 from itertools import chain
 from urllib.parse import quote
@@ -37,6 +38,7 @@ from marketplace.api import (
     MoneySerializer,
     ValuesListMixin,
     ValuesSource,
+    json_plain,
     render_settings,
     values_plan,
 )
@@ -113,12 +115,14 @@ class LabelField(ChoiceLabelField):
         """to_representation in the language of `settings` (render_settings(), read once per
         list by LeanListSerializer instead of once per listing)."""
         language = settings[0]
-        return lambda value: self._label(language, value)
+        return json_plain(lambda value: self._label(language, value))
 
 
 # (model, script prefix, URLconf) → the detail URL with the code left out, and its tail.
 _URL_PARTS: dict[tuple[str, str, str | None], tuple[str, str]] = {}
 _PROBE = "probe"
+# The characters `quote()` never escapes (RFC 3986's unreserved), ASCII only.
+_UNRESERVED = re.compile(r"[A-Za-z0-9_.~-]+", re.ASCII)
 
 
 class ListingUrlField(serializers.CharField):
@@ -151,7 +155,7 @@ class ListingUrlField(serializers.CharField):
                 return reverse(f"catalogue:{model._meta.model_name}_detail", args=[code])
             return self._code_url(model, code, prefix, urlconf)
 
-        return ValuesSource(("code",), url)
+        return ValuesSource(("code",), json_plain(url))
 
     @classmethod
     def _url(cls, instance, prefix, urlconf) -> str:
@@ -168,9 +172,12 @@ class ListingUrlField(serializers.CharField):
             probe = reverse(f"catalogue:{model._meta.model_name}_detail", args=[_PROBE])
             head, _probe, tail = probe.rpartition(_PROBE)
             parts = _URL_PARTS[key] = (head, tail)
-        return f"{parts[0]}{quote(code, safe=RFC3986_SUBDELIMS + '/~:@')}{parts[1]}"
+        if not _UNRESERVED.fullmatch(code):  # quote() leaves letters, digits and -._~ as they are
+            code = quote(code, safe=RFC3986_SUBDELIMS + "/~:@")
+        return f"{parts[0]}{code}{parts[1]}"
 
 
+@json_plain
 def institution_url(code: str) -> str:
     """An institution's page, as the API shows it."""
     return f"/institutions/{code}/"
@@ -216,6 +223,7 @@ PRICE_COLUMNS = (
 )
 
 
+@json_plain
 def pricing_json(hourly, internal_hourly, per_sample, internal_per_sample) -> dict:
     """An instrument's `pricing` (PricingSerializer) of its PRICE_COLUMNS."""
     return {
@@ -304,7 +312,8 @@ class InstrumentSerializer(LeanRepresentation, serializers.ModelSerializer):
         ]
         values_sources = {
             "service_modes": ValuesSource(
-                ("offers_machine_time", "offers_sample_testing"), Instrument.service_modes_of
+                ("offers_machine_time", "offers_sample_testing"),
+                json_plain(Instrument.service_modes_of),
             ),
             "pricing": ValuesSource(PRICE_COLUMNS, pricing_json),
         }
@@ -476,7 +485,9 @@ class TechnologySerializer(LeanRepresentation, serializers.ModelSerializer):
             "url",
         ]
         values_sources = {
-            "transfer_modes": ValuesSource(TRANSFER_MODE_COLUMNS, Technology.transfer_modes_of)
+            "transfer_modes": ValuesSource(
+                TRANSFER_MODE_COLUMNS, json_plain(Technology.transfer_modes_of)
+            )
         }
 
 
