@@ -13,7 +13,7 @@ from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Max, Prefetch, Q, Subquery, Value
+from django.db.models import Count, Max, Prefetch, Subquery, Value
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -225,8 +225,9 @@ def queue(request: HttpRequest) -> HttpResponse:
     institutions = _queue_institutions(request.user)
     bookings = Booking.objects.filter(institution_id__in=institutions)
     shown, filters = status_condition(request, Status, ACTIVE_STATUSES)
+    # The statuses `shown` holds the rows to, for the count's compiled statement.
     statuses = (filters["wanted"],) if filters["wanted"] else tuple(ACTIVE_STATUSES)
-    total = _count_after_expiring(bookings, shown, statuses, institutions, request.user)
+    total = _count_after_expiring(bookings, statuses, institutions, request.user)
     # The page's ids first: the sort over an institution's 10,000 requests carries only
     # (start, id), and the joins to instruments and users see the 50 rows shown, not all of
     # them. The ids are asked inside the query of the rows, as an array PostgreSQL builds
@@ -238,11 +239,11 @@ def queue(request: HttpRequest) -> HttpResponse:
     return render(request, "bookings/queue.html", {**context, **filters})
 
 
-def _count_after_expiring(bookings, shown: Q, statuses: tuple[str, ...], institutions, user):
-    """How many of `bookings` the queue shows (those in `statuses`, as `shown` says), once the
-    holds among them that ran out (in any status, as `HOLDS.shown` reads them: an overdue
-    request must be expired before the page counts, lists or filters it) are expired; None
-    when some were, for the paginator to count afresh.
+def _count_after_expiring(bookings, statuses: tuple[str, ...], institutions, user):
+    """How many of `bookings` the queue shows (those in `statuses`), once the holds among them
+    that ran out (in any status, as `HOLDS.shown` reads them: an overdue request must be
+    expired before the page counts, lists or filters it) are expired; None when some were, for
+    the paginator to count afresh.
 
     The count and whether any hold ran out are one query: the overdue one is asked for by a
     subquery the database runs once, on the holds' own index, beside a count that reads only
