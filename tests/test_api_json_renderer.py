@@ -7,6 +7,9 @@ from __future__ import annotations
 import datetime as dt
 import decimal
 import enum
+import gc
+import json
+import weakref
 
 import pytest
 from django.http import Http404
@@ -19,6 +22,7 @@ from rest_framework.request import Request
 from rest_framework.test import APIRequestFactory
 
 from config.api import ContentNegotiation, JSONRenderer
+from marketplace.catalogue.api import InstrumentViewSet
 from tests.factories import InstitutionFactory, InstrumentFactory
 
 SHANGHAI = dt.timezone(dt.timedelta(hours=8))
@@ -120,6 +124,34 @@ def test_a_catalogue_list_answer_is_drfs_json_in_both_languages(api_client):
             assert response.content == renderers.JSONRenderer().render(response.data)
         assert b"\\u2029" in response.content
         assert response["Content-Type"] == "application/json"
+
+
+@pytest.mark.django_db
+def test_a_rendered_list_answer_is_freed_without_the_collector():
+    """Once its body is written, a DRF response and its view no longer hold each other
+    (config.api.release_view): the response and its rows are freed when the last reference
+    to it goes, not by the cyclic collector at some later request."""
+    InstrumentFactory(name="扫描电子显微镜")
+    InstrumentFactory(name="X射线衍射仪")
+    view = InstrumentViewSet.as_view({"get": "list"})
+    gc.collect()
+    gc.disable()
+    try:
+        response = view(APIRequestFactory().get("/api/v1/instruments/"))
+        response.render()
+        assert response.status_code == 200
+        body = json.loads(response.content)
+        assert [item["name"] for item in body["results"]] == [
+            item["name"] for item in response.data["results"]
+        ]
+        assert body["count"] == 2
+        response_ref = weakref.ref(response)
+        rows_ref = weakref.ref(response.data["results"])
+        del response
+        assert response_ref() is None
+        assert rows_ref() is None
+    finally:
+        gc.enable()
 
 
 class CSVRenderer(renderers.BaseRenderer):
