@@ -134,3 +134,60 @@ def test_a_rare_term_is_read_through_its_filter(client, commit):
     total, shown, sql = page(client, 1)
     assert (total, shown) == (2, codes([4, 20]))
     assert not any("search_hit" in q for q in sql)
+
+
+@pytest.mark.postgres
+def test_a_caseless_term_is_walked_without_upper_and_finds_the_same_rows(client, commit):
+    commit(lambda: instruments(lambda i: i % 3 != 0))
+    page(client, 1)
+    _total, shown, sql = page(client, 1)
+    assert shown == codes([1, 2, 4, 5, 7])
+    walk = sql[1][sql[1].index("search_hit") - 400 : sql[1].index("search_hit")]
+    assert "LIKE" in walk and "UPPER(" not in walk
+
+
+@pytest.mark.postgres
+def test_a_term_with_case_is_walked_case_insensitively(client, commit):
+    spellings = ("Scanning SEM", "scanning sem", "SCANNING Sem")
+
+    def listed():
+        institution = InstitutionFactory()
+        for i in range(30):
+            name = f"{spellings[i % 3]} {i}" if i % 2 == 0 else f"高速离心机 {i}"
+            InstrumentFactory(
+                code=f"INS-{i:04d}", institution=institution, name=name, description=""
+            )
+
+    commit(listed)
+    for term in ("sem", "SEM", "Sem"):
+        walked = []
+        for number in (1, 2, 3, 1):
+            with CaptureQueriesContext(connection) as queries:
+                body = client.get(API, {"q": term, "page": number, "page_size": 5}).json()
+            assert body["count"] == 15
+            shown = [row["url"].rstrip("/").rsplit("/", 1)[1] for row in body["results"]]
+            assert shown == codes(range(0, 30, 2))[(number - 1) * 5 : number * 5]
+            walked += [q["sql"] for q in queries.captured_queries if "search_hit" in q["sql"]]
+        # Walked once the total is kept, testing each row with UPPER() as the filter does.
+        assert walked and all("UPPER(" in sql for sql in walked)
+
+
+@pytest.mark.parametrize(
+    "value, expected",
+    [
+        ("显微镜", True),
+        ("绿色能源 2024", True),
+        ("（创客）—空间", True),
+        ("", True),
+        ("SEM", False),
+        ("x射线", False),
+        ("Ⓐ", False),  # a symbol with a lower case (ⓐ)
+        ("ß", False),
+        ("Σ", False),
+        ("ⅰ", False),  # a number with an upper case (Ⅰ)
+    ],
+)
+def test_caseless_values(value, expected):
+    from marketplace.catalogue.filters import caseless
+
+    assert caseless(value) is expected

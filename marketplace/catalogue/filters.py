@@ -6,6 +6,7 @@ never an empty list that looks like "no results" and never a 500.
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass
 
 from django.db.models import F, Lookup, Q, QuerySet, Subquery
@@ -80,6 +81,37 @@ def search_condition(kind: str, value: str) -> Q:
     for field in SEARCH_FIELDS[kind]:
         condition |= Q(**{f"{field}__icontains": value})
     return condition
+
+
+def search_hit_condition(kind: str, value: str) -> Q:
+    """`search_condition` as a walked row tests it (paging.StoredList.searched_page_ids): for
+    a value with no character that has a case (Chinese, digits, punctuation, spaces), the
+    same matches without UPPER() of every searched column of every row walked — a column's
+    UPPER() holds the value exactly where the column itself does, since UPPER() changes only
+    characters that have a case, one for one, and none of the value's is one. On PostgreSQL
+    the UPPER()s were most of the walk: 225 technologies walked for 绿色能源 in 1.05 ms.
+    Any other value keeps `search_condition`. Not a filter: the trigram indexes that serve
+    `q` as a filter are on each field's UPPER()."""
+    if not caseless(value):
+        return search_condition(kind, value)
+    condition = Q()
+    for field in SEARCH_FIELDS[kind]:
+        condition |= Q(**{f"{field}__contains": value})
+    return condition
+
+
+# Unicode categories without case: other letters (Han, kana, Hangul, Thai…), decimal digits,
+# punctuation and spaces. Not symbols or marks (Ⓐ and U+0345 have case mappings), not
+# modifier letters.
+_CASELESS_CATEGORIES = frozenset({"Lo", "Nd", "Zs", "Pc", "Pd", "Ps", "Pe", "Pi", "Pf", "Po"})
+
+
+def caseless(value: str) -> bool:
+    """Whether no character of `value` has a case: UPPER() and LOWER() leave it as it is."""
+    return all(
+        unicodedata.category(char) in _CASELESS_CATEGORIES and char.upper() == char == char.lower()
+        for char in value
+    )
 
 
 def _institution_region(queryset: QuerySet, value: str) -> QuerySet:

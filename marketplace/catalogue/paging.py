@@ -138,7 +138,7 @@ class StoredList:
 
     def searched(self, unsearched: QuerySet, unsearched_key: str, condition: Q) -> None:
         """This list is `unsearched` (named `unsearched_key` in the store) filtered by
-        `condition` (the `q` filter, filters.search_condition)."""
+        `q`, whose matches a walked row tests by `condition` (filters.search_hit_condition)."""
         self.unsearched, self.unsearched_key, self.condition = unsearched, unsearched_key, condition
 
     def searched_page_ids(self, queryset: QuerySet, bottom: int, top: int) -> RawSQL | None:
@@ -209,7 +209,7 @@ def stored_filtered_list(
 ) -> tuple[QuerySet, StoredList]:
     """`queryset` filtered by `applied` (filters.filter_listings), with the StoredList that
     keeps its total: the API's list and the list page share it."""
-    from .filters import REGION_BY_INSTITUTION, filter_listings, search_condition
+    from .filters import REGION_BY_INSTITUTION, filter_listings, search_hit_condition
 
     stored = StoredList(list_key(kind, applied))
     region_ids = None
@@ -221,7 +221,7 @@ def stored_filtered_list(
         stored.searched(
             filter_listings(kind, queryset, unsearched, region_ids),
             list_key(kind, unsearched),
-            search_condition(kind, applied["q"]),
+            search_hit_condition(kind, applied["q"]),
         )
     return filtered, stored
 
