@@ -37,7 +37,7 @@ from django.db.models.expressions import RawSQL
 from django.db.models.sql.where import WhereNode
 from django.utils.functional import cached_property
 
-from marketplace.api import Pagination
+from marketplace.api import Pagination, rows_of_ids
 
 DEFERRED_FROM = 1000
 # Deep pages are sought from the code of every ANCHOR_STEP-th listing (StoredList.page_ids).
@@ -250,6 +250,27 @@ def _rows_of(rows: QuerySet, ids: list | QuerySet | RawSQL) -> QuerySet:
     return page.filter(pk__in=ids, live=True)
 
 
+def _page_rows(rows: QuerySet, ids: list | QuerySet | RawSQL) -> list:
+    """The page's rows: `_rows_of(rows, ids)` read. The API's lists (rows read as values)
+    from the page statement kept for their columns, the ids' SQL put in it
+    (marketplace.api.rows_of_ids): the same statement, without the ORM building and
+    compiling it for each page. Other lists (the HTML pages' instances) through the ORM."""
+    if isinstance(ids, list) and not ids:
+        return []
+    found = rows_of_ids(rows, functools.partial(_ids_sql, ids))
+    return found if found is not None else list(_rows_of(rows, ids))
+
+
+def _ids_sql(ids: list | QuerySet | RawSQL) -> tuple[str, tuple]:
+    """The SQL and parameters that select `ids` inside `… WHERE id IN (here)`."""
+    if isinstance(ids, RawSQL):
+        return ids.sql, tuple(ids.params)
+    if isinstance(ids, QuerySet):
+        sql, params = ids.query.get_compiler(ids.db).as_sql()
+        return sql, tuple(params)
+    return ", ".join(["%s"] * len(ids)), tuple(ids)
+
+
 class DeferredJoinPaginator(Paginator):
     def __init__(
         self,
@@ -284,14 +305,14 @@ class DeferredJoinPaginator(Paginator):
                 # The walk's ids and their rows in one statement. Fewer rows than the page
                 # holds: the window ended before the page's last match (the matches cluster
                 # later in code order than their share says); read as before.
-                found = list(_rows_of(rows, walked))
+                found = _page_rows(rows, walked)
                 if len(found) == top - bottom:
                     return self._get_page(found, number, self)
         if bottom >= DEFERRED_FROM:
             ids = None if self.stored is None else self.stored.page_ids(rows, bottom, top)
             if ids is None:
                 ids = _page_ids(rows.values_list("pk", flat=True)[bottom:top])
-            return self._get_page(list(_rows_of(rows, ids)), number, self)
+            return self._get_page(_page_rows(rows, ids), number, self)
         if self.stored is not None and self.stored.region_filtered:
             # A region's shallow page in one statement, its ids found first inside it:
             # `WHERE id IN (SELECT id … ORDER BY code LIMIT 20)`. Asked for every column at
@@ -302,8 +323,7 @@ class DeferredJoinPaginator(Paginator):
             # filter's index, the institution tested in it (0.4 ms), then 20 rows by id.
             # Other lists are served in order by an index holding their filters; for them
             # the subquery would only add the lookups and a sort of the 20.
-            rows = _rows_of(rows, rows.values("pk")[bottom:top])
-            return self._get_page(rows, number, self)
+            return self._get_page(_page_rows(rows, rows.values("pk")[bottom:top]), number, self)
         return self._get_page(rows[bottom:top], number, self)
 
 
