@@ -20,12 +20,21 @@ small middleware on Django's cache API with:
   query string.
 - **Purging**: each page is filed under tags derived from its URL (cms/page_cache.py); the
   entry remembers the tags' versions and is served only while they are unchanged. The entry
-  and the current versions come back in one `get_many`, so a hit is one cache round trip.
+  and the current versions come back in one `get_many`, so a hit is one cache round trip
+  (the tags' versions alone, when this process holds a copy of the page).
 - **Where entries live**: `settings.PAGE_CACHE_ALIAS` ("pages"), a shared cache (its own
   database table by default, Redis with PAGE_CACHE_URL): every app server sees one purge at
   once, a page rendered by one server serves all of them, and a flood of distinct search
   URLs culls other pages, never the throttle counters in "default".
-- **Per-process copies**: before rendering a miss, a server that sees a new version of the
+- **A copy in each process** (settings.PAGE_CACHE_LOCAL_ALIAS, Django's per-process memory
+  cache): a page this process rendered or read from the shared store is kept beside it, for
+  as long as the shared entry lives. A hit on that copy still reads the tags' current
+  versions from the shared store (the same one round trip, without the page's bytes) and is
+  served only while they are the ones the copy was filed under, so a purge made on any
+  server is seen at once. A copy whose versions moved on is dropped and the shared entry
+  read (another server may have filed the page again); pages larger than
+  PAGE_CACHE_LOCAL_MAX_BYTES are not copied.
+- **Per-process copies of rows**: before rendering a miss, a server that sees a new version of the
   ``site`` or ``cms`` tag drops what it keeps of those rows in its own memory (the "local"
   cache), so a purge made on another server is not undone by this one rendering old values
   into the shared cache (cms/page_cache.forget_local_copies_if_purged).
@@ -41,6 +50,7 @@ import functools
 import hashlib
 
 from django.conf import settings
+from django.core.cache import caches
 from django.http import HttpRequest, HttpResponse
 from django.urls import Resolver404, get_urlconf, resolve
 from django.utils.cache import patch_cache_control, patch_vary_headers
@@ -183,6 +193,17 @@ def _mark_private(response: HttpResponse) -> HttpResponse:
     return response
 
 
+def _local_pages():
+    """This process's copies of pages (settings.PAGE_CACHE_LOCAL_ALIAS), or None."""
+    alias = settings.PAGE_CACHE_LOCAL_ALIAS
+    return caches[alias] if alias else None
+
+
+def _keep_locally(local, key: str, entry: tuple) -> None:
+    if local is not None and len(entry[3]) <= settings.PAGE_CACHE_LOCAL_MAX_BYTES:
+        local.set(key, entry, settings.PAGE_CACHE_SECONDS)
+
+
 class AnonymousPageCacheMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
@@ -210,10 +231,23 @@ class AnonymousPageCacheMiddleware:
         cache = page_cache.page_cache()
         key = _key(request, get_language_from_request(request))
         tag_keys = [page_cache.tag_key(tag) for tag in tags]
-        found = cache.get_many([key, *tag_keys])
-        versions = tuple(found.get(tag_key) for tag_key in tag_keys)
-        entry = found.get(key)
+        local = _local_pages()
+        kept = local.get(key) if local is not None else None
+        if kept is not None:
+            # This process's copy: only the tags' versions are read from the shared store.
+            found = cache.get_many(tag_keys)
+            versions = tuple(found.get(tag_key) for tag_key in tag_keys)
+            if None not in versions and kept[0] == versions:
+                return self._from_entry(kept)
+            local.delete(key)
+            # Purged since: another server may have filed the page under the new versions.
+            entry = cache.get(key)
+        else:
+            found = cache.get_many([key, *tag_keys])
+            versions = tuple(found.get(tag_key) for tag_key in tag_keys)
+            entry = found.get(key)
         if entry is not None and None not in versions and entry[0] == versions:
+            _keep_locally(local, key, entry)
             return self._from_entry(entry)
 
         if None in versions:
@@ -224,7 +258,9 @@ class AnonymousPageCacheMiddleware:
         if _storable(request, response):
             _public_headers(response)
             response[HEADER] = "miss"
-            cache.set(key, self._entry(versions, response), settings.PAGE_CACHE_SECONDS)
+            entry = self._entry(versions, response)
+            cache.set(key, entry, settings.PAGE_CACHE_SECONDS)
+            _keep_locally(local, key, entry)
         else:
             response[HEADER] = "pass"
             if not request.path_info.startswith(_API_PREFIX):

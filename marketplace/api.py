@@ -623,6 +623,8 @@ def _page_statement(model, columns: tuple[str, ...], order_by: tuple, using: str
     parameters of its own (the ids would have to go between them)."""
     from django.db.models.expressions import RawSQL
 
+    if not any(field.name == "live" for field in model._meta.concrete_fields):
+        return None
     # The mark is a constant, replaced by the ids' SQL (the ORM's or paging's, values apart).
     page = model._base_manager.filter(pk__in=RawSQL(_IDS_MARK, ()), live=True)  # noqa: S611
     query = page.order_by(*order_by).query.chain()

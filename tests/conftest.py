@@ -139,6 +139,7 @@ def _fresh_cache(request):
     from django.core.cache import cache, caches
 
     caches["local"].clear()
+    _clear_local_pages()
     marker = request.node.get_closest_marker("django_db")
     if "transactional_db" in request.fixturenames or (marker and marker.kwargs.get("transaction")):
         request.getfixturevalue("transactional_db")
@@ -158,6 +159,16 @@ def _fresh_cache(request):
     cache.clear()
     caches["pages"].clear()
     caches["local"].clear()
+    _clear_local_pages()
+
+
+def _clear_local_pages() -> None:
+    """This process's copies of pages (config/page_cache.py), when it keeps any."""
+    from django.conf import settings
+    from django.core.cache import caches
+
+    if settings.PAGE_CACHE_LOCAL_ALIAS:
+        caches[settings.PAGE_CACHE_LOCAL_ALIAS].clear()
 
 
 @pytest.fixture(autouse=True)

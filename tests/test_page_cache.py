@@ -311,3 +311,75 @@ def test_a_listing_published_shows_on_its_institution_page(client, commit):
     commit(lambda: pending.save_revision().publish())
     response, html = read(client, url)
     assert response[HEADER] == "miss" and "飞秒激光器" in html
+
+
+def test_a_hit_on_this_process_copy_reads_only_the_tags_versions(client, commit):
+    from django.core.cache import caches
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    commit(lambda: InstrumentFactory(code="LOCAL-1", name="拉曼光谱仪"))
+    url = "/api/v1/instruments/LOCAL-1/"
+    first, body = read(client, url)
+    assert first[HEADER] == "miss"
+    with CaptureQueriesContext(connection) as queries:
+        second, again = read(client, url)
+    assert second[HEADER] == "hit" and again == body
+    # One statement, for the tags alone: the page's bytes come from this process's copy.
+    assert len(queries) == 1
+    assert "pagecache:page:" not in queries[0]["sql"]
+    assert "pagecache:tag:" in queries[0]["sql"]
+    # The copy lives on while the tags keep their versions, even if the shared entry went.
+    pages = [key for key in _shared_keys() if key.startswith("pagecache:page:")]
+    assert pages
+    caches["pages"].delete_many(pages)
+    assert read(client, url)[0][HEADER] == "hit"
+
+
+def _shared_keys() -> list[str]:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT cache_key FROM django_page_cache")
+        return [row[0].removeprefix(":1:") for row in cursor.fetchall()]
+
+
+def test_a_purge_on_any_server_outdates_this_process_copy(client, commit):
+    from django.core.cache import caches
+
+    commit(lambda: InstrumentFactory(code="LOCAL-2", name="旧名称光谱仪"))
+    url = "/api/v1/instruments/LOCAL-2/"
+    read(client, url)
+    assert read(client, url)[0][HEADER] == "hit"
+    # Another server renames it: the purge bumps the tags in the shared store only.
+    commit(lambda: _rename("LOCAL-2", "新名称光谱仪"))
+    response, body = read(client, url)
+    assert response[HEADER] == "miss"
+    assert "新名称光谱仪" in body and "旧名称光谱仪" not in body
+    # Another process (no copy of its own) reads the page this one filed: a hit, then kept.
+    caches["pages_local"].clear()
+    response, again = read(client, url)
+    assert response[HEADER] == "hit" and again == body
+
+
+def _rename(code: str, name: str) -> None:
+    from marketplace.catalogue.models import Instrument
+
+    instrument = Instrument.objects.get(code=code)
+    instrument.name = name
+    instrument.save()
+
+
+def test_pages_over_the_size_bound_and_a_bound_of_none_keep_no_copy(client, commit, settings):
+    from django.core.cache import caches
+
+    commit(lambda: InstrumentFactory(code="LOCAL-3"))
+    url = "/api/v1/instruments/LOCAL-3/"
+    settings.PAGE_CACHE_LOCAL_MAX_BYTES = 10
+    read(client, url)
+    assert read(client, url)[0][HEADER] == "hit"  # from the shared store
+    local = caches[settings.PAGE_CACHE_LOCAL_ALIAS]
+    assert not local._cache
+    settings.PAGE_CACHE_LOCAL_ALIAS = None
+    assert read(client, url)[0][HEADER] == "hit"
+    assert not local._cache

@@ -136,3 +136,19 @@ def test_deep_api_pages_read_by_id_show_every_published_listing_once(
             break
         shown += [item["url"].rstrip("/").rsplit("/", 1)[1] for item in response.json()["results"]]
     assert shown == ["P-01", "P-02", "P-03", "P-04", "P-05", "P-06"]
+
+
+def test_ids_that_match_nothing_make_an_empty_page():
+    listings(InstrumentFactory)
+    rows = value_rows(Instrument, api.InstrumentSerializer)
+    nothing = rows.filter(institution_id__in=[]).values_list("pk", flat=True)[0:20]
+    assert paging._page_rows(rows, nothing) == []
+
+
+def test_a_model_without_publication_keeps_no_statement():
+    from marketplace.accounts.models import Institution
+
+    InstitutionFactory(code="NO-LIVE")
+    columns, _plan = values_plan(api.InstitutionSerializer, render_settings())
+    rows = read_as_values(Institution.objects.order_by("code"), columns)
+    assert lean.rows_of_ids(rows, lambda: ("%s", (1,))) is None

@@ -261,6 +261,20 @@ CACHES = {
     "pages": cache_config(env_str("PAGE_CACHE_URL", "db://django_page_cache")),
 }
 PAGE_CACHE_ALIAS = "pages"
+# Each process keeps copies of the pages it served (config/page_cache.py), checked against the
+# tags' versions in the shared store on every hit: a hit reads a few short rows, not the page.
+# Up to PAGE_CACHE_LOCAL_ENTRIES pages of at most PAGE_CACHE_LOCAL_MAX_BYTES each per process
+# (the default, 500 × 512 KB, is a bound; list and detail pages are 10–100 KB).
+# PAGE_CACHE_LOCAL_ENTRIES=0 keeps none (every hit reads the page from the shared store).
+PAGE_CACHE_LOCAL_ENTRIES = env_int("PAGE_CACHE_LOCAL_ENTRIES", 500)
+PAGE_CACHE_LOCAL_MAX_BYTES = env_int("PAGE_CACHE_LOCAL_MAX_BYTES", 512 * 1024)
+PAGE_CACHE_LOCAL_ALIAS = "pages_local" if PAGE_CACHE_LOCAL_ENTRIES > 0 else None
+if PAGE_CACHE_LOCAL_ALIAS:
+    CACHES[PAGE_CACHE_LOCAL_ALIAS] = {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "shuangchuang-pages",
+        "OPTIONS": {"MAX_ENTRIES": PAGE_CACHE_LOCAL_ENTRIES},
+    }
 # PAGE_CACHE=0 turns the page cache off (every page rendered for every visitor).
 PAGE_CACHE_ENABLED = env_bool("PAGE_CACHE", True)
 # How long a page may be served from the cache at most; changes purge it sooner (precisely), so

@@ -30,6 +30,7 @@ import json
 import math
 
 from django.conf import settings
+from django.core.exceptions import EmptyResultSet
 from django.core.paginator import Paginator
 from django.db import connections
 from django.db.models import BooleanField, ExpressionWrapper, F, Q, QuerySet
@@ -257,7 +258,12 @@ def _page_rows(rows: QuerySet, ids: list | QuerySet | RawSQL) -> list:
     compiling it for each page. Other lists (the HTML pages' instances) through the ORM."""
     if isinstance(ids, list) and not ids:
         return []
-    found = rows_of_ids(rows, functools.partial(_ids_sql, ids))
+    try:
+        found = rows_of_ids(rows, functools.partial(_ids_sql, ids))
+    except EmptyResultSet:
+        # The ids' query can match nothing (a region without institutions): no rows, as the
+        # ORM answers such a filter.
+        return []
     return found if found is not None else list(_rows_of(rows, ids))
 
 
