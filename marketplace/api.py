@@ -9,7 +9,7 @@ from typing import Any, NamedTuple
 from zoneinfo import ZoneInfo
 
 from django.core.exceptions import FieldDoesNotExist
-from django.db import connections, models
+from django.db import models
 from django.db.models.query import BaseIterable
 from django.urls import get_script_prefix, get_urlconf
 from django.utils.translation import get_language
@@ -566,84 +566,6 @@ def read_as_values(queryset: models.QuerySet, columns: tuple[str, ...]) -> model
     queryset = queryset.all()
     queryset._iterable_class = rows
     return queryset
-
-
-# Where the page's ids go in a kept page statement (`rows_of_ids`): never a word of SQL.
-_IDS_MARK = "__page_ids_7300001__"
-_PAGE_STATEMENTS: dict[tuple, tuple | None] = {}
-
-
-def rows_of_ids(
-    queryset: models.QuerySet, ids: Callable[[], tuple[str, tuple]]
-) -> list[tuple] | None:
-    """The rows with the ids that `ids()`'s SQL selects (a subquery, or a list of
-    placeholders, and its parameters), read
-    as `queryset` (read_as_values) reads its rows: its columns, joins and order, published
-    rows only. The statement around the ids is compiled once per process for the model, the
-    columns and the order, and the ids' SQL put in its place, instead of the ORM building and
-    compiling the same 16–19 columns and joins for every page (0.6–0.9 ms of a deep page's or
-    a walked page's 6 ms on PostgreSQL). Each value goes through the converters the ORM would
-    run. None for a queryset it does not keep a statement for (the caller reads it with the
-    ORM)."""
-    rows_class = queryset._iterable_class
-    query = queryset.query
-    if not (isinstance(rows_class, type) and issubclass(rows_class, _ValueRows)) or (
-        query.annotations or query.extra or query.distinct or query.combinator
-    ):
-        return None
-    key = (query.model, rows_class.columns, tuple(query.order_by), queryset.db)
-    if key not in _PAGE_STATEMENTS:
-        _PAGE_STATEMENTS[key] = _page_statement(*key)
-    kept = _PAGE_STATEMENTS[key]
-    if kept is None:
-        return None
-    before, after, converters = kept
-    ids_sql, ids_params = ids()
-    connection = connections[queryset.db]
-    with connection.cursor() as cursor:
-        cursor.execute(f"{before}{ids_sql}{after}", ids_params)
-        rows = cursor.fetchall()
-    if not converters:
-        return [tuple(row) for row in rows]
-    converted = []
-    for row in rows:
-        values = list(row)
-        for position, expression, functions in converters:
-            value = values[position]
-            for convert in functions:
-                value = convert(value, expression, connection)
-            values[position] = value
-        converted.append(tuple(values))
-    return converted
-
-
-def _page_statement(model, columns: tuple[str, ...], order_by: tuple, using: str):
-    """(SQL before the ids, SQL after them, converters) of `model`'s published rows with
-    `columns` in `order_by`, whose ids are given; None when the compiled statement takes
-    parameters of its own (the ids would have to go between them)."""
-    from django.db.models.expressions import RawSQL
-
-    if not any(field.name == "live" for field in model._meta.concrete_fields):
-        return None
-    # The mark is a constant, replaced by the ids' SQL (the ORM's or paging's, values apart).
-    page = model._base_manager.filter(pk__in=RawSQL(_IDS_MARK, ()), live=True)  # noqa: S611
-    query = page.order_by(*order_by).query.chain()
-    query.set_values(columns)
-    compiler = query.get_compiler(using)
-    sql, params = compiler.as_sql()
-    if params or sql.count(_IDS_MARK) != 1:
-        return None
-    before, after = sql.split(_IDS_MARK)
-    connection = connections[using]
-    converters = []
-    for position, (expression, _sql, _alias) in enumerate(compiler.select[: compiler.col_count]):
-        functions = [
-            *connection.ops.get_db_converters(expression),
-            *expression.get_db_converters(connection),
-        ]
-        if functions:
-            converters.append((position, expression, functions))
-    return before, after, converters
 
 
 # A read-only viewset whose list is made from values, not model instances: the page's rows

@@ -1,6 +1,7 @@
-"""The API lists' pages read by id from a statement kept per process (marketplace.api.rows_of_ids):
-the same rows as the ORM reads for them (`paging._rows_of`) — every column, converted as the
-ORM converts it, in code order, published listings only — whether the ids come as a list, a
+"""The catalogue lists' pages read by id from a statement kept per process
+(marketplace.statements.page_by_ids): the same rows as the ORM reads for them (`paging._rows_of`)
+— the API's values, converted as the ORM converts them, and the HTML lists' instances with
+their institution — in code order, published listings only, whether the ids come as a list, a
 sliced query or the walk's SQL; one statement per page, its outer part compiled once."""
 
 from decimal import Decimal
@@ -10,7 +11,7 @@ from django.db import connection
 from django.db.models.expressions import RawSQL
 from django.test.utils import CaptureQueriesContext
 
-from marketplace import api as lean
+from marketplace import statements
 from marketplace.api import read_as_values, render_settings, values_plan
 from marketplace.catalogue import api, paging
 from marketplace.catalogue.models import Incubator, Instrument, Technology
@@ -101,9 +102,11 @@ def test_the_statement_around_the_ids_is_compiled_once(monkeypatch):
     ids = listings(InstrumentFactory)
     rows = value_rows(Instrument, api.InstrumentSerializer)
     compiled = []
-    real = lean._page_statement
-    monkeypatch.setattr(lean, "_PAGE_STATEMENTS", {})
-    monkeypatch.setattr(lean, "_page_statement", lambda *key: compiled.append(key) or real(*key))
+    real = statements._page_statement
+    monkeypatch.setattr(statements, "_PAGES", {})
+    monkeypatch.setattr(
+        statements, "_page_statement", lambda *key: compiled.append(key) or real(*key)
+    )
     first = paging._page_rows(rows, ids[:3])
     second = paging._page_rows(rows, ids[3:])
     assert len(compiled) == 1
@@ -111,12 +114,36 @@ def test_the_statement_around_the_ids_is_compiled_once(monkeypatch):
     assert [row[0] for row in second] == ["P-01", "P-03", "P-04"]
 
 
-def test_rows_not_read_as_values_and_empty_pages_go_as_before():
+def test_the_html_lists_instances_are_the_orms_with_their_institution():
+    from marketplace.catalogue.views import LIST_COLUMNS
+
     ids = listings(InstrumentFactory)
-    instances = Instrument.objects.published().order_by("code")
-    assert lean.rows_of_ids(instances, lambda: ("%s", (ids[0],))) is None
-    found = paging._page_rows(instances, ids)
-    assert [listing.code for listing in found] == ["P-01", "P-02", "P-03", "P-04", "P-05", "P-06"]
+    instances = (
+        Instrument.objects.published()
+        .select_related("institution")
+        .order_by("code")
+        .only(*LIST_COLUMNS["instrument"])
+    )
+    expected = list(paging._rows_of(instances, ids))
+    with CaptureQueriesContext(connection) as queries:
+        found = paging._page_rows(instances, ids)
+        shown = [
+            (i.code, i.name, i.price_hourly, i.status, i.institution.name, i.institution.region)
+            for i in found
+        ]
+    assert len(queries) == 1  # the institution came with each row
+    assert shown == [
+        (i.code, i.name, i.price_hourly, i.status, i.institution.name, i.institution.region)
+        for i in expected
+    ]
+    assert [i.code for i in found] == ["P-01", "P-02", "P-03", "P-04", "P-05", "P-06"]
+    # The same columns deferred as the ORM defers them, and rows from the database.
+    assert [i.get_deferred_fields() for i in found] == [i.get_deferred_fields() for i in expected]
+    assert all(not i._state.adding and i._state.db == "default" for i in found)
+
+
+def test_empty_pages_read_nothing():
+    listings(InstrumentFactory)
     rows = value_rows(Instrument, api.InstrumentSerializer)
     with CaptureQueriesContext(connection) as queries:
         assert paging._page_rows(rows, []) == []
@@ -151,4 +178,4 @@ def test_a_model_without_publication_keeps_no_statement():
     InstitutionFactory(code="NO-LIVE")
     columns, _plan = values_plan(api.InstitutionSerializer, render_settings())
     rows = read_as_values(Institution.objects.order_by("code"), columns)
-    assert lean.rows_of_ids(rows, lambda: ("%s", (1,))) is None
+    assert statements.page_by_ids(rows, lambda: ("%s", (1,))) is None

@@ -38,7 +38,8 @@ from django.db.models.expressions import RawSQL
 from django.db.models.sql.where import WhereNode
 from django.utils.functional import cached_property
 
-from marketplace.api import Pagination, rows_of_ids
+from marketplace.api import Pagination
+from marketplace.statements import page_by_ids
 
 DEFERRED_FROM = 1000
 # Deep pages are sought from the code of every ANCHOR_STEP-th listing (StoredList.page_ids).
@@ -252,14 +253,13 @@ def _rows_of(rows: QuerySet, ids: list | QuerySet | RawSQL) -> QuerySet:
 
 
 def _page_rows(rows: QuerySet, ids: list | QuerySet | RawSQL) -> list:
-    """The page's rows: `_rows_of(rows, ids)` read. The API's lists (rows read as values)
-    from the page statement kept for their columns, the ids' SQL put in it
-    (marketplace.api.rows_of_ids): the same statement, without the ORM building and
-    compiling it for each page. Other lists (the HTML pages' instances) through the ORM."""
+    """The page's rows: `_rows_of(rows, ids)` read, from the page statement kept for the
+    list's columns with the ids' SQL put in it (marketplace.statements.page_by_ids): the
+    same statement, without the ORM building and compiling it for each page."""
     if isinstance(ids, list) and not ids:
         return []
     try:
-        found = rows_of_ids(rows, functools.partial(_ids_sql, ids))
+        found = page_by_ids(rows, functools.partial(_ids_sql, ids))
     except EmptyResultSet:
         # The ids' query can match nothing (a region without institutions): no rows, as the
         # ORM answers such a filter.
