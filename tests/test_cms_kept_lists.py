@@ -182,3 +182,26 @@ def test_a_preview_shows_the_draft_text_not_the_kept_one(client, site_pages):
     if hasattr(response, "render"):
         response.render()
     assert "征求意见稿的正文标题" in response.content.decode()
+
+
+def test_a_published_notice_is_on_the_notices_index_at_once_and_gone_when_unpublished(
+    client, site_pages, commit
+):
+    from cms.models import NoticeIndexPage, NoticePage
+
+    index = NoticeIndexPage.objects.get()
+    for url in (index.url, f"{index.url}?page=1"):
+        read(client, url)
+    notice = NoticePage(title="关于申报大型仪器开放共享补助的通知", slug="fresh-notice")
+    notice.date = timezone.localdate()
+
+    def publish():
+        index.add_child(instance=notice)
+        notice.save_revision().publish()
+
+    commit(publish)
+    for url in (index.url, f"{index.url}?page=1"):
+        assert "关于申报大型仪器开放共享补助的通知" in read(client, url), url
+    commit(notice.unpublish)
+    for url in (index.url, f"{index.url}?page=1"):
+        assert "关于申报大型仪器开放共享补助的通知" not in read(client, url), url

@@ -118,6 +118,9 @@ class SeoMixin:
 
     column_name = _("双创专区")
     og_type = "website"
+    # The head's og:image asks every page for its lead image; only news articles have the
+    # field. (A missing attribute makes the template engine list the page's dir() each time.)
+    lead_image = None
 
     def get_meta_description(self) -> str:
         return self.search_description or getattr(self, "summary", "") or ""

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django.core.paginator import Paginator
 from django.db import models
 from django.utils import timezone
 from django.utils.http import urlencode
@@ -20,7 +19,6 @@ from cms import locales, page_cache
 from cms.blocks import BodyBlock
 
 from .base import (
-    NEWS_PER_PAGE,
     LocaleFallbackMixin,
     SeoMixin,
     library_page,
@@ -188,7 +186,9 @@ class NewsIndexPage(LocaleFallbackMixin, SeoMixin, Page):
         context["categories"], context["years"] = page_cache.kept(
             page_cache.CMS, f"news-index-menus:{self.pk}", self._menus, request
         )
-        context["filters"] = filters
+        # Every filter named, "" when not applied (as the policy library's).
+        context["filters"] = dict.fromkeys(("category", "tag", "year"), "")
+        context["filters"].update(filters)
         context["query_prefix"] = urlencode(filters)
         return context
 
@@ -272,7 +272,8 @@ class NoticeIndexPage(LocaleFallbackMixin, SeoMixin, Page):
             .defer_streamfields()
             .order_by("-date", "-pk")
         )
-        context["notices"] = Paginator(notices, NEWS_PER_PAGE).get_page(request.GET.get("page"))
+        # The unfiltered pages kept until a page is published, as the news library's.
+        context["notices"] = library_page(request, f"notice-index:{self.pk}", notices, {})
         return context
 
 

@@ -112,7 +112,10 @@ class PolicyIndexPage(LocaleFallbackMixin, SeoMixin, Page):
             page_cache.kept(page_cache.CMS, f"policy-index-menus:{self.pk}", self._menus, request)
         )
         context["validities"] = PolicyPage.Validity.choices
-        context["filters"] = filters
+        # Every filter named, "" when not applied: the menus compare each option with it, and a
+        # missing key costs the template a failed lookup and a dir() for every option.
+        context["filters"] = dict.fromkeys(("issuer", "year", "validity", "department"), "")
+        context["filters"].update(filters)
         context["query_prefix"] = urlencode(filters)
         return context
 
