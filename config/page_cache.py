@@ -27,8 +27,8 @@ small middleware on Django's cache API with:
   once, a page rendered by one server serves all of them, and a flood of distinct search
   URLs culls other pages, never the throttle counters in "default".
 - **A copy in each process** (settings.PAGE_CACHE_LOCAL_ALIAS, Django's per-process memory
-  cache): a page this process rendered or read from the shared store is kept beside it, for
-  as long as the shared entry lives. A hit on that copy still reads the tags' current
+  cache): a page this process rendered or read from the shared store is kept beside it until
+  PAGE_CACHE_SECONDS after it was rendered (the entry's last item), as the shared entry. A hit on that copy still reads the tags' current
   versions from the shared store (the same one round trip, without the page's bytes) and is
   served only while they are the ones the copy was filed under, so a purge made on any
   server is seen at once. A copy whose versions moved on is dropped and the shared entry
@@ -48,6 +48,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import time
 
 from django.conf import settings
 from django.core.cache import caches
@@ -200,8 +201,13 @@ def _local_pages():
 
 
 def _keep_locally(local, key: str, entry: tuple) -> None:
-    if local is not None and len(entry[3]) <= settings.PAGE_CACHE_LOCAL_MAX_BYTES:
-        local.set(key, entry, settings.PAGE_CACHE_SECONDS)
+    """Copy `entry` into this process for what is left of its PAGE_CACHE_SECONDS since it was
+    rendered (its last item), so no copy is served longer than the shared entry would be."""
+    if local is None or len(entry) < 5 or len(entry[3]) > settings.PAGE_CACHE_LOCAL_MAX_BYTES:
+        return
+    left = entry[4] + settings.PAGE_CACHE_SECONDS - time.time()
+    if left >= 1:
+        local.set(key, entry, left)
 
 
 class AnonymousPageCacheMiddleware:
@@ -288,11 +294,12 @@ class AnonymousPageCacheMiddleware:
             for name, value in response.items()
             if name.lower() not in _DROPPED_HEADERS
         ]
-        return (versions, response.status_code, headers, response.content)
+        return (versions, response.status_code, headers, response.content, time.time())
 
     @staticmethod
     def _from_entry(entry) -> HttpResponse:
-        _versions, status, headers, content = entry
+        # (An entry filed before the render time was part of it has four items.)
+        _versions, status, headers, content = entry[:4]
         response = HttpResponse(content, status=status)
         for name, value in headers:
             response[name] = value

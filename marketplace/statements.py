@@ -156,6 +156,8 @@ def page_by_ids(queryset: QuerySet, ids: Callable[[], tuple[str, tuple]]) -> lis
     if (
         query.annotations
         or query.extra
+        or query.extra_order_by
+        or not query.standard_ordering
         or query.distinct
         or query.combinator
         or queryset._prefetch_related_lookups

@@ -4,6 +4,7 @@ the changes that alter what a page shows — each change below is made, committe
 runs on commit), and the page read again as an anonymous visitor."""
 
 import datetime as dt
+import time
 
 import pytest
 from django.utils import timezone
@@ -382,4 +383,29 @@ def test_pages_over_the_size_bound_and_a_bound_of_none_keep_no_copy(client, comm
     assert not local._cache
     settings.PAGE_CACHE_LOCAL_ALIAS = None
     assert read(client, url)[0][HEADER] == "hit"
+    assert not local._cache
+
+
+def test_a_copy_lives_no_longer_than_the_page_since_it_was_rendered(client, commit, settings):
+    """A copy read from the shared store keeps the entry's render time: an entry rendered
+    PAGE_CACHE_SECONDS ago is served (the shared store still holds it) but not copied."""
+    from django.core.cache import caches
+
+    commit(lambda: InstrumentFactory(code="LOCAL-4"))
+    url = "/api/v1/instruments/LOCAL-4/"
+    read(client, url)
+    local = caches[settings.PAGE_CACHE_LOCAL_ALIAS]
+    assert local._cache  # rendered here: copied
+    local.clear()
+    shared = caches["pages"]
+    (key,) = [k for k in _shared_keys() if k.startswith("pagecache:page:")]
+    entry = shared.get(key)
+    assert len(entry) == 5 and entry[4] <= time.time()
+    shared.set(key, (*entry[:4], entry[4] - settings.PAGE_CACHE_SECONDS), 60)
+    assert read(client, url)[0][HEADER] == "hit"
+    assert not local._cache
+    # An entry filed before entries carried their render time is served, never copied.
+    shared.set(key, entry[:4], 60)
+    response, _body = read(client, url)
+    assert response[HEADER] == "hit"
     assert not local._cache
