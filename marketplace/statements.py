@@ -89,28 +89,31 @@ class ModelStatement(Statement):
         names = [field.attname for field in self.model._meta.concrete_fields]
         if len(rows[0]) != len(names):
             raise ValueError(f"the statement's rows are not {self.model.__name__}'s columns")
-        objects = []
-        for row in rows:
-            values = list(row)
-            for index, expression, functions in converters:
-                for convert in functions:
-                    values[index] = convert(values[index], expression, connection)
-            objects.append(self.model.from_db(using, names, values))
-        return objects
+        return [
+            self.model.from_db(using, names, _converted(row, converters, connection))
+            for row in rows
+        ]
 
 
 def _converters(model, connection) -> list[tuple]:
     """(position, column, converters) of the model's concrete fields that have any, as the
     ORM's compiler collects them (`SQLCompiler.get_converters`)."""
+    table = model._meta.db_table
+    return _converters_of(
+        [field.get_col(table) for field in model._meta.concrete_fields], connection
+    )
+
+
+def _converters_of(expressions, connection) -> list[tuple]:
+    """(position, expression, converters) of the selected expressions that have any."""
     found = []
-    for index, field in enumerate(model._meta.concrete_fields):
-        column = field.get_col(model._meta.db_table)
+    for index, expression in enumerate(expressions):
         functions = [
-            *connection.ops.get_db_converters(column),
-            *column.get_db_converters(connection),
+            *connection.ops.get_db_converters(expression),
+            *expression.get_db_converters(connection),
         ]
         if functions:
-            found.append((index, column, functions))
+            found.append((index, expression, functions))
     return found
 
 
@@ -239,16 +242,8 @@ def _page_statement(query, columns: tuple[str, ...] | None, using: str) -> _Page
     if params or sql.count(_IDS_MARK) != 1:
         return None
     before, after = sql.split(_IDS_MARK)
-    connection = connections[using]
     selected = [expression for expression, _sql, _alias in compiler.select[: compiler.col_count]]
-    converters = []
-    for position, expression in enumerate(selected):
-        functions = [
-            *connection.ops.get_db_converters(expression),
-            *expression.get_db_converters(connection),
-        ]
-        if functions:
-            converters.append((position, expression, functions))
+    converters = _converters_of(selected, connections[using])
     instances = None
     if columns is None:
         klass_info = compiler.klass_info
